@@ -1,0 +1,23 @@
+// Browser tests run in real Chromium (never jsdom). The browser is found by test/find-chrome.mjs.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { findChrome, CHROME_FLAGS } from './test/find-chrome.mjs';
+import { fixturesPlugin } from './test/fixtures-plugin.mjs';
+import { defaultReporter } from '@web/test-runner';
+import { countReporter } from './test/count-reporter.mjs';
+
+const executablePath = findChrome();
+
+export default {
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 600_000,
+  browserStartTimeout: 60_000,
+  testFramework: { config: { timeout: 60_000 } },
+  reporters: [defaultReporter(), countReporter()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), fixturesPlugin()],
+  browsers: [
+    chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } }),
+  ],
+};
