@@ -11,6 +11,8 @@ const executablePath = findChrome();
 export default {
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: true,
+  // several runs at once (e.g. while developing) need their own ports: WTR_PORT=8123 npm test
+  ...(process.env.WTR_PORT ? { port: Number(process.env.WTR_PORT) } : {}),
   concurrency: 1,
   testsFinishTimeout: 600_000,
   browserStartTimeout: 60_000,

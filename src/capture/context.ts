@@ -29,7 +29,12 @@ export interface CaptureContext {
 export interface CaptureModule {
   /** A root came into capture (at the snapshot, or added later). Start watching it. */
   rootAdded?(root: CaptureRoot, ctx: CaptureContext): void;
-  /** An element was serialized (snapshot or added subtree), after it got its id. Keep this cheap. */
+  /**
+   * Lower-case local names of the elements this module wants `elementAdded` for (e.g. ['video',
+   * 'audio']). Without it, `elementAdded` is called for every element: keep it cheap then.
+   */
+  readonly tags?: readonly string[];
+  /** An element was serialized (snapshot or added subtree), after it got its id. */
   elementAdded?(el: Element, id: number, ctx: CaptureContext): void;
   /** Write the full state this module owns (a snapshot frame is open). */
   snapshot(ctx: CaptureContext): void;

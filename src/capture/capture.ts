@@ -1,0 +1,464 @@
+// The capture of one document: a snapshot, then a delta frame per task with the net change of the
+// DOM (MutationObserver records) and of the state the modules watch.
+import { FrameKind } from '../protocol/constants.js';
+import { FrameEncoder } from '../protocol/encoder.js';
+import type { CaptureContext, CaptureModule, CaptureRoot } from './context.js';
+import { frameDocument, NodeIds } from './ids.js';
+import { MaskPolicy, maskText, type MaskOptions } from './mask.js';
+import { afterMethod } from './patches.js';
+import {
+  childrenCaptured,
+  isEventHandler,
+  isFormField,
+  maskStateOf,
+  Serializer,
+  type SerializerHost,
+} from './serialize.js';
+import { absoluteCssUrls, resolveAttribute } from './urls.js';
+
+export interface CaptureOptions {
+  /**
+   * Receives every frame, in order, synchronously. The first (a full snapshot) arrives before
+   * `capture()` returns; later ones carry only what changed, at most one per task.
+   */
+  onFrame(frame: Uint8Array): void;
+  /** What to mask or block on the sharer (see MaskOptions). Default: sensitive fields only. */
+  mask?: MaskOptions;
+  /** Called when a frame could not be produced or delivered (the capture goes on). Default: console.error once. */
+  onError?(error: unknown): void;
+}
+
+export interface CaptureHandle {
+  /** Stops observing: disconnects everything and removes every patch and listener. */
+  stop(): void;
+  /**
+   * Emits a full snapshot consistent with the live stream (flushing pending changes first), for a
+   * viewer who joins late or lost frames. Other viewers may ignore it or apply it.
+   */
+  resync(): void;
+  /** Sequence number of the last frame emitted. */
+  readonly seq: number;
+}
+
+const OBSERVE: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
+const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+export class Capture implements CaptureHandle, SerializerHost {
+  readonly ids = new NodeIds();
+  readonly encoder = new FrameEncoder();
+  readonly mask: MaskPolicy;
+  readonly maskStates = new WeakMap<Element, number>();
+  readonly tagHooks = new Map<string, CaptureModule[]>();
+  readonly allHooks: CaptureModule[] = [];
+  readonly context: CaptureContext;
+  private readonly serializer: Serializer;
+  private readonly observer: MutationObserver;
+  private readonly roots = new Set<CaptureRoot>();
+  private readonly observed = new WeakSet<Node>();
+  private readonly closedShadows = new WeakMap<Element, ShadowRoot>();
+  private readonly pendingShadows = new Set<Element>();
+  private readonly frameDocs = new WeakMap<HTMLIFrameElement, Document>();
+  private readonly watchedFrames = new Map<HTMLIFrameElement, () => void>();
+  private readonly pendingFrames = new Set<HTMLIFrameElement>();
+  private readonly patchedRealms = new WeakSet<object>();
+  private readonly unpatch: (() => void)[] = [];
+  private readonly channel = new MessageChannel();
+  private queue: MutationRecord[] = [];
+  private scheduled = false;
+  private stopped = false;
+  private errorLogged = false;
+  private seqNo = 0;
+
+  constructor(
+    readonly document: Document,
+    private readonly options: CaptureOptions,
+    private readonly modules: CaptureModule[],
+  ) {
+    this.mask = new MaskPolicy(options.mask);
+    const ids = this.ids;
+    this.context = {
+      document,
+      encoder: this.encoder,
+      mask: this.mask,
+      id: (node) => ids.get(node),
+      requestFlush: () => this.schedule(),
+      roots: () => this.liveRoots(),
+    };
+    for (const m of modules) {
+      if (!m.elementAdded) continue;
+      if (!m.tags) {
+        this.allHooks.push(m);
+        continue;
+      }
+      for (const tag of m.tags) {
+        const list = this.tagHooks.get(tag) ?? [];
+        list.push(m);
+        this.tagHooks.set(tag, list);
+      }
+    }
+    this.serializer = new Serializer(this);
+    this.observer = new MutationObserver((records) => {
+      for (const r of records) this.queue.push(r);
+      this.schedule();
+    });
+    this.channel.port1.onmessage = () => this.flush();
+    this.snapshot();
+  }
+
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  // ---- SerializerHost -----------------------------------------------------------------------------
+
+  shadowOf(el: Element): ShadowRoot | null {
+    return el.shadowRoot ?? this.closedShadows.get(el) ?? null;
+  }
+
+  rootSerialized(root: CaptureRoot): void {
+    this.roots.add(root);
+    if (this.observed.has(root)) return;
+    this.observed.add(root);
+    this.observer.observe(root, OBSERVE);
+    if (root.nodeType === 9) this.patchRealm((root as Document).defaultView);
+    for (const m of this.modules) m.rootAdded?.(root, this.context);
+  }
+
+  frameSerialized(frame: HTMLIFrameElement): void {
+    const doc = frameDocument(frame);
+    if (doc) this.frameDocs.set(frame, doc);
+    if (this.watchedFrames.has(frame)) return;
+    // a frame that loads (srcdoc, src, navigation) gets a new document: send it whole
+    const onLoad = () => {
+      this.pendingFrames.add(frame);
+      this.schedule();
+    };
+    frame.addEventListener('load', onLoad);
+    this.watchedFrames.set(frame, () => frame.removeEventListener('load', onLoad));
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  resync(): void {
+    if (this.stopped) return;
+    this.flush();
+    this.snapshot();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.observer.disconnect();
+    this.queue = [];
+    this.channel.port1.onmessage = null;
+    this.channel.port1.close();
+    for (const off of this.watchedFrames.values()) off();
+    this.watchedFrames.clear();
+    for (const off of this.unpatch) off();
+    this.unpatch.length = 0;
+    for (const m of this.modules) m.stop();
+    this.roots.clear();
+    this.pendingFrames.clear();
+    this.pendingShadows.clear();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    // one frame per task: a MessageChannel message runs right after the current task, without the
+    // 4 ms clamp of nested setTimeout and without waiting for a paint like requestAnimationFrame
+    this.channel.port2.postMessage(null);
+  }
+
+  /** Patches `attachShadow` in a realm (the top window or a same-origin frame's) once. */
+  private patchRealm(win: (Window & typeof globalThis) | null): void {
+    if (!win || this.patchedRealms.has(win)) return;
+    this.patchedRealms.add(win);
+    this.unpatch.push(
+      afterMethod(win.Element.prototype, 'attachShadow', (host, _args, root) => {
+        this.closedShadows.set(host, root as ShadowRoot);
+        if (this.ids.get(host)) {
+          this.pendingShadows.add(host);
+          this.schedule();
+        }
+      }),
+    );
+  }
+
+  private liveRoots(): Iterable<CaptureRoot> {
+    for (const root of this.roots) if (!this.ids.get(root)) this.roots.delete(root);
+    return this.roots;
+  }
+
+  private emit(frame: Uint8Array): void {
+    try {
+      this.options.onFrame(frame);
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  private report(err: unknown): void {
+    if (this.options.onError) return this.options.onError(err);
+    if (this.errorLogged) return;
+    this.errorLogged = true;
+    console.error('cobrowse-rtc capture:', err);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------
+
+  private snapshot(): void {
+    const e = this.encoder;
+    e.begin(FrameKind.Snapshot, this.seqNo);
+    e.meta(this.document.URL);
+    e.tree(0, 0);
+    this.serializer.write(this.document, false, true);
+    for (const m of this.modules) m.snapshot(this.context);
+    this.emit(e.finish());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.stopped) return;
+    const records = this.queue;
+    this.queue = [];
+    for (const r of this.observer.takeRecords()) records.push(r);
+    const e = this.encoder;
+    e.begin(FrameKind.Delta, this.seqNo + 1);
+    try {
+      new DeltaBuilder(this, this.serializer).build(records, this.pendingShadows, this.pendingFrames, this.frameDocs);
+      this.pendingShadows.clear();
+      this.pendingFrames.clear();
+      for (const m of this.modules) m.flush(this.context);
+    } catch (err) {
+      // a bug here must not break the page; the viewer is brought back in step with a snapshot
+      e.finish();
+      this.report(err);
+      this.snapshot();
+      return;
+    }
+    if (e.opCount === 0) {
+      e.finish();
+      return;
+    }
+    this.seqNo++;
+    this.emit(e.finish());
+  }
+}
+
+/**
+ * The net change of one batch of MutationObserver records, written as ops: inserts (new subtrees
+ * and moves) first, then removes, then text and attribute changes of nodes that stayed.
+ */
+class DeltaBuilder {
+  private readonly firstNew: number;
+  private readonly maskedAt = new Map<Node, boolean>();
+
+  constructor(
+    private readonly c: Capture,
+    private readonly serializer: Serializer,
+  ) {
+    this.firstNew = c.ids.next;
+  }
+
+  build(
+    records: MutationRecord[],
+    shadows: Set<Element>,
+    frames: Set<HTMLIFrameElement>,
+    frameDocs: WeakMap<HTMLIFrameElement, Document>,
+  ): void {
+    const added = new Set<Node>();
+    const removed = new Set<Node>();
+    const texts = new Set<Node>();
+    const attrs = new Map<Element, Set<string>>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (r.type === 'childList') {
+        const a = r.addedNodes;
+        for (let j = 0; j < a.length; j++) added.add(a[j]!);
+        const d = r.removedNodes;
+        for (let j = 0; j < d.length; j++) removed.add(d[j]!);
+      } else if (r.type === 'characterData') {
+        texts.add(r.target);
+      } else {
+        const el = r.target as Element;
+        let names = attrs.get(el);
+        if (!names) attrs.set(el, (names = new Set()));
+        names.add(qualifiedName(r.attributeName!, r.attributeNamespace));
+      }
+    }
+    const emitted = new Set<Node>();
+    for (const node of added) this.insert(node, added, emitted);
+    for (const host of shadows) this.attachShadow(host);
+    for (const frame of frames) this.replaceFrameDocument(frame, frameDocs);
+    this.removeAll(removed);
+    for (const t of texts) this.text(t);
+    for (const [el, names] of attrs) this.attributes(el, names);
+  }
+
+  private isLive(node: Node): boolean {
+    const ids = this.c.ids;
+    if (!node.isConnected) return false;
+    const p = node.parentNode;
+    if (!p || !ids.get(p)) return false;
+    return p.nodeType !== 1 || childrenCaptured(p as Element, this.c.maskStates);
+  }
+
+  /** Whether text placed under `parent` is masked (cached for the batch). */
+  private textMaskedUnder(parent: Node): boolean {
+    let m = this.maskedAt.get(parent);
+    if (m === undefined) {
+      const mask = this.c.mask;
+      m = mask.isTextMaskedAt(parent);
+      if (!m && parent.nodeType === 1 && (parent as Element).localName === 'textarea') {
+        m = mask.isValueMasked(parent as Element, false);
+      }
+      this.maskedAt.set(parent, m);
+    }
+    return m;
+  }
+
+  private insert(node: Node, added: Set<Node>, emitted: Set<Node>): void {
+    const ids = this.c.ids;
+    if (emitted.has(node)) return;
+    const id = ids.get(node);
+    if (id >= this.firstNew) return; // written inside a new subtree already
+    const parent = node.parentNode;
+    if (!parent || !node.isConnected) return;
+    const pid = ids.get(parent);
+    if (!pid || pid >= this.firstNew) return; // parent not captured, or new (its subtree has this)
+    if (parent.nodeType === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
+    // siblings inserted next to each other: write the run from its end, so each `before` exists
+    const isCandidate = (s: Node) => !emitted.has(s) && (added.has(s) || !ids.get(s));
+    let end = node;
+    while (end.nextSibling && isCandidate(end.nextSibling)) end = end.nextSibling;
+    const masked = this.textMaskedUnder(parent);
+    let c: Node = end;
+    for (;;) {
+      this.writeAt(c, pid, masked);
+      emitted.add(c);
+      if (c === node) break;
+      c = c.previousSibling!;
+    }
+  }
+
+  private writeAt(node: Node, pid: number, masked: boolean): void {
+    const e = this.c.encoder;
+    const next = node.nextSibling;
+    e.tree(pid, next ? this.c.ids.get(next) : 0);
+    const known = this.c.ids.get(node);
+    if (known) e.refNode(known);
+    else this.serializer.write(node, masked, false);
+  }
+
+  private attachShadow(host: Element): void {
+    const c = this.c;
+    const hid = c.ids.get(host);
+    if (!hid || hid >= this.firstNew || !this.isLive(host)) return;
+    const root = c.shadowOf(host);
+    if (!root || c.ids.get(root)) return;
+    c.encoder.tree(hid, 0);
+    this.serializer.write(root, this.textMaskedUnder(host), false);
+  }
+
+  private replaceFrameDocument(frame: HTMLIFrameElement, frameDocs: WeakMap<HTMLIFrameElement, Document>): void {
+    const c = this.c;
+    const fid = c.ids.get(frame);
+    if (!fid || fid >= this.firstNew || !this.isLive(frame)) return;
+    const doc = frameDocument(frame);
+    if (!doc || c.ids.get(doc)) return; // cross-origin now, or the document we have already
+    const old = frameDocs.get(frame);
+    if (old) c.ids.forgetSubtree(old, (el) => c.shadowOf(el));
+    frameDocs.set(frame, doc);
+    c.encoder.tree(fid, 0);
+    this.serializer.write(doc, this.textMaskedUnder(frame), false);
+  }
+
+  private removeAll(removed: Set<Node>): void {
+    const c = this.c;
+    // ids first, then forget: forgetting one subtree must not hide a node removed on its own
+    const gone: Node[] = [];
+    for (const node of removed) {
+      const id = c.ids.get(node);
+      if (!id || id >= this.firstNew || this.isLive(node)) continue;
+      c.encoder.remove(id);
+      gone.push(node);
+    }
+    for (const node of gone) c.ids.forgetSubtree(node, (el) => c.shadowOf(el));
+  }
+
+  private text(node: Node): void {
+    const c = this.c;
+    const id = c.ids.get(node);
+    if (!id || id >= this.firstNew || !this.isLive(node)) return;
+    const parent = node.parentNode!;
+    let data = (node as CharacterData).data;
+    if (this.textMaskedUnder(parent)) data = maskText(data);
+    else if (parent.nodeType === 1 && (parent as Element).localName === 'style') {
+      data = absoluteCssUrls(data, node.ownerDocument!.baseURI);
+    }
+    c.encoder.text(id, data);
+  }
+
+  private attributes(el: Element, names: Set<string>): void {
+    const c = this.c;
+    const id = c.ids.get(el);
+    if (!id || id >= this.firstNew || !this.isLive(el)) return;
+    const mask = c.mask;
+    let recheck = false;
+    for (const name of names) {
+      if (mask.dependsOn(name) || (el.localName === 'input' && (name === 'type' || name === 'autocomplete'))) recheck = true;
+    }
+    if (recheck && this.maskingChanged(el, names)) {
+      this.reserialize(el, id);
+      return;
+    }
+    const e = c.encoder;
+    const tag = el.localName;
+    const base = el.ownerDocument.baseURI;
+    for (const name of names) {
+      if (isEventHandler(name)) continue;
+      const value = el.getAttribute(name);
+      if (value === null) {
+        e.attrDel(id, name);
+        continue;
+      }
+      const textMasked = TEXT_ATTRS.has(name) && this.textMaskedUnder(el);
+      const valueMasked = name === 'value' && isFormField(tag) && mask.isValueMasked(el, this.textMaskedUnder(el));
+      e.attr(id, name, textMasked || valueMasked ? mask.maskValue(el, value) : resolveAttribute(tag, name, value, base));
+    }
+  }
+
+  /** Whether the element's own masking or blocking differs from what it was written with. */
+  private maskingChanged(el: Element, names: Set<string>): boolean {
+    const c = this.c;
+    if (el.localName === 'input' && (names.has('type') || names.has('autocomplete'))) return true;
+    return maskStateOf(el, c.mask) !== (c.maskStates.get(el) ?? 0);
+  }
+
+  /** Writes the element again, whole, under new ids: its masking changed. */
+  private reserialize(el: Element, id: number): void {
+    const c = this.c;
+    const parent = el.parentNode!;
+    const pid = c.ids.get(parent);
+    c.encoder.remove(id);
+    c.ids.forgetSubtree(el, (x) => c.shadowOf(x));
+    this.maskedAt.clear();
+    let next = el.nextSibling;
+    while (next && !c.ids.get(next)) next = next.nextSibling;
+    c.encoder.tree(pid, next ? c.ids.get(next) : 0);
+    this.serializer.write(el, this.textMaskedUnder(parent), false);
+  }
+}
+
+/** The name `getAttribute` takes for a record's attribute (xlink:href and friends keep their prefix). */
+function qualifiedName(local: string, ns: string | null): string {
+  if (!ns) return local;
+  if (ns === XLINK_NS) return `xlink:${local}`;
+  if (ns === XML_NS) return `xml:${local}`;
+  if (ns === XMLNS_NS) return local === 'xmlns' ? local : `xmlns:${local}`;
+  return local;
+}

@@ -1,0 +1,15 @@
+// Capture on the sharer: `capture(document, { onFrame })` streams frames (SPEC.md) of the page.
+import { Capture, type CaptureHandle, type CaptureOptions } from './capture.js';
+import { defaultModules } from './default-modules.js';
+
+export type { CaptureHandle, CaptureOptions } from './capture.js';
+export type { MaskOptions } from './mask.js';
+
+/**
+ * Starts capturing `doc`. The first frame (a full snapshot) is delivered to `onFrame` before this
+ * returns; then one delta frame per task in which something changed. Masking happens here, on the
+ * sharer: masked data never enters a frame.
+ */
+export function capture(doc: Document, options: CaptureOptions): CaptureHandle {
+  return new Capture(doc, options, defaultModules());
+}

@@ -1,0 +1,141 @@
+// Masking decisions, made on the sharer before anything is written: masked data never enters a frame.
+
+/** What to hide from the viewer. Every rule runs on the sharer's machine. */
+export interface MaskOptions {
+  /**
+   * CSS selectors whose text is masked (the element's text and its descendants' text, and the values
+   * of form fields inside). Each character but whitespace becomes `*`, so the layout stays close.
+   * Site authors can also mark elements with the `data-cobrowse-mask` attribute.
+   */
+  text?: string | readonly string[];
+  /**
+   * Form field values: `'sensitive'` (default) masks passwords, credit-card fields (`autocomplete`
+   * cc-*), one-time codes and current/new passwords; `'all'` masks every field; `'none'` masks only
+   * the sensitive ones anyway — sensitive fields can never be unmasked.
+   */
+  inputs?: 'all' | 'sensitive' | 'none';
+  /**
+   * CSS selectors of elements to block: the viewer sees an empty placeholder of the same size, and
+   * nothing inside is captured or observed. Site authors can use `data-cobrowse-block`.
+   */
+  block?: string | readonly string[];
+  /**
+   * CSS selectors of elements whose text and (non-sensitive) fields are shown even inside a masked
+   * ancestor or with `inputs: 'all'`. Site authors can use `data-cobrowse-unmask`.
+   */
+  unmask?: string | readonly string[];
+}
+
+const MASK_ATTR = 'data-cobrowse-mask';
+const BLOCK_ATTR = 'data-cobrowse-block';
+const UNMASK_ATTR = 'data-cobrowse-unmask';
+/** A masked sensitive field shows this, whatever its length (the length itself is private). */
+const SENSITIVE_PLACEHOLDER = '••••••••';
+
+const SENSITIVE_AUTOCOMPLETE = /(^|\s)(cc-[a-z-]+|one-time-code|current-password|new-password)(\s|$)/i;
+
+function selectorList(extra: string, option: string | readonly string[] | undefined): string {
+  const list = option === undefined ? [] : typeof option === 'string' ? [option] : [...option];
+  return [`[${extra}]`, ...list].join(',');
+}
+
+/**
+ * The masking rules of one capture. `textMasked` and `blocked` are decided per element with `matches`
+ * (selectors the site gave, plus the attributes); inheritance down the tree is the caller's job
+ * (the snapshot walk carries it; mutations use `closest`).
+ */
+export class MaskPolicy {
+  readonly inputs: 'all' | 'sensitive' | 'none';
+  private readonly maskSelector: string;
+  private readonly blockSelector: string;
+  private readonly unmaskSelector: string;
+
+  /** The site gave selectors: any attribute change may change what they match. */
+  private readonly hasSelectors: boolean;
+
+  constructor(options: MaskOptions = {}) {
+    this.inputs = options.inputs ?? 'sensitive';
+    this.hasSelectors = [options.text, options.block, options.unmask].some((o) => o !== undefined && o.length > 0);
+    this.maskSelector = selectorList(MASK_ATTR, options.text);
+    this.blockSelector = selectorList(BLOCK_ATTR, options.block);
+    this.unmaskSelector = selectorList(UNMASK_ATTR, options.unmask);
+    // fail at start, with the selector named, rather than on the first mutation
+    for (const s of [this.maskSelector, this.blockSelector, this.unmaskSelector]) {
+      try {
+        document.createDocumentFragment().querySelector(s);
+      } catch {
+        throw new SyntaxError(`cobrowse-rtc: invalid mask selector: ${s}`);
+      }
+    }
+  }
+
+  /** Whether a change of this attribute can change an element's masking or blocking. */
+  dependsOn(attributeName: string): boolean {
+    return this.hasSelectors || attributeName.startsWith('data-cobrowse-');
+  }
+
+  /** The element is blocked (placeholder only). */
+  isBlocked(el: Element): boolean {
+    return el.matches(this.blockSelector);
+  }
+
+  /**
+   * The text masking state this element gives its subtree: true (masks), false (unmasks), or
+   * `inherited` (no rule on the element itself).
+   */
+  ownTextRule(el: Element): boolean | undefined {
+    if (el.matches(this.unmaskSelector)) return false;
+    if (el.matches(this.maskSelector)) return true;
+    return undefined;
+  }
+
+  /** Whether the text under `node` is masked, looking up the ancestors (for single mutations). */
+  isTextMaskedAt(node: Node): boolean {
+    let el: Element | null = node.nodeType === 1 ? (node as Element) : node.parentElement;
+    while (el) {
+      const rule = this.ownTextRule(el);
+      if (rule !== undefined) return rule;
+      el = parentElementAcrossShadow(el);
+    }
+    return false;
+  }
+
+  /** A field whose value can never be shown. */
+  isSensitiveField(el: Element): boolean {
+    const type = (el.getAttribute('type') ?? '').toLowerCase();
+    if (type === 'password') return true;
+    const ac = el.getAttribute('autocomplete');
+    return ac !== null && SENSITIVE_AUTOCOMPLETE.test(ac);
+  }
+
+  /**
+   * Whether a form field's value is masked. `textMasked` is the inherited text rule at the field
+   * (a field inside a masked element is masked).
+   */
+  isValueMasked(el: Element, textMasked: boolean): boolean {
+    if (this.isSensitiveField(el)) return true;
+    if (textMasked) return true;
+    if (this.inputs !== 'all') return false;
+    return !el.matches(this.unmaskSelector) && !el.closest(`[${UNMASK_ATTR}]`);
+  }
+
+  /** The value the viewer sees for a field. */
+  maskValue(el: Element, value: string): string {
+    if (this.isSensitiveField(el)) return value ? SENSITIVE_PLACEHOLDER : '';
+    return maskText(value);
+  }
+}
+
+/** Each character but whitespace becomes `*` (surrogate pairs count once). */
+export function maskText(s: string): string {
+  return s.replace(/[^\s\uD800-\uDBFF]/g, '*').replace(/[\uD800-\uDBFF]/g, '');
+}
+
+/** The parent element, continuing from a shadow root to its host. */
+export function parentElementAcrossShadow(el: Element): Element | null {
+  const p = el.parentNode;
+  if (!p) return null;
+  if (p.nodeType === 1) return p as Element;
+  if (p.nodeType === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host;
+  return null;
+}

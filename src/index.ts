@@ -1,0 +1,19 @@
+// cobrowse-rtc public entry. The same names are on the IIFE global `CobrowseRTC`.
+export { capture, type CaptureHandle, type CaptureOptions } from './capture/index.js';
+export type { MaskOptions } from './capture/mask.js';
+export { Mirror, type MirrorOptions } from './mirror/index.js';
+export {
+  encodeFrame,
+  decodeFrame,
+  FrameEncoder,
+  FrameDecoder,
+  ProtocolError,
+  PROTOCOL_VERSION,
+  OpCode,
+  NodeKind,
+  FrameKind,
+  type Frame,
+  type Op,
+  type WireNode,
+  type ProtocolErrorCode,
+} from './protocol/index.js';
