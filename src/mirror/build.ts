@@ -1,0 +1,270 @@
+// The tree builder: turns a TREE op into DOM nodes of the mirror document, with the document's own
+// factory methods (right realm, right namespace). Iterative (trees can be thousands of levels deep),
+// and built detached, inserted once, so a 100,000-node snapshot costs one insertion into the live
+// document instead of 100,000.
+import { NodeKind } from '../protocol/constants.js';
+import type { DoctypeNode, ElementNode, WireNode } from '../protocol/types.js';
+import * as dom from './dom.js';
+import type { NodeMap } from './nodes.js';
+import { INERT_SCRIPT_TYPE, doctypeSource, isScript, protectedAttr, safeAttr } from './sanitize.js';
+import { setChecked, setSelected, setValue } from './state.js';
+
+export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+
+export function elementNamespace(n: ElementNode): string | null {
+  switch (n.kind) {
+    case NodeKind.HtmlElement: return dom.HTML_NS;
+    case NodeKind.SvgElement: return dom.SVG_NS;
+    case NodeKind.MathElement: return MATHML_NS;
+    default: return n.ns || null;
+  }
+}
+
+/** The namespace `setAttributeNS` needs for a `prefix:local` name, or null for a plain attribute. */
+export function attrNamespace(name: string): string | null {
+  const c = name.indexOf(':');
+  if (c < 0) return null;
+  switch (name.slice(0, c)) {
+    case 'xlink': return dom.XLINK_NS;
+    case 'xml': return dom.XML_NS;
+    case 'xmlns': return dom.XMLNS_NS;
+    default: return null;
+  }
+}
+
+/** Sets an attribute after `safeAttr` (dropped ones are removed, so an ATTR cannot resurrect them). */
+export function setSafeAttribute(el: Element, name: string, value: string): void {
+  const ns = dom.namespaceURI(el);
+  const local = dom.localName(el).toLowerCase();
+  const v = safeAttr(ns, local, name, value);
+  const attrNs = attrNamespace(name);
+  if (v === null) {
+    if (!protectedAttr(local, name) && dom.hasAttribute(el, name)) dom.removeAttribute(el, name);
+    return;
+  }
+  if (attrNs) dom.setAttributeNS(el, attrNs, name, v);
+  else dom.setAttribute(el, name, v);
+}
+
+/** What the builder needs from the mirror. */
+export interface BuildContext {
+  map: NodeMap;
+  /** Reopens the top document with the sharer's doctype (compat mode) and returns it empty. */
+  topDocument(doctype: DoctypeNode | null): Document;
+  /** Reopens a frame's document the same way (or makes a detached one when it has no window). */
+  frameDocument(iframe: Element, doctype: DoctypeNode | null): Document;
+  /** Ids of a replaced document, released at the end of the frame. */
+  releaseLater(ids: number[]): void;
+  /** A `<style>`/`<link>` element was created (its sheet is read once it is connected). */
+  styleOwner(el: Element): void;
+  /** A shadow root was attached (listeners, adopted sheets). */
+  shadowRoot(sr: ShadowRoot): void;
+  /** Nodes moved by REF (frames inside them may need their documents back). */
+  moved(n: Node): void;
+}
+
+/** End index (exclusive) of each node's subtree in a pre-order array. */
+function subtreeEnds(nodes: WireNode[]): Int32Array {
+  const end = new Int32Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (end[i]! < i + 1) end[i] = i + 1;
+    const p = nodes[i]!.parent;
+    if (p >= 0 && end[p]! < end[i]!) end[p] = end[i]!;
+  }
+  return end;
+}
+
+function doctypeChild(nodes: WireNode[], end: Int32Array, docIndex: number): DoctypeNode | null {
+  for (let i = docIndex + 1; i < end[docIndex]!; i = end[i]!) {
+    const n = nodes[i]!;
+    if (n.kind === NodeKind.Doctype) return n;
+  }
+  return null;
+}
+
+function currentIds(map: NodeMap, root: Node): number[] {
+  const ids: number[] = [];
+  for (const n of map.walk(root)) {
+    const id = map.id(n);
+    if (id > 0) ids.push(id);
+  }
+  return ids;
+}
+
+/** Applies one TREE op (already validated). */
+export function applyTree(ctx: BuildContext, parentId: number, beforeId: number, nodes: WireNode[]): void {
+  const map = ctx.map;
+  const root = nodes[0]!;
+  const parent = parentId ? map.get(parentId)! : null;
+  const before = beforeId ? map.get(beforeId)! : null;
+  const end = subtreeEnds(nodes);
+  if (root.kind === NodeKind.Ref) {
+    const n = map.get(root.id)!;
+    dom.moveBefore(parent!, n, before);
+    ctx.moved(n);
+    return;
+  }
+  let container: Node | null = null;
+  switch (root.kind) {
+    case NodeKind.Document: {
+      const dt = doctypeChild(nodes, end, 0);
+      let doc: Document;
+      if (!parent) {
+        const old = map.get(map.topId);
+        if (old) ctx.releaseLater(currentIds(map, old));
+        doc = ctx.topDocument(dt);
+        map.topId = root.id;
+      } else {
+        const old = map.docOf.get(parent as Element);
+        if (old) ctx.releaseLater(currentIds(map, old));
+        doc = ctx.frameDocument(parent as Element, dt);
+      }
+      container = doc;
+      break;
+    }
+    case NodeKind.Shadow: {
+      const sr = dom.attachShadow(parent as Element, root.mode);
+      map.shadowOf.set(parent as Element, sr);
+      ctx.shadowRoot(sr);
+      container = sr;
+      break;
+    }
+    case NodeKind.Fragment: {
+      const content = dom.templateContent(parent as HTMLTemplateElement);
+      ctx.releaseLater(currentIds(map, content));
+      for (let c = dom.firstChild(content); c; c = dom.firstChild(content)) dom.removeChild(content, c);
+      map.templateOf.set(content, parent as Element);
+      container = content;
+      break;
+    }
+  }
+  const b = new RangeBuilder(ctx, nodes, end);
+  if (container) {
+    map.set(root.id, container);
+    b.built[0] = container;
+    b.range(0, container, before);
+  } else {
+    const doc = dom.ownerDocument(parent!) ?? (parent as Document);
+    const node = create(ctx, doc, root, b.post);
+    map.set(root.id, node);
+    b.built[0] = node;
+    b.range(0, null, null);
+    dom.insertBefore(parent!, node, before);
+  }
+  b.finish();
+  // frame documents: the <iframe> is in place now, so its window (and document) exists
+  while (b.frames.length) {
+    const j = b.frames.shift()!;
+    const iframe = b.built[nodes[j]!.parent]! as Element;
+    const old = map.docOf.get(iframe);
+    if (old) ctx.releaseLater(currentIds(map, old));
+    const d = ctx.frameDocument(iframe, doctypeChild(nodes, end, j));
+    map.set(nodes[j]!.id, d);
+    b.built[j] = d;
+    b.range(j, d, null);
+    b.finish();
+  }
+}
+
+class RangeBuilder {
+  readonly built: Node[];
+  /** Indices of frame DOCUMENT nodes still to build. */
+  readonly frames: number[] = [];
+  /** Property writes that need the children in place (select value...). */
+  readonly post: Array<() => void> = [];
+  constructor(
+    private ctx: BuildContext,
+    private nodes: WireNode[],
+    private end: Int32Array,
+  ) {
+    this.built = new Array(nodes.length);
+  }
+
+  /**
+   * Builds the subtree of `start` (already built). When `live` is given, it is the connected container
+   * of the range: its children are built detached and inserted last, before `before`.
+   */
+  range(start: number, live: Node | null, before: Node | null): void {
+    const { nodes, end, built, ctx } = this;
+    const map = ctx.map;
+    const tops: Node[] = [];
+    for (let i = start + 1; i < end[start]!; i++) {
+      const n = nodes[i]!;
+      const p = built[n.parent]!;
+      if (n.slot === 'document') {
+        this.frames.push(i);
+        i = end[i]! - 1;
+        continue;
+      }
+      if (n.slot === 'shadow') {
+        const sr = dom.attachShadow(p as Element, (n as { mode: ShadowRootMode }).mode);
+        map.shadowOf.set(p as Element, sr);
+        map.set(n.id, sr);
+        ctx.shadowRoot(sr);
+        built[i] = sr;
+        continue;
+      }
+      if (n.slot === 'content') {
+        const content = dom.templateContent(p as HTMLTemplateElement);
+        map.templateOf.set(content, p as Element);
+        map.set(n.id, content);
+        built[i] = content;
+        continue;
+      }
+      let node: Node;
+      if (n.kind === NodeKind.Ref) {
+        node = map.get(n.id)!;
+        ctx.moved(node);
+      } else {
+        node = create(ctx, dom.ownerDocument(p) ?? (p as Document), n, this.post);
+        map.set(n.id, node);
+      }
+      built[i] = node;
+      if (live && n.parent === start) tops.push(node);
+      else dom.insertBefore(p, node, null);
+    }
+    for (const t of tops) dom.insertBefore(live!, t, before);
+  }
+
+  finish(): void {
+    for (const f of this.post.splice(0)) f();
+  }
+}
+
+function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() => void>): Node {
+  switch (n.kind) {
+    case NodeKind.Text:
+    case NodeKind.CData: // HTML documents cannot hold CDATA sections; the text is what renders
+      return dom.createTextNode(doc, n.data);
+    case NodeKind.Comment:
+      return dom.createComment(doc, n.data);
+    case NodeKind.Doctype:
+      return dom.implementation(doc).createDocumentType(n.name || 'html', n.publicId, n.systemId);
+    case NodeKind.HtmlElement:
+    case NodeKind.SvgElement:
+    case NodeKind.MathElement:
+    case NodeKind.OtherElement: {
+      const ns = elementNamespace(n);
+      const el = dom.createElementNS(doc, ns, n.name);
+      const local = n.name.toLowerCase();
+      // first, before any attribute or child: a script that is never a JavaScript type never runs
+      if (isScript(ns, local)) dom.setAttribute(el, 'type', INERT_SCRIPT_TYPE);
+      for (let a = 0; a < n.attrs.length; a += 2) setSafeAttribute(el, n.attrs[a]!, n.attrs[a + 1]!);
+      if (n.value !== undefined) {
+        const v = n.value;
+        post.push(() => setValue(el, v)); // after the children: a <select> needs its options
+      }
+      if (n.checked) setChecked(el, true);
+      if (n.selected) post.push(() => setSelected(el, true));
+      if (local === 'style' || local === 'link') ctx.styleOwner(el);
+      return el;
+    }
+    default:
+      throw new Error(`unexpected node kind ${n.kind}`);
+  }
+}
+
+/** `<!DOCTYPE ...>` source for `document.write`, so the parser picks the sharer's compat mode. */
+export function doctypeMarkup(dt: DoctypeNode | null): string {
+  return dt ? doctypeSource(dt.name, dt.publicId, dt.systemId) : '';
+}

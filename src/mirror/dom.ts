@@ -1,0 +1,102 @@
+// Clobber-proof DOM access. The mirrored page is a stranger's markup: `<img name="documentElement">`
+// shadows `document.documentElement`, `<input name="insertBefore">` shadows `form.insertBefore`
+// ([LegacyOverrideBuiltIns] named properties on Document and HTMLFormElement). So the mirror never
+// reads a property of a mirrored node or document directly: it calls the platform's prototype
+// methods and getters, captured here once from the parent realm. WebIDL brand checks accept platform
+// objects from any same-origin realm, so these work on nodes of the iframe's realm too.
+
+function getter<T, R>(proto: object, name: string): (o: T) => R {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  if (!d?.get) throw new Error(`no getter ${name}`);
+  const get = d.get;
+  return (o: T) => get.call(o) as R;
+}
+function setter<T, V>(proto: object, name: string): (o: T, v: V) => void {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  if (!d?.set) throw new Error(`no setter ${name}`);
+  const set = d.set;
+  return (o: T, v: V) => void set.call(o, v);
+}
+
+const N = Node.prototype;
+const E = Element.prototype;
+const D = Document.prototype;
+
+export const parentNode = getter<Node, ParentNode | null>(N, 'parentNode');
+export const firstChild = getter<Node, ChildNode | null>(N, 'firstChild');
+export const nextSibling = getter<Node, ChildNode | null>(N, 'nextSibling');
+export const nodeType = getter<Node, number>(N, 'nodeType');
+export const ownerDocument = getter<Node, Document | null>(N, 'ownerDocument');
+export const isConnected = getter<Node, boolean>(N, 'isConnected');
+export const localName = getter<Element, string>(E, 'localName');
+export const namespaceURI = getter<Element, string | null>(E, 'namespaceURI');
+export const shadowHost = getter<ShadowRoot, Element>(ShadowRoot.prototype, 'host');
+export const defaultView = getter<Document, (Window & typeof globalThis) | null>(D, 'defaultView');
+export const documentElement = getter<Document, Element | null>(D, 'documentElement');
+export const implementation = getter<Document, DOMImplementation>(D, 'implementation');
+export const templateContent = getter<HTMLTemplateElement, DocumentFragment>(HTMLTemplateElement.prototype, 'content');
+export const contentDocument = getter<HTMLIFrameElement, Document | null>(HTMLIFrameElement.prototype, 'contentDocument');
+export const setData = setter<CharacterData, string>(CharacterData.prototype, 'data');
+export const ownerSheet = getter<HTMLStyleElement, CSSStyleSheet | null>(HTMLStyleElement.prototype, 'sheet');
+export const linkSheet = getter<HTMLLinkElement, CSSStyleSheet | null>(HTMLLinkElement.prototype, 'sheet');
+export const svgStyleSheet = getter<SVGStyleElement, CSSStyleSheet | null>(SVGStyleElement.prototype, 'sheet');
+export const docAdopted = getter<Document, CSSStyleSheet[]>(D, 'adoptedStyleSheets');
+export const setDocAdopted = setter<Document, CSSStyleSheet[]>(D, 'adoptedStyleSheets');
+export const setShadowAdopted = setter<ShadowRoot, CSSStyleSheet[]>(ShadowRoot.prototype, 'adoptedStyleSheets');
+
+const insertBeforeFn = N.insertBefore;
+const removeChildFn = N.removeChild;
+const moveBeforeFn = (N as unknown as { moveBefore?: (n: Node, c: Node | null) => void }).moveBefore;
+export const insertBefore = (p: Node, n: Node, c: Node | null): void => void insertBeforeFn.call(p, n, c);
+export const removeChild = (p: Node, n: Node): void => void removeChildFn.call(p, n);
+/**
+ * Moves a connected node without tearing it down when the browser can (`moveBefore`, Chrome 133+):
+ * a moved `<iframe>` keeps its document, so the ids inside it stay valid.
+ */
+export function moveBefore(p: Node, n: Node, c: Node | null): void {
+  if (moveBeforeFn && isConnected(p) && isConnected(n) && ownerDocument(p) === ownerDocument(n)) {
+    try {
+      moveBeforeFn.call(p, n, c);
+      return;
+    } catch {
+      // not movable atomically (e.g. across shadow-including roots in old builds): plain insert
+    }
+  }
+  insertBefore(p, n, c);
+}
+/** Detaches `n` from whatever holds it (a no-op when already detached). */
+export function detach(n: Node): void {
+  const p = parentNode(n);
+  if (p) removeChild(p, n);
+}
+
+export const createElementNS = (d: Document, ns: string | null, name: string): Element => D.createElementNS.call(d, ns, name);
+export const createTextNode = (d: Document, s: string): Text => D.createTextNode.call(d, s);
+export const createComment = (d: Document, s: string): Comment => D.createComment.call(d, s);
+export const setAttribute = (e: Element, n: string, v: string): void => E.setAttribute.call(e, n, v);
+export const setAttributeNS = (e: Element, ns: string | null, n: string, v: string): void => E.setAttributeNS.call(e, ns, n, v);
+export const getAttribute = (e: Element, n: string): string | null => E.getAttribute.call(e, n);
+export const removeAttribute = (e: Element, n: string): void => E.removeAttribute.call(e, n);
+export const hasAttribute = (e: Element, n: string): boolean => E.hasAttribute.call(e, n);
+export const attachShadow = (e: Element, mode: ShadowRootMode): ShadowRoot => E.attachShadow.call(e, { mode });
+export const addListener = (t: EventTarget, type: string, fn: (e: Event) => void, capture = true): void =>
+  EventTarget.prototype.addEventListener.call(t, type, fn, capture);
+
+export const ELEMENT_NODE = 1;
+export const TEXT_NODE = 3;
+export const CDATA_NODE = 4;
+export const COMMENT_NODE = 8;
+export const DOCUMENT_NODE = 9;
+export const DOCTYPE_NODE = 10;
+export const FRAGMENT_NODE = 11;
+
+export const HTML_NS = 'http://www.w3.org/1999/xhtml';
+export const SVG_NS = 'http://www.w3.org/2000/svg';
+export const XLINK_NS = 'http://www.w3.org/1999/xlink';
+export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+/** True for an element of the HTML namespace with that local name. */
+export function isHtml(n: Node, name: string): n is HTMLElement {
+  return nodeType(n) === ELEMENT_NODE && namespaceURI(n as Element) === HTML_NS && localName(n as Element) === name;
+}

@@ -1,0 +1,358 @@
+// The viewer: applies frames to a sandboxed iframe. Decode (syntax) -> validate (references and
+// structure, on a model) -> apply -> commit the string table. A frame that fails before "apply"
+// changes nothing at all.
+import { FrameDecoder } from '../protocol/decoder.js';
+import { OpCode } from '../protocol/constants.js';
+import { ProtocolError } from '../protocol/errors.js';
+import type { DoctypeNode, Frame, Op } from '../protocol/types.js';
+import { applyTree, doctypeMarkup, setSafeAttribute, type BuildContext } from './build.js';
+import { CursorOverlay } from './cursor.js';
+import * as dom from './dom.js';
+import { NodeMap } from './nodes.js';
+import { protectedAttr } from './sanitize.js';
+import { Markers, Scrolls, setCanvas, setChecked, setDialog, setMedia, setSelected, setSelection, setValue } from './state.js';
+import { Sheets } from './styles.js';
+import { validateFrame } from './validate.js';
+
+/** Options of a {@link Mirror}. */
+export interface MirrorOptions {
+  /**
+   * How the mirrored page is sized. `'fit'` (default): the iframe gets the sharer's viewport size (the
+   * VIEWPORT op), so layout is identical, and a CSS transform scales it to the container's width.
+   * A number: that fixed scale (1 = CSS pixel for CSS pixel).
+   */
+  scale?: 'fit' | number;
+  /** The sharer's pointer moved, in the sharer's viewport CSS pixels. */
+  onPointer?(x: number, y: number): void;
+  /** The sharer clicked, in the sharer's viewport CSS pixels. */
+  onClick?(x: number, y: number): void;
+  /** Draw the sharer's pointer and clicks over the mirror (outside the iframe). Default true. */
+  cursor?: boolean;
+  /**
+   * Something failed while applying a frame that had passed validation (a browser refused a DOM
+   * change). The mirror may now differ from the sharer: `needsSnapshot` is set, ask for a snapshot.
+   */
+  onError?(err: Error): void;
+}
+
+/** The sharer's viewport: CSS pixels and device pixel ratio. */
+export interface MirrorViewport {
+  width: number;
+  height: number;
+  dpr: number;
+}
+
+export class Mirror {
+  /** The sandboxed iframe (`sandbox="allow-same-origin"`: never scripts, forms or navigation). */
+  readonly iframe: HTMLIFrameElement;
+  /** Seq of the last applied frame (-1 before the first snapshot). */
+  seq = -1;
+  /** The sharer's viewport (VIEWPORT op), null until known. */
+  viewport: MirrorViewport | null = null;
+  /** URL of the sharer's top document (META op). */
+  url = '';
+  /** True before the first snapshot, and after a frame could not be applied cleanly. */
+  needsSnapshot = true;
+
+  private wrapper: HTMLDivElement;
+  private decoder = new FrameDecoder();
+  private map = new NodeMap();
+  private sheets = new Sheets(this.map);
+  private scrolls = new Scrolls(this.map);
+  private markers = new Markers(this.map);
+  private cursor: CursorOverlay | null = null;
+  private resize: ResizeObserver | null = null;
+  private scale = 1;
+  private hasSnapshot = false;
+  private destroyed = false;
+  // per frame
+  private removedRoots: Node[] = [];
+  private laterIds: number[] = [];
+  private movedNodes: Node[] = [];
+  private readonly ctx: BuildContext;
+
+  constructor(
+    private container: HTMLElement,
+    private options: MirrorOptions = {},
+  ) {
+    this.wrapper = document.createElement('div');
+    this.wrapper.setAttribute('data-cobrowse-mirror', '');
+    Object.assign(this.wrapper.style, { position: 'relative', overflow: 'hidden', transformOrigin: '0 0' });
+    this.iframe = document.createElement('iframe');
+    // exactly this: same origin so the viewer can build the DOM from outside; no allow-scripts,
+    // no allow-forms, no allow-popups, no allow-top-navigation
+    this.iframe.setAttribute('sandbox', 'allow-same-origin');
+    this.iframe.setAttribute('referrerpolicy', 'no-referrer');
+    this.iframe.setAttribute('title', 'Co-browsing view');
+    Object.assign(this.iframe.style, { position: 'absolute', left: '0', top: '0', border: '0', transformOrigin: '0 0', background: '#fff' });
+    this.wrapper.appendChild(this.iframe);
+    container.appendChild(this.wrapper);
+    if (options.cursor !== false) this.cursor = new CursorOverlay(this.wrapper);
+    if ((options.scale ?? 'fit') === 'fit' && typeof ResizeObserver === 'function') {
+      this.resize = new ResizeObserver(() => this.layout());
+      this.resize.observe(container);
+    }
+    this.layout();
+    const self = this;
+    this.ctx = {
+      map: this.map,
+      topDocument: (dt) => self.openTop(dt),
+      frameDocument: (iframe, dt) => self.openFrame(iframe, dt),
+      releaseLater: (ids) => void self.laterIds.push(...ids),
+      styleOwner: (el) => self.sheets.ownerChanged(el),
+      shadowRoot: (sr) => self.guard(sr),
+      moved: (n) => void self.movedNodes.push(n),
+    };
+  }
+
+  /** The mirrored top document, once a snapshot has been applied. */
+  get document(): Document | null {
+    return this.hasSnapshot ? ((this.map.get(this.map.topId) as Document | undefined) ?? null) : null;
+  }
+  /** The mirrored node with that id. */
+  node(id: number): Node | undefined {
+    return this.map.get(id);
+  }
+  /** The id of a mirrored node, -1 when it has none. */
+  id(node: Node): number {
+    return this.map.id(node);
+  }
+
+  /**
+   * Applies one frame. A malformed frame, or one that does not fit the mirror's state, throws a
+   * ProtocolError and leaves the mirror exactly as it was.
+   */
+  apply(bytes: Uint8Array): void {
+    if (this.destroyed) throw new ProtocolError('state', 'the mirror is destroyed');
+    const frame = this.decoder.decode(bytes);
+    if (frame.kind === 'delta') {
+      if (!this.hasSnapshot) throw new ProtocolError('state', 'a delta before any snapshot');
+      if (frame.seq !== this.seq + 1) throw new ProtocolError('sequence', `delta ${frame.seq} after ${this.seq}`);
+    }
+    validateFrame(frame, this.map, this.sheets);
+    this.run(frame);
+    this.decoder.commit();
+    this.seq = frame.seq;
+  }
+
+  private run(frame: Frame): void {
+    let clean = true;
+    if (frame.kind === 'snapshot') {
+      this.map.clear();
+      this.sheets.clear();
+      this.scrolls.clear();
+      this.markers.clear();
+      this.hasSnapshot = true;
+    }
+    let grew = false;
+    for (const op of frame.ops) {
+      try {
+        if (op.op === OpCode.Tree) grew = true;
+        this.op(op);
+      } catch (e) {
+        clean = false;
+        this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    // end of frame: ids of subtrees that stayed removed are released
+    for (const r of this.removedRoots) if (!this.map.parent(r)) this.map.release(r);
+    for (const id of this.laterIds) this.map.releaseId(id);
+    this.removedRoots = [];
+    this.laterIds = [];
+    this.sheets.flush();
+    if (grew) this.scrolls.apply();
+    if (this.sheets.drift) {
+      this.sheets.drift = false;
+      clean = false;
+      this.options.onError?.(new ProtocolError('state', 'a stylesheet rule index did not match'));
+    }
+    this.needsSnapshot = !clean;
+  }
+
+  private el(id: number): Element {
+    return this.map.get(id) as Element;
+  }
+
+  private op(op: Op): void {
+    switch (op.op) {
+      case OpCode.Meta:
+        this.url = op.url;
+        return;
+      case OpCode.Viewport:
+        this.viewport = { width: op.width, height: op.height, dpr: op.dpr };
+        this.layout();
+        return;
+      case OpCode.Tree: {
+        applyTree(this.ctx, op.parent, op.before, op.nodes);
+        const p = op.parent ? this.map.get(op.parent)! : null;
+        if (p) this.styleTouched(p);
+        this.rehomeFrames();
+        return;
+      }
+      case OpCode.Remove: {
+        const n = this.map.get(op.id)!;
+        const p = dom.parentNode(n);
+        if (p) {
+          this.styleTouched(p);
+          dom.removeChild(p, n);
+        }
+        this.removedRoots.push(n);
+        return;
+      }
+      case OpCode.Text: {
+        const n = this.map.get(op.id)!;
+        dom.setData(n as CharacterData, op.data);
+        const p = dom.parentNode(n);
+        if (p) this.styleTouched(p);
+        return;
+      }
+      case OpCode.Attr: {
+        const el = this.el(op.id);
+        if (protectedAttr(dom.localName(el), op.name)) return;
+        setSafeAttribute(el, op.name, op.value);
+        this.styleTouched(el);
+        return;
+      }
+      case OpCode.AttrDel: {
+        const el = this.el(op.id);
+        if (!protectedAttr(dom.localName(el), op.name)) dom.removeAttribute(el, op.name);
+        return;
+      }
+      case OpCode.Value: return setValue(this.el(op.id), op.value);
+      case OpCode.Checked: return setChecked(this.el(op.id), op.checked);
+      case OpCode.Selected: return setSelected(this.el(op.id), op.selected);
+      case OpCode.Scroll:
+        this.scrolls.set(op.id, op.x, op.y);
+        return this.scrolls.apply(op.id);
+      case OpCode.Focus: return this.markers.set('focus', op.id ? this.el(op.id) : null);
+      case OpCode.Hover: return this.markers.set('hover', op.id ? this.el(op.id) : null);
+      case OpCode.Selection: return setSelection(this.map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
+      case OpCode.Pointer:
+        this.options.onPointer?.(op.x, op.y);
+        this.cursor?.move(op.x * this.scale, op.y * this.scale);
+        return;
+      case OpCode.Click:
+        this.options.onClick?.(op.x, op.y);
+        this.cursor?.click(op.x * this.scale, op.y * this.scale);
+        return;
+      case OpCode.SheetNew: return this.sheets.create(op.sheet, this.map.get(op.document) as Document);
+      case OpCode.SheetRules: return this.sheets.replaceRules(op.ref, op.rules);
+      case OpCode.SheetInsert: return this.sheets.insert(op.ref, op.index, op.rule);
+      case OpCode.SheetDelete: return this.sheets.delete(op.ref, op.index);
+      case OpCode.Adopt: return this.sheets.adopt(this.map.get(op.target)!, op.sheets);
+      case OpCode.Media: return setMedia(this.el(op.id), op.paused, op.time, op.rate, op.muted);
+      case OpCode.Canvas: return setCanvas(this.el(op.id), op.image);
+      case OpCode.Dialog: return setDialog(this.el(op.id), op.state);
+    }
+  }
+
+  /** A change inside or on a `<style>`/`<link>`: its sheet is re-read and rewritten after the frame. */
+  private styleTouched(n: Node): void {
+    if (dom.nodeType(n) !== dom.ELEMENT_NODE) return;
+    const name = dom.localName(n as Element);
+    if (name === 'style' || name === 'link') this.sheets.ownerChanged(n as Element);
+  }
+
+  // ---- documents ----------------------------------------------------------------------------------
+
+  /**
+   * Reopens a document with the sharer's doctype, so the parser gives it the sharer's compat mode
+   * (about:blank is quirks), then empties it. `open()` also drops every listener, so the guards are
+   * installed again.
+   */
+  private reopen(doc: Document, dt: DoctypeNode | null): Document {
+    if (dom.defaultView(doc)) {
+      (Document.prototype.open as (this: Document) => Document).call(doc);
+      Document.prototype.write.call(doc, doctypeMarkup(dt));
+      Document.prototype.close.call(doc);
+    }
+    for (let c = dom.firstChild(doc); c; c = dom.firstChild(doc)) dom.removeChild(doc, c);
+    this.guard(doc);
+    return doc;
+  }
+
+  private openTop(dt: DoctypeNode | null): Document {
+    const doc = dom.contentDocument(this.iframe) ?? document.implementation.createHTMLDocument('');
+    return this.reopen(doc, dt);
+  }
+
+  private openFrame(iframe: Element, dt: DoctypeNode | null): Document {
+    const live = dom.isHtml(iframe, 'iframe') && dom.isConnected(iframe) ? dom.contentDocument(iframe as HTMLIFrameElement) : null;
+    // a frame without a window (inside a template, or a <frame>) gets a detached document
+    const doc = live ?? dom.implementation(dom.ownerDocument(iframe)!).createHTMLDocument('');
+    const old = this.map.docOf.get(iframe);
+    if (old && this.map.frameOf.get(old) === iframe) this.map.frameOf.delete(old);
+    else this.map.frames++;
+    this.map.frameOf.set(doc, iframe);
+    this.map.docOf.set(iframe, doc);
+    return this.reopen(doc, dt);
+  }
+
+  /**
+   * An `<iframe>` that was moved without `moveBefore` lost its document (the browser reloads it as
+   * about:blank). Its old document still holds the mirrored nodes: move them into the new one, so every
+   * id inside stays valid.
+   */
+  private rehomeFrames(): void {
+    const moved = this.movedNodes;
+    this.movedNodes = [];
+    if (!this.map.frames) return;
+    for (const root of moved) {
+      for (const n of this.map.walk(root)) {
+        if (dom.nodeType(n) !== dom.ELEMENT_NODE) continue;
+        const old = this.map.docOf.get(n as Element);
+        if (!old || !dom.isHtml(n, 'iframe')) continue;
+        const now = dom.contentDocument(n as HTMLIFrameElement);
+        if (!now || now === old) continue;
+        const id = this.map.id(old);
+        const dt = dom.firstChild(old);
+        const doctype = dt && dom.nodeType(dt) === dom.DOCTYPE_NODE ? (dt as DocumentType) : null;
+        this.reopen(now, doctype ? { name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId } as DoctypeNode : null);
+        for (let c = dom.firstChild(old); c; c = dom.firstChild(old)) dom.insertBefore(now, c, null);
+        this.map.frameOf.delete(old);
+        this.map.frameOf.set(now, n as Element);
+        this.map.docOf.set(n as Element, now);
+        if (id > 0) this.map.set(id, now);
+      }
+    }
+  }
+
+  /**
+   * Guards installed from the viewer's realm on every mirror document and shadow root (defence in depth
+   * behind the sandbox): no form submits, no link follows, and resource loads re-apply scroll positions.
+   */
+  private guard(target: Document | ShadowRoot): void {
+    const stop = (e: Event) => e.preventDefault();
+    dom.addListener(target, 'submit', stop);
+    dom.addListener(target, 'click', stop);
+    dom.addListener(target, 'auxclick', stop);
+    dom.addListener(target, 'DOMActivate', stop);
+    dom.addListener(target, 'load', () => this.scrolls.apply());
+  }
+
+  // ---- layout ---------------------------------------------------------------------------------------
+
+  private layout(): void {
+    if (this.destroyed) return;
+    const vw = this.viewport?.width || this.container.clientWidth || 1024;
+    const vh = this.viewport?.height || this.container.clientHeight || 768;
+    const opt = this.options.scale ?? 'fit';
+    this.scale = typeof opt === 'number' ? opt : (this.container.clientWidth || vw) / vw;
+    Object.assign(this.iframe.style, { width: `${vw}px`, height: `${vh}px`, transform: `scale(${this.scale})` });
+    Object.assign(this.wrapper.style, { width: `${vw * this.scale}px`, height: `${vh * this.scale}px` });
+  }
+
+  /** Removes the iframe and the overlay, and forgets every node. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.resize?.disconnect();
+    this.wrapper.remove();
+    this.map.clear();
+    this.sheets.clear();
+    this.scrolls.clear();
+    this.markers.clear();
+    this.decoder.reset();
+    this.hasSnapshot = false;
+  }
+}

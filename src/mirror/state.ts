@@ -1,0 +1,197 @@
+// Element and document state that is not markup: form values, scroll, hover/focus markers, selection,
+// media, canvas pixels, dialogs. Every write goes through prototype setters (see dom.ts) and never
+// gives focus to the mirror (that would steal the agent's keyboard): focus and hover are markers.
+import { DialogState } from '../protocol/constants.js';
+import * as dom from './dom.js';
+import type { NodeMap } from './nodes.js';
+import { MARKER, safeCanvasImage } from './sanitize.js';
+
+function set(proto: object, name: string, o: object, v: unknown): void {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  d?.set?.call(o, v);
+}
+function call(proto: object, name: string, o: object, ...args: unknown[]): unknown {
+  const f = (proto as Record<string, unknown>)[name];
+  return typeof f === 'function' ? f.apply(o, args) : undefined;
+}
+
+/** `value` of an input / textarea / select (a file input refuses anything but '': ignored). */
+export function setValue(el: Element, v: string): void {
+  if (dom.namespaceURI(el) !== dom.HTML_NS) return;
+  const proto = { input: HTMLInputElement, textarea: HTMLTextAreaElement, select: HTMLSelectElement, option: HTMLOptionElement }[dom.localName(el)];
+  if (!proto) return;
+  try {
+    set(proto.prototype, 'value', el, v);
+  } catch {
+    // <input type=file>: the sharer's file name is not ours to show
+  }
+}
+export function setChecked(el: Element, v: boolean): void {
+  if (dom.isHtml(el, 'input')) set(HTMLInputElement.prototype, 'checked', el, v);
+}
+export function setSelected(el: Element, v: boolean): void {
+  if (dom.isHtml(el, 'option')) set(HTMLOptionElement.prototype, 'selected', el, v);
+}
+
+/**
+ * Scroll positions, kept and re-applied: a position set before the content (or a late stylesheet or
+ * image) is laid out would be clamped, so the mirror re-applies the last known ones after each frame
+ * that adds content and after resource loads.
+ */
+export class Scrolls {
+  private pos = new Map<number, [number, number]>();
+  constructor(private map: NodeMap) {}
+  set(id: number, x: number, y: number): void {
+    this.pos.set(id, [x, y]);
+  }
+  clear(): void {
+    this.pos.clear();
+  }
+  apply(only?: number): void {
+    for (const [id, [x, y]] of this.pos) {
+      if (only !== undefined && id !== only) continue;
+      const n = this.map.get(id);
+      if (!n) {
+        this.pos.delete(id);
+        continue;
+      }
+      if (dom.nodeType(n) === dom.DOCUMENT_NODE) {
+        const w = dom.defaultView(n as Document);
+        // Window members are own properties of the global ([Global]); named properties cannot shadow them
+        if (w) w.scrollTo(x, y);
+      } else if (dom.nodeType(n) === dom.ELEMENT_NODE) {
+        set(Element.prototype, 'scrollLeft', n, x);
+        set(Element.prototype, 'scrollTop', n, y);
+      }
+    }
+  }
+}
+
+export type MarkerKind = 'hover' | 'focus';
+
+/**
+ * `:hover` / `:focus*` as attributes (styles.ts rewrites the selectors to match them). The sharer sends
+ * the innermost element; the chain goes up through shadow hosts and frame elements, as the real pseudo
+ * classes do.
+ */
+export class Markers {
+  private marked = new Map<string, Element[]>();
+  constructor(private map: NodeMap) {}
+
+  set(kind: MarkerKind, el: Element | null): void {
+    for (const name of kind === 'hover' ? ['hover'] : ['focus', 'focus-within', 'focus-visible']) {
+      for (const e of this.marked.get(name) ?? []) dom.removeAttribute(e, MARKER + name);
+      this.marked.delete(name);
+    }
+    if (!el) return;
+    const chain: Element[] = [];
+    let crossed = true; // the element itself, then each host/frame element above a boundary
+    const exact: Element[] = [];
+    for (let n: Node | null = el; n; n = this.map.parent(n)) {
+      const t = dom.nodeType(n);
+      if (t === dom.ELEMENT_NODE) {
+        chain.push(n as Element);
+        if (crossed) exact.push(n as Element);
+        crossed = false;
+      } else if (t === dom.FRAGMENT_NODE || t === dom.DOCUMENT_NODE) {
+        crossed = true;
+      }
+    }
+    if (kind === 'hover') this.mark('hover', chain);
+    else {
+      this.mark('focus', exact);
+      this.mark('focus-within', chain);
+      if (focusVisible(el)) this.mark('focus-visible', [el]);
+    }
+  }
+  private mark(name: string, els: Element[]): void {
+    for (const e of els) dom.setAttribute(e, MARKER + name, '');
+    this.marked.set(name, els);
+  }
+  clear(): void {
+    this.marked.clear();
+  }
+}
+
+/** The browser shows a focus ring for text entry (and keyboard focus, which the wire does not tell). */
+function focusVisible(el: Element): boolean {
+  if (dom.namespaceURI(el) !== dom.HTML_NS) return false;
+  const name = dom.localName(el);
+  if (name === 'textarea' || name === 'select') return true;
+  if (name === 'input') {
+    const t = (dom.getAttribute(el, 'type') ?? 'text').toLowerCase();
+    return !['button', 'submit', 'reset', 'checkbox', 'radio', 'range', 'color', 'file', 'image'].includes(t);
+  }
+  return dom.hasAttribute(el, 'contenteditable');
+}
+
+function maxOffset(n: Node): number {
+  const t = dom.nodeType(n);
+  if (t === dom.TEXT_NODE || t === dom.COMMENT_NODE || t === dom.CDATA_NODE) return (n as CharacterData).length;
+  let c = 0;
+  for (let k = dom.firstChild(n); k; k = dom.nextSibling(k)) c++;
+  return c;
+}
+
+export function setSelection(map: NodeMap, anchor: number, aOff: number, focus: number, fOff: number): void {
+  const top = map.get(map.topId) as Document | undefined;
+  if (!anchor) {
+    if (top) (Document.prototype.getSelection.call(top) as Selection | null)?.removeAllRanges();
+    return;
+  }
+  const a = map.get(anchor)!;
+  const f = map.get(focus)!;
+  const doc = dom.ownerDocument(a);
+  if (!doc || doc !== dom.ownerDocument(f)) return;
+  const sel = Document.prototype.getSelection.call(doc) as Selection | null;
+  sel?.setBaseAndExtent(a, Math.min(aOff, maxOffset(a)), f, Math.min(fOff, maxOffset(f)));
+}
+
+export function setMedia(el: Element, paused: boolean, time: number, rate: number, muted: boolean): void {
+  if (dom.namespaceURI(el) !== dom.HTML_NS || !['video', 'audio'].includes(dom.localName(el))) return;
+  const p = HTMLMediaElement.prototype;
+  set(p, 'muted', el, muted);
+  if (rate > 0) set(p, 'playbackRate', el, rate);
+  set(p, 'currentTime', el, time);
+  if (paused) call(p, 'pause', el);
+  else {
+    // autoplay policy may refuse (the viewer never interacted with the frame): the time still shows
+    const r = call(p, 'play', el) as Promise<void> | undefined;
+    r?.catch(() => undefined);
+  }
+}
+
+const canvasToken = new WeakMap<Element, number>();
+let tokens = 0;
+/** Draws a `data:image` into a canvas, latest frame wins (decoding is async). */
+export function setCanvas(el: Element, url: string): void {
+  if (!dom.isHtml(el, 'canvas') || !safeCanvasImage(url)) return;
+  const token = ++tokens;
+  canvasToken.set(el, token);
+  const img = new Image(); // the viewer's realm: a data: image is passive, nothing is fetched
+  img.onload = () => {
+    if (canvasToken.get(el) !== token) return;
+    const ctx = HTMLCanvasElement.prototype.getContext.call(el as HTMLCanvasElement, '2d') as CanvasRenderingContext2D | null;
+    if (!ctx) return;
+    const c = el as HTMLCanvasElement;
+    ctx.clearRect(0, 0, c.width, c.height);
+    ctx.drawImage(img, 0, 0);
+  };
+  img.src = url;
+}
+
+export function setDialog(el: Element, state: DialogState): void {
+  if (!dom.isHtml(el, 'dialog')) return;
+  const p = HTMLDialogElement.prototype;
+  const open = Object.getOwnPropertyDescriptor(p, 'open')!.get!.call(el) as boolean;
+  const modal = open && Element.prototype.matches.call(el, ':modal');
+  if (state === DialogState.Closed) {
+    if (open) call(p, 'close', el);
+  } else if (state === DialogState.Open) {
+    if (modal) call(p, 'close', el);
+    if (!open || modal) call(p, 'show', el);
+  } else if (!modal) {
+    if (open) call(p, 'close', el);
+    if (dom.isConnected(el)) call(p, 'showModal', el);
+  }
+}

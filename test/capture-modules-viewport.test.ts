@@ -1,0 +1,117 @@
+import { OpCode } from '../src/protocol/constants.js';
+import { activePatchCount } from '../src/capture/patches.js';
+import { createViewportModule } from '../src/capture/modules/viewport.js';
+import { Harness, assert, eq, only, raf, tick } from './helpers/modules-assert.js';
+
+const mouse = (type: string, x: number, y: number, init: MouseEventInit = {}) =>
+  new PointerEvent(type, { bubbles: true, composed: true, clientX: x, clientY: y, view: window, ...init });
+
+describe('capture module: viewport', () => {
+  let box: HTMLElement;
+  let h: Harness;
+  beforeEach(() => {
+    box = document.createElement('div');
+    document.body.append(box);
+  });
+  afterEach(() => {
+    h?.stop();
+    box.remove();
+    eq(activePatchCount(), 0, 'patches left');
+  });
+
+  it('snapshot: viewport, scrolled elements, focus', () => {
+    box.innerHTML = '<div id=sc style="height:50px;overflow:auto"><div style="height:500px;width:2000px"></div></div><input id=f>';
+    const sc = box.querySelector<HTMLElement>('#sc')!;
+    sc.scrollTop = 120;
+    sc.scrollLeft = 30;
+    box.querySelector<HTMLInputElement>('#f')!.focus();
+    h = new Harness(document, [createViewportModule()]);
+    const snap = h.snapshot();
+    eq(only(snap, OpCode.Viewport).map((o) => [o.width, o.height]), [[innerWidth, innerHeight]], 'viewport');
+    eq(only(snap, OpCode.Viewport)[0]!.dpr, devicePixelRatio, 'dpr');
+    eq(only(snap, OpCode.Scroll).filter((o) => o.id === h.id(sc)).map((o) => [o.x, o.y]), [[30, 120]], 'scrolled element');
+    eq(only(snap, OpCode.Focus).map((o) => o.id), [h.id(box.querySelector('#f')!)], 'focus');
+  });
+
+  it('scroll, focus inside a shadow root, selection: latest per flush', async () => {
+    box.innerHTML = '<div id=sc style="height:50px;overflow:auto"><div style="height:500px"></div></div><p id=t>hello world</p>';
+    const host = document.createElement('x-f');
+    box.append(host);
+    const root = host.attachShadow({ mode: 'open' });
+    root.innerHTML = '<div id=inner style="height:30px;overflow:auto"><div style="height:300px"></div></div><input>';
+    h = new Harness(document, [createViewportModule()]);
+    h.snapshot();
+    const sc = box.querySelector<HTMLElement>('#sc')!;
+    const inner = root.querySelector<HTMLElement>('#inner')!;
+    sc.scrollTop = 10;
+    sc.scrollTop = 40;
+    inner.scrollTop = 25;
+    await raf();
+    await tick(); // scroll events fire in the next rendering update
+    root.querySelector('input')!.focus();
+    const text = box.querySelector('#t')!.firstChild!;
+    getSelection()!.setBaseAndExtent(text, 1, text, 5);
+    await tick(); // selectionchange is queued
+    const ops = h.flush();
+    const scroll = only(ops, OpCode.Scroll).map((o) => [o.id, o.x, o.y]).sort();
+    eq(scroll, [[h.id(sc), 0, 40], [h.id(inner), 0, 25]].sort(), 'scroll positions');
+    eq(only(ops, OpCode.Focus).map((o) => o.id), [h.id(root.querySelector('input')!)], 'deepest focus');
+    eq(only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focus, o.focusOffset]), [[h.id(text), 1, h.id(text), 5]], 'selection');
+    getSelection()!.removeAllRanges();
+    (document.activeElement as HTMLElement | null)?.blur();
+    await tick();
+    const ops2 = h.flush();
+    eq(only(ops2, OpCode.Selection).map((o) => o.anchor), [0], 'selection cleared');
+    eq(only(ops2, OpCode.Focus).map((o) => o.id), [0], 'focus cleared');
+  });
+
+  it('hover, pointer and clicks', () => {
+    const host = document.createElement('x-h');
+    box.append(host);
+    const root = host.attachShadow({ mode: 'closed' });
+    root.innerHTML = '<button>b</button>';
+    const button = root.querySelector('button')!;
+    h = new Harness(document, [createViewportModule()]);
+    h.snapshot();
+    h.assign(root);
+    button.dispatchEvent(mouse('mouseover', 5, 6));
+    for (let i = 0; i < 10; i++) document.body.dispatchEvent(mouse('pointermove', i, i * 2));
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: 11, clientY: 12, detail: 1, view: window }));
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: 13, clientY: 14, detail: 1, view: window }));
+    button.click(); // no position: not shown
+    const ops = h.flush();
+    eq(only(ops, OpCode.Hover).map((o) => o.id), [h.id(button)], 'innermost hovered element, through a closed root');
+    eq(only(ops, OpCode.Pointer).map((o) => [o.x, o.y]), [[9, 18]], 'one pointer op: the latest');
+    eq(only(ops, OpCode.Click).map((o) => [o.x, o.y]), [[11, 12], [13, 14]], 'every click');
+    document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, relatedTarget: null }));
+    eq(only(h.flush(), OpCode.Hover).map((o) => o.id), [0], 'pointer left the window');
+  });
+
+  it('pointer moves are sampled: a burst asks for at most one flush until the interval passed', async () => {
+    h = new Harness(document, [createViewportModule()]);
+    h.snapshot();
+    document.body.dispatchEvent(mouse('pointermove', 1, 1));
+    h.flush();
+    const n = h.flushRequests;
+    for (let i = 0; i < 50; i++) document.body.dispatchEvent(mouse('pointermove', 100 + i, 1));
+    eq(h.flushRequests, n, 'no flush requested inside the interval');
+    await tick(60);
+    eq(h.flushRequests, n + 1, 'one trailing flush request');
+    eq(only(h.flush(), OpCode.Pointer).map((o) => o.x), [149], 'latest position');
+  });
+
+  it('resize and stop', async () => {
+    h = new Harness(document, [createViewportModule()]);
+    h.snapshot();
+    window.dispatchEvent(new Event('resize'));
+    eq(only(h.flush(), OpCode.Viewport).length, 0, 'same size: nothing');
+    h.stop();
+    eq(activePatchCount(), 0, 'no patches');
+    const n = h.flushRequests;
+    window.dispatchEvent(new Event('resize'));
+    document.body.dispatchEvent(mouse('pointermove', 1, 1));
+    document.body.dispatchEvent(mouse('click', 1, 1));
+    await tick(60);
+    assert(h.flushRequests === n, 'nothing fires after stop');
+  });
+});

@@ -1,0 +1,47 @@
+// Browser side of the test runner's server commands: real mouse and keyboard (built into
+// web-test-runner through @web/test-runner-commands) and our own plugin (screenshot-plugin.mjs):
+// pixel comparison of two rects and real IME composition.
+import { executeServerCommand, sendKeys, sendMouse, resetMouse } from '@web/test-runner-commands';
+
+export { sendKeys, sendMouse, resetMouse };
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface PixelDiff {
+  width: number;
+  height: number;
+  differing: number;
+  ratio: number;
+  /** Pixels of the first rect that are not near-white (a blank pair must not pass). */
+  inked: number;
+  first: [number, number];
+}
+
+function rectOf(el: Element): Rect {
+  const r = el.getBoundingClientRect();
+  return { x: r.left, y: r.top, width: r.width, height: r.height };
+}
+
+/** Screenshots both elements (of the test page) at the same size and counts differing pixels. */
+export async function pixelDiff(a: Element, b: Element, tolerance = 8): Promise<PixelDiff> {
+  return (await executeServerCommand('cobrowse-pixel-diff', { a: rectOf(a), b: rectOf(b), tolerance })) as PixelDiff;
+}
+
+/** Whether our server plugin is wired into the runner config. */
+export async function hasFidelityCommands(): Promise<boolean> {
+  try {
+    await executeServerCommand('cobrowse-ime', { steps: [] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** IME input into the focused element: each `compose` updates the composition, `commit` ends it. */
+export async function ime(steps: ({ compose: string } | { commit: string })[]): Promise<void> {
+  await executeServerCommand('cobrowse-ime', { steps });
+}

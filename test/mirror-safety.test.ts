@@ -1,0 +1,132 @@
+// The viewer runs a stranger's page: nothing in it may run script, load active content, navigate or
+// submit. Every vector tries to set `__pwned` on the viewer's window and to fetch a marked URL.
+import { Mirror } from '../src/mirror/index.js';
+import { OpCode } from '../src/protocol/constants.js';
+import { equal, ok, sleep } from './helpers/mirror-assert.js';
+import { Sharer, h, mount, page, svg, t, tree } from './helpers/mirror-frames.js';
+
+declare global {
+  interface Window {
+    __pwned?: unknown;
+  }
+}
+
+const JS = "javascript:top.__pwned=1;parent.__pwned=1;fetch('/__pwned_fetch')";
+const CODE = "top.__pwned=1;parent.__pwned=1;fetch('/__pwned_fetch')";
+
+function fetched(w: Window): boolean {
+  return w.performance.getEntriesByType('resource').some((e) => e.name.includes('__pwned'));
+}
+
+describe('mirror: safety', () => {
+  it('runs no script from any vector, and keeps the sandbox exact', async () => {
+    const c = mount();
+    const m = new Mirror(c);
+    const s = new Sharer();
+    window.__pwned = undefined;
+    m.apply(s.snapshot(page([
+      h(5, 'script', {}, [t(6, CODE)]),
+      h(7, 'script', { src: '/__pwned_script.js', type: 'module' }),
+      h(8, 'img', { src: '/__missing.png', onerror: CODE, OnLoad: CODE }),
+      svg(9, 'svg', { onload: CODE }, [svg(10, 'script', { href: '/__pwned_svg.js' }, [t(11, CODE)]),
+        svg(12, 'a', { 'xlink:href': JS }, [svg(13, 'animate', { attributeName: 'href', to: JS, begin: '0s' }), svg(14, 'text', {}, ['x'])]),
+        svg(15, 'set', { attributeName: 'onmouseover', to: CODE })]),
+      h(16, 'a', { href: JS, target: '_top' }, ['link']),
+      h(17, 'iframe', { srcdoc: `<script>${CODE}</script>`, src: JS }),
+      h(18, 'form', { action: JS, target: '_top' }, [h(19, 'input', { name: 'q' }), h(20, 'button', { formaction: JS }, ['go'])]),
+      h(21, 'object', { data: `data:text/html,<script>${CODE}</script>` }),
+      h(22, 'embed', { src: `data:text/html,<script>${CODE}</script>` }),
+      h(23, 'a', { href: '  JaVa\tScRiPt:top.__pwned=1' }, ['tricky']),
+      h(24, 'img', { srcset: `${JS} 1x, /ok.png 2x` }),
+      h(25, 'div', { onclick: CODE, 'xlink:onclick': CODE }, ['div']),
+    ], [
+      h(30, 'meta', { 'http-equiv': 'refresh', content: `0;url=${JS}` }),
+      h(31, 'base', { href: 'https://evil.example/', target: '_top' }),
+      h(32, 'link', { rel: 'import', href: '/__pwned_import.html' }),
+    ])));
+    const d = m.document!;
+    const before = d;
+    // activation attempts
+    (m.node(16) as HTMLAnchorElement).click();
+    (m.node(23) as HTMLAnchorElement).click();
+    (m.node(20) as HTMLButtonElement).click();
+    (m.node(18) as HTMLFormElement).requestSubmit();
+    (m.node(25) as HTMLElement).click();
+    (m.node(12) as Element).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    // deltas that try to re-arm things
+    m.apply(s.delta(
+      { op: OpCode.Attr, id: 25, name: 'onmouseover', value: CODE },
+      { op: OpCode.Attr, id: 16, name: 'href', value: JS },
+      { op: OpCode.Attr, id: 7, name: 'type', value: 'text/javascript' },
+      { op: OpCode.AttrDel, id: 7, name: 'type' },
+      { op: OpCode.Attr, id: 17, name: 'srcdoc', value: `<script>${CODE}</script>` },
+      { op: OpCode.Attr, id: 25, name: 'data-cobrowse-mirror-hover', value: '' },
+      tree(4, 0, h(40, 'script', {}, [t(41, CODE)])),
+      { op: OpCode.Text, id: 6, data: CODE + ';1' },
+    ));
+    (m.node(16) as HTMLAnchorElement).click();
+    await sleep(400);
+    equal(window.__pwned, undefined, 'no script ran');
+    equal((m.iframe.contentWindow as Window & { __pwned?: unknown }).__pwned, undefined);
+    ok(!fetched(window) && !fetched(m.iframe.contentWindow!), 'nothing fetched');
+    equal(m.iframe.getAttribute('sandbox'), 'allow-same-origin');
+    equal(m.iframe.contentDocument, before, 'the mirror was not navigated');
+    // the markup is defused
+    for (const id of [5, 7, 40]) equal((m.node(id) as Element).getAttribute('type'), 'text/x-cobrowse-inert');
+    equal((m.node(7) as Element).hasAttribute('src'), false);
+    equal((m.node(10) as Element).hasAttribute('href'), false);
+    equal(d.querySelectorAll('[onerror],[onload],[onclick],[onmouseover],[OnLoad]').length, 0);
+    ok(!(m.node(9) as Element).hasAttribute('onload'));
+    ok(!(m.node(25) as Element).hasAttribute('xlink:onclick'));
+    ok(!(m.node(25) as Element).hasAttribute('data-cobrowse-mirror-hover'), 'markers are the mirror\'s only');
+    ok(!/javascript/i.test((m.node(16) as Element).getAttribute('href')!));
+    ok(!/javascript/i.test((m.node(23) as Element).getAttribute('href')!));
+    ok(!(m.node(12) as Element).hasAttribute('xlink:href'), 'SVG links cannot navigate');
+    ok(!(m.node(13) as Element).hasAttribute('attributeName') || !/javascript/i.test((m.node(13) as Element).getAttribute('to') ?? ''));
+    ok(!(m.node(15) as Element).hasAttribute('attributeName'));
+    ok(!(m.node(16) as Element).hasAttribute('target'));
+    ok(!(m.node(17) as Element).hasAttribute('srcdoc') && !(m.node(17) as Element).hasAttribute('src'));
+    ok(!/javascript/i.test((m.node(18) as Element).getAttribute('action')!));
+    ok(!(m.node(21) as Element).hasAttribute('data'));
+    ok(!(m.node(22) as Element).hasAttribute('src'));
+    ok(!(m.node(24) as Element).hasAttribute('srcset'));
+    ok(!(m.node(30) as Element).hasAttribute('http-equiv'));
+    ok(!(m.node(31) as Element).hasAttribute('href') && !(m.node(31) as Element).hasAttribute('target'));
+    ok(!d.baseURI.startsWith('https://evil.example'));
+    ok(!/\bimport\b/.test((m.node(32) as Element).getAttribute('rel')!));
+    m.destroy();
+    c.remove();
+  });
+
+  it('is not fooled by DOM clobbering', () => {
+    const c = mount();
+    const m = new Mirror(c);
+    const s = new Sharer();
+    m.apply(s.snapshot(page([
+      h(5, 'form', { name: 'forms' }, [
+        h(6, 'input', { name: 'insertBefore' }), h(7, 'input', { name: 'removeChild' }), h(8, 'input', { name: 'parentNode' }),
+        h(9, 'input', { name: 'firstChild' }), h(10, 'input', { name: 'attributes' }), h(11, 'input', { name: 'setAttribute' }),
+      ]),
+      h(12, 'img', { name: 'documentElement' }), h(13, 'img', { name: 'defaultView' }), h(14, 'img', { name: 'open' }),
+      h(15, 'img', { name: 'write' }), h(16, 'img', { name: 'createElementNS' }), h(17, 'img', { name: 'addEventListener' }),
+      h(18, 'img', { name: 'implementation' }), h(19, 'img', { name: 'getSelection' }),
+    ])));
+    m.apply(s.delta(
+      tree(5, 7, h(20, 'input', { name: 'x' })),
+      { op: OpCode.Remove, id: 6 },
+      { op: OpCode.Attr, id: 5, name: 'class', value: 'f' },
+      { op: OpCode.Scroll, id: 1, x: 0, y: 0 },
+      { op: OpCode.Selection, anchor: 5, anchorOffset: 0, focus: 5, focusOffset: 1 },
+      { op: OpCode.Hover, id: 9 },
+    ));
+    const names = [...(m.node(5) as Element).children].map((e) => e.getAttribute('name'));
+    equal(names.join(','), 'x,removeChild,parentNode,firstChild,attributes,setAttribute');
+    equal((m.node(5) as Element).getAttribute('class'), 'f');
+    ok(!m.needsSnapshot);
+    s.seq = 10;
+    m.apply(s.snapshot(page([h(5, 'p', {}, ['again'])])));
+    equal(m.document!.body.textContent, 'again');
+    m.destroy();
+    c.remove();
+  });
+});
