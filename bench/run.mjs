@@ -169,6 +169,7 @@ function summarize(samples) {
     ms: median(ok.map((s) => s.ms)),
     msAll: ok.map((s) => +s.ms.toFixed(3)),
     workloadMs: median(ok.map((s) => s.workloadMs)),
+    nextTaskMs: median(ok.map((s) => s.nextTaskMs)),
     raw: median(ok.map((s) => s.raw)),
     gz: median(ok.map((s) => s.gz)),
     gzEach: median(ok.map((s) => s.gzEach)),
@@ -241,7 +242,7 @@ for (const [w, kind] of WORKLOADS) {
     kind,
     ours,
     rrweb: rr,
-    baseline: s.none ? { ms: bare.ms, errors: bare.errors } : undefined,
+    baseline: s.none ? { ms: bare.ms, nextTaskMs: bare.nextTaskMs, errors: bare.errors } : undefined,
     // the engines' own cost: (engine time - workload alone) ours / rrweb
     overheadRatio: s.none && ours.ms != null && rr.ms != null && bare.ms != null ? ratio(ours.ms - bare.ms, rr.ms - bare.ms) : null,
     ratios: { time: ratio(ours.ms, rr.ms), raw: ratio(ours.raw, rr.raw), gz: ratio(ours.gz, rr.gz), gzEach: ratio(ours.gzEach, rr.gzEach) },
@@ -301,6 +302,9 @@ if (BASELINE) {
   console.log('engine overhead ratio, (ours - alone) / (rrweb - alone): ' +
     results.filter((r) => r.baseline).map((r) => `${r.workload} ${fmtRatio(r.overheadRatio)}`).join(', '));
 }
+console.log('gap from a sync workload\'s end to the next task (browser work, e.g. rendering; inside our window, after rrweb\'s last event), ms ours/rrweb/alone: ' +
+  results.filter((r) => r.ours.nextTaskMs != null || r.rrweb.nextTaskMs != null)
+    .map((r) => `${r.workload} ${fmtMs(r.ours.nextTaskMs)}/${fmtMs(r.rrweb.nextTaskMs)}/${fmtMs(r.baseline?.nextTaskMs)}`).join(', '));
 console.log('\nper message compressed (sum of each frame/event deflated alone) ratio ours/rrweb: ' +
   results.map((r) => `${r.workload} ${fmtRatio(r.ratios.gzEach)}`).join(', ') + ` | geomean ${fmtRatio(geo.gzEach)}`);
 console.log('messages per workload (ours frames / rrweb events): ' +

@@ -1,6 +1,7 @@
 // The capture core, checked at the wire: what ops a DOM change produces (the fidelity suites check
 // the rebuilt document; these check the net-change logic and ids directly).
 import { capture } from '../src/capture/index.js';
+import { activePatchCount } from '../src/capture/patches.js';
 import { FrameDecoder, NodeKind, OpCode, type Frame, type Op } from '../src/protocol/index.js';
 
 function assert(cond: unknown, msg: string): asserts cond {
@@ -129,6 +130,25 @@ describe('capture core', () => {
         assert(!hit, 'canary bytes found in a frame');
       }
     }
+    s.done();
+  });
+
+  it('stop() removes every patch and sends nothing more', async () => {
+    const before = activePatchCount();
+    const s = session('<p id=p>x</p><input id=i>');
+    assert(activePatchCount() > before, 'capture patches prototypes while it runs');
+    s.handle.stop();
+    assert(activePatchCount() === before, `patches left after stop: ${activePatchCount() - before}`);
+    const count = s.frames.length;
+    s.doc.getElementById('p')!.textContent = 'changed';
+    const input = s.doc.getElementById('i') as HTMLInputElement;
+    input.value = 'typed';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    s.doc.defaultView!.dispatchEvent(new Event('resize'));
+    s.doc.head.append(Object.assign(s.doc.createElement('style'), { textContent: 'p{color:red}' }));
+    (s.doc.styleSheets[0] as CSSStyleSheet).insertRule('b{color:blue}');
+    await tick();
+    assert(s.frames.length === count, `frames after stop: ${s.frames.length - count}`);
     s.done();
   });
 });

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { DialogState, OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { createMediaModule } from '../src/capture/modules/media.js';

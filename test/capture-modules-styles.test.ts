@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { OpCode, constructedSheetRef, ownerSheetRef } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { createStylesModule } from '../src/capture/modules/styles.js';

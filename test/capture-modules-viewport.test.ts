@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { createViewportModule } from '../src/capture/modules/viewport.js';

@@ -1,8 +1,8 @@
 // A web-test-runner reporter that counts individual tests (not files) and writes them to
-// test-results/browser.json, so test/run-browser-tests.mjs can print a plain "N passed, N failed" line.
+// test-results/ (WTR_COUNT_FILE), so test/run-browser-tests.mjs can print a plain "N passed, N failed" line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 
-export function countReporter(file = 'test-results/browser.json') {
+export function countReporter(file = process.env.WTR_COUNT_FILE ?? 'test-results/browser.json') {
   return {
     onTestRunFinished({ sessions }) {
       const counts = { passed: 0, failed: 0, skipped: 0, failedFiles: [] };

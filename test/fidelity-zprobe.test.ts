@@ -7,14 +7,16 @@ async function frame(): Promise<Document> {
   await loaded;
   return f.contentDocument!;
 }
-for (const depth of [1000, 2000, 3000, 5000]) {
-  it(`deep ${depth} in a rendered frame`, async () => {
+const q = new URLSearchParams(location.search);
+for (const [depth, hidden] of [[5000, true], [2500, false], [5000, false]] as const) {
+  it(`deep ${depth} ${hidden}`, async () => {
     const d = await frame();
     let at: Element = d.body;
+    if (hidden) { at = at.appendChild(d.createElement('div')); (at as HTMLElement).style.display = 'none'; }
     for (let i = 0; i < depth; i++) at = at.appendChild(d.createElement('div'));
     at.textContent = 'deep';
-    console.log('built', depth);
+    console.log('built', depth, hidden);
     await new Promise((r) => requestAnimationFrame(r));
-    console.log('rendered', depth, d.body.offsetHeight);
+    console.log('rendered', depth, hidden, d.body.offsetHeight, getComputedStyle(at).color);
   });
 }

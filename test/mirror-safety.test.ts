@@ -27,7 +27,7 @@ describe('mirror: safety', () => {
     m.apply(s.snapshot(page([
       h(5, 'script', {}, [t(6, CODE)]),
       h(7, 'script', { src: '/__pwned_script.js', type: 'module' }),
-      h(8, 'img', { src: '/__missing.png', onerror: CODE, OnLoad: CODE }),
+      h(8, 'img', { src: 'data:image/png;base64,AAAA', onerror: CODE, OnLoad: CODE }),
       svg(9, 'svg', { onload: CODE }, [svg(10, 'script', { href: '/__pwned_svg.js' }, [t(11, CODE)]),
         svg(12, 'a', { 'xlink:href': JS }, [svg(13, 'animate', { attributeName: 'href', to: JS, begin: '0s' }), svg(14, 'text', {}, ['x'])]),
         svg(15, 'set', { attributeName: 'onmouseover', to: CODE })]),

@@ -25,7 +25,7 @@ function onEmit(msg) {
  * animation frames (so engines flushing per task, per microtask, per frame or when idle all get
  * their chance). Not part of any timed window: windows end at the last message's own timestamp.
  */
-async function settle(quietMs = 120, frames = 3, capMs = 60_000) {
+async function settle(quietMs = 60, frames = 3, capMs = 60_000) {
   const t0 = now();
   let seen = log.length;
   let since = now();
@@ -88,7 +88,16 @@ window.__bench = {
         // a sync workload's end is taken before the engine's microtasks (MutationObserver) run
         const ret = W.run();
         let tRun = now();
-        if (ret && typeof ret.then === 'function') {
+        // diagnostic: when does the next task start? (posted before any engine's flush task; a gap
+        // here is the browser's own work, e.g. a rendering update, between the workload and the
+        // next task)
+        const hop = new Promise((resolve) => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => resolve(now());
+          ch.port2.postMessage(0);
+        });
+        const isAsync = !!(ret && typeof ret.then === 'function');
+        if (isAsync) {
           await ret;
           tRun = now();
         }
@@ -96,6 +105,7 @@ window.__bench = {
         // window: workload start -> the later of "workload returned" and "last message emitted"
         tEnd = Math.max(tRun, log.length > from ? log[log.length - 1].t : tRun);
         out.workloadMs = tRun - t0;
+        out.nextTaskMs = isAsync ? null : (await hop) - tRun;
         if (engine.name !== 'none' && log.length === from) throw new Error('engine emitted nothing for the workload');
       }
       out.ms = tEnd - t0;

@@ -1,0 +1,50 @@
+// The published bundles: the ESM entry and the one-<script>-tag IIFE expose the same API, and the
+// IIFE works on its own (capture a page, mirror it). `npm test` builds dist/ first.
+import * as esm from '../dist/cobrowse-rtc.js';
+
+function assert(cond: unknown, msg: string): asserts cond {
+  if (!cond) throw new Error(msg);
+}
+
+type Api = typeof esm;
+
+function loadIife(): Promise<Api> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/dist/cobrowse-rtc.iife.js';
+    script.onload = () => resolve((window as unknown as { CobrowseRTC: Api }).CobrowseRTC);
+    script.onerror = () => reject(new Error('the IIFE bundle did not load (run npm run build)'));
+    document.head.append(script);
+  });
+}
+
+describe('bundles', () => {
+  it('the IIFE global CobrowseRTC has exactly the ESM exports', async () => {
+    const iife = await loadIife();
+    const names = (o: object) => Object.keys(o).sort().join(',');
+    assert(names(iife) === names(esm), `IIFE: ${names(iife)}\nESM: ${names(esm)}`);
+    for (const name of ['capture', 'Mirror', 'encodeFrame', 'decodeFrame', 'ProtocolError']) {
+      assert(name in iife, `${name} exported`);
+    }
+  });
+
+  it('the IIFE captures a page and mirrors it', async () => {
+    const iife = await loadIife();
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const doc = frame.contentDocument!;
+    doc.body.innerHTML = '<h1 id=h>Hello <b>bundle</b></h1>';
+    const container = document.createElement('div');
+    document.body.append(container);
+    const mirror = new iife.Mirror(container);
+    const handle = iife.capture(doc, { onFrame: (f) => mirror.apply(f) });
+    doc.getElementById('h')!.append(' and more');
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+    const text = mirror.document?.getElementById('h')?.textContent;
+    assert(text === 'Hello bundle and more', `mirror text: ${text}`);
+    handle.stop();
+    mirror.destroy();
+    frame.remove();
+    container.remove();
+  });
+});
