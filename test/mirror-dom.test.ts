@@ -2,7 +2,7 @@
 import { Mirror } from '../src/mirror/index.js';
 import { rewriteSelector } from '../src/mirror/styles.js';
 import { OpCode } from '../src/protocol/constants.js';
-import { equal, ok } from './helpers/mirror-assert.js';
+import { describe, equal, it, ok } from './helpers/mirror-assert.js';
 import { Sharer, doc, doctype, frag, h, mount, page, ref, shadow, t, tree } from './helpers/mirror-frames.js';
 
 const RED = 'rgb(255, 0, 0)';

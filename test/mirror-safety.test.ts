@@ -2,7 +2,7 @@
 // submit. Every vector tries to set `__pwned` on the viewer's window and to fetch a marked URL.
 import { Mirror } from '../src/mirror/index.js';
 import { OpCode } from '../src/protocol/constants.js';
-import { equal, ok, sleep } from './helpers/mirror-assert.js';
+import { describe, equal, it, ok, sleep } from './helpers/mirror-assert.js';
 import { Sharer, h, mount, page, svg, t, tree } from './helpers/mirror-frames.js';
 
 declare global {

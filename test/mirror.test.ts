@@ -1,7 +1,8 @@
 // Mirror core: snapshots, deltas, sequencing, atomicity, compat mode, every DOM op.
 import { Mirror } from '../src/mirror/index.js';
 import { OpCode, DialogState } from '../src/protocol/constants.js';
-import { equal, ok, throwsCode, sleep } from './helpers/mirror-assert.js';
+import { describe, equal, it, ok, throwsCode, sleep } from './helpers/mirror-assert.js';
+import type { Op } from '../src/protocol/types.js';
 import { Sharer, comment, doc, doctype, h, mount, page, ref, svg, t, tree } from './helpers/mirror-frames.js';
 
 function setup(): { m: Mirror; s: Sharer; c: HTMLDivElement } {
@@ -113,22 +114,22 @@ describe('mirror: sequencing and atomicity', () => {
       tree(7, 0, h(8, 'b', {}, ['new'])),
       { op: OpCode.Remove, id: 5 } as const,
     ];
-    for (const last of [
-      { op: OpCode.Attr, id: 999, name: 'x', value: 'y' } as const,
-      { op: OpCode.Text, id: 7, data: 'not text' } as const,
-      tree(6, 0, h(9, 'i')), // a text node cannot hold children
-      tree(4, 7, h(9, 'i')), // 7 is not a child of 4... it is: use a node from elsewhere
-      tree(7, 6, h(9, 'i')), // before (6) is not a child of 7
-      tree(7, 0, ref(4)), // body into its own descendant
-      tree(7, 0, h(5, 'p')), // id 5 is in use
-      { op: OpCode.Adopt, target: 1, sheets: [3] } as const, // unknown sheet
-      { op: OpCode.SheetInsert, ref: 7 * 2, index: 0, rule: 'p{}' } as const, // div owns no sheet
-      { op: OpCode.Scroll, id: 6, x: 0, y: 1 } as const,
-      { op: OpCode.Remove, id: 1 } as const,
-      tree(7, 0, h(9, 'bad name')),
-    ]) {
-      if (last.op === OpCode.Tree && last.parent === 4 && last.before === 7) continue;
-      throwsCode(() => m.apply(s.bad([...ops, last])), last.op === OpCode.Tree && last.nodes[0]!.id === 5 ? 'id' : (last as { id?: number }).id === 999 || last.op === OpCode.Adopt ? 'id' : 'node');
+    const lasts: Array<[Op, string]> = [
+      [{ op: OpCode.Attr, id: 999, name: 'x', value: 'y' }, 'id'], // unknown node
+      [{ op: OpCode.Text, id: 7, data: 'not text' }, 'node'], // TEXT on an element
+      [tree(6, 0, h(9, 'i')), 'node'], // a text node cannot hold children
+      [tree(7, 6, h(9, 'i')), 'node'], // before (6) is not a child of 7
+      [tree(7, 0, ref(4)), 'node'], // body into its own descendant
+      [tree(7, 0, h(5, 'p')), 'id'], // id 5 is in use
+      [{ op: OpCode.Adopt, target: 1, sheets: [3] }, 'id'], // unknown sheet
+      [{ op: OpCode.SheetInsert, ref: 7 * 2, index: 0, rule: 'p{}' }, 'node'], // a div owns no sheet
+      [{ op: OpCode.Scroll, id: 6, x: 0, y: 1 }, 'node'], // scroll of a text node
+      [{ op: OpCode.Remove, id: 1 }, 'node'], // the document
+      [tree(7, 0, h(9, 'bad name')), 'node'], // createElement would throw
+      [{ op: OpCode.Attr, id: 5, name: 'a b', value: '' }, 'node'], // setAttribute would throw
+    ];
+    for (const [last, code] of lasts) {
+      throwsCode(() => m.apply(s.bad([...ops, last])), code);
       equal(m.document!.documentElement.outerHTML, before, `after op ${last.op}`);
       equal(m.seq, 0);
     }

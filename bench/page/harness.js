@@ -105,7 +105,12 @@ window.__bench = {
         // window: workload start -> the later of "workload returned" and "last message emitted"
         tEnd = Math.max(tRun, log.length > from ? log[log.length - 1].t : tRun);
         out.workloadMs = tRun - t0;
-        out.nextTaskMs = isAsync ? null : (await hop) - tRun;
+        const hopT = await hop;
+        out.nextTaskMs = isAsync ? null : hopT - tRun;
+        // the same window without the browser's own work between the workload's task and the next
+        // task: subtracted only when the engine emitted after that task (so that gap delayed it)
+        const lastT = log.length > from ? log[log.length - 1].t : tRun;
+        out.exGapMs = !isAsync && lastT > hopT ? tEnd - t0 - (hopT - tRun) : tEnd - t0;
         if (engine.name !== 'none' && log.length === from) throw new Error('engine emitted nothing for the workload');
       }
       out.ms = tEnd - t0;

@@ -26,6 +26,12 @@ export interface CaptureOptions {
   mask?: MaskOptions;
   /** Called when a frame could not be produced or delivered (the capture goes on). Default: console.error once. */
   onError?(error: unknown): void;
+  /**
+   * When changes are written: `'task'` (default) right after the task that made them — lowest
+   * latency; `'animation-frame'` at the next animation frame — fewer, larger frames when a page
+   * changes in many small tasks (see the README for the measurement).
+   */
+  batch?: 'task' | 'animation-frame';
 }
 
 export interface CaptureHandle {
@@ -168,6 +174,11 @@ export class Capture implements CaptureHandle, SerializerHost {
   private schedule(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
+    if (this.options.batch === 'animation-frame') {
+      const win = this.document.defaultView ?? window;
+      win.requestAnimationFrame(() => this.flush());
+      return;
+    }
     // one frame per task: a MessageChannel message runs right after the current task, without the
     // 4 ms clamp of nested setTimeout and without waiting for a paint like requestAnimationFrame
     this.channel.port2.postMessage(null);

@@ -256,7 +256,10 @@ export class Serializer {
       const v = (el as HTMLTextAreaElement).value;
       value = valueMasked ? mask.maskValue(el, v) : v;
     } else if (tag === 'option' && kind === NodeKind.HtmlElement) {
-      if ((el as HTMLOptionElement).selected) flags |= ElementFlag.Selected;
+      // which option is chosen is the select's value: hidden when that value is masked
+      const select = el.closest('select');
+      const hidden = select !== null && mask.isValueMasked(select, masked);
+      if (!hidden && (el as HTMLOptionElement).selected) flags |= ElementFlag.Selected;
     }
     const shadow = h.shadowOf(el);
     if (shadow) flags |= ElementFlag.Shadow;

@@ -19,3 +19,9 @@ export function throwsCode(fn: () => unknown, code: string): void {
 }
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+
+// mocha's globals (from web-test-runner), typed here: the repo has no @types/mocha
+type Fn = (this: unknown) => void | Promise<void>;
+const g = globalThis as unknown as { describe: (name: string, fn: () => void) => void; it: (name: string, fn: Fn) => void };
+export const describe = (name: string, fn: () => void): void => g.describe(name, fn);
+export const it = (name: string, fn: Fn): void => g.it(name, fn);
