@@ -4,7 +4,7 @@
 //   node bench/profile.mjs add-move            # ours
 //   node bench/profile.mjs add-move rrweb
 //
-// Prints the top functions by self time (within the whole page run: setup, snapshot, workload)
+// Prints the top functions by self time within the timed window (the profiler starts right before it)
 // and writes bench/results/<workload>-<engine>.cpuprofile (open it in Chrome DevTools).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -47,7 +47,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await cdp.send('Profiler.start');
+  await page.exposeFunction('__benchBeforeWindow', () => cdp.send('Profiler.start'));
   const result = await page.evaluate((w) => window.__bench.run(w), workload);
   const { profile } = await cdp.send('Profiler.stop');
   writeFileSync(path.join(here, 'results', `${workload}-${engine}.cpuprofile`), JSON.stringify(profile));
@@ -55,8 +55,14 @@ try {
   console.log(rest);
   if (analysis) console.log(JSON.stringify(analysis));
   // self time per function
+  // only the samples inside the timed window (the profiler starts just before it)
   const dt = new Map();
-  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) || 0) + (profile.timeDeltas[i] || 0)));
+  let at = profile.startTime;
+  const end = profile.startTime + (result.ms + 3) * 1000;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] || 0;
+    if (at <= end) dt.set(id, (dt.get(id) || 0) + (profile.timeDeltas[i] || 0));
+  });
   const self = new Map();
   let total = 0;
   for (const n of profile.nodes) {
@@ -66,7 +72,7 @@ try {
     const key = `${f.functionName || '(anonymous)'}  ${path.basename(f.url || '')}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) || 0) + t);
   }
-  console.log(`\nself time, top 25 (of ${total.toFixed(0)} ms sampled):`);
+  console.log(`\nself time in the timed window, top 25 (of ${total.toFixed(0)} ms sampled; window ${result.ms.toFixed(1)} ms):`);
   [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)
     .forEach(([k, t]) => console.log(`${t.toFixed(1).padStart(9)} ms  ${k}`));
 } finally {

@@ -96,6 +96,7 @@ const server = createServer(async (req, res) => {
 
 function listen(port, triesLeft) {
   const onError = (err) => {
+    server.off('listening', onListening);
     if (err.code === 'EADDRINUSE' && triesLeft > 1) {
       console.log(`Port ${port} is busy, trying ${port + 1}…`);
       listen(port + 1, triesLeft - 1);
@@ -104,8 +105,7 @@ function listen(port, triesLeft) {
       process.exit(1);
     }
   };
-  server.once('error', onError);
-  server.listen(port, HOST, () => {
+  const onListening = () => {
     server.off('error', onError);
     const url = `http://${HOST}:${port}/`;
     console.log('');
@@ -115,7 +115,10 @@ function listen(port, triesLeft) {
     console.log('');
     console.log('  Type and click on the left; the right follows. Ctrl-C to stop.');
     console.log('');
-  });
+  };
+  server.once('error', onError);
+  server.once('listening', onListening);
+  server.listen(port, HOST);
 }
 
 let closing = false;

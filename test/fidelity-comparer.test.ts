@@ -4,7 +4,6 @@
 import { assert, assertEqual, assertNoDiffs, afterEach, describe, it } from './helpers/assert.js';
 import { compareDocuments, counterpart } from './helpers/compare.js';
 
-const DEPTH = Number(new URLSearchParams(location.search).get('depth') ?? 500);
 const frames: HTMLIFrameElement[] = [];
 afterEach(() => {
   for (const f of frames.splice(0)) f.remove();
@@ -51,7 +50,7 @@ describe('the fidelity comparer', () => {
     await mustDiffer((_s, m) => m.getElementById('x')!.setAttribute('title', 't'), /extra attribute title/);
     await mustDiffer((_s, m) => m.getElementById('x')!.removeAttribute('class'), /attribute class missing/);
     await mustDiffer((_s, m) => m.getElementById('x')!.setAttribute('class', 'b'), /attribute class/);
-    await mustDiffer((_s, m) => m.body.appendChild(m.createElement('p')), /child count/);
+    await mustDiffer((_s, m) => void m.body.appendChild(m.createElement('p')), /child count/);
     await mustDiffer((_s, m) => m.querySelector('svg')!.replaceWith(m.createElement('svg')), /element: sharer http:\/\/www.w3.org\/2000\/svg/);
     await mustDiffer((_s, m) => void (m.getElementById('x')!.lastChild as Comment).remove(), /child count/);
     await mustDiffer((_s, m) => void (m.querySelector('template')!.content.firstElementChild!.textContent = 'u'), /#content/);
@@ -92,8 +91,10 @@ describe('the fidelity comparer', () => {
   it('walks a 5,000-level tree without overflowing and finds the deepest difference', async () => {
     const [s, m] = await pair();
     for (const d of [s, m]) {
-      let at: Element = d.body;
-      for (let i = 0; i < DEPTH; i++) at = at.appendChild(d.createElement('div'));
+      // Chromium's renderer crashes laying out a displayed tree this deep: keep it out of rendering
+      let at: Element = d.body.appendChild(d.createElement('div'));
+      (at as HTMLElement).style.display = 'none';
+      for (let i = 0; i < 5000; i++) at = at.appendChild(d.createElement('div'));
       at.textContent = 'deep';
     }
     assertNoDiffs(compareDocuments(s, m), 'deep identical');

@@ -7,10 +7,12 @@
 //
 // What the mirror is allowed to change, for the viewer's safety (and nothing else):
 // - `on*` attributes are dropped (the mirror must not have any);
-// - `javascript:` URLs are neutralised (the mirror's value must not be a `javascript:` URL);
+// - `javascript:` (and active `data:`) URLs are neutralised (the mirror's value must not be one);
 // - `<script>` elements stay but inert: their attributes and contents are not compared;
-// - `<iframe>`/`<frame>` `src`/`srcdoc` are dropped (the mirror builds the frame's document itself);
-// - `<base href/target>` and `<meta http-equiv=refresh>` are made harmless;
+// - `<iframe>`/`<frame>` `src` and every `srcdoc` are dropped (the mirror builds frame documents itself);
+// - `target`/`formtarget`/`nonce`, `<base href/target>`, `<meta http-equiv>` (+ refresh `content`),
+//   plugin attributes, SVG `<a href>` and preload-like `<link rel>` values are dropped or defused
+//   (the list in src/mirror/sanitize.ts);
 // - it adds its own attributes, all prefixed `data-cobrowse-mirror-` (hover/focus markers...): exactly
 //   those attribute names are ignored, and elements carrying one with no node id in the mirror
 //   (`mirror.id(node)` is 0) are the mirror's own (e.g. an injected style) and are skipped.
@@ -81,6 +83,7 @@ export function resolveUrl(value: string, base: string): string {
 
 /** `url(...)` in CSS text resolved against `base`; quotes kept as written. */
 export function resolveCssUrls(css: string, base: string): string {
+  if (!base) return css;
   return css.replace(/url\(\s*(['"]?)(.*?)\1\s*\)/gi, (match, q: string, url: string) => {
     const abs = resolveUrl(url, base);
     return abs === url ? match : `url(${q}${abs}${q})`;
@@ -118,6 +121,21 @@ const URL_ATTRS: Record<string, readonly string[]> = {
   body: ['background'],
 };
 
+/** Attributes the mirror drops per element (sanitize.ts: sub-frames, plugins, base, meta http-equiv). */
+const DROPPED_ON: Record<string, readonly string[]> = {
+  iframe: ['src'],
+  frame: ['src'],
+  object: ['data', 'codebase', 'classid', 'archive', 'type'],
+  embed: ['src', 'code', 'codebase', 'type'],
+  base: ['href', 'target'],
+  meta: ['http-equiv'],
+};
+const UNSAFE_REL = /\b(import|modulepreload|prerender|serviceworker|prefetch|preload)\b/i;
+/** URLs that would run script or load an active document: the mirror must neutralise them. */
+const ACTIVE_URL = /^\s*(javascript|vbscript):|^\s*data:(?!image\/|font\/|audio\/|video\/|text\/css)/i;
+
+const URLISH = new Set(['href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'cite', 'longdesc', 'xlink:href', 'ping', 'manifest', 'icon', 'usemap']);
+
 function isUrlAttr(tag: string, name: string): boolean {
   return URL_ATTRS[tag]?.includes(name) ?? false;
 }
@@ -131,7 +149,7 @@ export function isMirrorOwn(node: Node, mirror: MirrorLike | null | undefined): 
   let marked = false;
   for (const a of el.getAttributeNames()) if (a.startsWith(MIRROR_ATTR_PREFIX)) marked = true;
   if (!marked) return false;
-  if (mirror?.id) return !mirror.id(node);
+  if (mirror?.id) return !((mirror.id(node) ?? 0) > 0);
   return false;
 }
 
@@ -172,6 +190,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
   const skip = options.skip;
   const pairs: [Element, Element, Entry][] = [];
   const sheetMap = new Map<CSSStyleSheet, CSSStyleSheet>();
+  let closedRoots: Map<Element, ShadowRoot> | null = null;
   const mirrorClosedRoot =
     options.mirrorClosedRoot ??
     ((el: Element) => {
@@ -180,7 +199,19 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
         const f = m?.[name];
         if (typeof f === 'function') return (f as (e: Element) => ShadowRoot | null).call(m, el);
       }
-      return null;
+      // no accessor: look the root up among the mirror's nodes by id
+      if (!closedRoots && mirror?.node) {
+        closedRoots = new Map();
+        for (let id = 1, misses = 0; misses < 5000; id++) {
+          const n = mirror.node(id);
+          if (!n) misses++;
+          else {
+            misses = 0;
+            if (n.nodeType === 11 && (n as ShadowRoot).host) closedRoots.set((n as ShadowRoot).host, n as ShadowRoot);
+          }
+        }
+      }
+      return closedRoots?.get(el) ?? null;
     });
 
   const add = (e: Entry, what: string) => {
@@ -197,7 +228,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     }
     if (mirror?.id && mirror.node && m.nodeType !== 10) {
       const id = mirror.id(m);
-      if (id && mirror.node(id) !== m) add(e, `mirror.node(mirror.id(node)) is not the node (id ${id})`);
+      if (id && id > 0 && mirror.node(id) !== m) add(e, `mirror.node(mirror.id(node)) is not the node (id ${id})`);
     }
     let childrenOf: Node | null = s;
     switch (s.nodeType) {
@@ -290,7 +321,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     compareAttributes(e, s, m, tag, isHtml, base);
     if (isHtml && tag === 'script') return null; // inert in the mirror: contents dropped
     if (state) compareState(e, s, m, tag, isHtml);
-    if (pairs.length < 200_000 && s.isConnected) pairs.push([s, m, e]);
+    // (not too deep: Chromium's style code recurses and a 5,000-level tree crashes its renderer)
+    if (pairs.length < 200_000 && s.isConnected && e.depth < 400) pairs.push([s, m, e]);
 
     // shadow root (open, or closed when the test recorded it)
     const ss = s.shadowRoot ?? options.closedRoot?.(s) ?? null;
@@ -330,10 +362,18 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
 
   function compareAttributes(e: Entry, s: Element, m: Element, tag: string, isHtml: boolean, base: string): void {
     if (isHtml && tag === 'script') return;
+    // what the mirror drops or defuses for safety (documented in src/mirror/sanitize.ts)
+    const isSvg = s.namespaceURI === 'http://www.w3.org/2000/svg';
+    const htmlOrSvg = isHtml || isSvg;
     const harmless = (name: string): boolean =>
-      (isHtml && (tag === 'iframe' || tag === 'frame') && (name === 'src' || name === 'srcdoc')) ||
-      (isHtml && tag === 'base' && (name === 'href' || name === 'target')) ||
-      (isHtml && tag === 'meta' && /refresh/i.test(s.getAttribute('http-equiv') ?? '') && (name === 'content' || name === 'http-equiv'));
+      name === 'srcdoc' ||
+      name === 'target' ||
+      name === 'formtarget' ||
+      name === 'nonce' ||
+      (htmlOrSvg && (DROPPED_ON[tag]?.includes(name) ?? false)) ||
+      (isSvg && tag === 'a' && (name === 'href' || name === 'xlink:href')) ||
+      (tag === 'link' && name === 'rel' && UNSAFE_REL.test(s.getAttribute('rel') ?? '')) ||
+      (isHtml && tag === 'meta' && name === 'content' && /refresh/i.test(s.getAttribute('http-equiv') ?? ''));
     const seen = new Set<string>();
     for (const attr of Array.from(s.attributes)) {
       const name = attr.name;
@@ -343,7 +383,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       if (harmless(lname)) continue;
       const mAttr = m.attributes.getNamedItem(name);
       if (!mAttr) {
-        if (/^\s*javascript:/i.test(attr.value)) continue; // neutralised by removal: fine
+        if (URLISH.has(lname) && ACTIVE_URL.test(attr.value)) continue; // neutralised by removal: fine
         add(e, `attribute ${name} missing in the mirror (sharer ${clip(attr.value)})`);
         continue;
       }
@@ -352,8 +392,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       }
       const sv = attr.value;
       const mv = mAttr.value;
-      if (/^\s*javascript:/i.test(sv)) {
-        if (/^\s*javascript:/i.test(mv)) add(e, `attribute ${name}: javascript: URL not neutralised (${clip(mv)})`);
+      if (URLISH.has(lname) && ACTIVE_URL.test(sv)) {
+        if (ACTIVE_URL.test(mv)) add(e, `attribute ${name}: active URL not neutralised (${clip(mv)})`);
         continue;
       }
       if (lname === 'style') {
@@ -444,7 +484,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       const where = `styleSheets[${i}] (${ss.ownerNode ? describe(ss.ownerNode) : '?'})`;
       if (ss.disabled !== ms.disabled) add(e, `${where} disabled: sharer ${ss.disabled}, mirror ${ms.disabled}`);
       if (ss.media.mediaText !== ms.media.mediaText) add(e, `${where} media: sharer ${clip(ss.media.mediaText)}, mirror ${clip(ms.media.mediaText)}`);
-      compareSheet(e, where, ss, ms, ss.href ?? base);
+      // a linked sheet's url()s are relative to the sheet itself, the same file in both: compared as is
+      compareSheet(e, where, ss, ms, ss.href ? '' : base);
     }
     // adopted sheets, and their sharing between roots (one constructed sheet adopted by many roots)
     const sa = s.adoptedStyleSheets ?? [];

@@ -310,3 +310,32 @@ export function mirrorOf<T extends Node>(session: Session, sharerNode: T, mirror
   if (!mirror.document) return null;
   return counterpart(sharerNode, session.doc, mirror.document, mirror as never) as T | null;
 }
+
+/** Registers something for `cleanup()` (e.g. a Session made by hand). */
+export function track<T extends { dispose(): void }>(x: T): T {
+  live.add(x);
+  return x;
+}
+
+/** Waits until every `<link rel=stylesheet>` of the document has its sheet. */
+export async function waitLinkSheet(doc: Document): Promise<void> {
+  for (const link of Array.from(doc.querySelectorAll('link[rel=stylesheet]')) as HTMLLinkElement[]) {
+    if (!link.sheet) await new Promise((r) => link.addEventListener('load', r, { once: true }));
+  }
+}
+
+/** settle(), then waits (bounded) until the mirror's linked sheets are loaded. */
+export async function waitMirrorLinks(s: Session, mirror: Mirror = s.mirror): Promise<void> {
+  await s.settle();
+  const md = mirror.document;
+  if (!md) return;
+  for (const link of Array.from(md.querySelectorAll('link[rel=stylesheet]')) as HTMLLinkElement[]) {
+    if (!link.sheet) {
+      await Promise.race([
+        new Promise((r) => link.addEventListener('load', r, { once: true })),
+        new Promise((r) => link.addEventListener('error', r, { once: true })),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+// Masking: canary strings placed in every masked position never appear in any frame (raw bytes of every
+// frame, and of a resync snapshot), and the mirror shows placeholders there.
+import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { sendKeys } from './helpers/commands.js';
+import { cleanup, countBytes, createSharer, mirrorOf, startSession, typeInto, type Session } from './helpers/harness.js';
+
+afterEach(cleanup);
+
+const enc = new TextEncoder();
+const token = Math.random().toString(36).slice(2, 10).toUpperCase();
+const canaries: string[] = [];
+/** A unique string for one masked position. */
+function canary(pos: string): string {
+  const c = `CANARY${token}${pos.replace(/\W/g, '')}`;
+  canaries.push(c);
+  return c;
+}
+/** Each canary's bytes: 0 occurrences in every frame, after a resync snapshot too. */
+async function assertNoLeak(s: Session, list: string[]): Promise<void> {
+  await s.settle();
+  s.handle.resync();
+  await s.settle();
+  const leaks: string[] = [];
+  for (const c of list) {
+    const needle = enc.encode(c);
+    s.frames.forEach((f, i) => {
+      if (countBytes(f, needle)) leaks.push(`${c} in frame ${i}`);
+    });
+  }
+  assertEqual(leaks, [], 'masked data in frames');
+}
+const stars = (s: string) => s.replace(/\S/gu, '*');
+
+describe('masking', () => {
+  it('masked text (selector and data-cobrowse-mask), snapshot and changes', async () => {
+    const c1 = canary('sel');
+    const c2 = canary('attr');
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><p class="secret" id="p1">${c1} text</p><div data-cobrowse-mask><span id="p2">${c2}</span><input id="in" value="${canary('inputattr')}"><textarea id="ta">${canary('textarea')}</textarea><select id="sel"><option>${canary('option')}</option></select></div><p id="pub">public text</p></body>`,
+    });
+    const s = await startSession(sharer, { mask: { text: '.secret' } });
+    const { doc } = sharer;
+    assertEqual(mirrorOf(s, doc.getElementById('p1')!.firstChild!)!.textContent, stars(`${c1} text`), 'masked text placeholder');
+    assertEqual(mirrorOf(s, doc.getElementById('pub')!)!.textContent, 'public text', 'unmasked text shown');
+    const c3 = canary('changed');
+    (doc.getElementById('p1')!.firstChild as Text).data = c3;
+    doc.getElementById('p2')!.textContent = canary('textContent');
+    doc.getElementById('p2')!.insertAdjacentHTML('beforeend', `<b>${canary('innerhtml')}</b>`);
+    typeInto(doc.getElementById('in') as HTMLInputElement, canary('typed'));
+    (doc.getElementById('ta') as HTMLTextAreaElement).value = canary('taset');
+    (doc.getElementById('in') as HTMLInputElement).setAttribute('value', canary('setattr'));
+    await s.settle();
+    assertEqual(mirrorOf(s, doc.getElementById('p1')!.firstChild!)!.textContent, stars(c3), 'changed text masked');
+    await assertNoLeak(s, canaries);
+  });
+
+  it('text-bearing attributes inside a masked subtree (title, alt, aria-label, placeholder)', async () => {
+    const list = ['title', 'alt', 'aria', 'placeholder'].map(canary);
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><div data-cobrowse-mask><span title="${list[0]}">x</span><img alt="${list[1]}"><b aria-label="${list[2]}">y</b><input placeholder="${list[3]}"></div></body>`,
+    });
+    const s = await startSession(sharer);
+    sharer.doc.querySelector('span')!.setAttribute('title', canary('titlelater'));
+    await assertNoLeak(s, [...list, canaries[canaries.length - 1]]);
+  });
+
+  it('blocked subtrees: placeholder of the same size, nothing inside, mutations not captured', async () => {
+    const inside = ['blocksel', 'blockattr', 'blockinput', 'blockshadow'].map(canary);
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><div class="blocked" id="b1" style="width:120px;height:50px">${inside[0]}<input value="${inside[2]}"></div><section data-cobrowse-block id="b2" style="width:80px;height:30px" title="${inside[1]}"><p>inner</p></section></body>`,
+    });
+    sharer.doc.getElementById('b2')!.querySelector('p')!.attachShadow({ mode: 'open' }).innerHTML = `<b>${inside[3]}</b>`;
+    const s = await startSession(sharer, { mask: { block: '.blocked' } });
+    for (const id of ['b1', 'b2']) {
+      const el = sharer.doc.getElementById(id)!;
+      const m = mirrorOf(s, el) as Element;
+      assert(m, `placeholder for #${id}`);
+      assertEqual(m.childNodes.length, 0, `nothing inside #${id}'s placeholder`);
+      assertEqual(Math.round(m.getBoundingClientRect().width), Math.round(el.getBoundingClientRect().width), `#${id} width`);
+      assertEqual(Math.round(m.getBoundingClientRect().height), Math.round(el.getBoundingClientRect().height), `#${id} height`);
+    }
+    const before = s.frames.length;
+    sharer.doc.getElementById('b1')!.appendChild(sharer.doc.createElement('i')).textContent = canary('blocklater');
+    (sharer.doc.getElementById('b1')!.querySelector('input') as HTMLInputElement).value = canary('blockvalue');
+    await s.settle();
+    assertEqual(s.frames.length, before, 'changes inside a blocked subtree produce no frame (not observed)');
+    await assertNoLeak(s, [...inside, ...canaries.slice(-2)]);
+  });
+
+  it('sensitive fields stay masked: password, cc-number, one-time-code, new/current-password, even with unmask and inputs:none', async () => {
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><input type="password" id="pw"><input autocomplete="cc-number" id="cc"><input autocomplete="one-time-code" id="otp"><input type="password" autocomplete="new-password" id="np" data-cobrowse-unmask><input autocomplete="current-password" id="cp" value="${canary('cpattr')}"></body>`,
+    });
+    const s = await startSession(sharer, { mask: { inputs: 'none', unmask: '#np' } });
+    const { doc } = sharer;
+    const pw = doc.getElementById('pw') as HTMLInputElement;
+    pw.focus();
+    const typed = canary('pwtyped');
+    await sendKeys({ type: typed });
+    assertEqual(pw.value, typed, 'typed into the password field');
+    (doc.getElementById('cc') as HTMLInputElement).value = canary('ccset');
+    typeInto(doc.getElementById('otp') as HTMLInputElement, canary('otptyped'));
+    typeInto(doc.getElementById('np') as HTMLInputElement, canary('nptyped'));
+    doc.getElementById('cp')!.setAttribute('value', canary('cpattr2'));
+    await s.settle();
+    const mpw = mirrorOf(s, pw)!;
+    assert(!mpw.value.includes(token), 'mirror password value masked');
+    await assertNoLeak(s, canaries.filter((c) => /pw|cc|otp|np|cp/.test(c.slice(14))));
+  });
+
+  it("inputs: 'all' masks every field, data-cobrowse-unmask shows one", async () => {
+    const c = canary('allinput');
+    const sharer = await createSharer({ html: `<!DOCTYPE html><body><input id="a" value="${c}"><textarea id="t"></textarea><input id="u" data-cobrowse-unmask></body>` });
+    const s = await startSession(sharer, { mask: { inputs: 'all' } });
+    typeInto(sharer.doc.getElementById('t') as HTMLTextAreaElement, canary('alltyped'));
+    typeInto(sharer.doc.getElementById('u') as HTMLInputElement, 'visible');
+    await s.settle();
+    assertEqual(mirrorOf(s, sharer.doc.getElementById('u') as HTMLInputElement)!.value, 'visible', 'unmasked field shown');
+    assertEqual(mirrorOf(s, sharer.doc.getElementById('a') as HTMLInputElement)!.value, stars(c), 'masked field placeholder');
+    await assertNoLeak(s, [c, canaries[canaries.length - 1]]);
+  });
+
+  it('masked subtree: nodes moved in and out, text changed, rule matching only after a class change', async () => {
+    const sharer = await createSharer({ html: '<!DOCTYPE html><body><div class="secret" id="m"><span id="stay">stays</span></div><div id="out"><span id="mover">mover</span></div><p id="later">public first</p></body>' });
+    const s = await startSession(sharer, { mask: { text: '.secret' } });
+    const { doc } = sharer;
+    const m = doc.getElementById('m')!;
+    // moved in, then text changed to a canary
+    const mover = doc.getElementById('mover')!;
+    m.appendChild(mover);
+    mover.textContent = canary('movedin');
+    // created outside in the same task then moved in
+    const fresh = doc.body.appendChild(doc.createElement('b'));
+    fresh.textContent = canary('freshmovedin');
+    m.appendChild(fresh);
+    await s.settle();
+    // moved out: no longer masked (its own text shows); what stays inside stays masked
+    const stay = doc.getElementById('stay')!;
+    stay.textContent = canary('stays');
+    const leaving = doc.createElement('i');
+    leaving.textContent = 'leaving';
+    m.appendChild(leaving);
+    await s.settle();
+    doc.body.appendChild(leaving);
+    await s.settle();
+    assertEqual(mirrorOf(s, leaving)!.textContent, 'leaving', 'moved out: shown');
+    // the whole masked element moved elsewhere: still masked
+    doc.getElementById('out')!.appendChild(m);
+    stay.textContent = canary('afterparentmove');
+    // class change makes the rule match
+    const later = doc.getElementById('later')!;
+    later.className = 'secret';
+    await s.settle();
+    assertEqual(mirrorOf(s, later.firstChild!)!.textContent, stars('public first'), 're-masked after a class change');
+    (later.firstChild as Text).data = canary('afterclass');
+    doc.getElementById('out')!.setAttribute('data-cobrowse-mask', '');
+    doc.getElementById('out')!.appendChild(doc.createTextNode(canary('maskattrlater')));
+    await assertNoLeak(s, canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)));
+  });
+});
