@@ -118,14 +118,15 @@ describe('capture module: styles', () => {
     const forRoot = adopt.find((a) => a.target === h.id(root))!;
     const forDoc = adopt.find((a) => a.target === h.id(document))!;
     assert(forRoot && forDoc, 'ADOPT for the shadow root and the document');
-    const sheetRef = forRoot.sheets[0]!;
-    eq(forDoc.sheets[1], sheetRef, 'shared sheet has one ref');
+    const sheetId = forRoot.sheets[0]!; // ADOPT lists sheet ids
+    const sheetRef = constructedSheetRef(sheetId);
+    eq(forDoc.sheets[1], sheetId, 'shared sheet has one id');
     for (const n of news) eq(n.document, h.id(document), 'SHEET_NEW names the document');
     const rules = only(snap, OpCode.SheetRules).find((r) => r.ref === sheetRef)!;
     eq(rules.rules, [':host { display: block; color: red; }'], 'rules of the shared sheet');
     // ordering: SHEET_NEW and SHEET_RULES before the ADOPT that uses them
-    const idxNew = snap.findIndex((o) => o.op === OpCode.SheetNew && constructedSheetRef(o.sheet) === sheetRef);
-    const idxAdopt = snap.findIndex((o) => o.op === OpCode.Adopt && o.sheets.includes(sheetRef));
+    const idxNew = snap.findIndex((o) => o.op === OpCode.SheetNew && o.sheet === sheetId);
+    const idxAdopt = snap.findIndex((o) => o.op === OpCode.Adopt && o.sheets.includes(sheetId));
     assert(idxNew >= 0 && idxNew < idxAdopt, 'announced before adopted');
 
     // later edits of an announced constructed sheet

@@ -8,6 +8,7 @@ import { MaskPolicy, maskText, type MaskOptions } from './mask.js';
 import { afterMethod } from './patches.js';
 import {
   childrenCaptured,
+  effectiveMask,
   isEventHandler,
   isFormField,
   maskStateOf,
@@ -19,7 +20,7 @@ import { absoluteCssUrls, resolveAttribute } from './urls.js';
 export interface CaptureOptions {
   /**
    * Receives every frame, in order, synchronously. The first (a full snapshot) arrives before
-   * `capture()` returns; later ones carry only what changed, at most one per task.
+   * `capture()` returns; later ones carry only what changed, one per script that changed something.
    */
   onFrame(frame: Uint8Array): void;
   /** What to mask or block on the sharer (see MaskOptions). Default: sensitive fields only. */
@@ -27,11 +28,13 @@ export interface CaptureOptions {
   /** Called when a frame could not be produced or delivered (the capture goes on). Default: console.error once. */
   onError?(error: unknown): void;
   /**
-   * When changes are written: `'task'` (default) right after the task that made them — lowest
-   * latency; `'animation-frame'` at the next animation frame — fewer, larger frames when a page
-   * changes in many small tasks (see the README for the measurement).
+   * When changes are written: `'immediate'` (default) at the end of the script that made them (when
+   * the MutationObserver delivers, before the browser renders) — lowest latency, and the page never
+   * waits on us while it paints; `'animation-frame'` at the next animation frame — fewer, larger
+   * frames when a page changes in many small tasks, but nothing while the tab is hidden (see the
+   * README for the measurement).
    */
-  batch?: 'task' | 'animation-frame';
+  batch?: 'immediate' | 'animation-frame';
 }
 
 export interface CaptureHandle {
@@ -57,6 +60,9 @@ export class Capture implements CaptureHandle, SerializerHost {
   readonly encoder = new FrameEncoder();
   readonly mask: MaskPolicy;
   readonly maskStates = new WeakMap<Element, number>();
+  readonly maskedNodes = new WeakSet<Node>();
+  /** `<template>` contents captured (their nodes are live although not connected). */
+  readonly fragments = new WeakSet<DocumentFragment>();
   readonly tagHooks = new Map<string, CaptureModule[]>();
   readonly allHooks: CaptureModule[] = [];
   readonly context: CaptureContext;
@@ -71,7 +77,8 @@ export class Capture implements CaptureHandle, SerializerHost {
   private readonly pendingFrames = new Set<HTMLIFrameElement>();
   private readonly patchedRealms = new WeakSet<object>();
   private readonly unpatch: (() => void)[] = [];
-  private readonly channel = new MessageChannel();
+  /** Nodes detached at a MutationObserver delivery before a deferred flush (batch: 'animation-frame'). */
+  readonly unobserved = new Set<Node>();
   private queue: MutationRecord[] = [];
   private scheduled = false;
   private stopped = false;
@@ -108,9 +115,16 @@ export class Capture implements CaptureHandle, SerializerHost {
     this.serializer = new Serializer(this);
     this.observer = new MutationObserver((records) => {
       for (const r of records) this.queue.push(r);
+      if (this.options.batch !== 'animation-frame') return this.flush();
+      // deferred: a node detached now is no longer observed after this checkpoint (its transient
+      // observer ends), so what happens to it until the flush is unknown: if it comes back, it is
+      // written again whole instead of moved
+      for (const r of records) {
+        const removed = r.removedNodes;
+        for (let i = 0; i < removed.length; i++) if (!removed[i]!.isConnected) this.unobserved.add(removed[i]!);
+      }
       this.schedule();
     });
-    this.channel.port1.onmessage = () => this.flush();
     this.snapshot();
   }
 
@@ -146,6 +160,22 @@ export class Capture implements CaptureHandle, SerializerHost {
     this.watchedFrames.set(frame, () => frame.removeEventListener('load', onLoad));
   }
 
+  fragmentSerialized(fragment: DocumentFragment): void {
+    this.fragments.add(fragment);
+    if (this.observed.has(fragment)) return;
+    this.observed.add(fragment);
+    this.observer.observe(fragment, OBSERVE);
+  }
+
+  rewriteInsteadOfMove(node: Node, maskedHere: boolean): number {
+    const id = this.ids.get(node);
+    let masked = maskedHere;
+    if (node.nodeType === 1) masked = effectiveMask(this.maskStates.get(node as Element) ?? 0, maskedHere);
+    if (!this.unobserved.has(node) && masked === this.maskedNodes.has(node)) return 0;
+    this.ids.forgetSubtree(node, (el) => this.shadowOf(el));
+    return id;
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   resync(): void {
@@ -159,8 +189,7 @@ export class Capture implements CaptureHandle, SerializerHost {
     this.stopped = true;
     this.observer.disconnect();
     this.queue = [];
-    this.channel.port1.onmessage = null;
-    this.channel.port1.close();
+    this.unobserved.clear();
     for (const off of this.watchedFrames.values()) off();
     this.watchedFrames.clear();
     for (const off of this.unpatch) off();
@@ -179,9 +208,9 @@ export class Capture implements CaptureHandle, SerializerHost {
       win.requestAnimationFrame(() => this.flush());
       return;
     }
-    // one frame per task: a MessageChannel message runs right after the current task, without the
-    // 4 ms clamp of nested setTimeout and without waiting for a paint like requestAnimationFrame
-    this.channel.port2.postMessage(null);
+    // state changes (events, patched setters) are written at the end of the current script, with any
+    // DOM changes of the same script (the MutationObserver delivers at that same checkpoint)
+    queueMicrotask(() => this.flush());
   }
 
   /** Patches `attachShadow` in a realm (the top window or a same-origin frame's) once. */
@@ -243,6 +272,7 @@ export class Capture implements CaptureHandle, SerializerHost {
       new DeltaBuilder(this, this.serializer).build(records, this.pendingShadows, this.pendingFrames, this.frameDocs);
       this.pendingShadows.clear();
       this.pendingFrames.clear();
+      this.unobserved.clear();
       for (const m of this.modules) m.flush(this.context);
     } catch (err) {
       // a bug here must not break the page; the viewer is brought back in step with a snapshot
@@ -284,7 +314,7 @@ class DeltaBuilder {
     const added = new Set<Node>();
     const removed = new Set<Node>();
     const texts = new Set<Node>();
-    const attrs = new Map<Element, Set<string>>();
+    const attrs = new Map<Element, string[]>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (r.type === 'childList') {
@@ -296,9 +326,10 @@ class DeltaBuilder {
         texts.add(r.target);
       } else {
         const el = r.target as Element;
-        let names = attrs.get(el);
-        if (!names) attrs.set(el, (names = new Set()));
-        names.add(qualifiedName(r.attributeName!, r.attributeNamespace));
+        const name = qualifiedName(r.attributeName!, r.attributeNamespace);
+        const names = attrs.get(el);
+        if (!names) attrs.set(el, [name]);
+        else if (!names.includes(name)) names.push(name);
       }
     }
     const emitted = new Set<Node>();
@@ -310,9 +341,16 @@ class DeltaBuilder {
     for (const [el, names] of attrs) this.attributes(el, names);
   }
 
+  /** In a captured tree: connected, or inside a captured `<template>`'s content. */
+  private isAttached(node: Node): boolean {
+    if (node.isConnected) return true;
+    const root = node.getRootNode();
+    return root.nodeType === 11 && this.c.fragments.has(root as DocumentFragment) && this.c.ids.get(root) > 0;
+  }
+
   private isLive(node: Node): boolean {
     const ids = this.c.ids;
-    if (!node.isConnected) return false;
+    if (!this.isAttached(node)) return false;
     const p = node.parentNode;
     if (!p || !ids.get(p)) return false;
     return p.nodeType !== 1 || childrenCaptured(p as Element, this.c.maskStates);
@@ -338,7 +376,7 @@ class DeltaBuilder {
     const id = ids.get(node);
     if (id >= this.firstNew) return; // written inside a new subtree already
     const parent = node.parentNode;
-    if (!parent || !node.isConnected) return;
+    if (!parent || !this.isAttached(node)) return;
     const pid = ids.get(parent);
     if (!pid || pid >= this.firstNew) return; // parent not captured, or new (its subtree has this)
     if (parent.nodeType === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
@@ -360,9 +398,15 @@ class DeltaBuilder {
     const e = this.c.encoder;
     const next = node.nextSibling;
     e.tree(pid, next ? this.c.ids.get(next) : 0);
-    const known = this.c.ids.get(node);
-    if (known) e.refNode(known);
-    else this.serializer.write(node, masked, false);
+    this.serializer.write(node, masked, false); // a known node becomes a REF (or is written again)
+    this.removeReplaced();
+  }
+
+  /** REMOVE for the old ids of nodes the serializer wrote again instead of moving them. */
+  private removeReplaced(): void {
+    const replaced = this.serializer.replaced;
+    for (let i = 0; i < replaced.length; i++) this.c.encoder.remove(replaced[i]!);
+    replaced.length = 0;
   }
 
   private attachShadow(host: Element): void {
@@ -373,6 +417,7 @@ class DeltaBuilder {
     if (!root || c.ids.get(root)) return;
     c.encoder.tree(hid, 0);
     this.serializer.write(root, this.textMaskedUnder(host), false);
+    this.removeReplaced();
   }
 
   private replaceFrameDocument(frame: HTMLIFrameElement, frameDocs: WeakMap<HTMLIFrameElement, Document>): void {
@@ -386,6 +431,7 @@ class DeltaBuilder {
     frameDocs.set(frame, doc);
     c.encoder.tree(fid, 0);
     this.serializer.write(doc, this.textMaskedUnder(frame), false);
+    this.removeReplaced();
   }
 
   private removeAll(removed: Set<Node>): void {
@@ -414,7 +460,7 @@ class DeltaBuilder {
     c.encoder.text(id, data);
   }
 
-  private attributes(el: Element, names: Set<string>): void {
+  private attributes(el: Element, names: readonly string[]): void {
     const c = this.c;
     const id = c.ids.get(el);
     if (!id || id >= this.firstNew || !this.isLive(el)) return;
@@ -444,9 +490,9 @@ class DeltaBuilder {
   }
 
   /** Whether the element's own masking or blocking differs from what it was written with. */
-  private maskingChanged(el: Element, names: Set<string>): boolean {
+  private maskingChanged(el: Element, names: readonly string[]): boolean {
     const c = this.c;
-    if (el.localName === 'input' && (names.has('type') || names.has('autocomplete'))) return true;
+    if (el.localName === 'input' && (names.includes('type') || names.includes('autocomplete'))) return true;
     return maskStateOf(el, c.mask) !== (c.maskStates.get(el) ?? 0);
   }
 
@@ -462,6 +508,7 @@ class DeltaBuilder {
     while (next && !c.ids.get(next)) next = next.nextSibling;
     c.encoder.tree(pid, next ? c.ids.get(next) : 0);
     this.serializer.write(el, this.textMaskedUnder(parent), false);
+    this.removeReplaced();
   }
 }
 

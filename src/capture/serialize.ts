@@ -33,6 +33,16 @@ export interface SerializerHost {
   rootSerialized(root: Document | ShadowRoot): void;
   /** A frame element was serialized: watch it for navigation. */
   frameSerialized(frame: HTMLIFrameElement): void;
+  /** A `<template>`'s content was serialized: observe it. */
+  fragmentSerialized(fragment: DocumentFragment): void;
+  /**
+   * In a delta, a known node about to be moved here with a REF: returns its old id when it must be
+   * written again whole instead (its masking changes with the move, or it went unobserved), after
+   * forgetting its subtree's ids; 0 to move it.
+   */
+  rewriteInsteadOfMove(node: Node, maskedHere: boolean): number;
+  /** Nodes written while masked (text, and elements whose text is masked): to notice moves out. */
+  readonly maskedNodes: WeakSet<Node>;
   /** Elements whose masking state is not the default (see MaskState). */
   readonly maskStates: WeakMap<Element, number>;
   /** Module hooks by tag, and for every element. */
@@ -45,9 +55,16 @@ export interface SerializerHost {
 const OPEN = 0;
 const CLOSE = 1;
 
-/** Whether the children of this element are captured (blocked elements and scripts show none). */
+/**
+ * Elements whose children are never captured: script text (may hold user data, never useful), and
+ * the fallback content of `<noscript>` and `<canvas>`, which the sharer (scripting on) never shows but
+ * the viewer's script-less iframe would.
+ */
+const CHILDLESS = new Set(['script', 'noscript', 'canvas']);
+
+/** Whether the children of this element are captured (blocked and CHILDLESS elements show none). */
 export function childrenCaptured(el: Element, maskStates: WeakMap<Element, number>): boolean {
-  return el.localName !== 'script' && !((maskStates.get(el) ?? 0) & MaskState.Blocked);
+  return !CHILDLESS.has(el.localName) && !((maskStates.get(el) ?? 0) & MaskState.Blocked);
 }
 
 /** The masking state of an element given its own rules. */
@@ -64,6 +81,8 @@ export class Serializer {
   private readonly nodes: (Node | null)[] = [];
   private readonly info: number[] = []; // bit 0: CLOSE marker; bit 1: masked; rest: depth
   private baseDoc: Document | null = null;
+  /** Old ids of nodes written again instead of moved: the caller writes REMOVE for them after the tree. */
+  readonly replaced: number[] = [];
   private base = '';
 
   constructor(private readonly host: SerializerHost) {}
@@ -121,11 +140,16 @@ export class Serializer {
     if (!snapshot) {
       const known = ids.get(node);
       if (known) {
-        e.refNode(known);
-        return;
+        const old = h.rewriteInsteadOfMove(node, masked);
+        if (!old) {
+          e.refNode(known);
+          return;
+        }
+        this.replaced.push(old);
       }
     }
     const id = ids.ensure(node);
+    if (masked && node.nodeType !== 1) h.maskedNodes.add(node);
     switch (node.nodeType) {
       case 3: {
         const data = (node as Text).data;
@@ -147,7 +171,7 @@ export class Serializer {
         return;
       }
       case 9:
-        e.documentNode(id);
+        e.documentNode(id, compatMode(node as Document));
         h.rootSerialized(node as Document);
         this.pushChildren(node, null, masked, depth);
         return;
@@ -158,6 +182,7 @@ export class Serializer {
           h.rootSerialized(node as ShadowRoot);
         } else {
           e.fragmentNode(id);
+          h.fragmentSerialized(node as DocumentFragment);
         }
         this.pushChildren(node, null, masked, depth);
         return;
@@ -211,7 +236,8 @@ export class Serializer {
     const state = maskStateOf(el, mask);
     if (state) h.maskStates.set(el, state);
     else h.maskStates.delete(el);
-    const masked = state & MaskState.Unmasks ? false : state & MaskState.Masks ? true : inheritedMask;
+    const masked = effectiveMask(state, inheritedMask);
+    if (masked) h.maskedNodes.add(el);
 
     if (state & MaskState.Blocked) {
       // a placeholder of the same size; nothing inside is written
@@ -277,12 +303,28 @@ export class Serializer {
 
     // a value-masked textarea's text child is its default value: mask it too
     const childMasked = masked || (valueMasked && tag === 'textarea');
-    if (tag === 'script') {
-      this.push(el, CLOSE, childMasked ? 2 : 0, depth); // script text never leaves the page
+    if (CHILDLESS.has(tag)) {
+      this.push(el, CLOSE, childMasked ? 2 : 0, depth);
       return;
     }
     this.pushChildren(el, el, childMasked, depth);
   }
+}
+
+/** 'quirks' / 'limited-quirks' / 'no-quirks' of a document (compatMode alone cannot tell limited). */
+function compatMode(doc: Document): 'no-quirks' | 'quirks' | 'limited-quirks' {
+  if (doc.compatMode === 'BackCompat') return 'quirks';
+  const dt = doc.doctype;
+  // limited-quirks: the XHTML 1.0 / HTML 4.01 transitional and frameset public ids
+  if (dt && /^-\/\/W3C\/\/DTD (XHTML 1\.0 (Transitional|Frameset)|HTML 4\.01 (Transitional|Frameset))\/\//i.test(dt.publicId) && (dt.systemId || /XHTML/i.test(dt.publicId))) {
+    return 'limited-quirks';
+  }
+  return 'no-quirks';
+}
+
+/** Whether an element's text is masked, given its own MaskState and what its parent passes down. */
+export function effectiveMask(state: number, inherited: boolean): boolean {
+  return state & MaskState.Unmasks ? false : state & MaskState.Masks ? true : inherited;
 }
 
 export function isFormField(tag: string): boolean {

@@ -29,12 +29,14 @@ export class FrameDecoder {
   private snapshot = false;
   private r = new ByteReader(new Uint8Array(0));
   private prevId = 0;
+  private prevTarget = 0;
   private newIds = new Set<number>();
 
   /** Decodes and validates one frame. Throws ProtocolError; nothing is kept until `commit()`. */
   decode(bytes: Uint8Array): Frame {
     const r = (this.r = new ByteReader(bytes));
     this.prevId = 0;
+    this.prevTarget = 0;
     this.newIds.clear();
     const version = r.u8();
     if (version !== PROTOCOL_VERSION) throw new ProtocolError('version', `unknown protocol version ${version}`, 0);
@@ -110,6 +112,15 @@ export class FrameDecoder {
     return id;
   }
 
+  /** An op's target: delta from the previous target of the frame. */
+  private target(): number {
+    const at = this.r.pos;
+    const id = this.prevTarget + this.r.sv();
+    if (id <= 0 || id > 0xffffffff) throw new ProtocolError('id', `target node id ${id}`, at);
+    this.prevTarget = id;
+    return id;
+  }
+
   private optionalId(): number {
     return this.r.uv();
   }
@@ -139,21 +150,21 @@ export class FrameDecoder {
         return { op: OpCode.Tree, parent, before, nodes: this.tree(parent === 0) };
       }
       case OpCode.Remove:
-        return { op: OpCode.Remove, id: this.id() };
+        return { op: OpCode.Remove, id: this.target() };
       case OpCode.Text:
-        return { op: OpCode.Text, id: this.id(), data: this.str() };
+        return { op: OpCode.Text, id: this.target(), data: this.str() };
       case OpCode.Attr:
-        return { op: OpCode.Attr, id: this.id(), name: this.str(), value: this.str() };
+        return { op: OpCode.Attr, id: this.target(), name: this.str(), value: this.str() };
       case OpCode.AttrDel:
-        return { op: OpCode.AttrDel, id: this.id(), name: this.str() };
+        return { op: OpCode.AttrDel, id: this.target(), name: this.str() };
       case OpCode.Value:
-        return { op: OpCode.Value, id: this.id(), value: this.str() };
+        return { op: OpCode.Value, id: this.target(), value: this.str() };
       case OpCode.Checked:
-        return { op: OpCode.Checked, id: this.id(), checked: this.bool() };
+        return { op: OpCode.Checked, id: this.target(), checked: this.bool() };
       case OpCode.Selected:
-        return { op: OpCode.Selected, id: this.id(), selected: this.bool() };
+        return { op: OpCode.Selected, id: this.target(), selected: this.bool() };
       case OpCode.Scroll:
-        return { op: OpCode.Scroll, id: this.id(), x: r.sv(), y: r.sv() };
+        return { op: OpCode.Scroll, id: this.target(), x: r.sv(), y: r.sv() };
       case OpCode.Focus:
         return { op: OpCode.Focus, id: this.optionalId() };
       case OpCode.Selection:
@@ -187,11 +198,11 @@ export class FrameDecoder {
         return { op: OpCode.Adopt, target, sheets };
       }
       case OpCode.Media:
-        return { op: OpCode.Media, id: this.id(), paused: this.bool(), time: r.uv() / 1000, rate: r.uv() / 1000, muted: this.bool() };
+        return { op: OpCode.Media, id: this.target(), paused: this.bool(), time: r.uv() / 1000, rate: r.uv() / 1000, muted: this.bool() };
       case OpCode.Canvas:
-        return { op: OpCode.Canvas, id: this.id(), image: this.str() };
+        return { op: OpCode.Canvas, id: this.target(), image: this.str() };
       case OpCode.Dialog: {
-        const id = this.id();
+        const id = this.target();
         const s = r.u8();
         if (s > 2) throw new ProtocolError('op', `dialog state ${s}`, r.pos - 1);
         return { op: OpCode.Dialog, id, state: s as DialogState };
@@ -307,7 +318,11 @@ export class FrameDecoder {
         return { kind, id, parent, slot, data: this.str() };
       case NodeKind.Doctype:
         return { kind, id, parent, slot, name: this.str(), publicId: this.str(), systemId: this.str() };
-      case NodeKind.Document:
+      case NodeKind.Document: {
+        const m = r.u8();
+        if (m > 2) throw new ProtocolError('node', `document mode ${m}`, r.pos - 1);
+        return { kind, id, parent, slot, mode: m === 1 ? 'quirks' : m === 2 ? 'limited-quirks' : 'no-quirks' };
+      }
       case NodeKind.Fragment:
         return { kind, id, parent, slot };
       case NodeKind.Shadow: {

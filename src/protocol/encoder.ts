@@ -27,6 +27,8 @@ export class FrameEncoder {
   private readonly local = new Map<string, number>();
   private snapshot = false;
   private prevId = 0;
+  /** The last op target id written in this frame (targets are delta-coded: runs cost one byte). */
+  private prevTarget = 0;
   private ops = 0;
 
   /** Starts a frame. A snapshot starts with the persistent string table (SPEC.md, Strings). */
@@ -36,6 +38,7 @@ export class FrameEncoder {
     this.local.clear();
     this.snapshot = kind === FrameKind.Snapshot;
     this.prevId = 0;
+    this.prevTarget = 0;
     this.ops = 0;
     w.u8(PROTOCOL_VERSION);
     w.u8(kind);
@@ -109,6 +112,12 @@ export class FrameEncoder {
     return this.w;
   }
 
+  /** An op's target node id, as the difference from the previous target (SPEC.md, Ops). */
+  private target(id: number): void {
+    this.w.sv(id - this.prevTarget);
+    this.prevTarget = id;
+  }
+
   meta(url: string): void {
     this.op(OpCode.Meta);
     this.data(url);
@@ -126,38 +135,43 @@ export class FrameEncoder {
     w.uv(before);
   }
   remove(id: number): void {
-    this.op(OpCode.Remove).uv(id);
+    this.op(OpCode.Remove);
+    this.target(id);
   }
   text(id: number, data: string): void {
-    this.op(OpCode.Text).uv(id);
+    this.op(OpCode.Text);
+    this.target(id);
     this.data(data);
   }
   attr(id: number, name: string, value: string): void {
-    this.op(OpCode.Attr).uv(id);
+    this.op(OpCode.Attr);
+    this.target(id);
     this.name(name);
     this.value(value);
   }
   attrDel(id: number, name: string): void {
-    this.op(OpCode.AttrDel).uv(id);
+    this.op(OpCode.AttrDel);
+    this.target(id);
     this.name(name);
   }
   inputValue(id: number, value: string): void {
-    this.op(OpCode.Value).uv(id);
+    this.op(OpCode.Value);
+    this.target(id);
     this.data(value);
   }
   checked(id: number, checked: boolean): void {
     const w = this.op(OpCode.Checked);
-    w.uv(id);
+    this.target(id);
     w.u8(checked ? 1 : 0);
   }
   selected(id: number, selected: boolean): void {
     const w = this.op(OpCode.Selected);
-    w.uv(id);
+    this.target(id);
     w.u8(selected ? 1 : 0);
   }
   scroll(id: number, x: number, y: number): void {
     const w = this.op(OpCode.Scroll);
-    w.uv(id);
+    this.target(id);
     w.sv(x);
     w.sv(y);
   }
@@ -214,19 +228,20 @@ export class FrameEncoder {
   }
   media(id: number, paused: boolean, timeSeconds: number, rate: number, muted: boolean): void {
     const w = this.op(OpCode.Media);
-    w.uv(id);
+    this.target(id);
     w.u8(paused ? 1 : 0);
     w.uv(Number.isFinite(timeSeconds) ? Math.max(0, Math.round(timeSeconds * 1000)) : 0);
     w.uv(Number.isFinite(rate) ? Math.max(0, Math.round(rate * 1000)) : 1000);
     w.u8(muted ? 1 : 0);
   }
   canvas(id: number, image: string): void {
-    this.op(OpCode.Canvas).uv(id);
+    this.op(OpCode.Canvas);
+    this.target(id);
     this.data(image);
   }
   dialog(id: number, state: DialogState): void {
     const w = this.op(OpCode.Dialog);
-    w.uv(id);
+    this.target(id);
     w.u8(state);
   }
 
@@ -278,8 +293,9 @@ export class FrameEncoder {
     this.value(systemId);
   }
   /** Starts a document; children follow, then `end()`. */
-  documentNode(id: number): void {
+  documentNode(id: number, mode: 'no-quirks' | 'quirks' | 'limited-quirks'): void {
     this.nodeId(NodeKind.Document, id);
+    this.w.u8(mode === 'quirks' ? 1 : mode === 'limited-quirks' ? 2 : 0);
   }
   /** Starts a shadow root; children follow, then `end()`. */
   shadowNode(id: number, mode: 'open' | 'closed'): void {

@@ -78,7 +78,7 @@ function writeTree(e: FrameEncoder, nodes: WireNode[]): void {
       case NodeKind.Comment: e.commentNode(n.id, n.data); continue;
       case NodeKind.CData: e.cdataNode(n.id, n.data); continue;
       case NodeKind.Doctype: e.doctypeNode(n.id, n.name, n.publicId, n.systemId); continue;
-      case NodeKind.Document: e.documentNode(n.id); break;
+      case NodeKind.Document: e.documentNode(n.id, n.mode); break;
       case NodeKind.Fragment: e.fragmentNode(n.id); break;
       case NodeKind.Shadow: e.shadowNode(n.id, n.mode); break;
       default: {

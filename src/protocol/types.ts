@@ -31,8 +31,14 @@ export interface DoctypeNode extends NodeBase {
   publicId: string;
   systemId: string;
 }
+export interface DocumentNode extends NodeBase {
+  kind: NodeKind.Document;
+  /** The document's compatMode: a srcdoc page without doctype is still 'no-quirks'. */
+  mode: DocumentMode;
+}
+export type DocumentMode = 'no-quirks' | 'quirks' | 'limited-quirks';
 export interface ContainerNode extends NodeBase {
-  kind: NodeKind.Document | NodeKind.Fragment;
+  kind: NodeKind.Fragment;
 }
 export interface ShadowNode extends NodeBase {
   kind: NodeKind.Shadow;
@@ -42,7 +48,7 @@ export interface ShadowNode extends NodeBase {
 export interface RefNode extends NodeBase {
   kind: NodeKind.Ref;
 }
-export type WireNode = ElementNode | DataNode | DoctypeNode | ContainerNode | ShadowNode | RefNode;
+export type WireNode = ElementNode | DataNode | DoctypeNode | DocumentNode | ContainerNode | ShadowNode | RefNode;
 
 export type Op =
   | { op: OpCode.Meta; url: string }

@@ -101,16 +101,17 @@ export function createStylesModule(): CaptureModule {
   let late = false;
 
   /** SHEET_NEW + SHEET_RULES for a constructed sheet; returns its sheet ref. */
+  /** Announces a constructed sheet (SHEET_NEW + its rules); returns its sheet id, as ADOPT lists it. */
   function announce(c: CaptureContext, sheet: CSSStyleSheet, doc: Document): number {
     let id = sheetIds.get(sheet);
     if (id === undefined) sheetIds.set(sheet, (id = nextSheetId++));
     const ref = constructedSheetRef(id);
     c.encoder.sheetNew(id, c.id(doc));
     c.encoder.sheetRules(ref, rulesOf(sheet, sheet.href ?? doc.baseURI) ?? []);
-    if (late) return ref;
+    if (late) return id;
     announced.add(sheet);
     queue.delete(sheet); // the full rules just written include every queued edit
-    return ref;
+    return id;
   }
 
   /** Writes ADOPT for roots whose adoptedStyleSheets differ from what was written (all, when `all`). */
@@ -129,14 +130,14 @@ export function createStylesModule(): CaptureModule {
       if (!all && sameSheets(before, now)) continue;
       if (all && !now.length && !before) continue;
       const doc = docOf(root);
-      const refs: number[] = [];
+      const sheetIdsNow: number[] = [];
       for (const sheet of now) {
         const id = sheetIds.get(sheet);
         const fresh = all ? !done.has(sheet) : !announced.has(sheet) || id === undefined;
-        refs.push(fresh ? announce(c, sheet, doc) : constructedSheetRef(id!));
+        sheetIdsNow.push(fresh ? announce(c, sheet, doc) : id!);
         done.add(sheet);
       }
-      if (now.length || before?.length) c.encoder.adopt(rootId, refs);
+      if (now.length || before?.length) c.encoder.adopt(rootId, sheetIdsNow);
       if (!late) lastAdopted.set(root, Array.from(now));
     }
   }
