@@ -169,6 +169,85 @@ describe('capture module: styles', () => {
     eq(h.flush().length, 0, 'no repeats');
   });
 
+  it('CSSOM declaration edits (rule.style.*, setProperty, removeProperty, cssText, selectorText), nested too', () => {
+    const style = document.createElement('style');
+    style.textContent = '.a { color: red; margin: 1px } @media screen { .m { color: red } }';
+    box.append(style);
+    const originalGet = Object.getOwnPropertyDescriptor(CSSStyleRule.prototype, 'style')!.get;
+    h = new Harness(document, [createStylesModule()]);
+    h.snapshot();
+    const ref = ownerSheetRef(h.id(style));
+    const sheet = style.sheet!;
+    const rule = sheet.cssRules[0] as CSSStyleRule;
+    const nested = (sheet.cssRules[1] as CSSMediaRule).cssRules[0] as CSSStyleRule;
+    const rulesSent = () => only(h.flush(), OpCode.SheetRules).filter((o) => o.ref === ref).map((o) => o.rules);
+
+    rule.style.color = 'rgb(1, 2, 3)';
+    eq(rulesSent(), [['.a { color: rgb(1, 2, 3); margin: 1px; }', '@media screen {\n  .m { color: red; }\n}']], 'camelCase assignment');
+    rule.style.setProperty('background-color', 'blue');
+    rule.style.removeProperty('margin');
+    rule.style['border-top-width' as 'borderTopWidth'] = '2px';
+    eq(rulesSent().length, 1, 'setProperty + removeProperty + dashed assignment: one SHEET_RULES per flush');
+    assert(rule.cssText.includes('background-color: blue') && !rule.cssText.includes('margin'), rule.cssText);
+    rule.style.cssText = 'color: green';
+    eq(rulesSent()[0]![0], '.a { color: green; }', 'cssText');
+    (rule as unknown as { style: string }).style = 'color: olive';
+    eq(rulesSent()[0]![0], '.a { color: olive; }', 'rule.style = text (PutForwards)');
+    rule.selectorText = '.b';
+    eq(rulesSent()[0]![0], '.b { color: olive; }', 'selectorText');
+    nested.style.color = 'rgb(7, 7, 7)';
+    eq(rulesSent()[0]![1], '@media screen {\n  .m { color: rgb(7, 7, 7); }\n}', 'rule nested in @media');
+    const kept = nested.style; // a reference kept by the page
+    kept.color = 'rgb(8, 8, 8)';
+    eq(rulesSent().length, 1, 'edit through a kept declaration reference');
+
+    // the declaration still behaves as one
+    assert(rule.style === rule.style, 'identity kept');
+    assert(rule.style instanceof CSSStyleDeclaration, 'instanceof');
+    eq(rule.style.getPropertyValue('color'), 'olive', 'methods work');
+    eq(rule.style.parentRule === rule, true, 'parentRule');
+    eq(h.flush().length, 0, 'reads send nothing');
+
+    // inline element styles: attribute mutations carry them; no hook queues anything
+    const n = h.flushRequests;
+    box.style.color = 'red';
+    box.style.setProperty('margin', '1px');
+    box.style.removeProperty('margin');
+    box.style.cssText = 'color: blue';
+    eq(h.flushRequests, n, 'inline style edits request nothing');
+    eq(h.flush().length, 0, 'inline style edits send nothing');
+
+    h.stop();
+    eq(Object.getOwnPropertyDescriptor(CSSStyleRule.prototype, 'style')!.get, originalGet, 'style getter restored');
+    const m = h.flushRequests;
+    rule.style.color = 'red';
+    kept.color = 'red';
+    eq(h.flushRequests, m, 'no hook fires after stop');
+  });
+
+  it('a flush with nothing pending reads no sheet', () => {
+    const style = document.createElement('style');
+    style.textContent = '.a { color: red }';
+    box.append(style);
+    h = new Harness(document, [createStylesModule()]);
+    h.snapshot();
+    let reads = 0;
+    const desc = Object.getOwnPropertyDescriptor(CSSStyleSheet.prototype, 'cssRules')!;
+    Object.defineProperty(CSSStyleSheet.prototype, 'cssRules', {
+      ...desc,
+      get(this: CSSStyleSheet) {
+        reads++;
+        return desc.get!.call(this);
+      },
+    });
+    try {
+      for (let i = 0; i < 5; i++) eq(h.flush().length, 0, 'nothing');
+    } finally {
+      Object.defineProperty(CSSStyleSheet.prototype, 'cssRules', desc);
+    }
+    eq(reads, 0, 'cssRules reads');
+  });
+
   it('ignores sheets outside capture and stops cleanly', () => {
     const loose = new CSSStyleSheet();
     h = new Harness(document, [createStylesModule()]);

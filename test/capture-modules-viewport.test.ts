@@ -115,4 +115,40 @@ describe('capture module: viewport', () => {
     await tick(60);
     assert(h.flushRequests === n, 'nothing fires after stop');
   });
+
+  it('a flush without selectionchange does not read the selection (it forces a layout)', async () => {
+    box.innerHTML = '<p id=t>hello world</p>';
+    h = new Harness(document, [createViewportModule()]);
+    h.snapshot();
+    let reads = 0;
+    const own = Object.getOwnPropertyDescriptor(document, 'getSelection');
+    const real = Document.prototype.getSelection;
+    Object.defineProperty(document, 'getSelection', {
+      configurable: true,
+      value(this: Document) {
+        reads++;
+        return real.call(this);
+      },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        box.dispatchEvent(new FocusEvent('focusin', { bubbles: true })); // other work pending
+        h.flush();
+      }
+      eq(reads, 0, 'getSelection calls on flushes without selectionchange');
+      const text = box.querySelector('#t')!.firstChild!;
+      getSelection()!.setBaseAndExtent(text, 0, text, 5);
+      await tick();
+      const ops = h.flush();
+      eq(only(ops, OpCode.Selection).map((o) => [o.anchorOffset, o.focusOffset]), [[0, 5]], 'selection still sent after selectionchange');
+      assert(reads >= 1, 'read once after selectionchange');
+      const after = reads;
+      h.flush();
+      eq(reads, after, 'not read again');
+    } finally {
+      if (own) Object.defineProperty(document, 'getSelection', own);
+      else delete (document as unknown as Record<string, unknown>).getSelection;
+      getSelection()!.removeAllRanges();
+    }
+  });
 });

@@ -212,11 +212,12 @@ describe('fidelity: node kinds', () => {
   it('capture started before the page rendered (from a <script> at the top of <head>)', async function () {
     const frame = createBareFrame();
     let session: Session | null = null;
-    const w = window as unknown as { __cobrowseEarly?: (doc: Document) => void };
-    w.__cobrowseEarly = (doc: Document) => {
+    type Api = { capture: Parameters<Session['start']>[1] };
+    const w = window as unknown as { __cobrowseEarly?: (doc: Document, api: Api) => void };
+    w.__cobrowseEarly = (doc: Document, api: Api) => {
       const sharer: Sharer = { frame, doc, win: doc.defaultView as Window & typeof globalThis };
       session = new Session(sharer);
-      session.start(doc);
+      session.start(doc, api.capture); // the page's own copy (dist IIFE), in its realm
       assert(!doc.body, 'capture starts before <body> exists');
     };
     try {

@@ -2,7 +2,8 @@
 import { Mirror } from '../src/mirror/index.js';
 import { rewriteSelector } from '../src/mirror/styles.js';
 import { OpCode } from '../src/protocol/constants.js';
-import { describe, equal, it, ok } from './helpers/mirror-assert.js';
+import { describe, equal, it, ok, sleep } from './helpers/mirror-assert.js';
+import { hasFidelityCommands, pixelDiff } from './helpers/commands.js';
 import { Sharer, doc, doctype, frag, h, mount, page, ref, shadow, t, tree } from './helpers/mirror-frames.js';
 
 const RED = 'rgb(255, 0, 0)';
@@ -148,5 +149,79 @@ describe('mirror: stylesheets and state selectors', () => {
     m.apply(s.delta({ op: OpCode.SheetDelete, ref: 9, index: 1 }));
     equal(color(m, 5), BLUE);
     m.destroy();
+  });
+});
+
+describe('mirror: canvas pictures (no scripts in the mirror: a canvas would show its fallback, 0x0)', () => {
+  /** A solid PNG of that size, as the capture sends it (the canvas bitmap size). */
+  function solid(w: number, h: number, color: string): string {
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const g = c.getContext('2d')!;
+    g.fillStyle = color;
+    g.fillRect(0, 0, w, h);
+    return c.toDataURL('image/png');
+  }
+  const box = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return `${r.width}x${r.height}`;
+  };
+  /** Waits (up to 2 s) for the data: images to decode and lay out. */
+  async function settled(el: Element, want: string): Promise<void> {
+    for (let i = 0; i < 100 && box(el) !== want; i++) await sleep(20);
+    equal(box(el), want, `canvas box (content: ${getComputedStyle(el).content.slice(0, 60)}, children ${el.children.length})`);
+  }
+
+  it('sizes the canvas like the sharer (attributes, CSS) and shows the CANVAS picture', async () => {
+    const c = mount();
+    const m = new Mirror(c, { scale: 1, cursor: false });
+    const s = new Sharer();
+    const css = h(3, 'head', {}, [h(30, 'style', {}, [t(31, 'body{margin:0} .w{width:80px} .b{display:block;width:60px;height:10px}')])]);
+    m.apply(s.snapshot(tree(0, 0, doc(1, doctype(99), h(2, 'html', {}, [css, h(4, 'body', {}, [
+      h(5, 'canvas', { width: '40', height: '20' }),
+      h(6, 'canvas', { width: '40', height: '20', class: 'w' }),
+      h(7, 'canvas', { width: '40', height: '20', class: 'b' }),
+      h(8, 'canvas'),
+    ])])))));
+
+    const [a, w, b, dflt] = [5, 6, 7, 8].map((id) => m.node(id) as HTMLCanvasElement);
+    // before any picture (an untouched canvas sends none): the box is there, transparent
+    await settled(a, '40x20');
+    equal(box(w), '80x40', 'CSS width, height from the aspect ratio');
+    equal(box(b), '60x10');
+    equal(box(dflt), '300x150');
+    equal(getComputedStyle(a).display, 'inline', 'the canvas keeps its display');
+    equal(getComputedStyle(b).display, 'block');
+    m.apply(s.delta({ op: OpCode.Canvas, id: 5, image: solid(40, 20, '#f00') }, { op: OpCode.Canvas, id: 6, image: solid(40, 20, '#00f') }));
+    await settled(a, '40x20');
+    await settled(w, '80x40');
+    // mirror-owned: one marked child, nothing else in the canvas
+    equal(a.children.length, 1);
+    ok(a.firstElementChild!.hasAttribute('data-cobrowse-mirror-canvas'));
+    // a new size clears the picture, the box follows the attributes
+    m.apply(s.delta({ op: OpCode.Attr, id: 5, name: 'height', value: '30' }));
+    await settled(a, '40x30');
+    m.apply(s.delta({ op: OpCode.Canvas, id: 5, image: solid(40, 30, '#f00') }));
+    if (await hasFidelityCommands()) {
+      // the pixels: the mirror's canvas against a reference of the same picture in the test page
+      const ref = document.createElement('img');
+      ref.src = solid(80, 40, '#00f');
+      ref.style.cssText = 'display:block;width:80px;height:40px';
+      document.body.appendChild(ref);
+      await sleep(100);
+      const fr = m.iframe.getBoundingClientRect();
+      const r = w.getBoundingClientRect();
+      const target = document.createElement('div'); // a rect in the test page over the mirror's canvas
+      target.style.cssText = `position:fixed;left:${fr.left + r.left}px;top:${fr.top + r.top}px;width:${r.width}px;height:${r.height}px;pointer-events:none`;
+      document.body.appendChild(target);
+      const diff = await pixelDiff(ref, target);
+      ok(diff.inked > 0, 'the reference is not blank');
+      equal(diff.differing, 0, `mirror canvas pixels differ from the picture: ${JSON.stringify(diff)}`);
+      ref.remove();
+      target.remove();
+    }
+    m.destroy();
+    c.remove();
   });
 });

@@ -3,7 +3,7 @@ import { Mirror } from '../src/mirror/index.js';
 import { OpCode, DialogState } from '../src/protocol/constants.js';
 import { describe, equal, it, ok, throwsCode, sleep } from './helpers/mirror-assert.js';
 import type { Op } from '../src/protocol/types.js';
-import { Sharer, comment, doc, doctype, h, mount, page, ref, svg, t, tree } from './helpers/mirror-frames.js';
+import { Sharer, comment, doc, docIn, doctype, h, mount, page, ref, svg, t, tree } from './helpers/mirror-frames.js';
 
 function setup(): { m: Mirror; s: Sharer; c: HTMLDivElement } {
   const c = mount();
@@ -49,6 +49,32 @@ describe('mirror: snapshot', () => {
     m.apply(s.snapshot(tree(0, 0, doc(1, dt, h(2, 'html', {}, [h(3, 'head'), h(4, 'body')])))));
     equal(m.document!.compatMode, 'CSS1Compat'); // limited quirks reports CSS1Compat
     equal(m.document!.doctype!.publicId, '-//W3C//DTD XHTML 1.0 Transitional//EN');
+    m.destroy();
+  });
+
+  it('takes the compat mode from the DOCUMENT node, not from the doctype (a srcdoc page without doctype)', () => {
+    const { m, s } = setup();
+    const body = (id: number) => h(id, 'html', {}, [h(id + 1, 'head'), h(id + 2, 'body')]);
+    // no doctype, but no-quirks (srcdoc): no doctype node in the mirror either
+    m.apply(s.snapshot(tree(0, 0, docIn(1, 'no-quirks', body(2)))));
+    equal(m.document!.compatMode, 'CSS1Compat');
+    equal(m.document!.doctype, null);
+    equal(m.document!.childNodes.length, 1);
+    // a doctype, but quirks (the sharer's document said so): the doctype node is still mirrored
+    m.apply(s.snapshot(tree(0, 0, docIn(10, 'quirks', doctype(11), body(12)))));
+    equal(m.document!.compatMode, 'BackCompat');
+    equal(m.document!.doctype!.name, 'html');
+    // limited quirks without a doctype: tables size images like no-quirks but line height like quirks
+    m.apply(s.snapshot(tree(0, 0, docIn(20, 'limited-quirks', body(21)))));
+    equal(m.document!.compatMode, 'CSS1Compat');
+    equal(m.document!.doctype, null);
+    // a frame document (srcdoc without doctype) is no-quirks too, and stays so when the frame moves
+    m.apply(s.snapshot(page([h(5, 'iframe', { srcdoc: '<p>x' }, [], { doc: docIn(6, 'no-quirks', body(7)) }), h(20, 'div')])));
+    const frame = m.node(5) as HTMLIFrameElement;
+    equal(frame.contentDocument!.compatMode, 'CSS1Compat');
+    equal(frame.contentDocument!.doctype, null);
+    m.apply(s.delta(tree(20, 0, ref(5))));
+    equal(frame.contentDocument!.compatMode, 'CSS1Compat');
     m.destroy();
   });
 
@@ -286,6 +312,38 @@ describe('mirror: ops', () => {
     ok((m.node(7) as HTMLDialogElement).open && !(m.node(7) as Element).matches(':modal'));
     m.apply(s.delta({ op: OpCode.Dialog, id: 7, state: DialogState.Closed }));
     ok(!(m.node(7) as HTMLDialogElement).open);
+    m.destroy();
+  });
+
+  it('DIALOG: the last DIALOG op wins, whatever the order of `open` attribute ops around it', () => {
+    const { m, s } = setup();
+    m.apply(s.snapshot(page([h(7, 'dialog', { open: '' }, ['hi'])])));
+    const d = m.node(7) as HTMLDialogElement;
+    const modal = () => d.matches(':modal');
+    const attrOpen: Op = { op: OpCode.Attr, id: 7, name: 'open', value: '' };
+    const attrDel: Op = { op: OpCode.AttrDel, id: 7, name: 'open' };
+    const dlg = (state: DialogState): Op => ({ op: OpCode.Dialog, id: 7, state });
+    // close(), showModal(), close() in one batch, attribute ops after / before the DIALOG ops
+    m.apply(s.delta(dlg(DialogState.Closed), attrDel, dlg(DialogState.Modal), attrOpen, dlg(DialogState.Closed), attrDel));
+    ok(!d.open && !modal(), 'closed after close/showModal/close (attr after)');
+    m.apply(s.delta(attrOpen, dlg(DialogState.Modal)));
+    ok(d.open && modal(), 'modal');
+    m.apply(s.delta(attrDel, dlg(DialogState.Closed), attrOpen, dlg(DialogState.Modal), attrDel, dlg(DialogState.Closed)));
+    ok(!d.open && !modal(), 'closed after close/showModal/close (attr before)');
+    // the same across batches
+    m.apply(s.delta(dlg(DialogState.Modal), attrOpen));
+    ok(d.open && modal(), 'modal again');
+    m.apply(s.delta(dlg(DialogState.Closed), attrDel));
+    m.apply(s.delta(attrOpen, dlg(DialogState.Modal)));
+    m.apply(s.delta(dlg(DialogState.Closed), attrDel));
+    ok(!d.open && !modal(), 'closed across batches');
+    // the attribute removed after a DIALOG modal op in the same frame still leaves it modal
+    m.apply(s.delta(dlg(DialogState.Modal), attrDel));
+    ok(d.open && modal(), 'modal despite a later ATTR_DEL');
+    m.apply(s.delta(attrDel, dlg(DialogState.Open)));
+    ok(d.open && !modal(), 'open, not modal');
+    m.apply(s.delta(dlg(DialogState.Closed), attrOpen));
+    ok(!d.open && !modal(), 'closed despite a later ATTR open');
     m.destroy();
   });
 });

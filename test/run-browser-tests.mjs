@@ -6,9 +6,8 @@ import { findChrome } from './find-chrome.mjs';
 
 findChrome(); // fails early with instructions when there is no browser
 
-// the bundle tests load dist/: build it first (skipped when WTR_FILES picks other tests only)
-const files = process.env.WTR_FILES;
-if (!files || files.includes('bundle')) {
+// the bundle tests and the early-start fixture load dist/: build it first
+if (process.env.SKIP_BUILD !== '1') {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   if (build.status !== 0) {
     console.log('the build failed\n0 passed, 1 failed');

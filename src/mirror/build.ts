@@ -3,11 +3,11 @@
 // and built detached, inserted once, so a 100,000-node snapshot costs one insertion into the live
 // document instead of 100,000.
 import { NodeKind } from '../protocol/constants.js';
-import type { DoctypeNode, ElementNode, WireNode } from '../protocol/types.js';
+import type { DocumentMode, ElementNode, WireNode } from '../protocol/types.js';
 import * as dom from './dom.js';
 import type { NodeMap } from './nodes.js';
-import { INERT_SCRIPT_TYPE, doctypeSource, isScript, protectedAttr, safeAttr } from './sanitize.js';
-import { setChecked, setSelected, setValue } from './state.js';
+import { INERT_SCRIPT_TYPE, isScript, protectedAttr, safeAttr } from './sanitize.js';
+import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 
 export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -49,10 +49,10 @@ export function setSafeAttribute(el: Element, name: string, value: string): void
 /** What the builder needs from the mirror. */
 export interface BuildContext {
   map: NodeMap;
-  /** Reopens the top document with the sharer's doctype (compat mode) and returns it empty. */
-  topDocument(doctype: DoctypeNode | null): Document;
+  /** Reopens the top document in the sharer's compat mode and returns it empty. */
+  topDocument(mode: DocumentMode): Document;
   /** Reopens a frame's document the same way (or makes a detached one when it has no window). */
-  frameDocument(iframe: Element, doctype: DoctypeNode | null): Document;
+  frameDocument(iframe: Element, mode: DocumentMode): Document;
   /** Ids of a replaced document, released at the end of the frame. */
   releaseLater(ids: number[]): void;
   /** A `<style>`/`<link>` element was created (its sheet is read once it is connected). */
@@ -74,12 +74,10 @@ function subtreeEnds(nodes: WireNode[]): Int32Array {
   return end;
 }
 
-function doctypeChild(nodes: WireNode[], end: Int32Array, docIndex: number): DoctypeNode | null {
-  for (let i = docIndex + 1; i < end[docIndex]!; i = end[i]!) {
-    const n = nodes[i]!;
-    if (n.kind === NodeKind.Doctype) return n;
-  }
-  return null;
+/** The compat mode of a DOCUMENT node (the sharer's `compatMode`; not derived from its doctype). */
+function docMode(n: WireNode): DocumentMode {
+  const m = (n as { mode?: DocumentMode }).mode;
+  return m === 'quirks' || m === 'limited-quirks' ? m : 'no-quirks';
 }
 
 function currentIds(map: NodeMap, root: Node): number[] {
@@ -107,17 +105,17 @@ export function applyTree(ctx: BuildContext, parentId: number, beforeId: number,
   let container: Node | null = null;
   switch (root.kind) {
     case NodeKind.Document: {
-      const dt = doctypeChild(nodes, end, 0);
+      const mode = docMode(root);
       let doc: Document;
       if (!parent) {
         const old = map.get(map.topId);
         if (old) ctx.releaseLater(currentIds(map, old));
-        doc = ctx.topDocument(dt);
+        doc = ctx.topDocument(mode);
         map.topId = root.id;
       } else {
         const old = map.docOf.get(parent as Element);
         if (old) ctx.releaseLater(currentIds(map, old));
-        doc = ctx.frameDocument(parent as Element, dt);
+        doc = ctx.frameDocument(parent as Element, mode);
       }
       container = doc;
       break;
@@ -158,7 +156,7 @@ export function applyTree(ctx: BuildContext, parentId: number, beforeId: number,
     const iframe = b.built[nodes[j]!.parent]! as Element;
     const old = map.docOf.get(iframe);
     if (old) ctx.releaseLater(currentIds(map, old));
-    const d = ctx.frameDocument(iframe, doctypeChild(nodes, end, j));
+    const d = ctx.frameDocument(iframe, docMode(nodes[j]!));
     map.set(nodes[j]!.id, d);
     b.built[j] = d;
     b.range(j, d, null);
@@ -257,6 +255,7 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       if (n.checked) setChecked(el, true);
       if (n.selected) post.push(() => setSelected(el, true));
       if (local === 'style' || local === 'link') ctx.styleOwner(el);
+      if (ns === dom.HTML_NS && local === 'canvas') initCanvas(el); // a replaced box without scripts
       return el;
     }
     default:
@@ -264,7 +263,13 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
   }
 }
 
-/** `<!DOCTYPE ...>` source for `document.write`, so the parser picks the sharer's compat mode. */
-export function doctypeMarkup(dt: DoctypeNode | null): string {
-  return dt ? doctypeSource(dt.name, dt.publicId, dt.systemId) : '';
+/**
+ * Fixed `<!DOCTYPE ...>` source for `document.write` that makes the parser pick a compat mode (nothing:
+ * quirks). The doctype node it creates is removed again; the sharer's own doctype (if any) is built as
+ * a node, which does not change the mode. No sharer string ever goes through the parser.
+ */
+export function modeMarkup(mode: DocumentMode): string {
+  if (mode === 'quirks') return '';
+  if (mode === 'limited-quirks') return '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+  return '<!DOCTYPE html>';
 }

@@ -75,6 +75,8 @@ export const createTextNode = (d: Document, s: string): Text => D.createTextNode
 export const createComment = (d: Document, s: string): Comment => D.createComment.call(d, s);
 export const setAttribute = (e: Element, n: string, v: string): void => E.setAttribute.call(e, n, v);
 export const setAttributeNS = (e: Element, ns: string | null, n: string, v: string): void => E.setAttributeNS.call(e, ns, n, v);
+const textContentSetter = Object.getOwnPropertyDescriptor(N, 'textContent')!.set!;
+export const setTextContent = (n: Node, v: string): void => void textContentSetter.call(n, v);
 export const getAttribute = (e: Element, n: string): string | null => E.getAttribute.call(e, n);
 export const removeAttribute = (e: Element, n: string): void => E.removeAttribute.call(e, n);
 export const hasAttribute = (e: Element, n: string): boolean => E.hasAttribute.call(e, n);

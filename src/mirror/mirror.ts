@@ -2,15 +2,15 @@
 // structure, on a model) -> apply -> commit the string table. A frame that fails before "apply"
 // changes nothing at all.
 import { FrameDecoder } from '../protocol/decoder.js';
-import { OpCode } from '../protocol/constants.js';
+import { DialogState, OpCode } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
-import type { DoctypeNode, Frame, Op } from '../protocol/types.js';
-import { applyTree, doctypeMarkup, setSafeAttribute, type BuildContext } from './build.js';
+import type { DocumentMode, Frame, Op } from '../protocol/types.js';
+import { applyTree, modeMarkup, setSafeAttribute, type BuildContext } from './build.js';
 import { CursorOverlay } from './cursor.js';
 import * as dom from './dom.js';
 import { NodeMap } from './nodes.js';
 import { protectedAttr } from './sanitize.js';
-import { Markers, Scrolls, setCanvas, setChecked, setDialog, setMedia, setSelected, setSelection, setValue } from './state.js';
+import { Markers, Scrolls, canvasResized, setCanvas, setChecked, setDialog, setMedia, setSelected, setSelection, setValue } from './state.js';
 import { Sheets } from './styles.js';
 import { validateFrame } from './validate.js';
 
@@ -69,6 +69,10 @@ export class Mirror {
   private removedRoots: Node[] = [];
   private laterIds: number[] = [];
   private movedNodes: Node[] = [];
+  /** The last DIALOG state of each dialog in this frame, applied again at its end (see run()). */
+  private dialogs = new Map<Element, DialogState>();
+  /** The compat mode each mirror document was opened with (to reopen a moved frame's document). */
+  private modes = new WeakMap<Document, DocumentMode>();
   private readonly ctx: BuildContext;
 
   constructor(
@@ -96,8 +100,8 @@ export class Mirror {
     const self = this;
     this.ctx = {
       map: this.map,
-      topDocument: (dt) => self.openTop(dt),
-      frameDocument: (iframe, dt) => self.openFrame(iframe, dt),
+      topDocument: (mode) => self.openTop(mode),
+      frameDocument: (iframe, mode) => self.openFrame(iframe, mode),
       releaseLater: (ids) => void self.laterIds.push(...ids),
       styleOwner: (el) => self.sheets.ownerChanged(el),
       shadowRoot: (sr) => self.guard(sr),
@@ -154,6 +158,17 @@ export class Mirror {
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
       }
     }
+    // end of frame: each dialog gets the state of its last DIALOG op, whatever `open` attribute ops
+    // came before or after it in the frame (setting or removing the attribute changes the state too)
+    for (const [el, state] of this.dialogs) {
+      try {
+        setDialog(el, state);
+      } catch (e) {
+        clean = false;
+        this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    this.dialogs.clear();
     // end of frame: ids of subtrees that stayed removed are released
     for (const r of this.removedRoots) if (!this.map.parent(r)) this.map.release(r);
     for (const id of this.laterIds) this.map.releaseId(id);
@@ -211,11 +226,13 @@ export class Mirror {
         if (protectedAttr(dom.localName(el), op.name)) return;
         setSafeAttribute(el, op.name, op.value);
         this.styleTouched(el);
+        this.canvasTouched(el, op.name);
         return;
       }
       case OpCode.AttrDel: {
         const el = this.el(op.id);
         if (!protectedAttr(dom.localName(el), op.name)) dom.removeAttribute(el, op.name);
+        this.canvasTouched(el, op.name);
         return;
       }
       case OpCode.Value: return setValue(this.el(op.id), op.value);
@@ -242,8 +259,18 @@ export class Mirror {
       case OpCode.Adopt: return this.sheets.adopt(this.map.get(op.target)!, op.sheets);
       case OpCode.Media: return setMedia(this.el(op.id), op.paused, op.time, op.rate, op.muted);
       case OpCode.Canvas: return setCanvas(this.el(op.id), op.image);
-      case OpCode.Dialog: return setDialog(this.el(op.id), op.state);
+      case OpCode.Dialog: {
+        const el = this.el(op.id);
+        this.dialogs.delete(el); // re-inserted: applied in the order of the last ops
+        this.dialogs.set(el, op.state);
+        return setDialog(el, op.state);
+      }
     }
+  }
+
+  /** A canvas' width/height changed: the sharer's bitmap was cleared (and resized). */
+  private canvasTouched(el: Element, name: string): void {
+    if ((name === 'width' || name === 'height') && dom.isHtml(el, 'canvas')) canvasResized(el);
   }
 
   /** A change inside or on a `<style>`/`<link>`: its sheet is re-read and rewritten after the frame. */
@@ -256,14 +283,15 @@ export class Mirror {
   // ---- documents ----------------------------------------------------------------------------------
 
   /**
-   * Reopens a document with the sharer's doctype, so the parser gives it the sharer's compat mode
-   * (about:blank is quirks), then empties it. `open()` also drops every listener, so the guards are
-   * installed again.
+   * Reopens a document with a doctype that makes the parser give it the sharer's compat mode (the
+   * DOCUMENT node's `mode`: a srcdoc page without doctype is no-quirks), then empties it (that doctype
+   * included). `open()` also drops every listener, so the guards are installed again.
    */
-  private reopen(doc: Document, dt: DoctypeNode | null): Document {
+  private reopen(doc: Document, mode: DocumentMode): Document {
+    this.modes.set(doc, mode);
     if (dom.defaultView(doc)) {
       (Document.prototype.open as (this: Document) => Document).call(doc);
-      Document.prototype.write.call(doc, doctypeMarkup(dt));
+      Document.prototype.write.call(doc, modeMarkup(mode));
       Document.prototype.close.call(doc);
     }
     for (let c = dom.firstChild(doc); c; c = dom.firstChild(doc)) dom.removeChild(doc, c);
@@ -271,12 +299,12 @@ export class Mirror {
     return doc;
   }
 
-  private openTop(dt: DoctypeNode | null): Document {
+  private openTop(mode: DocumentMode): Document {
     const doc = dom.contentDocument(this.iframe) ?? document.implementation.createHTMLDocument('');
-    return this.reopen(doc, dt);
+    return this.reopen(doc, mode);
   }
 
-  private openFrame(iframe: Element, dt: DoctypeNode | null): Document {
+  private openFrame(iframe: Element, mode: DocumentMode): Document {
     const live = dom.isHtml(iframe, 'iframe') && dom.isConnected(iframe) ? dom.contentDocument(iframe as HTMLIFrameElement) : null;
     // a frame without a window (inside a template, or a <frame>) gets a detached document
     const doc = live ?? dom.implementation(dom.ownerDocument(iframe)!).createHTMLDocument('');
@@ -285,7 +313,7 @@ export class Mirror {
     else this.map.frames++;
     this.map.frameOf.set(doc, iframe);
     this.map.docOf.set(iframe, doc);
-    return this.reopen(doc, dt);
+    return this.reopen(doc, mode);
   }
 
   /**
@@ -305,9 +333,7 @@ export class Mirror {
         const now = dom.contentDocument(n as HTMLIFrameElement);
         if (!now || now === old) continue;
         const id = this.map.id(old);
-        const dt = dom.firstChild(old);
-        const doctype = dt && dom.nodeType(dt) === dom.DOCTYPE_NODE ? (dt as DocumentType) : null;
-        this.reopen(now, doctype ? { name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId } as DoctypeNode : null);
+        this.reopen(now, this.modes.get(old) ?? 'no-quirks');
         for (let c = dom.firstChild(old); c; c = dom.firstChild(old)) dom.insertBefore(now, c, null);
         this.map.frameOf.delete(old);
         this.map.frameOf.set(now, n as Element);

@@ -161,11 +161,72 @@ export function setMedia(el: Element, paused: boolean, time: number, rate: numbe
   }
 }
 
+/**
+ * Canvas pictures. The mirror runs without scripts, and then a `<canvas>` is not a replaced element: it
+ * renders its fallback content (the capture does not send it) and collapses to 0×0. So the mirror makes
+ * it replaced with CSS `content: url(<picture>)`, from a mirror-owned `<style data-cobrowse-mirror-canvas>`
+ * child of the canvas (children of a replaced element never render; the rule is scoped to the canvas'
+ * tree, shadow roots included). The canvas keeps its own `display`, and CSS sizing applies to it as on the
+ * sharer: the picture's natural size is the canvas bitmap size (its width/height attributes). Before the
+ * first picture (an untouched canvas sends none) a transparent SVG of the attribute size holds the box.
+ * The rule is `:where()` (no specificity), so a page rule on `content` of the canvas still wins, as on the
+ * sharer. The bitmap is drawn too (for anyone reading the mirror's canvas pixels).
+ */
+const CANVAS_ATTR = MARKER + 'canvas';
+interface CanvasPicture {
+  style: Element;
+  token: string;
+  image: string | null;
+}
+const canvasPictures = new WeakMap<Element, CanvasPicture>();
+let canvasTokens = 0;
+
+function canvasSize(el: Element, name: string, fallback: number): number {
+  const v = dom.getAttribute(el, name);
+  // the rules for non-negative integers: leading whitespace, digits; anything else is the default
+  const m = v === null ? null : /^[\t\n\f\r ]*\+?(\d+)/.exec(v);
+  return m ? Math.min(Number(m[1]), 100_000) : fallback;
+}
+
+function writeCanvasRule(el: Element, pic: CanvasPicture): void {
+  // a picture is base64 (safeCanvasImage): only its whitespace goes, nothing can leave the quotes
+  const url = pic.image?.replace(/\s+/g, '') ?? `data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='${canvasSize(el, 'width', 300)}' height='${canvasSize(el, 'height', 150)}'/%3E`;
+  dom.setTextContent(pic.style, `:where(canvas[${CANVAS_ATTR}="${pic.token}"]){content:url("${url}")}`);
+}
+
+/** Makes a mirrored `<canvas>` a replaced box (called when it is built). */
+export function initCanvas(el: Element): void {
+  if (!dom.isHtml(el, 'canvas') || canvasPictures.has(el)) return;
+  const doc = dom.ownerDocument(el);
+  if (!doc) return;
+  const style = dom.createElementNS(doc, dom.HTML_NS, 'style');
+  dom.setAttribute(style, CANVAS_ATTR, '');
+  const pic: CanvasPicture = { style, token: String(++canvasTokens), image: null };
+  canvasPictures.set(el, pic);
+  dom.setAttribute(el, CANVAS_ATTR, pic.token);
+  writeCanvasRule(el, pic);
+  dom.insertBefore(el, style, dom.firstChild(el));
+}
+
+/** A canvas' width/height attribute changed: on the sharer that clears the bitmap. */
+export function canvasResized(el: Element): void {
+  const pic = canvasPictures.get(el);
+  if (!pic) return;
+  pic.image = null;
+  writeCanvasRule(el, pic);
+}
+
 const canvasToken = new WeakMap<Element, number>();
 let tokens = 0;
-/** Draws a `data:image` into a canvas, latest frame wins (decoding is async). */
+/** Shows a `data:image` as the canvas' picture, and draws it into the bitmap (latest frame wins). */
 export function setCanvas(el: Element, url: string): void {
   if (!dom.isHtml(el, 'canvas') || !safeCanvasImage(url)) return;
+  initCanvas(el);
+  const pic = canvasPictures.get(el);
+  if (pic) {
+    pic.image = url;
+    writeCanvasRule(el, pic);
+  }
   const token = ++tokens;
   canvasToken.set(el, token);
   const img = new Image(); // the viewer's realm: a data: image is passive, nothing is fetched
@@ -180,18 +241,30 @@ export function setCanvas(el: Element, url: string): void {
   img.src = url;
 }
 
+/**
+ * Puts a `<dialog>` in a state: 0 closed, 1 open (non-modal), 2 modal. Works from whatever state the
+ * element is in, including the odd ones an `open` attribute change leaves behind (a modal dialog whose
+ * attribute was removed, or an attribute set on a closed one).
+ */
 export function setDialog(el: Element, state: DialogState): void {
   if (!dom.isHtml(el, 'dialog')) return;
   const p = HTMLDialogElement.prototype;
-  const open = Object.getOwnPropertyDescriptor(p, 'open')!.get!.call(el) as boolean;
-  const modal = open && Element.prototype.matches.call(el, ':modal');
+  const isOpen = () => Object.getOwnPropertyDescriptor(p, 'open')!.get!.call(el) as boolean;
+  const isModal = () => Element.prototype.matches.call(el, ':modal') as boolean;
+  const close = () => {
+    // a modal dialog whose `open` attribute was removed stays modal (top layer, inert page) until
+    // close(), which does nothing without the attribute: put it back first
+    if (isModal() && !isOpen()) dom.setAttribute(el, 'open', '');
+    if (isOpen()) call(p, 'close', el);
+    if (dom.hasAttribute(el, 'open')) dom.removeAttribute(el, 'open');
+  };
   if (state === DialogState.Closed) {
-    if (open) call(p, 'close', el);
+    close();
   } else if (state === DialogState.Open) {
-    if (modal) call(p, 'close', el);
-    if (!open || modal) call(p, 'show', el);
-  } else if (!modal) {
-    if (open) call(p, 'close', el);
+    if (isModal()) close();
+    if (!isOpen()) call(p, 'show', el);
+  } else if (!(isModal() && isOpen())) {
+    close();
     if (dom.isConnected(el)) call(p, 'showModal', el);
   }
 }

@@ -13,6 +13,11 @@
 // - `target`/`formtarget`/`nonce`, `<base href/target>`, `<meta http-equiv>` (+ refresh `content`),
 //   plugin attributes, SVG `<a href>` and preload-like `<link rel>` values are dropped or defused
 //   (the list in src/mirror/sanitize.ts);
+// - the children of `<canvas>` and `<noscript>` are not compared, on either side: that is fallback
+//   content the sharer (scripting on) never shows, and the capture does not send it. (The mirror runs
+//   without scripts, so it would render it: a mirror canvas shows the CANVAS picture instead, through a
+//   mirror-owned `<style data-cobrowse-mirror-canvas>` child, skipped anyway as said below.) The
+//   elements themselves, their attributes and computed styles are compared as usual;
 // - it adds its own attributes, all prefixed `data-cobrowse-mirror-` (hover/focus markers...): exactly
 //   those attribute names are ignored, and elements carrying one with no node id in the mirror
 //   (`mirror.id(node)` is 0) are the mirror's own (e.g. an injected style) and are skipped.
@@ -321,6 +326,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     compareAttributes(e, s, m, tag, isHtml, base);
     if (isHtml && tag === 'script') return null; // inert in the mirror: contents dropped
     if (state) compareState(e, s, m, tag, isHtml);
+    const fallbackOnly = isHtml && (tag === 'canvas' || tag === 'noscript'); // children not sent (see header)
     // (not too deep: Chromium's style code recurses and a 5,000-level tree crashes its renderer)
     if (pairs.length < 200_000 && s.isConnected && e.depth < 400) pairs.push([s, m, e]);
 
@@ -357,7 +363,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
         else stack.push({ s: sd, m: md, parent: e, label: '#document', depth: e.depth + 1 });
       }
     }
-    return s;
+    return fallbackOnly ? null : s;
   }
 
   function compareAttributes(e: Entry, s: Element, m: Element, tag: string, isHtml: boolean, base: string): void {

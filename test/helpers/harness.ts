@@ -138,8 +138,9 @@ export class Session {
   }
 
   /** Starts capturing the sharer's current document. */
-  start(doc: Document = this.sharer.doc): this {
-    this.handle = capture(doc, { onFrame: (f) => this.onFrame(f), mask: this.options.mask });
+  /** Starts capturing; `captureFn` lets a page start it with its own copy (the IIFE in its realm). */
+  start(doc: Document = this.sharer.doc, captureFn: typeof capture = capture): this {
+    this.handle = captureFn(doc, { onFrame: (f) => this.onFrame(f), mask: this.options.mask });
     return this;
   }
 

@@ -3,7 +3,7 @@
 import { encodeFrame } from '../../src/protocol/frame.js';
 import { FrameEncoder } from '../../src/protocol/encoder.js';
 import { NodeKind, OpCode } from '../../src/protocol/constants.js';
-import type { Op, WireNode } from '../../src/protocol/types.js';
+import type { DocumentMode, Op, WireNode } from '../../src/protocol/types.js';
 
 export interface Spec {
   node: Omit<WireNode, 'parent' | 'slot'> & Record<string, unknown>;
@@ -36,7 +36,20 @@ export const comment = (id: number, data: string): Spec => ({ node: { kind: Node
 export const doctype = (id: number, name = 'html', publicId = '', systemId = ''): Spec => ({
   node: { kind: NodeKind.Doctype, id, name, publicId, systemId } as Spec['node'],
 });
-export const doc = (id: number, ...children: Spec[]): Spec => ({ node: { kind: NodeKind.Document, id } as Spec['node'], children });
+/**
+ * A DOCUMENT node. Its `mode` (the sharer's compatMode) defaults to what a parsed page would get: quirks
+ * without a doctype child, limited-quirks for an XHTML 1.0 Transitional/Frameset doctype, else no-quirks.
+ * Use {@link docIn} to give it explicitly (a srcdoc page without doctype is no-quirks).
+ */
+export const doc = (id: number, ...children: Spec[]): Spec => {
+  const dt = children.find((c) => c.node.kind === NodeKind.Doctype)?.node as { publicId?: string } | undefined;
+  const mode: DocumentMode = !dt ? 'quirks' : /XHTML 1\.0 (Transitional|Frameset)/i.test(dt.publicId ?? '') ? 'limited-quirks' : 'no-quirks';
+  return docIn(id, mode, ...children);
+};
+export const docIn = (id: number, mode: DocumentMode, ...children: Spec[]): Spec => ({
+  node: { kind: NodeKind.Document, id, mode } as Spec['node'],
+  children,
+});
 export const shadow = (id: number, mode: 'open' | 'closed', ...children: Spec[]): Spec => ({
   node: { kind: NodeKind.Shadow, id, mode } as Spec['node'],
   children,

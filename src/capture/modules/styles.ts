@@ -10,6 +10,7 @@ import { constructedSheetRef, ownerSheetRef } from '../../protocol/constants.js'
 import type { CaptureContext, CaptureModule, CaptureRoot } from '../context.js';
 import { afterMethod, afterSetter } from '../patches.js';
 import { absoluteCssUrls } from '../urls.js';
+import { declarationPatches } from './declarations.js';
 import { Disposer, Realms } from './util.js';
 
 /** One queued edit of a top-level sheet. The rule object is kept, its text is read at flush. */
@@ -51,6 +52,15 @@ export function createStylesModule(): CaptureModule {
   const nestedChanged = (rule: CSSRule) => {
     if (rule.parentStyleSheet) queueOp(rule.parentStyleSheet, FULL);
   };
+  /**
+   * A rule's own text changed (its declarations, selector, key...). Called on hot paths (every
+   * setProperty of the page, inline styles included): one Map lookup when the sheet is already queued.
+   */
+  const ruleChanged = (rule: CSSRule | null) => {
+    if (!ctx) return;
+    const sheet = rule?.parentStyleSheet;
+    if (sheet && queue.get(sheet) !== FULL) queueOp(sheet, FULL);
+  };
 
   const realms = new Realms(d, (win) => {
     const S = win.CSSStyleSheet?.prototype;
@@ -69,6 +79,7 @@ export function createStylesModule(): CaptureModule {
       );
     }
     if (G) undo.push(afterMethod(G, 'insertRule', nestedChanged), afterMethod(G, 'deleteRule', nestedChanged));
+    undo.push(...declarationPatches(win, ruleChanged));
     // Assigning adoptedStyleSheets: compare at the next flush. push() on the ObservableArray does not
     // call the setter; the flush comparison and a slow poll catch it.
     const adopted = () => ctx?.requestFlush();

@@ -28,6 +28,8 @@ export function createViewportModule(): CaptureModule {
   let focusDirty = false;
   let lastFocus = -1;
   let selectionDoc: Document | null = null;
+  /** A selectionchange fired since the selection was last written (the Selection getters lay out). */
+  let selectionDirty = false;
   let lastSelection = '';
   let hoverTarget: Node | null | undefined; // undefined: unchanged
   let lastHover = -1;
@@ -54,6 +56,7 @@ export function createViewportModule(): CaptureModule {
   const onSelection = (e: Event) => {
     const t = e.target as Node | null;
     selectionDoc = t ? (t.nodeType === 9 ? (t as Document) : t.ownerDocument) : null;
+    selectionDirty = true;
     request();
   };
   const onOver = (e: Event) => {
@@ -167,6 +170,7 @@ export function createViewportModule(): CaptureModule {
   }
 
   function writeSelection(c: CaptureContext, force: boolean): void {
+    selectionDirty = false;
     const doc = selectionDoc ?? c.document;
     const sel = doc.getSelection?.();
     let a = 0, ao = 0, f = 0, fo = 0;
@@ -268,7 +272,7 @@ export function createViewportModule(): CaptureModule {
       checkAddedLater();
       if (focusDirty) writeFocus(c, false);
       focusDirty = false;
-      writeSelection(c, false);
+      if (selectionDirty) writeSelection(c, false);
       writeHover(c);
       if (pointer) {
         const [x, y] = toTop(pointer.x, pointer.y, pointer.view);
