@@ -297,6 +297,8 @@ export class Capture implements CaptureHandle, SerializerHost {
 class DeltaBuilder {
   private readonly firstNew: number;
   private readonly maskedAt = new Map<Node, boolean>();
+  private baseDoc: Document | null = null;
+  private base = '';
 
   constructor(
     private readonly c: Capture,
@@ -339,6 +341,15 @@ class DeltaBuilder {
     this.removeAll(removed);
     for (const t of texts) this.text(t);
     for (const [el, names] of attrs) this.attributes(el, names);
+  }
+
+  /** The document's base URL, read once per batch and document (baseURI is not free). */
+  private baseOf(doc: Document): string {
+    if (doc !== this.baseDoc) {
+      this.baseDoc = doc;
+      this.base = doc.baseURI;
+    }
+    return this.base;
   }
 
   /** In a captured tree: connected, or inside a captured `<template>`'s content. */
@@ -455,7 +466,7 @@ class DeltaBuilder {
     let data = (node as CharacterData).data;
     if (this.textMaskedUnder(parent)) data = maskText(data);
     else if (parent.nodeType === 1 && (parent as Element).localName === 'style') {
-      data = absoluteCssUrls(data, node.ownerDocument!.baseURI);
+      data = absoluteCssUrls(data, this.baseOf(node.ownerDocument!));
     }
     c.encoder.text(id, data);
   }
@@ -475,7 +486,7 @@ class DeltaBuilder {
     }
     const e = c.encoder;
     const tag = el.localName;
-    const base = el.ownerDocument.baseURI;
+    const base = this.baseOf(el.ownerDocument);
     for (const name of names) {
       if (isEventHandler(name)) continue;
       const value = el.getAttribute(name);
