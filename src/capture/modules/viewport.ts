@@ -53,11 +53,23 @@ export function createViewportModule(): CaptureModule {
     focusDirty = true;
     request();
   };
+  let selectionFrame = 0;
+  let selectionWin: Window = window;
   const onSelection = (e: Event) => {
     const t = e.target as Node | null;
+    // Chromium fires selectionchange at an <input>/<textarea> for caret moves inside it: selections
+    // inside fields are not mirrored, and reading them would lay out the page on every keystroke
+    if (t && t.nodeType === 1) return;
     selectionDoc = t ? (t.nodeType === 9 ? (t as Document) : t.ownerDocument) : null;
-    selectionDirty = true;
-    request();
+    if (selectionFrame) return;
+    // the Selection getters force a layout: read them in the next animation frame, where the
+    // browser lays out anyway, not in the middle of the page's own work
+    selectionWin = selectionDoc?.defaultView ?? window;
+    selectionFrame = selectionWin.requestAnimationFrame(() => {
+      selectionFrame = 0;
+      selectionDirty = true;
+      request();
+    });
   };
   const onOver = (e: Event) => {
     hoverTarget = innerTarget(e) as Node | null;
@@ -290,6 +302,8 @@ export function createViewportModule(): CaptureModule {
       d.dispose();
       if (pointerTimer) clearTimeout(pointerTimer);
       if (addedCheck) cancelAnimationFrame(addedCheck);
+      if (selectionFrame) selectionWin.cancelAnimationFrame(selectionFrame);
+      selectionFrame = 0;
       pointerTimer = addedCheck = 0;
       scrolled.clear();
       added = [];
