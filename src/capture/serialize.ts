@@ -241,12 +241,15 @@ export class Serializer {
 
     if (state & MaskState.Blocked) {
       // a placeholder of the same size; nothing inside is written
+      // a placeholder of the same box: size, margins and display, so the layout around it holds
       const rect = el.getBoundingClientRect();
-      const display = getComputedStyle(el).display;
+      const cs = getComputedStyle(el);
+      const display = cs.display;
       e.attribute(BLOCKED_ATTR, '');
       e.attribute(
         'style',
-        `display:${display === 'inline' ? 'inline-block' : display};width:${rect.width}px;height:${rect.height}px;background:#ccc`,
+        `display:${display === 'inline' ? 'inline-block' : display};box-sizing:border-box;` +
+          `width:${rect.width}px;height:${rect.height}px;margin:${cs.margin};background:#ccc`,
       );
       e.elementFlags(0);
       e.end();
