@@ -13,6 +13,7 @@ import {
   isFormField,
   maskStateOf,
   Serializer,
+  TEXT_ATTRS,
   type SerializerHost,
 } from './serialize.js';
 import { absoluteCssUrls, resolveAttribute } from './urls.js';
@@ -50,7 +51,6 @@ export interface CaptureHandle {
 }
 
 const OBSERVE: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
-const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';

@@ -8,7 +8,7 @@ import { maskText, type MaskPolicy } from './mask.js';
 import { absoluteCssUrls, resolveAttribute } from './urls.js';
 
 /** Attributes that show text to a person: masked with the text of a masked element. */
-const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
+export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
 /** Input types whose `value` is what the user typed or chose (not buttons, not files). */
 const VALUE_INPUT_TYPES = new Set([
   'text', 'search', 'email', 'url', 'tel', 'password', 'number', 'range', 'color',
