@@ -109,6 +109,40 @@ export function afterSetter<T extends object>(
   return () => release(hub, listener);
 }
 
+/**
+ * Makes the getter `target[name]` return `wrap(value)` while any listener is registered, and calls
+ * `afterSet(obj, value)` after every assignment through its setter. `wrap` must be the same function
+ * for every caller of one member (it is fixed when the member is first patched).
+ */
+export function wrapGetter<T extends object>(
+  target: T,
+  name: PropertyKey,
+  wrap: (value: unknown) => unknown,
+  afterSet: (self: T, value: unknown) => void,
+): () => void {
+  const listener: Listener = (self, args) => afterSet(self as T, args[0]);
+  const hub = hubFor(target, name, (h) => {
+    const { get, set } = h.original;
+    if (!get) return h.original;
+    return {
+      ...h.original,
+      get(this: unknown) {
+        const value = get.call(this);
+        return h.listeners.size ? wrap(value) : value;
+      },
+      set: set
+        ? function (this: unknown, value: unknown) {
+            set.call(this, value);
+            if (h.listeners.size) callListeners(h, this, [value], undefined);
+          }
+        : undefined,
+    };
+  });
+  if (!hub || !hub.original.get) return () => {};
+  hub.listeners.add(listener);
+  return () => release(hub, listener);
+}
+
 /** How many members are patched right now (for leak tests: 0 after every capture stopped). */
 export function activePatchCount(): number {
   let n = 0;

@@ -10,7 +10,7 @@
 // declarations only, the `style` getter of the rule prototypes returns a Proxy of the declaration
 // whose `set` trap reports the edit. Element inline styles (`el.style`, `parentRule === null`) are
 // never proxied and their hooks return at once: those edits arrive as `style` attribute mutations.
-import { afterMethod, afterSetter } from '../patches.js';
+import { afterMethod, afterSetter, wrapGetter } from '../patches.js';
 
 type Changed = (rule: CSSRule | null) => void;
 
@@ -61,16 +61,16 @@ export function declarationPatches(win: Window & typeof globalThis, changed: Cha
 }
 
 // ---- the `style` getter: a Proxy of rule declarations ------------------------------------------------
-// patches.ts has no getter hook, so this one patch lives here with the same rules: installed once per
-// prototype however many captures run, restored when the last one stops, left as a pass-through if
-// another script wrapped it after us. Proxies are cached per declaration so `rule.style === rule.style`.
+// Chromium has no prototype setters for `decl.color = ...`: the only way to see such an edit of a rule
+// is to hand out a Proxy of the rule's declaration (patches.ts `wrapGetter`: installed once per
+// prototype, restored when the last capture stops). Proxies are cached per declaration so
+// `rule.style === rule.style`.
 
 const styleListeners = new Set<Changed>();
 const proxies = new WeakMap<object, object>();
 const targets = new WeakMap<object, object>();
 /** Methods read through a proxy, bound to the real declaration (cached: `p.setProperty === p.setProperty`). */
 const bound = new WeakMap<(...a: unknown[]) => unknown, (...a: unknown[]) => unknown>();
-const installedStyle = new Map<object, { count: number; restore: () => void }>();
 
 function notify(rule: CSSRule | null): void {
   for (const l of styleListeners) {
@@ -115,52 +115,15 @@ function proxied(decl: unknown): unknown {
 }
 
 function proxyStyle(proto: object, changed: Changed): () => void {
-  let entry = installedStyle.get(proto);
-  if (!entry) {
-    const original = Object.getOwnPropertyDescriptor(proto, 'style');
-    if (!original?.get || !original.configurable) return () => {};
-    const get = original.get;
-    const set = original.set;
-    let active = true;
-    const installed: PropertyDescriptor = {
-      ...original,
-      get(this: unknown) {
-        const decl = get.call(this);
-        return active ? proxied(decl) : decl;
-      },
-      // `rule.style = 'color: red'` forwards to cssText inside the browser (no JS setter runs)
-      set: set
-        ? function (this: unknown, value: unknown) {
-            set.call(this, value);
-            if (active && styleListeners.size) notify(this as CSSRule);
-          }
-        : undefined,
-    };
-    Object.defineProperty(proto, 'style', installed);
-    const restore = () => {
-      active = false;
-      const current = Object.getOwnPropertyDescriptor(proto, 'style');
-      if (current && current.get === installed.get && current.set === installed.set) {
-        Object.defineProperty(proto, 'style', original);
-      }
-      installedStyle.delete(proto);
-    };
-    entry = { count: 0, restore };
-    installedStyle.set(proto, entry);
-  }
-  entry.count++;
   styleListeners.add(changed);
-  const e = entry;
+  // `rule.style = 'color: red'` forwards to cssText inside the browser (no JS setter runs): the
+  // setter's listener reports it
+  const off = wrapGetter(proto, 'style', proxied, (rule) => changed(rule as CSSRule));
   let done = false;
   return () => {
     if (done) return;
     done = true;
     styleListeners.delete(changed);
-    if (--e.count === 0) e.restore();
+    off();
   };
-}
-
-/** How many rule `style` getters are patched right now (0 after every capture stopped). */
-export function activeStylePatchCount(): number {
-  return installedStyle.size;
 }
