@@ -16,7 +16,7 @@ import {
   TEXT_ATTRS,
   type SerializerHost,
 } from './serialize.js';
-import { absoluteCssUrls, resolveAttribute } from './urls.js';
+import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
 
 export interface CaptureOptions {
   /**
@@ -297,8 +297,7 @@ export class Capture implements CaptureHandle, SerializerHost {
 class DeltaBuilder {
   private readonly firstNew: number;
   private readonly maskedAt = new Map<Node, boolean>();
-  private baseDoc: Document | null = null;
-  private base = '';
+  private readonly bases = new BaseUrls();
 
   constructor(
     private readonly c: Capture,
@@ -343,14 +342,6 @@ class DeltaBuilder {
     for (const [el, names] of attrs) this.attributes(el, names);
   }
 
-  /** The document's base URL, read once per batch and document (baseURI is not free). */
-  private baseOf(doc: Document): string {
-    if (doc !== this.baseDoc) {
-      this.baseDoc = doc;
-      this.base = doc.baseURI;
-    }
-    return this.base;
-  }
 
   /** In a captured tree: connected, or inside a captured `<template>`'s content. */
   private isAttached(node: Node): boolean {
@@ -466,7 +457,7 @@ class DeltaBuilder {
     let data = (node as CharacterData).data;
     if (this.textMaskedUnder(parent)) data = maskText(data);
     else if (parent.nodeType === 1 && (parent as Element).localName === 'style') {
-      data = absoluteCssUrls(data, this.baseOf(node.ownerDocument!));
+      data = absoluteCssUrls(data, this.bases.of(node.ownerDocument!));
     }
     c.encoder.text(id, data);
   }
@@ -486,7 +477,7 @@ class DeltaBuilder {
     }
     const e = c.encoder;
     const tag = el.localName;
-    const base = this.baseOf(el.ownerDocument);
+    const base = this.bases.of(el.ownerDocument);
     for (const name of names) {
       if (isEventHandler(name)) continue;
       const value = el.getAttribute(name);

@@ -5,7 +5,7 @@ import type { FrameEncoder } from '../protocol/encoder.js';
 import type { CaptureModule } from './context.js';
 import { frameDocument, type NodeIds } from './ids.js';
 import { maskText, type MaskPolicy } from './mask.js';
-import { absoluteCssUrls, resolveAttribute } from './urls.js';
+import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
 
 /** Attributes that show text to a person: masked with the text of a masked element. */
 export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
@@ -80,10 +80,9 @@ export function maskStateOf(el: Element, mask: MaskPolicy): number {
 export class Serializer {
   private readonly nodes: (Node | null)[] = [];
   private readonly info: number[] = []; // bit 0: CLOSE marker; bit 1: masked; rest: depth
-  private baseDoc: Document | null = null;
+  private readonly bases = new BaseUrls();
   /** Old ids of nodes written again instead of moved: the caller writes REMOVE for them after the tree. */
   readonly replaced: number[] = [];
-  private base = '';
 
   constructor(private readonly host: SerializerHost) {}
 
@@ -216,12 +215,7 @@ export class Serializer {
   }
 
   private baseOf(node: Node): string {
-    const doc = node.ownerDocument ?? (node as Document);
-    if (doc !== this.baseDoc) {
-      this.baseDoc = doc;
-      this.base = doc.baseURI;
-    }
-    return this.base;
+    return this.bases.of(node.ownerDocument ?? (node as Document));
   }
 
   private element(el: Element, id: number, inheritedMask: boolean, depth: number): void {

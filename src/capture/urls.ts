@@ -65,3 +65,17 @@ export function resolveAttribute(tag: string, name: string, value: string, base:
   if (attrs && attrs.includes(name)) return absoluteUrl(value, base);
   return value;
 }
+
+/** A document's base URL, read once per document while one pass runs (`baseURI` is not free). */
+export class BaseUrls {
+  private doc: Document | null = null;
+  private base = '';
+
+  of(doc: Document): string {
+    if (doc !== this.doc) {
+      this.doc = doc;
+      this.base = doc.baseURI;
+    }
+    return this.base;
+  }
+}

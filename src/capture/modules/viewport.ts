@@ -1,6 +1,7 @@
 // Where the customer is looking and pointing: viewport size, scroll positions, focus, text selection,
 // hover, pointer and clicks. All of it arrives at high rates, so handlers only record the latest target
 // (no layout reads in event handlers) and the flush reads the live state once per frame.
+import { frameDocument } from '../ids.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from '../context.js';
 import { capturedElement, Disposer, innerTarget } from './util.js';
 
@@ -161,7 +162,7 @@ export function createViewportModule(): CaptureModule {
       if (c.id(el)) deepest = el;
       const inner: Element | null =
         el.shadowRoot?.activeElement ??
-        (el.localName === 'iframe' || el.localName === 'frame' ? safeDoc(el)?.activeElement ?? null : null);
+        (el.localName === 'iframe' || el.localName === 'frame' ? frameDocument(el as HTMLIFrameElement)?.activeElement ?? null : null);
       if (!inner || inner === el) break;
       el = inner;
     }
@@ -311,12 +312,4 @@ export function createViewportModule(): CaptureModule {
       ctx = null;
     },
   };
-}
-
-function safeDoc(frame: Element): Document | null {
-  try {
-    return (frame as HTMLIFrameElement).contentDocument;
-  } catch {
-    return null;
-  }
 }
