@@ -6,6 +6,7 @@ import { shiftJisMiddleware } from './test/fixtures-plugin.mjs';
 import { fidelityCommandsPlugin } from './test/helpers/screenshot-plugin.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { countReporter } from './test/count-reporter.mjs';
+import { commonJsPlugin } from './test/cjs-plugin.mjs';
 
 const executablePath = findChrome();
 
@@ -20,7 +21,11 @@ export default {
   testFramework: { config: { timeout: 60_000 } },
   reporters: [defaultReporter(), countReporter()],
   middleware: [shiftJisMiddleware()],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), fidelityCommandsPlugin()],
+  plugins: [
+    commonJsPlugin(['tweetnacl']),
+    esbuildPlugin({ ts: true, target: 'es2022' }),
+    fidelityCommandsPlugin(),
+  ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } }),
   ],
