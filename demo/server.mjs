@@ -1,7 +1,10 @@
-// The demo's static server: `npm start` (builds first), then open the printed URL.
-// No dependencies: node:http serving demo/ at / and the built bundles at /dist/.
-// PORT picks the port (default 8080); if it is taken, the next free one is used.
+// The demo: `npm start` (builds first), then open the printed URLs.
+// node:http serving demo/ at / and the built bundles at /dist/, plus the reference signaling server
+// (signaling/: chat rooms + PeerJS relay) on its own port. /config.json tells the pages where it is.
+// PORT picks the demo's port (default 8080; if taken, the next free one), SIGNALING_PORT the
+// signaling server's (default 9000, same rule). Importable: `startDemo({ port: 0, signalingPort: 0 })`.
 import { createServer } from 'node:http';
+import { startSignalingServer } from '../signaling/server.mjs';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -10,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 const HOST = '127.0.0.1';
 const DEMO_DIR = fileURLToPath(new URL('.', import.meta.url));
 const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
-const FIRST_PORT = Number.parseInt(process.env.PORT ?? '', 10) || 8080;
 const PORT_TRIES = 20;
 
 const TYPES = {
@@ -62,12 +64,19 @@ function send(res, status, text) {
   res.end(text);
 }
 
-const server = createServer(async (req, res) => {
+function createDemoServer(config) {
+ return createServer(async (req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return send(res, 405, 'Method not allowed\n');
   }
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  if (pathname === '/config.json') {
+    res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' });
+    // The agent key in a page is a development shortcut: a real agent console gets its tokens from
+    // the company's own login, never a shared key (see signaling/PROTOCOL.md).
+    return res.end(JSON.stringify(config));
+  }
   const file = resolvePath(pathname);
   if (!file) return send(res, 404, 'Not found\n');
   let info;
@@ -92,45 +101,83 @@ const server = createServer(async (req, res) => {
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
-});
+ });
+}
 
-function listen(port, triesLeft) {
-  const onError = (err) => {
-    server.off('listening', onListening);
-    if (err.code === 'EADDRINUSE' && triesLeft > 1) {
-      console.log(`Port ${port} is busy, trying ${port + 1}…`);
-      listen(port + 1, triesLeft - 1);
-    } else {
-      console.error(`Could not start the demo server: ${err.message}`);
-      process.exit(1);
+/** Listens on `port`, or the next free one (port 0: any). Resolves with the port. */
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    let tries = PORT_TRIES;
+    const attempt = (p) => {
+      const onError = (err) => {
+        if (err.code === 'EADDRINUSE' && p !== 0 && --tries > 0) return attempt(p + 1);
+        reject(err);
+      };
+      server.once('error', onError);
+      server.listen(p, host, () => {
+        server.off('error', onError);
+        resolve(server.address().port);
+      });
+    };
+    attempt(port);
+  });
+}
+
+/**
+ * Starts the signaling server and the demo's page server.
+ * @param {{ port?: number, signalingPort?: number, host?: string, log?: (line: string) => void }} [options]
+ */
+export async function startDemo(options = {}) {
+  const host = options.host ?? HOST;
+  let signaling;
+  for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; ; p++, tries--) {
+    try {
+      signaling = await startSignalingServer({ port: p, host, agentKey: process.env.AGENT_KEY, log: options.log });
+      break;
+    } catch (err) {
+      if (err.code !== 'EADDRINUSE' || p === 0 || tries <= 1) throw err;
     }
+  }
+  const server = createDemoServer({ signaling: signaling.url, agentKey: signaling.agentKey });
+  const port = await listen(server, options.port ?? 8080, host);
+  const url = `http://${host}:${port}/`;
+  return {
+    url,
+    signaling,
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(() => resolve()));
+      await signaling.close();
+    },
   };
-  const onListening = () => {
-    server.off('error', onError);
-    const url = `http://${HOST}:${port}/`;
-    console.log('');
-    console.log('  cobrowse-rtc demo');
-    console.log('');
-    console.log(`  Open ${url} — the customer's page on the left, the agent's live view on the right`);
-    console.log('');
-    console.log('  Type and click on the left; the right follows. Ctrl-C to stop.');
-    console.log('');
-  };
-  server.once('error', onError);
-  server.once('listening', onListening);
-  server.listen(port, HOST);
 }
 
-let closing = false;
-function shutdown() {
-  if (closing) process.exit(0); // a second Ctrl-C: don't wait
-  closing = true;
-  console.log('\nStopping the demo server.');
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();
-  setTimeout(() => process.exit(0), 1000).unref();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const demo = await startDemo({
+    port: Number.parseInt(process.env.PORT ?? '', 10) || 8080,
+    signalingPort: Number.parseInt(process.env.SIGNALING_PORT ?? '', 10) || 9000,
+  }).catch((err) => {
+    console.error(`Could not start the demo: ${err.message}`);
+    process.exit(1);
+  });
+  console.log('');
+  console.log('  cobrowse-rtc demo');
+  console.log('');
+  console.log(`  Customer (shop + chat):  ${demo.url}customer.html`);
+  console.log(`  Agent console:           ${demo.url}agent.html`);
+  console.log(`  Engine, one tab:         ${demo.url}`);
+  console.log(`  Signaling server:        ${demo.signaling.url}`);
+  console.log('');
+  console.log('  Open the first two in two browser windows: chat, ask to see the page, allow. Ctrl-C to stop.');
+  console.log('');
+  let closing = false;
+  const shutdown = () => {
+    if (closing) process.exit(0); // a second Ctrl-C: don't wait
+    closing = true;
+    console.log('\nStopping the demo.');
+    demo.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 1000).unref();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
-
-listen(FIRST_PORT, PORT_TRIES);

@@ -17,3 +17,30 @@ export {
   type WireNode,
   type ProtocolErrorCode,
 } from './protocol/index.js';
+export {
+  openSecureChannel,
+  SecureChannel,
+  SecureError,
+  randomSecret,
+  encodeSecret,
+  decodeSecret,
+  type SecureErrorCode,
+  type SecureOptions,
+  type SecureRole,
+} from './secure/index.js';
+export { startSharing, startViewing, SharingSession, ViewingSession } from './session/index.js';
+export type {
+  SharingEvents,
+  ViewingEvents,
+  SharingOptions,
+  ViewingOptions,
+  SessionState,
+  StateChange,
+  EndReason,
+  Invitation,
+  SignalingOptions,
+  ViewerInfo,
+  Progress,
+} from './session/index.js';
+export * from './transport/index.js';
+export * from './signaling/index.js';

@@ -1,5 +1,5 @@
 // A web-test-runner reporter that counts individual tests (not files) and writes them to
-// test-results/ (WTR_COUNT_FILE), so test/run-browser-tests.mjs can print a plain "N passed, N failed" line.
+// test-results/ (WTR_COUNT_FILE), so test/run.mjs can print a plain "N passed, N failed" line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 export function countReporter(file = process.env.WTR_COUNT_FILE ?? 'test-results/browser.json') {

@@ -12,6 +12,12 @@ export interface SecureOptions {
   secret: Uint8Array;
   /** Milliseconds to wait for the handshake before failing with `SecureError('timeout')`. Default 10000. */
   handshakeTimeout?: number;
+  /**
+   * Largest message accepted from the other side, in bytes (default 64 MiB). The first record of a
+   * message declares its size: a larger one closes the channel with `SecureError('oversized')`
+   * before anything is allocated.
+   */
+  maxMessageSize?: number;
 }
 
 export type SecureErrorCode =

@@ -8,7 +8,10 @@
  * (a data channel's is 256 KiB) splits and reassembles them itself.
  */
 export interface Transport {
-  /** Queues one message. Never throws for size; throws `TransportError('closed')` after close. */
+  /**
+   * Queues one message. Throws `TransportError('closed')` after close, and `TransportError('oversized')`
+   * only over the transport's own configured maximum (the link's message limit is never the caller's problem).
+   */
   send(data: Uint8Array): void;
   /** Receives each message whole, in the order sent. */
   onmessage: ((data: Uint8Array) => void) | null;

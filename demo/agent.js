@@ -1,0 +1,100 @@
+// The agent console: the support agent's chat list, one chat, and the customer's page.
+// Talks to the reference signaling server (signaling/) like any chat would.
+import { connectReferenceChat, startViewing } from '/dist/cobrowse-rtc.js';
+
+const $ = (id) => document.getElementById(id);
+const config = await (await fetch('/config.json')).json();
+const auth = { authorization: `Bearer ${config.agentKey}` };
+let chat = null;
+let viewing = null;
+let pinger = 0;
+
+const log = (who, text) => {
+  const li = document.createElement('li');
+  const b = document.createElement('b');
+  b.textContent = who;
+  li.append(b, ' ', text);
+  $('log').append(li);
+  li.scrollIntoView({ block: 'end' });
+};
+
+async function listRooms() {
+  const rooms = await (await fetch(`${config.signaling}/api/rooms`, { headers: auth })).json();
+  if (!rooms.length) return;
+  const list = $('rooms');
+  list.replaceChildren(
+    ...rooms.map((r) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.room = r.room;
+      button.textContent = `${r.customerName || 'Customer'} — ${new Date(r.createdAt).toLocaleTimeString()}`;
+      button.addEventListener('click', () => openChat(r.agentToken));
+      li.append(button);
+      return li;
+    }),
+  );
+}
+await listRooms();
+setInterval(() => chat || listRooms(), 2000);
+
+async function openChat(token) {
+  if (chat) chat.close();
+  chat = await connectReferenceChat({ url: config.signaling, token });
+  $('chat').hidden = false;
+  $('log').replaceChildren();
+  for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
+  chat.ontext = (e) => log(e.from.name, e.text);
+  chat.ondecline = () => log('system', 'The customer declined.');
+  chat.onaccept = (e) => e.invitation.secret && view(e.invitation);
+  chat.onend = () => viewing?.stop('ended in the chat');
+  chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
+  // the customer accepted before this console opened the chat: the live invitation is in the welcome
+  if (chat.welcome.share.state === 'active') view(chat.welcome.share.invitation);
+}
+
+$('form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = $('input').value.trim();
+  if (text && chat) chat.sendText(text);
+  $('input').value = '';
+});
+$('invite').addEventListener('click', () => {
+  if (viewing) return alert('End the current co-browse session first: an agent views one page at a time.');
+  chat?.invite();
+  log('system', 'Asked the customer to share their page…');
+});
+$('stop').addEventListener('click', () => {
+  chat?.end('ended by the agent');
+  viewing?.stop();
+});
+
+async function view(invitation) {
+  if (viewing) return;
+  $('state').textContent = 'connecting';
+  viewing = await startViewing({
+    container: $('view'),
+    signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
+    invitation,
+    mirror: { scale: 'fit' },
+  });
+  window.cobrowseViewing = viewing; // for the end-to-end tests and devtools
+  $('stop').disabled = false;
+  viewing.on('sas', (sas) => ($('sas').textContent = sas));
+  viewing.on('progress', ({ received, total }) => {
+    $('progress').hidden = received >= total;
+    $('progress').value = received / total;
+  });
+  viewing.on('frame', () => ($('page-url').textContent = viewing?.mirror.url ?? '—'));
+  viewing.on('latency', (ms) => ($('latency').textContent = `${ms.toFixed(1)} ms`));
+  viewing.on('state', ({ state, reason }) => {
+    $('state').textContent = reason ? `${state} (${reason})` : state;
+    if (state === 'ended') {
+      clearInterval(pinger);
+      viewing = null;
+      $('stop').disabled = true;
+      $('sas').textContent = '——';
+    }
+  });
+  pinger = setInterval(() => viewing?.ping(), 2000);
+}

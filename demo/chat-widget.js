@@ -1,0 +1,114 @@
+// The customer's chat widget on the shop page (demo/customer.html opened in its own tab).
+// A real site has its own chat; this one talks to the reference signaling server (signaling/).
+// Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); nothing is
+// shared until the customer presses Allow; then startSharing() and the invitation goes to the chat.
+import { connectReferenceChat, startSharing } from '/dist/cobrowse-rtc.js';
+
+if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
+
+/** What the demo masks on top of the defaults (passwords, card fields, data-cobrowse-* marks). */
+const MASK = { text: ['#address'], inputs: 'sensitive' };
+
+async function start() {
+  const config = await (await fetch('/config.json')).json();
+  const box = document.createElement('aside');
+  box.className = 'chat-widget';
+  box.setAttribute('aria-label', 'Chat with Kumo Tea support');
+  box.innerHTML = `
+    <header><strong>Kumo Tea support</strong> <span class="chat-state" id="chat-state">connecting…</span></header>
+    <ol class="chat-log" id="chat-log" aria-live="polite"></ol>
+    <div class="chat-consent" id="chat-consent" hidden>
+      <p><strong>An agent wants to see this page.</strong> Passwords and card numbers stay hidden.</p>
+      <button type="button" id="chat-allow">Allow</button> <button type="button" id="chat-deny">Deny</button>
+    </div>
+    <div class="chat-sharing" id="chat-sharing" hidden>
+      Sharing this page · code <strong id="chat-sas">——</strong> <button type="button" id="chat-stop">Stop</button>
+    </div>
+    <form id="chat-form"><input id="chat-input" autocomplete="off" placeholder="Type a message" aria-label="Message">
+      <button>Send</button></form>
+    <button type="button" class="chat-share" id="chat-share">Share my screen with the agent</button>`;
+  document.body.append(box);
+  const $ = (id) => box.querySelector('#' + id);
+
+  // one room per browser tab session: a reload keeps the conversation
+  let token = sessionStorage.getItem('cobrowse-demo-token');
+  if (!token) {
+    const res = await fetch(`${config.signaling}/api/rooms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ann (customer)' }),
+    });
+    token = (await res.json()).token;
+    sessionStorage.setItem('cobrowse-demo-token', token);
+  }
+  const chat = await connectReferenceChat({ url: config.signaling, token });
+  $('chat-state').textContent = 'online';
+  let session = null;
+
+  const log = (who, text) => {
+    const li = document.createElement('li');
+    li.innerHTML = `<b></b> <span></span>`;
+    li.firstChild.textContent = who;
+    li.lastChild.textContent = text;
+    $('chat-log').append(li);
+    li.scrollIntoView({ block: 'end' });
+  };
+  for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
+
+  chat.ontext = (e) => log(e.from.name, e.text);
+  chat.oninvite = (e) => {
+    if (e.from.role === 'agent' && !session) $('chat-consent').hidden = false;
+  };
+  chat.onend = () => stopSharing('ended in the chat');
+  chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
+
+  $('chat-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const text = $('chat-input').value.trim();
+    if (text) chat.sendText(text);
+    $('chat-input').value = '';
+  });
+  $('chat-allow').addEventListener('click', () => share());
+  $('chat-deny').addEventListener('click', () => {
+    $('chat-consent').hidden = true;
+    chat.decline();
+  });
+  $('chat-share').addEventListener('click', () => {
+    if (session) return;
+    chat.invite(); // a customer-initiated share: invite, then accept at once
+    share();
+  });
+  $('chat-stop').addEventListener('click', () => {
+    chat.end('stopped by the customer');
+    stopSharing('stopped');
+  });
+
+  async function share() {
+    $('chat-consent').hidden = true;
+    session = await startSharing({
+      signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
+      mask: MASK,
+    });
+    window.cobrowseSharing = session; // for the end-to-end tests and for poking around in devtools
+    session.on('viewerjoined', (v) => {
+      $('chat-sas').textContent = v.sas;
+      log('system', `An agent is viewing this page. Their code should read ${v.sas}.`);
+    });
+    session.on('state', (s) => {
+      if (s.state === 'ended') stopSharing(s.reason);
+    });
+    $('chat-sharing').hidden = false;
+    $('chat-share').hidden = true;
+    chat.accept(session.invitation);
+  }
+
+  function stopSharing(reason) {
+    if (!session) return;
+    const s = session;
+    session = null;
+    s.stop();
+    $('chat-sharing').hidden = true;
+    $('chat-share').hidden = false;
+    log('system', `Sharing ended (${reason}).`);
+  }
+}

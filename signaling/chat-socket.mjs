@@ -1,0 +1,185 @@
+// One chat connection: the welcome, then each client frame checked (rate, size, JSON, shape, role and
+// invitation rules) and either relayed to the room, stamped with the sender as the server knows it,
+// or answered with {type:'error'}. A refused frame never closes the socket, except for abusers.
+import { WebSocket } from 'ws';
+import { CLOSE, createSocketGuard } from './limits.mjs';
+
+/** @typedef {import('./rooms.mjs').Room} Room */
+/** @typedef {import('./rooms.mjs').Party} Party */
+
+const SECRET = /^[A-Za-z0-9_-]{22,86}$/; // base64url of 16–64 bytes
+let seq = 0;
+
+class Refusal extends Error {
+  /** @param {string} code @param {string} message */
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * @param {object} ctx
+ * @param {WebSocket} ctx.ws
+ * @param {Room} ctx.room
+ * @param {import('./tokens.mjs').Claims} ctx.claims
+ * @param {ReturnType<import('./rooms.mjs').createRoomStore>} ctx.store
+ * @param {ReturnType<import('./tokens.mjs').createTokens>} ctx.tokens
+ * @param {typeof import('./limits.mjs').DEFAULT_LIMITS} ctx.limits
+ * @param {number} ctx.peerTtlMs
+ * @param {(line: string) => void} ctx.log
+ */
+export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log }) {
+  const peer = store.issuePeer(room, claims.role);
+  /** @type {Party} */
+  const party = { role: claims.role, name: claims.name, peer };
+  const guard = createSocketGuard({ label: `chat ${room.id} ${party.role} ${peer}`, limits, log });
+  const send = (/** @type {object} */ msg) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  };
+  const member = { party, send };
+  const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });
+
+  store.broadcast(room, stamp({ type: 'join' }));
+  room.members.add(member);
+  room.idleSince = 0;
+  send({
+    type: 'welcome',
+    room: room.id,
+    role: party.role,
+    name: party.name,
+    peer: { id: peer, token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer }, peerTtlMs) },
+    participants: [...room.members].map((m) => m.party),
+    history: room.history,
+    share: shareState(room),
+    limits: { text: limits.maxTextBytes, signal: limits.maxSignalBytes },
+  });
+
+  ws.on('message', (data, isBinary) => {
+    const admitted = guard.admit();
+    /** @type {string | undefined} the type of the message being handled, echoed as `re` in errors */
+    let re;
+    try {
+      if (!admitted.ok) {
+        // one error per rate-limited stretch, not one per dropped frame
+        if (admitted.limitedNow) send({ type: 'error', code: 'rate-limited', message: `more than ${limits.perSecond} messages a second: slow down` });
+        if (guard.strike('rate-limited', 'flood')) ws.close(CLOSE.rateLimited, 'rate-limited');
+        return;
+      }
+      const msg = parse(data, isBinary);
+      re = msg.type.slice(0, 32);
+      handle(msg);
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      send(re === undefined ? { type: 'error', code: err.code, message: err.message } : { type: 'error', code: err.code, message: err.message, re });
+      if (guard.strike(err.code, err.message)) ws.close(CLOSE.abuse, 'too many refused messages');
+    }
+  });
+
+  ws.on('close', () => {
+    room.members.delete(member);
+    if (room.members.size === 0) room.idleSince = Date.now();
+    store.broadcast(room, stamp({ type: 'leave' }));
+  });
+
+  /** @param {import('ws').RawData} data @param {boolean} isBinary */
+  function parse(data, isBinary) {
+    if (isBinary) throw new Refusal('malformed', 'binary frames are not part of the protocol: send JSON text');
+    const size = /** @type {Buffer} */ (data).length;
+    if (size > limits.maxSignalBytes + 1024) throw new Refusal('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes + 1024}`);
+    let msg;
+    try {
+      msg = JSON.parse(data.toString());
+    } catch {
+      throw new Refusal('malformed', 'not JSON');
+    }
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') {
+      throw new Refusal('malformed', 'expected a JSON object with a string `type`');
+    }
+    if (msg.type !== 'signal' && size > limits.maxControlBytes + limits.maxTextBytes) {
+      throw new Refusal('too-large', `a ${msg.type} frame of ${size} bytes is over the limit`);
+    }
+    return msg;
+  }
+
+  /** @param {Record<string, unknown>} msg */
+  function handle(msg) {
+    switch (msg.type) {
+      case 'text': {
+        if (typeof msg.text !== 'string' || msg.text.trim() === '') throw new Refusal('malformed', 'text: `text` must be a non-empty string');
+        const bytes = Buffer.byteLength(msg.text);
+        if (bytes > limits.maxTextBytes) throw new Refusal('too-large', `text of ${bytes} bytes: the limit is ${limits.maxTextBytes}`);
+        store.broadcast(room, stamp({ type: 'text', text: msg.text }));
+        return;
+      }
+      case 'invite': {
+        if (room.share) throw new Refusal('conflict', 'a co-browse session is already active: `end` it first');
+        const out = stamp({ type: 'invite' });
+        room.invite = { id: String(out.id), by: party.role, at: out.at };
+        store.broadcast(room, out);
+        return;
+      }
+      case 'accept': {
+        if (party.role !== 'customer') throw new Refusal('forbidden', 'only the customer can accept: the customer decides what is shared');
+        if (!room.invite) throw new Refusal('conflict', 'no pending invitation to accept: `invite` first (a customer-initiated share is invite, then accept)');
+        const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
+        if (!inv || typeof inv.peer !== 'string' || typeof inv.secret !== 'string' || !SECRET.test(inv.secret)) {
+          throw new Refusal('malformed', 'accept: `invitation` must be { peer, secret } with secret base64url of 16–64 bytes');
+        }
+        const owner = store.peer(inv.peer);
+        if (!owner || owner.room !== room.id || owner.role !== 'customer') {
+          throw new Refusal('forbidden', 'accept: `invitation.peer` must be a peer id the server issued to the customer of this room');
+        }
+        room.invite = null;
+        const out = stamp({ type: 'accept', invitation: { peer: inv.peer, secret: inv.secret } });
+        room.share = { id: String(out.id), peer: inv.peer, secret: inv.secret, at: out.at };
+        // the history keeps that a share started, not its secret
+        store.broadcast(room, out, { ...out, invitation: { peer: inv.peer } });
+        return;
+      }
+      case 'decline': {
+        if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
+        if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
+        room.invite = null;
+        store.broadcast(room, stamp({ type: 'decline' }));
+        return;
+      }
+      case 'end': {
+        if (msg.reason !== undefined && (typeof msg.reason !== 'string' || msg.reason.length > 200)) {
+          throw new Refusal('malformed', 'end: `reason` must be a string of at most 200 characters');
+        }
+        if (!room.invite && !room.share) throw new Refusal('conflict', 'nothing to end: no pending invitation, no active session');
+        room.invite = null;
+        room.share = null;
+        store.broadcast(room, stamp(msg.reason ? { type: 'end', reason: msg.reason } : { type: 'end' }));
+        return;
+      }
+      case 'signal': {
+        if (typeof msg.to !== 'string' || typeof msg.data !== 'string') throw new Refusal('malformed', 'signal: `to` and `data` must be strings');
+        const bytes = Buffer.byteLength(msg.data);
+        if (bytes > limits.maxSignalBytes) throw new Refusal('too-large', `signal of ${bytes} bytes: the limit is ${limits.maxSignalBytes}`);
+        const target = store.peer(msg.to);
+        if (!target || target.room !== room.id) throw new Refusal('forbidden', `signal: ${msg.to} is not a participant of this room`);
+        let delivered = 0;
+        const out = { type: 'signal', to: msg.to, data: msg.data, from: party, at: Date.now() };
+        for (const m of room.members) {
+          if (m.party.peer === msg.to) {
+            m.send(out);
+            delivered += 1;
+          }
+        }
+        if (delivered === 0) throw new Refusal('unreachable', `signal: ${msg.to} is not connected`);
+        return;
+      }
+      default:
+        throw new Refusal('malformed', `unknown message type "${String(msg.type).slice(0, 32)}"`);
+    }
+  }
+}
+
+/** What a (re)joining client needs to know about co-browsing in this room. */
+export function shareState(/** @type {Room} */ room) {
+  if (room.share) return { state: 'active', invitation: { peer: room.share.peer, secret: room.share.secret }, at: room.share.at };
+  if (room.invite) return { state: 'pending', by: room.invite.by, at: room.invite.at };
+  return { state: 'idle' };
+}

@@ -1,0 +1,167 @@
+// The PeerJS server (peer@1.0.2) with the two things it lacks: authentication and input checking.
+// PeerJS never sees a raw socket. We complete the upgrade ourselves, check the server-issued
+// (id, token) pair, and hand PeerJS a stand-in socket that only emits frames we have parsed,
+// validated and re-serialized: a non-JSON frame (which makes PeerJS emit 'error' and, without a
+// listener, kill the process) or an OFFER to a peer of another room never reaches it.
+import { EventEmitter } from 'node:events';
+import { createHook } from 'node:async_hooks';
+import { ExpressPeerServer } from 'peer';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CLOSE, createSocketGuard } from './limits.mjs';
+
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+
+/** What PeerJS is given instead of the ws socket: send/close go through, messages only once checked. */
+class GatedSocket extends EventEmitter {
+  /** @param {WebSocket} ws */
+  constructor(ws) {
+    super();
+    this.ws = ws;
+  }
+  get readyState() {
+    return this.ws.readyState;
+  }
+  /** @param {string} data */
+  send(data) {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+/**
+ * @param {object} ctx
+ * @param {import('node:http').Server} ctx.httpServer
+ * @param {import('express').Express} ctx.app
+ * @param {string} ctx.mount  e.g. '/peerjs': HTTP routes there, WebSocket at `${mount}/peerjs`
+ * @param {string} ctx.key    the PeerJS key clients must pass
+ * @param {ReturnType<import('./rooms.mjs').createRoomStore>} ctx.store
+ * @param {ReturnType<import('./tokens.mjs').createTokens>} ctx.tokens
+ * @param {typeof import('./limits.mjs').DEFAULT_LIMITS} ctx.limits
+ * @param {(line: string) => void} ctx.log
+ */
+export function mountPeerServer({ httpServer, app, mount, key, store, tokens, limits, log }) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const timers = trackTimers();
+  const peerApp = ExpressPeerServer(httpServer, {
+    path: '/',
+    key,
+    // PeerJS calls this once, on mount; with noServer it never touches the HTTP upgrade itself
+    createWebSocketServer: () => wss,
+  });
+  // Last line of defence: whatever still makes PeerJS emit 'error' is logged, never fatal.
+  peerApp.on('error', (/** @type {Error} */ err) => log(`peerjs: error ${err.message}`));
+  timers.during(() => app.use(mount, peerApp));
+
+  /** @param {WebSocket} ws @param {string} code @param {string} msg @param {object} [extra] */
+  const error = (ws, code, msg, extra) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { code, msg, ...extra } }));
+  };
+
+  return {
+    wsPath: `${mount}/peerjs`,
+    wss,
+
+    /** @param {import('node:http').IncomingMessage} req @param {import('node:stream').Duplex} socket @param {Buffer} head @param {URL} url */
+    handleUpgrade(req, socket, head, url) {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', (err) => log(`peerjs socket: ${err.message}`));
+        const id = url.searchParams.get('id') ?? '';
+        const claims = tokens.verify('peer', url.searchParams.get('token'));
+        const issued = store.peer(id);
+        if (url.searchParams.get('key') !== key) {
+          error(ws, 'unauthorized', 'Invalid key provided');
+          ws.close(CLOSE.unauthorized, 'invalid key');
+          return;
+        }
+        if (!claims || claims.peer !== id || !issued || issued.room !== claims.room) {
+          error(ws, 'unauthorized', 'Invalid token provided: connect with the peer id and token from the chat welcome');
+          ws.close(CLOSE.unauthorized, 'invalid token');
+          return;
+        }
+        const gated = new GatedSocket(ws);
+        const guard = createSocketGuard({ label: `peerjs ${claims.room} ${claims.role} ${id}`, limits, log });
+        const refuse = (/** @type {string} */ code, /** @type {string} */ msg, /** @type {object} */ extra = {}) => {
+          error(ws, code, msg, extra);
+          if (guard.strike(code, msg)) ws.close(CLOSE.abuse, 'too many refused messages');
+        };
+        ws.on('close', () => gated.emit('close'));
+        ws.on('message', (data, isBinary) => {
+          const admitted = guard.admit();
+          if (!admitted.ok) {
+            if (admitted.limitedNow) error(ws, 'rate-limited', `more than ${limits.perSecond} messages a second: slow down`);
+            if (guard.strike('rate-limited', 'flood')) ws.close(CLOSE.rateLimited, 'rate-limited');
+            return;
+          }
+          const size = /** @type {Buffer} */ (data).length;
+          if (isBinary) return refuse('malformed', 'binary frames are not part of the protocol');
+          if (size > limits.maxSignalBytes) return refuse('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes}`);
+          let msg;
+          try {
+            msg = JSON.parse(data.toString());
+          } catch {
+            return refuse('malformed', 'not JSON');
+          }
+          if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') {
+            return refuse('malformed', 'expected a JSON object with a string `type`');
+          }
+          if (msg.type === 'HEARTBEAT') return gated.emit('message', '{"type":"HEARTBEAT"}');
+          if (!RELAYED.has(msg.type)) return refuse('malformed', `clients may send HEARTBEAT, ${[...RELAYED].join(', ')}`);
+          if (typeof msg.dst !== 'string') return refuse('malformed', `${msg.type} without a string \`dst\``);
+          const target = store.peer(msg.dst);
+          if (!target || target.room !== claims.room) {
+            return refuse('forbidden', `${msg.dst} is not a peer of your room`, { dst: msg.dst });
+          }
+          gated.emit('message', JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload }));
+        });
+        wss.emit('connection', gated, req);
+      });
+    },
+
+    /** Stops PeerJS's own timers, which it never stops itself. */
+    stop() {
+      timers.clear();
+    },
+  };
+}
+
+/**
+ * PeerJS starts two self-rearming timers on mount (message expiry, dead-socket sweep) and offers no
+ * way to stop them: an embedding process could never exit. We follow the timers created while it
+ * mounts, and the ones those create, to clear them on close.
+ */
+function trackTimers() {
+  /** @type {Map<number, NodeJS.Timeout>} */
+  const live = new Map();
+  let mounting = false;
+  const hook = createHook({
+    init(asyncId, type, triggerAsyncId, resource) {
+      if (type !== 'Timeout') return;
+      if (mounting || live.has(triggerAsyncId)) {
+        live.set(asyncId, /** @type {NodeJS.Timeout} */ (resource));
+        /** @type {NodeJS.Timeout} */ (resource).unref();
+      }
+    },
+    destroy(asyncId) {
+      live.delete(asyncId);
+    },
+  });
+  return {
+    /** @param {() => void} fn */
+    during(fn) {
+      hook.enable();
+      mounting = true;
+      try {
+        fn();
+      } finally {
+        mounting = false;
+      }
+    },
+    clear() {
+      for (const t of live.values()) clearTimeout(t);
+      live.clear();
+      hook.disable();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Rooms in memory: who is connected, the chat history replayed on join, the co-browse invitation state,
+// and which PeerJS ids were issued in which room (the PeerJS gate checks `dst` against it).
+import { randomId } from './tokens.mjs';
+
+/** @typedef {import('./tokens.mjs').Role} Role */
+/** @typedef {{ role: Role, name: string, peer: string }} Party */
+/**
+ * @typedef {object} Room
+ * @property {string} id
+ * @property {string} customerName
+ * @property {number} createdAt
+ * @property {number} idleSince  when the last socket left (0 while someone is connected)
+ * @property {object[]} history
+ * @property {Set<{ party: Party, send: (msg: object) => void }>} members
+ * @property {{ id: string, by: Role, at: number } | null} invite  a pending invitation
+ * @property {{ id: string, peer: string, secret: string, at: number } | null} share  an accepted one
+ * @property {string[]} peers  PeerJS ids issued in this room, oldest first
+ */
+
+const PEERS_PER_ROOM = 64;
+
+/** @param {{ historySize: number, maxRooms: number }} limits */
+export function createRoomStore(limits) {
+  /** @type {Map<string, Room>} */
+  const rooms = new Map();
+  /** @type {Map<string, { room: string, role: Role }>} */
+  const peers = new Map();
+
+  return {
+    rooms,
+    get size() {
+      return rooms.size;
+    },
+
+    /** @param {string} customerName @returns {Room | null} null when the server is full */
+    create(customerName) {
+      if (rooms.size >= limits.maxRooms) return null;
+      const room = {
+        id: randomId(12),
+        customerName,
+        createdAt: Date.now(),
+        idleSince: Date.now(),
+        history: [],
+        members: new Set(),
+        invite: null,
+        share: null,
+        peers: [],
+      };
+      rooms.set(room.id, room);
+      return room;
+    },
+
+    /** @param {string} id */
+    get(id) {
+      return rooms.get(id) ?? null;
+    },
+
+    /** @param {Room} room */
+    delete(room) {
+      for (const id of room.peers) peers.delete(id);
+      rooms.delete(room.id);
+    },
+
+    /** A fresh PeerJS id for one chat connection; old ids of a busy room are retired first-in first-out. */
+    issuePeer(/** @type {Room} */ room, /** @type {Role} */ role) {
+      const id = randomId(12);
+      peers.set(id, { room: room.id, role });
+      room.peers.push(id);
+      if (room.peers.length > PEERS_PER_ROOM) peers.delete(/** @type {string} */ (room.peers.shift()));
+      return id;
+    },
+
+    /** @param {string} id */
+    peer(id) {
+      return peers.get(id) ?? null;
+    },
+
+    /** Appends to the room's history (bounded) and sends to every member. */
+    broadcast(/** @type {Room} */ room, /** @type {object} */ msg, /** @type {object | null} */ stored = msg) {
+      if (stored) {
+        room.history.push(stored);
+        if (room.history.length > limits.historySize) room.history.shift();
+      }
+      for (const member of room.members) member.send(msg);
+    },
+
+    /** Deletes rooms nobody has been in for `idleMs`. */
+    sweep(/** @type {number} */ idleMs) {
+      const now = Date.now();
+      for (const room of rooms.values()) {
+        if (room.members.size === 0 && now - room.idleSince > idleMs) this.delete(room);
+      }
+    },
+  };
+}

@@ -1,0 +1,151 @@
+// The reference signaling server: chat rooms over WebSocket (/chat), a small HTTP API (/api), and the
+// PeerJS relay (/peerjs) for SDP and ICE, all on one HTTP server. Protocol: signaling/PROTOCOL.md.
+//
+//   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), AGENT_KEY, SIGNALING_SECRET
+//
+// or in-process: `const s = await startSignalingServer({ port: 0 }); ... await s.close();`
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import { createTokens } from './tokens.mjs';
+import { createRoomStore } from './rooms.mjs';
+import { CLOSE, DEFAULT_LIMITS } from './limits.mjs';
+import { createApi } from './http-api.mjs';
+import { acceptChatSocket } from './chat-socket.mjs';
+import { mountPeerServer } from './peer-gate.mjs';
+
+const HOUR = 3600_000;
+
+/**
+ * @typedef {object} SignalingServerOptions
+ * @property {number} [port]             default 0 (any free port)
+ * @property {string} [host]             default 127.0.0.1
+ * @property {string} [secret]           HMAC secret for tokens; default random per process
+ * @property {string} [agentKey]         bearer key of the agent endpoints; default random (see `.agentKey`)
+ * @property {string} [peerKey]          the PeerJS `key`; default 'peerjs'
+ * @property {Partial<typeof DEFAULT_LIMITS>} [limits]
+ * @property {{ customer?: number, agent?: number, peer?: number }} [ttl]  token lifetimes, ms
+ * @property {number} [roomIdleMs]       rooms empty this long are deleted; default 24 h
+ * @property {number} [pingMs]           ping interval; a socket silent for two is dropped; default 30 s
+ * @property {string} [corsOrigin]       for /api; default '*'
+ * @property {(line: string) => void} [log]  default console.log; `() => {}` for silence
+ */
+
+/** @param {SignalingServerOptions} [options] */
+export async function startSignalingServer(options = {}) {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log ?? ((line) => console.log(`[signaling] ${line}`));
+  const agentKey = options.agentKey ?? randomBytes(18).toString('base64url');
+  const peerKey = options.peerKey ?? 'peerjs';
+  const ttl = { customer: 24 * HOUR, agent: 12 * HOUR, peer: 12 * HOUR, ...options.ttl };
+  const tokens = createTokens(options.secret ?? randomBytes(32));
+  const store = createRoomStore(limits);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*' });
+  app.use('/api', api);
+  const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log });
+  const chatWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+
+  httpServer.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/chat') {
+      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url));
+    } else if (url.pathname === peer.wsPath) {
+      peer.handleUpgrade(req, socket, head, url);
+    } else {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    }
+  });
+
+  /** @param {import('ws').WebSocket} ws @param {URL} url */
+  function onChat(ws, url) {
+    ws.on('error', (err) => log(`chat socket: ${err.message}`));
+    // Refused after the upgrade, not with an HTTP status: a browser's WebSocket cannot read the status.
+    const claims = tokens.verify('chat', url.searchParams.get('token'));
+    const room = claims && store.get(claims.room);
+    if (!claims || !room) {
+      ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: claims ? 'this room no longer exists' : 'invalid or expired token' }));
+      ws.close(CLOSE.unauthorized, 'unauthorized');
+      return;
+    }
+    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log });
+  }
+
+  // Dead TCP connections (a laptop lid closed) are found by ping/pong, on both socket kinds.
+  const awaiting = new WeakSet();
+  const watched = new WeakSet();
+  const pinger = setInterval(() => {
+    for (const wss of [chatWss, peer.wss]) {
+      for (const ws of wss.clients) {
+        if (awaiting.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        if (!watched.has(ws)) {
+          watched.add(ws);
+          ws.on('pong', () => awaiting.delete(ws));
+        }
+        awaiting.add(ws);
+        ws.ping();
+      }
+    }
+  }, options.pingMs ?? 30_000);
+  const sweeper = setInterval(() => store.sweep(options.roomIdleMs ?? 24 * HOUR), 60_000);
+  pinger.unref();
+  sweeper.unref();
+
+  await new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined));
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    agentKey,
+    peerKey,
+    store,
+    /** Creates a room without HTTP (for an embedding server): `{ room, token }` of the customer. */
+    createRoom(name = 'Customer') {
+      const room = store.create(name);
+      if (!room) throw new Error('too many rooms');
+      return { room: room.id, token: customerToken(room.id, name) };
+    },
+    /** An agent chat token for `room`, without HTTP. */
+    agentToken(/** @type {string} */ room, name = 'Agent') {
+      return agentToken(room, name);
+    },
+    /** Closes every socket and the HTTP server; resolves when it has stopped. */
+    async close() {
+      clearInterval(pinger);
+      clearInterval(sweeper);
+      peer.stop();
+      for (const wss of [chatWss, peer.wss]) for (const ws of wss.clients) ws.terminate();
+      httpServer.closeAllConnections();
+      await new Promise((resolve) => httpServer.close(() => resolve(undefined)));
+    },
+  };
+}
+
+// `node signaling/server.mjs`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const generated = !process.env.AGENT_KEY;
+  const server = await startSignalingServer({
+    port: process.env.PORT ? Number(process.env.PORT) : 9000,
+    host: process.env.HOST || '127.0.0.1',
+    agentKey: process.env.AGENT_KEY || undefined,
+    secret: process.env.SIGNALING_SECRET || undefined,
+  });
+  console.log(`signaling server on ${server.url}  (chat: /chat, API: /api, PeerJS: /peerjs)`);
+  if (generated) console.log(`AGENT_KEY not set: development agent key for this run: ${server.agentKey}`);
+  if (!process.env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,6 @@
+// The end-to-end encrypted, compressed channel over any Transport. Wire format: SPEC-secure.md
+// (src/protocol/SPEC-secure.md).
+export { openSecureChannel } from './open.js';
+export { SecureChannel } from './channel.js';
+export { randomSecret, encodeSecret, decodeSecret } from './secret.js';
+export { SecureError, type SecureErrorCode, type SecureOptions, type SecureRole } from './types.js';

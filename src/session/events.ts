@@ -1,0 +1,27 @@
+/**
+ * A tiny typed event emitter for sessions. `on` returns its own unsubscribe function, so a caller
+ * never needs to keep the listener around to remove it. A listener that throws is reported to the
+ * console and does not stop the others: one broken UI handler must not end a co-browse session.
+ */
+export class Emitter<Events extends object> {
+  private listeners = new Map<keyof Events, Set<(detail: never) => void>>();
+
+  on<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as (detail: never) => void);
+    return () => set.delete(listener as (detail: never) => void);
+  }
+
+  protected emit<K extends keyof Events>(type: K, detail: Events[K]): void {
+    const set = this.listeners.get(type);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (detail: Events[K]) => void)(detail);
+      } catch (error) {
+        console.error(`cobrowse-rtc: a '${String(type)}' listener threw`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What a session sends through its secure channel: one kind byte, then either a protocol frame
+ * (src/protocol) or a small control message. Control messages are rare and tiny, so they are JSON;
+ * the hot path (frames) stays binary. Specified in src/protocol/SPEC.md, "Session messages".
+ */
+export const enum MessageKind {
+  Frame = 0,
+  Control = 1,
+}
+
+/** Control messages, both directions. `bye` carries why the other side ended. */
+export type Control =
+  | { t: 'resync' } // viewer → sharer: my mirror lost step, send me a snapshot
+  | { t: 'bye'; reason: string }
+  | { t: 'ping'; id: number }
+  | { t: 'pong'; id: number }
+  | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
+  | { t: 'click'; x: number; y: number };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** One byte of kind, then the frame. Copies once: the secure channel may hold it while it sends. */
+export function frameMessage(frame: Uint8Array): Uint8Array {
+  const message = new Uint8Array(frame.length + 1);
+  message[0] = MessageKind.Frame;
+  message.set(frame, 1);
+  return message;
+}
+
+export function controlMessage(control: Control): Uint8Array {
+  const json = encoder.encode(JSON.stringify(control));
+  const message = new Uint8Array(json.length + 1);
+  message[0] = MessageKind.Control;
+  message.set(json, 1);
+  return message;
+}
+
+const COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Reads a control message; null when it is not one we understand (an unknown `t` from a newer
+ * version is ignored, not fatal: the channel is authenticated, so this is a version skew, not an attack).
+ */
+export function parseControl(body: Uint8Array): Control | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(body));
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  switch (v.t) {
+    case 'resync':
+      return { t: 'resync' };
+    case 'bye':
+      return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };
+    case 'ping':
+    case 'pong':
+      return COORD(v.id) ? { t: v.t, id: v.id } : null;
+    case 'pointer':
+    case 'click':
+      return COORD(v.x) && COORD(v.y) ? { t: v.t, x: v.x, y: v.y } : null;
+    default:
+      return null;
+  }
+}

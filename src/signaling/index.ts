@@ -1,0 +1,18 @@
+// Signaling: the adapter interface and its implementations (see adapter.ts, signaling/PROTOCOL.md).
+export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
+export { createPeerJsSignaling, type PeerJsSignalingOptions } from './peerjs.js';
+export { createChatSignaling, encodeSignalText, decodeSignalText, SIGNAL_PREFIX, type TextChat, type ChatSignalingOptions } from './chat.js';
+export {
+  connectReferenceChat,
+  ReferenceChatError,
+  type ReferenceChat,
+  type ReferenceChatOptions,
+  type ReferenceChatErrorCode,
+  type ChatWelcome,
+  type ChatEvent,
+  type ChatParty,
+  type ChatRole,
+  type ChatInvitation,
+  type ShareState,
+} from './reference-chat.js';
+export type { SocketLike, SocketConstructor } from './socket.js';

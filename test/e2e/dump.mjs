@@ -1,0 +1,75 @@
+// Cross-browser fidelity check for the end-to-end tests. The sharer's page and the agent's mirror
+// live in different browser contexts, so they cannot be compared node by node as in the engine's
+// fidelity tests (test/helpers/compare.ts). Instead each side is dumped to a canonical list of lines
+// — structure, text, attributes, form state, scroll — in its own page, and the lists are diffed here.
+//
+// What the dump leaves out, and why (each is the mirror's documented, intended difference):
+//   - <script>/<noscript> and their content: capture sends them childless, the mirror makes them inert;
+//   - on* attributes and attributes the mirror adds (data-cobrowse-mirror-*), and elements it adds;
+//   - <style> text: the mirror rewrites :hover/:focus selectors; the rule count is compared instead;
+//   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute).
+
+/** Runs in a page: `dumpDocument(doc, baseUrl)` → lines. Passed to page.evaluate as a string. */
+export const DUMP_SOURCE = String.raw`
+(function dumpDocument(doc, base) {
+  const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'xlink:href']);
+  const SKIP = new Set(['script', 'noscript']);
+  const lines = [];
+  const win = doc.defaultView;
+  lines.push('scroll ' + Math.round(win.scrollX) + ',' + Math.round(win.scrollY));
+  const walk = (node, depth) => {
+    const pad = ' '.repeat(depth);
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) { lines.push(pad + '#text ' + JSON.stringify(child.data)); continue; }
+      if (child.nodeType === 8) { lines.push(pad + '#comment ' + JSON.stringify(child.data)); continue; }
+      if (child.nodeType === 10) { lines.push(pad + '<!doctype ' + child.name + '>'); continue; }
+      if (child.nodeType !== 1) continue;
+      const el = child;
+      const name = el.localName;
+      if (SKIP.has(name)) continue;
+      if ([...el.attributes].some((a) => a.name.startsWith('data-cobrowse-mirror-') && !el.id)) continue;
+      const attrs = [...el.attributes]
+        .filter((a) => !a.name.startsWith('on') && !a.name.startsWith('data-cobrowse-mirror-'))
+        .map((a) => {
+          let v = a.value;
+          if (URL_ATTRS.has(a.name) && v && !/^(#|data:|blob:|about:|mailto:|tel:|javascript:)/i.test(v)) {
+            try { v = new URL(v, base).href; } catch {}
+          }
+          return a.name + '=' + JSON.stringify(v);
+        })
+        .sort();
+      lines.push(pad + '<' + name + (attrs.length ? ' ' + attrs.join(' ') : '') + '>');
+      if (name === 'input' || name === 'textarea' || name === 'select') {
+        lines.push(pad + '  @value ' + JSON.stringify(el.value));
+        if (el.type === 'checkbox' || el.type === 'radio') lines.push(pad + '  @checked ' + el.checked);
+      }
+      if (el.scrollTop || el.scrollLeft) lines.push(pad + '  @scroll ' + Math.round(el.scrollLeft) + ',' + Math.round(el.scrollTop));
+      if (name === 'style') {
+        lines.push(pad + '  @rules ' + (el.sheet ? el.sheet.cssRules.length : -1));
+        continue;
+      }
+      if (el.shadowRoot) { lines.push(pad + '  #shadow'); walk(el.shadowRoot, depth + 2); }
+      if (name === 'iframe') {
+        let inner = null;
+        try { inner = el.contentDocument; } catch {}
+        if (inner && inner.documentElement) { lines.push(pad + '  #document'); walk(inner, depth + 2); }
+        continue;
+      }
+      walk(name === 'template' ? el.content : el, depth + 1);
+    }
+  };
+  walk(doc, 0);
+  return lines;
+})`;
+
+/** Lines that differ, as a short unified list ('-' sharer, '+' mirror). Empty when equal. */
+export function diffDumps(sharer, mirror, max = 40) {
+  const out = [];
+  const n = Math.max(sharer.length, mirror.length);
+  for (let i = 0; i < n && out.length < max; i++) {
+    if (sharer[i] === mirror[i]) continue;
+    out.push(`@${i} - ${sharer[i] ?? '(end)'}`);
+    out.push(`@${i} + ${mirror[i] ?? '(end)'}`);
+  }
+  return out;
+}
