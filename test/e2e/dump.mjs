@@ -5,13 +5,20 @@
 //
 // What the dump leaves out, and why (each is the mirror's documented, intended difference):
 //   - <script>/<noscript> and their content: capture sends them childless, the mirror makes them inert;
-//   - on* attributes and attributes the mirror adds (data-cobrowse-mirror-*), and elements it adds;
+//   - on* attributes, attributes the mirror adds (data-cobrowse-mirror-*), and elements it adds (no id);
 //   - <style> text: the mirror rewrites :hover/:focus selectors; the rule count is compared instead;
-//   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute).
+//   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute);
+//     a <link> to a data: URL, which the mirror blocks, compares as "(blocked)";
+//   - masked and blocked elements (the caller's selector) are compared by tag only.
 
-/** Runs in a page: `dumpDocument(doc, baseUrl)` → lines. Passed to page.evaluate as a string. */
+/**
+ * Runs in a page: `dumpDocument(doc, baseUrl, mirror?, masked?)` → lines. Passed to page.evaluate as
+ * a string. With `mirror` (the agent's Mirror), elements it has no id for are its own additions and
+ * left out. Elements matching the `masked` selector are one line each, without attributes or content:
+ * masking changes them on purpose, and the tests check masked content separately.
+ */
 export const DUMP_SOURCE = String.raw`
-(function dumpDocument(doc, base) {
+(function dumpDocument(doc, base, mirror, masked) {
   const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'xlink:href']);
   const SKIP = new Set(['script', 'noscript']);
   const lines = [];
@@ -27,11 +34,14 @@ export const DUMP_SOURCE = String.raw`
       const el = child;
       const name = el.localName;
       if (SKIP.has(name)) continue;
-      if ([...el.attributes].some((a) => a.name.startsWith('data-cobrowse-mirror-') && !el.id)) continue;
+      if (mirror && !(mirror.id(el) > 0)) continue;
+      if (masked && el.matches(masked)) { lines.push(pad + '<' + name + ' (masked)>'); continue; }
       const attrs = [...el.attributes]
         .filter((a) => !a.name.startsWith('on') && !a.name.startsWith('data-cobrowse-mirror-'))
         .map((a) => {
           let v = a.value;
+          // the mirror refuses data: stylesheets/icons and marks them blocked
+          if (name === 'link' && a.name === 'href' && (/^data:/i.test(v) || v === 'about:blank#cobrowse-blocked')) return 'href=(blocked)';
           if (URL_ATTRS.has(a.name) && v && !/^(#|data:|blob:|about:|mailto:|tel:|javascript:)/i.test(v)) {
             try { v = new URL(v, base).href; } catch {}
           }
