@@ -1,5 +1,5 @@
 // The plaintext handshake messages. They carry only public keys, a commitment and a nonce: never page
-// data. Layout: MAGIC (2 bytes) ‖ VERSION (1) ‖ TYPE (1) ‖ body (fixed size per type). See SPEC-secure.md.
+// data. Layout: MAGIC (2 bytes) ‖ VERSION (1) ‖ TYPE (1) ‖ body (fixed size per type). See src/protocol/SPEC.md, "Secure channel".
 import { SecureError, type SecureErrorCode } from './types.js';
 
 export const MAGIC0 = 0x43; // 'C'

@@ -1,5 +1,5 @@
-// The end-to-end encrypted, compressed channel over any Transport. Wire format: SPEC-secure.md
-// (src/protocol/SPEC-secure.md).
+// The end-to-end encrypted, compressed channel over any Transport. Wire format: src/protocol/SPEC.md,
+// "Secure channel".
 export { openSecureChannel } from './open.js';
 export { SecureChannel } from './channel.js';
 export { randomSecret, encodeSecret, decodeSecret } from './secret.js';

@@ -1,4 +1,4 @@
-// The handshake (SPEC-secure.md): COMMIT → KEY → REVEAL, then a sealed CONFIRM each way.
+// The handshake (src/protocol/SPEC.md, "Secure channel"): COMMIT → KEY → REVEAL, then a sealed CONFIRM each way.
 //   viewer                                   sharer
 //   COMMIT  H(viewerPub ‖ nonce)      →
 //                                     ←      KEY     sharerPub

@@ -1,6 +1,6 @@
 /**
  * Splitting messages into chunks a data channel accepts, and putting them back together.
- * The format is specified in `src/protocol/SPEC-transport.md`; in short, every chunk starts with one
+ * The format is specified in `src/protocol/SPEC.md` ("Transport chunks"); in short, every chunk starts with one
  * kind byte: WHOLE (a message in one chunk), FIRST (+ u32 total length) and MORE.
  */
 import { TransportError } from './transport.js';
