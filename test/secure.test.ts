@@ -3,6 +3,7 @@
 import { openSecureChannel, SecureChannel, SecureError, randomSecret, encodeSecret, decodeSecret } from '../src/secure/index.js';
 import type { SecureErrorCode } from '../src/secure/types.js';
 import { assert, assertEqual, assertNotEqual, assertThrows, describe, it } from './helpers/assert.js';
+import { watchStalls } from './helpers/stalls.js';
 import { pipe, type Pipe, type PipeEnd } from './helpers/pipe.js';
 
 const enc = new TextEncoder();
@@ -334,21 +335,13 @@ describe('secure channel: data', () => {
       const word = (x >>> 0) % 5 === 0 ? String(x >>> 8) : ['div', 'class', 'item', 'price', 'span', ' ', '\n'][(x >>> 3) % 7]!;
       for (let j = 0; j < word.length && i < size; j++) big[i++] = word.charCodeAt(j);
     }
-    let last = performance.now();
-    let longest = 0;
-    let ticks = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      ticks++;
-    }, 10);
+    const stalls = watchStalls();
     const t0 = performance.now();
     viewer.send(big);
     const sendReturned = performance.now() - t0;
     await until(() => s.got.length === 1, 100_000);
     const total = performance.now() - t0;
-    clearInterval(timer);
+    const { longest, ticks } = stalls.stop();
     assertEqual(s.got[0]!.length, size);
     let same = true;
     for (let i = 0; i < size; i += 1) if (s.got[0]![i] !== big[i]) { same = false; break; }

@@ -3,6 +3,7 @@ import { createPeerTransport, type PeerTransport, type PeerTransportOptions } fr
 import { TransportError, type TransportCloseReason } from '../src/transport/transport.js';
 import type { Signal } from '../src/signaling/adapter.js';
 import { assert, assertEqual, assertRejects, assertThrows, describe, it } from './helpers/assert.js';
+import { watchStalls } from './helpers/stalls.js';
 
 type Extra = Partial<Omit<PeerTransportOptions, 'initiator' | 'onsignal'>>;
 
@@ -87,24 +88,15 @@ describe('transport: WebRTC data channel', () => {
     const arrived = nextMessage(b);
 
     // the page's own work: a 10 ms timer that must keep ticking while we send
-    let last = performance.now();
-    let longest = 0;
-    let ticks = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      ticks++;
-    }, 10);
+    const stalls = watchStalls();
     const start = performance.now();
-    last = start;
     a.send(message);
     const bufferedAfterSend = a.bufferedAmount;
     let peakChannel = 0;
     const sampler = setInterval(() => (peakChannel = Math.max(peakChannel, a.bufferedAmount)), 5);
     const received = await arrived;
     const elapsed = performance.now() - start;
-    clearInterval(timer);
+    const { longest, ticks } = stalls.stop();
     clearInterval(sampler);
 
     assert(sameBytes(received, message), 'the 20 MB message changed on the way');

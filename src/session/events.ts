@@ -25,3 +25,19 @@ export class Emitter<Events extends object> {
     }
   }
 }
+
+/**
+ * A promise with its settle functions, for "resolves when connected, rejects if it ends first".
+ * Rejections are pre-handled: not every caller awaits it, and an unawaited rejection must not
+ * surface as an unhandled error in the host page.
+ */
+export function deferred(): { promise: Promise<void>; resolve: () => void; reject: (reason: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (reason: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}

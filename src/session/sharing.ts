@@ -13,7 +13,7 @@ import { openSecureChannel, randomSecret, decodeSecret, encodeSecret, type Secur
 import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
-import { Emitter } from './events.js';
+import { deferred, Emitter } from './events.js';
 import { controlMessage, frameMessage, MessageKind, parseControl } from './messages.js';
 import { answer, useSignaling } from './rtc.js';
 import type { EndReason, Invitation, SessionState, SharingOptions, StateChange, ViewerInfo } from './types.js';
@@ -48,17 +48,12 @@ export class SharingSession extends Emitter<SharingEvents> {
   private readonly secret: Uint8Array;
   private readonly transports = new Set<Transport>();
   private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
-  private resolveConnected!: () => void;
-  private rejectConnected!: (reason: Error) => void;
+  private readonly settled = deferred();
   /** Resolves when the first viewer is connected; rejects if the session ends first. */
-  readonly connected = new Promise<void>((resolve, reject) => {
-    this.resolveConnected = resolve;
-    this.rejectConnected = reject;
-  });
+  readonly connected = this.settled.promise;
 
   constructor(private readonly options: SharingOptions) {
     super();
-    this.connected.catch(() => {}); // not everyone awaits it
     const { secret } = options;
     this.secret = secret === undefined ? randomSecret() : typeof secret === 'string' ? decodeSecret(secret) : secret;
   }
@@ -219,7 +214,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     if (this.currentState === state) return;
     this.currentState = state;
     this.emit('state', reason === undefined ? { state } : { state, reason });
-    if (state === 'connected') this.resolveConnected();
+    if (state === 'connected') this.settled.resolve();
   }
 
   private end(reason: EndReason): void {
@@ -230,7 +225,7 @@ export class SharingSession extends Emitter<SharingEvents> {
       this.signaling.adapter.onsignal = null;
       if (this.signaling.owned) this.signaling.adapter.close();
     }
-    this.rejectConnected(new Error(`the session ended: ${reason}`));
+    this.settled.reject(new Error(`the session ended: ${reason}`));
     this.setState('ended', reason);
   }
 }

@@ -11,7 +11,7 @@ import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/i
 import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
-import { Emitter } from './events.js';
+import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl } from './messages.js';
 import { dial, useSignaling } from './rtc.js';
 import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
@@ -39,17 +39,12 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private resyncRequested = false;
   private pings = new Map<number, number>();
   private nextPing = 1;
-  private resolveConnected!: () => void;
-  private rejectConnected!: (reason: Error) => void;
+  private readonly settled = deferred();
   /** Resolves when the first snapshot has been applied; rejects if the session ends first. */
-  readonly connected = new Promise<void>((resolve, reject) => {
-    this.resolveConnected = resolve;
-    this.rejectConnected = reject;
-  });
+  readonly connected = this.settled.promise;
 
   constructor(private readonly options: ViewingOptions) {
     super();
-    this.connected.catch(() => {});
     this.mirror = new Mirror(options.container, {
       ...options.mirror,
       onError: (error) => this.emit('error', error instanceof Error ? error : new Error(String(error))),
@@ -158,7 +153,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     if (snapshot && this.currentState === 'connecting') {
       this.currentState = 'connected';
       this.emit('state', { state: 'connected' });
-      this.resolveConnected();
+      this.settled.resolve();
     }
   }
 
@@ -176,7 +171,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
       if (this.signaling.owned) this.signaling.adapter.close();
     }
     this.mirror.destroy();
-    this.rejectConnected(new Error(`the session ended: ${reason}`));
+    this.settled.reject(new Error(`the session ended: ${reason}`));
     this.emit('state', { state: 'ended', reason });
   }
 }
