@@ -28,7 +28,7 @@ export {
   type SecureOptions,
   type SecureRole,
 } from './secure/index.js';
-export { startSharing, startViewing, SharingSession, ViewingSession } from './session/index.js';
+export { startSharing, resumeSharing, startViewing, SharingSession, ViewingSession } from './session/index.js';
 export type {
   SharingEvents,
   ViewingEvents,

@@ -12,6 +12,7 @@ import { SecureError } from './types.js';
 export interface ChannelParts {
   transport: Transport;
   sas: string;
+  resumeSecret: Uint8Array;
   sender: Sender;
   receiveKey: Uint8Array;
   /** counter of the first record after the other side's CONFIRM */
@@ -29,6 +30,8 @@ function report(err: unknown): void {
 export class SecureChannel {
   /** 6-digit short authentication string: both people compare it; different codes = a man in the middle. */
   readonly sas: string;
+  /** A secret only the two ends of this channel know, for resuming later (SPEC.md, "Keys and SAS"). */
+  readonly resumeSecret: Uint8Array;
   /** Called while a message larger than one record arrives: plaintext bytes so far, and the message's size. */
   onprogress: ((received: number, total: number) => void) | null = null;
   /** Called once: null when closed normally (either side's close()), else why the channel failed. */
@@ -45,6 +48,7 @@ export class SecureChannel {
   /** @internal — use openSecureChannel(). */
   constructor(parts: ChannelParts) {
     this.sas = parts.sas;
+    this.resumeSecret = parts.resumeSecret;
     this.transport = parts.transport;
     this.sender = parts.sender;
     this.receiver = new Receiver(parts.receiveKey, parts.receiveCounter, parts.limit, {

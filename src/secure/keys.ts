@@ -7,6 +7,7 @@ const encoder = new TextEncoder();
 const LABEL_COMMIT = encoder.encode('cobrowse-rtc/secure/1 commit');
 const LABEL_KEYS = encoder.encode('cobrowse-rtc/secure/1 keys');
 const LABEL_SAS = encoder.encode('cobrowse-rtc/secure/1 sas');
+const LABEL_RESUME = encoder.encode('cobrowse-rtc/secure/1 resume');
 
 /** SHA-512 of length-prefixed parts: the prefixes keep a secret of a different length from shifting bytes between parts. */
 function hashParts(...parts: Uint8Array[]): Uint8Array {
@@ -33,6 +34,12 @@ export interface SessionKeys {
   viewerToSharer: Uint8Array;
   sharerToViewer: Uint8Array;
   sas: string;
+  /**
+   * The secret a later handshake between the same two parties uses instead of the invitation
+   * secret (a reconnection, the sharer's next page): only the two ends of THIS channel know it, so
+   * the resumed channel is as authenticated as this one, and the code compared once still holds.
+   */
+  resume: Uint8Array;
 }
 
 /**
@@ -50,6 +57,7 @@ export function deriveKeys(secret: Uint8Array, shared: Uint8Array, viewerPublic:
     viewerToSharer: k.slice(0, 32),
     sharerToViewer: k.slice(32, 64),
     sas: String(n % 1_000_000).padStart(6, '0'),
+    resume: hashParts(LABEL_RESUME, secret, shared, viewerPublic, sharerPublic).slice(0, 32),
   };
 }
 

@@ -91,7 +91,7 @@ export function openSecureChannel(transport: Transport, options: SecureOptions):
       if (plain.length !== 1 || plain[0] !== RecordType.Confirm) throw new SecureError('handshake', 'record 0 is not CONFIRM');
       done = true;
       clearTimeout(timer);
-      resolve(new SecureChannel({ transport, sas: k.sas, sender: sender!, receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer, receiveCounter: 1, limit }));
+      resolve(new SecureChannel({ transport, sas: k.sas, resumeSecret: k.resume, sender: sender!, receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer, receiveCounter: 1, limit }));
     }
 
     function onMessage(data: Uint8Array): void {

@@ -1,3 +1,3 @@
-export { startSharing, SharingSession, type SharingEvents } from './sharing.js';
+export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './sharing.js';
 export { startViewing, ViewingSession, type ViewingEvents } from './viewing.js';
 export type * from './types.js';

@@ -12,6 +12,7 @@ export const enum MessageKind {
 export type Control =
   | { t: 'resync' } // viewer → sharer: my mirror lost step, send me a snapshot
   | { t: 'bye'; reason: string }
+  | { t: 'moving' } // sharer → viewer: this page is going away (navigation); the next one will dial you
   | { t: 'ping'; id: number }
   | { t: 'pong'; id: number }
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
@@ -53,7 +54,8 @@ export function parseControl(body: Uint8Array): Control | null {
   const v = value as Record<string, unknown>;
   switch (v.t) {
     case 'resync':
-      return { t: 'resync' };
+    case 'moving':
+      return { t: v.t };
     case 'bye':
       return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };
     case 'ping':

@@ -6,22 +6,33 @@
  * (`capture.resync()`, routed to that viewer only) and from then on the live deltas every viewer
  * gets. Snapshots carry the seq of the last delta they include, so a late joiner continues the one
  * live sequence. Masking happens inside capture, before any of this: masked data never gets here.
+ *
+ * A viewer whose connection is lost stays a viewer for `reconnectTimeout`: it may come back (it
+ * redials; a handshake under the channel's resumption secret proves it is the same viewer) and gets
+ * a fresh snapshot, so whatever changed in the gap is shown. When this page navigates, the next
+ * page of the site calls `resumeSharing()` and dials the viewers itself (persist.ts).
  */
 import { capture, type CaptureHandle } from '../capture/index.js';
 import { FrameKind } from '../protocol/constants.js';
-import { openSecureChannel, randomSecret, decodeSecret, encodeSecret, type SecureChannel } from '../secure/index.js';
+import { decodeSecret, openSecureChannel, randomSecret, type SecureChannel } from '../secure/index.js';
+import { encodeSecret } from '../secure/secret.js';
 import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, frameMessage, MessageKind, parseControl } from './messages.js';
-import { answer, useSignaling } from './rtc.js';
+import { loadSharing, saveSharing, type StoredViewer } from './persist.js';
+import { PeerRouter, useSignaling } from './router.js';
 import type { EndReason, Invitation, SessionState, SharingOptions, StateChange, ViewerInfo } from './types.js';
 
 export interface SharingEvents {
   state: StateChange;
   /** A viewer finished its handshake (its `sas` is set) — show its code to the customer. */
   viewerjoined: ViewerInfo;
+  /** A viewer's connection was lost; it may come back within `reconnectTimeout`. */
+  viewerreconnecting: ViewerInfo;
+  /** A viewer came back (same code: the resumed channel is bound to the first one). */
+  viewerresumed: ViewerInfo;
   viewerleft: ViewerInfo & { reason: EndReason };
   /** The agent's pointer and clicks (annotations, never remote control), in this page's CSS pixels. */
   pointer: { viewer: string; x: number; y: number };
@@ -32,10 +43,16 @@ export interface SharingEvents {
 
 interface Viewer {
   info: ViewerInfo;
-  channel: SecureChannel;
-  /** Gets deltas: its snapshot has been sent. */
+  /** Null while the viewer is reconnecting. */
+  channel: SecureChannel | null;
+  /** Gets deltas: its snapshot has been sent on the current channel. */
   live: boolean;
+  /** The resumption secret of its first channel (SPEC.md, "Keys and SAS"). */
+  resume: Uint8Array;
+  grace?: ReturnType<typeof setTimeout>;
 }
+
+const TRANSPORT_VIEWER = 'transport';
 
 export class SharingSession extends Emitter<SharingEvents> {
   /** With signaling: what to post in the chat so the agent's viewer can join. */
@@ -48,11 +65,16 @@ export class SharingSession extends Emitter<SharingEvents> {
   private readonly secret: Uint8Array;
   private readonly transports = new Set<Transport>();
   private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
+  private router: PeerRouter | null = null;
   private readonly settled = deferred();
+  private readonly onPageHide = () => this.broadcast(controlMessage({ t: 'moving' }));
   /** Resolves when the first viewer is connected; rejects if the session ends first. */
   readonly connected = this.settled.promise;
 
-  constructor(private readonly options: SharingOptions) {
+  constructor(
+    private readonly options: SharingOptions,
+    private readonly resumeFrom: StoredViewer[] = [],
+  ) {
     super();
     const { secret } = options;
     this.secret = secret === undefined ? randomSecret() : typeof secret === 'string' ? decodeSecret(secret) : secret;
@@ -62,7 +84,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     return this.currentState;
   }
 
-  /** The viewers connected now, in the order they joined. */
+  /** The viewers now (connected or reconnecting), in the order they joined. */
   get viewerList(): ViewerInfo[] {
     return [...this.viewers.values()].map((v) => ({ ...v.info }));
   }
@@ -72,6 +94,14 @@ export class SharingSession extends Emitter<SharingEvents> {
     return this.viewers.values().next().value?.info.sas ?? null;
   }
 
+  private get doc(): Document {
+    return this.options.document ?? document;
+  }
+
+  private get persisting(): boolean {
+    return !!this.signaling && this.options.persist !== false;
+  }
+
   /** Ends the session for every viewer (each is told why), stops capturing, closes everything. */
   stop(reason: EndReason = 'stopped'): void {
     if (this.currentState === 'ended') return;
@@ -79,8 +109,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     const viewers = [...this.viewers.values()];
     this.viewers.clear();
     for (const viewer of viewers) {
-      viewer.channel.send(controlMessage({ t: 'bye', reason }));
-      viewer.channel.close();
+      clearTimeout(viewer.grace);
+      viewer.channel?.send(controlMessage({ t: 'bye', reason }));
+      viewer.channel?.close();
     }
     for (const transport of this.transports) transport.close();
     this.end(reason);
@@ -90,26 +121,19 @@ export class SharingSession extends Emitter<SharingEvents> {
   async start(): Promise<void> {
     const { transport, signaling } = this.options;
     if (transport) {
-      this.addViewer('transport', transport);
+      this.connect(TRANSPORT_VIEWER, transport);
       return;
     }
     if (!signaling) throw new TypeError('startSharing needs a transport or signaling');
     this.signaling = useSignaling(signaling);
     const { adapter } = this.signaling;
     adapter.onerror = (error) => this.emit('error', error);
-    const peers = answer(
-      adapter,
-      this.options.rtc,
-      (from) => this.currentState !== 'ended' && !this.viewers.has(from) && this.viewers.size < (this.options.maxViewers ?? 8),
-      (from, peer) => {
-        const previous = peer.onclose;
-        peer.onclose = (reason) => {
-          peers.delete(from);
-          previous?.(reason);
-        };
-        this.addViewer(from, peer);
-      },
-    );
+    this.router = new PeerRouter(adapter, {
+      rtc: this.options.rtc,
+      admit: (from) =>
+        this.currentState !== 'ended' && (this.viewers.has(from) || this.viewers.size < (this.options.maxViewers ?? 8)),
+      onPeer: (from, peer) => this.connect(from, peer),
+    });
     try {
       await adapter.ready;
     } catch (error) {
@@ -117,27 +141,29 @@ export class SharingSession extends Emitter<SharingEvents> {
       throw error;
     }
     this.invitation = { peer: adapter.id, secret: encodeSecret(this.secret) };
+    this.doc.defaultView?.addEventListener('pagehide', this.onPageHide);
+    this.persist();
+    // the previous page's viewers: this page has a new address, so it dials them
+    for (const stored of this.resumeFrom) {
+      const viewer: Viewer = { info: { id: stored.address, sas: stored.sas }, channel: null, live: false, resume: stored.resume };
+      this.viewers.set(stored.address, viewer);
+      this.waitFor(viewer);
+      this.router.dial(stored.address);
+    }
+    if (this.resumeFrom.length) this.updateState();
   }
 
-  private addViewer(id: string, transport: Transport): void {
+  /** Runs the handshake on a new transport from `address`; a known viewer must prove its resumption secret. */
+  private connect(address: string, transport: Transport): void {
     this.transports.add(transport);
-    // The handshake starts now, synchronously, so no early message from the viewer is missed.
+    const known = this.viewers.get(address);
+    // started now, synchronously, so no early message from the viewer is missed
     openSecureChannel(transport, {
       role: 'sharer',
-      secret: this.secret,
+      secret: known ? known.resume : this.secret,
       handshakeTimeout: this.options.handshakeTimeout,
     }).then(
-      (channel) => {
-        if (this.currentState === 'ended') return channel.close();
-        const viewer: Viewer = { info: { id, sas: channel.sas }, channel, live: false };
-        this.viewers.set(id, viewer);
-        channel.onmessage = (message) => this.receive(viewer, message);
-        // a close without an error is the viewer's own close() (its bye may have been dropped with its queue)
-        channel.onclose = (error) => this.dropViewer(viewer, error ? error.code : 'remote-stopped');
-        this.sendSnapshot(viewer);
-        this.emit('viewerjoined', { ...viewer.info });
-        this.setState('connected');
-      },
+      (channel) => this.adopt(address, channel),
       (error: unknown) => {
         this.transports.delete(transport);
         transport.close();
@@ -148,12 +174,66 @@ export class SharingSession extends Emitter<SharingEvents> {
     );
   }
 
+  private adopt(address: string, channel: SecureChannel): void {
+    if (this.currentState === 'ended') return channel.close();
+    let viewer = this.viewers.get(address);
+    const resumed = !!viewer;
+    if (viewer) {
+      clearTimeout(viewer.grace);
+      this.retire(viewer);
+      viewer.channel = channel;
+    } else {
+      viewer = { info: { id: address, sas: channel.sas }, channel, live: false, resume: channel.resumeSecret };
+      this.viewers.set(address, viewer);
+    }
+    const v = viewer;
+    channel.onmessage = (message) => this.receive(v, message);
+    channel.onclose = (error) => {
+      if (v.channel !== channel) return;
+      // a close without an error is the viewer's own close() (its bye may have gone with its queue)
+      if (!error || !this.signaling) return this.dropViewer(v, error ? error.code : 'remote-stopped');
+      this.lose(v);
+    };
+    this.sendSnapshot(v);
+    this.emit(resumed ? 'viewerresumed' : 'viewerjoined', { ...v.info });
+    this.persist();
+    this.updateState();
+  }
+
+  /** Detaches and closes a viewer's current channel (a newer one replaces it, or it is gone). */
+  private retire(viewer: Viewer): void {
+    const old = viewer.channel;
+    viewer.channel = null;
+    viewer.live = false;
+    this.awaitingSnapshot.delete(viewer);
+    if (old) {
+      old.onclose = old.onmessage = null;
+      old.close();
+    }
+  }
+
+  /** The viewer's connection is gone: keep its place for `reconnectTimeout`. */
+  private lose(viewer: Viewer): void {
+    this.retire(viewer);
+    this.waitFor(viewer);
+    this.emit('viewerreconnecting', { ...viewer.info });
+    this.updateState();
+  }
+
+  private waitFor(viewer: Viewer): void {
+    clearTimeout(viewer.grace);
+    viewer.grace = setTimeout(() => this.dropViewer(viewer, 'unreachable'), this.options.reconnectTimeout ?? 30_000);
+  }
+
   private dropViewer(viewer: Viewer, reason: EndReason): void {
     if (this.viewers.get(viewer.info.id) !== viewer) return;
+    clearTimeout(viewer.grace);
     this.viewers.delete(viewer.info.id);
-    this.awaitingSnapshot.delete(viewer);
+    this.retire(viewer);
     this.emit('viewerleft', { ...viewer.info, reason });
-    if (this.options.transport) this.end(reason);
+    this.persist();
+    if (this.options.transport) return this.end(reason);
+    this.updateState();
   }
 
   private receive(viewer: Viewer, message: Uint8Array): void {
@@ -165,11 +245,10 @@ export class SharingSession extends Emitter<SharingEvents> {
         this.sendSnapshot(viewer);
         break;
       case 'ping':
-        viewer.channel.send(controlMessage({ t: 'pong', id: control.id }));
+        viewer.channel?.send(controlMessage({ t: 'pong', id: control.id }));
         break;
       case 'bye':
-        this.dropViewer(viewer, 'remote-stopped'); // first: close() below reports a plain close
-        viewer.channel.close();
+        this.dropViewer(viewer, 'remote-stopped');
         break;
       case 'pointer':
       case 'click':
@@ -185,8 +264,8 @@ export class SharingSession extends Emitter<SharingEvents> {
       this.handle.resync();
       return;
     }
-    const { document: doc = document, mask, batch } = this.options;
-    this.handle = capture(doc, {
+    const { mask, batch } = this.options;
+    this.handle = capture(this.doc, {
       onFrame: (frame) => this.route(frame),
       mask,
       batch,
@@ -201,32 +280,49 @@ export class SharingSession extends Emitter<SharingEvents> {
     const message = frameMessage(frame);
     if (snapshot) {
       for (const viewer of this.awaitingSnapshot) {
+        if (!viewer.channel) continue;
         viewer.channel.send(message);
         viewer.live = true;
       }
       this.awaitingSnapshot.clear();
       return;
     }
-    for (const viewer of this.viewers.values()) if (viewer.live) viewer.channel.send(message);
+    for (const viewer of this.viewers.values()) if (viewer.live) viewer.channel?.send(message);
   }
 
-  private setState(state: SessionState, reason?: EndReason): void {
-    if (this.currentState === state) return;
+  private broadcast(message: Uint8Array): void {
+    for (const viewer of this.viewers.values()) viewer.channel?.send(message);
+  }
+
+  private persist(): void {
+    if (!this.persisting || this.currentState === 'ended') return;
+    const viewers = [...this.viewers.values()].map((v) => ({ address: v.info.id, sas: v.info.sas, resume: v.resume }));
+    saveSharing(this.doc.defaultView, { secret: this.secret, viewers });
+  }
+
+  /** connected: a viewer has a channel; reconnecting: viewers, none connected now; connecting: none yet. */
+  private updateState(): void {
+    if (this.currentState === 'ended') return;
+    const all = [...this.viewers.values()];
+    const state: SessionState = all.some((v) => v.channel) ? 'connected' : all.length ? 'reconnecting' : 'connecting';
+    if (state === this.currentState) return;
     this.currentState = state;
-    this.emit('state', reason === undefined ? { state } : { state, reason });
+    this.emit('state', { state });
     if (state === 'connected') this.settled.resolve();
   }
 
   private end(reason: EndReason): void {
     if (this.currentState === 'ended') return;
+    for (const viewer of this.viewers.values()) clearTimeout(viewer.grace);
     this.handle?.stop();
     this.handle = null;
-    if (this.signaling) {
-      this.signaling.adapter.onsignal = null;
-      if (this.signaling.owned) this.signaling.adapter.close();
-    }
+    this.doc.defaultView?.removeEventListener('pagehide', this.onPageHide);
+    if (this.persisting) saveSharing(this.doc.defaultView, null);
+    this.router?.detach();
+    if (this.signaling?.owned) this.signaling.adapter.close();
     this.settled.reject(new Error(`the session ended: ${reason}`));
-    this.setState('ended', reason);
+    this.currentState = 'ended';
+    this.emit('state', { state: 'ended', reason });
   }
 }
 
@@ -237,6 +333,19 @@ export class SharingSession extends Emitter<SharingEvents> {
  */
 export async function startSharing(options: SharingOptions = {}): Promise<SharingSession> {
   const session = new SharingSession(options);
+  await session.start();
+  return session;
+}
+
+/**
+ * On a page of the site the sharer navigated to (or reloaded): continues the session the previous
+ * page of this tab was sharing — same secret, same viewers, no new invitation or consent — or
+ * resolves null when there is none. Needs `signaling` (this page's own address on it).
+ */
+export async function resumeSharing(options: SharingOptions & { signaling: NonNullable<SharingOptions['signaling']> }): Promise<SharingSession | null> {
+  const stored = loadSharing((options.document ?? document).defaultView);
+  if (!stored) return null;
+  const session = new SharingSession({ ...options, secret: stored.secret }, stored.viewers);
   await session.start();
   return session;
 }

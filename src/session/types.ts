@@ -5,13 +5,16 @@ import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 
 /**
- * `connecting` — setting up (signaling, data channel, handshake); `connected` — frames flow (for a
- * sharer: at least one viewer is connected); `ended` — over for good, with a reason.
+ * `connecting` — setting up (signaling, data channel, handshake; for a sharer: waiting for a viewer);
+ * `connected` — frames flow (for a sharer: at least one viewer is connected); `reconnecting` — the
+ * connection was lost (network change, the sharer's page navigating) and is being restored without
+ * anyone's action; `ended` — over for good, with a reason.
  */
-export type SessionState = 'connecting' | 'connected' | 'ended';
+export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
 /**
  * Why a session ended: `stopped` — stop() here; `remote-stopped` — the other side ended it;
+ * `unreachable` — the connection was lost and did not come back within `reconnectTimeout`;
  * `transport` — the connection closed under us; `signaling` — the chat/signaling failed before a
  * connection was up; a SecureError code (`wrong-secret`, `tampered`, `timeout`, ...) — the secure
  * channel refused the other side.
@@ -51,6 +54,11 @@ interface CommonOptions {
   rtc?: RTCConfiguration;
   /** Milliseconds for the secure handshake. Default 10000. */
   handshakeTimeout?: number;
+  /**
+   * With signaling: milliseconds a lost connection may take to come back (the session is
+   * `reconnecting` meanwhile) before it ends with `unreachable`. Default 30000.
+   */
+  reconnectTimeout?: number;
 }
 
 export interface SharingOptions extends CommonOptions {
@@ -64,6 +72,11 @@ export interface SharingOptions extends CommonOptions {
   secret?: Uint8Array | string;
   /** Viewers at once; more are refused. Default 8. */
   maxViewers?: number;
+  /**
+   * With signaling: keep what a later page of this site needs to continue the session
+   * (`resumeSharing`) in this tab's sessionStorage. Default true.
+   */
+  persist?: boolean;
 }
 
 export interface ViewingOptions extends CommonOptions {

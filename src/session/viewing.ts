@@ -4,6 +4,11 @@
  * A frame the mirror rejects changes nothing there (the mirror applies whole frames or nothing); the
  * viewer then asks the sharer for a snapshot once and ignores deltas until it arrives, so a bad
  * frame costs a resync, never a wrong picture.
+ *
+ * A lost connection (with signaling) is restored without anyone's action: the viewer is
+ * `reconnecting`, redials the sharer every few seconds, and also answers the sharer's next page when
+ * it dials in after a navigation. A resumed channel must prove the first channel's resumption
+ * secret, so it is the same sharer: the code the agent compared stays valid.
  */
 import { Mirror } from '../mirror/index.js';
 import { FrameKind } from '../protocol/constants.js';
@@ -12,8 +17,8 @@ import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
-import { controlMessage, MessageKind, parseControl } from './messages.js';
-import { dial, useSignaling } from './rtc.js';
+import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
+import { PeerRouter, useSignaling } from './router.js';
 import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
 
 export interface ViewingEvents {
@@ -29,13 +34,23 @@ export interface ViewingEvents {
   error: Error;
 }
 
+/** How often a reconnecting viewer dials the sharer's last address again. */
+const REDIAL_MS = 3000;
+
 export class ViewingSession extends Emitter<ViewingEvents> {
   readonly mirror: Mirror;
   sas: string | null = null;
   private currentState: SessionState = 'connecting';
   private channel: SecureChannel | null = null;
-  private transport: Transport | null = null;
   private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
+  private router: PeerRouter | null = null;
+  private readonly transports = new Set<Transport>();
+  private secret: Uint8Array = new Uint8Array(0);
+  /** The first channel's resumption secret: what a resumed channel must prove. */
+  private resume: Uint8Array | null = null;
+  private sharerAddress: string | null = null;
+  private redial: ReturnType<typeof setInterval> | undefined;
+  private giveUp: ReturnType<typeof setTimeout> | undefined;
   private resyncRequested = false;
   private pings = new Map<number, number>();
   private nextPing = 1;
@@ -80,58 +95,117 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   /** @internal started by startViewing */
   async start(): Promise<void> {
-    const { transport, signaling, invitation, rtc } = this.options;
+    const { transport, signaling, invitation } = this.options;
     const secretText = this.options.secret ?? invitation?.secret;
     if (secretText === undefined) throw new TypeError('startViewing needs the invitation secret');
-    const secret = typeof secretText === 'string' ? decodeSecret(secretText) : secretText;
-    if (transport) {
-      this.transport = transport;
-    } else {
-      if (!signaling || !invitation) throw new TypeError('startViewing needs a transport, or signaling and an invitation');
-      this.signaling = useSignaling(signaling);
-      const { adapter } = this.signaling;
-      adapter.onerror = (error) => this.emit('error', error);
-      try {
-        await adapter.ready;
-      } catch (error) {
-        this.end('signaling');
-        throw error;
-      }
-      this.transport = dial(adapter, invitation.peer, rtc);
+    this.secret = typeof secretText === 'string' ? decodeSecret(secretText) : secretText;
+    if (transport) return this.connect(null, transport);
+    if (!signaling || !invitation) throw new TypeError('startViewing needs a transport, or signaling and an invitation');
+    const { adapter } = (this.signaling = useSignaling(signaling));
+    adapter.onerror = (error) => this.emit('error', error);
+    this.router = new PeerRouter(adapter, {
+      rtc: this.options.rtc,
+      // only a party that knows the resumption secret can finish a handshake it offers
+      admit: () => this.resume !== null && this.currentState !== 'ended',
+      onPeer: (from, peer) => this.connect(from, peer),
+    });
+    try {
+      await adapter.ready;
+    } catch (error) {
+      this.end('signaling');
+      throw error;
     }
-    openSecureChannel(this.transport, {
+    this.sharerAddress = invitation.peer;
+    this.router.dial(invitation.peer);
+  }
+
+  private connect(address: string | null, transport: Transport): void {
+    this.transports.add(transport);
+    const resuming = this.resume !== null;
+    openSecureChannel(transport, {
       role: 'viewer',
-      secret,
+      secret: this.resume ?? this.secret,
       handshakeTimeout: this.options.handshakeTimeout,
     }).then(
-      (channel) => this.attach(channel),
+      (channel) => this.adopt(address, channel),
       (error: unknown) => {
+        this.transports.delete(transport);
+        transport.close();
+        // a failed attempt to resume is one of several: the redial or the timeout decides
+        if (resuming && this.currentState !== 'ended') return;
         this.emit('error', error instanceof Error ? error : new Error(String(error)));
         this.end(error instanceof SecureError ? error.code : 'handshake');
       },
     );
   }
 
-  private attach(channel: SecureChannel): void {
+  private adopt(address: string | null, channel: SecureChannel): void {
     if (this.currentState === 'ended') return channel.close();
+    const old = this.channel;
+    if (old) {
+      old.onclose = old.onmessage = old.onprogress = null;
+      old.close();
+    }
     this.channel = channel;
-    this.sas = channel.sas;
+    if (address) this.sharerAddress = address;
+    clearInterval(this.redial);
+    clearTimeout(this.giveUp);
+    this.redial = this.giveUp = undefined;
+    this.resyncRequested = false;
     channel.onmessage = (message) => this.receive(message);
     channel.onprogress = (received, total) => this.emit('progress', { received, total });
-    channel.onclose = (error) => this.end(error ? error.code : 'remote-stopped');
-    this.emit('sas', channel.sas);
+    channel.onclose = (error) => {
+      if (this.channel !== channel) return;
+      this.channel = null;
+      if (!error || !this.router) return this.end(error ? error.code : 'remote-stopped');
+      this.reconnect();
+    };
+    if (!this.resume) {
+      this.resume = channel.resumeSecret;
+      this.sas = channel.sas;
+      this.emit('sas', channel.sas);
+    }
+  }
+
+  /** The connection is gone: dial the sharer again until it answers, or it dials us. */
+  private reconnect(): void {
+    if (this.currentState === 'ended' || this.redial !== undefined) return;
+    this.setState('reconnecting');
+    const dial = () => {
+      if (this.sharerAddress && this.router) this.router.dial(this.sharerAddress);
+    };
+    dial(); // at once: the sharer answers a new connection even before it noticed the old one died
+    this.redial = setInterval(dial, REDIAL_MS);
+    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? 30_000);
   }
 
   private receive(message: Uint8Array): void {
     if (message[0] === MessageKind.Frame) return this.applyFrame(message.subarray(1));
     if (message[0] !== MessageKind.Control) return;
     const control = parseControl(message.subarray(1));
-    if (control?.t === 'bye') return this.end('remote-stopped');
-    if (control?.t === 'ping') return this.control({ t: 'pong', id: control.id });
-    if (control?.t === 'pong') {
-      const sent = this.pings.get(control.id);
-      this.pings.delete(control.id);
-      if (sent !== undefined) this.emit('latency', performance.now() - sent);
+    switch (control?.t) {
+      case 'bye':
+        return this.end('remote-stopped');
+      case 'moving': {
+        // the sharer's page is going away: its next page will dial us (redialing its old address is moot)
+        const old = this.channel;
+        this.channel = null;
+        if (old) {
+          old.onclose = old.onmessage = old.onprogress = null;
+          old.close();
+        }
+        if (!this.router) return this.end('remote-stopped');
+        this.reconnect();
+        clearInterval(this.redial);
+        return;
+      }
+      case 'ping':
+        return this.control({ t: 'pong', id: control.id });
+      case 'pong': {
+        const sent = this.pings.get(control.id);
+        this.pings.delete(control.id);
+        if (sent !== undefined) this.emit('latency', performance.now() - sent);
+      }
     }
   }
 
@@ -150,26 +224,29 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     }
     if (snapshot) this.resyncRequested = false;
     this.emit('frame', { seq: this.mirror.seq, snapshot });
-    if (snapshot && this.currentState === 'connecting') {
-      this.currentState = 'connected';
-      this.emit('state', { state: 'connected' });
-      this.settled.resolve();
-    }
+    if (snapshot && this.currentState !== 'connected') this.setState('connected');
   }
 
-  private control(message: Parameters<typeof controlMessage>[0]): void {
+  private control(message: Control): void {
     if (this.channel && this.currentState !== 'ended') this.channel.send(controlMessage(message));
+  }
+
+  private setState(state: SessionState): void {
+    if (this.currentState === state || this.currentState === 'ended') return;
+    this.currentState = state;
+    this.emit('state', { state });
+    if (state === 'connected') this.settled.resolve();
   }
 
   private end(reason: EndReason): void {
     if (this.currentState === 'ended') return;
     this.currentState = 'ended';
+    clearInterval(this.redial);
+    clearTimeout(this.giveUp);
     this.channel?.close();
-    this.transport?.close();
-    if (this.signaling) {
-      this.signaling.adapter.onsignal = null;
-      if (this.signaling.owned) this.signaling.adapter.close();
-    }
+    for (const transport of this.transports) transport.close();
+    this.router?.detach();
+    if (this.signaling?.owned) this.signaling.adapter.close();
     this.mirror.destroy();
     this.settled.reject(new Error(`the session ended: ${reason}`));
     this.emit('state', { state: 'ended', reason });

@@ -35,6 +35,13 @@ export interface PeerTransportOptions {
   lowWaterMark?: number;
   /** Milliseconds until `connected` rejects and the transport closes with 'error'. Default 30000. */
   connectTimeout?: number;
+  /**
+   * Milliseconds a connection may stay ICE-`disconnected` or `failed` before it is given up (closes
+   * with 'error'). Meanwhile the initiator restarts ICE (after 2 s disconnected, or at once on
+   * failed): a network change (Wi-Fi to cable, a new address) heals without a new data channel.
+   * Default 15000.
+   */
+  iceRecoveryTimeout?: number;
 }
 
 export interface PeerTransport extends Transport {
@@ -47,6 +54,10 @@ export interface PeerTransport extends Transport {
   onstatechange: ((state: RTCIceConnectionState) => void) | null;
   /** Why the transport failed, just before `onclose('error')`. */
   onerror: ((error: TransportError) => void) | null;
+  /** Restarts ICE (initiator: a new offer with fresh ICE credentials; the other side answers it). */
+  restartIce(): void;
+  /** How many ICE restarts this transport has made. */
+  readonly iceRestarts: number;
 }
 
 export function createPeerTransport(options: PeerTransportOptions): PeerTransport {
@@ -77,6 +88,8 @@ class Peer implements PeerTransport {
   private early: RTCIceCandidateInit[] = [];
   private settle!: (error?: TransportError) => void;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private recovery: { restart?: ReturnType<typeof setTimeout>; giveUp?: ReturnType<typeof setTimeout> } = {};
+  iceRestarts = 0;
 
   constructor(private readonly options: PeerTransportOptions) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -111,7 +124,7 @@ class Peer implements PeerTransport {
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
       this.onstatechange?.(state);
-      if (state === 'failed') this.fail(new TransportError('link', 'ICE failed: no route to the other side'));
+      this.recover(state);
     };
     if (options.initiator) {
       this.setChannel(pc.createDataChannel(LABEL, { ordered: true }));
@@ -137,6 +150,48 @@ class Peer implements PeerTransport {
       throw new TransportError('oversized', `a message of ${data.length} bytes is over the limit of ${this.maxMessageSize}`);
     }
     this.sender.enqueue(chunkMessage(data, { chunkSize: this.chunkSize }));
+  }
+
+  restartIce(): void {
+    if (this.closed || !this.options.initiator) return;
+    this.iceRestarts++;
+    this.queue(async () => {
+      const offer = await this.pc.createOffer({ iceRestart: true });
+      await this.pc.setLocalDescription(offer);
+      this.emit({ type: 'offer', sdp: offer.sdp ?? '' });
+    });
+  }
+
+  /**
+   * Before the channel opens, ICE failure is final (connectTimeout covers the rest). After, a
+   * disconnected or failed link gets a restart (initiator) and `iceRecoveryTimeout` to come back.
+   */
+  private recover(state: RTCIceConnectionState): void {
+    const { restart, giveUp } = this.recovery;
+    if (state === 'connected' || state === 'completed') {
+      clearTimeout(restart);
+      clearTimeout(giveUp);
+      this.recovery = {};
+      return;
+    }
+    if (state !== 'disconnected' && state !== 'failed') return;
+    if (!this.opened) {
+      if (state === 'failed') this.fail(new TransportError('link', 'ICE failed: no route to the other side'));
+      return;
+    }
+    if (state === 'failed') {
+      clearTimeout(restart);
+      this.recovery.restart = undefined;
+      this.restartIce();
+    } else if (!restart) {
+      this.recovery.restart = setTimeout(() => this.restartIce(), 2000);
+    }
+    if (!giveUp) {
+      this.recovery.giveUp = setTimeout(
+        () => this.fail(new TransportError('link', 'the connection was lost and did not come back')),
+        this.options.iceRecoveryTimeout ?? 15_000,
+      );
+    }
   }
 
   signal(signal: Signal): void {
@@ -224,6 +279,8 @@ class Peer implements PeerTransport {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.recovery.restart);
+    clearTimeout(this.recovery.giveUp);
     this.sender.clear();
     this.reassembler.reset();
     if (!this.opened) this.settle(error ?? new TransportError('closed', 'closed before the data channel opened'));

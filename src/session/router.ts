@@ -1,0 +1,101 @@
+/**
+ * WebRTC set-up through a signaling adapter, for every connection of one session. It owns the
+ * adapter's `onsignal` and routes each signal by the sender's address to that address' transport.
+ *
+ * Who dials: a viewer dials the sharer it was invited to; the sharer answers. After a navigation the
+ * sharer's next page dials the viewers it had (it has a new address, they do not know it yet). So
+ * both sides can dial and both can answer; the secure handshake on top decides who is who.
+ *
+ * A second offer from an address is either an ICE restart of the same connection (same SDP session
+ * id in its `o=` line: the existing transport answers it) or a new connection from a reloaded or
+ * reconnecting party (another session id: the old transport is dropped, a new one answers).
+ */
+import { createPeerJsSignaling } from '../signaling/peerjs.js';
+import type { Signal, SignalingAdapter } from '../signaling/adapter.js';
+import { createPeerTransport, type PeerTransport } from '../transport/peer.js';
+import type { SignalingOptions } from './types.js';
+
+/** The adapter to use, and whether the session made it (then the session closes it). */
+export function useSignaling(signaling: SignalingAdapter | SignalingOptions): { adapter: SignalingAdapter; owned: boolean } {
+  if (typeof (signaling as SignalingAdapter).send === 'function') return { adapter: signaling as SignalingAdapter, owned: false };
+  const { url, id, token } = signaling as SignalingOptions;
+  return { adapter: createPeerJsSignaling({ url, id, token }), owned: true };
+}
+
+const sdpSession = (sdp: string): string => /^o=\S+ (\d+)/m.exec(sdp)?.[1] ?? '';
+
+interface Route {
+  peer: PeerTransport;
+  /** SDP session id of the other side's offer or answer, once seen. */
+  remoteSession: string;
+}
+
+export interface RouterOptions {
+  rtc: RTCConfiguration | undefined;
+  /** A new connection is offered from `from`: true to answer it. */
+  admit(from: string): boolean;
+  /** A transport was created for `from` (dialled or answering); attach to it before it opens. */
+  onPeer(from: string, peer: PeerTransport): void;
+}
+
+export class PeerRouter {
+  private readonly routes = new Map<string, Route>();
+
+  constructor(
+    private readonly adapter: SignalingAdapter,
+    private readonly options: RouterOptions,
+  ) {
+    adapter.onsignal = (from, signal) => this.route(from, signal);
+  }
+
+  /** A new connection to `to` (any previous one to that address is closed). */
+  dial(to: string): PeerTransport {
+    return this.create(to, true);
+  }
+
+  /** Stops routing (the transports themselves stay up). */
+  detach(): void {
+    this.adapter.onsignal = null;
+  }
+
+  private create(address: string, initiator: boolean): PeerTransport {
+    this.routes.get(address)?.peer.close();
+    const peer = createPeerTransport({
+      initiator,
+      config: this.options.rtc,
+      onsignal: (signal) => {
+        try {
+          this.adapter.send(address, signal);
+        } catch {
+          // the adapter is closed or refused: the transport's connect timeout ends this attempt
+        }
+      },
+    });
+    const route: Route = { peer, remoteSession: '' };
+    this.routes.set(address, route);
+    const previous = peer.onclose;
+    peer.onclose = (reason) => {
+      if (this.routes.get(address) === route) this.routes.delete(address);
+      previous?.(reason);
+    };
+    this.options.onPeer(address, peer);
+    return peer;
+  }
+
+  private route(from: string, signal: Signal): void {
+    let route = this.routes.get(from);
+    if (signal.type === 'offer') {
+      const session = sdpSession(signal.sdp);
+      const restart = route && route.remoteSession === session;
+      if (!restart) {
+        if (!this.options.admit(from)) return;
+        this.create(from, false);
+        route = this.routes.get(from)!;
+      }
+      route!.remoteSession = session;
+    } else if (signal.type === 'answer' && route) {
+      route.remoteSession = sdpSession(signal.sdp);
+    }
+    route?.peer.signal(signal);
+  }
+}

@@ -1,0 +1,199 @@
+// Sessions that survive the real world, inside one page with real RTCPeerConnections: the data
+// channel dies and comes back without anyone's action; the sharer's page is replaced by the next
+// page of the site and the viewer follows; five viewers, one failing, the others undisturbed.
+// Every case ends with the sharer's document compared with each mirror.
+import { createChatSignaling, resumeSharing, startSharing, startViewing } from '../src/index.js';
+import type { SharingSession, StateChange, ViewingSession } from '../src/index.js';
+import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { compareDocuments } from './helpers/compare.js';
+import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+
+const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><body>
+  <h1 id="title">Kumo Tea</h1><ul id="list"><li>Sencha</li></ul><input id="name" value="Ann"></body></html>`;
+const rtc = { iceServers: [] };
+
+// Every RTCPeerConnection the sessions make, so a test can cut one like a network would.
+const connections: RTCPeerConnection[] = [];
+const NativePC = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePC {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    connections.push(this);
+  }
+} as typeof RTCPeerConnection;
+
+const open: { stop(): void }[] = [];
+const containers: HTMLElement[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.stop();
+  for (const c of containers.splice(0)) c.remove();
+  for (const pc of connections.splice(0)) pc.close();
+  sessionStorage.clear();
+  cleanup();
+});
+
+function container(): HTMLElement {
+  const el = document.createElement('div');
+  el.style.cssText = 'position:absolute;left:500px;top:0;width:480px;height:360px';
+  document.body.appendChild(el);
+  containers.push(el);
+  return el;
+}
+
+/** An in-page chat room: every member sees every other member's messages. */
+function chatRoom() {
+  const members = new Set<{ id: string; onmessage: ((from: string, text: string) => void) | null }>();
+  let n = 0;
+  return (name: string) => {
+    const member = {
+      id: `${name}-${++n}`,
+      onmessage: null as ((from: string, text: string) => void) | null,
+      post(text: string) {
+        for (const m of members) if (m !== member) setTimeout(() => m.onmessage?.(member.id, text), 0);
+      },
+    };
+    members.add(member);
+    return createChatSignaling(member);
+  };
+}
+
+const converged = (sharer: Sharer, v: ViewingSession) =>
+  v.state === 'connected' && compareDocuments(sharer.doc, v.mirror.document, { mirror: v.mirror, styles: false }).length === 0;
+
+function record(session: SharingSession | ViewingSession): StateChange[] {
+  const seen: StateChange[] = [];
+  (session as ViewingSession).on('state', (s: StateChange) => seen.push(s));
+  return seen;
+}
+
+/** Closes the connections made since `from`: what a dead network does, without a goodbye. */
+function cut(from: number): void {
+  for (const pc of connections.slice(from)) pc.close();
+}
+
+describe('session: reconnection', () => {
+  it('a dead connection comes back by itself; what changed in the gap arrives; the code stays', async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    const code = viewing.sas;
+    const states = record(viewing);
+    const t0 = performance.now();
+    cut(0);
+    // the customer goes on while the link is down
+    sharer.doc.getElementById('title')!.textContent = 'changed while disconnected';
+    sharer.doc.getElementById('list')!.insertAdjacentHTML('beforeend', '<li>Gyokuro</li>');
+    await waitFor(() => states.some((s) => s.state === 'reconnecting'), 10_000, 'reconnecting');
+    await waitFor(() => converged(sharer, viewing), 20_000, 'the viewer to converge again');
+    console.log(`reconnected and converged in ${(performance.now() - t0).toFixed(0)} ms`);
+    assertEqual(states.map((s) => s.state), ['reconnecting', 'connected']);
+    assertEqual(viewing.sas, code, 'the code compared once still holds');
+    assertEqual(sharing.viewerList.length, 1, 'the same viewer, not a second one');
+    assertEqual(sharing.viewerList[0]!.sas, code);
+    sharer.doc.getElementById('title')!.textContent = 'and live again';
+    await waitFor(() => converged(sharer, viewing), 5000, 'live deltas after the reconnection');
+  });
+
+  it('gives up after reconnectTimeout with the reason "unreachable"', async function () {
+    this.timeout(30_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 1500 });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1500 });
+    open.push(viewing);
+    await viewing.connected;
+    const left: string[] = [];
+    sharing.on('viewerleft', (v) => left.push(v.reason));
+    sharing.stop = () => {}; // the customer's page is gone for good: no goodbye
+    const sharerRouter = (sharing as unknown as { router: { detach(): void } }).router;
+    sharerRouter.detach(); // and it answers no redial
+    cut(0);
+    await waitFor(() => viewing.state === 'ended', 10_000, 'the viewer to give up');
+    assertEqual(record(viewing).length, 0);
+    await waitFor(() => left.length === 1, 5000, 'the sharer to drop the viewer');
+    assertEqual(left, ['unreachable']);
+  });
+});
+
+describe('session: navigation', () => {
+  it("the sharer's next page resumes the session and the viewer follows, with no new invitation", async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const first = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: first.doc, signaling: join('customer'), rtc });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
+    open.push(viewing);
+    await viewing.connected;
+    const code = viewing.sas;
+    const states = record(viewing);
+    // the customer follows a link: the page says goodbye ('pagehide'), then it is gone
+    const pcsOfFirstPage = connections.length;
+    const t0 = performance.now();
+    first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
+    cut(0);
+    const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart').replace('Sencha', 'Sencha × 2') });
+    const resumed = await resumeSharing({ document: next.doc, signaling: join('customer'), rtc });
+    assert(resumed, 'the next page finds the session to resume');
+    open.push(resumed);
+    await waitFor(() => converged(next, viewing), 20_000, 'the viewer to show the next page');
+    console.log(`the viewer followed the navigation in ${(performance.now() - t0).toFixed(0)} ms`);
+    assert(connections.length > pcsOfFirstPage, 'a new connection');
+    assertEqual(states.map((s) => s.state), ['reconnecting', 'connected']);
+    assertEqual(viewing.sas, code);
+    assertEqual(resumed.viewerList.map((v) => v.sas), [code]);
+    assertEqual(viewing.mirror.document!.getElementById('title')!.textContent, 'Your cart');
+  });
+
+  it('resumeSharing finds nothing when no session was shared in this tab', async () => {
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    assertEqual(await resumeSharing({ document: sharer.doc, signaling: join('customer'), rtc }), null);
+  });
+
+  it('stop() forgets the session: the next page does not resume it', async function () {
+    this.timeout(30_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
+    open.push(viewing);
+    await viewing.connected;
+    sharing.stop();
+    assertEqual(await resumeSharing({ document: sharer.doc, signaling: join('customer'), rtc }), null);
+  });
+});
+
+describe('session: many viewers', () => {
+  it('five viewers, one cut off for good: the other four stay connected and converged', async function () {
+    this.timeout(90_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 2000 });
+    open.push(sharing);
+    const viewers: ViewingSession[] = [];
+    const firstPc: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      firstPc.push(connections.length);
+      const v = await startViewing({ container: container(), signaling: join(`viewer${i}`), invitation: sharing.invitation!, rtc, reconnectTimeout: 2000 });
+      open.push(v);
+      viewers.push(v);
+      await v.connected;
+    }
+    assertEqual(sharing.viewerList.length, 5);
+    assertEqual(new Set(sharing.viewerList.map((v) => v.sas)).size, 5, 'five channels, five sets of keys');
+    const others = viewers.slice(1);
+    const otherStates = others.map(record);
+    // viewer 0 fails hard: its connection dies and it never comes back
+    (viewers[0] as unknown as { router: { detach(): void } }).router.detach();
+    viewers[0]!.stop = () => {};
+    connections[firstPc[0]!]!.close();
+    for (let i = 0; i < 20; i++) sharer.doc.getElementById('list')!.insertAdjacentHTML('beforeend', `<li>tea ${i}</li>`);
+    await waitFor(() => sharing.viewerList.length === 4, 15_000, 'the sharer to drop the failed viewer');
+    for (const v of others) await waitFor(() => converged(sharer, v), 10_000, 'each other viewer to follow');
+    for (const s of otherStates) assertEqual(s, [], 'the others never noticed');
+  });
+});
