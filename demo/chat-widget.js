@@ -2,7 +2,8 @@
 // A real site has its own chat; this one talks to the reference signaling server (signaling/).
 // Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); nothing is
 // shared until the customer presses Allow; then startSharing() and the invitation goes to the chat.
-import { connectReferenceChat, startSharing } from '/dist/cobrowse-rtc.js';
+// On every later page of the shop in this tab, resumeSharing() continues that session by itself.
+import { connectReferenceChat, resumeSharing, startSharing } from '/dist/cobrowse-rtc.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
 
@@ -83,24 +84,34 @@ async function start() {
     stopSharing('stopped');
   });
 
+  const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
+
   async function share() {
     $('chat-consent').hidden = true;
-    session = await startSharing({
-      signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
-      mask: MASK,
-    });
-    window.cobrowseSharing = session; // for the end-to-end tests and for poking around in devtools
-    session.on('viewerjoined', (v) => {
-      $('chat-sas').textContent = v.sas;
-      log('system', `An agent is viewing this page. Their code should read ${v.sas}.`);
-    });
-    session.on('state', (s) => {
-      if (s.state === 'ended') stopSharing(s.reason);
-    });
-    $('chat-sharing').hidden = false;
-    $('chat-share').hidden = true;
+    attach(await startSharing({ signaling: signaling(), mask: MASK }));
     chat.accept(session.invitation);
   }
+
+  function attach(s) {
+    session = s;
+    window.cobrowseSharing = s; // for the end-to-end tests and for poking around in devtools
+    const showCode = (v) => ($('chat-sas').textContent = v.sas);
+    s.on('viewerjoined', (v) => {
+      showCode(v);
+      log('system', `An agent is viewing this page. Their code should read ${v.sas}.`);
+    });
+    s.on('viewerresumed', showCode);
+    s.on('state', (st) => {
+      if (st.state === 'ended') stopSharing(st.reason);
+    });
+    if (s.sas) $('chat-sas').textContent = s.sas;
+    $('chat-sharing').hidden = false;
+    $('chat-share').hidden = true;
+  }
+
+  // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
+  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK });
+  if (resumed) attach(resumed);
 
   function stopSharing(reason) {
     if (!session) return;

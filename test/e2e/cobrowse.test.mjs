@@ -4,57 +4,23 @@
 // chat → invite → consent → view → type, scroll → documents compared → masked data absent → stop.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { CHROME_FLAGS, findChrome } from '../find-chrome.mjs';
-import { startDemo } from '../../demo/server.mjs';
-import { DUMP_SOURCE, diffDumps } from './dump.mjs';
+import { converge, openDemo, until } from './flow.mjs';
 
 const CARD = '4111 1111 1111 1111';
 const PASSWORD = 'hunter2-canary';
-// the demo's mask rules (demo/chat-widget.js): #address text, data-cobrowse-mask, blocked saved cards
-const MASKED_SHARER = '#address, [data-cobrowse-mask], [data-cobrowse-block]';
-const MASKED_MIRROR = '#address, [data-cobrowse-mask], [data-cobrowse-blocked]';
-
-/** Polls `fn` (async) until it returns a truthy value; fails with `what` after `ms`. */
-async function until(fn, what, ms = 15_000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('co-browse through the reference server, two browser contexts', () => {
-  let demo;
-  let browser;
+  let t;
   let customer;
   let agent;
-  const pageErrors = [];
 
   before(async () => {
-    demo = await startDemo({ port: 0, signalingPort: 0, log: () => {} });
-    browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
-    const open = async (path) => {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(`${path}: ${err.message}`));
-      await page.goto(demo.url + path);
-      return page;
-    };
-    customer = await open('customer.html');
-    agent = await open('agent.html');
+    t = await openDemo();
+    ({ customer, agent } = t);
   });
 
   after(async () => {
-    await browser?.close();
-    await demo?.close();
+    await t?.close();
   });
 
   it('chats both ways', async () => {
@@ -79,32 +45,13 @@ describe('co-browse through the reference server, two browser contexts', () => {
     assert.equal(agentCode, customerCode);
   });
 
-  /** Dumps both sides until they agree (the shop has a ticking clock); returns the last diff. */
-  async function converge(what) {
-    let diff = [];
-    await until(async () => {
-      const url = await customer.evaluate(() => location.href);
-      const [s, m] = await Promise.all([
-        customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, null, ${JSON.stringify(MASKED_SHARER)})`),
-        agent.evaluate(`(${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, window.cobrowseViewing.mirror, ${JSON.stringify(MASKED_MIRROR)})`),
-      ]);
-      // masked fields differ by design; checked separately
-      const masked = (line) => line && /@value "•+"/.test(line);
-      diff = diffDumps(s, m, 400).filter((_, i, all) => !(i % 2 === 0 && masked(all[i + 1])) && !(i % 2 === 1 && masked(all[i])));
-      return diff.length === 0;
-    }, `${what} (differences: ${diff.slice(0, 6).join(' | ')})`, 20_000).catch((err) => {
-      err.message += `\n${diff.slice(0, 20).join('\n')}`;
-      throw err;
-    });
-  }
-
   it('mirrors the lively page: structure, text, form state and scroll agree', async () => {
-    await converge('the first snapshot to match');
+    await converge(t, 'the first snapshot to match');
     await customer.fill('input[name=name]', 'Hanako Yamada');
     await customer.fill('input[name=email]', 'hanako@example.jp');
     await customer.selectOption('select[name=shipping]', 'express');
     await customer.evaluate(() => window.scrollTo(0, 400));
-    await converge('typing, a select and scrolling to follow');
+    await converge(t, 'typing, a select and scrolling to follow');
     const scrolled = await agent.evaluate(() => window.cobrowseViewing.mirror.document.defaultView.scrollY);
     assert.equal(scrolled, 400);
   });
@@ -132,6 +79,6 @@ describe('co-browse through the reference server, two browser contexts', () => {
     await until(() => agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
     await until(() => customer.evaluate(() => window.cobrowseSharing.state === 'ended'), 'the customer side to end');
     await until(() => customer.locator('#chat-sharing').isHidden(), 'the sharing banner to go');
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(t.pageErrors, []);
   });
 });

@@ -1,0 +1,87 @@
+// The demo flow for end-to-end tests: the demo server (signaling included), one Chromium, a
+// customer and an agent in two browser contexts, and the steps a person takes.
+import { chromium } from 'playwright-core';
+import { CHROME_FLAGS, findChrome } from '../find-chrome.mjs';
+import { startDemo } from '../../demo/server.mjs';
+import { DUMP_SOURCE, diffDumps } from './dump.mjs';
+
+// the demo's mask rules (demo/chat-widget.js) and the default sensitive fields: compared by tag only
+const SENSITIVE = 'input[type=password], input[autocomplete^=cc-]';
+const MASKED_SHARER = `#address, [data-cobrowse-mask], [data-cobrowse-block], ${SENSITIVE}`;
+const MASKED_MIRROR = `#address, [data-cobrowse-mask], [data-cobrowse-blocked], ${SENSITIVE}`;
+
+/** Polls `fn` (async) until it returns a truthy value; fails with `what` after `ms`. */
+export async function until(fn, what, ms = 15_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts the demo and a browser; `customer` and `agent` pages, each in its own context. */
+export async function openDemo(options = {}) {
+  const demo = await startDemo({ port: 0, signalingPort: 0, log: () => {}, ...options.demo });
+  const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
+  const pageErrors = [];
+  const open = async (path) => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${path}: ${err.message}`));
+    await page.goto(demo.url + path);
+    return page;
+  };
+  const customer = await open('customer.html');
+  const agent = await open('agent.html');
+  return {
+    demo,
+    browser,
+    customer,
+    agent,
+    pageErrors,
+    async close() {
+      // close peer connections first: coturn keeps allocations of vanished peers for minutes
+      for (const page of [customer, agent]) await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
+      await browser.close();
+      await demo.close();
+    },
+  };
+}
+
+/** The customer chats, the agent opens the chat, asks, the customer allows: the agent sees the page. */
+export async function startCobrowse({ customer, agent }) {
+  await until(() => customer.locator('#chat-state').textContent().then((t) => t === 'online'), 'the customer chat');
+  await agent.locator('#rooms button').first().click({ timeout: 15_000 });
+  await agent.locator('#chat').waitFor({ state: 'visible' });
+  await agent.click('#invite');
+  await customer.locator('#chat-consent').waitFor({ state: 'visible' });
+  await customer.click('#chat-allow');
+  await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
+}
+
+/** Dumps both sides until they agree (the shop has a ticking clock); fails with the differences. */
+export async function converge({ customer, agent }, what, ms = 20_000) {
+  let diff = [];
+  await until(async () => {
+    const url = await customer.evaluate(() => location.href);
+    const [s, m] = await Promise.all([
+      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, null, ${JSON.stringify(MASKED_SHARER)})`),
+      agent.evaluate(
+        `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, window.cobrowseViewing.mirror, ${JSON.stringify(MASKED_MIRROR)})`,
+      ),
+    ]);
+    if (!m) return false;
+    diff = diffDumps(s, m, 40);
+    return diff.length === 0;
+  }, what, ms).catch((err) => {
+    err.message += `\n${diff.slice(0, 20).join('\n')}`;
+    throw err;
+  });
+}

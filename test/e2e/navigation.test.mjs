@@ -1,0 +1,59 @@
+// Navigation continuity, end to end: the customer follows a link, submits a form to another page of
+// the shop and reloads; each new page resumes the same session (sessionStorage, no new invitation or
+// consent) and the agent's view follows. The time from the click to a converged view is measured.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { converge, openDemo, startCobrowse, until } from './flow.mjs';
+
+describe('co-browse across pages of the site', () => {
+  let t;
+  const timings = [];
+
+  before(async () => {
+    t = await openDemo();
+    await startCobrowse(t);
+    await converge(t, 'the first page');
+  });
+
+  after(async () => {
+    if (timings.length) console.log(`navigation → agent converged: ${timings.map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
+    await t?.close();
+  });
+
+  /** Runs `go` on the customer's page, waits for the new page, then for the agent's view to match. */
+  async function follow(label, go, path) {
+    const code = await t.agent.locator('#sas').textContent();
+    const t0 = Date.now();
+    await Promise.all([t.customer.waitForURL((u) => u.pathname.endsWith(path)), go()]);
+    await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `${label}: the new page to resume sharing`);
+    await converge(t, `${label}: the agent to follow`);
+    timings.push([label, Date.now() - t0]);
+    assert.equal(await t.agent.locator('#sas').textContent(), code, 'the same code: the same session');
+    assert.equal(await t.customer.locator('#chat-consent').isVisible(), false, 'no new consent asked');
+    const title = await t.customer.title();
+    assert.equal(await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.title), title);
+  }
+
+  it('follows a link', async () => {
+    await follow('link', () => t.customer.click('#guide-link'), '/guide.html');
+  });
+
+  it('follows a form submission', async () => {
+    await t.customer.fill('input[name=q]', 'Which tea for the morning?');
+    await follow('form', () => t.customer.click('#ask button'), '/customer.html');
+  });
+
+  it('follows a reload', async () => {
+    await follow('reload', () => t.customer.reload(), '/customer.html');
+  });
+
+  it('stopping on one page is not undone by the next', async () => {
+    await t.customer.click('#chat-stop');
+    await until(() => t.agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
+    await t.customer.reload();
+    await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the chat after reload');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await t.customer.evaluate(() => typeof window.cobrowseSharing), 'undefined', 'nothing resumed after stop');
+    assert.deepEqual(t.pageErrors, []);
+  });
+});
