@@ -77,6 +77,11 @@ async function view(invitation) {
     signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
     invitation,
     mirror: { scale: 'fit' },
+    // the server's STUN/TURN servers, if it has any; `?relay=1` on the page: only through the TURN relay
+    rtc: chat.welcome.iceServers && {
+      iceServers: chat.welcome.iceServers,
+      ...(new URLSearchParams(location.search).has('relay') && { iceTransportPolicy: 'relay' }),
+    },
   });
   window.cobrowseViewing = viewing; // for the end-to-end tests and devtools
   $('stop').disabled = false;

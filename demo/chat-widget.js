@@ -85,10 +85,15 @@ async function start() {
   });
 
   const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
+  // the server's STUN/TURN servers, if it has any; `?relay=1` on the page: only through the TURN relay
+  const rtc = chat.welcome.iceServers && {
+    iceServers: chat.welcome.iceServers,
+    ...(new URLSearchParams(location.search).has('relay') && { iceTransportPolicy: 'relay' }),
+  };
 
   async function share() {
     $('chat-consent').hidden = true;
-    attach(await startSharing({ signaling: signaling(), mask: MASK }));
+    attach(await startSharing({ signaling: signaling(), mask: MASK, rtc }));
     chat.accept(session.invitation);
   }
 
@@ -110,7 +115,7 @@ async function start() {
   }
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
-  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK });
+  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK, rtc });
   if (resumed) attach(resumed);
 
   function stopSharing(reason) {

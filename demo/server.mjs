@@ -5,6 +5,7 @@
 // signaling server's (default 9000, same rule). Importable: `startDemo({ port: 0, signalingPort: 0 })`.
 import { createServer } from 'node:http';
 import { startSignalingServer } from '../signaling/server.mjs';
+import { turnOptionsFromEnv } from '../signaling/turn.mjs';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -125,14 +126,16 @@ function listen(server, port, host) {
 
 /**
  * Starts the signaling server and the demo's page server.
- * @param {{ port?: number, signalingPort?: number, host?: string, log?: (line: string) => void }} [options]
+ * `turn` (STUN/TURN servers, see signaling/turn.mjs) goes to the signaling server: the chat's welcome
+ * then carries `iceServers`, which the demo pages use (`?relay=1` on a page: TURN relay only).
+ * @param {{ port?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions }} [options]
  */
 export async function startDemo(options = {}) {
   const host = options.host ?? HOST;
   let signaling;
   for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; ; p++, tries--) {
     try {
-      signaling = await startSignalingServer({ port: p, host, agentKey: process.env.AGENT_KEY, log: options.log });
+      signaling = await startSignalingServer({ port: p, host, agentKey: process.env.AGENT_KEY, log: options.log, turn: options.turn });
       break;
     } catch (err) {
       if (err.code !== 'EADDRINUSE' || p === 0 || tries <= 1) throw err;
@@ -156,6 +159,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const demo = await startDemo({
     port: Number.parseInt(process.env.PORT ?? '', 10) || 8080,
     signalingPort: Number.parseInt(process.env.SIGNALING_PORT ?? '', 10) || 9000,
+    turn: turnOptionsFromEnv(process.env), // TURN_URLS, TURN_SECRET, TURN_TTL as for signaling/server.mjs
   }).catch((err) => {
     console.error(`Could not start the demo: ${err.message}`);
     process.exit(1);

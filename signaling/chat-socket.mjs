@@ -28,8 +28,9 @@ class Refusal extends Error {
  * @param {typeof import('./limits.mjs').DEFAULT_LIMITS} ctx.limits
  * @param {number} ctx.peerTtlMs
  * @param {(line: string) => void} ctx.log
+ * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
  */
-export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log }) {
+export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice }) {
   const peer = store.issuePeer(room, claims.role);
   /** @type {Party} */
   const party = { role: claims.role, name: claims.name, peer };
@@ -53,6 +54,8 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
     history: room.history,
     share: shareState(room),
     limits: { text: limits.maxTextBytes, signal: limits.maxSignalBytes },
+    // STUN/TURN for this participant's RTCPeerConnections, TURN credentials fresh for this connection
+    ...(ice && { iceServers: ice.iceServers(peer) }),
   });
 
   ws.on('message', (data, isBinary) => {

@@ -13,8 +13,9 @@ import { shareState } from './chat-socket.mjs';
  * @param {string} ctx.agentKey
  * @param {{ customer: number, agent: number }} ctx.ttl  chat token lifetimes, ms
  * @param {string} ctx.corsOrigin
+ * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
  */
-export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin }) {
+export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ice }) {
   const api = express.Router();
   const agentKeyHash = sha256(agentKey);
   /** @type {Map<string, TokenBucket>} */
@@ -82,6 +83,17 @@ export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin }) 
     const name = cleanName(req.body?.name, 'Agent');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     res.json({ room: room.id, token: agentToken(room.id, name), expiresAt: Date.now() + ttl.agent });
+  });
+
+  // fresh TURN credentials for a chat participant (the welcome's expire after `turn.ttl`)
+  api.get('/ice-servers', (req, res) => {
+    const claims = tokens.verify('chat', /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? null);
+    if (!claims || !store.get(claims.room)) {
+      return void res.status(401).json({ code: 'unauthorized', message: 'needs `Authorization: Bearer <chat token>` of an existing room' });
+    }
+    if (!ice) return void res.status(404).json({ code: 'not-found', message: 'this server has no STUN/TURN servers configured' });
+    const now = Date.now();
+    res.json({ iceServers: ice.iceServers(claims.room, now), expiresAt: ice.expiresAt(now) });
   });
 
   api.use((req, res) => void res.status(404).json({ code: 'not-found', message: `no ${req.method} ${req.path}` }));

@@ -1,7 +1,8 @@
 // The reference signaling server: chat rooms over WebSocket (/chat), a small HTTP API (/api), and the
 // PeerJS relay (/peerjs) for SDP and ICE, all on one HTTP server. Protocol: signaling/PROTOCOL.md.
 //
-//   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), AGENT_KEY, SIGNALING_SECRET
+//   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), AGENT_KEY, SIGNALING_SECRET,
+//                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 3600)
 //
 // or in-process: `const s = await startSignalingServer({ port: 0 }); ... await s.close();`
 import { createServer } from 'node:http';
@@ -15,6 +16,7 @@ import { CLOSE, DEFAULT_LIMITS } from './limits.mjs';
 import { createApi } from './http-api.mjs';
 import { acceptChatSocket } from './chat-socket.mjs';
 import { mountPeerServer } from './peer-gate.mjs';
+import { createIceServers, turnOptionsFromEnv } from './turn.mjs';
 
 const HOUR = 3600_000;
 
@@ -31,6 +33,8 @@ const HOUR = 3600_000;
  * @property {number} [pingMs]           ping interval; a socket silent for two is dropped; default 30 s
  * @property {string} [corsOrigin]       for /api; default '*'
  * @property {(line: string) => void} [log]  default console.log; `() => {}` for silence
+ * @property {import('./turn.mjs').TurnOptions} [turn]  STUN/TURN servers handed to participants, with
+ *   ephemeral TURN credentials (coturn `use-auth-secret`); `ttl` in seconds. Default: none
  */
 
 /** @param {SignalingServerOptions} [options] */
@@ -42,11 +46,12 @@ export async function startSignalingServer(options = {}) {
   const ttl = { customer: 24 * HOUR, agent: 12 * HOUR, peer: 12 * HOUR, ...options.ttl };
   const tokens = createTokens(options.secret ?? randomBytes(32));
   const store = createRoomStore(limits);
+  const ice = createIceServers(options.turn); // null without `turn`; throws on a bad configuration
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*' });
+  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*', ice });
   app.use('/api', api);
   const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log });
   const chatWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
@@ -74,7 +79,7 @@ export async function startSignalingServer(options = {}) {
       ws.close(CLOSE.unauthorized, 'unauthorized');
       return;
     }
-    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log });
+    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice });
   }
 
   // Dead TCP connections (a laptop lid closed) are found by ping/pong, on both socket kinds.
@@ -143,9 +148,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     host: process.env.HOST || '127.0.0.1',
     agentKey: process.env.AGENT_KEY || undefined,
     secret: process.env.SIGNALING_SECRET || undefined,
+    turn: turnOptionsFromEnv(process.env),
   });
   console.log(`signaling server on ${server.url}  (chat: /chat, API: /api, PeerJS: /peerjs)`);
   if (generated) console.log(`AGENT_KEY not set: development agent key for this run: ${server.agentKey}`);
   if (!process.env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
+  console.log(process.env.TURN_URLS ? `ICE servers for participants: ${process.env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
 }

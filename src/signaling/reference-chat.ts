@@ -54,6 +54,11 @@ export interface ChatWelcome {
   history: ChatEvent[];
   share: ShareState;
   limits: { text: number; signal: number };
+  /**
+   * STUN/TURN servers for this participant, with ephemeral TURN credentials, when the server has them
+   * configured: pass as `rtc: { iceServers }`. They expire (see PROTOCOL.md: `GET /api/ice-servers`).
+   */
+  iceServers?: RTCIceServer[];
 }
 
 export type ReferenceChatErrorCode =
