@@ -26,13 +26,17 @@ export async function until(fn, what, ms = 15_000) {
   }
 }
 
-/** Starts the demo and a browser; `customer` and `agent` pages, each in its own context. */
+/**
+ * Starts the demo and a browser; `customer` and `agent` pages, each in its own context.
+ * Options: `demo` (startDemo options), `initScript` (runs in every page before its own scripts).
+ */
 export async function openDemo(options = {}) {
   const demo = await startDemo({ port: 0, signalingPort: 0, log: () => {}, ...options.demo });
   const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
   const pageErrors = [];
   const open = async (path) => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(`${path}: ${err.message}`));
     await page.goto(demo.url + path);
@@ -40,15 +44,22 @@ export async function openDemo(options = {}) {
   };
   const customer = await open('customer.html');
   const agent = await open('agent.html');
+  const extra = [];
   return {
     demo,
     browser,
     customer,
     agent,
     pageErrors,
+    /** Another page in its own context (another agent, say), closed with the rest. */
+    async open(path) {
+      const page = await open(path);
+      extra.push(page);
+      return page;
+    },
     async close() {
       // close peer connections first: coturn keeps allocations of vanished peers for minutes
-      for (const page of [customer, agent]) await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
+      for (const page of [customer, agent, ...extra]) await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
       await browser.close();
       await demo.close();
     },
@@ -65,6 +76,15 @@ export async function startCobrowse({ customer, agent }) {
   await customer.click('#chat-allow');
   await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
 }
+
+/** Records every RTCPeerConnection a page makes in `window.__pcs` (pass as `initScript`), so a test can cut them. */
+export const RECORD_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) { super(config); window.__pcs.push(this); }
+  };
+})()`;
 
 /** Dumps both sides until they agree (the shop has a ticking clock); fails with the differences. */
 export async function converge({ customer, agent }, what, ms = 20_000) {
