@@ -1,6 +1,7 @@
 // The agent console: the support agent's chat list, one chat, and the customer's page.
 // Talks to the reference signaling server (signaling/) like any chat would.
 import { connectReferenceChat, startViewing } from '/dist/cobrowse-rtc.js';
+import { iceConfig } from './ice.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/config.json')).json();
@@ -38,8 +39,11 @@ async function listRooms() {
 await listRooms();
 setInterval(() => chat || listRooms(), 2000);
 
+let chatToken = null;
+
 async function openChat(token) {
   if (chat) chat.close();
+  chatToken = token;
   chat = await connectReferenceChat({ url: config.signaling, token });
   $('chat').hidden = false;
   $('log').replaceChildren();
@@ -77,11 +81,7 @@ async function view(invitation) {
     signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
     invitation,
     mirror: { scale: 'fit' },
-    // the server's STUN/TURN servers, if it has any; `?relay=1` on the page: only through the TURN relay
-    rtc: chat.welcome.iceServers && {
-      iceServers: chat.welcome.iceServers,
-      ...(new URLSearchParams(location.search).has('relay') && { iceTransportPolicy: 'relay' }),
-    },
+    rtc: iceConfig(config, chat, chatToken),
   });
   window.cobrowseViewing = viewing; // for the end-to-end tests and devtools
   $('stop').disabled = false;

@@ -4,6 +4,7 @@
 // shared until the customer presses Allow; then startSharing() and the invitation goes to the chat.
 // On every later page of the shop in this tab, resumeSharing() continues that session by itself.
 import { connectReferenceChat, resumeSharing, startSharing } from '/dist/cobrowse-rtc.js';
+import { iceConfig } from './ice.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
 
@@ -85,11 +86,7 @@ async function start() {
   });
 
   const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
-  // the server's STUN/TURN servers, if it has any; `?relay=1` on the page: only through the TURN relay
-  const rtc = chat.welcome.iceServers && {
-    iceServers: chat.welcome.iceServers,
-    ...(new URLSearchParams(location.search).has('relay') && { iceTransportPolicy: 'relay' }),
-  };
+  const rtc = iceConfig(config, chat, token);
 
   async function share() {
     $('chat-consent').hidden = true;

@@ -31,7 +31,8 @@ interface Route {
 }
 
 export interface RouterOptions {
-  rtc: RTCConfiguration | undefined;
+  /** Evaluated for every new connection when a function (fresh TURN credentials). */
+  rtc: RTCConfiguration | (() => RTCConfiguration) | undefined;
   /** A new connection is offered from `from`: true to answer it. */
   admit(from: string): boolean;
   /** A transport was created for `from` (dialled or answering); attach to it before it opens. */
@@ -62,7 +63,7 @@ export class PeerRouter {
     this.routes.get(address)?.peer.close();
     const peer = createPeerTransport({
       initiator,
-      config: this.options.rtc,
+      config: typeof this.options.rtc === 'function' ? this.options.rtc() : this.options.rtc,
       onsignal: (signal) => {
         try {
           this.adapter.send(address, signal);

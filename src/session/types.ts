@@ -50,8 +50,12 @@ interface CommonOptions {
   transport?: Transport;
   /** How to set up a WebRTC data channel through the chat. One of `transport` and `signaling`. */
   signaling?: SignalingAdapter | SignalingOptions;
-  /** RTCPeerConnection configuration (ICE/TURN servers) for WebRTC. Default: the browser's (no servers). */
-  rtc?: RTCConfiguration;
+  /**
+   * RTCPeerConnection configuration (ICE/TURN servers) for WebRTC. Default: the browser's (no
+   * servers). A function is called for every new connection (a reconnection, the next page dialing
+   * back): return fresh ephemeral TURN credentials from it, they expire.
+   */
+  rtc?: RTCConfiguration | (() => RTCConfiguration);
   /** Milliseconds for the secure handshake. Default 10000. */
   handshakeTimeout?: number;
   /**
