@@ -92,7 +92,8 @@ function createDemoServer(config) {
     return res.end();
   }
   res.writeHead(200, {
-    'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    // *.sjis.html files are stored as Shift_JIS bytes and say so (the demo's Shift_JIS page)
+    'content-type': file.endsWith('.sjis.html') ? 'text/html; charset=Shift_JIS' : TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': info.size,
     // the bundles change on every build: always fetch them fresh
     'cache-control': 'no-store',

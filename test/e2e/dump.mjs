@@ -9,7 +9,9 @@
 //   - <style> text: the mirror rewrites :hover/:focus selectors; the rule count is compared instead;
 //   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute);
 //     a <link> to a data: URL, which the mirror blocks, compares as "(blocked)";
-//   - masked and blocked elements (the caller's selector) are compared by tag only.
+//   - masked and blocked elements (the caller's selector) are compared by tag only;
+//   - an <iframe>'s src/srcdoc: the mirror never loads the real frame, it builds the captured one
+//     (whose document is compared).
 
 /**
  * Runs in a page: `dumpDocument(doc, baseUrl, mirror?, masked?)` → lines. Passed to page.evaluate as
@@ -38,6 +40,7 @@ export const DUMP_SOURCE = String.raw`
       if (masked && el.matches(masked)) { lines.push(pad + '<' + name + ' (masked)>'); continue; }
       const attrs = [...el.attributes]
         .filter((a) => !a.name.startsWith('on') && !a.name.startsWith('data-cobrowse-mirror-'))
+        .filter((a) => !(name === 'iframe' && (a.name === 'src' || a.name === 'srcdoc')))
         .map((a) => {
           let v = a.value;
           // the mirror refuses data: stylesheets/icons and marks them blocked

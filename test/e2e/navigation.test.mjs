@@ -47,6 +47,22 @@ describe('co-browse across pages of the site', () => {
     await follow('reload', () => t.customer.reload(), '/customer.html');
   });
 
+  it('follows to the cart, with its same-origin iframe', async () => {
+    await follow('cart', () => t.customer.click('#cart-link'), '/cart.html');
+    await t.customer.frameLocator('#shipping-frame').locator('#pref').selectOption('Hokkaido');
+    await until(
+      () => t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('#shipping-frame').contentDocument?.getElementById('estimate')?.textContent.includes('2–4')),
+      'the iframe change to reach the agent',
+    );
+  });
+
+  it('follows to a page served as Shift_JIS, text intact', async () => {
+    await follow('shift_jis', () => t.customer.click('#news-link'), '/news.sjis.html');
+    const text = await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.getElementById('news').textContent);
+    assert.ok(text.includes('新茶の季節です。静岡の煎茶が入荷しました。'), text);
+    assert.equal(await t.customer.evaluate(() => document.characterSet), 'Shift_JIS');
+  });
+
   it('stopping on one page is not undone by the next', async () => {
     await t.customer.click('#chat-stop');
     await until(() => t.agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
