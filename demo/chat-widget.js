@@ -91,7 +91,7 @@ async function start() {
   async function share() {
     $('chat-consent').hidden = true;
     attach(await startSharing({ signaling: signaling(), mask: MASK, rtc }));
-    chat.accept(session.invitation);
+    chat.accept({ ...session.invitation, mask: MASK }); // the rules go to the agent and the server's audit log
   }
 
   function attach(s) {

@@ -6,7 +6,8 @@
 import { createServer } from 'node:http';
 import { startSignalingServer } from '../signaling/server.mjs';
 import { turnOptionsFromEnv } from '../signaling/turn.mjs';
-import { createReadStream } from 'node:fs';
+import { auditOptionsFromEnv } from '../signaling/store/index.mjs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ const HOST = '127.0.0.1';
 const DEMO_DIR = fileURLToPath(new URL('.', import.meta.url));
 const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 const PORT_TRIES = 20;
+const DEV_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
+
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -129,14 +132,15 @@ function listen(server, port, host) {
  * Starts the signaling server and the demo's page server.
  * `turn` (STUN/TURN servers, see signaling/turn.mjs) goes to the signaling server: the chat's welcome
  * then carries `iceServers`, which the demo pages use (`?relay=1` on a page: TURN relay only).
- * @param {{ port?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions }} [options]
+ * `audit` (see signaling/STORE.md): keep the chat transcripts and the audit log, encrypted, in a file.
+ * @param {{ port?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions, audit?: import('../signaling/store/index.mjs').AuditOptions }} [options]
  */
 export async function startDemo(options = {}) {
   const host = options.host ?? HOST;
   let signaling;
   for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; ; p++, tries--) {
     try {
-      signaling = await startSignalingServer({ port: p, host, agentKey: process.env.AGENT_KEY, log: options.log, turn: options.turn });
+      signaling = await startSignalingServer({ port: p, host, agentKey: process.env.AGENT_KEY, log: options.log, turn: options.turn, audit: options.audit });
       break;
     } catch (err) {
       if (err.code !== 'EADDRINUSE' || p === 0 || tries <= 1) throw err;
@@ -157,10 +161,14 @@ export async function startDemo(options = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const hadKey = existsSync(join(DEV_DATA_DIR, 'signaling.key')); // (a port retry reopens the store: ask before)
   const demo = await startDemo({
     port: Number.parseInt(process.env.PORT ?? '', 10) || 8080,
     signalingPort: Number.parseInt(process.env.SIGNALING_PORT ?? '', 10) || 9000,
     turn: turnOptionsFromEnv(process.env), // TURN_URLS, TURN_SECRET, TURN_TTL as for signaling/server.mjs
+    // SIGNALING_DB (+ SIGNALING_DATA_KEY or SIGNALING_KEY_FILE) as for signaling/server.mjs; else .data/
+    // at the repository root, with a development key created there the first time
+    audit: auditOptionsFromEnv(process.env) ?? { dataDir: DEV_DATA_DIR, createKey: true },
   }).catch((err) => {
     console.error(`Could not start the demo: ${err.message}`);
     process.exit(1);
@@ -172,6 +180,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`  Agent console:           ${demo.url}agent.html`);
   console.log(`  Engine, one tab:         ${demo.url}`);
   console.log(`  Signaling server:        ${demo.signaling.url}`);
+  const audit = demo.signaling.audit;
+  if (audit && !hadKey && audit.keyFile && existsSync(audit.keyFile)) console.log(`  Created a development data key: ${audit.keyFile} (mode 0600; without it the log cannot be read)`);
+  if (audit) console.log(`  Transcripts + audit log: ${audit.file} (encrypted; read: node signaling/admin.mjs audit --data-dir .data)`);
   console.log('');
   console.log('  Open the first two in two browser windows: chat, ask to see the page, allow. Ctrl-C to stop.');
   console.log('');

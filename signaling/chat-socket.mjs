@@ -3,6 +3,7 @@
 // or answered with {type:'error'}. A refused frame never closes the socket, except for abusers.
 import { WebSocket } from 'ws';
 import { CLOSE, createSocketGuard } from './limits.mjs';
+import { checkMask } from './mask-summary.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
 /** @typedef {import('./rooms.mjs').Party} Party */
@@ -29,8 +30,10 @@ class Refusal extends Error {
  * @param {number} ctx.peerTtlMs
  * @param {(line: string) => void} ctx.log
  * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
+ * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  where transcripts and audit events go
+ * @param {string} [ctx.address]  the client's address, for the audit log
  */
-export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice }) {
+export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '' }) {
   const peer = store.issuePeer(room, claims.role);
   /** @type {Party} */
   const party = { role: claims.role, name: claims.name, peer };
@@ -41,7 +44,9 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
   const member = { party, send };
   const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });
 
-  store.broadcast(room, stamp({ type: 'join' }));
+  const joined = stamp({ type: 'join' });
+  store.broadcast(room, joined);
+  audit?.record(room.id, 'participant.joined', { ...party, address }, joined.at);
   room.members.add(member);
   room.idleSince = 0;
   send({
@@ -82,7 +87,9 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
   ws.on('close', () => {
     room.members.delete(member);
     if (room.members.size === 0) room.idleSince = Date.now();
-    store.broadcast(room, stamp({ type: 'leave' }));
+    const left = stamp({ type: 'leave' });
+    store.broadcast(room, left);
+    audit?.record(room.id, 'participant.left', { ...party, address, since: joined.at }, left.at);
   });
 
   /** @param {import('ws').RawData} data @param {boolean} isBinary */
@@ -112,7 +119,9 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (typeof msg.text !== 'string' || msg.text.trim() === '') throw new Refusal('malformed', 'text: `text` must be a non-empty string');
         const bytes = Buffer.byteLength(msg.text);
         if (bytes > limits.maxTextBytes) throw new Refusal('too-large', `text of ${bytes} bytes: the limit is ${limits.maxTextBytes}`);
-        store.broadcast(room, stamp({ type: 'text', text: msg.text }));
+        const out = stamp({ type: 'text', text: msg.text });
+        store.broadcast(room, out);
+        audit?.record(room.id, 'chat.text', { from: party, text: msg.text, msg: out.id }, out.at);
         return;
       }
       case 'invite': {
@@ -120,6 +129,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         const out = stamp({ type: 'invite' });
         room.invite = { id: String(out.id), by: party.role, at: out.at };
         store.broadcast(room, out);
+        audit?.record(room.id, 'cobrowse.invited', { by: party, invite: out.id }, out.at);
         return;
       }
       case 'accept': {
@@ -133,18 +143,28 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (!owner || owner.room !== room.id || owner.role !== 'customer') {
           throw new Refusal('forbidden', 'accept: `invitation.peer` must be a peer id the server issued to the customer of this room');
         }
+        let mask;
+        try {
+          mask = msg.mask === undefined ? undefined : checkMask(msg.mask);
+        } catch (err) {
+          throw new Refusal('malformed', `accept: ${/** @type {Error} */ (err).message}`);
+        }
+        const invite = room.invite;
         room.invite = null;
-        const out = stamp({ type: 'accept', invitation: { peer: inv.peer, secret: inv.secret } });
+        const out = stamp({ type: 'accept', invitation: { peer: inv.peer, secret: inv.secret }, ...(mask && { mask }) });
         room.share = { id: String(out.id), peer: inv.peer, secret: inv.secret, at: out.at };
-        // the history keeps that a share started, not its secret
+        // the history keeps that a share started, not its secret; the audit log never sees the secret
         store.broadcast(room, out, { ...out, invitation: { peer: inv.peer } });
+        audit?.record(room.id, 'cobrowse.accepted', { by: party, session: out.id, sharer: inv.peer, invitedBy: invite.by, mask: mask ?? null }, out.at);
         return;
       }
       case 'decline': {
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
         if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
         room.invite = null;
-        store.broadcast(room, stamp({ type: 'decline' }));
+        const out = stamp({ type: 'decline' });
+        store.broadcast(room, out);
+        audit?.record(room.id, 'cobrowse.declined', { by: party }, out.at);
         return;
       }
       case 'end': {
@@ -152,10 +172,14 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
           throw new Refusal('malformed', 'end: `reason` must be a string of at most 200 characters');
         }
         if (!room.invite && !room.share) throw new Refusal('conflict', 'nothing to end: no pending invitation, no active session');
+        const ended = room.share ? { state: 'active', session: Number(room.share.id) } : { state: 'pending', session: null };
         room.invite = null;
         room.share = null;
-        store.broadcast(room, stamp(msg.reason ? { type: 'end', reason: msg.reason } : { type: 'end' }));
+        const out = stamp(msg.reason ? { type: 'end', reason: msg.reason } : { type: 'end' });
+        store.broadcast(room, out);
+        audit?.record(room.id, 'cobrowse.ended', { by: party, reason: msg.reason ?? null, ...ended }, out.at);
         return;
+
       }
       case 'signal': {
         if (typeof msg.to !== 'string' || typeof msg.data !== 'string') throw new Refusal('malformed', 'signal: `to` and `data` must be strings');

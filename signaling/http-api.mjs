@@ -14,8 +14,9 @@ import { shareState } from './chat-socket.mjs';
  * @param {{ customer: number, agent: number }} ctx.ttl  chat token lifetimes, ms
  * @param {string} ctx.corsOrigin
  * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
+ * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  the audit log, when kept
  */
-export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ice }) {
+export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ice, audit = null }) {
   const api = express.Router();
   const agentKeyHash = sha256(agentKey);
   /** @type {Map<string, TokenBucket>} */
@@ -60,6 +61,8 @@ export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ic
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     const room = store.create(name);
     if (!room) return void res.status(503).json({ code: 'unavailable', message: 'the server has too many rooms' });
+    audit?.record(room.id, 'room.created', { customerName: name, address: ip }, room.createdAt);
+
     res.status(201).json({ room: room.id, token: customerToken(room.id, name), expiresAt: Date.now() + ttl.customer });
   });
 

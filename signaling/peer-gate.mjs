@@ -40,8 +40,9 @@ class GatedSocket extends EventEmitter {
  * @param {ReturnType<import('./tokens.mjs').createTokens>} ctx.tokens
  * @param {typeof import('./limits.mjs').DEFAULT_LIMITS} ctx.limits
  * @param {(line: string) => void} ctx.log
+ * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  records who started viewing whom
  */
-export function mountPeerServer({ httpServer, app, mount, key, store, tokens, limits, log }) {
+export function mountPeerServer({ httpServer, app, mount, key, store, tokens, limits, log, audit = null }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const timers = trackTimers();
   const peerApp = ExpressPeerServer(httpServer, {
@@ -81,6 +82,8 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
           return;
         }
         const gated = new GatedSocket(ws);
+        /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
+        const offered = new Set();
         const guard = createSocketGuard({ label: `peerjs ${claims.room} ${claims.role} ${id}`, limits, log });
         const refuse = (/** @type {string} */ code, /** @type {string} */ msg, /** @type {object} */ extra = {}) => {
           error(ws, code, msg, extra);
@@ -113,7 +116,19 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
           if (!target || target.room !== claims.room) {
             return refuse('forbidden', `${msg.dst} is not a peer of your room`, { dst: msg.dst });
           }
+          if (audit && msg.type === 'OFFER' && !offered.has(msg.dst) && offered.size < 64) {
+            // a viewer dials the sharer: "agent X started viewing session Y from address Z"
+            offered.add(msg.dst);
+            const share = store.get(claims.room)?.share;
+            audit.record(claims.room, 'cobrowse.viewing', {
+              viewer: { role: claims.role, name: claims.name, peer: id },
+              sharer: { role: target.role, peer: msg.dst },
+              session: share && share.peer === msg.dst ? Number(share.id) : null,
+              address: req.socket.remoteAddress ?? '',
+            });
+          }
           gated.emit('message', JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload }));
+
         });
         wss.emit('connection', gated, req);
       });

@@ -2,7 +2,8 @@
 // PeerJS relay (/peerjs) for SDP and ICE, all on one HTTP server. Protocol: signaling/PROTOCOL.md.
 //
 //   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), AGENT_KEY, SIGNALING_SECRET,
-//                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 3600)
+//                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 3600),
+//                                        SIGNALING_DB, SIGNALING_DATA_KEY | SIGNALING_KEY_FILE, ADMIN_KEY
 //
 // or in-process: `const s = await startSignalingServer({ port: 0 }); ... await s.close();`
 import { createServer } from 'node:http';
@@ -17,6 +18,8 @@ import { createApi } from './http-api.mjs';
 import { acceptChatSocket } from './chat-socket.mjs';
 import { mountPeerServer } from './peer-gate.mjs';
 import { createIceServers, turnOptionsFromEnv } from './turn.mjs';
+import { auditOptionsFromEnv, openStore } from './store/index.mjs';
+import { createAuditApi } from './store/audit-api.mjs';
 
 const HOUR = 3600_000;
 
@@ -35,6 +38,9 @@ const HOUR = 3600_000;
  * @property {(line: string) => void} [log]  default console.log; `() => {}` for silence
  * @property {import('./turn.mjs').TurnOptions} [turn]  STUN/TURN servers handed to participants, with
  *   ephemeral TURN credentials (coturn `use-auth-secret`); `ttl` in seconds. Default: none
+ * @property {import('./store/index.mjs').AuditOptions} [audit]  keep chat transcripts and the audit log
+ *   in an encrypted database file (signaling/STORE.md). Default: nothing is kept beyond memory
+ * @property {string} [adminKey]         bearer key of `GET /api/audit` (with `audit`); default: no endpoint
  */
 
 /** @param {SignalingServerOptions} [options] */
@@ -47,20 +53,22 @@ export async function startSignalingServer(options = {}) {
   const tokens = createTokens(options.secret ?? randomBytes(32));
   const store = createRoomStore(limits);
   const ice = createIceServers(options.turn); // null without `turn`; throws on a bad configuration
+  const audit = options.audit ? await openStore({ ...options.audit, log }) : null; // throws on a wrong key
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*', ice });
+  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*', ice, audit });
+  if (audit && options.adminKey) app.use('/api/audit', createAuditApi({ audit, adminKey: options.adminKey }));
   app.use('/api', api);
-  const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log });
+  const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log, audit });
   const chatWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
 
   httpServer.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/chat') {
-      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url));
+      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url, req.socket.remoteAddress ?? ''));
     } else if (url.pathname === peer.wsPath) {
       peer.handleUpgrade(req, socket, head, url);
     } else {
@@ -68,8 +76,8 @@ export async function startSignalingServer(options = {}) {
     }
   });
 
-  /** @param {import('ws').WebSocket} ws @param {URL} url */
-  function onChat(ws, url) {
+  /** @param {import('ws').WebSocket} ws @param {URL} url @param {string} address */
+  function onChat(ws, url, address) {
     ws.on('error', (err) => log(`chat socket: ${err.message}`));
     // Refused after the upgrade, not with an HTTP status: a browser's WebSocket cannot read the status.
     const claims = tokens.verify('chat', url.searchParams.get('token'));
@@ -79,7 +87,7 @@ export async function startSignalingServer(options = {}) {
       ws.close(CLOSE.unauthorized, 'unauthorized');
       return;
     }
-    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice });
+    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address });
   }
 
   // Dead TCP connections (a laptop lid closed) are found by ping/pong, on both socket kinds.
@@ -108,6 +116,12 @@ export async function startSignalingServer(options = {}) {
   await new Promise((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined));
+  }).catch(async (err) => {
+    clearInterval(pinger);
+    clearInterval(sweeper);
+    peer.stop();
+    await audit?.close();
+    throw err;
   });
   const address = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -118,10 +132,13 @@ export async function startSignalingServer(options = {}) {
     agentKey,
     peerKey,
     store,
+    /** The encrypted transcript and audit store (`audit` option), or null. */
+    audit,
     /** Creates a room without HTTP (for an embedding server): `{ room, token }` of the customer. */
     createRoom(name = 'Customer') {
       const room = store.create(name);
       if (!room) throw new Error('too many rooms');
+      audit?.record(room.id, 'room.created', { customerName: name, address: null }, room.createdAt);
       return { room: room.id, token: customerToken(room.id, name) };
     },
     /** An agent chat token for `room`, without HTTP. */
@@ -133,9 +150,14 @@ export async function startSignalingServer(options = {}) {
       clearInterval(pinger);
       clearInterval(sweeper);
       peer.stop();
+      // the chat sockets' close handlers record who left: let them run before the store closes
+      const left = [...chatWss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
       for (const wss of [chatWss, peer.wss]) for (const ws of wss.clients) ws.terminate();
       httpServer.closeAllConnections();
       await new Promise((resolve) => httpServer.close(() => resolve(undefined)));
+      await Promise.all(left);
+      await audit?.close();
+
     },
   };
 }
@@ -149,10 +171,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     agentKey: process.env.AGENT_KEY || undefined,
     secret: process.env.SIGNALING_SECRET || undefined,
     turn: turnOptionsFromEnv(process.env),
+    audit: auditOptionsFromEnv(process.env),
+    adminKey: process.env.ADMIN_KEY || undefined,
+  }).catch((err) => {
+    console.error(`signaling server: ${err.message}`);
+    process.exit(1);
   });
   console.log(`signaling server on ${server.url}  (chat: /chat, API: /api, PeerJS: /peerjs)`);
   if (generated) console.log(`AGENT_KEY not set: development agent key for this run: ${server.agentKey}`);
   if (!process.env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
   console.log(process.env.TURN_URLS ? `ICE servers for participants: ${process.env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
+  console.log(server.audit ? `transcripts and audit log: ${server.audit.file} (encrypted)${process.env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}` : 'SIGNALING_DB not set: no transcripts or audit log are kept');
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
+
 }

@@ -183,7 +183,7 @@ describe('transport: WebRTC data channel', () => {
     const { a, b, signals } = pair();
     await Promise.all([a.connected, b.connected]);
     const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
-    const offers = () => signals.filter((s): s is Extract<Signal, { type: 'offer' }> => s.type === 'offer');
+    const offers = () => signals.filter((s) => s.type === 'offer') as { type: 'offer'; sdp: string }[];
     const before = ufrag(offers()[0]!.sdp);
     const got: number[] = [];
     b.onmessage = (m) => got.push(m[0]!);

@@ -13,6 +13,7 @@ export {
   type ChatParty,
   type ChatRole,
   type ChatInvitation,
+  type MaskDescription,
   type ShareState,
 } from './reference-chat.js';
 export type { SocketLike, SocketConstructor } from './socket.js';

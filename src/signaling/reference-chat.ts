@@ -16,10 +16,28 @@ export interface ChatParty {
   peer: string;
 }
 
-/** What the customer's `accept` carries: the sharer's peer id and the invitation secret (base64url). */
+/**
+ * The masking rules the sharer applies, as the customer's page describes them (the selectors of its
+ * `MaskOptions`): relayed to the room with the `accept` and kept in the server's audit log. A
+ * description only: masking itself happens on the sharer. The server checks it (at most 32 selectors
+ * of 256 characters per list, 2 KB in all) and relays lists as arrays.
+ */
+export interface MaskDescription {
+  text?: string | readonly string[];
+  block?: string | readonly string[];
+  unmask?: string | readonly string[];
+  ignore?: string | readonly string[];
+  inputs?: 'all' | 'sensitive' | 'none';
+}
+
+/**
+ * What the customer's `accept` carries: the sharer's peer id and the invitation secret (base64url),
+ * and optionally a description of the masking rules (`chat.accept({ ...sharing.invitation, mask })`).
+ */
 export interface ChatInvitation {
   peer: string;
   secret: string;
+  mask?: MaskDescription;
 }
 
 interface Stamped {
@@ -33,7 +51,7 @@ export type ChatEvent =
   | (Stamped & { type: 'text'; text: string })
   | (Stamped & { type: 'invite' })
   // in the history the secret is left out
-  | (Stamped & { type: 'accept'; invitation: { peer: string; secret?: string } })
+  | (Stamped & { type: 'accept'; invitation: { peer: string; secret?: string }; mask?: MaskDescription })
   | (Stamped & { type: 'decline' })
   | (Stamped & { type: 'end'; reason?: string })
   | (Stamped & { type: 'join' })
@@ -167,7 +185,13 @@ function createChat(socket: SocketLike, welcome: ChatWelcome): ReferenceChat {
     welcome,
     sendText: (text) => send({ type: 'text', text }),
     invite: () => send({ type: 'invite' }),
-    accept: (invitation) => send({ type: 'accept', invitation: { peer: invitation.peer, secret: invitation.secret } }),
+    accept: (invitation) =>
+      send({
+        type: 'accept',
+        invitation: { peer: invitation.peer, secret: invitation.secret },
+        ...(invitation.mask !== undefined && { mask: invitation.mask }),
+      }),
+
     decline: () => send({ type: 'decline' }),
     end: (reason) => send(reason === undefined ? { type: 'end' } : { type: 'end', reason }),
     signalingChat(): TextChat {

@@ -1,0 +1,175 @@
+// The administrator's view of the signaling server's store (signaling/STORE.md): the audit log, a
+// room's chat transcript, an integrity check. Reads the same file with the same key as the server,
+// never writes it. While the server runs it sees what the server last wrote (at most ~1 s old).
+//
+//   node signaling/admin.mjs audit      [--room R] [--since ISO] [--until ISO] [--json]
+//   node signaling/admin.mjs transcript --room R [--json]
+//   node signaling/admin.mjs verify
+//
+// Where: --db FILE or --data-dir DIR (the demo's: --data-dir .data), else SIGNALING_DB.
+// Key:   SIGNALING_DATA_KEY (base64), or --key-file FILE / SIGNALING_KEY_FILE, or DIR/signaling.key.
+// Exit status: 0, 1 (usage, missing database, wrong key), 3 (some rows were tampered with).
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { openStore, StoreError, TEXT_KIND } from './store/index.mjs';
+
+const USAGE = `usage:
+  node signaling/admin.mjs audit      [--room R] [--since ISO] [--until ISO] [--json]
+  node signaling/admin.mjs transcript --room R [--json]
+  node signaling/admin.mjs verify
+options: --db FILE | --data-dir DIR (default: SIGNALING_DB), --key-file FILE (default: SIGNALING_KEY_FILE,
+  or DIR/signaling.key); the key itself only through the environment: SIGNALING_DATA_KEY`;
+
+class UsageError extends Error {}
+
+/**
+ * Runs one command; returns the exit status. Output goes through `out`/`err` (tests pass their own).
+ * @param {string[]} argv
+ * @param {{ env?: NodeJS.ProcessEnv, out?: (line: string) => void, err?: (line: string) => void }} [io]
+ */
+export async function main(argv, { env = process.env, out = (l) => console.log(l), err = (l) => console.error(l) } = {}) {
+  let store;
+  try {
+    const { values, positionals } = parse(argv);
+    const [command] = positionals;
+    if (!command || values.help) {
+      out(USAGE);
+      return command || values.help ? 0 : 1;
+    }
+    if (!['audit', 'transcript', 'verify'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+    const since = time(values.since, '--since');
+    const until = time(values.until, '--until');
+    if (command === 'transcript' && !values.room) throw new UsageError('transcript needs --room R');
+    const file = values.db ?? (values['data-dir'] ? undefined : env.SIGNALING_DB);
+    if (!file && !values['data-dir']) throw new UsageError('which database? pass --db FILE or --data-dir DIR, or set SIGNALING_DB (the demo keeps its own in .data/: --data-dir .data)');
+    store = await openStore({
+      file,
+      dataDir: values['data-dir'],
+      key: env.SIGNALING_DATA_KEY || undefined,
+      keyFile: values['key-file'] ?? (env.SIGNALING_KEY_FILE || undefined),
+      readOnly: true,
+      log: err,
+    });
+
+    if (command === 'verify') {
+      const v = store.verify();
+      out(`${store.file}: ${v.rows} rows`);
+      if (v.unreadable.length) out(`tampered rows (${v.unreadable.length}): ${v.unreadable.join(', ')}`);
+      if (v.missing.length) out(`missing rows (deleted) (${v.missing.length}): ${v.missing.join(', ')}`);
+      if (v.headError) out(`head: ${v.headError}`);
+      const ok = !v.unreadable.length && !v.missing.length && !v.headError;
+      if (ok) out('every row opens under this key, matches its clear columns, none is missing');
+      return ok ? 0 : 3;
+    }
+
+    const events =
+      command === 'transcript'
+        ? store.events({ room: values.room, since, until, kinds: [TEXT_KIND] })
+        : store.events({ room: values.room, since, until, excludeKinds: [TEXT_KIND] });
+    let tampered = 0;
+    for (const ev of events) {
+      if (ev.error) tampered += 1;
+      out(values.json ? JSON.stringify(ev) : printable(format(ev)));
+    }
+    if (!values.json && events.length === 0) out(values.room ? `no ${command === 'transcript' ? 'messages' : 'events'} for room ${values.room}` : 'no events');
+    if (tampered) {
+      err(`${tampered} row(s) could not be trusted (changed since they were written): shown as TAMPERED; the others are intact`);
+      return 3;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`admin: ${e.message}\n${USAGE}`);
+      return 1;
+    }
+    if (e instanceof StoreError) {
+      err(`admin: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await store?.close();
+  }
+}
+
+/** @param {string[]} argv */
+function parse(argv) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        room: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        json: { type: 'boolean' },
+        db: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'key-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(/** @type {Error} */ (e).message);
+  }
+}
+
+/** @param {string | undefined} value @param {string} flag */
+function time(value, flag) {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`${flag} "${value}" is not a date: use ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`);
+  return t;
+}
+
+/** One event as a line of text. @param {import('./store/audit-store.mjs').StoredEvent} ev */
+export function format(ev) {
+  const head = `${new Date(ev.at).toISOString()}  #${ev.id}`;
+  if (ev.error) return `${head}  ${ev.kind}  TAMPERED: ${ev.error}`;
+  const d = /** @type {Record<string, any>} */ (ev.data ?? {});
+  const who = (/** @type {any} */ p) => (p ? `${p.role} "${p.name}"` : 'someone');
+  const from = (/** @type {unknown} */ a) => (a ? ` from ${a}` : '');
+  const room = `room ${ev.room}`;
+  switch (ev.kind) {
+    case TEXT_KIND:
+      return `${head}  ${who(d.from)}: ${d.text}`;
+    case 'room.created':
+      return `${head}  ${room}  created for "${d.customerName}"${from(d.address)}`;
+    case 'participant.joined':
+      return `${head}  ${room}  ${who(d)} joined${from(d.address)} (peer ${d.peer})`;
+    case 'participant.left':
+      return `${head}  ${room}  ${who(d)} left (peer ${d.peer}${d.address ? `, ${d.address}` : ''}${typeof d.since === 'number' ? `, after ${Math.round((ev.at - d.since) / 1000)} s` : ''})`;
+    case 'cobrowse.invited':
+      return `${head}  ${room}  ${who(d.by)} ${d.by?.role === 'agent' ? 'asked to see the page' : 'offered to show the page'}`;
+    case 'cobrowse.accepted':
+      return `${head}  ${room}  ${who(d.by)} accepted: session ${d.session}, sharer peer ${d.sharer}; masking: ${maskText(d.mask)}`;
+    case 'cobrowse.declined':
+      return `${head}  ${room}  ${who(d.by)} declined`;
+    case 'cobrowse.viewing':
+      return `${head}  ${room}  ${who(d.viewer)} started viewing ${d.session ? `session ${d.session}` : 'no active session'} (sharer peer ${d.sharer?.peer})${from(d.address)}`;
+    case 'cobrowse.ended':
+      return `${head}  ${room}  ${who(d.by)} ${d.state === 'active' ? `ended session ${d.session}` : 'withdrew the invitation'}${d.reason ? `: ${d.reason}` : ''}`;
+    default:
+      return `${head}  ${room}  ${ev.kind} ${JSON.stringify(d)}`;
+  }
+}
+
+/**
+ * Chat text and names come from users: control characters (terminal escape sequences, newlines that
+ * would forge a line of the log) are shown as \u escapes, never sent to the terminal.
+ */
+export function printable(/** @type {string} */ line) {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** @param {Record<string, unknown> | null | undefined} mask */
+function maskText(mask) {
+  if (!mask) return 'not described by the customer';
+  const parts = Object.entries(mask).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`);
+  return parts.length ? parts.join('; ') : 'defaults';
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
