@@ -1,6 +1,9 @@
-// Two bundles from the compiled ESM in build/ (tsc writes it, see `npm run build`):
+// Bundles from the compiled ESM in build/ (tsc writes it, see `npm run build`):
 //   dist/cobrowse-rtc.js       ESM for bundlers and <script type=module>, with dist/cobrowse-rtc.d.ts
 //   dist/cobrowse-rtc.iife.js  minified, one classic <script> tag, global `CobrowseRTC`, same exports
+//   dist/cobrowse-rtc-sharer.js, dist/cobrowse-rtc-sharer.iife.js (global `CobrowseSharer`): the
+//     customer's side only (src/sharer.ts: session, chat signaling, sharer elements; no mirror),
+//     with dist/cobrowse-rtc-sharer.d.ts. `node bench/size.mjs` measures them all.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
@@ -18,6 +21,21 @@ export default [
     input,
     plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
     output: { file: 'dist/cobrowse-rtc.iife.js', format: 'iife', name: 'CobrowseRTC', sourcemap: true },
+  },
+  {
+    input: 'build/sharer.js',
+    plugins: [nodeResolve({ browser: true }), commonjs()],
+    output: { file: 'dist/cobrowse-rtc-sharer.js', format: 'es', sourcemap: true },
+  },
+  {
+    input: 'build/sharer.js',
+    plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
+    output: { file: 'dist/cobrowse-rtc-sharer.iife.js', format: 'iife', name: 'CobrowseSharer', sourcemap: true },
+  },
+  {
+    input: 'build/sharer.d.ts',
+    plugins: [dts()],
+    output: { file: 'dist/cobrowse-rtc-sharer.d.ts', format: 'es' },
   },
   {
     input: 'build/index.d.ts',

@@ -7,8 +7,6 @@ const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/config.json')).json();
 const auth = { authorization: `Bearer ${config.agentKey}` };
 let chat = null;
-let viewing = null;
-let pinger = 0;
 
 const log = (who, text) => {
   const li = document.createElement('li');
@@ -51,7 +49,7 @@ async function openChat(token) {
   chat.ontext = (e) => log(e.from.name, e.text);
   chat.ondecline = () => log('system', 'The customer declined.');
   chat.onaccept = (e) => e.invitation.secret && view(e.invitation);
-  chat.onend = () => viewing?.stop('ended in the chat');
+  chat.onend = () => viewer.session?.stop('ended in the chat');
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
   // the customer accepted before this console opened the chat: the live invitation is in the welcome
   if (chat.welcome.share.state === 'active') view(chat.welcome.share.invitation);
@@ -64,42 +62,23 @@ $('form').addEventListener('submit', (ev) => {
   $('input').value = '';
 });
 $('invite').addEventListener('click', () => {
-  if (viewing) return alert('End the current co-browse session first: an agent views one page at a time.');
+  // an agent views one page at a time (the product's promise); supervisors use their own console
+  if (viewer.session && viewer.state !== 'ended') return log('system', 'End the current co-browse session first.');
   chat?.invite();
   log('system', 'Asked the customer to share their page…');
 });
-$('stop').addEventListener('click', () => {
-  chat?.end('ended by the agent');
-  viewing?.stop();
+
+// <cobrowse-viewer> shows the page, the customer's cursor, the code, the state and an End button
+const viewer = $('viewer');
+viewer.addEventListener('cobrowse-end', () => chat?.end('ended by the agent'));
+viewer.addEventListener('cobrowse-state', (e) => {
+  if (e.detail.state === 'ended') log('system', `Co-browse ended (${e.detail.reason}).`);
 });
 
 async function view(invitation) {
-  if (viewing) return;
-  $('state').textContent = 'connecting';
-  viewing = await startViewing({
-    container: $('view'),
-    signaling: { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token },
-    invitation,
-    mirror: { scale: 'fit' },
-    rtc: iceConfig(config, chat, chatToken),
-  });
-  window.cobrowseViewing = viewing; // for the end-to-end tests and devtools
-  $('stop').disabled = false;
-  viewing.on('sas', (sas) => ($('sas').textContent = sas));
-  viewing.on('progress', ({ received, total }) => {
-    $('progress').hidden = received >= total;
-    $('progress').value = received / total;
-  });
-  viewing.on('frame', () => ($('page-url').textContent = viewing?.mirror.url ?? '—'));
-  viewing.on('latency', (ms) => ($('latency').textContent = `${ms.toFixed(1)} ms`));
-  viewing.on('state', ({ state, reason }) => {
-    $('state').textContent = reason ? `${state} (${reason})` : state;
-    if (state === 'ended') {
-      clearInterval(pinger);
-      viewing = null;
-      $('stop').disabled = true;
-      $('sas').textContent = '——';
-    }
-  });
-  pinger = setInterval(() => viewing?.ping(), 2000);
+  if (viewer.session && viewer.state !== 'ended') return;
+  viewer.signaling = { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token };
+  viewer.invitation = invitation;
+  viewer.rtc = iceConfig(config, chat, chatToken);
+  window.cobrowseViewing = await viewer.start(); // for the end-to-end tests and devtools
 }

@@ -3,7 +3,8 @@
 // Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); nothing is
 // shared until the customer presses Allow; then startSharing() and the invitation goes to the chat.
 // On every later page of the shop in this tab, resumeSharing() continues that session by itself.
-import { connectReferenceChat, resumeSharing, startSharing } from '/dist/cobrowse-rtc.js';
+// The customer's side loads only the sharer bundle (no mirror): what a site embeds.
+import { connectReferenceChat, requestConsent, resumeSharing, showAnnotations, startSharing } from '/dist/cobrowse-rtc-sharer.js';
 import { iceConfig } from './ice.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
@@ -15,20 +16,15 @@ async function start() {
   const config = await (await fetch('/config.json')).json();
   const box = document.createElement('aside');
   box.className = 'chat-widget';
+  box.setAttribute('data-cobrowse-ignore', ''); // the customer's own support UI is not part of the page the agent sees
   box.setAttribute('aria-label', 'Chat with Kumo Tea support');
   box.innerHTML = `
     <header><strong>Kumo Tea support</strong> <span class="chat-state" id="chat-state">connecting…</span></header>
     <ol class="chat-log" id="chat-log" aria-live="polite"></ol>
-    <div class="chat-consent" id="chat-consent" hidden>
-      <p><strong>An agent wants to see this page.</strong> Passwords and card numbers stay hidden.</p>
-      <button type="button" id="chat-allow">Allow</button> <button type="button" id="chat-deny">Deny</button>
-    </div>
-    <div class="chat-sharing" id="chat-sharing" hidden>
-      Sharing this page · code <strong id="chat-sas">——</strong> <button type="button" id="chat-stop">Stop</button>
-    </div>
+    <cobrowse-sharing-banner inline></cobrowse-sharing-banner>
     <form id="chat-form"><input id="chat-input" autocomplete="off" placeholder="Type a message" aria-label="Message">
       <button>Send</button></form>
-    <button type="button" class="chat-share" id="chat-share">Share my screen with the agent</button>`;
+    <cobrowse-share-button class="chat-share"></cobrowse-share-button>`;
   document.body.append(box);
   const $ = (id) => box.querySelector('#' + id);
 
@@ -58,8 +54,11 @@ async function start() {
   for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
 
   chat.ontext = (e) => log(e.from.name, e.text);
-  chat.oninvite = (e) => {
-    if (e.from.role === 'agent' && !session) $('chat-consent').hidden = false;
+  chat.oninvite = async (e) => {
+    if (e.from.role !== 'agent' || session) return;
+    // nothing is shared before the customer says so, in a dialog of its own
+    if (await requestConsent()) share();
+    else chat.decline();
   };
   chat.onend = () => stopSharing('ended in the chat');
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
@@ -70,26 +69,19 @@ async function start() {
     if (text) chat.sendText(text);
     $('chat-input').value = '';
   });
-  $('chat-allow').addEventListener('click', () => share());
-  $('chat-deny').addEventListener('click', () => {
-    $('chat-consent').hidden = true;
-    chat.decline();
-  });
-  $('chat-share').addEventListener('click', () => {
+  box.querySelector('cobrowse-share-button').addEventListener('cobrowse-share-request', () => {
     if (session) return;
     chat.invite(); // a customer-initiated share: invite, then accept at once
     share();
   });
-  $('chat-stop').addEventListener('click', () => {
+  box.querySelector('cobrowse-sharing-banner').addEventListener('cobrowse-stop', () => {
     chat.end('stopped by the customer');
-    stopSharing('stopped');
   });
 
   const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
   const rtc = iceConfig(config, chat, token);
 
   async function share() {
-    $('chat-consent').hidden = true;
     attach(await startSharing({ signaling: signaling(), mask: MASK, rtc }));
     chat.accept({ ...session.invitation, mask: MASK }); // the rules go to the agent and the server's audit log
   }
@@ -97,18 +89,13 @@ async function start() {
   function attach(s) {
     session = s;
     window.cobrowseSharing = s; // for the end-to-end tests and for poking around in devtools
-    const showCode = (v) => ($('chat-sas').textContent = v.sas);
-    s.on('viewerjoined', (v) => {
-      showCode(v);
-      log('system', `An agent is viewing this page. Their code should read ${v.sas}.`);
-    });
-    s.on('viewerresumed', showCode);
+    box.querySelector('cobrowse-sharing-banner').session = s; // who is viewing, their codes, Stop
+    showAnnotations(s); // the agent's cursor and clicks over this page, never captured
+    s.on('viewerjoined', (v) => log('system', `An agent is viewing this page. Their code should read ${v.sas}.`));
     s.on('state', (st) => {
       if (st.state === 'ended') stopSharing(st.reason);
     });
-    if (s.sas) $('chat-sas').textContent = s.sas;
-    $('chat-sharing').hidden = false;
-    $('chat-share').hidden = true;
+    box.querySelector('cobrowse-share-button').hidden = true;
   }
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
@@ -120,8 +107,7 @@ async function start() {
     const s = session;
     session = null;
     s.stop();
-    $('chat-sharing').hidden = true;
-    $('chat-share').hidden = false;
+    box.querySelector('cobrowse-share-button').hidden = false;
     log('system', `Sharing ended (${reason}).`);
   }
 }

@@ -44,3 +44,6 @@ export type {
 } from './session/index.js';
 export * from './transport/index.js';
 export * from './signaling/index.js';
+// The viewer element: importing the entry registers <cobrowse-viewer> (once) and exports its class.
+export * from './elements/viewer/define.js';
+export { setMessages } from './elements/i18n.js';

@@ -48,3 +48,31 @@ describe('bundles', () => {
     container.remove();
   });
 });
+
+describe('the sharer bundle', () => {
+  type SharerApi = typeof import('../dist/cobrowse-rtc-sharer.js');
+  function loadSharerIife(): Promise<SharerApi> {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/dist/cobrowse-rtc-sharer.iife.js';
+      script.onload = () => resolve((window as unknown as { CobrowseSharer: SharerApi }).CobrowseSharer);
+      script.onerror = () => reject(new Error('the sharer IIFE did not load (run npm run build)'));
+      document.head.append(script);
+    });
+  }
+
+  it('the IIFE global CobrowseSharer has exactly the sharer ESM exports: sharing, signaling, elements, no mirror', async () => {
+    const esmSharer = await import('../dist/cobrowse-rtc-sharer.js');
+    const iife = await loadSharerIife();
+    const names = (o: object) => Object.keys(o).sort().join(',');
+    assert(names(iife) === names(esmSharer), `IIFE: ${names(iife)}\nESM: ${names(esmSharer)}`);
+    for (const name of ['startSharing', 'resumeSharing', 'createPeerJsSignaling', 'createChatSignaling', 'connectReferenceChat', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations']) {
+      assert(name in iife, `${name} exported`);
+    }
+    for (const name of ['Mirror', 'startViewing', 'decodeFrame']) assert(!(name in iife), `${name} is not in the sharer bundle`);
+    // the elements are registered by loading it (ESM or IIFE: whichever defined them first)
+    for (const tag of ['cobrowse-consent', 'cobrowse-sharing-banner', 'cobrowse-share-button', 'cobrowse-annotations']) {
+      assert(customElements.get(tag), `<${tag}> registered`);
+    }
+  });
+});

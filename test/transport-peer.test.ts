@@ -46,12 +46,20 @@ describe('transport: WebRTC data channel', () => {
     const atA: number[] = [];
     const bDone = new Promise<void>((resolve) => (b.onmessage = (m) => (atB.push(m[0]!), atB.length === 51 && resolve())));
     const aDone = new Promise<void>((resolve) => (a.onmessage = (m) => (atA.push(m[0]!), atA.length === 50 && resolve())));
-    await Promise.all([a.connected, b.connected]);
+    // a link that fails says so (with the ICE states seen) instead of leaving the test to time out
+    const states: string[] = [];
+    a.onstatechange = (s) => states.push(`a:${s}`);
+    b.onstatechange = (s) => states.push(`b:${s}`);
+    const broken = new Promise<never>((_, reject) => {
+      a.onclose = b.onclose = (reason) => reject(new Error(`the link closed (${reason}); ICE states: ${states.join(' ')}`));
+    });
+    broken.catch(() => {}); // the closes at the end of the test are expected
+    await Promise.race([Promise.all([a.connected, b.connected]), broken]);
     for (let i = 0; i < 50; i++) {
       a.send(new Uint8Array([i]));
       b.send(new Uint8Array([100 + i]));
     }
-    await Promise.all([aDone, bDone]);
+    await Promise.race([Promise.all([aDone, bDone]), broken]);
     assertEqual(atB, [42, ...Array.from({ length: 50 }, (_, i) => i)]);
     assertEqual(atA, Array.from({ length: 50 }, (_, i) => 100 + i));
     assertEqual(signals.filter((s) => s.type === 'offer').length, 1);

@@ -298,6 +298,8 @@ class DeltaBuilder {
   private readonly firstNew: number;
   private readonly maskedAt = new Map<Node, boolean>();
   private readonly bases = new BaseUrls();
+  /** Captured elements that became ignored in this batch (see `hidden`). */
+  private readonly newlyIgnored = new Set<Node>();
 
   constructor(
     private readonly c: Capture,
@@ -333,6 +335,9 @@ class DeltaBuilder {
         else if (!names.includes(name)) names.push(name);
       }
     }
+    // elements that became ignored: nothing under them is written from here on (they go last, so
+    // nodes moved out of them first are still there to move)
+    for (const el of attrs.keys()) if (this.c.ids.get(el) && this.c.mask.isIgnored(el)) this.newlyIgnored.add(el);
     const emitted = new Set<Node>();
     for (const node of added) this.insert(node, added, emitted);
     for (const host of shadows) this.attachShadow(host);
@@ -355,7 +360,16 @@ class DeltaBuilder {
     if (!this.isAttached(node)) return false;
     const p = node.parentNode;
     if (!p || !ids.get(p)) return false;
+    if (this.hidden(p)) return false; // moved into an element that just became ignored: it goes with it
     return p.nodeType !== 1 || childrenCaptured(p as Element, this.c.maskStates);
+  }
+
+  /** Inside (or one of) the elements that became ignored in this batch: its changes are not written. */
+  private hidden(node: Node): boolean {
+    const set = this.newlyIgnored;
+    if (set.size === 0) return false;
+    for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) if (set.has(n)) return true;
+    return false;
   }
 
   /** Whether text placed under `parent` is masked (cached for the batch). */
@@ -382,6 +396,7 @@ class DeltaBuilder {
     const pid = ids.get(parent);
     if (!pid || pid >= this.firstNew) return; // parent not captured, or new (its subtree has this)
     if (parent.nodeType === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
+    if (this.hidden(parent)) return;
     // siblings inserted next to each other: write the run from its end, so each `before` exists
     const isCandidate = (s: Node) => !emitted.has(s) && (added.has(s) || !ids.get(s));
     let end = node;
@@ -389,7 +404,8 @@ class DeltaBuilder {
     const masked = this.textMaskedUnder(parent);
     let c: Node = end;
     for (;;) {
-      this.writeAt(c, pid, masked);
+      if (c.nodeType === 1 && this.c.mask.isIgnored(c as Element)) this.drop(c); // inserted or moved: nothing to say
+      else this.writeAt(c, pid, masked);
       emitted.add(c);
       if (c === node) break;
       c = c.previousSibling!;
@@ -398,10 +414,30 @@ class DeltaBuilder {
 
   private writeAt(node: Node, pid: number, masked: boolean): void {
     const e = this.c.encoder;
-    const next = node.nextSibling;
-    e.tree(pid, next ? this.c.ids.get(next) : 0);
+    e.tree(pid, this.nextCaptured(node));
     this.serializer.write(node, masked, false); // a known node becomes a REF (or is written again)
     this.removeReplaced();
+  }
+
+  /**
+   * The id of the first following sibling the viewer has, for a TREE's `before` (0: append). Siblings
+   * without one are ignored elements (the run being written goes from its end, so the others have
+   * theirs already).
+   */
+  private nextCaptured(node: Node): number {
+    const ids = this.c.ids;
+    let next = node.nextSibling;
+    while (next && !ids.get(next)) next = next.nextSibling;
+    return next ? ids.get(next) : 0;
+  }
+
+  /** An element that is ignored now: if the viewer has it (it just became ignored), it goes. */
+  private drop(el: Node): void {
+    const c = this.c;
+    const id = c.ids.get(el);
+    if (!id) return;
+    c.encoder.remove(id);
+    c.ids.forgetSubtree(el, (x) => c.shadowOf(x));
   }
 
   /** REMOVE for the old ids of nodes the serializer wrote again instead of moving them. */
@@ -416,7 +452,7 @@ class DeltaBuilder {
     const hid = c.ids.get(host);
     if (!hid || hid >= this.firstNew || !this.isLive(host)) return;
     const root = c.shadowOf(host);
-    if (!root || c.ids.get(root)) return;
+    if (!root || c.ids.get(root) || this.hidden(host)) return;
     c.encoder.tree(hid, 0);
     this.serializer.write(root, this.textMaskedUnder(host), false);
     this.removeReplaced();
@@ -427,7 +463,7 @@ class DeltaBuilder {
     const fid = c.ids.get(frame);
     if (!fid || fid >= this.firstNew || !this.isLive(frame)) return;
     const doc = frameDocument(frame);
-    if (!doc || c.ids.get(doc)) return; // cross-origin now, or the document we have already
+    if (!doc || c.ids.get(doc) || this.hidden(frame)) return; // cross-origin now, or the document we have already
     const old = frameDocs.get(frame);
     if (old) c.ids.forgetSubtree(old, (el) => c.shadowOf(el));
     frameDocs.set(frame, doc);
@@ -452,7 +488,7 @@ class DeltaBuilder {
   private text(node: Node): void {
     const c = this.c;
     const id = c.ids.get(node);
-    if (!id || id >= this.firstNew || !this.isLive(node)) return;
+    if (!id || id >= this.firstNew || !this.isLive(node) || this.hidden(node)) return;
     const parent = node.parentNode!;
     let data = (node as CharacterData).data;
     if (this.textMaskedUnder(parent)) data = maskText(data);
@@ -465,8 +501,10 @@ class DeltaBuilder {
   private attributes(el: Element, names: readonly string[]): void {
     const c = this.c;
     const id = c.ids.get(el);
-    if (!id || id >= this.firstNew || !this.isLive(el)) return;
     const mask = c.mask;
+    if (id >= this.firstNew) return;
+    if (names.some((n) => mask.dependsOn(n)) && this.ignoreChanged(el, id)) return;
+    if (!id || !this.isLive(el) || this.hidden(el)) return;
     let recheck = false;
     for (const name of names) {
       if (mask.dependsOn(name) || (el.localName === 'input' && (name === 'type' || name === 'autocomplete'))) recheck = true;
@@ -491,6 +529,24 @@ class DeltaBuilder {
     }
   }
 
+  /**
+   * An element that became ignored leaves the viewer's copy; one that stopped being ignored is
+   * written where it is now (if its parent is captured: not inside another ignored or blocked
+   * element). True when the change was handled here.
+   */
+  private ignoreChanged(el: Element, id: number): boolean {
+    const ignored = this.c.mask.isIgnored(el);
+    if (id && ignored) {
+      if (this.isLive(el)) this.drop(el);
+      return true;
+    }
+    if (id || ignored) return false;
+    // no id: ignored until now, or never captured (inside something not captured) — then its
+    // parent has none either
+    if (this.isLive(el)) this.writeInPlace(el);
+    return true;
+  }
+
   /** Whether the element's own masking or blocking differs from what it was written with. */
   private maskingChanged(el: Element, names: readonly string[]): boolean {
     const c = this.c;
@@ -501,14 +557,17 @@ class DeltaBuilder {
   /** Writes the element again, whole, under new ids: its masking changed. */
   private reserialize(el: Element, id: number): void {
     const c = this.c;
-    const parent = el.parentNode!;
-    const pid = c.ids.get(parent);
     c.encoder.remove(id);
     c.ids.forgetSubtree(el, (x) => c.shadowOf(x));
     this.maskedAt.clear();
-    let next = el.nextSibling;
-    while (next && !c.ids.get(next)) next = next.nextSibling;
-    c.encoder.tree(pid, next ? c.ids.get(next) : 0);
+    this.writeInPlace(el);
+  }
+
+  /** A TREE op that writes the element, whole, where it is now. */
+  private writeInPlace(el: Element): void {
+    const c = this.c;
+    const parent = el.parentNode!;
+    c.encoder.tree(c.ids.get(parent), this.nextCaptured(el));
     this.serializer.write(el, this.textMaskedUnder(parent), false);
     this.removeReplaced();
   }

@@ -24,11 +24,20 @@ export interface MaskOptions {
    * ancestor or with `inputs: 'all'`. Site authors can use `data-cobrowse-unmask`.
    */
   unmask?: string | readonly string[];
+  /**
+   * CSS selectors of elements left out of the capture entirely: no placeholder, nothing inside
+   * (shadow content included), never observed — the viewer's copy is the page without them. For UI
+   * that is not the page (the agent's annotations, the sharing banner). Also `data-cobrowse-ignore`,
+   * which every cobrowse-rtc sharer element carries.
+   */
+  ignore?: string | readonly string[];
 }
 
 const MASK_ATTR = 'data-cobrowse-mask';
 const BLOCK_ATTR = 'data-cobrowse-block';
 const UNMASK_ATTR = 'data-cobrowse-unmask';
+/** Elements carrying it are not captured at all (MaskOptions.ignore). */
+export const IGNORE_ATTR = 'data-cobrowse-ignore';
 /** A masked sensitive field shows this, whatever its length (the length itself is private). */
 const SENSITIVE_PLACEHOLDER = '••••••••';
 
@@ -49,18 +58,21 @@ export class MaskPolicy {
   private readonly maskSelector: string;
   private readonly blockSelector: string;
   private readonly unmaskSelector: string;
+  /** Null without `ignore` selectors: then the attribute alone decides, without `matches`. */
+  private readonly ignoreSelector: string | null;
 
   /** The site gave selectors: any attribute change may change what they match. */
   private readonly hasSelectors: boolean;
 
   constructor(options: MaskOptions = {}) {
     this.inputs = options.inputs ?? 'sensitive';
-    this.hasSelectors = [options.text, options.block, options.unmask].some((o) => o !== undefined && o.length > 0);
+    this.hasSelectors = [options.text, options.block, options.unmask, options.ignore].some((o) => o !== undefined && o.length > 0);
     this.maskSelector = selectorList(MASK_ATTR, options.text);
     this.blockSelector = selectorList(BLOCK_ATTR, options.block);
     this.unmaskSelector = selectorList(UNMASK_ATTR, options.unmask);
+    this.ignoreSelector = options.ignore?.length ? selectorList(IGNORE_ATTR, options.ignore) : null;
     // fail at start, with the selector named, rather than on the first mutation
-    for (const s of [this.maskSelector, this.blockSelector, this.unmaskSelector]) {
+    for (const s of [this.maskSelector, this.blockSelector, this.unmaskSelector, this.ignoreSelector ?? '*']) {
       try {
         document.createDocumentFragment().querySelector(s);
       } catch {
@@ -72,6 +84,12 @@ export class MaskPolicy {
   /** Whether a change of this attribute can change an element's masking or blocking. */
   dependsOn(attributeName: string): boolean {
     return this.hasSelectors || attributeName.startsWith('data-cobrowse-');
+  }
+
+  /** The element is left out of the capture, with its subtree (not even a placeholder). */
+  isIgnored(el: Element): boolean {
+    // asked for every element of a snapshot: the attribute test is far cheaper than `matches`
+    return el.hasAttribute(IGNORE_ATTR) || (this.ignoreSelector !== null && el.matches(this.ignoreSelector));
   }
 
   /** The element is blocked (placeholder only). */

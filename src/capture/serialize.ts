@@ -136,6 +136,17 @@ export class Serializer {
     const h = this.host;
     const e = h.encoder;
     const ids = h.ids;
+    if (node.nodeType === 1 && h.mask.isIgnored(node as Element)) {
+      // not the page (MaskOptions.ignore): nothing is written, not even a placeholder. Callers never
+      // pass one as `root` (a TREE op needs exactly one node). One captured before it became ignored
+      // leaves the viewer's copy with the REMOVE the caller writes for `replaced`.
+      const known = ids.get(node);
+      if (known) {
+        if (!snapshot) this.replaced.push(known);
+        ids.forgetSubtree(node, (el) => h.shadowOf(el));
+      }
+      return;
+    }
     if (!snapshot) {
       const known = ids.get(node);
       if (known) {

@@ -7,7 +7,7 @@
 //                                     ←      CONFIRM (record 0, sharer key)
 // The viewer commits to its key before it sees the sharer's, and the sharer's key is fixed before the
 // viewer's is revealed: a man in the middle cannot try keys until the two SAS codes happen to match.
-import nacl from 'tweetnacl';
+import nacl from './nacl.js';
 import type { Transport } from '../transport/transport.js';
 import { SecureChannel } from './channel.js';
 import { RecordType } from './framing.js';

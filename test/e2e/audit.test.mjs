@@ -25,7 +25,7 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
   await customer.fill('#chat-input', 'audit-canary: where is my parcel?');
   await customer.press('#chat-input', 'Enter');
   await startCobrowse(t);
-  await agent.click('#stop');
+  await agent.click('cobrowse-viewer [part=end-button]');
   const audit = demo.signaling.audit;
   const kinds = () => audit.events().map((e) => e.kind);
   await until(() => kinds().includes('cobrowse.ended'), 'the end in the audit log');

@@ -36,12 +36,12 @@ describe('co-browse through the reference server, two browser contexts', () => {
 
   it('shares nothing until the customer allows, then shows the page with the same code on both sides', async () => {
     await agent.click('#invite');
-    await customer.locator('#chat-consent').waitFor({ state: 'visible' });
+    await customer.locator('cobrowse-consent [part~=allow]').waitFor({ state: 'visible' });
     assert.equal(await customer.evaluate(() => typeof window.cobrowseSharing), 'undefined', 'no capture before consent');
-    await customer.click('#chat-allow');
+    await customer.locator('cobrowse-consent [part~=allow]').click();
     await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
-    const agentCode = await until(() => agent.locator('#sas').textContent().then((t) => /^\d{6}$/.test(t) && t), "the agent's code");
-    const customerCode = await until(() => customer.locator('#chat-sas').textContent().then((t) => /^\d{6}$/.test(t) && t), "the customer's code");
+    const agentCode = await until(() => agent.locator('cobrowse-viewer [part=code]').textContent().then((t) => /^\d{6}$/.test(t) && t), "the agent's code");
+    const customerCode = await until(() => customer.locator('cobrowse-sharing-banner [part~=code]').textContent().then((t) => /^\d{6}$/.test(t.trim()) && t.trim()), "the customer's code");
     assert.equal(agentCode, customerCode);
   });
 
@@ -75,10 +75,10 @@ describe('co-browse through the reference server, two browser contexts', () => {
   });
 
   it('ends for both when the agent ends the session', async () => {
-    await agent.click('#stop');
+    await agent.click('cobrowse-viewer [part=end-button]');
     await until(() => agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
     await until(() => customer.evaluate(() => window.cobrowseSharing.state === 'ended'), 'the customer side to end');
-    await until(() => customer.locator('#chat-sharing').isHidden(), 'the sharing banner to go');
+    await until(() => customer.locator('cobrowse-sharing-banner [part~=banner]').isHidden(), 'the sharing banner to go');
     assert.deepEqual(t.pageErrors, []);
   });
 });

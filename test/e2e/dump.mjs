@@ -14,13 +14,14 @@
 //     (whose document is compared).
 
 /**
- * Runs in a page: `dumpDocument(doc, baseUrl, mirror?, masked?)` → lines. Passed to page.evaluate as
+ * Runs in a page: `dumpDocument(doc, baseUrl, mirror?, masked?, absent?)` → lines. Passed to page.evaluate as
  * a string. With `mirror` (the agent's Mirror), elements it has no id for are its own additions and
  * left out. Elements matching the `masked` selector are one line each, without attributes or content:
- * masking changes them on purpose, and the tests check masked content separately.
+ * masking changes them on purpose, and the tests check masked content separately. Elements matching
+ * `absent` are left out with their subtree (on the sharer: what capture ignores, `data-cobrowse-ignore`).
  */
 export const DUMP_SOURCE = String.raw`
-(function dumpDocument(doc, base, mirror, masked) {
+(function dumpDocument(doc, base, mirror, masked, absent) {
   const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'xlink:href']);
   const SKIP = new Set(['script', 'noscript']);
   const lines = [];
@@ -37,6 +38,7 @@ export const DUMP_SOURCE = String.raw`
       const name = el.localName;
       if (SKIP.has(name)) continue;
       if (mirror && !(mirror.id(el) > 0)) continue;
+      if (absent && el.matches(absent)) continue;
       if (masked && el.matches(masked)) { lines.push(pad + '<' + name + ' (masked)>'); continue; }
       const attrs = [...el.attributes]
         .filter((a) => !a.name.startsWith('on') && !a.name.startsWith('data-cobrowse-mirror-'))

@@ -72,8 +72,8 @@ export async function startCobrowse({ customer, agent }) {
   await agent.locator('#rooms button').first().click({ timeout: 15_000 });
   await agent.locator('#chat').waitFor({ state: 'visible' });
   await agent.click('#invite');
-  await customer.locator('#chat-consent').waitFor({ state: 'visible' });
-  await customer.click('#chat-allow');
+  await customer.locator('cobrowse-consent [part~=allow]').waitFor({ state: 'visible' });
+  await customer.locator('cobrowse-consent [part~=allow]').click();
   await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
 }
 
@@ -92,7 +92,7 @@ export async function converge({ customer, agent }, what, ms = 20_000) {
   await until(async () => {
     const url = await customer.evaluate(() => location.href);
     const [s, m] = await Promise.all([
-      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, null, ${JSON.stringify(MASKED_SHARER)})`),
+      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, null, ${JSON.stringify(MASKED_SHARER)}, '[data-cobrowse-ignore]')`),
       agent.evaluate(
         `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, window.cobrowseViewing.mirror, ${JSON.stringify(MASKED_MIRROR)})`,
       ),

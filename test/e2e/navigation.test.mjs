@@ -22,14 +22,14 @@ describe('co-browse across pages of the site', () => {
 
   /** Runs `go` on the customer's page, waits for the new page, then for the agent's view to match. */
   async function follow(label, go, path) {
-    const code = await t.agent.locator('#sas').textContent();
+    const code = await t.agent.locator('cobrowse-viewer [part=code]').textContent();
     const t0 = Date.now();
     await Promise.all([t.customer.waitForURL((u) => u.pathname.endsWith(path)), go()]);
     await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `${label}: the new page to resume sharing`);
     await converge(t, `${label}: the agent to follow`);
     timings.push([label, Date.now() - t0]);
-    assert.equal(await t.agent.locator('#sas').textContent(), code, 'the same code: the same session');
-    assert.equal(await t.customer.locator('#chat-consent').isVisible(), false, 'no new consent asked');
+    assert.equal(await t.agent.locator('cobrowse-viewer [part=code]').textContent(), code, 'the same code: the same session');
+    assert.equal(await t.customer.locator('cobrowse-consent').count().then((n) => n > 0), false, 'no new consent asked');
     const title = await t.customer.title();
     assert.equal(await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.title), title);
   }
@@ -64,7 +64,7 @@ describe('co-browse across pages of the site', () => {
   });
 
   it('stopping on one page is not undone by the next', async () => {
-    await t.customer.click('#chat-stop');
+    await t.customer.locator('cobrowse-sharing-banner [part~=stop]').click();
     await until(() => t.agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
     await t.customer.reload();
     await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the chat after reload');

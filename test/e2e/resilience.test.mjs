@@ -16,7 +16,7 @@ describe('a lost connection comes back by itself', () => {
   after(async () => t?.close());
 
   it('the agent sees what the customer did while the link was down, same code, no action', async () => {
-    const code = await t.agent.locator('#sas').textContent();
+    const code = await t.agent.locator('cobrowse-viewer [part=code]').textContent();
     await t.agent.evaluate(() => {
       window.__states = [];
       window.cobrowseViewing.on('state', (s) => window.__states.push(s.state));
@@ -31,8 +31,8 @@ describe('a lost connection comes back by itself', () => {
     const ms = Date.now() - t0;
     console.log(`connection cut → agent converged again: ${ms} ms`);
     assert.deepEqual(await t.agent.evaluate(() => window.__states), ['reconnecting', 'connected']);
-    assert.equal(await t.agent.locator('#sas').textContent(), code);
-    assert.equal(await t.customer.locator('#chat-sas').textContent(), code);
+    assert.equal(await t.agent.locator('cobrowse-viewer [part=code]').textContent(), code);
+    assert.equal((await t.customer.locator('cobrowse-sharing-banner [part~=code]').textContent()).trim(), code);
     assert.equal(await t.customer.evaluate(() => window.cobrowseSharing.viewerList.length), 1);
     assert.deepEqual(t.pageErrors, []);
   });
@@ -54,9 +54,9 @@ describe('one customer, five agents', () => {
       await a.locator('#chat').waitFor({ state: 'visible' });
     }
     await t.agent.click('#invite');
-    await t.customer.click('#chat-allow');
+    await t.customer.locator('cobrowse-consent [part~=allow]').click();
     for (const a of agents) await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
-    const codes = await Promise.all(agents.map((a) => a.locator('#sas').textContent()));
+    const codes = await Promise.all(agents.map((a) => a.locator('cobrowse-viewer [part=code]').textContent()));
     assert.equal(new Set(codes).size, 5, `five channels, five codes: ${codes}`);
     const sharerCodes = await t.customer.evaluate(() => window.cobrowseSharing.viewerList.map((v) => v.sas));
     assert.deepEqual([...sharerCodes].sort(), [...codes].sort());

@@ -40,6 +40,11 @@ export interface CompareOptions {
   state?: boolean;
   /** A sharer node whose pair (and subtree) is not compared at all (e.g. blocked or masked content). */
   skip?: (sharerNode: Node) => boolean;
+  /**
+   * A sharer node the capture leaves out entirely (`data-cobrowse-ignore`): not paired with a mirror
+   * node, not counted among its parent's children.
+   */
+  absent?: (sharerNode: Node) => boolean;
   /** A sharer element's CLOSED shadow root, when the test recorded it (page JS cannot reach it). */
   closedRoot?: (sharerHost: Element) => ShadowRoot | null | undefined;
   /** The mirror's closed shadow root of a mirror element. */
@@ -193,6 +198,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
   const styles = options.styles ?? true;
   const state = options.state ?? true;
   const skip = options.skip;
+  const absent = options.absent;
   const pairs: [Element, Element, Entry][] = [];
   const sheetMap = new Map<CSSStyleSheet, CSSStyleSheet>();
   let closedRoots: Map<Element, ShadowRoot> | null = null;
@@ -291,7 +297,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
 
   function pushChildren(e: Entry, sParent: Node, mParent: Node): void {
     const sKids: Node[] = [];
-    for (let c = sParent.firstChild; c; c = c.nextSibling) sKids.push(c);
+    for (let c = sParent.firstChild; c; c = c.nextSibling) if (!absent?.(c)) sKids.push(c);
     const mKids: Node[] = [];
     for (let c = mParent.firstChild; c; c = c.nextSibling) if (!isMirrorOwn(c, mirror)) mKids.push(c);
     if (sKids.length !== mKids.length) {

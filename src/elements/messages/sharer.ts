@@ -1,0 +1,53 @@
+/**
+ * The strings of the sharer's elements (the customer's side). Same keys in every language; the
+ * Japanese is written for a customer, polite (です/ます), as a Japanese support site would say it.
+ */
+import type { Catalog } from '../i18n.js';
+
+export type SharerKey =
+  | 'consentTitle'
+  | 'consentBody'
+  | 'consentHidden'
+  | 'allow'
+  | 'deny'
+  | 'viewingOne'
+  | 'viewingMany'
+  | 'connecting'
+  | 'reconnecting'
+  | 'code'
+  | 'codeHint'
+  | 'stop'
+  | 'share';
+
+export const sharerMessages: Catalog<SharerKey> = {
+  en: {
+    consentTitle: 'An agent wants to see this page',
+    consentBody: 'They will see this page and what you do on it, live, until you stop sharing. Nothing is shared unless you allow it.',
+    consentHidden: 'Always hidden from them: passwords, card numbers and other private fields.',
+    allow: 'Allow',
+    deny: 'Deny',
+    viewingOne: 'An agent is viewing this page',
+    viewingMany: '{count} people are viewing this page',
+    connecting: 'Waiting for the agent to connect…',
+    reconnecting: 'Reconnecting…',
+    code: 'Code',
+    codeHint: 'The agent should read out the same code.',
+    stop: 'Stop sharing',
+    share: 'Share my screen with the agent',
+  },
+  ja: {
+    consentTitle: 'オペレーターがこのページの表示を求めています',
+    consentBody: '許可すると、共有を停止するまで、このページと操作の様子がリアルタイムでオペレーターに表示されます。許可しない限り何も共有されません。',
+    consentHidden: 'パスワード、カード番号などの非公開の項目は常に隠されます。',
+    allow: '許可する',
+    deny: '拒否する',
+    viewingOne: 'オペレーターがこのページを表示しています',
+    viewingMany: '{count}人がこのページを表示しています',
+    connecting: 'オペレーターの接続を待っています…',
+    reconnecting: '再接続しています…',
+    code: '確認コード',
+    codeHint: 'オペレーターが同じコードを読み上げることを確認してください。',
+    stop: '共有を停止',
+    share: '画面をオペレーターと共有',
+  },
+};

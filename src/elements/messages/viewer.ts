@@ -1,0 +1,97 @@
+/**
+ * The strings of the viewer's element (the agent's console). Same keys in every language. The
+ * Japanese is written for a support agent at work: plain polite (です/ます), short, and it says
+ * 「お客様」 for the customer, as a Japanese contact centre would.
+ *
+ * Every "ended" message says what to do next: an agent reading it in the middle of a call needs the
+ * next step, not the protocol's reason code.
+ */
+import type { Catalog } from '../i18n.js';
+
+export type ViewerKey =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'ended'
+  | 'waiting'
+  | 'waitingHint'
+  | 'code'
+  | 'codeHint'
+  | 'page'
+  | 'latency'
+  | 'loading'
+  | 'end'
+  | 'view'
+  | 'endedStopped'
+  | 'endedRemote'
+  | 'endedLost'
+  | 'endedSecurity'
+  | 'endedSignaling'
+  | 'endedTimeout'
+  | 'endedOther';
+
+export const viewerMessages: Catalog<ViewerKey> = {
+  en: {
+    idle: 'Not connected',
+    connecting: 'Connecting…',
+    connected: 'Connected',
+    reconnecting: 'Reconnecting…',
+    ended: 'Session ended',
+    waiting: 'Waiting for the customer…',
+    waitingHint: "The customer's page appears here once they allow sharing.",
+    code: 'Code',
+    codeHint: 'Read this code to the customer: their screen shows the same code.',
+    page: 'Customer is on {page}',
+    latency: '{ms} ms',
+    loading: 'Loading the page…',
+    end: 'End session',
+    view: "The customer's page",
+    endedStopped: 'You ended the session.',
+    endedRemote: 'The customer stopped sharing.',
+    endedLost: "The customer's connection was lost. Ask them to share again.",
+    endedSecurity:
+      'The connection was refused for security reasons ({reason}). Ask the customer to share again with a new invitation; if it happens again, tell your security team.',
+    endedSignaling: 'The chat server could not be reached. Check your connection and try again.',
+    endedTimeout: "The customer's browser did not answer. Ask them to share again.",
+    endedOther: 'The session ended ({reason}). Ask the customer to share again if you still need to see the page.',
+  },
+  ja: {
+    idle: '未接続',
+    connecting: '接続しています…',
+    connected: '接続済み',
+    reconnecting: '再接続しています…',
+    ended: 'セッション終了',
+    waiting: 'お客様を待っています…',
+    waitingHint: 'お客様が共有を許可すると、ここにページが表示されます。',
+    code: '確認コード',
+    codeHint: 'このコードをお客様に読み上げてください。お客様の画面にも同じコードが表示されています。',
+    page: 'お客様のページ: {page}',
+    latency: '{ms} ms',
+    loading: 'ページを読み込んでいます…',
+    end: 'セッションを終了',
+    view: 'お客様のページ',
+    endedStopped: 'セッションを終了しました。',
+    endedRemote: 'お客様が共有を停止しました。',
+    endedLost: 'お客様との接続が切れました。もう一度共有するようお客様に依頼してください。',
+    endedSecurity:
+      'セキュリティ上の理由で接続が拒否されました（{reason}）。新しい招待でもう一度共有するようお客様に依頼してください。再び起きた場合はセキュリティ担当者に連絡してください。',
+    endedSignaling: 'チャットサーバーに接続できませんでした。ネットワークを確認して、もう一度お試しください。',
+    endedTimeout: 'お客様のブラウザーから応答がありませんでした。もう一度共有するようお客様に依頼してください。',
+    endedOther: 'セッションが終了しました（{reason}）。ページを確認する必要があれば、もう一度共有するようお客様に依頼してください。',
+  },
+};
+
+/** Reasons the secure channel gives when it refuses the other side (SecureErrorCode). */
+const SECURITY = new Set(['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized', 'compression', 'version', 'handshake']);
+
+/** Which message explains an end reason (see EndReason in session/types.ts). */
+export function endedMessage(reason: string | undefined): ViewerKey {
+  if (reason === 'stopped') return 'endedStopped';
+  if (reason === 'remote-stopped') return 'endedRemote';
+  if (reason === 'unreachable' || reason === 'transport' || reason === 'closed') return 'endedLost';
+  if (reason === 'signaling') return 'endedSignaling';
+  if (reason === 'timeout') return 'endedTimeout';
+  if (reason && SECURITY.has(reason)) return 'endedSecurity';
+  return 'endedOther';
+}

@@ -1,0 +1,185 @@
+/**
+ * `<cobrowse-annotations>`: the agent's pointer and clicks, drawn over the customer's real page —
+ * pointing, never controlling. A fixed layer over the whole viewport with `pointer-events: none`,
+ * so it never takes a click from the customer, and `data-cobrowse-ignore`, so it never comes back
+ * to the agent inside the stream. Positions are the session's: this page's viewport CSS pixels.
+ *
+ *   showAnnotations(session);   // added to the body, removed when the session ends
+ */
+import { css, html, type PropertyValues } from 'lit';
+import type { SharingSession } from '../../session/sharing.js';
+import { define, SharerElement } from './shared.js';
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** How long a click ripple lives, in ms (the CSS animation's duration). */
+const RIPPLE_MS = 600;
+
+/**
+ * The agent's cursor and click ripples over the customer's real page: a fixed full-viewport layer
+ * that never takes a click (`pointer-events: none`) and is never captured (`data-cobrowse-ignore`).
+ *
+ * @tagname cobrowse-annotations
+ * @csspart cursor - an agent's cursor
+ * @csspart ripple - a click ripple
+ * @cssprop --cobrowse-cursor-color - cursor color
+ * @cssprop --cobrowse-ripple-color - ripple color
+ * @cssprop --cobrowse-cursor-smoothing - cursor easing duration
+ * @cssprop --cobrowse-annotations-z-index - stacking
+ */
+export class CobrowseAnnotations extends SharerElement {
+  static override properties = {
+    session: { attribute: false },
+  };
+
+  static override styles = css`
+    :host {
+      position: fixed;
+      inset: 0;
+      pointer-events: none;
+      overflow: hidden;
+      contain: strict;
+      z-index: var(--cobrowse-annotations-z-index, 2147483647);
+    }
+    [part~='cursor'] {
+      position: absolute;
+      left: 0;
+      top: 0;
+      width: 22px;
+      height: 22px;
+      color: var(--cobrowse-cursor-color, #e5484d);
+      filter: drop-shadow(0 1px 2px rgb(0 0 0 / 0.35));
+      /* smooth: pointer messages come at the agent's mouse rate, the motion between them is eased */
+      transition: transform var(--cobrowse-cursor-smoothing, 90ms) linear;
+      will-change: transform;
+    }
+    [part~='ripple'] {
+      position: absolute;
+      left: 0;
+      top: 0;
+      width: 36px;
+      height: 36px;
+      margin: -18px 0 0 -18px;
+      border-radius: 50%;
+      border: 3px solid var(--cobrowse-ripple-color, var(--cobrowse-cursor-color, #e5484d));
+      box-sizing: border-box;
+      animation: ripple ${RIPPLE_MS}ms ease-out forwards;
+    }
+    @keyframes ripple {
+      from {
+        scale: 0.3;
+        opacity: 1;
+      }
+      to {
+        scale: 1.6;
+        opacity: 0;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      [part~='cursor'] {
+        transition: none;
+      }
+      [part~='ripple'] {
+        animation: fade ${RIPPLE_MS}ms linear forwards;
+      }
+      @keyframes fade {
+        to {
+          opacity: 0;
+        }
+      }
+    }
+  `;
+
+  declare session: SharingSession | null;
+  /** One cursor per viewer (an agent and a supervisor each point). */
+  private readonly cursors = new Map<string, Point>();
+  private unsubscribe: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.session = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.setAttribute('aria-hidden', 'true'); // a picture of someone else's pointer: nothing to read
+    this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unfollow();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session')) this.follow();
+  }
+
+  private follow(): void {
+    this.unfollow();
+    const s = this.session;
+    if (!s || !this.isConnected) return;
+    if (s.state === 'ended') return void this.remove();
+    this.unsubscribe = [
+      s.on('pointer', ({ viewer, x, y }) => {
+        this.cursors.set(viewer, { x, y });
+        this.requestUpdate();
+      }),
+      s.on('click', ({ x, y }) => this.ripple(x, y)),
+      s.on('viewerleft', ({ id }) => {
+        this.cursors.delete(id);
+        this.requestUpdate();
+      }),
+      s.on('state', ({ state }) => {
+        if (state === 'ended') this.remove();
+      }),
+    ];
+  }
+
+  private unfollow(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.cursors.clear();
+  }
+
+  /** A ring that grows and fades where the agent clicked; imperative: it only ever goes away. */
+  private ripple(x: number, y: number): void {
+    const el = this.ownerDocument.createElement('div');
+    el.setAttribute('part', 'ripple');
+    // the \`translate\` property, not \`transform\`: the animation's \`scale\` would scale a transform's offset
+    el.style.translate = `${x}px ${y}px`;
+    this.renderRoot.appendChild(el);
+    // a timer, not animationend: a hidden tab or reduced motion may never end the animation
+    setTimeout(() => el.remove(), RIPPLE_MS + 50);
+  }
+
+  protected override render() {
+    return html`${[...this.cursors].map(
+      ([viewer, p]) =>
+        html`<svg part="cursor" data-viewer=${viewer} viewBox="0 0 22 22" style="transform: translate(${p.x}px, ${p.y}px)">
+          <path d="M2 1 L2 18 L7 13.5 L10.5 21 L13.5 19.7 L10 12.3 L17 12 Z" fill="currentColor" stroke="#fff" stroke-width="1.5" />
+        </svg>`,
+    )}`;
+  }
+}
+
+/**
+ * Draws the session's annotations over this page until the session ends: a `<cobrowse-annotations>`
+ * appended to `parent` (default: the document element, so no body styles move it), returned.
+ */
+export function showAnnotations(session: SharingSession, parent?: Element): CobrowseAnnotations {
+  const el = new CobrowseAnnotations();
+  el.session = session;
+  (parent ?? document.documentElement).append(el);
+  return el;
+}
+
+define('cobrowse-annotations', CobrowseAnnotations);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cobrowse-annotations': CobrowseAnnotations;
+  }
+}

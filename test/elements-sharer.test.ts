@@ -1,0 +1,378 @@
+// The sharer's elements: consent (answers, Escape, focus trap), the sharing banner and the
+// annotations over a real session (loopback pair, a real viewer's mirror), Japanese strings, the
+// share button. The session-driven tests run the sharer API inside the shared page's own realm, as
+// a site embedding it would: the elements there are defined in that page's registry.
+import { createChatSignaling, createLoopbackPair, startViewing, type Transport, type ViewingSession } from '../src/index.js';
+import { CobrowseConsent, CobrowseShareButton, requestConsent } from '../src/elements/sharer/index.js';
+import type * as SharerApi from '../src/sharer.js';
+import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { sendKeys, sendMouse, resetMouse } from './helpers/commands.js';
+import { cleanup, countBytes, createSharer, startSession, waitFor, type Sharer } from './helpers/harness.js';
+
+type Api = typeof SharerApi;
+const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
+const open: { stop(): void }[] = [];
+const removeAfter: Element[] = [];
+
+afterEach(async () => {
+  for (const s of open.splice(0)) s.stop();
+  for (const el of removeAfter.splice(0)) el.remove();
+  await resetMouse();
+  cleanup();
+});
+
+function inTop<T extends Element>(el: T): T {
+  document.body.append(el);
+  removeAfter.push(el);
+  return el;
+}
+
+const shadow = (el: Element) => el.shadowRoot!;
+const part = (el: Element, name: string) => shadow(el).querySelector<HTMLElement>(`[part~="${name}"]`);
+
+/** A sharer page that loads the sharer entry itself (its own realm, its own element registry). */
+async function sharerPage(body = '', lang = 'en'): Promise<{ sharer: Sharer; api: Api }> {
+  const sharer = await createSharer({
+    html: `<!DOCTYPE html><html lang="${lang}"><head><style>body{margin:0}</style></head><body>
+      <h1 id="title" style="margin:0;height:120px">Kumo Tea</h1><button id="buy" style="position:absolute;left:150px;top:200px;width:120px;height:40px">Buy</button>${body}
+      <script type="module">import * as api from '/src/sharer.ts'; window.cobrowseApi = api;</script></body></html>`,
+  });
+  const win = sharer.win as unknown as { cobrowseApi?: Api };
+  await waitFor(() => !!win.cobrowseApi, 10_000, 'the sharer module to load in the page');
+  return { sharer, api: win.cobrowseApi! };
+}
+
+function viewerContainer(): HTMLElement {
+  const el = inTop(document.createElement('div'));
+  el.style.cssText = 'position:absolute;left:500px;top:400px;width:480px;height:360px';
+  return el;
+}
+
+/**
+ * The sharer's end of a transport, handing it bytes of its own realm: tweetnacl (rightly) refuses a
+ * Uint8Array of another realm. (A site runs both in one realm; only this test has two.)
+ */
+function intoRealm(inner: Transport, win: Window & typeof globalThis): Transport {
+  const outer: Transport = { send: (d) => inner.send(new Uint8Array(d)), close: () => inner.close(), onmessage: null, onclose: null };
+  inner.onmessage = (d) => outer.onmessage?.(new win.Uint8Array(d));
+  inner.onclose = (r) => outer.onclose?.(r);
+  return outer;
+}
+
+async function pair(sharer: Sharer, api: Api) {
+  const [a, b] = createLoopbackPair();
+  const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET });
+  const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
+  open.push(sharing, viewing);
+  await viewing.connected;
+  await waitFor(() => sharing.state === 'connected', 4000, 'the sharer to connect');
+  return { sharing, viewing };
+}
+
+function events(target: EventTarget, ...types: string[]): string[] {
+  const seen: string[] = [];
+  for (const t of types) target.addEventListener(t, () => seen.push(t));
+  return seen;
+}
+
+describe('<cobrowse-consent>', () => {
+  it('is a labelled modal dialog with real buttons; Allow resolves true and fires cobrowse-allow', async () => {
+    const el = inTop(new CobrowseConsent());
+    const seen = events(document, 'cobrowse-allow', 'cobrowse-deny');
+    const answer = el.ask();
+    await el.updateComplete;
+    assert(el.hasAttribute('data-cobrowse-ignore'), 'never captured');
+    const dialog = part(el, 'dialog')!;
+    assertEqual(dialog.localName, 'dialog');
+    assert((dialog as HTMLDialogElement).open, 'the dialog is open');
+    assert(dialog.matches(':modal'), 'modal (the page behind is inert)');
+    assertEqual(dialog.getAttribute('role'), 'dialog');
+    assertEqual(dialog.getAttribute('aria-modal'), 'true');
+    const label = shadow(el).getElementById(dialog.getAttribute('aria-labelledby')!)!;
+    assertEqual(label.textContent, 'An agent wants to see this page');
+    const described = dialog.getAttribute('aria-describedby')!.split(' ').map((id) => shadow(el).getElementById(id)!.textContent).join(' ');
+    assert(/passwords, card numbers/.test(described), `says what is hidden: ${described}`);
+    const allow = part(el, 'allow')!;
+    assertEqual(allow.localName, 'button');
+    assertEqual(part(el, 'deny')!.localName, 'button');
+    allow.click();
+    assertEqual(await answer, true);
+    assertEqual(seen, ['cobrowse-allow']);
+    assert(!el.open && !(dialog as HTMLDialogElement).open, 'closed after the answer');
+  });
+
+  it('Deny resolves false and fires cobrowse-deny', async () => {
+    const el = inTop(new CobrowseConsent());
+    const seen = events(el, 'cobrowse-allow', 'cobrowse-deny');
+    const answer = el.ask();
+    await el.updateComplete;
+    part(el, 'deny')!.click();
+    assertEqual(await answer, false);
+    assertEqual(seen, ['cobrowse-deny']);
+  });
+
+  it('Escape (a real key press) is Deny', async () => {
+    const el = inTop(new CobrowseConsent());
+    const seen = events(el, 'cobrowse-allow', 'cobrowse-deny');
+    const answer = el.ask();
+    await el.updateComplete;
+    await sendKeys({ press: 'Escape' });
+    assertEqual(await answer, false);
+    assertEqual(seen, ['cobrowse-deny']);
+  });
+
+  it('traps focus: it starts on Deny, Tab and Shift+Tab cycle through the two buttons only', async () => {
+    const before = inTop(document.createElement('button'));
+    before.textContent = 'page button';
+    before.focus();
+    const el = inTop(new CobrowseConsent());
+    const answer = el.ask();
+    await el.updateComplete;
+    const focused = () => shadow(el).activeElement?.getAttribute('part') ?? `outside: ${document.activeElement?.localName}`;
+    assertEqual(focused(), 'button deny', 'initial focus on the safe choice');
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await sendKeys({ press: 'Tab' });
+      order.push(focused());
+    }
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    order.push(focused());
+    await sendKeys({ press: 'Tab' });
+    order.push(focused());
+    await sendKeys({ up: 'Shift' });
+    assertEqual(order, ['button allow', 'button deny', 'button allow', 'button deny', 'button allow', 'button deny']);
+    await sendKeys({ press: 'Enter' }); // on Deny
+    assertEqual(await answer, false);
+    assertEqual(document.activeElement, before, 'focus goes back where it was');
+  });
+
+  it('requestConsent adds a dialog, resolves with the answer and removes it', async () => {
+    const answer = requestConsent({ lang: 'en' });
+    const el = document.querySelector('cobrowse-consent')!;
+    await (el as CobrowseConsent).updateComplete;
+    part(el, 'allow')!.click();
+    assertEqual(await answer, true);
+    assert(!el.isConnected, 'removed after the answer');
+  });
+
+  it('speaks Japanese with lang="ja"', async () => {
+    const el = new CobrowseConsent();
+    el.lang = 'ja';
+    inTop(el);
+    const answer = el.ask();
+    await el.updateComplete;
+    assertEqual(part(el, 'title')!.textContent, 'オペレーターがこのページの表示を求めています');
+    assertEqual(part(el, 'allow')!.textContent, '許可する');
+    assertEqual(part(el, 'deny')!.textContent, '拒否する');
+    assert(/パスワード/.test(part(el, 'hidden')!.textContent!), 'what is hidden, in Japanese');
+    part(el, 'deny')!.click();
+    await answer;
+  });
+});
+
+describe('<cobrowse-share-button>', () => {
+  it('fires cobrowse-share-request (bubbling out of the shadow root), not when disabled; localized', async () => {
+    const el = inTop(new CobrowseShareButton());
+    const seen = events(document, 'cobrowse-share-request');
+    await el.updateComplete;
+    const button = part(el, 'button')!;
+    assertEqual(button.localName, 'button');
+    assertEqual(button.textContent!.trim(), 'Share my screen with the agent');
+    button.click();
+    assertEqual(seen.length, 1);
+    el.disabled = true;
+    await el.updateComplete;
+    button.click();
+    assertEqual(seen.length, 1, 'disabled: no request');
+    el.lang = 'ja';
+    el.requestUpdate();
+    await el.updateComplete;
+    assertEqual(button.textContent!.trim(), '画面をオペレーターと共有');
+  });
+});
+
+describe('<cobrowse-sharing-banner> over a real session', () => {
+  it('shows the viewer and its code, never reaches the viewer, and Stop ends both sides', async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing, viewing } = await pair(sharer, api);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    assert(banner.hasAttribute('active'), 'shown while sharing');
+    assertEqual(part(banner, 'message')!.textContent, 'An agent is viewing this page');
+    const codes = [...shadow(banner).querySelectorAll('[part~="code"]')].map((c) => c.textContent);
+    assertEqual(codes, [viewing.sas], 'the viewer’s 6-digit code');
+    assert(/^\d{6}$/.test(codes[0]!), 'six digits');
+    assert(part(banner, 'stop')!.localName === 'button', 'a real Stop button');
+    // it is on the customer's page but never on the agent's
+    sharer.doc.getElementById('title')!.textContent = 'after the banner';
+    await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'after the banner', 4000, 'the mirror to follow');
+    assertEqual(viewing.mirror.document!.querySelector('cobrowse-sharing-banner'), null, 'not in the mirror');
+    const seen = events(sharer.doc, 'cobrowse-stop');
+    part(banner, 'stop')!.click();
+    assertEqual(seen, ['cobrowse-stop']);
+    await waitFor(() => sharing.state === 'ended' && viewing.state === 'ended', 4000, 'both sides to end');
+    await banner.updateComplete;
+    assert(!banner.hasAttribute('active'), 'hidden once ended');
+    assertEqual(sharer.win.getComputedStyle(banner).display, 'none');
+  });
+
+  it('cobrowse-stop can be cancelled (the site confirms first)', async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing } = await pair(sharer, api);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    banner.addEventListener('cobrowse-stop', (e) => e.preventDefault());
+    part(banner, 'stop')!.click();
+    assertEqual(sharing.state, 'connected');
+  });
+
+  it('in Japanese with lang="ja" on the page', async () => {
+    const { sharer, api } = await sharerPage('', 'ja');
+    const { sharing, viewing } = await pair(sharer, api);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    assertEqual(part(banner, 'message')!.textContent, 'オペレーターがこのページを表示しています');
+    assertEqual(part(banner, 'stop')!.textContent, '共有を停止');
+    assert(part(banner, 'viewer')!.textContent!.includes(`確認コード ${viewing.sas}`), part(banner, 'viewer')!.textContent!);
+  });
+});
+
+/** An in-page chat room: every participant sees every message. */
+function chatRoom() {
+  const members = new Set<{ id: string; onmessage: ((from: string, text: string) => void) | null }>();
+  return (id: string) => {
+    const member = {
+      id,
+      onmessage: null as ((from: string, text: string) => void) | null,
+      post(text: string) {
+        for (const m of members) if (m !== member) setTimeout(() => m.onmessage?.(id, text), 0);
+      },
+    };
+    members.add(member);
+    return member;
+  };
+}
+
+describe('two viewers over WebRTC (signaled through a chat)', () => {
+  it('the banner counts them and shows both codes, the annotations one cursor each; one leaves, both update', async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const { sharer, api } = await sharerPage();
+    const rtc = { iceServers: [] };
+    const sharing = await api.startSharing({ document: sharer.doc, signaling: api.createChatSignaling(join('customer')), rtc });
+    open.push(sharing);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    const layer = api.showAnnotations(sharing);
+    await banner.updateComplete;
+    assertEqual(part(banner, 'message')!.textContent, 'Waiting for the agent to connect…');
+    const viewers: ViewingSession[] = [];
+    for (const name of ['agent', 'supervisor']) {
+      const v = await startViewing({ container: viewerContainer(), signaling: createChatSignaling(join(name)), invitation: sharing.invitation!, rtc });
+      open.push(v);
+      viewers.push(v);
+    }
+    await Promise.all(viewers.map((v) => v.connected));
+    await waitFor(() => sharing.viewerList.length === 2, 4000, 'two viewers');
+    await banner.updateComplete;
+    assertEqual(part(banner, 'message')!.textContent, '2 people are viewing this page');
+    const codes = () => [...shadow(banner).querySelectorAll('[part~="code"]')].map((c) => c.textContent).sort();
+    assertEqual(codes(), viewers.map((v) => v.sas).sort());
+    viewers[0]!.pointer(50, 60);
+    viewers[1]!.pointer(250, 160);
+    await waitFor(() => shadow(layer).querySelectorAll('[part~="cursor"]').length === 2, 4000, 'two cursors');
+    viewers[0]!.stop();
+    await waitFor(() => sharing.viewerList.length === 1, 4000, 'the sharer to drop the viewer who left');
+    await banner.updateComplete;
+    assertEqual(part(banner, 'message')!.textContent, 'An agent is viewing this page');
+    assertEqual(codes(), [viewers[1]!.sas]);
+    await waitFor(() => shadow(layer).querySelectorAll('[part~="cursor"]').length === 1, 4000, 'the leaver’s cursor to go');
+  });
+});
+
+describe('annotations over a real session', () => {
+  it('the agent’s pointer moves the cursor there, a click makes a ripple; it never blocks the page and ends with the session', async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing, viewing } = await pair(sharer, api);
+    const layer = api.showAnnotations(sharing);
+    await layer.updateComplete;
+    assert(layer.hasAttribute('data-cobrowse-ignore'), 'never captured');
+    viewing.pointer(160, 90);
+    await waitFor(() => !!part(layer, 'cursor'), 4000, 'a cursor');
+    const cursor = part(layer, 'cursor')!;
+    await waitFor(() => {
+      const r = cursor.getBoundingClientRect();
+      return Math.abs(r.left - 160) < 0.5 && Math.abs(r.top - 90) < 0.5;
+    }, 4000, 'the cursor to reach (160, 90) in the page’s viewport');
+    viewing.pointer(200, 210);
+    await waitFor(() => Math.abs(cursor.getBoundingClientRect().left - 200) < 0.5, 4000, 'the cursor to move');
+    assertEqual(shadow(layer).querySelectorAll('[part~="cursor"]').length, 1, 'one cursor per viewer');
+    viewing.click(210, 220);
+    await waitFor(() => !!part(layer, 'ripple'), 4000, 'a ripple');
+    const ripple = part(layer, 'ripple')!;
+    const rr = ripple.getBoundingClientRect();
+    assert(Math.abs(rr.left + rr.width / 2 - 210) < 2 && Math.abs(rr.top + rr.height / 2 - 220) < 2, `ripple centred on the click: ${JSON.stringify(rr)}`);
+    assertEqual(sharer.win.getComputedStyle(ripple).animationName, 'ripple');
+    await waitFor(() => !ripple.isConnected, 3000, 'the ripple to go');
+
+    // the layer covers the viewport but takes no pointer: the page still gets what is under it
+    const lr = layer.getBoundingClientRect();
+    assertEqual([lr.width, lr.height], [sharer.win.innerWidth, sharer.win.innerHeight], 'full viewport');
+    assertEqual(sharer.doc.elementFromPoint(200, 210)?.id, 'buy', 'hit testing goes through the layer');
+    assertEqual(sharer.doc.elementFromPoint(20, 20)?.id, 'title');
+    let clicks = 0;
+    sharer.doc.getElementById('buy')!.addEventListener('click', () => clicks++);
+    const f = sharer.frame.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(f.left + 200), Math.round(f.top + 215)] });
+    assertEqual(clicks, 1, 'a real click under the cursor reaches the page');
+
+    // never in the agent's view
+    sharer.doc.getElementById('title')!.textContent = 'moved';
+    await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'moved', 4000, 'the mirror to follow');
+    assertEqual(viewing.mirror.document!.querySelector('cobrowse-annotations, svg'), null, 'not in the mirror');
+
+    sharing.stop();
+    await waitFor(() => !layer.isConnected, 2000, 'the layer to be removed when the session ends');
+  });
+
+  it('no frame ever holds the sharer elements: tag names, their text (canaries) — banner, annotations, consent', async () => {
+    const token = `SHARERCANARY${Math.random().toString(36).slice(2, 8)}`;
+    const { sharer, api } = await sharerPage();
+    api.setMessages('en', { viewingOne: `${token}banner`, consentTitle: `${token}consent`, share: `${token}button` });
+    const s = await startSession(sharer); // a plain capture of the same page: its raw frames
+    const { sharing, viewing } = await pair(sharer, api);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    const consent = new api.CobrowseConsent();
+    sharer.doc.body.append(consent);
+    void consent.ask();
+    sharer.doc.body.append(new api.CobrowseShareButton());
+    const layer = api.showAnnotations(sharing);
+    viewing.pointer(10, 10);
+    viewing.click(30, 30);
+    await waitFor(() => !!part(layer, 'ripple'), 4000, 'a ripple');
+    assert(shadow(banner).textContent!.includes(`${token}banner`), 'the canary is on the page');
+    sharer.doc.getElementById('title')!.textContent = 'changed';
+    await s.settle();
+    s.handle.resync();
+    await s.settle();
+    const enc = new TextEncoder();
+    const needles = [`${token}banner`, `${token}consent`, `${token}button`, 'cobrowse-sharing-banner', 'cobrowse-annotations', 'cobrowse-consent', 'cobrowse-share-button', viewing.sas!];
+    const leaks: string[] = [];
+    for (const n of needles) s.frames.forEach((f, i) => countBytes(f, enc.encode(n)) && leaks.push(`${n} in frame ${i}`));
+    assertEqual(leaks, []);
+    assert(s.frames.length >= 3, 'frames were written meanwhile');
+    await s.expectSame('the mirror is the page without the elements', { absent: (n) => n.nodeType === 1 && (n as Element).hasAttribute('data-cobrowse-ignore'), styles: false });
+    s.stop();
+    consent.remove();
+  });
+});

@@ -1,0 +1,538 @@
+// <cobrowse-viewer> over real sessions (a loopback pair; the sharer is a page in an iframe, shared
+// from this realm as in session.test.ts): the page shown, the status bar (state, code, page, latency,
+// progress), fit vs actual, the agent's pointer and clicks arriving at the sharer at the right
+// coordinates, the customer's cursor coalesced per frame, ending, one session at a time, ended
+// reasons, Japanese, the live region, the keyboard and ::part styling.
+import { createLoopbackPair, startSharing, type SharingSession, type Transport } from '../src/index.js';
+import { CobrowseViewer, type ViewerStateDetail } from '../src/elements/viewer/define.js';
+import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
+import { endedMessage, viewerMessages } from '../src/elements/messages/viewer.js';
+import { toSharerViewport } from '../src/elements/viewer/pointer.js';
+import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { resetMouse, sendKeys, sendMouse } from './helpers/commands.js';
+import { compareDocuments } from './helpers/compare.js';
+import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+
+const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
+const OTHER_SECRET = 'b3RoZXItc2VjcmV0LTk4NzY1NDM';
+const PAGE = `<!doctype html><html><head><style>body{margin:0}.hot{color:red}</style></head><body>
+  <h1 id="title">Kumo Tea</h1><ul id="list"><li>Sencha</li><li class="hot">Matcha</li></ul>
+  <input id="name" value="Ann"><input id="card" type="password" value="4111 1111 1111 1111">
+  <div style="height:2000px">tall</div></body></html>`;
+const masked = (node: Node) => (node as Element).id === 'card';
+
+const open: { stop(): void }[] = [];
+const removeAfter: Element[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) s.stop();
+  for (const el of removeAfter.splice(0)) el.remove();
+  await resetMouse();
+  cleanup();
+});
+
+function inTop<T extends Element>(el: T): T {
+  document.body.append(el);
+  removeAfter.push(el);
+  return el;
+}
+
+/** A viewer element to the right of the sharer (which the harness puts at 0,0, 480×360). */
+function viewer(width = 242, attrs: Record<string, string> = {}): CobrowseViewer {
+  const el = new CobrowseViewer();
+  el.style.cssText = `position:absolute;left:500px;top:0;width:${width}px;height:420px;z-index:2`;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return inTop(el);
+}
+
+const shadow = (el: Element) => el.shadowRoot!;
+const part = (el: Element, name: string) => shadow(el).querySelector<HTMLElement>(`[part~="${name}"]`);
+const text = (el: Element, name: string) => part(el, name)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+
+async function share(sharer: Sharer, transport: Transport): Promise<SharingSession> {
+  const sharing = await startSharing({ document: sharer.doc, transport, secret: SECRET });
+  open.push(sharing);
+  return sharing;
+}
+
+/** Sharer + element over a loopback pair, connected. */
+async function connect(el: CobrowseViewer, sharer: Sharer, secret = SECRET) {
+  const [a, b] = createLoopbackPair();
+  const sharing = await share(sharer, a);
+  const viewing = await el.start({ transport: b, secret });
+  open.push(viewing);
+  return { sharing, viewing };
+}
+
+function events<T>(target: EventTarget, type: string): T[] {
+  const seen: T[] = [];
+  target.addEventListener(type, (e) => seen.push((e as CustomEvent<T>).detail));
+  return seen;
+}
+
+/** Equal to the wire's precision (a tenth of a CSS pixel). */
+function assertNear(got: { x: number; y: number }, want: { x: number; y: number }, tolerance = 0.051): void {
+  assert(Math.abs(got.x - want.x) <= tolerance && Math.abs(got.y - want.y) <= tolerance, `expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+}
+
+const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+
+describe('<cobrowse-viewer>: empty state', () => {
+  it('says it is waiting for the customer, End session disabled, no code', async () => {
+    const el = viewer();
+    await el.updateComplete;
+    assertEqual(el.state, 'idle');
+    assertEqual(text(el, 'message'), "Waiting for the customer… The customer's page appears here once they allow sharing.");
+    assertEqual(text(el, 'state'), 'Not connected');
+    assertEqual(part(el, 'code'), null);
+    const end = part(el, 'end-button') as HTMLButtonElement;
+    assertEqual(end.localName, 'button');
+    assert(end.disabled, 'nothing to end');
+    assertEqual(el.session, null);
+  });
+
+  it('start() without a way to connect rejects and leaves nothing behind', async () => {
+    const el = viewer();
+    await el.updateComplete;
+    let error: unknown = null;
+    await el.start({ secret: SECRET }).catch((e: unknown) => (error = e));
+    assert(error instanceof TypeError, `a TypeError, got ${String(error)}`);
+    assertEqual(el.state, 'idle');
+    assertEqual(part(el, 'view')!.children.length, 0);
+  });
+});
+
+describe('<cobrowse-viewer> over a session', () => {
+  it('shows the page, the state and the code; fires cobrowse-state and cobrowse-sas', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const states = events<ViewerStateDetail>(el, 'cobrowse-state');
+    const codes = events<string>(document, 'cobrowse-sas'); // bubbles and is composed
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    assert(shadow(el).contains(viewing.mirror.iframe), 'the mirror is inside the element');
+    assertNoDiffs(compareDocuments(sharer.doc, viewing.mirror.document, { mirror: viewing.mirror, skip: masked }));
+    assertEqual(el.state, 'connected');
+    assertEqual(text(el, 'state'), 'Connected');
+    assert(/^\d{6}$/.test(text(el, 'code') ?? ''), `a 6-digit code: ${text(el, 'code')}`);
+    assertEqual(text(el, 'code'), sharing.sas, 'the customer sees the same code');
+    assertEqual(codes, [sharing.sas!]);
+    assertEqual(states, [{ state: 'connecting' }, { state: 'connected' }]);
+    assert(part(el, 'message')!.hidden && getComputedStyle(part(el, 'message')!).display === 'none', 'no message over a live page');
+    assert(!(part(el, 'end-button') as HTMLButtonElement).disabled, 'End session is enabled');
+    // the page keeps following
+    sharer.doc.getElementById('title')!.textContent = 'Kumo Tea — sale';
+    await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'Kumo Tea — sale', 4000, 'the change');
+  });
+
+  it('shows where the customer is (host + path) and the latency, measured every 2 s', async () => {
+    const sharer = await createSharer({ url: '/test/fixtures/page.html?secret=1#x' });
+    const el = viewer(400);
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    assertEqual(text(el, 'page'), `Customer is on ${location.host}/test/fixtures/page.html`);
+    assertEqual(part(el, 'page')!.title, sharer.doc.URL, 'the full address on hover');
+    await waitFor(async () => (await el.updateComplete, /^\d+ ms$/.test(text(el, 'latency') ?? '')), 3000, 'the latency');
+    let pongs = 0;
+    viewing.on('latency', () => pongs++);
+    await new Promise((r) => setTimeout(r, 2300));
+    assertEqual(pongs, 1, 'one ping every 2 s');
+  });
+
+  it('shows a progress bar while a large snapshot arrives, gone once the page is shown', async () => {
+    // text that compresses badly, so the snapshot spans several records
+    let seed = 7;
+    const noise = Array.from({ length: 2_500_000 }, () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) >>> 0) % 26))).join('');
+    const sharer = await createSharer({ html: `<!doctype html><body><pre id="big">${noise}</pre></body>` });
+    const el = viewer();
+    await el.updateComplete;
+    const values: number[] = [];
+    const watch = new MutationObserver(() => {
+      const bar = part(el, 'progress') as HTMLProgressElement | null;
+      if (bar) values.push(bar.value);
+    });
+    watch.observe(shadow(el), { childList: true, subtree: true, attributes: true, characterData: true });
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    watch.disconnect();
+    assert(values.length >= 1, 'the bar was shown');
+    assert(values.some((v) => v > 0 && v < 1), `partial progress was shown: ${values.join(', ')}`);
+    assertEqual(part(el, 'progress'), null, 'gone once the page is there');
+    assertEqual(viewing.mirror.document!.getElementById('big')!.textContent!.length, noise.length);
+  });
+
+  it("fit scales the page to the element's width keeping the aspect ratio; actual is 1:1 and scrolls", async () => {
+    const sharer = await createSharer({ html: PAGE }); // viewport 480×360
+    const el = viewer(242);
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    const iframe = viewing.mirror.iframe;
+    const view = part(el, 'view')!;
+    const stage = part(el, 'stage')!;
+    const box = () => iframe.getBoundingClientRect();
+    assertEqual(el.scale, 'fit');
+    assert(Math.abs(box().width - view.clientWidth) < 0.5, `fit to the width: ${box().width} vs ${view.clientWidth}`);
+    assert(box().width < 480 && box().width > 200, `scaled down: ${box().width}`);
+    assert(Math.abs(box().height / box().width - 360 / 480) < 0.01, "the sharer's aspect ratio");
+    assert(stage.scrollWidth <= stage.clientWidth, 'nothing to scroll sideways');
+
+    el.setAttribute('scale', 'actual');
+    await waitFor(() => Math.abs(box().width - 480) < 0.5, 2000, 'scale 1');
+    assertEqual(el.scale, 'actual');
+    assertEqual(box().height, 360);
+    assert(stage.scrollWidth > stage.clientWidth, 'the view scrolls');
+
+    el.scale = 'fit';
+    await waitFor(() => Math.abs(box().width - view.clientWidth) < 0.5 && box().width < 480, 2000, 'back to fit');
+    assertEqual(el.getAttribute('scale'), 'fit');
+  });
+
+  it("the agent's pointer and clicks reach the sharer in its viewport pixels (actual and fit)", async () => {
+    const sharer = await createSharer({ html: PAGE });
+    sharer.win.scrollTo(0, 500); // the sharer's scroll must not enter the sum: viewport pixels
+    const el = viewer(242, { scale: 'actual' });
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await waitFor(() => viewing.mirror.document?.defaultView?.scrollY === 500, 4000, 'the scroll');
+    const pointers: { x: number; y: number }[] = [];
+    const clicks: { x: number; y: number }[] = [];
+    sharing.on('pointer', ({ x, y }) => pointers.push({ x, y }));
+    sharing.on('click', ({ x, y }) => clicks.push({ x, y }));
+    const box = () => viewing.mirror.iframe.getBoundingClientRect();
+    await waitFor(() => Math.abs(box().width - 480) < 0.5, 2000, 'scale 1');
+    part(el, 'stage')!.scrollLeft = 30; // our own scroll does enter it
+    // actual: 1 CSS pixel = 1 CSS pixel
+    let b = box();
+    await sendMouse({ type: 'move', position: [Math.round(b.left + 100), Math.round(b.top + 50)] });
+    await waitFor(() => pointers.length > 0, 2000, 'the pointer');
+    assertNear(pointers.at(-1)!, { x: Math.round(b.left + 100) - b.left, y: Math.round(b.top + 50) - b.top });
+    assert(Math.abs(pointers.at(-1)!.x - 100) <= 0.5 && Math.abs(pointers.at(-1)!.y - 50) <= 0.5, `near (100, 50): ${JSON.stringify(pointers.at(-1))}`);
+    await sendMouse({ type: 'click', position: [Math.round(b.left + 140), Math.round(b.top + 60)] });
+    await waitFor(() => clicks.length > 0, 2000, 'the click');
+    assertEqual(clicks.length, 1);
+    assertNear(clicks[0]!, { x: Math.round(b.left + 140) - b.left, y: Math.round(b.top + 60) - b.top });
+    assertEqual(sharer.doc.defaultView!.scrollY, 500, 'an annotation, not input: the page did not move');
+
+    // fit: divided by the scale
+    el.scale = 'fit';
+    await waitFor(() => box().width < 480, 2000, 'fit');
+    b = box();
+    const scale = b.width / 480;
+    const cx = Math.round(b.left + 300 * scale);
+    const cy = Math.round(b.top + 200 * scale);
+    const count = pointers.length;
+    await sendMouse({ type: 'move', position: [cx, cy] });
+    await waitFor(() => pointers.length > count, 2000, 'the pointer, fit');
+    const p = pointers.at(-1)!;
+    assert(Math.abs(p.x - (cx - b.left) / scale) <= 0.06 && Math.abs(p.y - (cy - b.top) / scale) <= 0.06, `the math: ${JSON.stringify(p)} at scale ${scale}`);
+    assert(Math.abs(p.x - 300) < 1 / scale && Math.abs(p.y - 200) < 1 / scale, `near (300, 200): ${JSON.stringify(p)}`);
+  });
+
+  it('sends pointer moves at most once per animation frame, the latest position', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(242, { scale: 'actual' });
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    const pointers: { x: number; y: number }[] = [];
+    sharing.on('pointer', ({ x, y }) => pointers.push({ x, y }));
+    const view = part(el, 'view')!;
+    await frame();
+    const b = viewing.mirror.iframe.getBoundingClientRect();
+    for (let i = 0; i < 10; i++) {
+      view.dispatchEvent(new PointerEvent('pointermove', { clientX: b.left + 10 + i, clientY: b.top + 20, bubbles: true }));
+    }
+    await frame();
+    await waitFor(() => pointers.length > 0, 2000, 'the pointer');
+    await new Promise((r) => setTimeout(r, 100));
+    assertEqual(pointers, [{ x: 19, y: 20 }], 'one message, the last position');
+    // outside the mirrored viewport: nothing
+    view.dispatchEvent(new PointerEvent('pointermove', { clientX: b.left - 5, clientY: b.top + 20, bubbles: true }));
+    await frame();
+    await new Promise((r) => setTimeout(r, 100));
+    assertEqual(pointers.length, 1);
+  });
+
+  it("draws the customer's cursor, following their pointer; no-cursor hides it", async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(242);
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    const dot = shadow(el).querySelector<HTMLElement>('[data-cobrowse-cursor]')!;
+    assert(dot, 'the cursor overlay is there');
+    const scale = viewing.mirror.iframe.getBoundingClientRect().width / 480;
+    sharer.doc.dispatchEvent(new sharer.win.PointerEvent('pointermove', { clientX: 200, clientY: 100, bubbles: true }));
+    const at = (x: number, y: number) => {
+      const m = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(dot.style.transform);
+      return !!m && Math.abs(Number(m[1]) - x * scale) < 0.01 && Math.abs(Number(m[2]) - y * scale) < 0.01;
+    };
+    await waitFor(() => at(200, 100), 2000, 'the cursor at the first position');
+    sharer.doc.dispatchEvent(new sharer.win.PointerEvent('pointermove', { clientX: 260, clientY: 150, bubbles: true }));
+    await waitFor(() => at(260, 150), 2000, 'the cursor to follow');
+    assert(getComputedStyle(dot).display !== 'none', 'visible');
+    el.noCursor = true;
+    await el.updateComplete;
+    assertEqual(getComputedStyle(dot.parentElement!).display, 'none', 'no-cursor hides it');
+    assertEqual(el.getAttribute('no-cursor'), '');
+  });
+
+  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it, Enter presses it', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const before = inTop(document.createElement('button'));
+    before.textContent = 'before';
+    const el = viewer();
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    const ends = events<{ reason: string }>(document, 'cobrowse-end');
+    const sharerStates: string[] = [];
+    sharing.on('state', ({ state, reason }) => sharerStates.push(`${state}${reason ? ` ${reason}` : ''}`));
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    assertEqual(shadow(el).activeElement, part(el, 'end-button'), 'Tab reaches End session first (the mirror is not a tab stop)');
+    assert(part(el, 'end-button')!.matches(':focus-visible'), 'the focus is visible');
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => sharing.state === 'ended', 4000, 'the sharer to end');
+    assertEqual(sharerStates.at(-1), 'ended remote-stopped');
+    assertEqual(viewing.state, 'ended');
+    assertEqual(ends, [{ reason: 'stopped' }]);
+    await el.updateComplete;
+    assertEqual(el.state, 'ended');
+    assertEqual(el.reason, 'stopped');
+    assertEqual(text(el, 'message'), 'Session ended You ended the session.');
+    assert((part(el, 'end-button') as HTMLButtonElement).disabled, 'nothing left to end');
+    assertEqual(part(el, 'code'), null, 'the code of an ended session is gone');
+  });
+
+  it('one session at a time: a second start() rejects while one is on, works after it ended', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const { viewing } = await connect(el, sharer);
+    const [, other] = createLoopbackPair();
+    let error: unknown = null;
+    await el.start({ transport: other, secret: SECRET }).catch((e: unknown) => (error = e));
+    assert(error instanceof DOMException && error.name === 'InvalidStateError', `InvalidStateError, got ${String(error)}`);
+    assert(/one page at a time/.test((error as Error).message), (error as Error).message);
+    assertEqual(el.session, viewing, 'the first session goes on');
+    await viewing.connected;
+    assertEqual(el.state, 'connected');
+    // also while the first start() is still under way
+    el.stop();
+    const [a2, b2] = createLoopbackPair();
+    const first = el.start({ transport: b2, secret: SECRET });
+    let again: unknown = null;
+    await el.start({ transport: other, secret: SECRET }).catch((e: unknown) => (again = e));
+    assert(again instanceof DOMException, 'refused while starting');
+    const second = await first;
+    open.push(second);
+    await share(sharer, a2);
+    await second.connected;
+    assertEqual(el.session, second);
+    await el.updateComplete;
+    assertEqual(text(el, 'state'), 'Connected');
+  });
+
+  it('removing the element ends the session (nobody is looking any more)', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    el.remove();
+    await waitFor(() => sharing.state === 'ended', 4000, 'the sharer to end');
+    assertEqual(viewing.state, 'ended');
+  });
+});
+
+describe('<cobrowse-viewer>: why it ended', () => {
+  it('the customer stopped', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const states = events<ViewerStateDetail>(el, 'cobrowse-state');
+    const ends = events(el, 'cobrowse-end');
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    sharing.stop();
+    await waitFor(() => el.state === 'ended', 4000, 'the end');
+    await el.updateComplete;
+    assertEqual(states.at(-1), { state: 'ended', reason: 'remote-stopped' });
+    assertEqual(text(el, 'message'), 'Session ended The customer stopped sharing.');
+    assertEqual(ends.length, 0, 'cobrowse-end is the agent ending it');
+    assertEqual(part(el, 'view')!.children.length, 0, 'the page is gone');
+  });
+
+  it('a wrong secret: a security message', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    await connect(el, sharer, OTHER_SECRET);
+    await waitFor(() => el.state === 'ended', 6000, 'the end');
+    await el.updateComplete;
+    assertEqual(el.reason, 'wrong-secret');
+    assert(/refused for security reasons \(wrong-secret\)\. Ask the customer to share again/.test(text(el, 'message')!), text(el, 'message')!);
+  });
+
+  it('a tampered record: a security message', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    let armed = false;
+    const [a, inner] = createLoopbackPair();
+    const outer: Transport = { send: (d) => inner.send(d), close: () => inner.close(), onmessage: null, onclose: null };
+    inner.onmessage = (d) => {
+      if (armed && d.length > 40) {
+        armed = false;
+        d = d.slice();
+        d[d.length - 5] ^= 0x40;
+      }
+      outer.onmessage?.(d);
+    };
+    inner.onclose = (r) => outer.onclose?.(r);
+    await share(sharer, a);
+    const viewing = await el.start({ transport: outer, secret: SECRET });
+    await viewing.connected;
+    armed = true;
+    sharer.doc.getElementById('title')!.textContent = 'changed on the way';
+    await waitFor(() => el.state === 'ended', 4000, 'the end');
+    await el.updateComplete;
+    assertEqual(el.reason, 'tampered');
+    assert(/security reasons \(tampered\)/.test(text(el, 'message')!), text(el, 'message')!);
+  });
+
+  it('the chat server cannot be reached: start() rejects and the element says what to do', async () => {
+    const el = viewer();
+    await el.updateComplete;
+    const ready = Promise.reject(new Error('no server'));
+    ready.catch(() => {});
+    const adapter = { id: 'agent', ready, send() {}, onsignal: null, onerror: null, close() {} };
+    let error: unknown = null;
+    await el.start({ signaling: adapter, invitation: { peer: 'customer', secret: SECRET } }).catch((e: unknown) => (error = e));
+    assert(error instanceof Error, 'rejects');
+    await el.updateComplete;
+    assertEqual(el.state, 'ended');
+    assertEqual(text(el, 'message'), 'Session ended The chat server could not be reached. Check your connection and try again.');
+    assertEqual(part(el, 'view')!.children.length, 0, 'no mirror left behind');
+  });
+
+  it('every reason has its message, in English and Japanese', () => {
+    const cases: [string, string][] = [
+      ['stopped', 'You ended the session.'],
+      ['remote-stopped', 'The customer stopped sharing.'],
+      ['unreachable', "The customer's connection was lost. Ask them to share again."],
+      ['signaling', 'The chat server could not be reached. Check your connection and try again.'],
+      ['timeout', "The customer's browser did not answer. Ask them to share again."],
+    ];
+    for (const [reason, message] of cases) assertEqual(viewerMessages.en[endedMessage(reason)], message, reason);
+    for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated']) assertEqual(endedMessage(r), 'endedSecurity', r);
+    assertEqual(endedMessage('something-new'), 'endedOther');
+    for (const key of Object.keys(viewerMessages.en) as (keyof typeof viewerMessages.en)[]) {
+      assert(viewerMessages.ja[key] && viewerMessages.ja[key] !== viewerMessages.en[key] || key === 'latency', `ja for ${key}`);
+    }
+  });
+});
+
+describe('<cobrowse-viewer>: language, accessibility, theming', () => {
+  it('speaks Japanese with lang="ja", and follows a change of lang', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(242, { lang: 'ja' });
+    await el.updateComplete;
+    assertEqual(text(el, 'message'), 'お客様を待っています… お客様が共有を許可すると、ここにページが表示されます。');
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    assertEqual(text(el, 'state'), '接続済み');
+    assertEqual(text(el, 'code-label'), '確認コード');
+    assertEqual(text(el, 'end-button'), 'セッションを終了');
+    el.lang = 'en';
+    await el.updateComplete;
+    assertEqual(text(el, 'end-button'), 'End session');
+    el.lang = 'ja';
+    await el.updateComplete;
+    sharing.stop();
+    await waitFor(() => el.state === 'ended', 4000, 'the end');
+    await el.updateComplete;
+    assertEqual(text(el, 'message'), 'セッション終了 お客様が共有を停止しました。');
+  });
+
+  it('announces the state and the code in a polite live region', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    await el.updateComplete;
+    const status = part(el, 'status')!;
+    assertEqual(status.getAttribute('role'), 'status');
+    assertEqual(status.getAttribute('aria-live'), 'polite');
+    const said: string[] = [];
+    const watch = new MutationObserver(() => {
+      const now = status.textContent!.replace(/\s+/g, ' ').trim();
+      if (said.at(-1) !== now) said.push(now);
+    });
+    watch.observe(status, { childList: true, subtree: true, characterData: true });
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    watch.disconnect();
+    assertEqual(said.at(-1), `Connected Code ${sharing.sas}`);
+    assert(said.some((s) => s.startsWith('Connecting…')), `connecting was announced: ${JSON.stringify(said)}`);
+    assert(!status.contains(part(el, 'latency')), 'the latency is not announced every 2 s');
+  });
+
+  it('is themed through ::part and custom properties', async () => {
+    const style = inTop(document.createElement('style'));
+    style.textContent = `
+      cobrowse-viewer.themed { --cobrowse-bg: rgb(10, 20, 30); --cobrowse-danger: rgb(200, 0, 100); }
+      cobrowse-viewer.themed::part(code) { color: rgb(1, 2, 3); }
+      cobrowse-viewer.themed::part(status) { font-weight: 900; }`;
+    const el = viewer();
+    el.classList.add('themed');
+    const sharer = await createSharer({ html: PAGE });
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    assertEqual(getComputedStyle(part(el, 'code')!).color, 'rgb(1, 2, 3)');
+    assertEqual(getComputedStyle(part(el, 'status')!).fontWeight, '900');
+    assertEqual(getComputedStyle(el).backgroundColor, 'rgb(10, 20, 30)');
+    assertEqual(getComputedStyle(part(el, 'end-button')!).backgroundColor, 'rgb(200, 0, 100)');
+    el.classList.remove('themed');
+    assert(getComputedStyle(part(el, 'code')!).color !== 'rgb(1, 2, 3)', 'the rule did it');
+  });
+});
+
+describe('CursorOverlay (src/mirror/cursor.ts)', () => {
+  it('shows the first position at once, then writes at most once per animation frame, the latest, eased', async () => {
+    const host = inTop(document.createElement('div'));
+    host.style.cssText = 'position:absolute;left:0;top:400px;width:300px;height:200px';
+    const overlay = new CursorOverlay(host);
+    const dot = overlay.el.querySelector<HTMLElement>('[data-cobrowse-cursor]')!;
+    overlay.move(10, 10);
+    assertEqual(dot.style.transform, 'translate(10px, 10px)', 'the first position at once');
+    assertEqual(dot.style.transition, `transform ${CURSOR_EASE_MS}ms linear`, 'eased between samples');
+    const writes: string[] = [];
+    const watch = new MutationObserver(() => writes.push(dot.style.transform));
+    watch.observe(dot, { attributes: true, attributeFilter: ['style'] });
+    await frame(); // a fresh frame
+    for (let i = 1; i <= 8; i++) overlay.move(10 + i * 5, 10 + i);
+    await Promise.resolve();
+    assertEqual(dot.style.transform, 'translate(10px, 10px)', 'nothing written before the frame');
+    await frame();
+    await Promise.resolve();
+    assertEqual(dot.style.transform, 'translate(50px, 18px)', 'the latest position');
+    overlay.move(60, 20);
+    overlay.move(70, 30);
+    await frame();
+    await Promise.resolve();
+    watch.disconnect();
+    assertEqual(writes, ['translate(50px, 18px)', 'translate(70px, 30px)'], 'one write per frame');
+  });
+});
+
+describe('toSharerViewport', () => {
+  it('divides by the scale and refuses points outside the viewport', () => {
+    const el = inTop(document.createElement('div'));
+    el.style.cssText = 'position:absolute;left:100px;top:50px;width:240px;height:180px';
+    const vp = { width: 480, height: 360 };
+    assertEqual(toSharerViewport(100 + 120, 50 + 90, el, vp), { x: 240, y: 180 });
+    assertEqual(toSharerViewport(100 + 0.5, 50 + 0.25, el, vp), { x: 1, y: 0.5 });
+    assertEqual(toSharerViewport(99, 60, el, vp), null);
+    assertEqual(toSharerViewport(150, 50 + 181, el, vp), null);
+    assertEqual(toSharerViewport(150, 60, el, null), null);
+  });
+});
