@@ -49,7 +49,9 @@ async function openChat(token) {
   chat.ontext = (e) => log(e.from.name, e.text);
   chat.ondecline = () => log('system', 'The customer declined.');
   chat.onaccept = (e) => e.invitation.secret && view(e.invitation);
-  chat.onend = () => viewer.session?.stop('ended in the chat');
+  // the customer's Stop also ends the session over the data channel, with its reason: give that a
+  // moment to arrive before ending here (the chat is usually faster than the goodbye)
+  chat.onend = () => setTimeout(() => viewer.session?.stop('ended in the chat'), 2000);
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
   // the customer accepted before this console opened the chat: the live invitation is in the welcome
   if (chat.welcome.share.state === 'active') view(chat.welcome.share.invitation);

@@ -28,14 +28,16 @@ export async function until(fn, what, ms = 15_000) {
 
 /**
  * Starts the demo and a browser; `customer` and `agent` pages, each in its own context.
- * Options: `demo` (startDemo options), `initScript` (runs in every page before its own scripts).
+ * Options: `demo` (startDemo options), `initScript` (runs in every page before its own scripts),
+ * `viewports` (by path, e.g. `{ 'agent.html': { width: 1400, height: 1000 } }`).
  */
 export async function openDemo(options = {}) {
   const demo = await startDemo({ port: 0, signalingPort: 0, log: () => {}, ...options.demo });
   const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
   const pageErrors = [];
   const open = async (path) => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const viewport = options.viewports?.[path] ?? { width: 1100, height: 800 };
+    const context = await browser.newContext({ viewport });
     if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(`${path}: ${err.message}`));
