@@ -6,26 +6,13 @@ import { createChatSignaling, createLoopbackPair, startViewing, type Transport, 
 import { CobrowseConsent, CobrowseShareButton, requestConsent } from '../src/elements/sharer/index.js';
 import type * as SharerApi from '../src/sharer.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { inTop, open } from './helpers/element-fixture.js';
+import { chatRoom } from './helpers/chat-room.js';
 import { sendKeys, sendMouse, resetMouse } from './helpers/commands.js';
 import { cleanup, countBytes, createSharer, startSession, waitFor, type Sharer } from './helpers/harness.js';
 
 type Api = typeof SharerApi;
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
-const open: { stop(): void }[] = [];
-const removeAfter: Element[] = [];
-
-afterEach(async () => {
-  for (const s of open.splice(0)) s.stop();
-  for (const el of removeAfter.splice(0)) el.remove();
-  await resetMouse();
-  cleanup();
-});
-
-function inTop<T extends Element>(el: T): T {
-  document.body.append(el);
-  removeAfter.push(el);
-  return el;
-}
 
 const shadow = (el: Element) => el.shadowRoot!;
 const part = (el: Element, name: string) => shadow(el).querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -244,21 +231,6 @@ describe('<cobrowse-sharing-banner> over a real session', () => {
   });
 });
 
-/** An in-page chat room: every participant sees every message. */
-function chatRoom() {
-  const members = new Set<{ id: string; onmessage: ((from: string, text: string) => void) | null }>();
-  return (id: string) => {
-    const member = {
-      id,
-      onmessage: null as ((from: string, text: string) => void) | null,
-      post(text: string) {
-        for (const m of members) if (m !== member) setTimeout(() => m.onmessage?.(id, text), 0);
-      },
-    };
-    members.add(member);
-    return member;
-  };
-}
 
 describe('two viewers over WebRTC (signaled through a chat)', () => {
   it('the banner counts them and shows both codes, the annotations one cursor each; one leaves, both update', async function () {

@@ -9,6 +9,7 @@ import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
 import { endedMessage, viewerMessages } from '../src/elements/messages/viewer.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { inTop, open } from './helpers/element-fixture.js';
 import { resetMouse, sendKeys, sendMouse } from './helpers/commands.js';
 import { compareDocuments } from './helpers/compare.js';
 import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
@@ -21,20 +22,6 @@ const PAGE = `<!doctype html><html><head><style>body{margin:0}.hot{color:red}</s
   <div style="height:2000px">tall</div></body></html>`;
 const masked = (node: Node) => (node as Element).id === 'card';
 
-const open: { stop(): void }[] = [];
-const removeAfter: Element[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) s.stop();
-  for (const el of removeAfter.splice(0)) el.remove();
-  await resetMouse();
-  cleanup();
-});
-
-function inTop<T extends Element>(el: T): T {
-  document.body.append(el);
-  removeAfter.push(el);
-  return el;
-}
 
 /** A viewer element to the right of the sharer (which the harness puts at 0,0, 480×360). */
 function viewer(width = 242, attrs: Record<string, string> = {}): CobrowseViewer {

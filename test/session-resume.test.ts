@@ -2,7 +2,8 @@
 // channel dies and comes back without anyone's action; the sharer's page is replaced by the next
 // page of the site and the viewer follows; five viewers, one failing, the others undisturbed.
 // Every case ends with the sharer's document compared with each mirror.
-import { createChatSignaling, resumeSharing, startSharing, startViewing } from '../src/index.js';
+import { resumeSharing, startSharing, startViewing } from '../src/index.js';
+import { signalingRoom } from './helpers/chat-room.js';
 import type { SharingSession, StateChange, ViewingSession } from '../src/index.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
 import { compareDocuments } from './helpers/compare.js';
@@ -40,22 +41,6 @@ function container(): HTMLElement {
   return el;
 }
 
-/** An in-page chat room: every member sees every other member's messages. */
-function chatRoom() {
-  const members = new Set<{ id: string; onmessage: ((from: string, text: string) => void) | null }>();
-  let n = 0;
-  return (name: string) => {
-    const member = {
-      id: `${name}-${++n}`,
-      onmessage: null as ((from: string, text: string) => void) | null,
-      post(text: string) {
-        for (const m of members) if (m !== member) setTimeout(() => m.onmessage?.(member.id, text), 0);
-      },
-    };
-    members.add(member);
-    return createChatSignaling(member);
-  };
-}
 
 const converged = (sharer: Sharer, v: ViewingSession) =>
   v.state === 'connected' && compareDocuments(sharer.doc, v.mirror.document, { mirror: v.mirror, styles: false }).length === 0;
@@ -74,7 +59,7 @@ function cut(from: number): void {
 describe('session: reconnection', () => {
   it('a dead connection comes back by itself; what changed in the gap arrives; the code stays', async function () {
     this.timeout(60_000);
-    const join = chatRoom();
+    const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
     const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
@@ -100,7 +85,7 @@ describe('session: reconnection', () => {
 
   it('gives up after reconnectTimeout with the reason "unreachable"', async function () {
     this.timeout(30_000);
-    const join = chatRoom();
+    const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
     const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 1500 });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1500 });
@@ -122,7 +107,7 @@ describe('session: reconnection', () => {
 describe('session: navigation', () => {
   it("the sharer's next page resumes the session and the viewer follows, with no new invitation", async function () {
     this.timeout(60_000);
-    const join = chatRoom();
+    const join = signalingRoom();
     const first = await createSharer({ html: PAGE });
     const sharing = await startSharing({ document: first.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
@@ -149,14 +134,14 @@ describe('session: navigation', () => {
   });
 
   it('resumeSharing finds nothing when no session was shared in this tab', async () => {
-    const join = chatRoom();
+    const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
     assertEqual(await resumeSharing({ document: sharer.doc, signaling: join('customer'), rtc }), null);
   });
 
   it('stop() forgets the session: the next page does not resume it', async function () {
     this.timeout(30_000);
-    const join = chatRoom();
+    const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
     const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
@@ -170,7 +155,7 @@ describe('session: navigation', () => {
 describe('session: many viewers', () => {
   it('five viewers, one cut off for good: the other four stay connected and converged', async function () {
     this.timeout(90_000);
-    const join = chatRoom();
+    const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
     const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 2000 });
     open.push(sharing);

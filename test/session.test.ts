@@ -4,6 +4,7 @@
 import { startSharing, startViewing, createLoopbackPair, createChatSignaling } from '../src/index.js';
 import type { SharingSession, ViewingSession, Transport, StateChange } from '../src/index.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
 import { cleanup, createSharer, typeInto, waitFor, type Sharer } from './helpers/harness.js';
 
@@ -163,21 +164,6 @@ describe('session over a transport', () => {
   });
 });
 
-/** An in-page chat: every participant sees every message (like a chat room). */
-function chatRoom() {
-  const members = new Set<{ id: string; onmessage: ((from: string, text: string) => void) | null }>();
-  return (id: string) => {
-    const member = {
-      id,
-      onmessage: null as ((from: string, text: string) => void) | null,
-      post(text: string) {
-        for (const m of members) if (m !== member) setTimeout(() => m.onmessage?.(id, text), 0);
-      },
-    };
-    members.add(member);
-    return member;
-  };
-}
 
 describe('session over WebRTC, signaled through a chat', () => {
   it('one sharer, three viewers with their own codes; a late joiner and a leaver disturb no one', async function () {
