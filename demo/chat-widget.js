@@ -10,7 +10,7 @@ import { iceConfig } from './ice.js';
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
 
 /** What the demo masks on top of the defaults (passwords, card fields, data-cobrowse-* marks). */
-const MASK = { text: ['#address'], inputs: 'sensitive' };
+const MASK = { text: ['#address', 'input[type=email]'], inputs: 'sensitive' };
 
 async function start() {
   const config = await (await fetch('/config.json')).json();

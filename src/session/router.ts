@@ -22,6 +22,9 @@ export function useSignaling(signaling: SignalingAdapter | SignalingOptions): { 
   return { adapter: createPeerJsSignaling({ url, id, token }), owned: true };
 }
 
+/** Handshake limit for a resumed channel, which is retried (a first connection gets handshakeTimeout). */
+export const RESUME_HANDSHAKE_MS = 5000;
+
 const sdpSession = (sdp: string): string => /^o=\S+ (\d+)/m.exec(sdp)?.[1] ?? '';
 
 interface Route {

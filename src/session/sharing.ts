@@ -22,7 +22,7 @@ import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, frameMessage, MessageKind, parseControl } from './messages.js';
 import { loadSharing, saveSharing, type StoredViewer } from './persist.js';
-import { PeerRouter, useSignaling } from './router.js';
+import { PeerRouter, RESUME_HANDSHAKE_MS, useSignaling } from './router.js';
 import type { EndReason, Invitation, SessionState, SharingOptions, StateChange, ViewerInfo } from './types.js';
 
 export interface SharingEvents {
@@ -50,7 +50,14 @@ interface Viewer {
   /** The resumption secret of its first channel (SPEC.md, "Keys and SAS"). */
   resume: Uint8Array;
   grace?: ReturnType<typeof setTimeout>;
+  redial?: ReturnType<typeof setInterval>;
+  /** A handshake with it is under way. */
+  attempting?: boolean;
 }
+
+/** How often the sharer dials a viewer it is waiting for (after a navigation). */
+const REDIAL_MS = 3000;
+
 
 const TRANSPORT_VIEWER = 'transport';
 
@@ -67,7 +74,12 @@ export class SharingSession extends Emitter<SharingEvents> {
   private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
   private readonly settled = deferred();
-  private readonly onPageHide = () => this.broadcast(controlMessage({ t: 'moving' }));
+  /** This page is going away (pagehide): it answers no one any more; its next page takes over. */
+  private leaving = false;
+  private readonly onPageHide = () => {
+    this.leaving = true;
+    this.broadcast(controlMessage({ t: 'moving' }));
+  };
   /** Resolves when the first viewer is connected; rejects if the session ends first. */
   readonly connected = this.settled.promise;
 
@@ -109,7 +121,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     const viewers = [...this.viewers.values()];
     this.viewers.clear();
     for (const viewer of viewers) {
-      clearTimeout(viewer.grace);
+      this.stopWaiting(viewer);
       viewer.channel?.send(controlMessage({ t: 'bye', reason }));
       viewer.channel?.close();
     }
@@ -131,7 +143,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
       admit: (from) =>
-        this.currentState !== 'ended' && (this.viewers.has(from) || this.viewers.size < (this.options.maxViewers ?? 8)),
+        this.currentState !== 'ended' &&
+        !this.leaving &&
+        (this.viewers.has(from) || this.viewers.size < (this.options.maxViewers ?? 8)),
       onPeer: (from, peer) => this.connect(from, peer),
     });
     try {
@@ -143,12 +157,12 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.invitation = { peer: adapter.id, secret: encodeSecret(this.secret) };
     this.doc.defaultView?.addEventListener('pagehide', this.onPageHide);
     this.persist();
-    // the previous page's viewers: this page has a new address, so it dials them
+    // the previous page's viewers: this page has a new address, so it dials them (and again, until
+    // they answer: one attempt can meet a viewer still busy with the old page)
     for (const stored of this.resumeFrom) {
       const viewer: Viewer = { info: { id: stored.address, sas: stored.sas }, channel: null, live: false, resume: stored.resume };
       this.viewers.set(stored.address, viewer);
-      this.waitFor(viewer);
-      this.router.dial(stored.address);
+      this.waitFor(viewer, true);
     }
     if (this.resumeFrom.length) this.updateState();
   }
@@ -157,14 +171,23 @@ export class SharingSession extends Emitter<SharingEvents> {
   private connect(address: string, transport: Transport): void {
     this.transports.add(transport);
     const known = this.viewers.get(address);
+    if (known) known.attempting = true;
+    const settled = () => {
+      if (known) known.attempting = false;
+    };
     // started now, synchronously, so no early message from the viewer is missed
     openSecureChannel(transport, {
       role: 'sharer',
       secret: known ? known.resume : this.secret,
-      handshakeTimeout: this.options.handshakeTimeout,
+      // a resume is retried: a stuck attempt should give way soon (ICE included, even over TURN)
+      handshakeTimeout: known ? Math.min(this.options.handshakeTimeout ?? RESUME_HANDSHAKE_MS, RESUME_HANDSHAKE_MS) : this.options.handshakeTimeout,
     }).then(
-      (channel) => this.adopt(address, channel),
+      (channel) => {
+        settled();
+        this.adopt(address, channel);
+      },
       (error: unknown) => {
+        settled();
         this.transports.delete(transport);
         transport.close();
         this.emit('error', error instanceof Error ? error : new SecureError('handshake', String(error)));
@@ -179,7 +202,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     let viewer = this.viewers.get(address);
     const resumed = !!viewer;
     if (viewer) {
-      clearTimeout(viewer.grace);
+      this.stopWaiting(viewer);
       this.retire(viewer);
       viewer.channel = channel;
     } else {
@@ -220,14 +243,33 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.updateState();
   }
 
-  private waitFor(viewer: Viewer): void {
-    clearTimeout(viewer.grace);
+  /**
+   * Keeps a lost viewer's place for `reconnectTimeout`. Exactly one side dials, so two connections
+   * never race each other: when the link was lost, the viewer (it knows this page's address); after
+   * a navigation (`dial`), this new page — at once, and again every few seconds while no attempt is
+   * under way (one attempt can meet a viewer still busy with the old page).
+   */
+  private waitFor(viewer: Viewer, dial = false): void {
+    this.stopWaiting(viewer);
     viewer.grace = setTimeout(() => this.dropViewer(viewer, 'unreachable'), this.options.reconnectTimeout ?? 30_000);
+    if (!dial) return;
+    const attempt = () => {
+      if (viewer.channel || viewer.attempting || this.leaving || this.viewers.get(viewer.info.id) !== viewer) return;
+      this.router?.dial(viewer.info.id);
+    };
+    attempt();
+    viewer.redial = setInterval(attempt, REDIAL_MS);
+  }
+
+  private stopWaiting(viewer: Viewer): void {
+    clearTimeout(viewer.grace);
+    clearInterval(viewer.redial);
+    viewer.grace = viewer.redial = undefined;
   }
 
   private dropViewer(viewer: Viewer, reason: EndReason): void {
     if (this.viewers.get(viewer.info.id) !== viewer) return;
-    clearTimeout(viewer.grace);
+    this.stopWaiting(viewer);
     this.viewers.delete(viewer.info.id);
     this.retire(viewer);
     this.emit('viewerleft', { ...viewer.info, reason });
@@ -313,7 +355,7 @@ export class SharingSession extends Emitter<SharingEvents> {
 
   private end(reason: EndReason): void {
     if (this.currentState === 'ended') return;
-    for (const viewer of this.viewers.values()) clearTimeout(viewer.grace);
+    for (const viewer of this.viewers.values()) this.stopWaiting(viewer);
     this.handle?.stop();
     this.handle = null;
     this.doc.defaultView?.removeEventListener('pagehide', this.onPageHide);

@@ -18,7 +18,7 @@ import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
-import { PeerRouter, useSignaling } from './router.js';
+import { PeerRouter, RESUME_HANDSHAKE_MS, useSignaling } from './router.js';
 import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
 
 export interface ViewingEvents {
@@ -50,6 +50,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private resume: Uint8Array | null = null;
   private sharerAddress: string | null = null;
   private redial: ReturnType<typeof setInterval> | undefined;
+  /** Handshakes under way: a redial waits for them (two racing connections could each win on one side). */
+  private attempting = 0;
   private giveUp: ReturnType<typeof setTimeout> | undefined;
   private resyncRequested = false;
   private pings = new Map<number, number>();
@@ -122,13 +124,18 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private connect(address: string | null, transport: Transport): void {
     this.transports.add(transport);
     const resuming = this.resume !== null;
+    this.attempting++;
     openSecureChannel(transport, {
       role: 'viewer',
       secret: this.resume ?? this.secret,
-      handshakeTimeout: this.options.handshakeTimeout,
+      handshakeTimeout: resuming ? Math.min(this.options.handshakeTimeout ?? RESUME_HANDSHAKE_MS, RESUME_HANDSHAKE_MS) : this.options.handshakeTimeout,
     }).then(
-      (channel) => this.adopt(address, channel),
+      (channel) => {
+        this.attempting--;
+        this.adopt(address, channel);
+      },
       (error: unknown) => {
+        this.attempting--;
         this.transports.delete(transport);
         transport.close();
         // a failed attempt to resume is one of several: the redial or the timeout decides
@@ -167,16 +174,20 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     }
   }
 
-  /** The connection is gone: dial the sharer again until it answers, or it dials us. */
-  private reconnect(): void {
-    if (this.currentState === 'ended' || this.redial !== undefined) return;
+  /**
+   * The connection is gone: dial the sharer again until it answers, or it dials us. After `moving`
+   * (the sharer's page is going away) there is no one to dial: its next page dials us.
+   */
+  private reconnect(dialSharer = true): void {
+    if (this.currentState === 'ended' || this.giveUp !== undefined) return;
     this.setState('reconnecting');
+    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? 30_000);
+    if (!dialSharer) return;
     const dial = () => {
-      if (this.sharerAddress && this.router) this.router.dial(this.sharerAddress);
+      if (this.sharerAddress && this.router && !this.attempting) this.router.dial(this.sharerAddress);
     };
     dial(); // at once: the sharer answers a new connection even before it noticed the old one died
     this.redial = setInterval(dial, REDIAL_MS);
-    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? 30_000);
   }
 
   private receive(message: Uint8Array): void {
@@ -195,9 +206,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
           old.close();
         }
         if (!this.router) return this.end('remote-stopped');
-        this.reconnect();
-        clearInterval(this.redial);
-        return;
+        return this.reconnect(false);
       }
       case 'ping':
         return this.control({ t: 'pong', id: control.id });

@@ -70,6 +70,7 @@ describe('co-browse through the reference server, two browser contexts', () => {
     });
     assert.ok(!seen.includes('4111'), 'card digits are not in the mirror');
     assert.ok(!seen.includes(PASSWORD), 'the password is not in the mirror');
+    assert.ok(!seen.includes('hanako@example.jp'), 'the email (masked by the demo rules) is not in the mirror');
     const cardShown = await agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('input[name=card]').value);
     assert.match(cardShown, /^•+$/);
   });

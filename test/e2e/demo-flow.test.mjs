@@ -42,7 +42,7 @@ describe('the demo, end to end, with the elements', () => {
     const b = decodePng(view);
     // masked and blocked areas differ on purpose: compared on their own; the rest must match
     const masked = await t.customer.evaluate(() =>
-      [...document.querySelectorAll('#address, [data-cobrowse-block], [data-cobrowse-mask], input[type=password], input[name=card]')].map((el) => {
+      [...document.querySelectorAll('#address, [data-cobrowse-block], [data-cobrowse-mask], input[type=password], input[name=card], input[type=email]')].map((el) => {
         const r = el.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       }),

@@ -6,7 +6,7 @@ import { startDemo } from '../../demo/server.mjs';
 import { DUMP_SOURCE, diffDumps } from './dump.mjs';
 
 // the demo's mask rules (demo/chat-widget.js) and the default sensitive fields: compared by tag only
-const SENSITIVE = 'input[type=password], input[autocomplete^=cc-]';
+const SENSITIVE = 'input[type=password], input[autocomplete^=cc-], input[type=email]';
 const MASKED_SHARER = `#address, [data-cobrowse-mask], [data-cobrowse-block], ${SENSITIVE}`;
 const MASKED_MIRROR = `#address, [data-cobrowse-mask], [data-cobrowse-blocked], ${SENSITIVE}`;
 
@@ -32,7 +32,8 @@ export async function until(fn, what, ms = 15_000) {
  * `viewports` (by path, e.g. `{ 'agent.html': { width: 1400, height: 1000 } }`).
  */
 export async function openDemo(options = {}) {
-  const demo = await startDemo({ port: 0, signalingPort: 0, log: () => {}, ...options.demo });
+  const log = process.env.E2E_LOG ? (line) => console.error(`[signaling] ${line}`) : () => {};
+  const demo = await startDemo({ port: 0, signalingPort: 0, log, ...options.demo });
   const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
   const pageErrors = [];
   const open = async (path) => {

@@ -25,7 +25,11 @@ describe('co-browse across pages of the site', () => {
     const code = await t.agent.locator('cobrowse-viewer [part=code]').textContent();
     const t0 = Date.now();
     await Promise.all([t.customer.waitForURL((u) => u.pathname.endsWith(path)), go()]);
-    await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `${label}: the new page to resume sharing`);
+    await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `${label}: the new page to resume sharing`).catch(async (err) => {
+      err.message += `\nagent's chat: ${await t.agent.locator('#log').textContent()}`;
+      err.message += `\ncustomer: ${JSON.stringify(await t.customer.evaluate(() => [window.cobrowseSharing?.state, window.cobrowseSharing?.viewerList]))}`;
+      throw err;
+    });
     await converge(t, `${label}: the agent to follow`);
     timings.push([label, Date.now() - t0]);
     assert.equal(await t.agent.locator('cobrowse-viewer [part=code]').textContent(), code, 'the same code: the same session');
