@@ -4,15 +4,18 @@
 //             end-to-end tests that drive two Chromium contexts through the real server (test/e2e)
 // `node test/run.mjs browser` or `node test/run.mjs node` runs one; extra arguments after `--` go to
 // web-test-runner (e.g. `node test/run.mjs browser -- --files test/mirror.test.ts`).
+// `node test/run.mjs hard` (npm run test:hard) runs the hardening suite in test/hard/ instead:
+// its browser files (*.test.ts) in web-test-runner and its node files (*.test.mjs) with node:test.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { findChrome } from './find-chrome.mjs';
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
-const suites = (dash < 0 ? args : args.slice(0, dash)).filter((a) => a === 'browser' || a === 'node');
+const suites = (dash < 0 ? args : args.slice(0, dash)).filter((a) => a === 'browser' || a === 'node' || a === 'hard');
+const hard = suites.includes('hard');
 const wtrArgs = dash < 0 ? [] : args.slice(dash + 1);
-const run = suites.length ? suites : ['browser', 'node'];
+const run = hard ? ['browser', 'node'] : suites.length ? suites : ['browser', 'node'];
 
 findChrome(); // fails early with instructions when there is no browser
 
@@ -31,11 +34,16 @@ if (run.includes('browser')) {
   // one counts file per run: several runs may share the folder
   const countFile = `test-results/browser-${process.pid}.json`;
   rmSync(countFile, { force: true });
-  const wtr = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...wtrArgs], {
-    stdio: 'inherit',
-    env: { ...process.env, WTR_COUNT_FILE: countFile },
-  });
-  let counts = { passed: 0, failed: 1, skipped: 0, failedFiles: ['(web-test-runner did not finish)'] };
+  const hardFiles = hard ? readdirSync('test/hard').filter((f) => f.endsWith('.test.ts')).map((f) => `test/hard/${f}`) : [];
+  const wtr = hard && !hardFiles.length
+    ? { status: 0, skipped: true }
+    : spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...wtrArgs], {
+        stdio: 'inherit',
+        env: { ...process.env, WTR_COUNT_FILE: countFile, ...(hard && { WTR_FILES: hardFiles.join(',') }) },
+      });
+  let counts = wtr.skipped
+    ? { passed: 0, failed: 0, skipped: 0, failedFiles: [] }
+    : { passed: 0, failed: 1, skipped: 0, failedFiles: ['(web-test-runner did not finish)'] };
   try {
     counts = JSON.parse(readFileSync(countFile, 'utf8'));
     rmSync(countFile, { force: true });
@@ -48,7 +56,7 @@ if (run.includes('browser')) {
 }
 
 if (run.includes('node')) {
-  const dirs = ['signaling/test', 'test/node', 'test/e2e'].filter((d) => existsSync(d));
+  const dirs = (hard ? ['test/hard'] : ['signaling/test', 'test/node', 'test/e2e']).filter((d) => existsSync(d));
   const tap = `test-results/node-${process.pid}.tap`;
   const node = spawnSync(
     process.execPath,

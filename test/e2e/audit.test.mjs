@@ -34,7 +34,7 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
     assert.ok(kinds().includes(k), `${k} recorded; got ${kinds().join(', ')}`);
   }
   const accepted = events.find((e) => e.kind === 'cobrowse.accepted');
-  assert.deepEqual(accepted.data.mask, { text: ['#address'], inputs: 'sensitive' }, "the demo's masking rules");
+  assert.deepEqual(accepted.data.mask, { text: ['#address', 'input[type=email]'], inputs: 'sensitive' }, "the demo's masking rules");
   const viewing = events.find((e) => e.kind === 'cobrowse.viewing');
   assert.equal(viewing.data.viewer.role, 'agent');
   assert.equal(viewing.data.session, accepted.data.session, 'the agent dialled the accepted session');
@@ -42,6 +42,6 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
   await audit.flush();
   assert.equal(readFileSync(join(dir, 'signaling.db')).includes('audit-canary'), false);
   const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../signaling/admin.mjs', import.meta.url)), 'audit', '--data-dir', dir], { encoding: 'utf8' });
-  assert.match(out, /masking: text \[#address\]; inputs sensitive/);
+  assert.match(out, /masking: text \[#address, input\[type=email\]\]; inputs sensitive/);
   assert.match(out, /agent "[^"]+" started viewing session \d+/);
 });
