@@ -2,7 +2,7 @@
 // invitation rules) and either relayed to the room, stamped with the sender as the server knows it,
 // or answered with {type:'error'}. A refused frame never closes the socket, except for abusers.
 import { WebSocket } from 'ws';
-import { CLOSE, createSocketGuard } from './limits.mjs';
+import { CLOSE, createSocketGuard, sendBounded } from './limits.mjs';
 import { checkMask } from './mask-summary.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
@@ -34,12 +34,17 @@ class Refusal extends Error {
  * @param {string} [ctx.address]  the client's address, for the audit log
  */
 export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '' }) {
+  if (room.members.size >= limits.maxMembers) {
+    ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: `this room has ${limits.maxMembers} connections already` }));
+    ws.close(CLOSE.roomFull, 'room full');
+    return;
+  }
   const peer = store.issuePeer(room, claims.role);
   /** @type {Party} */
   const party = { role: claims.role, name: claims.name, peer };
   const guard = createSocketGuard({ label: `chat ${room.id} ${party.role} ${peer}`, limits, log });
   const send = (/** @type {object} */ msg) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+    if (ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(msg), limits, log, `chat ${room.id} ${party.role} ${peer}`);
   };
   const member = { party, send };
   const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });

@@ -16,6 +16,10 @@ export const DEFAULT_LIMITS = {
   perSecond: 20,
   /** Refused frames (malformed, too large, rate-limited, forbidden) before the socket is closed. */
   maxStrikes: 50,
+  /** Unsent bytes queued for one socket (a client that does not read): above this it is dropped. */
+  maxBufferedBytes: 4 * 1024 * 1024,
+  /** Chat sockets in one room at once (each join is sent to every member); more are refused (4503). */
+  maxMembers: 32,
   /** Chat messages kept per room and replayed on join. */
   historySize: 200,
   /** Rooms at once; room creation per client IP (burst, then one per `roomEveryMs`). */
@@ -29,7 +33,26 @@ export const CLOSE = {
   unauthorized: 4401,
   abuse: 4408,
   rateLimited: 4429,
+  roomFull: 4503,
 };
+
+/**
+ * Sends unless the client has stopped reading: a socket with more than `maxBufferedBytes` still unsent
+ * is terminated (a close frame would only queue behind the backlog), so one slow or hostile reader
+ * cannot make the server buffer without bound. True when sent.
+ * @param {import('ws').WebSocket} ws @param {string} data @param {{ maxBufferedBytes: number }} limits
+ * @param {(line: string) => void} [log] @param {string} [label]
+ */
+export function sendBounded(ws, data, limits, log, label = 'socket') {
+  if (ws.readyState !== 1 /* OPEN */) return false;
+  if (ws.bufferedAmount > limits.maxBufferedBytes) {
+    log?.(`${label}: dropped, ${ws.bufferedAmount} bytes unsent (client not reading)`);
+    ws.terminate();
+    return false;
+  }
+  ws.send(data);
+  return true;
+}
 
 export class TokenBucket {
   /** @param {number} burst @param {number} perSecond */

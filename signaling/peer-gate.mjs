@@ -7,23 +7,44 @@ import { EventEmitter } from 'node:events';
 import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CLOSE, createSocketGuard } from './limits.mjs';
+import { CLOSE, createSocketGuard, sendBounded } from './limits.mjs';
 
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+/** SDP and ICE payloads nest 2–3 levels; anything deeper than this is refused. */
+const MAX_NESTING = 32;
+
+/** The deepest nesting of objects and arrays in a JSON text, without recursion (strings skipped). */
+export function nesting(/** @type {string} */ text) {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return max;
+}
 
 /** What PeerJS is given instead of the ws socket: send/close go through, messages only once checked. */
 class GatedSocket extends EventEmitter {
-  /** @param {WebSocket} ws */
-  constructor(ws) {
+  /** @param {WebSocket} ws @param {{ maxBufferedBytes: number }} limits @param {(line: string) => void} log */
+  constructor(ws, limits, log) {
     super();
     this.ws = ws;
+    this.limits = limits;
+    this.log = log;
   }
   get readyState() {
     return this.ws.readyState;
   }
   /** @param {string} data */
   send(data) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
+    sendBounded(this.ws, data, this.limits, this.log, 'peerjs socket');
   }
   close() {
     this.ws.close();
@@ -57,7 +78,7 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
 
   /** @param {WebSocket} ws @param {string} code @param {string} msg @param {object} [extra] */
   const error = (ws, code, msg, extra) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { code, msg, ...extra } }));
+    sendBounded(ws, JSON.stringify({ type: 'ERROR', payload: { code, msg, ...extra } }), limits, log, 'peerjs socket');
   };
 
   return {
@@ -81,7 +102,7 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
           ws.close(CLOSE.unauthorized, 'invalid token');
           return;
         }
-        const gated = new GatedSocket(ws);
+        const gated = new GatedSocket(ws, limits, log);
         /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
         const offered = new Set();
         const guard = createSocketGuard({ label: `peerjs ${claims.room} ${claims.role} ${id}`, limits, log });
@@ -109,6 +130,9 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
           if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') {
             return refuse('malformed', 'expected a JSON object with a string `type`');
           }
+          // JSON.parse takes any depth, but re-serializing (ours, then PeerJS's) recurses: a deeply
+          // nested payload would overflow the stack and take the process down
+          if (nesting(data.toString()) > MAX_NESTING) return refuse('malformed', `nested more than ${MAX_NESTING} levels deep`);
           if (msg.type === 'HEARTBEAT') return gated.emit('message', '{"type":"HEARTBEAT"}');
           if (!RELAYED.has(msg.type)) return refuse('malformed', `clients may send HEARTBEAT, ${[...RELAYED].join(', ')}`);
           if (typeof msg.dst !== 'string') return refuse('malformed', `${msg.type} without a string \`dst\``);
