@@ -2,17 +2,27 @@
 // task without setTimeout's 4 ms clamp for nested timers, so a 20 MB send is not slowed by
 // thousands of clamped waits; the browser still runs input, rendering and timers in between.
 const waiting: Array<() => void> = [];
-let port: MessagePort | null = null;
+let receiver: MessagePort | null = null;
+let sender: MessagePort | null = null;
+
+/** Node only: a port with an `onmessage` keeps the process alive; browsers have no such methods. */
+type NodePort = MessagePort & { ref?(): void; unref?(): void };
 
 export function nextTask(): Promise<void> {
-  if (!port) {
+  if (!receiver) {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => waiting.shift()?.();
-    port = channel.port2;
+    receiver = channel.port1;
+    sender = channel.port2;
+    receiver.onmessage = () => {
+      waiting.shift()?.();
+      // nothing left to wait for: let a Node process exit (found by the hardening tests)
+      if (!waiting.length) (receiver as NodePort).unref?.();
+    };
   }
+  (receiver as NodePort).ref?.();
   return new Promise((resolve) => {
     waiting.push(resolve);
-    port!.postMessage(0);
+    sender!.postMessage(0);
   });
 }
 

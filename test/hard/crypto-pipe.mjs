@@ -4,9 +4,15 @@
 // bytes as if `from` had sent them; `idle()` resolves when nothing is left to deliver.
 const channel = new MessageChannel();
 const tasks = [];
-channel.port1.onmessage = () => tasks.shift()?.();
+// the port holds the process open only while something is queued (else node --test never exits)
+channel.port1.onmessage = () => {
+  tasks.shift()?.();
+  if (!tasks.length) channel.port1.unref();
+};
+channel.port1.unref();
 function later(fn) {
   tasks.push(fn);
+  channel.port1.ref();
   channel.port2.postMessage(0);
 }
 /** Resolves after every task queued so far (and those they queue) has run. */

@@ -7,7 +7,7 @@
 // The channels are built from random keys (SecureChannel + Sender, exactly what openSecureChannel
 // hands over after CONFIRM, counters from 1): the X25519 handshake costs ~19 ms a pair here, so the
 // 10,000 record cases skip it; crypto-handshake.test.mjs covers the handshake and CONFIRM.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecureChannel } from '../../build/secure/channel.js';
 import { Sender } from '../../build/secure/sender.js';
@@ -16,6 +16,10 @@ import { sealRecord } from '../../build/secure/record.js';
 import { readVarint } from '../../build/secure/varint.js';
 import { pipe, settle, until } from './crypto-pipe.mjs';
 import { prng, seedFromEnv } from './fuzz-lib.mjs';
+
+// src/secure/next-task.ts keeps a MessagePort referenced once a large message was sent, which holds a
+// Node process open for ever (see test/hard/README.md, "Findings"): end the process once the tests are done.
+after(() => setTimeout(() => process.exit(), 200).unref());
 
 const SEED = seedFromEnv('FUZZ_SEED', 0x6c0b2025);
 const CASES = Number(process.env.CRYPTO_CASES ?? 10_000);
@@ -58,7 +62,7 @@ function judge(rec, authentic) {
 const MUTATIONS = {
   'bit flip': (r, recs) => { const i = r.int(recs.length); const x = recs[i].slice(); x[r.int(x.length)] ^= 1 << r.int(8); recs[i] = x; },
   'flip counter': (r, recs) => { const i = r.int(recs.length); const x = recs[i].slice(); x[0] ^= 1 << r.int(7); recs[i] = x; },
-  'flip MAC': (r, recs) => { const i = r.int(recs.length); const x = recs[i].slice(); const at = readVarint(x, 0)[1]; x[at + r.int(MAC)] ^= 1 << r.int(8); recs[i] = x; },
+  'flip MAC': (r, recs) => { const i = r.int(recs.length); const x = recs[i].slice(); const at = readVarint(x, 0)?.[1]; if (at === undefined || x.length < at + MAC) return; x[at + r.int(MAC)] ^= 1 << r.int(8); recs[i] = x; },
   truncate: (r, recs) => { const i = r.int(recs.length); recs[i] = recs[i].subarray(0, r.chance(0.5) ? r.int(recs[i].length) : r.int(19)); },
   extend: (r, recs) => { const i = r.int(recs.length); const x = new Uint8Array(recs[i].length + 1 + r.int(8)); x.set(recs[i]); recs[i] = x; },
   replay: (r, recs, orig) => { recs.splice(r.int(recs.length + 1), 0, orig[r.int(orig.length)]); },
@@ -68,6 +72,7 @@ const MUTATIONS = {
   'forge counter': (r, recs) => {
     const i = r.int(recs.length);
     const x = recs[i];
+    if (!readVarint(x, 0)) return; // already cut inside the counter by an earlier mutation
     const at = readVarint(x, 0)[1];
     const c = readVarint(x, 0)[0] + (r.chance(0.5) ? 1 : -1) * (1 + r.int(3));
     const head = []; for (let v = Math.max(0, c); ; v = Math.floor(v / 128)) { if (v < 128) { head.push(v); break; } head.push((v % 128) | 128); }
@@ -108,12 +113,6 @@ test(`secure records: ${CASES} mutated record streams — no mutated record deli
     // which message each record ends (the oracle knows the plaintext layout only through the sender)
     const authentic = new Map();
     orig.forEach((rec, i) => { const h = readVarint(rec, 0); authentic.set(h[0] + ':' + Buffer.from(rec.subarray(h[1])).toString('base64'), h[0]); });
-    const ends = []; // counter of the last record of each message
-    {
-      // a message's records are contiguous; sizes are known to the test: replay the sender's cut
-      // by delivering the ORIGINAL stream to a fresh viewer is costly, so use the records' count per
-      // message instead, read from the order the sender produced them (it emits one message at a time)
-    }
     const recs = orig.slice();
     const names = [];
     for (let k = r.chance(0.75) ? 1 : 2 + r.int(2); k > 0; k--) {
@@ -139,8 +138,7 @@ test(`secure records: ${CASES} mutated record streams — no mutated record deli
     tally.cases++;
     tally.records += orig.length;
     tally.messages += sent.length;
-    // messages fully inside the accepted records: count them by replaying the authentic prefix into a
-    // fresh receiver is what the channel does; here: the delivered messages must be a byte-equal prefix
+    // the delivered messages must be a byte-equal prefix of the sent ones
     let prefix = got.length <= sent.length && got.every((m, i) => Buffer.compare(m, sent[i]) === 0);
     if (!prefix) tally.notPrefix++;
     const code = closes[0]?.code ?? null;
