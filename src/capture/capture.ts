@@ -4,7 +4,7 @@ import { FrameKind } from '../protocol/constants.js';
 import { FrameEncoder } from '../protocol/encoder.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from './context.js';
 import { frameDocument, NodeIds } from './ids.js';
-import { MaskPolicy, maskText, type MaskOptions } from './mask.js';
+import { MaskPolicy, maskText, nodeParent, nodeType, type MaskOptions } from './mask.js';
 import { afterMethod } from './patches.js';
 import {
   childrenCaptured,
@@ -12,6 +12,7 @@ import {
   isEventHandler,
   isFormField,
   maskStateOf,
+  MaskState,
   Serializer,
   TEXT_ATTRS,
   type SerializerHost,
@@ -300,6 +301,10 @@ class DeltaBuilder {
   private readonly bases = new BaseUrls();
   /** Captured elements that became ignored in this batch (see `hidden`). */
   private readonly newlyIgnored = new Set<Node>();
+  /** Per element: keeps its subtree out of the capture (see `capturedChain`). */
+  private readonly uncaptured = new Map<Node, boolean>();
+  /** Captured elements that became blocked in this batch: nothing inside them is written (see `hidden`). */
+  private readonly newlyBlocked = new Set<Node>();
 
   constructor(
     private readonly c: Capture,
@@ -338,6 +343,11 @@ class DeltaBuilder {
     // elements that became ignored: nothing under them is written from here on (they go last, so
     // nodes moved out of them first are still there to move)
     for (const el of attrs.keys()) if (this.c.ids.get(el) && this.c.mask.isIgnored(el)) this.newlyIgnored.add(el);
+    // elements that became blocked: their placeholder is written below (attributes); a change inside
+    // them in this same batch must not be written first
+    for (const el of attrs.keys()) {
+      if (this.c.ids.get(el) && !((this.c.maskStates.get(el) ?? 0) & MaskState.Blocked) && this.c.mask.isBlocked(el)) this.newlyBlocked.add(el);
+    }
     const emitted = new Set<Node>();
     for (const node of added) this.insert(node, added, emitted);
     for (const host of shadows) this.attachShadow(host);
@@ -361,14 +371,42 @@ class DeltaBuilder {
     const p = node.parentNode;
     if (!p || !ids.get(p)) return false;
     if (this.hidden(p)) return false; // moved into an element that just became ignored: it goes with it
-    return p.nodeType !== 1 || childrenCaptured(p as Element, this.c.maskStates);
+    return this.capturedChain(p);
   }
 
-  /** Inside (or one of) the elements that became ignored in this batch: its changes are not written. */
-  private hidden(node: Node): boolean {
+  /**
+   * No ancestor of `p` (or `p`) keeps its subtree out of the capture (ignored, blocked, script-like).
+   * A captured node moved in this batch under such an element keeps its stale id until its REMOVE:
+   * changes inside it must not be written before that. Read from the DOM (static during the build),
+   * so ancestors new in this batch, not written yet, do not count against it; cached per batch.
+   */
+  private capturedChain(p: Node): boolean {
+    for (let n: Node | null = p; n; n = parentOf(n)) {
+      if (nodeType(n) !== 1) continue;
+      let out = this.uncaptured.get(n);
+      if (out === undefined) {
+        const el = n as Element;
+        out = UNCAPTURED_CHILDREN.has(el.localName) || this.c.mask.isIgnored(el) || this.c.mask.isBlocked(el);
+        this.uncaptured.set(n, out);
+      }
+      if (out) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Inside (or one of) the elements that became ignored or blocked in this batch: its changes are not
+   * written. `blockedSelf`: false when `node` is the element whose own change is being written (a newly
+   * blocked element still gets its placeholder).
+   */
+  private hidden(node: Node, blockedSelf = true): boolean {
     const set = this.newlyIgnored;
-    if (set.size === 0) return false;
-    for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) if (set.has(n)) return true;
+    const blocked = this.newlyBlocked;
+    if (set.size === 0 && blocked.size === 0) return false;
+    for (let n: Node | null = node; n; n = parentOf(n)) {
+      if (set.has(n)) return true;
+      if (blocked.has(n) && (blockedSelf || n !== node)) return true;
+    }
     return false;
   }
 
@@ -396,7 +434,7 @@ class DeltaBuilder {
     const pid = ids.get(parent);
     if (!pid || pid >= this.firstNew) return; // parent not captured, or new (its subtree has this)
     if (parent.nodeType === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
-    if (this.hidden(parent)) return;
+    if (this.hidden(parent) || !this.capturedChain(parent)) return;
     // siblings inserted next to each other: write the run from its end, so each `before` exists
     const isCandidate = (s: Node) => !emitted.has(s) && (added.has(s) || !ids.get(s));
     let end = node;
@@ -504,7 +542,7 @@ class DeltaBuilder {
     const mask = c.mask;
     if (id >= this.firstNew) return;
     if (names.some((n) => mask.dependsOn(n)) && this.ignoreChanged(el, id)) return;
-    if (!id || !this.isLive(el) || this.hidden(el)) return;
+    if (!id || !this.isLive(el) || this.hidden(el, false)) return;
     let recheck = false;
     for (const name of names) {
       if (mask.dependsOn(name) || (el.localName === 'input' && (name === 'type' || name === 'autocomplete'))) recheck = true;
@@ -572,6 +610,19 @@ class DeltaBuilder {
     this.removeReplaced();
   }
 }
+
+/**
+ * The parent node, or a shadow root's host, read through `Node.prototype`: a page's form control named
+ * `parentNode` clobbers `form.parentNode` and would make an ancestor walk loop forever.
+ */
+function parentOf(n: Node): Node | null {
+  const p = nodeParent(n);
+  if (p) return p;
+  return nodeType(n) === 11 ? ((n as ShadowRoot).host ?? null) : null;
+}
+
+/** Elements whose children are never captured (serialize.ts CHILDLESS). */
+const UNCAPTURED_CHILDREN = new Set(['script', 'noscript', 'canvas']);
 
 /** The name `getAttribute` takes for a record's attribute (xlink:href and friends keep their prefix). */
 function qualifiedName(local: string, ns: string | null): string {

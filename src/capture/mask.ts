@@ -149,11 +149,27 @@ export function maskText(s: string): string {
   return s.replace(/[^\s\uD800-\uDBFF]/g, '*').replace(/[\uD800-\uDBFF]/g, '');
 }
 
-/** The parent element, continuing from a shadow root to its host. */
+let parentNodeOf: (this: Node) => Node | null;
+let nodeTypeOf: (this: Node) => number;
+/** `parentNode` and `nodeType` read through `Node.prototype` (a page's named form controls cannot shadow them). */
+export function nodeParent(n: Node): Node | null {
+  parentNodeOf ??= Object.getOwnPropertyDescriptor(Node.prototype, 'parentNode')!.get! as typeof parentNodeOf;
+  return parentNodeOf.call(n);
+}
+export function nodeType(n: Node): number {
+  nodeTypeOf ??= Object.getOwnPropertyDescriptor(Node.prototype, 'nodeType')!.get! as typeof nodeTypeOf;
+  return nodeTypeOf.call(n);
+}
+
+/**
+ * The parent element, continuing from a shadow root to its host. Read through `Node.prototype`: a form
+ * control named `parentNode` clobbers `form.parentNode`, and the walk up would never end.
+ */
 export function parentElementAcrossShadow(el: Element): Element | null {
-  const p = el.parentNode;
+  const p = nodeParent(el);
   if (!p) return null;
-  if (p.nodeType === 1) return p as Element;
-  if (p.nodeType === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host;
+  const type = nodeType(p);
+  if (type === 1) return p as Element;
+  if (type === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host;
   return null;
 }

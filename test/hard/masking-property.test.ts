@@ -18,7 +18,7 @@ afterEach(cleanup);
 const RUNS = Number((globalThis as { __MASK_RUNS?: number }).__MASK_RUNS ?? 200);
 const STEPS = 20;
 /** null: a fresh seed each time (printed); a number replays a run. */
-const SEED: number | null = null;
+const SEED: number | null = (globalThis as { __MASK_SEED?: number }).__MASK_SEED ?? null;
 
 const MASK_SEL = '.secret';
 const BLOCK_SEL = '.blocked';

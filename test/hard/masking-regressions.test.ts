@@ -2,7 +2,12 @@
 // 1. An element that becomes blocked in the same batch as a change inside it (text, insertion): the
 //    change was written (plaintext) before the placeholder replaced it. Fixed in src/capture/capture.ts
 //    (DeltaBuilder: nothing inside a newly blocked element is written, like a newly ignored one).
-// 2. CSSOM rules of a `<style>` inside a masked subtree
+// 2. A captured element moved under an element that is not captured (ignored, blocked) and changed
+//    in the same batch: the change was written under its stale id (plaintext) before its REMOVE.
+//    Fixed in src/capture/capture.ts (DeltaBuilder.capturedChain: the whole ancestor chain must be
+//    captured for a change to be written). The walk reads parentNode through Node.prototype: a form
+//    control named `parentNode` made the first version loop forever.
+// 3. CSSOM rules of a `<style>` inside a masked subtree
 // (insertRule, and the full rule list a snapshot or a burst writes) were sent unmasked, while the same
 // style's text was masked: CSS `content: "..."` carried masked text to the viewer.
 // Fixed in src/capture/modules/styles.ts (rules of a sheet whose owner is text-masked are masked).
@@ -45,6 +50,46 @@ describe('hard: masking regressions', () => {
       assertEqual(m.body.textContent!.includes('still written'), true, 'other changes of the batch are written');
     });
   }
+
+  for (const into of ['ignored', 'blocked', 'ignored-nested']) {
+    it(`a node moved into a ${into} element and changed in the same batch is not written`, async () => {
+      const canary = `MOVECANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+      const sharer = await createSharer({
+        html: '<!DOCTYPE html><body><div id="box"><p id="p">neutral</p><input id="f"></div><div id="overlay" class="overlay"><i>o</i></div><div id="card" data-cobrowse-block style="height:20px"></div><p id="out">out</p></body>',
+      });
+      const s = await startSession(sharer, { mask: { ignore: '.overlay' } });
+      const d = sharer.doc;
+      const target = into === 'blocked' ? d.getElementById('card')! : into === 'ignored' ? d.getElementById('overlay')! : d.querySelector('#overlay i')!;
+      const box = d.getElementById('box')!;
+      target.appendChild(box);
+      d.getElementById('p')!.textContent = `${canary}text`;
+      (d.getElementById('p')!.firstChild as Text).appendData(`${canary}data`);
+      d.getElementById('p')!.setAttribute('title', `${canary}attr`);
+      box.insertAdjacentHTML('beforeend', `<b>${canary}html</b>`);
+      d.getElementById('out')!.textContent = 'still written';
+      await s.settle();
+      const leaks = s.frames.filter((f) => countBytes(f, enc.encode(canary)) > 0).length;
+      const m = s.mirror.document!;
+      console.log(`[masking-regressions] move into ${into}: frames=${s.frames.length} framesWithCanary=${leaks}`);
+      assertEqual(leaks, 0, `frames carrying a change made inside a node moved into a ${into} element`);
+      assertEqual(m.getElementById('p'), null, 'the moved node left the mirror');
+      assertEqual(m.body.textContent!.includes('still written'), true, 'other changes of the batch are written');
+    });
+  }
+
+  it('a change inside a form whose control clobbers parentNode completes (no endless ancestor walk)', async () => {
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><div id="o" class="overlay"></div><form id="f"><input name="parentNode"><p id="p">a</p></form></body>',
+    });
+    const s = await startSession(sharer, { mask: { ignore: '.overlay' } });
+    const d = sharer.doc;
+    d.getElementById('p')!.textContent = 'changed';
+    d.getElementById('f')!.appendChild(d.createElement('b')).textContent = 'added';
+    await s.settle();
+    const text = s.mirror.document!.getElementById('f')!.textContent!;
+    console.log(`[masking-regressions] clobbered form: mirror text "${text}"`);
+    assertEqual(text.includes('changed') && text.includes('added'), true, 'changes inside the clobbered form are mirrored');
+  });
 
   it('insertRule / rule bursts / resync of a masked <style> carry no canary', async () => {
     const canary = `CSSOMCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;

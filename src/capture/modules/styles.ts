@@ -9,6 +9,7 @@
 import { constructedSheetRef, ownerSheetRef } from '../../protocol/constants.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from '../context.js';
 import { afterMethod, afterSetter } from '../patches.js';
+import { maskText } from '../mask.js';
 import { absoluteCssUrls } from '../urls.js';
 import { declarationPatches } from './declarations.js';
 import { Disposer, Realms } from './util.js';
@@ -88,11 +89,14 @@ export function createStylesModule(): CaptureModule {
     return undo;
   });
 
-  function rulesOf(sheet: CSSStyleSheet, base: string): string[] | null {
+  /** A `<style>` inside masked text: its rules are text of the page (CSS `content`), masked like its text. */
+  const ownerMasked = (sheet: CSSStyleSheet, c: CaptureContext) => !!sheet.ownerNode && c.mask.isTextMaskedAt(sheet.ownerNode);
+
+  function rulesOf(sheet: CSSStyleSheet, base: string, masked = false): string[] | null {
     try {
       const list = sheet.cssRules;
       const out = new Array<string>(list.length);
-      for (let i = 0; i < list.length; i++) out[i] = absoluteCssUrls(list[i]!.cssText, base);
+      for (let i = 0; i < list.length; i++) out[i] = masked ? maskText(list[i]!.cssText) : absoluteCssUrls(list[i]!.cssText, base);
       return out;
     } catch {
       return null; // cross-origin sheet: the mirror loads it itself
@@ -163,7 +167,7 @@ export function createStylesModule(): CaptureModule {
         continue;
       }
       const id = c.id(el);
-      const rules = id ? rulesOf(sheet, baseOf(sheet, c)) : null;
+      const rules = id ? rulesOf(sheet, baseOf(sheet, c), ownerMasked(sheet, c)) : null;
       if (rules) c.encoder.sheetRules(ownerSheetRef(id), rules);
     }
     newStyles = [];
@@ -207,6 +211,7 @@ export function createStylesModule(): CaptureModule {
         ref = ownerSheetRef(id);
       }
       const base = baseOf(sheet, c);
+      const masked = !isConstructed(sheet) && ownerMasked(sheet, c);
       let count = 0;
       try {
         count = sheet.cssRules.length;
@@ -215,12 +220,12 @@ export function createStylesModule(): CaptureModule {
       }
       // many edits in one frame (a CSS-in-JS burst): one replacement is as small and applies faster
       if (ops === FULL || (ops.length > 1 && ops.length >= count)) {
-        const rules = rulesOf(sheet, base);
+        const rules = rulesOf(sheet, base, masked);
         if (rules) c.encoder.sheetRules(ref, rules);
         continue;
       }
       for (const op of ops) {
-        if (op.rule) c.encoder.sheetInsert(ref, op.index, absoluteCssUrls(op.rule.cssText, base));
+        if (op.rule) c.encoder.sheetInsert(ref, op.index, masked ? maskText(op.rule.cssText) : absoluteCssUrls(op.rule.cssText, base));
         else c.encoder.sheetDelete(ref, op.index);
       }
     }
