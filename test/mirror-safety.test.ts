@@ -2,6 +2,7 @@
 // submit. Every vector tries to set `__pwned` on the viewer's window and to fetch a marked URL.
 import { Mirror } from '../src/mirror/index.js';
 import { OpCode } from '../src/protocol/constants.js';
+import { watchNetwork } from './helpers/commands.js';
 import { describe, equal, it, ok, sleep } from './helpers/mirror-assert.js';
 import { Sharer, h, mount, page, svg, t, tree } from './helpers/mirror-frames.js';
 
@@ -128,5 +129,47 @@ describe('mirror: safety', () => {
     equal(m.document!.body.textContent, 'again');
     m.destroy();
     c.remove();
+  });
+  it('loads images, styles and fonts only from the allowed origins (the page\'s by default)', async () => {
+    // 127.0.0.2:1 refuses connections; the network layer still sees each attempt, and an attempt is
+    // what a hostile page wants (the agent's address, the moment the agent looked). Resource Timing
+    // cannot be the detector: it lists loads the policy blocked, too.
+    const foreign = 'http://127.0.0.2:1/__res';
+    const body = [
+      h(5, 'img', { src: `${foreign}/img.png` }),
+      h(6, 'div', { style: `width:9px;height:9px;background:url(${foreign}/bg.png)` }),
+      h(7, 'style', {}, [t(8, `@import url(${foreign}/imp.css); @font-face{font-family:ff;src:url(${foreign}/f.woff)} p{font-family:ff}`)]),
+      h(9, 'p', {}, ['text']),
+      h(10, 'link', { rel: 'stylesheet', href: `/test/fixtures/styles.css?allowed-${Math.random()}` }),
+      h(11, 'link', { rel: 'preconnect', href: foreign }),
+    ];
+    const run = async (options: ConstructorParameters<typeof Mirror>[1], url: string) => {
+      const c = mount();
+      const m = new Mirror(c, options);
+      const network = await watchNetwork();
+      m.apply(new Sharer().snapshot({ op: OpCode.Meta, url }, page(body)));
+      await sleep(600);
+      const names = (await network()).requests.filter((r) => !r.blocked).map((r) => r.url);
+      m.destroy();
+      c.remove();
+      return { own: names.filter((n) => n.includes('styles.css?allowed')).length, foreign: names.filter((n) => n.startsWith(foreign)).length };
+    };
+    const byDefault = await run(undefined, `${location.origin}/shop/cart.html`);
+    equal(byDefault.own, 1, 'the page\'s own stylesheet loads');
+    equal(byDefault.foreign, 0, 'requests to another origin');
+    // the detector works: the same page with the policy opened up requests the foreign addresses
+    const open = await run({ resourceOrigins: ['*'] }, `${location.origin}/shop/cart.html`);
+    ok(open.foreign >= 3, `the foreign loads are seen when allowed (${open.foreign})`);
+    // an origin listed explicitly is allowed; 'page' is what the snapshot's META names
+    const listed = await run({ resourceOrigins: ['http://127.0.0.2:1'] }, 'about:blank');
+    ok(listed.foreign >= 3, `a listed origin loads (${listed.foreign})`);
+    equal(listed.own, 0, 'an origin not listed does not load');
+    let error: unknown = null;
+    try {
+      new Mirror(mount(), { resourceOrigins: ['ftp://files.example'] });
+    } catch (e) {
+      error = e;
+    }
+    ok(error instanceof TypeError && /ftp:\/\/files\.example/.test(error.message), 'a bad origin is a TypeError naming it');
   });
 });

@@ -9,6 +9,7 @@ import { applyTree, modeMarkup, setSafeAttribute, type BuildContext } from './bu
 import { CursorOverlay } from './cursor.js';
 import * as dom from './dom.js';
 import { NodeMap } from './nodes.js';
+import { PAGE_ORIGIN, checkResourceOrigins, httpOrigin, policyMarkup, resourcePolicy } from './resources.js';
 import { protectedAttr } from './sanitize.js';
 import { Markers, Scrolls, canvasResized, setCanvas, setChecked, setDialog, setMedia, setSelected, setSelection, setValue } from './state.js';
 import { Sheets } from './styles.js';
@@ -33,6 +34,16 @@ export interface MirrorOptions {
    * change). The mirror may now differ from the sharer: `needsSnapshot` is set, ask for a snapshot.
    */
   onError?(err: Error): void;
+  /**
+   * Origins the mirrored page may load images, stylesheets, fonts and media from; nothing else is ever
+   * requested (a Content-Security-Policy in every mirror document, see resources.ts). Entries:
+   * `'page'` — the origin of the sharer's page as the first snapshot names it; an origin such as
+   * `'https://cdn.example.com'` or `'https://*.example.com'`; `'*'` — any http(s) address (not
+   * recommended: a hostile page could then make the agent's browser contact a server of its choice).
+   * Default `['page']`. A sharer that crafts its frames chooses what `'page'` means: list the site's
+   * origins explicitly where that matters.
+   */
+  resourceOrigins?: readonly string[];
 }
 
 /** The sharer's viewport: CSS pixels and device pixel ratio. */
@@ -73,12 +84,16 @@ export class Mirror {
   private dialogs = new Map<Element, DialogState>();
   /** The compat mode each mirror document was opened with (to reopen a moved frame's document). */
   private modes = new WeakMap<Document, DocumentMode>();
+  private readonly resourceOrigins: readonly string[];
+  /** The Content-Security-Policy of every mirror document: fixed when the first one is opened. */
+  private policy: string | null = null;
   private readonly ctx: BuildContext;
 
   constructor(
     private container: HTMLElement,
     private options: MirrorOptions = {},
   ) {
+    this.resourceOrigins = checkResourceOrigins(options.resourceOrigins ?? [PAGE_ORIGIN]);
     this.wrapper = document.createElement('div');
     this.wrapper.setAttribute('data-cobrowse-mirror', '');
     Object.assign(this.wrapper.style, { position: 'relative', overflow: 'hidden', transformOrigin: '0 0' });
@@ -142,6 +157,8 @@ export class Mirror {
   private run(frame: Frame): void {
     let clean = true;
     if (frame.kind === 'snapshot') {
+      // the page's URL first: the first document opened fixes the resource policy with its origin
+      for (const op of frame.ops) if (op.op === OpCode.Meta) this.url = op.url;
       this.map.clear();
       this.sheets.clear();
       this.scrolls.clear();
@@ -291,12 +308,23 @@ export class Mirror {
     this.modes.set(doc, mode);
     if (dom.defaultView(doc)) {
       (Document.prototype.open as (this: Document) => Document).call(doc);
-      Document.prototype.write.call(doc, modeMarkup(mode));
+      // the policy is parsed before anything else arrives; a policy stays with its document for good
+      // (removing the <meta> below does not lift it), so every later load in it is checked
+      Document.prototype.write.call(doc, modeMarkup(mode) + policyMarkup(this.resourcePolicy()));
       Document.prototype.close.call(doc);
     }
     for (let c = dom.firstChild(doc); c; c = dom.firstChild(doc)) dom.removeChild(doc, c);
     this.guard(doc);
     return doc;
+  }
+
+  /**
+   * Fixed on first use: a Document keeps every policy it was ever given, so a later, wider policy
+   * could not take effect anyway, and a narrower one would only break images the agent already saw.
+   */
+  private resourcePolicy(): string {
+    this.policy ??= resourcePolicy(this.resourceOrigins, httpOrigin(this.url));
+    return this.policy;
   }
 
   private openTop(mode: DocumentMode): Document {

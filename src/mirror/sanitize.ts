@@ -48,8 +48,11 @@ const DROP_ON: Record<string, Set<string>> = {
   // scripts keep their inert type (see INERT_SCRIPT_TYPE) and load nothing
   script: new Set(['src', 'href', 'xlink:href', 'type', 'async', 'defer', 'integrity']),
 };
-/** `<link rel>` values that fetch and run or pre-render documents. */
-const UNSAFE_REL = /\b(import|modulepreload|prerender|serviceworker|prefetch|preload)\b/i;
+/**
+ * `<link rel>` values that fetch and run or pre-render documents, or open connections the resource
+ * policy (resources.ts) does not govern (`dns-prefetch`, `preconnect`).
+ */
+const UNSAFE_REL = /\b(import|modulepreload|prerender|serviceworker|prefetch|preload|dns-prefetch|preconnect)\b/i;
 /** SVG animation elements: they can animate `href` to a `javascript:` URL or set `on*` attributes. */
 const SVG_ANIMATIONS = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
 

@@ -9,6 +9,7 @@ import { Mirror } from '../../src/mirror/index.js';
 import { NodeKind, OpCode } from '../../src/protocol/constants.js';
 import type { Op } from '../../src/protocol/types.js';
 import { afterEach, assertEqual, describe, it } from '../helpers/assert.js';
+import { framesInside, watchNetwork, type SeenNetwork } from '../helpers/commands.js';
 import { cleanup, createSharer, startSession } from '../helpers/harness.js';
 import { Sharer as FrameSharer, comment, doc as docSpec, doctype, frag, h, mount, shadow, svg, t, tree, type Spec } from '../helpers/mirror-frames.js';
 import { SHARER_NAME, buildVectors, code, hostilePage, isTrap, js, trapKind, trapUrl, type Category, type Vector } from './fixtures/xss-vectors.js';
@@ -21,6 +22,20 @@ const pwned = new Set<string>();
 top.__xss = 0;
 top.__pwned = (id: string) => void pwned.add(String(id));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The trap requests that left the browser (the network layer's view: a CSP-blocked load never leaves,
+ * though Resource Timing lists it too), except those made by the frame named `own` (the sharer page)
+ * and the frames inside it: those are the hostile page's own loads, in the customer's browser.
+ */
+function sentTraps(seen: SeenNetwork, own = ''): { sent: string[]; own: number } {
+  const sharer = own ? framesInside(seen.frames, own) : new Set<string>();
+  const traps = seen.requests.filter((r) => !r.blocked && isTrap(r.url));
+  return { sent: traps.filter((r) => !sharer.has(r.frame)).map((r) => r.url), own: traps.filter((r) => sharer.has(r.frame)).length };
+}
+
+/** A request to an origin other than the test page's (the sharer page's own origin). */
+const foreign = (name: string): boolean => !name.startsWith(location.origin + '/');
 
 /** Every resource request a window (and its same-origin sub-frames) made, observed from its start. */
 class Requests {
@@ -148,8 +163,10 @@ interface Figures {
   pwnedIds: string[];
   activeRequests: string[];
   topRequests: string[];
+  /** Passive loads (images, CSS, fonts) from the page's own origin: allowed by the mirror's policy. */
   passiveRequests: number;
-  passiveNotBySharer: string[];
+  /** Any request to an origin other than the page's (exfil.invalid, 127.0.0.2): must be none. */
+  unexpectedOrigins: string[];
   liveMarkup: string[];
   navigated: boolean;
   sandbox: string | null;
@@ -160,12 +177,12 @@ interface Figures {
 function report(f: Figures): void {
   console.log(
     `[xss-sandbox] route=${f.route} vectors=${f.vectors} scriptRuns=${f.scriptRuns} (ids: ${f.pwnedIds.join(',') || 'none'}) ` +
-      `activeRequests(mirror+top)=${f.activeRequests.length} topRequests=${f.topRequests.length} passiveRequests(mirror, by design)=${f.passiveRequests} ` +
-      `passiveNotRequestedBySharer=${f.passiveNotBySharer.length} liveMarkup=${f.liveMarkup.length} navigated=${f.navigated} sandbox="${f.sandbox}" activations=${f.activations}` +
+      `activeRequests(mirror+top)=${f.activeRequests.length} topRequests=${f.topRequests.length} passiveRequests(mirror, page origin)=${f.passiveRequests} ` +
+      `unexpectedOriginRequests=${f.unexpectedOrigins.length} liveMarkup=${f.liveMarkup.length} navigated=${f.navigated} sandbox="${f.sandbox}" activations=${f.activations}` +
       (f.sharerTrapRequests !== undefined ? ` detectorControl(sharer trap requests)=${f.sharerTrapRequests}` : ''),
   );
   if (f.activeRequests.length) console.log(`[xss-sandbox] active requests: ${f.activeRequests.join(' ')}`);
-  if (f.passiveNotBySharer.length) console.log(`[xss-sandbox] passive, not by sharer: ${f.passiveNotBySharer.join(' ')}`);
+  if (f.unexpectedOrigins.length) console.log(`[xss-sandbox] requests to unexpected origins: ${f.unexpectedOrigins.join(' ')}`);
   if (f.liveMarkup.length) console.log(`[xss-sandbox] live markup: ${[...new Set(f.liveMarkup)].slice(0, 40).join(' ')}`);
 }
 
@@ -173,7 +190,7 @@ function check(f: Figures): void {
   assertEqual(f.scriptRuns, 0, `script executions reaching the agent's page (${f.pwnedIds.join(',')})`);
   assertEqual(f.activeRequests, [], 'active requests to trap origins');
   assertEqual(f.topRequests, [], 'requests from the agent page itself to trap origins');
-  assertEqual(f.passiveNotBySharer, [], 'passive requests the sharer page did not make itself');
+  assertEqual(f.unexpectedOrigins, [], 'requests to origins other than the page\'s');
   assertEqual([...new Set(f.liveMarkup)], [], 'live dangerous markup in the mirror');
   assertEqual(f.navigated, false, 'the mirror was navigated');
   assertEqual(f.sandbox, 'allow-same-origin', 'sandbox attribute');
@@ -217,6 +234,7 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     console.log(`[xss-sandbox] corpus by category: ${JSON.stringify(corpusTable(all))}`);
     // the clobbering vectors break the capture itself (see the test above): the mirror meets them below
     const vectors = all.filter((v) => v.cat !== 'clobbering');
+    const network = await watchNetwork();
     const topReq = new Requests();
     topReq.watch(window);
     const before = top.__xss;
@@ -238,7 +256,9 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     const sharerReq = new Requests();
     sharerReq.collect(sharer.win);
     const sharerTraps = new Set(sharerReq.traps());
-    const mirrorTraps = mirrorReq.traps();
+    // what left the browser, not counting the sharer page's own loads
+    const { sent: mirrorTraps, own: sharerSent } = sentTraps(await network(), SHARER_NAME);
+    console.log(`[xss-sandbox] capture: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`);
     const f: Figures = {
       route: 'capture',
       vectors: vectors.length,
@@ -247,12 +267,13 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
       activeRequests: [...mirrorTraps, ...topReq.traps()].filter((n) => trapKind(n) !== 'P'),
       topRequests: topReq.traps(),
       passiveRequests: mirrorTraps.filter((n) => trapKind(n) === 'P').length,
-      passiveNotBySharer: mirrorTraps.filter((n) => trapKind(n) === 'P' && !sharerTraps.has(n)),
+      unexpectedOrigins: mirrorTraps.filter(foreign),
       liveMarkup: liveMarkup(s.mirror.document!),
       navigated: s.mirror.document !== mdoc,
       sandbox: s.mirror.iframe.getAttribute('sandbox'),
       activations,
-      sharerTrapRequests: sharerTraps.size,
+      // the detector's control: the network layer saw the hostile page's own trap loads
+      sharerTrapRequests: Math.min(sharerTraps.size, sharerSent),
     };
     report(f);
     mirrorReq.stop();
@@ -269,7 +290,10 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     const before = top.__xss;
     pwned.clear();
     const c = mount();
-    const m = new Mirror(c);
+    // crafted frames name no page (no META): the page's own origin is allowed explicitly, as an agent
+    // console that knows its site would
+    const m = new Mirror(c, { resourceOrigins: [location.origin] });
+    const network = await watchNetwork();
     const mirrorReq = new Requests();
     mirrorReq.watch(m.iframe.contentWindow);
     const s = new FrameSharer();
@@ -374,7 +398,8 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     await sleep(800);
     mirrorReq.collect(m.iframe.contentWindow);
     topReq.collect(window, false); // its own timeline: the sharer frame is a child of the test page
-    const mirrorTraps = mirrorReq.traps();
+    const mirrorTraps = sentTraps(await network()).sent;
+    console.log(`[xss-sandbox] crafted: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`);
     const f: Figures = {
       route: 'crafted',
       vectors: vectors.length + 12,
@@ -383,7 +408,7 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
       activeRequests: [...mirrorTraps, ...topReq.traps()].filter((n) => trapKind(n) !== 'P'),
       topRequests: topReq.traps(),
       passiveRequests: mirrorTraps.filter((n) => trapKind(n) === 'P').length,
-      passiveNotBySharer: [], // no sharer page here: passive loads are what the crafted page asked for
+      unexpectedOrigins: mirrorTraps.filter(foreign),
       liveMarkup: liveMarkup(m.document!),
       navigated: m.document !== mdoc,
       sandbox: m.iframe.getAttribute('sandbox'),

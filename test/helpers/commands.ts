@@ -41,6 +41,44 @@ export async function hasFidelityCommands(): Promise<boolean> {
   }
 }
 
+/** A request seen by the browser's network layer. */
+export interface SeenRequest {
+  url: string;
+  /** Why it never left the browser ('csp', ...), or ''. */
+  blocked: string;
+  /** The DevTools id of the frame that made it. */
+  frame: string;
+}
+/** The page's frames when the watch ended (DevTools ids, `name` as the frame element's name). */
+export interface SeenFrame {
+  id: string;
+  parent: string;
+  name: string;
+}
+export interface SeenNetwork {
+  requests: SeenRequest[];
+  frames: SeenFrame[];
+}
+
+/**
+ * Watches every request the test page and its in-process frames make, at the network layer, until
+ * the returned function is called (it resolves to the requests seen and the frame tree).
+ */
+export async function watchNetwork(): Promise<() => Promise<SeenNetwork>> {
+  await executeServerCommand('cobrowse-network', { action: 'start' });
+  return async () => (await executeServerCommand('cobrowse-network', { action: 'stop' })) as SeenNetwork;
+}
+
+/** The ids of the frame named `name` and of every frame inside it. */
+export function framesInside(frames: SeenFrame[], name: string): Set<string> {
+  const inside = new Set(frames.filter((f) => f.name === name).map((f) => f.id));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const f of frames) if (inside.has(f.parent) && !inside.has(f.id)) grew = !!inside.add(f.id);
+  }
+  return inside;
+}
+
 /** IME input into the focused element: each `compose` updates the composition, `commit` ends it. */
 export async function ime(steps: ({ compose: string } | { commit: string })[]): Promise<void> {
   await executeServerCommand('cobrowse-ime', { steps });

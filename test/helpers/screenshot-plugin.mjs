@@ -4,6 +4,11 @@
 //   dependency): 8-bit RGB/RGBA, non-interlaced, as Chromium writes them.
 // - `cobrowse-ime` { steps: [{ compose: text } | { commit: text }] }: real IME input through the
 //   DevTools protocol (Input.imeSetComposition / Input.insertText) into the focused element.
+// - `cobrowse-network` { action: 'start' } then { action: 'stop' }: every request the page (and its
+//   in-process frames) sent in between, seen by the DevTools Network domain: { requests: [{ url, blocked,
+//   frame }], frames: [{ id, parent, name }] }, where `blocked` is Chromium's blockedReason ('csp', ...)
+//   for a request that never left the browser and `frame` the id of the frame that made it. The
+//   Resource Timing API cannot tell either: it lists CSP-blocked loads too (with a zero duration).
 import { decodePng } from './png.mjs';
 
 function rect(r) {
@@ -16,6 +21,9 @@ async function pageOf(session) {
   }
   return session.browser.getPage(session.id);
 }
+
+/** Network watchers by test session id. */
+const watchers = new Map();
 
 export function fidelityCommandsPlugin() {
   return {
@@ -78,6 +86,47 @@ export function fidelityCommandsPlugin() {
           await cdp.detach();
         }
         return true;
+      }
+      if (command === 'cobrowse-network') {
+        const page = await pageOf(session);
+        const old = watchers.get(session.id);
+        if (old) {
+          watchers.delete(session.id);
+          await old.cdp.detach().catch(() => {});
+        }
+        if (payload.action === 'start') {
+          const cdp = await page.createCDPSession();
+          const requests = new Map();
+          // every frame seen during the watch, kept after it is detached (a frame that navigated
+          // cross-site leaves this target, but its request is attributed to it)
+          const frames = new Map();
+          const frame = (id, parent, name) => {
+            const f = frames.get(id) ?? { id, parent: '', name: '' };
+            if (parent) f.parent = parent;
+            if (name) f.name = name;
+            frames.set(id, f);
+          };
+          const walk = (node, parent) => {
+            frame(node.frame.id, parent, node.frame.name);
+            for (const child of node.childFrames ?? []) walk(child, node.frame.id);
+          };
+          cdp.on('Page.frameAttached', (e) => frame(e.frameId, e.parentFrameId, ''));
+          cdp.on('Page.frameNavigated', (e) => frame(e.frame.id, e.frame.parentId, e.frame.name));
+          cdp.on('Network.requestWillBeSent', (e) => {
+            if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, blocked: '', frame: e.frameId ?? '' });
+          });
+          cdp.on('Network.loadingFailed', (e) => {
+            const r = requests.get(e.requestId);
+            if (r && e.blockedReason) r.blocked = e.blockedReason;
+          });
+          await cdp.send('Page.enable');
+          walk((await cdp.send('Page.getFrameTree')).frameTree, '');
+          await cdp.send('Network.enable');
+          watchers.set(session.id, { cdp, requests, frames });
+          return true;
+        }
+        if (!old) return { requests: [], frames: [] };
+        return { requests: [...old.requests.values()], frames: [...old.frames.values()] };
       }
       return undefined;
     },

@@ -20,6 +20,7 @@
  * customer's.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { checkResourceOrigins } from '../../mirror/resources.js';
 import { startViewing, type ViewingSession } from '../../session/viewing.js';
 import type { EndReason, Invitation, SessionState, SignalingOptions, StateChange } from '../../session/types.js';
 import type { SignalingAdapter } from '../../signaling/adapter.js';
@@ -95,6 +96,12 @@ export class CobrowseViewer extends LitElement {
     scale: { type: String, reflect: true },
     /** Hide the customer's pointer and clicks. */
     noCursor: { type: Boolean, reflect: true, attribute: 'no-cursor' },
+    /**
+     * Origins the customer's page may load images, styles, fonts and media from in the view,
+     * space-separated: `page` (the page's own origin, the default), origins such as
+     * `https://cdn.example.com`, or `*`. Nothing else is ever requested. Read at `start()`.
+     */
+    resourceOrigins: { type: String, reflect: true, attribute: 'resource-origins' },
     signaling: { attribute: false },
     invitation: { attribute: false },
     transport: { attribute: false },
@@ -251,6 +258,7 @@ export class CobrowseViewer extends LitElement {
 
   declare scale: ViewerScale;
   declare noCursor: boolean;
+  declare resourceOrigins: string;
   declare signaling: SignalingAdapter | SignalingOptions | null;
   declare invitation: Invitation | null;
   declare transport: Transport | null;
@@ -275,6 +283,7 @@ export class CobrowseViewer extends LitElement {
     super();
     this.scale = 'fit';
     this.noCursor = false;
+    this.resourceOrigins = 'page';
     this.signaling = this.invitation = this.transport = this.secret = this.rtc = null;
     this.current = null;
     this.phase = 'idle';
@@ -333,6 +342,7 @@ export class CobrowseViewer extends LitElement {
     // checked here, before startViewing puts a mirror in the view that nothing would take out again
     if (!transport && !(signaling && invitation)) throw new TypeError('cobrowse-viewer: start() needs signaling and an invitation, or a transport');
     if (secret === undefined) throw new TypeError('cobrowse-viewer: start() needs the invitation secret');
+    const resourceOrigins = checkResourceOrigins((this.resourceOrigins || 'page').trim().split(/\s+/));
 
     this.starting = true;
     this.unfollow();
@@ -352,7 +362,10 @@ export class CobrowseViewer extends LitElement {
         invitation,
         secret,
         rtc: pick('rtc'),
-        mirror: { scale: 'fit' }, // 'actual' is 'fit' to a view as wide as the sharer's viewport (see layout())
+        mirror: {
+          scale: 'fit', // 'actual' is 'fit' to a view as wide as the sharer's viewport (see layout())
+          resourceOrigins,
+        },
       });
       // nothing to do inside the mirror with a keyboard: Tab should not wander into the customer's page
       session.mirror.iframe.tabIndex = -1;
