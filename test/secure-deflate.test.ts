@@ -3,6 +3,7 @@
 // for an independent decoder (the browser's DecompressionStream('deflate-raw')). Upstream fflate
 // 0.8.3's flush fails the same check: proof the test can fail.
 import { Deflate, Inflate } from 'fflate';
+import { SyncInflate } from '../src/secure/sync-inflate.js';
 import { capture } from '../src/capture/index.js';
 import { SyncDeflate } from '../src/secure/sync-deflate.js';
 import { assert, assertEqual, describe, it } from './helpers/assert.js';
@@ -39,13 +40,15 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Inflates each message's compressed bytes as they come, as the receiver does. Returns how many came back exact. */
-function inflateEach(compressed: Uint8Array[], frames: Uint8Array[]): number {
+function inflateEach(compressed: Uint8Array[], frames: Uint8Array[], ours = false): number {
   let out: Uint8Array[] = [];
   const inf = new Inflate((c) => out.push(c));
+  const sync = new SyncInflate();
   let exact = 0;
   compressed.forEach((c, i) => {
     try {
-      inf.push(c);
+      if (ours) out = sync.push(c);
+      else inf.push(c);
       const got = concat(out);
       out = [];
       if (got.length === frames[i]!.length && got.every((b, j) => b === frames[i]![j])) exact++;
@@ -85,6 +88,7 @@ describe('secure channel: patched DEFLATE sync flush', () => {
     const d = new SyncDeflate();
     const compressed = frames.map((f) => concat([d.push(f), d.flush()]));
     assertEqual(inflateEach(compressed, frames), 1000);
+    assertEqual(inflateEach(compressed, frames, true), 1000, 'SyncInflate (the receiver\'s)');
     // the stream ends with a final empty block so a strict decoder accepts its end
     const whole = concat([...compressed, Uint8Array.of(0x03, 0x00)]);
     const native = await nativeInflate(whole);
@@ -109,17 +113,28 @@ describe('secure channel: patched DEFLATE sync flush', () => {
     assert(typeof native === 'string' || exact < 1000, 'upstream flush produced a valid stream: is the bug fixed upstream? then drop the patch');
   });
 
-  it('large pushes, flushed at arbitrary points, round-trip', () => {
+  it('large pushes, flushed at arbitrary points, round-trip (fflate Inflate and SyncInflate fed in pieces, as records arrive)', () => {
     const d = new SyncDeflate();
     let out: Uint8Array[] = [];
     const inf = new Inflate((c) => out.push(c));
+    const sync = new SyncInflate();
     let x = 7;
-    for (let n = 0; n < 40; n++) {
-      const size = [0, 1, 5, 70_000, 200_000, 33][n % 6]!;
-      const m = new Uint8Array(size).map(() => ((x = (x * 1103515245 + 12345) >>> 0) >>> 28) + 97);
-      inf.push(concat([d.push(m.subarray(0, size >> 1)), d.push(m.subarray(size >> 1)), d.flush()]));
+    const rnd = () => (x = (x * 1103515245 + 12345) >>> 0);
+    for (let n = 0; n < 60; n++) {
+      const size = [0, 1, 5, 70_000, 200_000, 33, 1_000_000, 120][n % 8]!;
+      const m = new Uint8Array(size).map(() => (rnd() >>> 28) + 97);
+      const c = concat([d.push(m.subarray(0, size >> 1)), d.push(m.subarray(size >> 1)), d.flush()]);
+      inf.push(c);
       assertEqual(concat(out), m, `message ${n} (${size} bytes)`);
       out = [];
+      // the same bytes cut at random points (a record boundary falls anywhere in a large message)
+      const got: Uint8Array[] = [];
+      for (let at = 0; at < c.length; ) {
+        const end = Math.min(c.length, at + 1 + (rnd() % 70_000));
+        got.push(...sync.push(c.subarray(at, end)));
+        at = end;
+      }
+      assertEqual(concat(got), m, `SyncInflate, message ${n} (${size} bytes)`);
     }
   });
 });

@@ -1,10 +1,10 @@
 // The receiving half: transport message → open (counter check) → reassemble → inflate → message.
 // Every record is checked before anything of it is used, and a message is delivered only whole:
 // a rejected record throws a SecureError and nothing of the message it belonged to is delivered.
-import { Inflate } from 'fflate';
 import { DATA_MASK, DataFlag, RecordType } from './framing.js';
 import { openRecord } from './record.js';
 import { SecureError } from './types.js';
+import { SyncInflate } from './sync-inflate.js';
 import { readVarint } from './varint.js';
 
 export interface ReceiverHandlers {
@@ -26,8 +26,7 @@ interface Incoming {
 export class Receiver {
   private expected: number;
   private current: Incoming | null = null;
-  private inflated: Uint8Array[] = [];
-  private readonly inflate = new Inflate((chunk) => this.inflated.push(chunk));
+  private readonly inflate = new SyncInflate();
 
   constructor(
     private readonly key: Uint8Array,
@@ -71,13 +70,13 @@ export class Receiver {
     if (!m) throw new SecureError('truncated', 'a message continues that never began');
     const chunk = plain.subarray(at);
     if (m.deflated) {
+      let parts: Uint8Array[];
       try {
-        this.inflate.push(chunk);
+        parts = this.inflate.push(chunk);
       } catch (err) {
         throw new SecureError('compression', `record does not inflate: ${(err as Error).message}`);
       }
-      for (const part of this.inflated) this.append(m, part);
-      this.inflated = [];
+      for (const part of parts) this.append(m, part);
     } else {
       this.append(m, chunk);
     }
