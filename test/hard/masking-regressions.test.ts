@@ -11,6 +11,9 @@
 // (insertRule, and the full rule list a snapshot or a burst writes) were sent unmasked, while the same
 // style's text was masked: CSS `content: "..."` carried masked text to the viewer.
 // Fixed in src/capture/modules/styles.ts (rules of a sheet whose owner is text-masked are masked).
+// 4. A constructed sheet adopted by a shadow root inside masked text: its rules (CSS `content`) were
+//    sent unmasked, at adoption and on later insertRule. Fixed in src/capture/modules/styles.ts (a
+//    constructed sheet adopted by any root inside masked text is masked, for good).
 import { afterEach, assertEqual, describe, it } from '../helpers/assert.js';
 import { cleanup, countBytes, createSharer, startSession } from '../helpers/harness.js';
 
@@ -113,4 +116,35 @@ describe('hard: masking regressions', () => {
     assertEqual(leaks, 0, 'frames carrying a masked style rule');
     assertEqual(publicSeen, true, 'an unmasked style rule is still sent');
   });
+  for (const when of ['adopted-before-start', 'adopted-after-start', 'shared-with-unmasked-root']) {
+    it(`a constructed sheet adopted inside masked text is masked (${when})`, async () => {
+      const canary = `SHEETCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+      const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="open"></div><div id="card" class="secret"><x-card></x-card></div><p id="out">out</p></body>' });
+      const d = sharer.doc;
+      const w = sharer.win as Window & typeof globalThis;
+      const host = d.querySelector('x-card')!;
+      const root = host.attachShadow({ mode: 'open' });
+      root.innerHTML = '<span class="n"></span>';
+      const sheet = new w.CSSStyleSheet();
+      sheet.replaceSync(`.n::after { content: "${canary}-at-start" }`);
+      const openRoot = d.getElementById('open')!.attachShadow({ mode: 'open' });
+      openRoot.innerHTML = '<span class="n"></span>';
+      const adopt = () => {
+        if (when === 'shared-with-unmasked-root') openRoot.adoptedStyleSheets = [sheet];
+        root.adoptedStyleSheets = [sheet];
+      };
+      if (when === 'adopted-before-start') adopt();
+      const s = await startSession(sharer, { mask: { text: ['.secret'] } });
+      if (when !== 'adopted-before-start') adopt();
+      await s.settle();
+      sheet.insertRule(`.n::before { content: "${canary}-inserted" }`, 0);
+      sheet.replaceSync(`.n::after { content: "${canary}-replaced" }`);
+      d.getElementById('out')!.textContent = 'still written';
+      await s.settle();
+      const leaks = s.frames.filter((f) => countBytes(f, enc.encode(canary)) > 0).length;
+      console.log(`[masking-regressions] constructed sheet ${when}: frames=${s.frames.length} framesWithCanary=${leaks}`);
+      assertEqual(leaks, 0, 'frames carrying the rules of a sheet adopted inside masked text');
+      assertEqual(s.mirror.document!.body.textContent!.includes('still written'), true, 'other changes are written');
+    });
+  }
 });

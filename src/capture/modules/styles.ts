@@ -89,8 +89,35 @@ export function createStylesModule(): CaptureModule {
     return undo;
   });
 
-  /** A `<style>` inside masked text: its rules are text of the page (CSS `content`), masked like its text. */
-  const ownerMasked = (sheet: CSSStyleSheet, c: CaptureContext) => !!sheet.ownerNode && c.mask.isTextMaskedAt(sheet.ownerNode);
+  /**
+   * Every root seen adopting each constructed sheet (weakly: a removed component's root may go).
+   * Never pruned otherwise: a sheet once adopted inside masked text stays masked (it may be adopted
+   * there again at any time, and one sheet is sent once).
+   */
+  const adopters = new WeakMap<CSSStyleSheet, Set<WeakRef<CaptureRoot>>>();
+  /** The sheets each root is already listed under in `adopters`. */
+  const registered = new WeakMap<CaptureRoot, WeakSet<CSSStyleSheet>>();
+  /** Whether text at a root is masked: the document element's rule, or the shadow host's. */
+  const rootMasked = (root: CaptureRoot, c: CaptureContext) => {
+    const at = root.nodeType === 9 ? (root as Document).documentElement : (root as ShadowRoot).host;
+    return !!at && c.mask.isTextMaskedAt(at);
+  };
+  /**
+   * A sheet whose rules are text of masked content: a `<style>` inside masked text, or a constructed
+   * sheet adopted by a root inside masked text. Its rules can show text (CSS `content: "…"`), so they
+   * are masked like that text.
+   */
+  const sheetMasked = (sheet: CSSStyleSheet, c: CaptureContext): boolean => {
+    if (sheet.ownerNode) return c.mask.isTextMaskedAt(sheet.ownerNode);
+    const refs = adopters.get(sheet);
+    if (!refs) return false;
+    for (const ref of refs) {
+      const root = ref.deref();
+      if (!root) refs.delete(ref);
+      else if (rootMasked(root, c)) return true;
+    }
+    return false;
+  };
 
   function rulesOf(sheet: CSSStyleSheet, base: string, masked = false): string[] | null {
     try {
@@ -122,7 +149,7 @@ export function createStylesModule(): CaptureModule {
     if (id === undefined) sheetIds.set(sheet, (id = nextSheetId++));
     const ref = constructedSheetRef(id);
     c.encoder.sheetNew(id, c.id(doc));
-    c.encoder.sheetRules(ref, rulesOf(sheet, sheet.href ?? doc.baseURI) ?? []);
+    c.encoder.sheetRules(ref, rulesOf(sheet, sheet.href ?? doc.baseURI, sheetMasked(sheet, c)) ?? []);
     if (late) return id;
     announced.add(sheet);
     queue.delete(sheet); // the full rules just written include every queued edit
@@ -132,6 +159,9 @@ export function createStylesModule(): CaptureModule {
   /** Writes ADOPT for roots whose adoptedStyleSheets differ from what was written (all, when `all`). */
   function writeAdoptions(c: CaptureContext, all: boolean): void {
     const done = new Set<CSSStyleSheet>(); // announced in this frame
+    // who adopts what, first: a sheet announced for an unmasked root may be adopted by a masked one in
+    // the same frame (only roots whose adoptions changed can have new adopters)
+    const changed: Array<[CaptureRoot, number, readonly CSSStyleSheet[], CSSStyleSheet[] | undefined]> = [];
     for (const root of c.roots()) {
       const rootId = c.id(root);
       if (!rootId) continue;
@@ -144,6 +174,19 @@ export function createStylesModule(): CaptureModule {
       const before = lastAdopted.get(root);
       if (!all && sameSheets(before, now)) continue;
       if (all && !now.length && !before) continue;
+      changed.push([root, rootId, now, before]);
+      for (const sheet of now) {
+        let refs = adopters.get(sheet);
+        if (!refs) adopters.set(sheet, (refs = new Set()));
+        let seen = registered.get(root);
+        if (!seen) registered.set(root, (seen = new WeakSet()));
+        if (!seen.has(sheet)) {
+          seen.add(sheet);
+          refs.add(new WeakRef(root));
+        }
+      }
+    }
+    for (const [root, rootId, now, before] of changed) {
       const doc = docOf(root);
       const sheetIdsNow: number[] = [];
       for (const sheet of now) {
@@ -167,7 +210,7 @@ export function createStylesModule(): CaptureModule {
         continue;
       }
       const id = c.id(el);
-      const rules = id ? rulesOf(sheet, baseOf(sheet, c), ownerMasked(sheet, c)) : null;
+      const rules = id ? rulesOf(sheet, baseOf(sheet, c), sheetMasked(sheet, c)) : null;
       if (rules) c.encoder.sheetRules(ownerSheetRef(id), rules);
     }
     newStyles = [];
@@ -211,7 +254,7 @@ export function createStylesModule(): CaptureModule {
         ref = ownerSheetRef(id);
       }
       const base = baseOf(sheet, c);
-      const masked = !isConstructed(sheet) && ownerMasked(sheet, c);
+      const masked = sheetMasked(sheet, c);
       let count = 0;
       try {
         count = sheet.cssRules.length;
