@@ -12,6 +12,11 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_MESSAGE_SIZE, Reassembler, chunkMessage
 import { TransportError, type Transport, type TransportCloseReason } from './transport.js';
 
 /** Where RTCPeerConnection comes from outside a browser (`@roamhq/wrtc`, a node-datachannel adapter). */
+/** Wait after ICE `disconnected` before restarting (a momentary loss may heal by itself). */
+const RESTART_AFTER_DISCONNECTED_MS = 1000;
+/** While the link stays down, an ICE restart this often. */
+const RESTART_RETRY_MS = 2000;
+
 export interface PeerImplementation {
   RTCPeerConnection: new (config?: RTCConfiguration) => RTCPeerConnection;
 }
@@ -37,8 +42,9 @@ export interface PeerTransportOptions {
   connectTimeout?: number;
   /**
    * Milliseconds a connection may stay ICE-`disconnected` or `failed` before it is given up (closes
-   * with 'error'). Meanwhile the initiator restarts ICE (after 2 s disconnected, or at once on
-   * failed): a network change (Wi-Fi to cable, a new address) heals without a new data channel.
+   * with 'error'). Meanwhile the initiator restarts ICE (1 s after `disconnected`, at once on
+   * `failed`, then every 2 s while the link stays down): a network change (Wi-Fi to cable, a new
+   * address, a relay restarting) heals without a new data channel.
    * Default 15000.
    */
   iceRecoveryTimeout?: number;
@@ -164,13 +170,12 @@ class Peer implements PeerTransport {
 
   /**
    * Before the channel opens, ICE failure is final (connectTimeout covers the rest). After, a
-   * disconnected or failed link gets a restart (initiator) and `iceRecoveryTimeout` to come back.
+   * disconnected or failed link gets ICE restarts (initiator) and `iceRecoveryTimeout` to come back.
    */
   private recover(state: RTCIceConnectionState): void {
-    const { restart, giveUp } = this.recovery;
     if (state === 'connected' || state === 'completed') {
-      clearTimeout(restart);
-      clearTimeout(giveUp);
+      clearTimeout(this.recovery.restart);
+      clearTimeout(this.recovery.giveUp);
       this.recovery = {};
       return;
     }
@@ -179,19 +184,29 @@ class Peer implements PeerTransport {
       if (state === 'failed') this.fail(new TransportError('link', 'ICE failed: no route to the other side'));
       return;
     }
-    if (state === 'failed') {
-      clearTimeout(restart);
+    // 'failed' at once (unless a restart is already due); 'disconnected' after a moment, since by the
+    // time it is reported consent checks have gone unanswered for seconds, but a blip may still heal
+    this.scheduleRestart(state === 'failed' ? 0 : RESTART_AFTER_DISCONNECTED_MS);
+    this.recovery.giveUp ??= setTimeout(
+      () => this.fail(new TransportError('link', 'the connection was lost and did not come back')),
+      this.options.iceRecoveryTimeout ?? 15_000,
+    );
+  }
+
+  /**
+   * An ICE restart after `delay`, then another every RESTART_RETRY_MS while the link is still down:
+   * a restart made while no path exists (the network not back yet) finds nothing, and the next one
+   * must be tried. Each is an offer through the chat, so never faster than that.
+   */
+  private scheduleRestart(delay: number): void {
+    if (this.recovery.restart !== undefined) return;
+    this.recovery.restart = setTimeout(() => {
       this.recovery.restart = undefined;
+      const state = this.pc.iceConnectionState;
+      if (this.closed || state === 'connected' || state === 'completed') return;
       this.restartIce();
-    } else if (!restart) {
-      this.recovery.restart = setTimeout(() => this.restartIce(), 2000);
-    }
-    if (!giveUp) {
-      this.recovery.giveUp = setTimeout(
-        () => this.fail(new TransportError('link', 'the connection was lost and did not come back')),
-        this.options.iceRecoveryTimeout ?? 15_000,
-      );
-    }
+      this.scheduleRestart(RESTART_RETRY_MS);
+    }, delay);
   }
 
   signal(signal: Signal): void {

@@ -54,14 +54,15 @@ const canConnect = (port) =>
 
 /**
  * Starts turnserver; resolves when it accepts connections.
- * @param {{ secret: string, realm?: string }} options
+ * @param {{ secret: string, realm?: string, port?: number }} options `port`: that one (to start a
+ *   coturn again where one was), else a free one
  * @returns {Promise<{ port: number, url: string, log: () => string, close(): Promise<void> }>}
  */
-export async function startCoturn({ secret, realm = 'cobrowse.test' }) {
+export async function startCoturn({ secret, realm = 'cobrowse.test', port: wanted }) {
   const bin = findTurnserver();
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'coturn-'));
-    const port = await freePort();
+    const port = wanted ?? (await freePort());
     // prettier-ignore
     const args = [
       '-n', '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1',
@@ -91,6 +92,6 @@ export async function startCoturn({ secret, realm = 'cobrowse.test' }) {
     }
     await close();
     // the port was taken between the probe and the bind: try another one
-    if (attempt >= 3) throw new Error(`turnserver did not start (exit ${JSON.stringify(exited)}):\n${out.slice(-2000)}`);
+    if (attempt >= 3 || wanted) throw new Error(`turnserver did not start (exit ${JSON.stringify(exited)}):\n${out.slice(-2000)}`);
   }
 }
