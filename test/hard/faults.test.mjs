@@ -1,6 +1,7 @@
 // Faults, end to end through the demo (two browser contexts, the reference server, real WebRTC):
 // the data channel killed mid-snapshot and mid-stream, the signaling server going away during a
-// session, the customer's tab frozen (as a hidden, throttled tab can be), the agent's tab reloaded.
+// session, the customer's tab frozen (as a hidden, throttled tab can be) and throttled as a hidden tab
+// is, the agent's tab reloaded. (The network path changing is test/hard/faults-network.test.mjs.)
 // Figure per fault: time until the agent's view converges again, and frames lost (the final page
 // must match: nothing the customer did is lost).
 import { after, before, describe, it } from 'node:test';
@@ -90,5 +91,37 @@ describe('faults during a co-browse', () => {
     await t.customer.fill('input[name=name]', 'after the freeze');
     await converge(t, 'after the freeze');
     record('customer tab frozen 3 s', Date.now() - t0);
+  });
+  it("the customer's tab hidden and throttled (tasks once a second, CPU 4× slower) for 6 s: the page's changes keep arriving", async () => {
+    // Headless Chromium never hides a tab (a background tab, a minimised window, a tab behind another
+    // stay 'visible': tried), so the throttling Chromium applies to a hidden tab is reproduced instead:
+    // the page runs only in short slices once a second (Page lifecycle frozen 900 ms / active 100 ms,
+    // as intensive wake-up throttling batches timers) on a CPU 4× slower.
+    const cdp = await t.customer.context().newCDPSession(t.customer);
+    await t.agent.evaluate(() => {
+      window.__framesSeen = 0;
+      window.cobrowseViewing.on('frame', () => window.__framesSeen++);
+    });
+    await t.customer.evaluate(() => {
+      window.__tick = 0;
+      window.__ticker = setInterval(() => (document.querySelector('#ticker').textContent = `hidden tick ${++window.__tick}`), 50);
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    for (let i = 0; i < 6; i++) {
+      await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+      await new Promise((r) => setTimeout(r, 900));
+      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const during = await t.agent.evaluate(() => window.__framesSeen);
+    const ticks = await t.customer.evaluate(() => window.__tick);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await t.customer.evaluate(() => clearInterval(window.__ticker));
+    const t0 = Date.now();
+    await t.customer.fill('input[name=name]', 'after the throttling');
+    await converge(t, 'after the throttling');
+    record(`customer tab throttled as a hidden tab, 6 s (${ticks} page ticks ran, ${during} frames reached the agent meanwhile)`, Date.now() - t0);
+    assert.ok(during > 0, 'frames kept arriving while the tab was throttled');
+    await cdp.detach();
   });
 });
