@@ -18,6 +18,7 @@ import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
+import { watchLink } from './link-check.js';
 import { PeerRouter, RESUME_HANDSHAKE_MS, useSignaling } from './router.js';
 import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
 
@@ -56,6 +57,9 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private resyncRequested = false;
   private pings = new Map<number, number>();
   private nextPing = 1;
+  /** Messages and records of large messages received (the link check's proof). */
+  private arrivals = 0;
+  private unwatchLink: () => void = () => {};
   private readonly settled = deferred();
   /** Resolves when the first snapshot has been applied; rejects if the session ends first. */
   readonly connected = this.settled.promise;
@@ -132,7 +136,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     }).then(
       (channel) => {
         this.attempting--;
-        this.adopt(address, channel);
+        this.adopt(address, channel, transport);
       },
       (error: unknown) => {
         this.attempting--;
@@ -146,7 +150,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     );
   }
 
-  private adopt(address: string | null, channel: SecureChannel): void {
+  private adopt(address: string | null, channel: SecureChannel, transport: Transport): void {
     if (this.currentState === 'ended') return channel.close();
     const old = this.channel;
     if (old) {
@@ -159,8 +163,24 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     clearTimeout(this.giveUp);
     this.redial = this.giveUp = undefined;
     this.resyncRequested = false;
-    channel.onmessage = (message) => this.receive(message);
-    channel.onprogress = (received, total) => this.emit('progress', { received, total });
+    channel.onmessage = (message) => {
+      this.arrivals++;
+      this.receive(message);
+    };
+    // back from a network outage, the link must prove it carries data, or it is dropped and redialed
+    // (link-check.ts); dropping the transport is a cut link for the channel, so the redial follows
+    this.unwatchLink();
+    this.unwatchLink = watchLink(transport, {
+      ping: () => this.ping(),
+      arrivals: () => this.arrivals,
+      stalled: () => {
+        if (this.channel === channel) transport.close();
+      },
+    });
+    channel.onprogress = (received, total) => {
+      this.arrivals++; // a large message on its way proves the link as well as a whole one
+      this.emit('progress', { received, total });
+    };
     channel.onclose = (error) => {
       if (this.channel !== channel) return;
       this.channel = null;
@@ -252,6 +272,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.currentState = 'ended';
     clearInterval(this.redial);
     clearTimeout(this.giveUp);
+    this.unwatchLink();
     this.channel?.close();
     for (const transport of this.transports) transport.close();
     this.router?.detach();
