@@ -56,6 +56,7 @@ function byArea(list) {
 const entries = [
   ['full (src/index.ts)', 'build/index.js'],
   ['sharer (src/sharer.ts)', 'build/sharer.js'],
+  ['sharer core (src/sharer-core.ts)', 'build/sharer-core.js'],
 ];
 const report = { bundles: rows, entries: [] };
 for (const [name, entry] of entries) {

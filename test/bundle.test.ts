@@ -76,3 +76,48 @@ describe('the sharer bundle', () => {
     }
   });
 });
+
+describe('the sharer core bundle (no elements, no Lit)', () => {
+  it('exports the sharer bundle minus the elements, registers no element, and shares a page to a viewer', async () => {
+    const core = await import('../dist/cobrowse-rtc-sharer-core.js');
+    const sharer = await import('../dist/cobrowse-rtc-sharer.js');
+    const full = await import('../dist/cobrowse-rtc.js');
+    const elementExports = ['CobrowseConsent', 'requestConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'IGNORE_ATTR', 'setMessages'];
+    const expected = Object.keys(sharer).filter((k) => !elementExports.includes(k)).sort().join(',');
+    assert(Object.keys(core).sort().join(',') === expected, `core: ${Object.keys(core).sort().join(',')}\nexpected: ${expected}`);
+    // loaded into a fresh window, it defines no custom element (the main window's registry already
+    // holds the sharer bundle's)
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const win = frame.contentWindow as Window & { __core?: Record<string, unknown> };
+    await new Promise<void>((resolve, reject) => {
+      const script = win.document.createElement('script');
+      script.type = 'module';
+      script.textContent = `import * as core from '${location.origin}/dist/cobrowse-rtc-sharer-core.js'; window.__core = core;`;
+      script.onerror = () => reject(new Error('the core bundle did not load'));
+      win.document.head.append(script);
+      const wait = () => (win.__core ? resolve() : setTimeout(wait, 20));
+      wait();
+    });
+    for (const tag of ['cobrowse-consent', 'cobrowse-sharing-banner', 'cobrowse-share-button', 'cobrowse-annotations']) {
+      assert(!win.customElements.get(tag), `<${tag}> is not defined by the core bundle`);
+    }
+    // a real session: the core shares the frame's page, the full bundle views it
+    win.document.body.innerHTML = '<h1 id="t">core bundle</h1><input id="card" type="password" value="4111111111111111">';
+    const [a, b] = core.createLoopbackPair();
+    const secret = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
+    const container = document.createElement('div');
+    document.body.append(container);
+    const sharing = await core.startSharing({ document: win.document, transport: a, secret });
+    const viewing = await full.startViewing({ container, transport: b, secret });
+    await viewing.connected;
+    const mirrored = viewing.mirror.document!;
+    assert(mirrored.getElementById('t')?.textContent === 'core bundle', 'the page is mirrored');
+    assert((mirrored.getElementById('card') as HTMLInputElement).value !== '4111111111111111', 'the password is masked');
+    sharing.stop();
+    viewing.stop();
+    frame.remove();
+    container.remove();
+  });
+});
+
