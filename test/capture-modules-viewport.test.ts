@@ -143,9 +143,10 @@ describe('capture module: viewport', () => {
     h = new Harness(document, [createViewportModule()]);
     h.snapshot();
     let reads = 0;
-    const own = Object.getOwnPropertyDescriptor(document, 'getSelection');
+    // capture calls Document.prototype.getSelection (a page may shadow document.getSelection): count there
+    const own = Object.getOwnPropertyDescriptor(Document.prototype, 'getSelection')!;
     const real = Document.prototype.getSelection;
-    Object.defineProperty(document, 'getSelection', {
+    Object.defineProperty(Document.prototype, 'getSelection', {
       configurable: true,
       value(this: Document) {
         reads++;
@@ -169,8 +170,7 @@ describe('capture module: viewport', () => {
       h.flush();
       eq(reads, after, 'not read again');
     } finally {
-      if (own) Object.defineProperty(document, 'getSelection', own);
-      else delete (document as unknown as Record<string, unknown>).getSelection;
+      Object.defineProperty(Document.prototype, 'getSelection', own);
       getSelection()!.removeAllRanges();
     }
   });

@@ -4,7 +4,7 @@ import { FrameKind } from '../protocol/constants.js';
 import { FrameEncoder } from '../protocol/encoder.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from './context.js';
 import { frameDocument, NodeIds } from './ids.js';
-import { MaskPolicy, maskText, nodeParent, nodeType, type MaskOptions } from './mask.js';
+import { MaskPolicy, maskText, type MaskOptions } from './mask.js';
 import { afterMethod } from './patches.js';
 import {
   childrenCaptured,
@@ -18,6 +18,7 @@ import {
   type SerializerHost,
 } from './serialize.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
+import { addListener, defaultView, getAttribute, localName, nextSibling, nodeType, ownerDocument, parentNode, removeListener, shadowRoot } from '../dom/safe-dom.js';
 
 export interface CaptureOptions {
   /**
@@ -136,7 +137,7 @@ export class Capture implements CaptureHandle, SerializerHost {
   // ---- SerializerHost -----------------------------------------------------------------------------
 
   shadowOf(el: Element): ShadowRoot | null {
-    return el.shadowRoot ?? this.closedShadows.get(el) ?? null;
+    return shadowRoot(el) ?? this.closedShadows.get(el) ?? null;
   }
 
   rootSerialized(root: CaptureRoot): void {
@@ -144,7 +145,7 @@ export class Capture implements CaptureHandle, SerializerHost {
     if (this.observed.has(root)) return;
     this.observed.add(root);
     this.observer.observe(root, OBSERVE);
-    if (root.nodeType === 9) this.patchRealm((root as Document).defaultView);
+    if (nodeType(root) === 9) this.patchRealm(defaultView((root as Document)));
     for (const m of this.modules) m.rootAdded?.(root, this.context);
   }
 
@@ -157,8 +158,8 @@ export class Capture implements CaptureHandle, SerializerHost {
       this.pendingFrames.add(frame);
       this.schedule();
     };
-    frame.addEventListener('load', onLoad);
-    this.watchedFrames.set(frame, () => frame.removeEventListener('load', onLoad));
+    addListener(frame, 'load', onLoad, false);
+    this.watchedFrames.set(frame, () => removeListener(frame, 'load', onLoad, false));
   }
 
   fragmentSerialized(fragment: DocumentFragment): void {
@@ -171,7 +172,7 @@ export class Capture implements CaptureHandle, SerializerHost {
   rewriteInsteadOfMove(node: Node, maskedHere: boolean): number {
     const id = this.ids.get(node);
     let masked = maskedHere;
-    if (node.nodeType === 1) masked = effectiveMask(this.maskStates.get(node as Element) ?? 0, maskedHere);
+    if (nodeType(node) === 1) masked = effectiveMask(this.maskStates.get(node as Element) ?? 0, maskedHere);
     if (!this.unobserved.has(node) && masked === this.maskedNodes.has(node)) return 0;
     this.ids.forgetSubtree(node, (el) => this.shadowOf(el));
     return id;
@@ -205,7 +206,7 @@ export class Capture implements CaptureHandle, SerializerHost {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     if (this.options.batch === 'animation-frame') {
-      const win = this.document.defaultView ?? window;
+      const win = defaultView(this.document) ?? window;
       win.requestAnimationFrame(() => this.flush());
       return;
     }
@@ -362,13 +363,13 @@ class DeltaBuilder {
   private isAttached(node: Node): boolean {
     if (node.isConnected) return true;
     const root = node.getRootNode();
-    return root.nodeType === 11 && this.c.fragments.has(root as DocumentFragment) && this.c.ids.get(root) > 0;
+    return nodeType(root) === 11 && this.c.fragments.has(root as DocumentFragment) && this.c.ids.get(root) > 0;
   }
 
   private isLive(node: Node): boolean {
     const ids = this.c.ids;
     if (!this.isAttached(node)) return false;
-    const p = node.parentNode;
+    const p = parentNode(node);
     if (!p || !ids.get(p)) return false;
     if (this.hidden(p)) return false; // moved into an element that just became ignored: it goes with it
     return this.capturedChain(p);
@@ -386,7 +387,7 @@ class DeltaBuilder {
       let out = this.uncaptured.get(n);
       if (out === undefined) {
         const el = n as Element;
-        out = UNCAPTURED_CHILDREN.has(el.localName) || this.c.mask.isIgnored(el) || this.c.mask.isBlocked(el);
+        out = UNCAPTURED_CHILDREN.has(localName(el)) || this.c.mask.isIgnored(el) || this.c.mask.isBlocked(el);
         this.uncaptured.set(n, out);
       }
       if (out) return false;
@@ -416,7 +417,7 @@ class DeltaBuilder {
     if (m === undefined) {
       const mask = this.c.mask;
       m = mask.isTextMaskedAt(parent);
-      if (!m && parent.nodeType === 1 && (parent as Element).localName === 'textarea') {
+      if (!m && nodeType(parent) === 1 && localName((parent as Element)) === 'textarea') {
         m = mask.isValueMasked(parent as Element, false);
       }
       this.maskedAt.set(parent, m);
@@ -429,20 +430,20 @@ class DeltaBuilder {
     if (emitted.has(node)) return;
     const id = ids.get(node);
     if (id >= this.firstNew) return; // written inside a new subtree already
-    const parent = node.parentNode;
+    const parent = parentNode(node);
     if (!parent || !this.isAttached(node)) return;
     const pid = ids.get(parent);
     if (!pid || pid >= this.firstNew) return; // parent not captured, or new (its subtree has this)
-    if (parent.nodeType === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
+    if (nodeType(parent) === 1 && !childrenCaptured(parent as Element, this.c.maskStates)) return;
     if (this.hidden(parent) || !this.capturedChain(parent)) return;
     // siblings inserted next to each other: write the run from its end, so each `before` exists
     const isCandidate = (s: Node) => !emitted.has(s) && (added.has(s) || !ids.get(s));
     let end = node;
-    while (end.nextSibling && isCandidate(end.nextSibling)) end = end.nextSibling;
+    for (let n = nextSibling(end); n && isCandidate(n); n = nextSibling(end)) end = n;
     const masked = this.textMaskedUnder(parent);
     let c: Node = end;
     for (;;) {
-      if (c.nodeType === 1 && this.c.mask.isIgnored(c as Element)) this.drop(c); // inserted or moved: nothing to say
+      if (nodeType(c) === 1 && this.c.mask.isIgnored(c as Element)) this.drop(c); // inserted or moved: nothing to say
       else this.writeAt(c, pid, masked);
       emitted.add(c);
       if (c === node) break;
@@ -464,8 +465,8 @@ class DeltaBuilder {
    */
   private nextCaptured(node: Node): number {
     const ids = this.c.ids;
-    let next = node.nextSibling;
-    while (next && !ids.get(next)) next = next.nextSibling;
+    let next = nextSibling(node);
+    while (next && !ids.get(next)) next = nextSibling(next);
     return next ? ids.get(next) : 0;
   }
 
@@ -527,11 +528,11 @@ class DeltaBuilder {
     const c = this.c;
     const id = c.ids.get(node);
     if (!id || id >= this.firstNew || !this.isLive(node) || this.hidden(node)) return;
-    const parent = node.parentNode!;
+    const parent = parentNode(node)!;
     let data = (node as CharacterData).data;
     if (this.textMaskedUnder(parent)) data = maskText(data);
-    else if (parent.nodeType === 1 && (parent as Element).localName === 'style') {
-      data = absoluteCssUrls(data, this.bases.of(node.ownerDocument!));
+    else if (nodeType(parent) === 1 && localName((parent as Element)) === 'style') {
+      data = absoluteCssUrls(data, this.bases.of(ownerDocument(node)!));
     }
     c.encoder.text(id, data);
   }
@@ -545,18 +546,18 @@ class DeltaBuilder {
     if (!id || !this.isLive(el) || this.hidden(el, false)) return;
     let recheck = false;
     for (const name of names) {
-      if (mask.dependsOn(name) || (el.localName === 'input' && (name === 'type' || name === 'autocomplete'))) recheck = true;
+      if (mask.dependsOn(name) || (localName(el) === 'input' && (name === 'type' || name === 'autocomplete'))) recheck = true;
     }
     if (recheck && this.maskingChanged(el, names)) {
       this.reserialize(el, id);
       return;
     }
     const e = c.encoder;
-    const tag = el.localName;
-    const base = this.bases.of(el.ownerDocument);
+    const tag = localName(el);
+    const base = this.bases.of(ownerDocument(el)!);
     for (const name of names) {
       if (isEventHandler(name)) continue;
-      const value = el.getAttribute(name);
+      const value = getAttribute(el, name);
       if (value === null) {
         e.attrDel(id, name);
         continue;
@@ -588,7 +589,7 @@ class DeltaBuilder {
   /** Whether the element's own masking or blocking differs from what it was written with. */
   private maskingChanged(el: Element, names: readonly string[]): boolean {
     const c = this.c;
-    if (el.localName === 'input' && (names.includes('type') || names.includes('autocomplete'))) return true;
+    if (localName(el) === 'input' && (names.includes('type') || names.includes('autocomplete'))) return true;
     return maskStateOf(el, c.mask) !== (c.maskStates.get(el) ?? 0);
   }
 
@@ -604,7 +605,7 @@ class DeltaBuilder {
   /** A TREE op that writes the element, whole, where it is now. */
   private writeInPlace(el: Element): void {
     const c = this.c;
-    const parent = el.parentNode!;
+    const parent = parentNode(el)!;
     c.encoder.tree(c.ids.get(parent), this.nextCaptured(el));
     this.serializer.write(el, this.textMaskedUnder(parent), false);
     this.removeReplaced();
@@ -613,10 +614,10 @@ class DeltaBuilder {
 
 /**
  * The parent node, or a shadow root's host, read through `Node.prototype`: a page's form control named
- * `parentNode` clobbers `form.parentNode` and would make an ancestor walk loop forever.
+ * `parentNode` clobbers `parentNode(form)` and would make an ancestor walk loop forever.
  */
 function parentOf(n: Node): Node | null {
-  const p = nodeParent(n);
+  const p = parentNode(n);
   if (p) return p;
   return nodeType(n) === 11 ? ((n as ShadowRoot).host ?? null) : null;
 }

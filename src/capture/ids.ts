@@ -1,5 +1,6 @@
 // Node ids on the sharer: a counter per capture and a WeakMap, so nodes the page drops are collected.
 // Ids are never reused, so a stale id can only be unknown, never wrong.
+import { firstChild, localName, nextSibling, nodeType } from '../dom/safe-dom.js';
 
 export class NodeIds {
   private readonly map = new WeakMap<Node, number>();
@@ -29,13 +30,13 @@ export class NodeIds {
     while (stack.length) {
       const node = stack.pop()!;
       if (!this.map.delete(node)) continue; // not captured: neither is anything below it
-      for (let c = node.firstChild; c; c = c.nextSibling) stack.push(c);
-      if (node.nodeType === 1) {
+      for (let c = firstChild(node); c; c = nextSibling(c)) stack.push(c);
+      if (nodeType(node) === 1) {
         const el = node as Element;
         const shadow = shadowOf(el);
         if (shadow) stack.push(shadow);
-        if (el.localName === 'template') stack.push((el as HTMLTemplateElement).content);
-        if (el.localName === 'iframe' || el.localName === 'frame') {
+        if (localName(el) === 'template') stack.push((el as HTMLTemplateElement).content);
+        if (localName(el) === 'iframe' || localName(el) === 'frame') {
           const doc = frameDocument(el as HTMLIFrameElement);
           if (doc) stack.push(doc);
         }

@@ -1,4 +1,5 @@
 // Masking decisions, made on the sharer before anything is written: masked data never enters a frame.
+import { closest, getAttribute, hasAttribute, matches, nodeType, parentNode } from '../dom/safe-dom.js';
 
 /** What to hide from the viewer. Every rule runs on the sharer's machine. */
 export interface MaskOptions {
@@ -89,12 +90,12 @@ export class MaskPolicy {
   /** The element is left out of the capture, with its subtree (not even a placeholder). */
   isIgnored(el: Element): boolean {
     // asked for every element of a snapshot: the attribute test is far cheaper than `matches`
-    return el.hasAttribute(IGNORE_ATTR) || (this.ignoreSelector !== null && el.matches(this.ignoreSelector));
+    return hasAttribute(el, IGNORE_ATTR) || (this.ignoreSelector !== null && matches(el, this.ignoreSelector));
   }
 
   /** The element is blocked (placeholder only). */
   isBlocked(el: Element): boolean {
-    return el.matches(this.blockSelector);
+    return matches(el, this.blockSelector);
   }
 
   /**
@@ -102,14 +103,14 @@ export class MaskPolicy {
    * `inherited` (no rule on the element itself).
    */
   ownTextRule(el: Element): boolean | undefined {
-    if (el.matches(this.unmaskSelector)) return false;
-    if (el.matches(this.maskSelector)) return true;
+    if (matches(el, this.unmaskSelector)) return false;
+    if (matches(el, this.maskSelector)) return true;
     return undefined;
   }
 
   /** Whether the text under `node` is masked, looking up the ancestors (for single mutations). */
   isTextMaskedAt(node: Node): boolean {
-    let el: Element | null = node.nodeType === 1 ? (node as Element) : node.parentElement;
+    let el: Element | null = nodeType(node) === 1 ? (node as Element) : parentElementOf(node);
     while (el) {
       const rule = this.ownTextRule(el);
       if (rule !== undefined) return rule;
@@ -120,9 +121,9 @@ export class MaskPolicy {
 
   /** A field whose value can never be shown. */
   isSensitiveField(el: Element): boolean {
-    const type = (el.getAttribute('type') ?? '').toLowerCase();
+    const type = (getAttribute(el, 'type') ?? '').toLowerCase();
     if (type === 'password') return true;
-    const ac = el.getAttribute('autocomplete');
+    const ac = getAttribute(el, 'autocomplete');
     return ac !== null && SENSITIVE_AUTOCOMPLETE.test(ac);
   }
 
@@ -134,7 +135,7 @@ export class MaskPolicy {
     if (this.isSensitiveField(el)) return true;
     if (textMasked) return true;
     if (this.inputs !== 'all') return false;
-    return !el.matches(this.unmaskSelector) && !el.closest(`[${UNMASK_ATTR}]`);
+    return !matches(el, this.unmaskSelector) && !closest(el, `[${UNMASK_ATTR}]`);
   }
 
   /** The value the viewer sees for a field. */
@@ -149,27 +150,21 @@ export function maskText(s: string): string {
   return s.replace(/[^\s\uD800-\uDBFF]/g, '*').replace(/[\uD800-\uDBFF]/g, '');
 }
 
-let parentNodeOf: (this: Node) => Node | null;
-let nodeTypeOf: (this: Node) => number;
-/** `parentNode` and `nodeType` read through `Node.prototype` (a page's named form controls cannot shadow them). */
-export function nodeParent(n: Node): Node | null {
-  parentNodeOf ??= Object.getOwnPropertyDescriptor(Node.prototype, 'parentNode')!.get! as typeof parentNodeOf;
-  return parentNodeOf.call(n);
-}
-export function nodeType(n: Node): number {
-  nodeTypeOf ??= Object.getOwnPropertyDescriptor(Node.prototype, 'nodeType')!.get! as typeof nodeTypeOf;
-  return nodeTypeOf.call(n);
-}
-
 /**
- * The parent element, continuing from a shadow root to its host. Read through `Node.prototype`: a form
- * control named `parentNode` clobbers `form.parentNode`, and the walk up would never end.
+ * The parent element, continuing from a shadow root to its host. Read through `Node.prototype`
+ * (safe-dom.ts): a form control named `parentNode` clobbers `form.parentNode`, and the walk up would
+ * never end.
  */
 export function parentElementAcrossShadow(el: Element): Element | null {
-  const p = nodeParent(el);
+  return parentElementOf(el);
+}
+
+/** The parent element of any node (a text node's too), continuing from a shadow root to its host. */
+function parentElementOf(n: Node): Element | null {
+  const p = parentNode(n);
   if (!p) return null;
   const type = nodeType(p);
   if (type === 1) return p as Element;
-  if (type === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host;
+  if (type === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host; // shadow roots have no named properties
   return null;
 }

@@ -6,6 +6,7 @@ import type { CaptureModule } from './context.js';
 import { frameDocument, type NodeIds } from './ids.js';
 import { maskText, type MaskPolicy } from './mask.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
+import { attributes, firstChild, localName, namespaceURI, nextSibling, nodeType, ownerDocument, parentNode } from '../dom/safe-dom.js';
 
 /** Attributes that show text to a person: masked with the text of a masked element. */
 export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
@@ -64,7 +65,7 @@ const CHILDLESS = new Set(['script', 'noscript', 'canvas']);
 
 /** Whether the children of this element are captured (blocked and CHILDLESS elements show none). */
 export function childrenCaptured(el: Element, maskStates: WeakMap<Element, number>): boolean {
-  return !CHILDLESS.has(el.localName) && !((maskStates.get(el) ?? 0) & MaskState.Blocked);
+  return !CHILDLESS.has(localName(el)) && !((maskStates.get(el) ?? 0) & MaskState.Blocked);
 }
 
 /** The masking state of an element given its own rules. */
@@ -112,15 +113,15 @@ export class Serializer {
 
   /** After an element's children: its shadow root, template content and frame document. */
   private pushExtras(node: Node, bits: number): void {
-    if (node.nodeType !== 1) return;
+    if (nodeType(node) !== 1) return;
     const el = node as Element;
     const depth = bits >>> 2;
     const masked = bits & 2;
     if (depth + 2 >= MAX_DEPTH) return; // the flags announced no extras this deep
     // pushed in reverse: the shadow root is written first
-    const doc = el.localName === 'iframe' ? frameDocument(el as HTMLIFrameElement) : null;
+    const doc = localName(el) === 'iframe' ? frameDocument(el as HTMLIFrameElement) : null;
     if (doc) this.push(doc, OPEN, masked, depth + 1);
-    if (el.localName === 'template' && (el as HTMLTemplateElement).content) {
+    if (localName(el) === 'template' && (el as HTMLTemplateElement).content) {
       this.push((el as HTMLTemplateElement).content, OPEN, masked, depth + 1);
     }
     const shadow = this.host.shadowOf(el);
@@ -136,7 +137,7 @@ export class Serializer {
     const h = this.host;
     const e = h.encoder;
     const ids = h.ids;
-    if (node.nodeType === 1 && h.mask.isIgnored(node as Element)) {
+    if (nodeType(node) === 1 && h.mask.isIgnored(node as Element)) {
       // not the page (MaskOptions.ignore): nothing is written, not even a placeholder. Callers never
       // pass one as `root` (a TREE op needs exactly one node). One captured before it became ignored
       // leaves the viewer's copy with the REMOVE the caller writes for `replaced`.
@@ -159,13 +160,13 @@ export class Serializer {
       }
     }
     const id = ids.ensure(node);
-    if (masked && node.nodeType !== 1) h.maskedNodes.add(node);
-    switch (node.nodeType) {
+    if (masked && nodeType(node) !== 1) h.maskedNodes.add(node);
+    switch (nodeType(node)) {
       case 3: {
         const data = (node as Text).data;
-        const parent = node.parentNode;
+        const parent = parentNode(node);
         if (masked) e.textNode(id, maskText(data));
-        else if (parent && (parent as Element).localName === 'style') e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
+        else if (parent && nodeType(parent) === 1 && localName(parent as Element) === 'style') e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
         else e.textNode(id, data);
         return;
       }
@@ -211,7 +212,7 @@ export class Serializer {
     this.push(closeFor ?? null, CLOSE, m, depth);
     if (depth + 2 >= MAX_DEPTH) return; // deeper than the wire allows: the subtree ends here
     const start = this.nodes.length;
-    for (let c = node.firstChild; c; c = c.nextSibling) this.push(c, OPEN, m, depth + 1);
+    for (let c = firstChild(node); c; c = nextSibling(c)) this.push(c, OPEN, m, depth + 1);
     // children were pushed first-to-last; reverse them so the first is popped first
     const nodes = this.nodes;
     const info = this.info;
@@ -226,15 +227,15 @@ export class Serializer {
   }
 
   private baseOf(node: Node): string {
-    return this.bases.of(node.ownerDocument ?? (node as Document));
+    return this.bases.of(ownerDocument(node) ?? (node as Document));
   }
 
   private element(el: Element, id: number, inheritedMask: boolean, depth: number): void {
     const h = this.host;
     const e = h.encoder;
     const mask = h.mask;
-    const tag = el.localName;
-    const ns = el.namespaceURI;
+    const tag = localName(el);
+    const ns = namespaceURI(el);
     const kind = ns === HTML_NS ? NodeKind.HtmlElement : ns === SVG_NS ? NodeKind.SvgElement : ns === MATHML_NS ? NodeKind.MathElement : NodeKind.OtherElement;
     e.element(id, kind, tag, ns ?? '');
 
@@ -263,7 +264,7 @@ export class Serializer {
 
     const valueMasked = isFormField(tag) && mask.isValueMasked(el, masked);
     const base = this.baseOf(el);
-    const attrs = el.attributes;
+    const attrs = attributes(el);
     for (let i = 0; i < attrs.length; i++) {
       const attr = attrs[i]!;
       const name = attr.name;

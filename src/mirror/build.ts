@@ -4,7 +4,7 @@
 // document instead of 100,000.
 import { NodeKind } from '../protocol/constants.js';
 import type { DocumentMode, ElementNode, WireNode } from '../protocol/types.js';
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 import type { NodeMap } from './nodes.js';
 import { INERT_SCRIPT_TYPE, isScript, protectedAttr, safeAttr } from './sanitize.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';

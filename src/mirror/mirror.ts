@@ -7,7 +7,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import type { DocumentMode, Frame, Op } from '../protocol/types.js';
 import { applyTree, modeMarkup, setSafeAttribute, type BuildContext } from './build.js';
 import { CursorOverlay } from './cursor.js';
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 import { NodeMap } from './nodes.js';
 import { PAGE_ORIGIN, checkResourceOrigins, httpOrigin, policyMarkup, resourcePolicy } from './resources.js';
 import { protectedAttr } from './sanitize.js';

@@ -1,6 +1,6 @@
 // The id <-> node map (rrweb's `Mirror`), plus the links the DOM does not give back to us reliably:
 // closed shadow roots, template contents and frame documents.
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 
 export class NodeMap {
   private byId = new Map<number, Node>();

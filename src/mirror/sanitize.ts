@@ -2,7 +2,7 @@
 // nothing in it may run, navigate, submit or load active content. First layer: the iframe's sandbox
 // ("allow-same-origin" only: no scripts, no forms, no popups, no top navigation). Second layer, here:
 // the markup itself is defused as it is built, so a sandbox mistake (or a browser bug) is not enough.
-import { HTML_NS, SVG_NS } from './dom.js';
+import { HTML_NS, SVG_NS } from '../dom/safe-dom.js';
 
 /** Prefix of every attribute the mirror owns; the sharer may not set or remove these. */
 export const MARKER = 'data-cobrowse-mirror-';

@@ -2,7 +2,7 @@
 // media, canvas pixels, dialogs. Every write goes through prototype setters (see dom.ts) and never
 // gives focus to the mirror (that would steal the agent's keyboard): focus and hover are markers.
 import { DialogState } from '../protocol/constants.js';
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 import type { NodeMap } from './nodes.js';
 import { MARKER, safeCanvasImage } from './sanitize.js';
 

@@ -3,7 +3,7 @@
 // in place, in every sheet it can read, to match the marker attributes that state.ts moves. Rewriting
 // in place (setting `selectorText`) keeps rule indices identical to the sharer's, so later
 // SHEET_INSERT / SHEET_DELETE indices stay right.
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 import type { NodeMap } from './nodes.js';
 import { MARKER } from './sanitize.js';
 

@@ -4,7 +4,7 @@
 import { NodeKind, OpCode } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Frame, Op, WireNode } from '../protocol/types.js';
-import * as dom from './dom.js';
+import * as dom from '../dom/safe-dom.js';
 import { isShadowRoot, type NodeMap } from './nodes.js';
 import { attrNamespace, elementNamespace } from './build.js';
 

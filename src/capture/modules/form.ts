@@ -7,6 +7,7 @@
 import type { CaptureContext, CaptureModule } from '../context.js';
 import { afterMethod, afterSetter } from '../patches.js';
 import { Disposer, innerTarget, Realms } from './util.js';
+import { localName, nodeType } from '../../dom/safe-dom.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
@@ -23,9 +24,9 @@ export function createFormModule(): CaptureModule {
   const optionState = new WeakMap<Element, boolean>();
 
   function mark(el: unknown): void {
-    if (!el || (el as Node).nodeType !== 1) return;
+    if (!el || nodeType((el as Node)) !== 1) return;
     const e = el as Element;
-    const name = e.localName;
+    const name = localName(e);
     let field: Element | null = null;
     if (name === 'input' || name === 'textarea' || name === 'select') field = e;
     else if (name === 'option') field = (e as HTMLOptionElement).closest('select') ?? null;
@@ -80,7 +81,7 @@ export function createFormModule(): CaptureModule {
     const id = c.id(el);
     // not captured (removed, inside a blocked subtree) or a blocked placeholder: nothing to say
     if (!id || c.mask.isBlocked(el)) return;
-    const name = el.localName;
+    const name = localName(el);
     if (name === 'select') return writeSelect(c, el as HTMLSelectElement);
     if (name === 'input' && CHECKABLE.test((el as HTMLInputElement).type)) {
       const input = el as HTMLInputElement;
@@ -138,7 +139,7 @@ export function createFormModule(): CaptureModule {
     },
     elementAdded(el) {
       // the element encoding told the viewer this option's state
-      if (el.localName === 'option') optionState.set(el, (el as HTMLOptionElement).selected);
+      if (localName(el) === 'option') optionState.set(el, (el as HTMLOptionElement).selected);
     },
     snapshot(c) {
       ctx = c;

@@ -5,6 +5,7 @@ import { DialogState } from '../../protocol/constants.js';
 import type { CaptureContext, CaptureModule } from '../context.js';
 import { afterMethod } from '../patches.js';
 import { Disposer, innerTarget, Realms } from './util.js';
+import { HTML_NS, createElementNS, localName, matches, nodeType, ownerDocument } from '../../dom/safe-dom.js';
 
 /**
  * Shortest time between two pictures of one canvas. Measured (Chromium, software GL, 800×600 busy
@@ -56,14 +57,14 @@ export function createMediaModule(): CaptureModule {
 
   const onMedia = (e: Event) => {
     const t = innerTarget(e) as Element | null;
-    if (t && (t.localName === 'video' || t.localName === 'audio')) {
+    if (t && nodeType(t) === 1 && (localName(t) === 'video' || localName(t) === 'audio')) {
       media.add(t as HTMLMediaElement);
       ctx?.requestFlush();
     }
   };
   const markDialog = (el: unknown) => {
     const t = el as Element | null;
-    if (t && t.nodeType === 1 && t.localName === 'dialog') {
+    if (t && nodeType(t) === 1 && localName(t) === 'dialog') {
       dialogs.add(t as HTMLDialogElement);
       ctx?.requestFlush();
     }
@@ -84,7 +85,7 @@ export function createMediaModule(): CaptureModule {
   /** After a draw call. Kept to a WeakMap lookup and a flag test: games draw thousands of times a frame. */
   function drawn(canvas: unknown, webgl: boolean, gl?: WebGLRenderingContext): void {
     const c = canvas as HTMLCanvasElement;
-    if (stopped || !c || c.nodeType !== 1) return; // OffscreenCanvas: not in the page
+    if (stopped || !c || nodeType(c) !== 1) return; // OffscreenCanvas: not in the page
     const s = stateOf(c);
     if (webgl && !(s.preserve ??= !!gl?.getContextAttributes()?.preserveDrawingBuffer)) {
       // The drawing buffer is cleared once the frame is presented, after this task: read it in a
@@ -107,7 +108,7 @@ export function createMediaModule(): CaptureModule {
     if (!s.inFlight && performance.now() - s.lastStart >= interval(s)) return take(canvas, s, canvas);
     // Throttled: keep a copy of this frame (a GPU copy, cheap next to encoding it) so the last frame of
     // an animation that then stops is not lost; the trailing timer encodes the copy.
-    const scratch = (s.scratch ??= canvas.ownerDocument.createElement('canvas'));
+    const scratch = (s.scratch ??= createElementNS(ownerDocument(canvas)!, HTML_NS, 'canvas') as HTMLCanvasElement);
     if (scratch.width !== canvas.width) scratch.width = canvas.width;
     if (scratch.height !== canvas.height) scratch.height = canvas.height;
     const g = scratch.getContext('2d');
@@ -172,7 +173,7 @@ export function createMediaModule(): CaptureModule {
     const key = `${canvas.width}x${canvas.height}`;
     let b = blanks.get(key);
     if (b === undefined) {
-      const e = canvas.ownerDocument.createElement('canvas');
+      const e = createElementNS(ownerDocument(canvas)!, HTML_NS, 'canvas') as HTMLCanvasElement;
       e.width = canvas.width;
       e.height = canvas.height;
       blanks.set(key, (b = e.toDataURL(CANVAS_TYPE, CANVAS_QUALITY)));
@@ -208,7 +209,7 @@ export function createMediaModule(): CaptureModule {
   function dialogState(el: HTMLDialogElement): DialogState {
     if (!el.open) return DialogState.Closed;
     try {
-      return el.matches(':modal') ? DialogState.Modal : DialogState.Open;
+      return matches(el, ':modal') ? DialogState.Modal : DialogState.Open;
     } catch {
       return DialogState.Open; // a browser without :modal
     }
@@ -240,7 +241,7 @@ export function createMediaModule(): CaptureModule {
       d.listen(root, 'close', (e) => markDialog(innerTarget(e)));
     },
     elementAdded(el) {
-      const n = el.localName;
+      const n = localName(el);
       if (n === 'video' || n === 'audio') media.add(el as HTMLMediaElement);
       else if (n === 'dialog') dialogs.add(el as HTMLDialogElement);
       else if (n === 'canvas') newCanvases.push(el as HTMLCanvasElement);

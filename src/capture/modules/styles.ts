@@ -13,6 +13,7 @@ import { maskText } from '../mask.js';
 import { absoluteCssUrls } from '../urls.js';
 import { declarationPatches } from './declarations.js';
 import { Disposer, Realms } from './util.js';
+import { adoptedSheets, documentElement, localName, nodeType, ownerDocument } from '../../dom/safe-dom.js';
 
 /** One queued edit of a top-level sheet. The rule object is kept, its text is read at flush. */
 type SheetOp = { index: number; rule: CSSRule | null } /* rule null = delete */;
@@ -99,7 +100,7 @@ export function createStylesModule(): CaptureModule {
   const registered = new WeakMap<CaptureRoot, WeakSet<CSSStyleSheet>>();
   /** Whether text at a root is masked: the document element's rule, or the shadow host's. */
   const rootMasked = (root: CaptureRoot, c: CaptureContext) => {
-    const at = root.nodeType === 9 ? (root as Document).documentElement : (root as ShadowRoot).host;
+    const at = nodeType(root) === 9 ? documentElement((root as Document)) : (root as ShadowRoot).host;
     return !!at && c.mask.isTextMaskedAt(at);
   };
   /**
@@ -133,7 +134,7 @@ export function createStylesModule(): CaptureModule {
     sheet.href ?? sheet.ownerNode?.baseURI ?? c.document.baseURI;
 
   function docOf(root: CaptureRoot): Document {
-    return root.nodeType === 9 ? (root as Document) : (root as ShadowRoot).ownerDocument;
+    return nodeType(root) === 9 ? (root as Document) : ownerDocument(root as ShadowRoot)!;
   }
 
   /**
@@ -167,7 +168,7 @@ export function createStylesModule(): CaptureModule {
       if (!rootId) continue;
       let now: readonly CSSStyleSheet[];
       try {
-        now = root.adoptedStyleSheets ?? [];
+        now = adoptedSheets(root);
       } catch {
         continue;
       }
@@ -282,7 +283,7 @@ export function createStylesModule(): CaptureModule {
       const c = ctx;
       if (!c) return;
       for (const root of c.roots()) {
-        if (!sameSheets(lastAdopted.get(root), root.adoptedStyleSheets ?? [])) return c.requestFlush();
+        if (!sameSheets(lastAdopted.get(root), adoptedSheets(root))) return c.requestFlush();
       }
     }, ADOPTED_POLL_MS);
     d.add(() => clearInterval(poll));
@@ -296,7 +297,7 @@ export function createStylesModule(): CaptureModule {
       startPoll();
     },
     elementAdded(el) {
-      if (el.localName === 'style') newStyles.push(el);
+      if (localName(el) === 'style') newStyles.push(el);
     },
     snapshot(c) {
       ctx = c;

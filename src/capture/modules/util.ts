@@ -1,5 +1,6 @@
 // Small helpers shared by the capture modules: undo lists, per-realm patching, event targets.
 import type { CaptureRoot } from '../context.js';
+import { addListener, defaultView, localName, nodeType, ownerDocument, parentNode, removeListener } from '../../dom/safe-dom.js';
 
 /** Everything a module must undo on `stop()`, in one list. */
 export class Disposer {
@@ -10,8 +11,8 @@ export class Disposer {
   /** addEventListener with its removal recorded. */
   listen(target: EventTarget, type: string, fn: (e: Event) => void, capture = true): void {
     const opts: AddEventListenerOptions = { capture, passive: true };
-    target.addEventListener(type, fn, opts);
-    this.undo.push(() => target.removeEventListener(type, fn, opts));
+    addListener(target, type, fn, opts);
+    this.undo.push(() => removeListener(target, type, fn, opts));
   }
   dispose(): void {
     for (const fn of this.undo.splice(0).reverse()) {
@@ -26,8 +27,8 @@ export class Disposer {
 
 /** The window a root's nodes belong to (same-origin frames have their own prototypes). */
 export function windowOf(root: CaptureRoot | Node): (Window & typeof globalThis) | null {
-  const doc = root.nodeType === 9 ? (root as Document) : root.ownerDocument;
-  return (doc?.defaultView as (Window & typeof globalThis) | null) ?? null;
+  const doc = nodeType(root) === 9 ? (root as Document) : ownerDocument(root);
+  return doc ? defaultView(doc) : null;
 }
 
 /**
@@ -58,14 +59,14 @@ export function innerTarget(e: Event): EventTarget | null {
 export function capturedElement(node: Node | null, id: (n: Node) => number): Element | null {
   let n: Node | null = node;
   while (n) {
-    if (n.nodeType === 1 && id(n)) return n as Element;
-    const p: Node | null = n.parentNode;
-    n = p && p.nodeType === 11 && (p as ShadowRoot).host ? (p as ShadowRoot).host : p;
+    if (nodeType(n) === 1 && id(n)) return n as Element;
+    const p: Node | null = parentNode(n);
+    n = p && nodeType(p) === 11 && (p as ShadowRoot).host ? (p as ShadowRoot).host : p;
   }
   return null;
 }
 
 /** Lower-case local name of an element (works across realms, where `instanceof` does not). */
 export function tag(el: Element): string {
-  return el.localName;
+  return localName(el);
 }

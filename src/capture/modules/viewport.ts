@@ -4,6 +4,7 @@
 import { frameDocument } from '../ids.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from '../context.js';
 import { capturedElement, Disposer, innerTarget } from './util.js';
+import { activeElement, defaultView, getSelection, localName, nodeType, ownerDocument, shadowRoot } from '../../dom/safe-dom.js';
 
 /**
  * Pointer moves are sent at most this often. rrweb samples at 50 ms; the viewer eases the cursor
@@ -45,8 +46,8 @@ export function createViewportModule(): CaptureModule {
   const onScroll = (e: Event) => {
     const t = innerTarget(e) as Node | null;
     if (!t) return;
-    if (t.nodeType === 9) scrolled.add(t as Document);
-    else if (t.nodeType === 1) scrolled.add(t as Element);
+    if (nodeType(t) === 9) scrolled.add(t as Document);
+    else if (nodeType(t) === 1) scrolled.add(t as Element);
     else return;
     request();
   };
@@ -60,12 +61,12 @@ export function createViewportModule(): CaptureModule {
     const t = e.target as Node | null;
     // Chromium fires selectionchange at an <input>/<textarea> for caret moves inside it: selections
     // inside fields are not mirrored, and reading them would lay out the page on every keystroke
-    if (t && t.nodeType === 1) return;
-    selectionDoc = t ? (t.nodeType === 9 ? (t as Document) : t.ownerDocument) : null;
+    if (t && nodeType(t) === 1) return;
+    selectionDoc = t ? (nodeType(t) === 9 ? (t as Document) : ownerDocument(t)) : null;
     if (selectionFrame) return;
     // the Selection getters force a layout: read them in the next animation frame, where the
     // browser lays out anyway, not in the middle of the page's own work
-    selectionWin = selectionDoc?.defaultView ?? window;
+    selectionWin = (selectionDoc && defaultView(selectionDoc)) ?? window;
     selectionFrame = selectionWin.requestAnimationFrame(() => {
       selectionFrame = 0;
       selectionDirty = true;
@@ -115,7 +116,7 @@ export function createViewportModule(): CaptureModule {
         const r = frame.getBoundingClientRect();
         x += r.left + frame.clientLeft;
         y += r.top + frame.clientTop;
-        w = frame.ownerDocument.defaultView;
+        w = defaultView(ownerDocument(frame)!);
       }
     } catch {
       // a cross-origin parent: keep what we have
@@ -124,7 +125,7 @@ export function createViewportModule(): CaptureModule {
   }
 
   function writeViewport(c: CaptureContext, force: boolean): void {
-    const win = c.document.defaultView;
+    const win = defaultView(c.document);
     if (!win) return;
     const key = `${win.innerWidth},${win.innerHeight},${win.devicePixelRatio}`;
     if (!force && key === lastViewport) return;
@@ -136,8 +137,8 @@ export function createViewportModule(): CaptureModule {
     const id = c.id(t);
     if (!id) return;
     let x: number, y: number;
-    if (t.nodeType === 9) {
-      const win = (t as Document).defaultView;
+    if (nodeType(t) === 9) {
+      const win = defaultView((t as Document));
       if (!win) return;
       x = win.scrollX;
       y = win.scrollY;
@@ -156,18 +157,18 @@ export function createViewportModule(): CaptureModule {
 
   /** The deepest focused element, through shadow roots and same-origin frames, that is captured. */
   function focusedId(c: CaptureContext): number {
-    let el: Element | null = c.document.activeElement;
+    let el: Element | null = activeElement(c.document);
     let deepest: Element | null = null;
     for (let guard = 0; el && guard < 1000; guard++) {
       if (c.id(el)) deepest = el;
       const inner: Element | null =
-        el.shadowRoot?.activeElement ??
-        (el.localName === 'iframe' || el.localName === 'frame' ? frameDocument(el as HTMLIFrameElement)?.activeElement ?? null : null);
+        shadowActiveOf(el) ??
+        (localName(el) === 'iframe' || localName(el) === 'frame' ? frameActiveOf(el as HTMLIFrameElement) : null);
       if (!inner || inner === el) break;
       el = inner;
     }
     // body (or nothing) focused means no field has focus
-    if (!deepest || deepest.localName === 'body' || deepest.localName === 'html') return 0;
+    if (!deepest || localName(deepest) === 'body' || localName(deepest) === 'html') return 0;
     return c.id(deepest);
   }
 
@@ -185,7 +186,7 @@ export function createViewportModule(): CaptureModule {
   function writeSelection(c: CaptureContext, force: boolean): void {
     selectionDirty = false;
     const doc = selectionDoc ?? c.document;
-    const sel = doc.getSelection?.();
+    const sel = getSelection(doc);
     let a = 0, ao = 0, f = 0, fo = 0;
     if (sel && sel.rangeCount && sel.anchorNode && sel.focusNode && !sel.isCollapsed) {
       a = c.id(sel.anchorNode);
@@ -239,7 +240,7 @@ export function createViewportModule(): CaptureModule {
   function watchWindow(win: Window | null): void {
     if (!win || windowsSeen.has(win)) return;
     windowsSeen.add(win);
-    if (win === ctx?.document.defaultView) d.listen(win, 'resize', onResize, false);
+    if (ctx && win === defaultView(ctx.document)) d.listen(win, 'resize', onResize, false);
   }
 
   return {
@@ -249,14 +250,14 @@ export function createViewportModule(): CaptureModule {
       d.listen(root, 'focusin', onFocus);
       d.listen(root, 'focusout', onFocus);
       d.listen(root, 'mouseover', onOver);
-      if (root.nodeType === 9) {
+      if (nodeType(root) === 9) {
         // composed events reach the document; one listener per document avoids counting twice
         const doc = root as Document;
         d.listen(doc, 'selectionchange', onSelection);
         d.listen(doc, 'pointermove', onMove);
         d.listen(doc, 'click', onClick);
         d.listen(doc, 'mouseout', onOut);
-        watchWindow(doc.defaultView);
+        watchWindow(defaultView(doc));
       }
     },
     elementAdded(el) {
@@ -265,9 +266,9 @@ export function createViewportModule(): CaptureModule {
     },
     snapshot(c) {
       ctx = c;
-      watchWindow(c.document.defaultView);
+      watchWindow(defaultView(c.document));
       writeViewport(c, true);
-      for (const root of c.roots()) if (root.nodeType === 9) writeScroll(c, root as Document, true);
+      for (const root of c.roots()) if (nodeType(root) === 9) writeScroll(c, root as Document, true);
       // layout is clean during the snapshot: one read per element is cheap
       for (const el of added) if (el.scrollTop || el.scrollLeft) writeScroll(c, el, true);
       added = [];
@@ -312,4 +313,13 @@ export function createViewportModule(): CaptureModule {
       ctx = null;
     },
   };
+}
+
+function shadowActiveOf(el: Element): Element | null {
+  const sr = shadowRoot(el);
+  return sr ? activeElement(sr) : null;
+}
+function frameActiveOf(frame: HTMLIFrameElement): Element | null {
+  const doc = frameDocument(frame);
+  return doc ? activeElement(doc) : null;
 }

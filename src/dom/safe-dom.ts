@@ -1,9 +1,10 @@
-// Clobber-proof DOM access. The mirrored page is a stranger's markup: `<img name="documentElement">`
+// Clobber-proof DOM access, for both ends. A page is a stranger's markup: `<img name="documentElement">`
 // shadows `document.documentElement`, `<input name="insertBefore">` shadows `form.insertBefore`
-// ([LegacyOverrideBuiltIns] named properties on Document and HTMLFormElement). So the mirror never
-// reads a property of a mirrored node or document directly: it calls the platform's prototype
-// methods and getters, captured here once from the parent realm. WebIDL brand checks accept platform
-// objects from any same-origin realm, so these work on nodes of the iframe's realm too.
+// ([LegacyOverrideBuiltIns] named properties on Document and HTMLFormElement). So neither the capture
+// (on the customer's own page, which may be hostile or just unlucky in its names) nor the mirror reads
+// a member of a page's node or document directly where a name could shadow it: they call the
+// platform's prototype methods and getters, captured here once. WebIDL brand checks accept platform
+// objects from any same-origin realm, so these work on nodes of other frames' realms too.
 
 function getter<T, R>(proto: object, name: string): (o: T) => R {
   const d = Object.getOwnPropertyDescriptor(proto, name);
@@ -28,11 +29,19 @@ export const nextSibling = getter<Node, ChildNode | null>(N, 'nextSibling');
 export const nodeType = getter<Node, number>(N, 'nodeType');
 export const ownerDocument = getter<Node, Document | null>(N, 'ownerDocument');
 export const isConnected = getter<Node, boolean>(N, 'isConnected');
+export const previousSibling = getter<Node, ChildNode | null>(N, 'previousSibling');
 export const localName = getter<Element, string>(E, 'localName');
+export const attributes = getter<Element, NamedNodeMap>(E, 'attributes');
+export const shadowRoot = getter<Element, ShadowRoot | null>(E, 'shadowRoot');
 export const namespaceURI = getter<Element, string | null>(E, 'namespaceURI');
 export const shadowHost = getter<ShadowRoot, Element>(ShadowRoot.prototype, 'host');
 export const defaultView = getter<Document, (Window & typeof globalThis) | null>(D, 'defaultView');
 export const documentElement = getter<Document, Element | null>(D, 'documentElement');
+const docActive = getter<Document, Element | null>(D, 'activeElement');
+const shadowActive = getter<ShadowRoot, Element | null>(ShadowRoot.prototype, 'activeElement');
+/** The focused element of a document or shadow root. */
+export const activeElement = (root: Document | ShadowRoot): Element | null =>
+  nodeType(root) === DOCUMENT_NODE ? docActive(root as Document) : shadowActive(root as ShadowRoot);
 export const implementation = getter<Document, DOMImplementation>(D, 'implementation');
 export const templateContent = getter<HTMLTemplateElement, DocumentFragment>(HTMLTemplateElement.prototype, 'content');
 export const contentDocument = getter<HTMLIFrameElement, Document | null>(HTMLIFrameElement.prototype, 'contentDocument');
@@ -78,11 +87,22 @@ export const setAttributeNS = (e: Element, ns: string | null, n: string, v: stri
 const textContentSetter = Object.getOwnPropertyDescriptor(N, 'textContent')!.set!;
 export const setTextContent = (n: Node, v: string): void => void textContentSetter.call(n, v);
 export const getAttribute = (e: Element, n: string): string | null => E.getAttribute.call(e, n);
+export const matches = (e: Element, selector: string): boolean => E.matches.call(e, selector);
+export const closest = (e: Element, selector: string): Element | null => E.closest.call(e, selector);
+const shadowAdopted = getter<ShadowRoot, CSSStyleSheet[]>(ShadowRoot.prototype, 'adoptedStyleSheets');
+/** A document's or shadow root's adopted sheets. */
+export const adoptedSheets = (root: Document | ShadowRoot): readonly CSSStyleSheet[] =>
+  nodeType(root) === DOCUMENT_NODE ? docAdopted(root as Document) : shadowAdopted(root as ShadowRoot);
 export const removeAttribute = (e: Element, n: string): void => E.removeAttribute.call(e, n);
 export const hasAttribute = (e: Element, n: string): boolean => E.hasAttribute.call(e, n);
 export const attachShadow = (e: Element, mode: ShadowRootMode): ShadowRoot => E.attachShadow.call(e, { mode });
-export const addListener = (t: EventTarget, type: string, fn: (e: Event) => void, capture = true): void =>
-  EventTarget.prototype.addEventListener.call(t, type, fn, capture);
+export const addListener = (t: EventTarget, type: string, fn: (e: Event) => void, options: boolean | AddEventListenerOptions = true): void =>
+  EventTarget.prototype.addEventListener.call(t, type, fn, options);
+export const removeListener = (t: EventTarget, type: string, fn: (e: Event) => void, options: boolean | EventListenerOptions = true): void =>
+  EventTarget.prototype.removeEventListener.call(t, type, fn, options);
+export const getSelection = (d: Document): Selection | null => D.getSelection.call(d);
+/** A node's document (a document is its own). */
+export const documentOf = (n: Node): Document | null => (nodeType(n) === DOCUMENT_NODE ? (n as Document) : ownerDocument(n));
 
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
