@@ -162,4 +162,22 @@ describe('masking', () => {
     doc.getElementById('out')!.appendChild(doc.createTextNode(canary('maskattrlater')));
     await assertNoLeak(s, canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)));
   });
+  it('an element unblocked in the same batch as changes inside it is written again whole (found by the masking property test)', async () => {
+    // the viewer had only the placeholder: a change written inside it on its own named nodes the
+    // viewer never had, so the mirror rejected the frame (seed 689941640 of masking-property)
+    const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="b" class="blocked"><p id="p">inside</p><input id="f"></div><div id="o"><span id="s">moved</span></div></body>' });
+    const s = await startSession(sharer, { mask: { block: '.blocked' } });
+    const { doc } = sharer;
+    const b = doc.getElementById('b')!;
+    doc.getElementById('f')!.setAttribute('alt', 'changed inside');
+    doc.getElementById('p')!.textContent = 'text changed inside';
+    b.appendChild(doc.getElementById('s')!);
+    b.classList.remove('blocked');
+    await s.settle(); // throws if the mirror rejected a frame
+    const m = mirrorOf(s, b) as Element;
+    assertEqual(m.querySelector('#p')?.textContent, 'text changed inside', 'the unblocked element shows its content');
+    assertEqual(m.querySelector('#f')?.getAttribute('alt'), 'changed inside');
+    assertEqual(m.querySelector('#s')?.textContent, 'moved', 'a node moved in during the same batch');
+    assertEqual(s.mirror.document!.getElementById('o')!.children.length, 0, 'and gone from where it was');
+  });
 });

@@ -306,6 +306,11 @@ class DeltaBuilder {
   private readonly uncaptured = new Map<Node, boolean>();
   /** Captured elements that became blocked in this batch: nothing inside them is written (see `hidden`). */
   private readonly newlyBlocked = new Set<Node>();
+  /**
+   * Captured elements that stopped being blocked in this batch: the viewer has only their placeholder,
+   * so nothing inside them is written on its own; they are written again whole (`reserialize`).
+   */
+  private readonly newlyUnblocked = new Set<Node>();
 
   constructor(
     private readonly c: Capture,
@@ -347,7 +352,11 @@ class DeltaBuilder {
     // elements that became blocked: their placeholder is written below (attributes); a change inside
     // them in this same batch must not be written first
     for (const el of attrs.keys()) {
-      if (this.c.ids.get(el) && !((this.c.maskStates.get(el) ?? 0) & MaskState.Blocked) && this.c.mask.isBlocked(el)) this.newlyBlocked.add(el);
+      if (!this.c.ids.get(el)) continue;
+      const was = ((this.c.maskStates.get(el) ?? 0) & MaskState.Blocked) !== 0;
+      const now = this.c.mask.isBlocked(el);
+      if (!was && now) this.newlyBlocked.add(el);
+      else if (was && !now) this.newlyUnblocked.add(el);
     }
     const emitted = new Set<Node>();
     for (const node of added) this.insert(node, added, emitted);
@@ -396,17 +405,18 @@ class DeltaBuilder {
   }
 
   /**
-   * Inside (or one of) the elements that became ignored or blocked in this batch: its changes are not
-   * written. `blockedSelf`: false when `node` is the element whose own change is being written (a newly
-   * blocked element still gets its placeholder).
+   * Inside (or one of) the elements that became ignored, blocked or unblocked in this batch: its changes
+   * are not written. `blockedSelf`: false when `node` is the element whose own change is being written
+   * (a newly blocked element still gets its placeholder, a newly unblocked one is written whole).
    */
   private hidden(node: Node, blockedSelf = true): boolean {
     const set = this.newlyIgnored;
     const blocked = this.newlyBlocked;
-    if (set.size === 0 && blocked.size === 0) return false;
+    const unblocked = this.newlyUnblocked;
+    if (set.size === 0 && blocked.size === 0 && unblocked.size === 0) return false;
     for (let n: Node | null = node; n; n = parentOf(n)) {
       if (set.has(n)) return true;
-      if (blocked.has(n) && (blockedSelf || n !== node)) return true;
+      if ((blocked.has(n) || unblocked.has(n)) && (blockedSelf || n !== node)) return true;
     }
     return false;
   }

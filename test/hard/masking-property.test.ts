@@ -299,7 +299,13 @@ describe('hard: masking property (fast-check)', () => {
     try {
       await fc.assert(
         fc.asyncProperty(pageArb, fc.array(stepArb, { minLength: STEPS - 4, maxLength: STEPS + 4 }), async (page, steps) => {
-          const leaks = await runOne(page, steps, totals);
+          let leaks: string[];
+          try {
+            leaks = await runOne(page, steps, totals);
+          } catch (err) {
+            console.log(`[masking-property] run threw: ${(err as Error)?.stack ?? err}`);
+            throw err;
+          }
           if (leaks.length) {
             totals.leaks.push(...leaks.slice(0, 5));
             throw new Error(`masked data in frames: ${leaks.slice(0, 5).join('; ')}`);
