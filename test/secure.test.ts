@@ -352,8 +352,10 @@ describe('secure channel: data', () => {
     assert(progress.every(([, t]) => t === size));
     console.log(`20 MB: ${total.toFixed(0)} ms end to end, send() returned in ${sendReturned.toFixed(1)} ms, longest gap between 10 ms ticks ${longest.toFixed(1)} ms, ${ticks} ticks, ${progress.length} progress events`);
     assert(sendReturned < total / 4, `send() blocked ${sendReturned} ms`);
-    assert(longest < 200, `the page stalled ${longest.toFixed(0)} ms (whole transfer ${total.toFixed(0)} ms)`);
-    assert(longest < total / 3, 'ticks ran during the transfer');
+    // the page keeps running: the transfer is cut into many tasks, with the page's own timers between
+    // them (relative checks only: the milliseconds are printed above, never asserted)
+    assert(ticks >= 10, `the page's 10 ms timer ran ${ticks} times during the transfer`);
+    assert(longest < total / 3, `the page stalled ${longest.toFixed(0)} ms of a ${total.toFixed(0)} ms transfer`);
     viewer.close();
   });
 });

@@ -121,7 +121,7 @@ describe('transport: WebRTC data channel', () => {
         `bufferedAmount after send ${bufferedAfterSend}, later peak ${peakChannel}`,
     );
     // a responsiveness property, not a speed one: the timer never waited long compared with the transfer
-    assert(longest < 200, `the page stalled ${longest.toFixed(0)} ms`);
+    assert(ticks >= 10, `the page's timer ran ${ticks} times during the transfer`);
     assert(longest < elapsed / 3, `the page stalled ${longest.toFixed(0)} ms of a ${elapsed.toFixed(0)} ms transfer`);
     a.close();
     b.close();
