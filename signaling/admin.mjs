@@ -94,21 +94,26 @@ export async function main(argv, { env = process.env, out = (l) => console.log(l
 
 /** @param {string[]} argv */
 function parse(argv) {
+  const options = /** @type {const} */ ({
+    room: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    json: { type: 'boolean' },
+    db: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'key-file': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  // Room ids are base64url and one in 32 starts with '-': parseArgs takes `--room -abc` for a
+  // missing value followed by an option. A value-taking flag always takes the next word.
+  const args = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    if (options[flag]?.type === 'string' && i + 1 < argv.length) args.push(`--${flag}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        room: { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        json: { type: 'boolean' },
-        db: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'key-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs({ args, allowPositionals: true, options });
   } catch (e) {
     throw new UsageError(/** @type {Error} */ (e).message);
   }

@@ -167,6 +167,19 @@ test('a tampered row is reported as such; every other row still reads', async ()
   assert.match(cli.stderr, /1 row\(s\) could not be trusted/);
 });
 
+test('the CLI takes a room id that starts with a dash (one generated id in 32 does)', async () => {
+  const dir = tmp();
+  const file = join(dir, 'signaling.db');
+  const store = await openStore({ file, key: KEY });
+  store.record('-Xq9', 'chat.text', { text: 'dash room' });
+  store.record('other', 'chat.text', { text: 'other room' });
+  await store.close();
+  const cli = await admin(['transcript', '--room', '-Xq9', '--db', file], { SIGNALING_DATA_KEY: KEY });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /dash room/);
+  assert.doesNotMatch(cli.stdout, /other room/);
+});
+
 test('deleted rows show: a gap, or a cut tail below the sealed head', async () => {
   const dir = tmp();
   const file = join(dir, 'signaling.db');
