@@ -18,7 +18,8 @@ import {
   type SerializerHost,
 } from './serialize.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
-import { addListener, defaultView, getAttribute, localName, nextSibling, nodeType, ownerDocument, parentNode, removeListener, shadowRoot } from '../dom/safe-dom.js';
+import { addListener, defaultView, getAttribute, isConnected, localName, nextSibling, nodeType, ownerDocument, parentNode, removeListener, shadowRoot } from '../dom/safe-dom.js';
+import { documentURL, rootNode } from './dom.js';
 
 export interface CaptureOptions {
   /**
@@ -123,7 +124,7 @@ export class Capture implements CaptureHandle, SerializerHost {
       // written again whole instead of moved
       for (const r of records) {
         const removed = r.removedNodes;
-        for (let i = 0; i < removed.length; i++) if (!removed[i]!.isConnected) this.unobserved.add(removed[i]!);
+        for (let i = 0; i < removed.length; i++) if (!isConnected(removed[i]!)) this.unobserved.add(removed[i]!);
       }
       this.schedule();
     });
@@ -255,7 +256,7 @@ export class Capture implements CaptureHandle, SerializerHost {
   private snapshot(): void {
     const e = this.encoder;
     e.begin(FrameKind.Snapshot, this.seqNo);
-    e.meta(this.document.URL);
+    e.meta(documentURL(this.document));
     e.tree(0, 0);
     this.serializer.write(this.document, false, true);
     for (const m of this.modules) m.snapshot(this.context);
@@ -370,8 +371,8 @@ class DeltaBuilder {
 
   /** In a captured tree: connected, or inside a captured `<template>`'s content. */
   private isAttached(node: Node): boolean {
-    if (node.isConnected) return true;
-    const root = node.getRootNode();
+    if (isConnected(node)) return true;
+    const root = rootNode(node);
     return nodeType(root) === 11 && this.c.fragments.has(root as DocumentFragment) && this.c.ids.get(root) > 0;
   }
 

@@ -75,7 +75,7 @@ export class MaskPolicy {
     // fail at start, with the selector named, rather than on the first mutation
     for (const s of [this.maskSelector, this.blockSelector, this.unmaskSelector, this.ignoreSelector ?? '*']) {
       try {
-        document.createDocumentFragment().querySelector(s);
+        new DocumentFragment().querySelector(s); // not document.createDocumentFragment(): the page's may be clobbered
       } catch {
         throw new SyntaxError(`cobrowse-rtc: invalid mask selector: ${s}`);
       }

@@ -7,6 +7,7 @@ import { frameDocument, type NodeIds } from './ids.js';
 import { maskText, type MaskPolicy } from './mask.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
 import { attributes, firstChild, localName, namespaceURI, nextSibling, nodeType, ownerDocument, parentNode } from '../dom/safe-dom.js';
+import { boundingRect, compatMode, doctype } from './dom.js';
 
 /** Attributes that show text to a person: masked with the text of a masked element. */
 export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
@@ -182,7 +183,7 @@ export class Serializer {
         return;
       }
       case 9:
-        e.documentNode(id, compatMode(node as Document));
+        e.documentNode(id, documentMode(node as Document));
         h.rootSerialized(node as Document);
         this.pushChildren(node, null, masked, depth);
         return;
@@ -248,7 +249,7 @@ export class Serializer {
     if (state & MaskState.Blocked) {
       // a placeholder of the same size; nothing inside is written
       // a placeholder of the same box: size, margins and display, so the layout around it holds
-      const rect = el.getBoundingClientRect();
+      const rect = boundingRect(el);
       const cs = getComputedStyle(el);
       const display = cs.display;
       e.attribute(BLOCKED_ATTR, '');
@@ -321,9 +322,9 @@ export class Serializer {
 }
 
 /** 'quirks' / 'limited-quirks' / 'no-quirks' of a document (compatMode alone cannot tell limited). */
-function compatMode(doc: Document): 'no-quirks' | 'quirks' | 'limited-quirks' {
-  if (doc.compatMode === 'BackCompat') return 'quirks';
-  const dt = doc.doctype;
+function documentMode(doc: Document): 'no-quirks' | 'quirks' | 'limited-quirks' {
+  if (compatMode(doc) === 'BackCompat') return 'quirks';
+  const dt = doctype(doc);
   // limited-quirks: the XHTML 1.0 / HTML 4.01 transitional and frameset public ids
   if (dt && /^-\/\/W3C\/\/DTD (XHTML 1\.0 (Transitional|Frameset)|HTML 4\.01 (Transitional|Frameset))\/\//i.test(dt.publicId) && (dt.systemId || /XHTML/i.test(dt.publicId))) {
     return 'limited-quirks';

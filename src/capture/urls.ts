@@ -1,4 +1,5 @@
 // Relative URLs resolved on the sharer, so the viewer (on another origin) loads the same resources.
+import { baseURI } from './dom.js';
 
 const CSS_URL = /url\(\s*(['"]?)([^'")]*)\1\s*\)/gi;
 const SRCSET_ITEM = /(\s*)(\S+)(\s*[^,]*)(,|$)/g;
@@ -74,7 +75,7 @@ export class BaseUrls {
   of(doc: Document): string {
     if (doc !== this.doc) {
       this.doc = doc;
-      this.base = doc.baseURI;
+      this.base = baseURI(doc);
     }
     return this.base;
   }

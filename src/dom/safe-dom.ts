@@ -6,7 +6,8 @@
 // platform's prototype methods and getters, captured here once. WebIDL brand checks accept platform
 // objects from any same-origin realm, so these work on nodes of other frames' realms too.
 
-function getter<T, R>(proto: object, name: string): (o: T) => R {
+/** The platform getter `name` of `proto`, as a function of the object (throws at load if absent). */
+export function getter<T, R>(proto: object, name: string): (o: T) => R {
   const d = Object.getOwnPropertyDescriptor(proto, name);
   if (!d?.get) throw new Error(`no getter ${name}`);
   const get = d.get;

@@ -8,6 +8,7 @@ import type { CaptureContext, CaptureModule } from '../context.js';
 import { afterMethod, afterSetter } from '../patches.js';
 import { Disposer, innerTarget, Realms } from './util.js';
 import { localName, nodeType } from '../../dom/safe-dom.js';
+import { formElements, queryAll, rootNode } from '../dom.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
@@ -32,7 +33,7 @@ export function createFormModule(): CaptureModule {
     else if (name === 'option') field = (e as HTMLOptionElement).closest('select') ?? null;
     else if (name === 'form') {
       // reset(): every control changes, and no input event says so
-      for (const f of Array.from((e as HTMLFormElement).elements)) mark(f);
+      for (const f of Array.from(formElements(e as HTMLFormElement))) mark(f);
       return;
     }
     if (!field) return;
@@ -160,10 +161,8 @@ export function createFormModule(): CaptureModule {
 
 /** The radios of `input`'s group: same name, same form owner, same tree. */
 function radioGroup(input: HTMLInputElement): HTMLInputElement[] {
-  const root = input.getRootNode() as Document | ShadowRoot;
   const out: HTMLInputElement[] = [];
-  if (!root.querySelectorAll) return out;
-  for (const el of Array.from(root.querySelectorAll('input'))) {
+  for (const el of Array.from(queryAll(rootNode(input), 'input') as ArrayLike<HTMLInputElement>)) {
     if (el.type.toLowerCase() === 'radio' && el.name === input.name && el.form === input.form) out.push(el);
   }
   return out;

@@ -14,6 +14,7 @@ import { absoluteCssUrls } from '../urls.js';
 import { declarationPatches } from './declarations.js';
 import { Disposer, Realms } from './util.js';
 import { adoptedSheets, documentElement, localName, nodeType, ownerDocument } from '../../dom/safe-dom.js';
+import { baseURI } from '../dom.js';
 
 /** One queued edit of a top-level sheet. The rule object is kept, its text is read at flush. */
 type SheetOp = { index: number; rule: CSSRule | null } /* rule null = delete */;
@@ -131,7 +132,7 @@ export function createStylesModule(): CaptureModule {
     }
   }
   const baseOf = (sheet: CSSStyleSheet, c: CaptureContext) =>
-    sheet.href ?? sheet.ownerNode?.baseURI ?? c.document.baseURI;
+    sheet.href ?? (sheet.ownerNode ? baseURI(sheet.ownerNode) : baseURI(c.document));
 
   function docOf(root: CaptureRoot): Document {
     return nodeType(root) === 9 ? (root as Document) : ownerDocument(root as ShadowRoot)!;
@@ -150,7 +151,7 @@ export function createStylesModule(): CaptureModule {
     if (id === undefined) sheetIds.set(sheet, (id = nextSheetId++));
     const ref = constructedSheetRef(id);
     c.encoder.sheetNew(id, c.id(doc));
-    c.encoder.sheetRules(ref, rulesOf(sheet, sheet.href ?? doc.baseURI, sheetMasked(sheet, c)) ?? []);
+    c.encoder.sheetRules(ref, rulesOf(sheet, sheet.href ?? baseURI(doc), sheetMasked(sheet, c)) ?? []);
     if (late) return id;
     announced.add(sheet);
     queue.delete(sheet); // the full rules just written include every queued edit

@@ -4,7 +4,8 @@
 import { frameDocument } from '../ids.js';
 import type { CaptureContext, CaptureModule, CaptureRoot } from '../context.js';
 import { capturedElement, Disposer, innerTarget } from './util.js';
-import { activeElement, defaultView, getSelection, localName, nodeType, ownerDocument, shadowRoot } from '../../dom/safe-dom.js';
+import { activeElement, defaultView, getSelection, isConnected, localName, nodeType, ownerDocument, shadowRoot } from '../../dom/safe-dom.js';
+import { scrollLeft, scrollTop } from '../dom.js';
 
 /**
  * Pointer moves are sent at most this often. rrweb samples at 50 ms; the viewer eases the cursor
@@ -143,8 +144,8 @@ export function createViewportModule(): CaptureModule {
       x = win.scrollX;
       y = win.scrollY;
     } else {
-      x = (t as Element).scrollLeft;
-      y = (t as Element).scrollTop;
+      x = scrollLeft(t as Element);
+      y = scrollTop(t as Element);
     }
     x = Math.round(x);
     y = Math.round(y);
@@ -228,7 +229,7 @@ export function createViewportModule(): CaptureModule {
       addedCheck = 0;
       let any = false;
       for (const el of list) {
-        if (el.isConnected && (el.scrollTop || el.scrollLeft)) {
+        if (isConnected(el) && (scrollTop(el) || scrollLeft(el))) {
           scrolled.add(el);
           any = true;
         }
@@ -270,7 +271,7 @@ export function createViewportModule(): CaptureModule {
       writeViewport(c, true);
       for (const root of c.roots()) if (nodeType(root) === 9) writeScroll(c, root as Document, true);
       // layout is clean during the snapshot: one read per element is cheap
-      for (const el of added) if (el.scrollTop || el.scrollLeft) writeScroll(c, el, true);
+      for (const el of added) if (scrollTop(el) || scrollLeft(el)) writeScroll(c, el, true);
       added = [];
       writeFocus(c, true);
       writeSelection(c, true);
