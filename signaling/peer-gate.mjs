@@ -77,6 +77,7 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
   timers.during(() => app.use(mount, peerApp));
 
   /** @param {WebSocket} ws @param {string} code @param {string} msg @param {object} [extra] */
+  const logSocketError = (/** @type {Error} */ err) => log(`peerjs socket: ${err.message}`);
   const error = (ws, code, msg, extra) => {
     sendBounded(ws, JSON.stringify({ type: 'ERROR', payload: { code, msg, ...extra } }), limits, log, 'peerjs socket');
   };
@@ -87,74 +88,11 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
 
     /** @param {import('node:http').IncomingMessage} req @param {import('node:stream').Duplex} socket @param {Buffer} head @param {URL} url */
     handleUpgrade(req, socket, head, url) {
+      const query = { id: url.searchParams.get('id') ?? '', token: url.searchParams.get('token'), key: url.searchParams.get('key') };
+      const address = req.socket.remoteAddress ?? '';
       wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('error', (err) => log(`peerjs socket: ${err.message}`));
-        const id = url.searchParams.get('id') ?? '';
-        const claims = tokens.verify('peer', url.searchParams.get('token'));
-        const issued = store.peer(id);
-        if (url.searchParams.get('key') !== key) {
-          error(ws, 'unauthorized', 'Invalid key provided');
-          ws.close(CLOSE.unauthorized, 'invalid key');
-          return;
-        }
-        if (!claims || claims.peer !== id || !issued || issued.room !== claims.room) {
-          error(ws, 'unauthorized', 'Invalid token provided: connect with the peer id and token from the chat welcome');
-          ws.close(CLOSE.unauthorized, 'invalid token');
-          return;
-        }
-        const gated = new GatedSocket(ws, limits, log);
-        /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
-        const offered = new Set();
-        const guard = createSocketGuard({ label: `peerjs ${claims.room} ${claims.role} ${id}`, limits, log });
-        const refuse = (/** @type {string} */ code, /** @type {string} */ msg, /** @type {object} */ extra = {}) => {
-          error(ws, code, msg, extra);
-          if (guard.strike(code, msg)) ws.close(CLOSE.abuse, 'too many refused messages');
-        };
-        ws.on('close', () => gated.emit('close'));
-        ws.on('message', (data, isBinary) => {
-          const admitted = guard.admit();
-          if (!admitted.ok) {
-            if (admitted.limitedNow) error(ws, 'rate-limited', `more than ${limits.perSecond} messages a second: slow down`);
-            if (guard.strike('rate-limited', 'flood')) ws.close(CLOSE.rateLimited, 'rate-limited');
-            return;
-          }
-          const size = /** @type {Buffer} */ (data).length;
-          if (isBinary) return refuse('malformed', 'binary frames are not part of the protocol');
-          if (size > limits.maxSignalBytes) return refuse('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes}`);
-          let msg;
-          try {
-            msg = JSON.parse(data.toString());
-          } catch {
-            return refuse('malformed', 'not JSON');
-          }
-          if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') {
-            return refuse('malformed', 'expected a JSON object with a string `type`');
-          }
-          // JSON.parse takes any depth, but re-serializing (ours, then PeerJS's) recurses: a deeply
-          // nested payload would overflow the stack and take the process down
-          if (nesting(data.toString()) > MAX_NESTING) return refuse('malformed', `nested more than ${MAX_NESTING} levels deep`);
-          if (msg.type === 'HEARTBEAT') return gated.emit('message', '{"type":"HEARTBEAT"}');
-          if (!RELAYED.has(msg.type)) return refuse('malformed', `clients may send HEARTBEAT, ${[...RELAYED].join(', ')}`);
-          if (typeof msg.dst !== 'string') return refuse('malformed', `${msg.type} without a string \`dst\``);
-          const target = store.peer(msg.dst);
-          if (!target || target.room !== claims.room) {
-            return refuse('forbidden', `${msg.dst} is not a peer of your room`, { dst: msg.dst });
-          }
-          if (audit && msg.type === 'OFFER' && !offered.has(msg.dst) && offered.size < 64) {
-            // a viewer dials the sharer: "agent X started viewing session Y from address Z"
-            offered.add(msg.dst);
-            const share = store.get(claims.room)?.share;
-            audit.record(claims.room, 'cobrowse.viewing', {
-              viewer: { role: claims.role, name: claims.name, peer: id },
-              sharer: { role: target.role, peer: msg.dst },
-              session: share && share.peer === msg.dst ? Number(share.id) : null,
-              address: req.socket.remoteAddress ?? '',
-            });
-          }
-          gated.emit('message', JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload }));
-
-        });
-        wss.emit('connection', gated, req);
+        const gated = accept(ws, query, address);
+        if (gated) wss.emit('connection', gated, req);
       });
     },
 
@@ -163,6 +101,84 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
       timers.clear();
     },
   };
+
+  /**
+   * One PeerJS socket: checked, then gated. Everything that lives as long as the socket is created
+   * here, out of `handleUpgrade`'s scope: a closure there would keep the whole upgrade request
+   * (headers, the token-bearing URL) in memory for the socket's lifetime.
+   * @param {WebSocket} ws
+   * @param {{ id: string, token: string | null, key: string | null }} query
+   * @param {string} address
+   * @returns {GatedSocket | null} what PeerJS gets for an admitted socket
+   */
+  function accept(ws, { id, token, key: givenKey }, address) {
+    ws.on('error', logSocketError);
+    const claims = tokens.verify('peer', token);
+    const issued = store.peer(id);
+    if (givenKey !== key) {
+      error(ws, 'unauthorized', 'Invalid key provided');
+      ws.close(CLOSE.unauthorized, 'invalid key');
+      return null;
+    }
+    if (!claims || claims.peer !== id || !issued || issued.room !== claims.room) {
+      error(ws, 'unauthorized', 'Invalid token provided: connect with the peer id and token from the chat welcome');
+      ws.close(CLOSE.unauthorized, 'invalid token');
+      return null;
+    }
+    id = claims.peer; // equal, but the URL's is a slice that keeps the whole request URL in memory
+    const gated = new GatedSocket(ws, limits, log);
+    /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
+    const offered = new Set();
+    const guard = createSocketGuard({ label: `peerjs ${claims.room} ${claims.role} ${id}`, limits, log });
+    const refuse = (/** @type {string} */ code, /** @type {string} */ msg, /** @type {object} */ extra = {}) => {
+      error(ws, code, msg, extra);
+      if (guard.strike(code, msg)) ws.close(CLOSE.abuse, 'too many refused messages');
+    };
+    ws.on('close', () => gated.emit('close'));
+    ws.on('message', (data, isBinary) => {
+      const admitted = guard.admit();
+      if (!admitted.ok) {
+        if (admitted.limitedNow) error(ws, 'rate-limited', `more than ${limits.perSecond} messages a second: slow down`);
+        if (guard.strike('rate-limited', 'flood')) ws.close(CLOSE.rateLimited, 'rate-limited');
+        return;
+      }
+      const size = /** @type {Buffer} */ (data).length;
+      if (isBinary) return refuse('malformed', 'binary frames are not part of the protocol');
+      if (size > limits.maxSignalBytes) return refuse('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes}`);
+      let msg;
+      try {
+        msg = JSON.parse(data.toString());
+      } catch {
+        return refuse('malformed', 'not JSON');
+      }
+      if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') {
+        return refuse('malformed', 'expected a JSON object with a string `type`');
+      }
+      // JSON.parse takes any depth, but re-serializing (ours, then PeerJS's) recurses: a deeply
+      // nested payload would overflow the stack and take the process down
+      if (nesting(data.toString()) > MAX_NESTING) return refuse('malformed', `nested more than ${MAX_NESTING} levels deep`);
+      if (msg.type === 'HEARTBEAT') return gated.emit('message', '{"type":"HEARTBEAT"}');
+      if (!RELAYED.has(msg.type)) return refuse('malformed', `clients may send HEARTBEAT, ${[...RELAYED].join(', ')}`);
+      if (typeof msg.dst !== 'string') return refuse('malformed', `${msg.type} without a string \`dst\``);
+      const target = store.peer(msg.dst);
+      if (!target || target.room !== claims.room) {
+        return refuse('forbidden', `${msg.dst} is not a peer of your room`, { dst: msg.dst });
+      }
+      if (audit && msg.type === 'OFFER' && !offered.has(msg.dst) && offered.size < 64) {
+        // a viewer dials the sharer: "agent X started viewing session Y from address Z"
+        offered.add(msg.dst);
+        const share = store.get(claims.room)?.share;
+        audit.record(claims.room, 'cobrowse.viewing', {
+          viewer: { role: claims.role, name: claims.name, peer: id },
+          sharer: { role: target.role, peer: msg.dst },
+          session: share && share.peer === msg.dst ? Number(share.id) : null,
+          address,
+        });
+      }
+      gated.emit('message', JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload }));
+    });
+    return gated;
+  }
 }
 
 /**

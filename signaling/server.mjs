@@ -65,10 +65,13 @@ export async function startSignalingServer(options = {}) {
   const chatWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
 
   httpServer.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
+    // A listener that stays on the socket must not close over this scope: its context would keep
+    // `req` (headers, the token-bearing URL) and `url` alive as long as the socket, ~1 KB each.
+    socket.on('error', destroySocket);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/chat') {
-      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url, req.socket.remoteAddress ?? ''));
+      const address = req.socket.remoteAddress ?? '';
+      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url, address));
     } else if (url.pathname === peer.wsPath) {
       peer.handleUpgrade(req, socket, head, url);
     } else {
@@ -76,9 +79,12 @@ export async function startSignalingServer(options = {}) {
     }
   });
 
+  /** @param {Error} err */
+  const logChatSocketError = (err) => log(`chat socket: ${err.message}`);
+
   /** @param {import('ws').WebSocket} ws @param {URL} url @param {string} address */
   function onChat(ws, url, address) {
-    ws.on('error', (err) => log(`chat socket: ${err.message}`));
+    ws.on('error', logChatSocketError);
     // Refused after the upgrade, not with an HTTP status: a browser's WebSocket cannot read the status.
     const claims = tokens.verify('chat', url.searchParams.get('token'));
     const room = claims && store.get(claims.room);
@@ -184,4 +190,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(server.audit ? `transcripts and audit log: ${server.audit.file} (encrypted)${process.env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}` : 'SIGNALING_DB not set: no transcripts or audit log are kept');
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
 
+}
+
+/** @this {import('node:stream').Duplex} */
+function destroySocket() {
+  this.destroy();
 }
