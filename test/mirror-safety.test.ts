@@ -172,4 +172,62 @@ describe('mirror: safety', () => {
     }
     ok(error instanceof TypeError && /ftp:\/\/files\.example/.test(error.message), 'a bad origin is a TypeError naming it');
   });
+
+  it('keeps only the allowed <link rel> tokens, in snapshots and in deltas', () => {
+    const c = mount();
+    const m = new Mirror(c);
+    const s = new Sharer();
+    const cases: Array<[string, string]> = [
+      ['preconnect preconnect', 'x-cobrowse-blocked'],
+      ['dns-prefetch DNS-Prefetch', 'x-cobrowse-blocked'],
+      ['prefetch\tprerender', 'x-cobrowse-blocked'],
+      ['stylesheet prefetch', 'stylesheet'],
+      ['PRECONNECT\nicon preconnect', 'icon'],
+      ['alternate stylesheet', 'alternate stylesheet'],
+      ['modulepreload manifest serviceworker import', 'x-cobrowse-blocked'],
+      ['Icon', 'Icon'],
+    ];
+    m.apply(s.snapshot(page([], cases.map(([rel], i) => h(40 + i, 'link', { rel, href: 'https://exfil.invalid/x' })))));
+    cases.forEach(([rel, want], i) => equal((m.node(40 + i) as Element).getAttribute('rel'), want, `rel="${rel}"`));
+    // a delta that re-arms a kept link
+    m.apply(s.delta({ op: OpCode.Attr, id: 43, name: 'rel', value: 'stylesheet preconnect dns-prefetch' }));
+    equal((m.node(43) as Element).getAttribute('rel'), 'stylesheet', 'rel set by a delta');
+    m.destroy();
+    c.remove();
+  });
+
+  it('drops referrerpolicy, attributionsrc and <meta name=referrer>; loads carry no Referer', async () => {
+    const c = mount();
+    const m = new Mirror(c, { resourceOrigins: ['*'] });
+    const s = new Sharer();
+    const img = `${location.origin}/test/fixtures/styles.css?referrer-${Math.random()}`;
+    const network = await watchNetwork();
+    m.apply(s.snapshot({ op: OpCode.Meta, url: 'https://shop.example/cart' }, page([
+      h(5, 'img', { src: img, referrerpolicy: 'unsafe-url', attributionsrc: 'https://exfil.invalid/attr' }),
+      h(6, 'a', { href: 'https://shop.example/x', referrerPolicy: 'unsafe-url', ping: 'https://shop.example/p' }, ['a']),
+    ], [
+      h(30, 'meta', { name: 'referrer', content: 'unsafe-url' }),
+      h(31, 'meta', { name: ' Referrer ', content: 'unsafe-url' }),
+    ])));
+    await sleep(400);
+    const seen = (await network()).requests.filter((r) => r.url === img);
+    ok(!(m.node(5) as Element).hasAttribute('referrerpolicy'), 'img referrerpolicy dropped');
+    ok(!(m.node(5) as Element).hasAttribute('attributionsrc'), 'attributionsrc dropped');
+    ok(!(m.node(6) as Element).hasAttribute('referrerpolicy'), 'a referrerPolicy (any case) dropped');
+    ok(!(m.node(30) as Element).hasAttribute('name') && !(m.node(31) as Element).hasAttribute('name'), 'meta name=referrer dropped');
+    // the detector: the image was requested, and by the network layer's account without a Referer
+    equal(seen.length, 1, 'the image was requested once');
+    equal(seen[0]!.referrer, '', 'the Referer header of a mirror load');
+    // deltas that try the same
+    m.apply(s.delta(
+      { op: OpCode.Attr, id: 5, name: 'referrerpolicy', value: 'unsafe-url' },
+      { op: OpCode.Attr, id: 30, name: 'name', value: 'referrer' },
+      { op: OpCode.Attr, id: 6, name: 'attributionsrc', value: '' },
+    ));
+    ok(!(m.node(5) as Element).hasAttribute('referrerpolicy'), 'referrerpolicy set by a delta');
+    ok(!(m.node(30) as Element).hasAttribute('name'), 'meta name=referrer set by a delta');
+    ok(!(m.node(6) as Element).hasAttribute('attributionsrc'), 'attributionsrc set by a delta');
+    m.destroy();
+    c.remove();
+  });
 });

@@ -1,5 +1,5 @@
 // Masking decisions, made on the sharer before anything is written: masked data never enters a frame.
-import { closest, getAttribute, hasAttribute, matches, nodeType, parentNode } from '../dom/safe-dom.js';
+import { closest, getAttribute, hasAttribute, localName, matches, nodeType, parentNode } from '../dom/safe-dom.js';
 
 /** What to hide from the viewer. Every rule runs on the sharer's machine. */
 export interface MaskOptions {
@@ -12,7 +12,8 @@ export interface MaskOptions {
   /**
    * Form field values: `'sensitive'` (default) masks passwords, credit-card fields (`autocomplete`
    * cc-*), one-time codes and current/new passwords; `'all'` masks every field; `'none'` masks only
-   * the sensitive ones anyway — sensitive fields can never be unmasked.
+   * the sensitive ones anyway — sensitive fields can never be unmasked. Hidden inputs
+   * (`type=hidden`) are never sent at all, whatever this says.
    */
   inputs?: 'all' | 'sensitive' | 'none';
   /**
@@ -121,8 +122,8 @@ export class MaskPolicy {
 
   /** A field whose value can never be shown. */
   isSensitiveField(el: Element): boolean {
-    const type = (getAttribute(el, 'type') ?? '').toLowerCase();
-    if (type === 'password') return true;
+    const type = (getAttribute(el, 'type') ?? '').trim().toLowerCase();
+    if (type === 'password' || isHiddenInput(el, type)) return true;
     const ac = getAttribute(el, 'autocomplete');
     return ac !== null && SENSITIVE_AUTOCOMPLETE.test(ac);
   }
@@ -140,9 +141,18 @@ export class MaskPolicy {
 
   /** The value the viewer sees for a field. */
   maskValue(el: Element, value: string): string {
+    if (isHiddenInput(el)) return ''; // nothing to show a person, so nothing at all is sent
     if (this.isSensitiveField(el)) return value ? SENSITIVE_PLACEHOLDER : '';
     return maskText(value);
   }
+}
+
+/**
+ * `<input type=hidden>` holds what the page never shows a person — CSRF tokens, view state, signed
+ * parameters — so its value (property and attribute) is never sent, whatever the options say.
+ */
+export function isHiddenInput(el: Element, type = (getAttribute(el, 'type') ?? '').trim().toLowerCase()): boolean {
+  return type === 'hidden' && localName(el) === 'input';
 }
 
 /** Each character but whitespace becomes `*` (surrogate pairs count once). */

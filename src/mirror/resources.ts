@@ -67,7 +67,14 @@ export function resourcePolicy(origins: readonly string[], pageOrigin: string): 
   ].join('; ');
 }
 
-/** `<meta>` markup carrying the policy, written by the parser ahead of anything else in the document. */
+/**
+ * `<meta>` markup carrying the policy, written by the parser ahead of anything else in the document,
+ * and the referrer policy: the mirror document has the console's URL, and without `no-referrer`
+ * every image it loads would tell the customer's servers where the agent works. Both stay with the
+ * document after the `<meta>` elements are removed; the sanitiser drops the page's own attempts to
+ * change the referrer policy (sanitize.ts).
+ */
 export function policyMarkup(policy: string): string {
-  return `<meta http-equiv="Content-Security-Policy" content="${policy.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">`;
+  const csp = policy.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="referrer" content="no-referrer">`;
 }

@@ -26,6 +26,10 @@ const DROP_ALWAYS = new Set([
   'target', // links and forms must not aim at other browsing contexts
   'formtarget',
   'nonce', // meaningless in the mirror, and a leak of the sharer's CSP nonce
+  // the mirror document's referrer policy is no-referrer (resources.ts); a page may not loosen it per
+  // element (`referrerpolicy="unsafe-url"` would send the console's URL with each load)
+  'referrerpolicy',
+  'attributionsrc', // Attribution Reporting: registers and pings URLs the resource policy does not see
 ]);
 /** Per element (local name, lowercase): attributes that would load or activate content. */
 const DROP_ON: Record<string, Set<string>> = {
@@ -49,10 +53,18 @@ const DROP_ON: Record<string, Set<string>> = {
   script: new Set(['src', 'href', 'xlink:href', 'type', 'async', 'defer', 'integrity']),
 };
 /**
- * `<link rel>` values that fetch and run or pre-render documents, or open connections the resource
- * policy (resources.ts) does not govern (`dns-prefetch`, `preconnect`).
+ * `<link rel>` tokens kept: stylesheets and icons (passive loads the resource policy governs) and
+ * tokens that load nothing. Every other token goes — `preconnect`, `dns-prefetch`, `prefetch`,
+ * `prerender`, `modulepreload`, `manifest`, and whatever browsers add next — because several of them
+ * open connections no Content-Security-Policy covers. An allow-list, token by token: a deny-list
+ * regex once removed only the first of `"preconnect preconnect"`.
  */
-const UNSAFE_REL = /\b(import|modulepreload|prerender|serviceworker|prefetch|preload|dns-prefetch|preconnect)\b/i;
+const SAFE_REL = new Set([
+  'stylesheet', 'alternate', 'icon', 'shortcut', 'apple-touch-icon', 'apple-touch-icon-precomposed', 'mask-icon',
+  'canonical', 'author', 'license', 'help', 'next', 'prev', 'bookmark', 'tag', 'nofollow', 'noopener', 'noreferrer', 'me',
+]);
+/** What `rel` becomes when no token is left: names why, loads nothing. */
+export const BLOCKED_REL = 'x-cobrowse-blocked';
 /** SVG animation elements: they can animate `href` to a `javascript:` URL or set `on*` attributes. */
 const SVG_ANIMATIONS = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
 
@@ -89,7 +101,9 @@ export function safeAttr(ns: string | null, local: string, name: string, value: 
   // Chromium follows an SVG <a> even when the click is cancelled (the HTML <a> respects the guards in
   // mirror.ts), which would navigate the mirror away: SVG links lose their href
   if (ns === SVG_NS && local === 'a' && bare === 'href') return null;
-  if (local === 'link' && n === 'rel' && UNSAFE_REL.test(value)) return value.replace(UNSAFE_REL, 'x-cobrowse-blocked');
+  if (local === 'link' && n === 'rel') return safeRel(value);
+  // <meta name=referrer> would set the mirror document's referrer policy: without a name it is inert
+  if (local === 'meta' && n === 'name' && value.trim().toLowerCase() === 'referrer') return null;
   if (SVG_ANIMATIONS.has(local) && n === 'attributename') {
     const a = value.trim().toLowerCase();
     const target = a.includes(':') ? a.slice(a.indexOf(':') + 1) : a;
@@ -104,6 +118,14 @@ export function safeAttr(ns: string | null, local: string, name: string, value: 
   // CSS can carry javascript: URLs only in ancient engines, but never let them through either
   if (n === 'style' && /javascript:|expression\s*\(/i.test(value)) return value.replace(/javascript:|expression\s*\(/gi, 'blocked(');
   return value;
+}
+
+/** A `<link rel>` value with only the allowed tokens (any case, any whitespace), or BLOCKED_REL. */
+export function safeRel(value: string): string {
+  const tokens = value.split(/[\t\n\f\r ]+/).filter(Boolean);
+  const kept = tokens.filter((t) => SAFE_REL.has(t.toLowerCase()));
+  if (kept.length === tokens.length) return value; // nothing to drop: the page's own spelling
+  return kept.length ? kept.join(' ') : BLOCKED_REL;
 }
 
 /** Attributes the sharer may not remove (the mirror set them for safety). */

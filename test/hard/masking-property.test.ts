@@ -56,7 +56,9 @@ function textMasked(el: Element | null): boolean {
   return false;
 }
 function sensitive(el: Element): boolean {
-  return (el.getAttribute('type') ?? '').toLowerCase() === 'password' || SENSITIVE_AC.test(el.getAttribute('autocomplete') ?? '');
+  const type = (el.getAttribute('type') ?? '').trim().toLowerCase();
+  // hidden inputs (CSRF tokens, view state) are never sent: as sensitive as a password for the oracle
+  return type === 'password' || (type === 'hidden' && el.localName === 'input') || SENSITIVE_AC.test(el.getAttribute('autocomplete') ?? '');
 }
 function valueMasked(el: Element, inputs: string): boolean {
   if (sensitive(el) || textMasked(el)) return true;
@@ -103,7 +105,7 @@ interface PageSpec {
   inputs: 'sensitive' | 'all';
   boxes: Array<{ classes: string[]; maskAttr: boolean; field: number }>;
 }
-const FIELDS = ['type="password"', 'autocomplete="cc-number"', 'type="email"', 'autocomplete="email"', '', 'autocomplete="one-time-code"'];
+const FIELDS = ['type="password"', 'autocomplete="cc-number"', 'type="email"', 'autocomplete="email"', '', 'autocomplete="one-time-code"', 'type="hidden"'];
 const pageArb: fc.Arbitrary<PageSpec> = fc.record({
   inputs: fc.constantFrom('sensitive' as const, 'all' as const),
   boxes: fc.array(
@@ -226,7 +228,7 @@ async function runOne(page: PageSpec, steps: Step[], totals: Totals): Promise<st
         if (b) b.toggleAttribute(step.attr);
         break;
       case 'html':
-        b?.insertAdjacentHTML('beforeend', `<div><b title="${canary()}">${canary()}</b><textarea>${canary()}</textarea><input type="password" value="${canary()}"><img alt="${canary()}"><!--${canary()}--></div>`);
+        b?.insertAdjacentHTML('beforeend', `<div><b title="${canary()}">${canary()}</b><textarea>${canary()}</textarea><input type="password" value="${canary()}"><input type="hidden" value="${canary()}"><img alt="${canary()}"><!--${canary()}--></div>`);
         break;
       case 'style': {
         const st = $(`st${step.box}`) as HTMLStyleElement | null;
@@ -243,7 +245,9 @@ async function runOne(page: PageSpec, steps: Step[], totals: Totals): Promise<st
         break;
       case 'fieldType': {
         const f = $(`f${step.box}`);
-        if (f) f.setAttribute('type', f.getAttribute('type') === 'password' ? 'text' : 'password');
+        // password -> text -> hidden -> password: a field leaves and enters each state with its value
+        const next: Record<string, string> = { password: 'text', text: 'hidden', hidden: 'password' };
+        if (f) f.setAttribute('type', next[f.getAttribute('type') ?? 'text'] ?? 'password');
         break;
       }
       case 'settle':

@@ -11,11 +11,13 @@
 // (insertRule, and the full rule list a snapshot or a burst writes) were sent unmasked, while the same
 // style's text was masked: CSS `content: "..."` carried masked text to the viewer.
 // Fixed in src/capture/modules/styles.ts (rules of a sheet whose owner is text-masked are masked).
+// 5. (issue 12) Hidden inputs — CSRF tokens, view state, signed parameters — were sent with default
+//    masking. Fixed in src/capture/mask.ts: a hidden input's value and `value` attribute are never sent.
 // 4. A constructed sheet adopted by a shadow root inside masked text: its rules (CSS `content`) were
 //    sent unmasked, at adoption and on later insertRule. Fixed in src/capture/modules/styles.ts (a
 //    constructed sheet adopted by any root inside masked text is masked, for good).
 import { afterEach, assertEqual, describe, it } from '../helpers/assert.js';
-import { cleanup, countBytes, createSharer, startSession } from '../helpers/harness.js';
+import { cleanup, countBytes, createSharer, startSession, typeInto } from '../helpers/harness.js';
 
 afterEach(cleanup);
 
@@ -147,4 +149,41 @@ describe('hard: masking regressions', () => {
       assertEqual(s.mirror.document!.body.textContent!.includes('still written'), true, 'other changes are written');
     });
   }
+
+  it('a hidden input\'s value is never sent (property, attribute, typed, after a type change), whatever the options', async () => {
+    const canary = `HIDDENCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    for (const inputs of ['none', 'sensitive', 'all'] as const) {
+      const sharer = await createSharer({
+        html: `<!DOCTYPE html><body><form><input type="hidden" name="csrf" id="h" value="${canary}attr">` +
+          `<input type="HIDDEN " id="h2" value="${canary}upper"><input id="shown" value="${canary}control"></form></body>`,
+      });
+      const d = sharer.doc;
+      const s = await startSession(sharer, { mask: { inputs, unmask: ['#h', '#shown'] } });
+      const h = d.getElementById('h') as HTMLInputElement;
+      h.value = `${canary}prop`;
+      h.setAttribute('value', `${canary}attr2`);
+      typeInto(h, `${canary}typed`);
+      const made = d.createElement('input');
+      made.type = 'hidden';
+      made.value = `${canary}added`;
+      d.forms[0]!.appendChild(made);
+      // a visible field that becomes hidden keeps nothing it gets from then on
+      const shown = d.getElementById('shown') as HTMLInputElement;
+      await s.settle();
+      shown.type = 'hidden';
+      shown.value = `${canary}later`;
+      s.handle.resync();
+      await s.settle();
+      const hits = (needle: string) => s.frames.filter((f) => countBytes(f, enc.encode(needle)) > 0).length;
+      console.log(`[masking-regressions] hidden inputs (inputs: ${inputs}): frames=${s.frames.length} with the control canary=${hits(`${canary}control`)}`);
+      // positive control: the same search finds the visible field's value in the same run
+      assertEqual(hits(`${canary}control`) > 0, true, `inputs: ${inputs}: the visible field's value is in the frames`);
+      for (const part of ['attr', 'upper', 'prop', 'attr2', 'typed', 'added', 'later']) {
+        assertEqual(hits(`${canary}${part}`), 0, `inputs: ${inputs}: frames carrying the hidden value "${part}"`);
+      }
+      const mh = s.mirror.document!.querySelector('input[name=csrf]') as HTMLInputElement;
+      assertEqual(mh.value, '', 'the mirror\'s hidden input is empty');
+      cleanup();
+    }
+  });
 });

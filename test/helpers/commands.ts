@@ -48,6 +48,8 @@ export interface SeenRequest {
   blocked: string;
   /** The DevTools id of the frame that made it. */
   frame: string;
+  /** The `Referer` header it was sent with ('' for none). */
+  referrer: string;
 }
 /** The page's frames when the watch ended (DevTools ids, `name` as the frame element's name). */
 export interface SeenFrame {

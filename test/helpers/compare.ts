@@ -140,7 +140,9 @@ const DROPPED_ON: Record<string, readonly string[]> = {
   base: ['href', 'target'],
   meta: ['http-equiv'],
 };
-const UNSAFE_REL = /\b(import|modulepreload|prerender|serviceworker|prefetch|preload)\b/i;
+/** `<link rel>` tokens the mirror keeps (README, "The viewer's safety"); any other token is dropped. */
+const KEPT_REL = /^(stylesheet|alternate|icon|shortcut|apple-touch-icon(-precomposed)?|mask-icon|canonical|author|license|help|next|prev|bookmark|tag|nofollow|noopener|noreferrer|me)$/i;
+const relDropsTokens = (rel: string): boolean => rel.trim() !== '' && rel.trim().split(/\s+/).some((t) => !KEPT_REL.test(t));
 /** URLs that would run script or load an active document: the mirror must neutralise them. */
 const ACTIVE_URL = /^\s*(javascript|vbscript):|^\s*data:(?!image\/|font\/|audio\/|video\/|text\/css)/i;
 
@@ -382,9 +384,12 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       name === 'target' ||
       name === 'formtarget' ||
       name === 'nonce' ||
+      name === 'referrerpolicy' ||
+      name === 'attributionsrc' ||
+      (isHtml && tag === 'meta' && name === 'name' && /^\s*referrer\s*$/i.test(s.getAttribute('name') ?? '')) ||
       (htmlOrSvg && (DROPPED_ON[tag]?.includes(name) ?? false)) ||
       (isSvg && tag === 'a' && (name === 'href' || name === 'xlink:href')) ||
-      (tag === 'link' && name === 'rel' && UNSAFE_REL.test(s.getAttribute('rel') ?? '')) ||
+      (tag === 'link' && name === 'rel' && relDropsTokens(s.getAttribute('rel') ?? '')) ||
       (isHtml && tag === 'meta' && name === 'content' && /refresh/i.test(s.getAttribute('http-equiv') ?? ''));
     const seen = new Set<string>();
     for (const attr of Array.from(s.attributes)) {

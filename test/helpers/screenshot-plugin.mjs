@@ -6,7 +6,7 @@
 //   DevTools protocol (Input.imeSetComposition / Input.insertText) into the focused element.
 // - `cobrowse-network` { action: 'start' } then { action: 'stop' }: every request the page (and its
 //   in-process frames) sent in between, seen by the DevTools Network domain: { requests: [{ url, blocked,
-//   frame }], frames: [{ id, parent, name }] }, where `blocked` is Chromium's blockedReason ('csp', ...)
+//   frame, referrer }], frames: [{ id, parent, name }] }, where `blocked` is Chromium's blockedReason ('csp', ...)
 //   for a request that never left the browser and `frame` the id of the frame that made it. The
 //   Resource Timing API cannot tell either: it lists CSP-blocked loads too (with a zero duration).
 import { decodePng } from './png.mjs';
@@ -113,7 +113,9 @@ export function fidelityCommandsPlugin() {
           cdp.on('Page.frameAttached', (e) => frame(e.frameId, e.parentFrameId, ''));
           cdp.on('Page.frameNavigated', (e) => frame(e.frame.id, e.frame.parentId, e.frame.name));
           cdp.on('Network.requestWillBeSent', (e) => {
-            if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, blocked: '', frame: e.frameId ?? '' });
+            if (requests.has(e.requestId)) return;
+            const referrer = e.request.headers?.Referer ?? e.request.headers?.referer ?? '';
+            requests.set(e.requestId, { url: e.request.url, blocked: '', frame: e.frameId ?? '', referrer });
           });
           cdp.on('Network.loadingFailed', (e) => {
             const r = requests.get(e.requestId);
