@@ -49,8 +49,9 @@ export class ByteWriter {
 
   /**
    * Writes a string header `n * 4 + tag` and the string's UTF-8 bytes, where n is the byte length.
-   * ASCII strings (the usual case) are copied char by char; others go through encodeInto with a
-   * reserved header that is padded to its final width (LEB128 allows non-minimal forms).
+   * ASCII strings (the usual case) are copied char by char; others go through encodeInto after room
+   * for the longest header they could need. The header on the wire is minimal (SPEC.md, Canonical
+   * form): when the real one is shorter, the bytes move back to close the gap.
    */
   strBytes(s: string, tag: number): void {
     const len = s.length;
@@ -79,13 +80,16 @@ export class ByteWriter {
     const written = utf8Encoder.encodeInto(s, this.buf.subarray(start, start + max)).written;
     let h = written * 4 + tag;
     const buf = this.buf;
+    const size = uvSize(h);
+    // a copy within the buffer, not ensure()/uv(): growing would copy only up to `pos` and lose the text
+    if (size < headerSize) buf.copyWithin(this.pos + size, start, start + written);
     let pos = this.pos;
-    for (let i = 0; i < headerSize - 1; i++) {
-      buf[pos++] = (h & 0x7f) | 0x80;
+    while (h > 0x7f) {
+      buf[pos++] = (h % 128) | 0x80;
       h = Math.floor(h / 128);
     }
     buf[pos++] = h;
-    this.pos = start + written;
+    this.pos = pos + written;
   }
 
   /** A copy of the bytes written since the last reset. */

@@ -112,11 +112,11 @@ export class FrameDecoder {
     return id;
   }
 
-  /** An op's target: delta from the previous target of the frame. */
+  /** An op's target: delta from the previous target of the frame, modulo 2^32 (SPEC.md, Ops). */
   private target(): number {
     const at = this.r.pos;
-    const id = this.prevTarget + this.r.sv();
-    if (id <= 0 || id > 0xffffffff) throw new ProtocolError('id', `target node id ${id}`, at);
+    const id = (this.prevTarget + this.r.sv()) >>> 0;
+    if (id === 0) throw new ProtocolError('id', 'target node id 0', at);
     this.prevTarget = id;
     return id;
   }
@@ -306,8 +306,9 @@ export class FrameDecoder {
     const r = this.r;
     if (kind === NodeKind.Ref) return { kind, id: this.id(), parent, slot };
     if (kind < NodeKind.HtmlElement || kind > NodeKind.Ref) throw new ProtocolError('node', `unknown node kind ${kind}`, at);
-    const id = this.prevId + 1 + r.sv();
-    if (id <= 0 || id > 0xffffffff) throw new ProtocolError('id', `node id ${id}`, at);
+    // modulo 2^32: an sv (32 bits) reaches any id from any other (SPEC.md, Nodes)
+    const id = (this.prevId + 1 + r.sv()) >>> 0;
+    if (id === 0) throw new ProtocolError('id', 'node id 0', at);
     if (this.newIds.has(id)) throw new ProtocolError('id', `node id ${id} used twice`, at);
     this.newIds.add(id);
     this.prevId = id;

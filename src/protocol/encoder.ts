@@ -112,9 +112,9 @@ export class FrameEncoder {
     return this.w;
   }
 
-  /** An op's target node id, as the difference from the previous target (SPEC.md, Ops). */
+  /** An op's target node id, as the difference from the previous target modulo 2^32 (SPEC.md, Ops). */
   private target(id: number): void {
-    this.w.sv(id - this.prevTarget);
+    this.w.sv((id - this.prevTarget) | 0);
     this.prevTarget = id;
   }
 
@@ -250,7 +250,7 @@ export class FrameEncoder {
   private nodeId(kind: NodeKind, id: number): void {
     const w = this.w;
     w.u8(kind);
-    w.sv(id - this.prevId - 1);
+    w.sv((id - this.prevId - 1) | 0); // modulo 2^32, as the decoder adds it back
     this.prevId = id;
   }
 
