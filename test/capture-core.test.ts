@@ -3,6 +3,7 @@
 import { capture } from '../src/capture/index.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { FrameDecoder, NodeKind, OpCode, type Frame, type Op } from '../src/protocol/index.js';
+import { countBytes } from './helpers/harness.js';
 
 function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
@@ -118,18 +119,23 @@ describe('capture core', () => {
   });
 
   it('never writes a sensitive value or masked text', async () => {
-    const s = session('<input type=password id=p value=CANARYpw><p data-cobrowse-mask id=t>CANARYtext</p>');
+    // PUBLIC… is unmasked text next to the secrets: the positive control that the search below finds
+    // what is there, in the snapshot and in the delta that carries the masked changes
+    const s = session('<input type=password id=p value=CANARYpw><p data-cobrowse-mask id=t>CANARYtext</p><p id=pub>PUBLICsnap</p>');
     s.doc.getElementById('t')!.append('CANARYadded');
     (s.doc.getElementById('p') as HTMLInputElement).setAttribute('value', 'CANARYattr');
+    s.doc.getElementById('pub')!.append('PUBLICdelta');
     await tick();
-    const enc = new TextEncoder().encode('CANARY');
-    for (const bytes of s.raw) {
-      for (let i = 0; i + enc.length <= bytes.length; i++) {
-        let hit = true;
-        for (let j = 0; j < enc.length && hit; j++) hit = bytes[i + j] === enc[j];
-        assert(!hit, 'canary bytes found in a frame');
-      }
-    }
+    const hits = (text: string) => s.raw.map((bytes) => countBytes(bytes, new TextEncoder().encode(text)));
+    assert(s.frames[0]!.kind === 'snapshot' && s.frames.slice(1).every((f) => f.kind === 'delta'), 'a snapshot, then deltas');
+    assert(hits('PUBLICsnap').join() === ['1', ...s.frames.slice(1).map(() => '0')].join(), `the search finds unmasked snapshot text: ${hits('PUBLICsnap')}`);
+    const at = hits('PUBLICdelta').indexOf(1);
+    assert(at > 0 && hits('PUBLICdelta').reduce((a, b) => a + b) === 1, `the search finds unmasked delta text once: ${hits('PUBLICdelta')}`);
+    // the secret changes were written in that same delta (masked): the search did read them
+    const delta = s.frames[at]!;
+    assert(ops(delta, OpCode.Tree).length === 2, 'the delta holds both appended text nodes (masked and public)');
+    assert(ops(delta, OpCode.Attr).length === 1, 'the delta holds the password value attribute change');
+    assert(hits('CANARY').every((n) => n === 0), `canary bytes found in a frame: ${hits('CANARY')}`);
     s.done();
   });
 

@@ -69,22 +69,36 @@ describe('capture module: viewport', () => {
   });
 
   it('caret moves inside a field never read the selection', async () => {
-    box.innerHTML = '<input id=f value=hello>';
+    box.innerHTML = '<input id=f value=hello><p id=t>hello world</p>';
     h = new Harness(document, [createViewportModule()]);
     h.snapshot();
+    // capture reads the selection through Document.prototype.getSelection (src/dom/safe-dom.ts looks the
+    // method up on the prototype at each call), so the spy goes there, for this test only
     let reads = 0;
-    const real = Document.prototype.getSelection;
-    Object.defineProperty(document, 'getSelection', { configurable: true, value: () => (reads++, real.call(document)) });
+    const proto = Document.prototype;
+    const real = Object.getOwnPropertyDescriptor(proto, 'getSelection')!;
+    const realFn = proto.getSelection;
+    Object.defineProperty(proto, 'getSelection', { ...real, value: function (this: Document) { reads++; return realFn.call(this); } });
     try {
       const f = box.querySelector('input')!;
       f.focus();
       f.setSelectionRange(1, 3);
       await tick();
       await raf();
+      await raf();
       h.flush();
       eq(reads, 0, 'getSelection calls for a selection inside a field');
+      // positive control: the same spy sees capture read a selection outside a field
+      const text = box.querySelector('#t')!.firstChild!;
+      realFn.call(document)!.setBaseAndExtent(text, 0, text, 5);
+      await tick();
+      await raf();
+      await raf();
+      const ops = h.flush();
+      assert(reads > 0, 'the spy saw no read of a selection outside a field: it is not on the call path');
+      eq(only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focusOffset]), [[h.id(text), 0, 5]], 'selection outside the field');
     } finally {
-      delete (document as unknown as { getSelection?: unknown }).getSelection;
+      Object.defineProperty(proto, 'getSelection', real);
     }
   });
 

@@ -4,7 +4,7 @@
 // coordinates, the customer's cursor coalesced per frame, ending, one session at a time, ended
 // reasons, Japanese, the live region, the keyboard and ::part styling.
 import { createLoopbackPair, startSharing, type SharingSession, type Transport } from '../src/index.js';
-import { CobrowseViewer, type ViewerStateDetail } from '../src/elements/viewer/define.js';
+import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
 import { endedMessage, viewerMessages } from '../src/elements/messages/viewer.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
@@ -121,10 +121,18 @@ describe('<cobrowse-viewer> over a session', () => {
     assertEqual(text(el, 'page'), `Customer is on ${location.host}/test/fixtures/page.html`);
     assertEqual(part(el, 'page')!.title, sharer.doc.URL, 'the full address on hover');
     await waitFor(async () => (await el.updateComplete, /^\d+ ms$/.test(text(el, 'latency') ?? '')), 3000, 'the latency');
-    let pongs = 0;
-    viewing.on('latency', () => pongs++);
-    await new Promise((r) => setTimeout(r, 2300));
-    assertEqual(pongs, 1, 'one ping every 2 s');
+    // the pace, against the page's own timers (no clock reading): started at a pong, a timer of half
+    // the interval fires before the next pong, and by a timer of three intervals two more have come
+    const order: string[] = [];
+    viewing.on('latency', () => order.push('pong'));
+    await waitFor(() => order.length > 0, 10_000, 'a pong'); // a watchdog only
+    order.length = 0;
+    setTimeout(() => order.push('half'), PING_MS / 2);
+    await new Promise((r) => setTimeout(r, PING_MS * 3));
+    const pongs = order.filter((e) => e === 'pong').length;
+    assertEqual(order[0], 'half', `no pong within half an interval (${PING_MS / 2} ms) of the last: ${order.join()}`);
+    assert(pongs === 2 || pongs === 3, `a pong every ${PING_MS} ms: ${pongs} in three intervals (${order.join()})`);
+    assert(/^\d+ ms$/.test(text(el, 'latency') ?? ''), 'the latency still shows');
   });
 
   it('shows a progress bar while a large snapshot arrives, gone once the page is shown', async () => {

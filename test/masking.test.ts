@@ -2,6 +2,7 @@
 // frame, and of a resync snapshot), and the mirror shows placeholders there.
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
 import { sendKeys } from './helpers/commands.js';
+import { FrameKind } from '../src/protocol/constants.js';
 import { cleanup, countBytes, createSharer, mirrorOf, startSession, typeInto, type Session } from './helpers/harness.js';
 
 afterEach(cleanup);
@@ -15,18 +16,39 @@ function canary(pos: string): string {
   canaries.push(c);
   return c;
 }
-/** Each canary's bytes: 0 occurrences in every frame, after a resync snapshot too. */
-async function assertNoLeak(s: Session, list: string[]): Promise<void> {
+/**
+ * Unmasked markers beside the secrets, the positive control of the search: one in the page's first
+ * snapshot, one written by `change` in the same batch as the secret changes. If the search (or the
+ * frames it reads) were broken, finding no canary would prove nothing; these must be found.
+ */
+interface Control {
+  snapshot: string;
+  delta: string;
+  html: string;
+  change(doc: Document): void;
+}
+function control(): Control {
+  const snapshot = `SHOWN${token}snap${canaries.length}`;
+  const delta = `SHOWN${token}delta${canaries.length}`;
+  const html = `<p id="shown">${snapshot}</p>`;
+  return { snapshot, delta, html, change: (doc) => void (doc.getElementById('shown')!.textContent = delta) };
+}
+/** The frames (index and kind) that hold `text`. */
+function framesWith(s: Session, text: string): string[] {
+  const needle = enc.encode(text);
+  return s.frames.flatMap((f, i) => (countBytes(f, needle) ? [`${i}:${f[1] === FrameKind.Snapshot ? 'snapshot' : 'delta'}`] : []));
+}
+/** Each canary's bytes: 0 occurrences in every frame, after a resync snapshot too; the controls are found. */
+async function assertNoLeak(s: Session, list: string[], shown: Control): Promise<void> {
   await s.settle();
   s.handle.resync();
   await s.settle();
+  const last = `${s.frames.length - 1}:snapshot`;
+  assertEqual(framesWith(s, shown.snapshot), ['0:snapshot'], 'control: unmasked text of the first snapshot found');
+  const delta = framesWith(s, shown.delta);
+  assert(delta.length === 2 && delta[0]!.endsWith(':delta') && delta[1] === last, `control: unmasked text written with the changes found in a delta and the resync snapshot: ${delta.join()}`);
   const leaks: string[] = [];
-  for (const c of list) {
-    const needle = enc.encode(c);
-    s.frames.forEach((f, i) => {
-      if (countBytes(f, needle)) leaks.push(`${c} in frame ${i}`);
-    });
-  }
+  for (const c of list) for (const at of framesWith(s, c)) leaks.push(`${c} in frame ${at}`);
   assertEqual(leaks, [], 'masked data in frames');
 }
 const stars = (s: string) => s.replace(/\S/gu, '*');
@@ -35,8 +57,9 @@ describe('masking', () => {
   it('masked text (selector and data-cobrowse-mask), snapshot and changes', async () => {
     const c1 = canary('sel');
     const c2 = canary('attr');
+    const shown = control();
     const sharer = await createSharer({
-      html: `<!DOCTYPE html><body><p class="secret" id="p1">${c1} text</p><div data-cobrowse-mask><span id="p2">${c2}</span><input id="in" value="${canary('inputattr')}"><textarea id="ta">${canary('textarea')}</textarea><select id="sel"><option>${canary('option')}</option></select></div><p id="pub">public text</p></body>`,
+      html: `<!DOCTYPE html><body>${shown.html}<p class="secret" id="p1">${c1} text</p><div data-cobrowse-mask><span id="p2">${c2}</span><input id="in" value="${canary('inputattr')}"><textarea id="ta">${canary('textarea')}</textarea><select id="sel"><option>${canary('option')}</option></select></div><p id="pub">public text</p></body>`,
     });
     const s = await startSession(sharer, { mask: { text: '.secret' } });
     const { doc } = sharer;
@@ -49,25 +72,29 @@ describe('masking', () => {
     typeInto(doc.getElementById('in') as HTMLInputElement, canary('typed'));
     (doc.getElementById('ta') as HTMLTextAreaElement).value = canary('taset');
     (doc.getElementById('in') as HTMLInputElement).setAttribute('value', canary('setattr'));
+    shown.change(doc);
     await s.settle();
     assertEqual(mirrorOf(s, doc.getElementById('p1')!.firstChild!)!.textContent, stars(c3), 'changed text masked');
-    await assertNoLeak(s, canaries);
+    await assertNoLeak(s, canaries, shown);
   });
 
   it('text-bearing attributes inside a masked subtree (title, alt, aria-label, placeholder)', async () => {
     const list = ['title', 'alt', 'aria', 'placeholder'].map(canary);
+    const shown = control();
     const sharer = await createSharer({
-      html: `<!DOCTYPE html><body><div data-cobrowse-mask><span title="${list[0]}">x</span><img alt="${list[1]}"><b aria-label="${list[2]}">y</b><input placeholder="${list[3]}"></div></body>`,
+      html: `<!DOCTYPE html><body>${shown.html}<div data-cobrowse-mask><span title="${list[0]}">x</span><img alt="${list[1]}"><b aria-label="${list[2]}">y</b><input placeholder="${list[3]}"></div></body>`,
     });
     const s = await startSession(sharer);
     sharer.doc.querySelector('span')!.setAttribute('title', canary('titlelater'));
-    await assertNoLeak(s, [...list, canaries[canaries.length - 1]]);
+    shown.change(sharer.doc);
+    await assertNoLeak(s, [...list, canaries[canaries.length - 1]!], shown);
   });
 
   it('blocked subtrees: placeholder of the same size, nothing inside, mutations not captured', async () => {
     const inside = ['blocksel', 'blockattr', 'blockinput', 'blockshadow'].map(canary);
+    const shown = control();
     const sharer = await createSharer({
-      html: `<!DOCTYPE html><body><div class="blocked" id="b1" style="width:120px;height:50px">${inside[0]}<input value="${inside[2]}"></div><section data-cobrowse-block id="b2" style="width:80px;height:30px;margin:7px 0 13px" title="${inside[1]}"><p style="margin:0">inner</p></section><p id="after">after</p></body>`,
+      html: `<!DOCTYPE html><body>${shown.html}<div class="blocked" id="b1" style="width:120px;height:50px">${inside[0]}<input value="${inside[2]}"></div><section data-cobrowse-block id="b2" style="width:80px;height:30px;margin:7px 0 13px" title="${inside[1]}"><p style="margin:0">inner</p></section><p id="after">after</p></body>`,
     });
     sharer.doc.getElementById('b2')!.querySelector('p')!.attachShadow({ mode: 'open' }).innerHTML = `<b>${inside[3]}</b>`;
     const s = await startSession(sharer, { mask: { block: '.blocked' } });
@@ -89,12 +116,14 @@ describe('masking', () => {
     (sharer.doc.getElementById('b1')!.querySelector('input') as HTMLInputElement).value = canary('blockvalue');
     await s.settle();
     assertEqual(s.frames.length, before, 'changes inside a blocked subtree produce no frame (not observed)');
-    await assertNoLeak(s, [...inside, ...canaries.slice(-2)]);
+    shown.change(sharer.doc);
+    await assertNoLeak(s, [...inside, ...canaries.slice(-2)], shown);
   });
 
   it('sensitive fields stay masked: password, cc-number, one-time-code, new/current-password, even with unmask and inputs:none', async () => {
+    const shown = control();
     const sharer = await createSharer({
-      html: `<!DOCTYPE html><body><input type="password" id="pw"><input autocomplete="cc-number" id="cc"><input autocomplete="one-time-code" id="otp"><input type="password" autocomplete="new-password" id="np" data-cobrowse-unmask><input autocomplete="current-password" id="cp" value="${canary('cpattr')}"></body>`,
+      html: `<!DOCTYPE html><body>${shown.html}<input type="password" id="pw"><input autocomplete="cc-number" id="cc"><input autocomplete="one-time-code" id="otp"><input type="password" autocomplete="new-password" id="np" data-cobrowse-unmask><input autocomplete="current-password" id="cp" value="${canary('cpattr')}"></body>`,
     });
     const s = await startSession(sharer, { mask: { inputs: 'none', unmask: '#np' } });
     const { doc } = sharer;
@@ -107,26 +136,30 @@ describe('masking', () => {
     typeInto(doc.getElementById('otp') as HTMLInputElement, canary('otptyped'));
     typeInto(doc.getElementById('np') as HTMLInputElement, canary('nptyped'));
     doc.getElementById('cp')!.setAttribute('value', canary('cpattr2'));
+    shown.change(doc);
     await s.settle();
     const mpw = mirrorOf(s, pw)!;
     assert(!mpw.value.includes(token), 'mirror password value masked');
-    await assertNoLeak(s, canaries.filter((c) => /pw|cc|otp|np|cp/.test(c.slice(14))));
+    await assertNoLeak(s, canaries.filter((c) => /pw|cc|otp|np|cp/.test(c.slice(14))), shown);
   });
 
   it("inputs: 'all' masks every field, data-cobrowse-unmask shows one", async () => {
     const c = canary('allinput');
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body><input id="a" value="${c}"><textarea id="t"></textarea><input id="u" data-cobrowse-unmask></body>` });
+    const shown = control();
+    const sharer = await createSharer({ html: `<!DOCTYPE html><body>${shown.html}<input id="a" value="${c}"><textarea id="t"></textarea><input id="u" data-cobrowse-unmask></body>` });
     const s = await startSession(sharer, { mask: { inputs: 'all' } });
     typeInto(sharer.doc.getElementById('t') as HTMLTextAreaElement, canary('alltyped'));
     typeInto(sharer.doc.getElementById('u') as HTMLInputElement, 'visible');
+    shown.change(sharer.doc);
     await s.settle();
     assertEqual(mirrorOf(s, sharer.doc.getElementById('u') as HTMLInputElement)!.value, 'visible', 'unmasked field shown');
     assertEqual(mirrorOf(s, sharer.doc.getElementById('a') as HTMLInputElement)!.value, stars(c), 'masked field placeholder');
-    await assertNoLeak(s, [c, canaries[canaries.length - 1]]);
+    await assertNoLeak(s, [c, canaries[canaries.length - 1]!], shown);
   });
 
   it('masked subtree: nodes moved in and out, text changed, rule matching only after a class change', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><div class="secret" id="m"><span id="stay">stays</span></div><div id="out"><span id="mover">mover</span></div><p id="later">public first</p></body>' });
+    const shown = control();
+    const sharer = await createSharer({ html: `<!DOCTYPE html><body>${shown.html}<div class="secret" id="m"><span id="stay">stays</span></div><div id="out"><span id="mover">mover</span></div><p id="later">public first</p></body>` });
     const s = await startSession(sharer, { mask: { text: '.secret' } });
     const { doc } = sharer;
     const m = doc.getElementById('m')!;
@@ -160,7 +193,8 @@ describe('masking', () => {
     (later.firstChild as Text).data = canary('afterclass');
     doc.getElementById('out')!.setAttribute('data-cobrowse-mask', '');
     doc.getElementById('out')!.appendChild(doc.createTextNode(canary('maskattrlater')));
-    await assertNoLeak(s, canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)));
+    shown.change(doc);
+    await assertNoLeak(s, canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)), shown);
   });
   it('an element unblocked in the same batch as changes inside it is written again whole (found by the masking property test)', async () => {
     // the viewer had only the placeholder: a change written inside it on its own named nodes the

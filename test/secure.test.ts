@@ -146,18 +146,23 @@ describe('secure channel: handshake', () => {
     for (const r of results) assertEqual((r as PromiseRejectedResult).reason?.code, 'version');
   });
 
-  it('times out when the other side never answers', async () => {
+  it('times out when the other side never answers: after its own handshakeTimeout, not before, not the default', async () => {
     const p = pipe();
     p.tap = (side, data) => (side === 'b' ? [] : [data]); // the sharer's answers are lost
-    const t0 = performance.now();
+    // no clock reading: the page's own timers mark the order of events. A timer set before the
+    // channel's and due sooner fires first; the 5 s one is half the 10 s default, far past 150 ms.
+    const order: string[] = [];
+    const early = setTimeout(() => order.push('100 ms timer'), 100);
+    const late = setTimeout(() => order.push('5 s timer'), 5000);
     const results = await Promise.allSettled([
-      openSecureChannel(p.a, { role: 'viewer', secret: randomSecret(), handshakeTimeout: 150 }),
+      openSecureChannel(p.a, { role: 'viewer', secret: randomSecret(), handshakeTimeout: 150 }).finally(() => order.push('viewer failed')),
       openSecureChannel(p.b, { role: 'sharer', secret: randomSecret(), handshakeTimeout: 300 }),
     ]);
-    const dt = performance.now() - t0;
+    clearTimeout(early);
+    clearTimeout(late);
     assertEqual((results[0] as PromiseRejectedResult).reason?.code, 'timeout');
     assert(results[1].status === 'rejected', 'the sharer fails too');
-    assert(dt >= 140 && dt < 2000, `took ${dt} ms`);
+    assertEqual(order, ['100 ms timer', 'viewer failed'], 'the viewer gave up after waiting, on its own 150 ms, not the default');
   });
 
   it('refuses a secret of the wrong size', async () => {

@@ -96,11 +96,14 @@ describe('session: reconnection', () => {
     sharing.stop = () => {}; // the customer's page is gone for good: no goodbye
     const sharerRouter = (sharing as unknown as { router: { detach(): void } }).router;
     sharerRouter.detach(); // and it answers no redial
+    const states = record(viewing); // from before the cut: every change the viewer goes through
     cut(0);
     await waitFor(() => viewing.state === 'ended', 10_000, 'the viewer to give up');
-    assertEqual(record(viewing).length, 0);
+    const gaveUp: StateChange[] = [{ state: 'reconnecting' }, { state: 'ended', reason: 'unreachable' }];
+    assertEqual(states, gaveUp, 'the viewer tried to reconnect, then gave up as unreachable');
     await waitFor(() => left.length === 1, 5000, 'the sharer to drop the viewer');
     assertEqual(left, ['unreachable']);
+    assertEqual(states, gaveUp, 'nothing after "ended"');
   });
 });
 
