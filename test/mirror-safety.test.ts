@@ -130,38 +130,48 @@ describe('mirror: safety', () => {
     m.destroy();
     c.remove();
   });
-  it('loads images, styles and fonts only from the allowed origins (the page\'s by default)', async () => {
+  it('loads images, styles and fonts only from the allowed origins (the page\'s by default, never the console\'s own)', async () => {
     // 127.0.0.2:1 refuses connections; the network layer still sees each attempt, and an attempt is
     // what a hostile page wants (the agent's address, the moment the agent looked). Resource Timing
     // cannot be the detector: it lists loads the policy blocked, too.
     const foreign = 'http://127.0.0.2:1/__res';
-    const body = [
+    // the same test server under its other name: another origin than this page (the "console")
+    const site = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+    const sheet = `/test/fixtures/styles.css?allowed-${Math.random()}`;
+    const body = (origin: string) => [
       h(5, 'img', { src: `${foreign}/img.png` }),
       h(6, 'div', { style: `width:9px;height:9px;background:url(${foreign}/bg.png)` }),
       h(7, 'style', {}, [t(8, `@import url(${foreign}/imp.css); @font-face{font-family:ff;src:url(${foreign}/f.woff)} p{font-family:ff}`)]),
       h(9, 'p', {}, ['text']),
-      h(10, 'link', { rel: 'stylesheet', href: `/test/fixtures/styles.css?allowed-${Math.random()}` }),
+      h(10, 'link', { rel: 'stylesheet', href: `${origin}${sheet}` }),
       h(11, 'link', { rel: 'preconnect', href: foreign }),
     ];
-    const run = async (options: ConstructorParameters<typeof Mirror>[1], url: string) => {
+    const run = async (options: ConstructorParameters<typeof Mirror>[1], url: string, origin = new URL(url).origin) => {
       const c = mount();
       const m = new Mirror(c, options);
       const network = await watchNetwork();
-      m.apply(new Sharer().snapshot({ op: OpCode.Meta, url }, page(body)));
+      m.apply(new Sharer().snapshot({ op: OpCode.Meta, url }, page(body(origin))));
       await sleep(600);
       const names = (await network()).requests.filter((r) => !r.blocked).map((r) => r.url);
       m.destroy();
       c.remove();
-      return { own: names.filter((n) => n.includes('styles.css?allowed')).length, foreign: names.filter((n) => n.startsWith(foreign)).length };
+      return { own: names.filter((n) => n.includes(sheet)).length, foreign: names.filter((n) => n.startsWith(foreign)).length };
     };
-    const byDefault = await run(undefined, `${location.origin}/shop/cart.html`);
+    const byDefault = await run(undefined, `${site}/shop/cart.html`);
     equal(byDefault.own, 1, 'the page\'s own stylesheet loads');
     equal(byDefault.foreign, 0, 'requests to another origin');
+    // a page that says it is on the console's origin gets nothing from there: the loads would carry
+    // the agent's cookies
+    const claimsConsole = await run(undefined, `${location.origin}/shop/cart.html`);
+    equal(claimsConsole.own, 0, 'loads from the console\'s own origin through \'page\'');
+    // ...unless the console lists its origin itself (the test harness does)
+    const listedOwn = await run({ resourceOrigins: ['page', location.origin] }, `${location.origin}/shop/cart.html`);
+    equal(listedOwn.own, 1, 'the console\'s origin, listed explicitly, loads');
     // the detector works: the same page with the policy opened up requests the foreign addresses
-    const open = await run({ resourceOrigins: ['*'] }, `${location.origin}/shop/cart.html`);
+    const open = await run({ resourceOrigins: ['*'] }, `${site}/shop/cart.html`);
     ok(open.foreign >= 3, `the foreign loads are seen when allowed (${open.foreign})`);
     // an origin listed explicitly is allowed; 'page' is what the snapshot's META names
-    const listed = await run({ resourceOrigins: ['http://127.0.0.2:1'] }, 'about:blank');
+    const listed = await run({ resourceOrigins: ['http://127.0.0.2:1'] }, 'about:blank', site);
     ok(listed.foreign >= 3, `a listed origin loads (${listed.foreign})`);
     equal(listed.own, 0, 'an origin not listed does not load');
     let error: unknown = null;

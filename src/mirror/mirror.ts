@@ -37,11 +37,14 @@ export interface MirrorOptions {
   /**
    * Origins the mirrored page may load images, stylesheets, fonts and media from; nothing else is ever
    * requested (a Content-Security-Policy in every mirror document, see resources.ts). Entries:
-   * `'page'` — the origin of the sharer's page as the first snapshot names it; an origin such as
+   * `'page'` — the origin of the sharer's page as the first snapshot names it, unless that is the
+   * viewer's own origin (the mirror shares it: loads from it would carry the agent's cookies); an origin such as
    * `'https://cdn.example.com'` or `'https://*.example.com'`; `'*'` — any http(s) address (not
    * recommended: a hostile page could then make the agent's browser contact a server of its choice).
    * Default `['page']`. A sharer that crafts its frames chooses what `'page'` means: list the site's
-   * origins explicitly where that matters.
+   * origins explicitly where that matters. Listing the viewer's own origin (or `'*'`) lets the page make
+   * the agent's browser send requests with the agent's cookies to it: only for a console whose origin
+   * serves nothing that a GET can change or reveal.
    */
   resourceOrigins?: readonly string[];
 }
@@ -323,7 +326,7 @@ export class Mirror {
    * could not take effect anyway, and a narrower one would only break images the agent already saw.
    */
   private resourcePolicy(): string {
-    this.policy ??= resourcePolicy(this.resourceOrigins, httpOrigin(this.url));
+    this.policy ??= resourcePolicy(this.resourceOrigins, httpOrigin(this.url), httpOrigin(this.container.ownerDocument.URL));
     return this.policy;
   }
 

@@ -40,12 +40,18 @@ export function httpOrigin(url: string): string {
  * The policy for a mirror document. Nothing may run, connect, navigate, submit or embed; images,
  * styles, fonts and media come from the allowed origins (and `data:`/`blob:`, which reach no network).
  * Inline styles stay allowed: the page's `<style>` elements and `style` attributes are its look.
+ *
+ * `consoleOrigin` is the viewer's own origin. The mirror document shares it (the sandbox keeps
+ * `allow-same-origin`), so a load from it carries the agent's cookies: a page that names the console's
+ * origin as its own (META is the sharer's word) would make the agent's browser send authenticated
+ * GETs to the console's backend. `'page'` therefore never resolves to it; listing it explicitly (or
+ * `'*'`) is the console's own, documented choice.
  */
-export function resourcePolicy(origins: readonly string[], pageOrigin: string): string {
+export function resourcePolicy(origins: readonly string[], pageOrigin: string, consoleOrigin = ''): string {
   const sources = new Set<string>();
   for (const o of origins) {
     if (o === PAGE_ORIGIN) {
-      if (pageOrigin) sources.add(pageOrigin);
+      if (pageOrigin && pageOrigin !== consoleOrigin) sources.add(pageOrigin);
     } else sources.add(o);
   }
   const from = [...sources].join(' ');

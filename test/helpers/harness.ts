@@ -134,7 +134,7 @@ export class Session {
     const h = sharer.frame.offsetHeight || SHARER_HEIGHT;
     this.container.style.cssText = `position:absolute;left:${w + GAP}px;top:0;width:${w}px;height:${h}px;overflow:hidden;margin:0;padding:0`;
     stage().appendChild(this.container);
-    this.mirror = new Mirror(this.container, options.mirrorOptions as never);
+    this.mirror = new Mirror(this.container, mirrorOptions(options));
   }
 
   /** Starts capturing the sharer's current document. */
@@ -211,7 +211,7 @@ export class Session {
     const h = this.sharer.frame.offsetHeight || SHARER_HEIGHT;
     container.style.cssText = `position:absolute;left:${2 * (w + GAP)}px;top:0;width:${w}px;height:${h}px;overflow:hidden`;
     stage().appendChild(container);
-    const m = new Mirror(container, this.options.mirrorOptions as never);
+    const m = new Mirror(container, mirrorOptions(this.options));
     live.add({
       dispose: () => {
         m.destroy();
@@ -339,4 +339,14 @@ export async function waitMirrorLinks(s: Session, mirror: Mirror = s.mirror): Pr
       ]);
     }
   }
+}
+
+/**
+ * The harness's sharer pages are served from the test page's own origin, which is also the "console"
+ * origin the mirror never loads from by `'page'` (resources.ts): the tests list it explicitly, as a
+ * console that knows its site would.
+ */
+function mirrorOptions(options: SessionOptions): ConstructorParameters<typeof Mirror>[1] {
+  const given = (options.mirrorOptions ?? {}) as ConstructorParameters<typeof Mirror>[1] & object;
+  return { resourceOrigins: ['page', location.origin], ...given };
 }
