@@ -2,8 +2,10 @@
 // cobrowse-rtc vs rrweb, side by side in one headless Chromium run. See bench/README.md.
 //
 //   node bench/run.mjs [--runs 5] [--warmup 1] [--only todo,attributes] [--engines ours,rrweb]
-//                      [--no-baseline] [--quiet]
+//                      [--no-baseline] [--quiet] [--hide-body]
 //
+// --hide-body: `display:none` on <body> during the timed window (a diagnostic: without rendering
+// work, the gap after a sync workload shrinks to the engines' own; see bench/README.md).
 // Every measurement is one fresh page (its own browser context) with ONE engine recording
 // `document`; engines alternate run by run. Times and sizes are reported, never asserted.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
+import { fmtInt, fmtMs, fmtRatio, geomean, median, table } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -33,6 +36,7 @@ const ONLY = opt('only', '')?.split(',').filter(Boolean);
 const ENGINES = opt('engines', 'ours,rrweb').split(',').filter(Boolean);
 const BASELINE = !argv.includes('--no-baseline');
 const QUIET = argv.includes('--quiet');
+const HIDE_BODY = argv.includes('--hide-body');
 const RUN_TIMEOUT_MS = 120_000;
 
 const WORKLOADS = [
@@ -122,6 +126,8 @@ function serve() {
 async function measure(browser, base, engine, workload) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // the harness calls this hook right before the timed window starts
+  if (HIDE_BODY) await page.addInitScript(() => (window.__benchBeforeWindow = () => (document.body.style.display = 'none')));
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   let timer;
@@ -144,20 +150,6 @@ async function measure(browser, base, engine, workload) {
 }
 
 // ------------------------------------------------------------------ stats and printing
-const median = (xs) => {
-  const a = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((p, q) => p - q);
-  if (!a.length) return null;
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-};
-const geomean = (xs) => {
-  const a = xs.filter((x) => x > 0 && Number.isFinite(x));
-  return a.length ? Math.exp(a.reduce((s, x) => s + Math.log(x), 0) / a.length) : null;
-};
-const fmtInt = (n) => (n == null ? '-' : Math.round(n).toLocaleString('en-US'));
-const fmtMs = (n) => (n == null ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
-const fmtRatio = (n) => (n == null ? '-' : n.toFixed(3));
-
 function summarize(samples) {
   const ok = samples.filter((s) => !s.error);
   const errs = [...new Set(samples.filter((s) => s.error).map((s) => s.error.split('\n')[0]))];
@@ -180,13 +172,6 @@ function summarize(samples) {
     pageNodes: median(ok.map((s) => s.pageNodes)),
     analysis: ok[ok.length - 1].analysis,
   };
-}
-
-function table(rows, headers) {
-  const cells = [headers, ...rows].map((r) => r.map(String));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.slice(1).map(line)].join('\n');
 }
 
 // ------------------------------------------------------------------ main

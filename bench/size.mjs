@@ -2,14 +2,12 @@
 // the biggest contributors by minified bytes (esbuild's metafile over the same build/ input, grouped
 // by package or source folder). `npm run build` first. Usage: node bench/size.mjs [--top N] [--json]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { build, transform } from 'esbuild';
+import { transform } from 'esbuild';
+import { gz, kb, measureBundle } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const top = Number(args[args.indexOf('--top') + 1]) || 12;
 const json = args.includes('--json');
-const gz = (buf) => gzipSync(buf, { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} K`;
 
 const rows = [];
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.js')).sort()) {
@@ -19,38 +17,10 @@ for (const file of readdirSync('dist').filter((f) => f.endsWith('.js')).sort()) 
   rows.push({ file, raw: raw.length, min: min.length, gz: gz(min) });
 }
 
-/** Minified bytes per contributor (package, or src/ folder) for one entry, via esbuild's metafile. */
+/** Minified bytes per contributor (file, and area: a package or a src/ folder) for one entry, via esbuild's metafile. */
 async function contributors(entry) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const out = Object.values(result.metafile.outputs)[0];
-  const groups = new Map();
-  for (const [path, { bytesInOutput }] of Object.entries(out.inputs)) {
-    const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/);
-    const key = m ? `${m[1]}/${m[2]}` : path.replace(/^build\//, 'src/');
-    groups.set(key, (groups.get(key) ?? 0) + bytesInOutput);
-  }
-  const total = out.bytes;
-  const code = result.outputFiles[0].contents;
-  return { total, gz: gz(code), list: [...groups].sort((a, b) => b[1] - a[1]) };
-}
-
-/** The same, summed by area: a package, or the first folder under src/. */
-function byArea(list) {
-  const areas = new Map();
-  for (const [key, bytes] of list) {
-    const area = key.startsWith('src/') ? key.split('/').slice(0, 2).join('/').replace(/\.js$/, '') : key.split('/')[0].startsWith('@') ? key.split('/').slice(0, 2).join('/') : key.split('/')[0];
-    areas.set(area, (areas.get(area) ?? 0) + bytes);
-  }
-  return [...areas].sort((a, b) => b[1] - a[1]);
+  const b = await measureBundle(entry, { target: 'esnext' });
+  return { total: b.min, gz: b.gz, list: b.files, areas: b.areas };
 }
 
 const entries = [
@@ -66,7 +36,7 @@ for (const [name, entry] of entries) {
     continue;
   }
   const c = await contributors(entry);
-  report.entries.push({ name, ...c, areas: byArea(c.list) });
+  report.entries.push({ name, ...c });
 }
 
 if (json) {

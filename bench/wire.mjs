@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
+import { BACKGROUND_FLAGS, fmtInt, fmtMs, fmtRatio, geomean, linkPages, median, table, withTimeout } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -111,15 +112,10 @@ const browser = await chromium.launch({
   executablePath: findChrome(),
   headless: true,
   // both pages must run at full speed although only one can be "in front"
-  args: [...CHROME_FLAGS, '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+  args: [...CHROME_FLAGS, ...BACKGROUND_FLAGS],
 });
 
 // ------------------------------------------------------------------ one sharer/viewer pair
-const withTimeout = (p, ms, what) => {
-  let t;
-  return Promise.race([p, new Promise((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: timeout after ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
-};
-
 /** Estimates viewer clock − sharer clock (ms) with playwright round trips; keeps the tightest. */
 async function clockOffset(sharer, viewer) {
   let best = null;
@@ -140,14 +136,7 @@ async function pair(workload, { offset = false } = {}) {
   const pageErrors = [];
   for (const [p, who] of [[sharer, 'sharer'], [viewer, 'viewer']]) p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
   // the chat: whatever one page posts, the other receives (order kept per direction)
-  const relay = (from, to, toId) => {
-    let chain = Promise.resolve();
-    return (_source, text) => {
-      chain = chain.then(() => to.evaluate(([f, t]) => window.__chat.onmessage?.(f, t), [from, text])).catch(() => {});
-    };
-  };
-  await sharer.exposeBinding('__relay', relay('sharer', viewer));
-  await viewer.exposeBinding('__relay', relay('viewer', sharer));
+  await linkPages(['sharer', sharer], ['viewer', viewer], '__relay', ([from, text]) => window.__chat.onmessage?.(from, text));
   try {
     return await withTimeout((async () => {
       await sharer.goto(`${base}/wire-sharer.html`);
@@ -198,25 +187,6 @@ async function rrwebRun(workload) {
 
 // ------------------------------------------------------------------ stats
 const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null);
-const median = (xs) => {
-  const a = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((p, q) => p - q);
-  if (!a.length) return null;
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-};
-const geomean = (xs) => {
-  const a = xs.filter((x) => x > 0 && Number.isFinite(x));
-  return a.length ? Math.exp(a.reduce((s, x) => s + Math.log(x), 0) / a.length) : null;
-};
-const fmtMs = (n) => (n == null ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
-const fmtInt = (n) => (n == null ? '-' : Math.round(n).toLocaleString('en-US'));
-const fmtRatio = (n) => (n == null ? '-' : n.toFixed(3));
-function table(rows, headers) {
-  const cells = [headers, ...rows].map((r) => r.map(String));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.slice(1).map(line)].join('\n');
-}
 
 // ------------------------------------------------------------------ main
 const t0 = Date.now();
