@@ -28,7 +28,7 @@ if (process.env.SKIP_BUILD !== '1') {
   }
 }
 mkdirSync('test-results', { recursive: true });
-const total = { passed: 0, failed: 0, skipped: 0, failedNames: [] };
+const total = { passed: 0, failed: 0, skipped: 0, failedNames: [], skippedNames: [] };
 
 if (run.includes('browser')) {
   // one counts file per run: several runs may share the folder
@@ -71,6 +71,8 @@ if (run.includes('node')) {
   } catch {}
   const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   const failedNames = [...text.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]);
+  // skips are named in the summary: a skipped check must be seen, not just counted
+  total.skippedNames.push(...[...text.matchAll(/^\s*ok \d+ - (.*?) # SKIP\b ?(.*)$/gm)].map((m) => (m[2] ? `${m[1]} (${m[2]})` : m[1])));
   let failed = count('fail') + count('cancelled');
   if (node.status !== 0 && failed === 0) {
     failed = 1;
@@ -79,6 +81,7 @@ if (run.includes('node')) {
   add(count('pass'), failed, count('skipped') + count('todo'), failedNames);
 }
 
+if (total.skippedNames.length) console.log(`skipped:\n  ${total.skippedNames.join('\n  ')}`);
 if (total.failedNames.length) console.log(`failed:\n  ${total.failedNames.join('\n  ')}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed > 0 ? 1 : 0);

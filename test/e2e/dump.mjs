@@ -3,9 +3,16 @@
 // fidelity tests (test/helpers/compare.ts). Instead each side is dumped to a canonical list of lines
 // — structure, text, attributes, form state, scroll — in its own page, and the lists are diffed here.
 //
+// The dump walks the document tree the same way on both sides and knows nothing of the mirror's
+// node ids or any other state of the implementation: every node found is dumped unless a rule below,
+// written from the documented behaviour (README, SPEC.md), says why that side differs on purpose.
+// An element the mirror adds or forgets to remove shows up as a difference.
+//
 // What the dump leaves out, and why (each is the mirror's documented, intended difference):
 //   - <script>/<noscript> and their content: capture sends them childless, the mirror makes them inert;
-//   - on* attributes, attributes the mirror adds (data-cobrowse-mirror-*), and elements it adds (no id);
+//   - the children of a <canvas>: capture never sends fallback content (it is not shown with scripting
+//     on), and the mirror puts its own <style data-cobrowse-mirror-canvas> there to show the picture;
+//   - on* attributes and attributes the mirror adds to mark state (data-cobrowse-mirror-*);
 //   - <style> text: the mirror rewrites :hover/:focus selectors; the rule count is compared instead;
 //   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute);
 //     a <link> to a data: URL, which the mirror blocks, compares as "(blocked)";
@@ -14,14 +21,13 @@
 //     (whose document is compared).
 
 /**
- * Runs in a page: `dumpDocument(doc, baseUrl, mirror?, masked?, absent?)` → lines. Passed to page.evaluate as
- * a string. With `mirror` (the agent's Mirror), elements it has no id for are its own additions and
- * left out. Elements matching the `masked` selector are one line each, without attributes or content:
+ * Runs in a page: `dumpDocument(doc, baseUrl, masked?, absent?)` → lines. Passed to page.evaluate as a
+ * string. Elements matching the `masked` selector are one line each, without attributes or content:
  * masking changes them on purpose, and the tests check masked content separately. Elements matching
  * `absent` are left out with their subtree (on the sharer: what capture ignores, `data-cobrowse-ignore`).
  */
 export const DUMP_SOURCE = String.raw`
-(function dumpDocument(doc, base, mirror, masked, absent) {
+(function dumpDocument(doc, base, masked, absent) {
   const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'xlink:href']);
   const SKIP = new Set(['script', 'noscript']);
   const lines = [];
@@ -37,7 +43,6 @@ export const DUMP_SOURCE = String.raw`
       const el = child;
       const name = el.localName;
       if (SKIP.has(name)) continue;
-      if (mirror && !(mirror.id(el) > 0)) continue;
       if (absent && el.matches(absent)) continue;
       if (masked && el.matches(masked)) { lines.push(pad + '<' + name + ' (masked)>'); continue; }
       const attrs = [...el.attributes]
@@ -63,6 +68,7 @@ export const DUMP_SOURCE = String.raw`
         lines.push(pad + '  @rules ' + (el.sheet ? el.sheet.cssRules.length : -1));
         continue;
       }
+      if (name === 'canvas') continue; // its children: see the header
       if (el.shadowRoot) { lines.push(pad + '  #shadow'); walk(el.shadowRoot, depth + 2); }
       if (name === 'iframe') {
         let inner = null;

@@ -95,9 +95,9 @@ export async function converge({ customer, agent }, what, ms = 20_000) {
   await until(async () => {
     const url = await customer.evaluate(() => location.href);
     const [s, m] = await Promise.all([
-      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, null, ${JSON.stringify(MASKED_SHARER)}, '[data-cobrowse-ignore]')`),
+      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_SHARER)}, '[data-cobrowse-ignore]')`),
       agent.evaluate(
-        `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, window.cobrowseViewing.mirror, ${JSON.stringify(MASKED_MIRROR)})`,
+        `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_MIRROR)})`,
       ),
     ]);
     if (!m) return false;

@@ -6,7 +6,9 @@
 // new ICE negotiation can find it). Figures: when each side noticed, how long after the path came
 // back the agent's view matched the page again, and whether the same data channel survived (an ICE
 // restart) or the session redialed through the chat (the viewer drops a link that ICE brought back
-// but that carries nothing: src/session/link-check.ts). Nothing the customer did may be lost.
+// but that carries nothing: src/session/link-check.ts). Nothing the customer did may be lost: the
+// marks it makes during the outage are counted in the agent's view, and the delta frames the agent
+// never applied (made good by a snapshot) are counted from its frame log (test/hard/fault-count.mjs).
 // FAULT_DEBUG=1 prints both ends' ICE state changes, in ms after the path came back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { converge, startCobrowse, until } from '../e2e/flow.mjs';
 import { startCoturn } from '../e2e/coturn.mjs';
 import { openTurnDemo } from '../e2e/turn-demo.mjs';
+import { frameCount, makeMarks, marksInMirror, recordFrames } from './fault-count.mjs';
 
 /** In a page: ICE state of each recorded RTCPeerConnection, oldest first. */
 const iceStates = () => window.__peerConnections.map(({ pc }) => pc.iceConnectionState);
@@ -30,7 +33,7 @@ describe('fault: the network path changes under a live session (relay restarted)
     await converge(t, 'the first page over the relay');
   });
   after(async () => {
-    console.log(`\n| fault | noticed after | converged after the path came back | whole outage | how |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+    console.log(`\n| fault | noticed after | converged after the path came back | whole outage | how | delta frames lost (made good by a snapshot) | changes made during the outage: arrived / lost |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`);
     await t?.close();
     await coturn?.close();
   });
@@ -41,11 +44,13 @@ describe('fault: the network path changes under a live session (relay restarted)
     const n = rows.length;
     const before = { customer: await t.customer.evaluate(iceStates), agent: await t.agent.evaluate(iceStates) };
     assert.deepEqual([before.customer.at(-1), before.agent.at(-1)].map((s) => s === 'connected' || s === 'completed'), [true, true], JSON.stringify(before));
+    await recordFrames(t.agent);
     const port = coturn.port;
     const t0 = Date.now();
     await coturn.close();
     coturn = null;
     // the customer goes on working while the path is gone
+    const marks = await makeMarks(t.customer, `outage${n}`, 10);
     await t.customer.fill('input[name=name]', `typed while the network changed ${n}`);
     await t.customer.evaluate(() => {
       for (let i = 0; i < 20; i++) document.querySelector('#ticker').textContent = `during the outage ${i}`;
@@ -94,9 +99,13 @@ describe('fault: the network path changes under a live session (relay restarted)
     const sameChannel = after.agent.length === before.agent.length && after.customer.length === before.customer.length;
     assert.equal(await t.agent.evaluate(() => window.cobrowseViewing.state), 'connected');
     assert.equal(await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('input[name=name]').value), `typed while the network changed ${n}`);
+    const found = await marksInMirror(t.agent, `outage${n}`);
+    assert.deepEqual(found, marks, `changes made during the outage, in the agent's view: ${found.length} of ${marks.length}`);
+    const frames = await frameCount(t.agent);
     rows.push(
       `| relay path lost; a new one ${label} (coturn stopped, restarted on its port) | ${noticed} ms | ${back} ms | ${Date.now() - t0} ms | ` +
-        `${sameChannel ? 'ICE restart, same data channel' : `redial through the chat (peer connections: customer ${before.customer.length}→${after.customer.length}, agent ${before.agent.length}→${after.agent.length})`} |`,
+        `${sameChannel ? 'ICE restart, same data channel' : `redial through the chat (peer connections: customer ${before.customer.length}→${after.customer.length}, agent ${before.agent.length}→${after.agent.length})`} | ` +
+        `${frames.lost} (${frames.applied} applied, ${frames.snapshots} snapshots) | ${found.length} / ${marks.length - found.length} |`,
     );
     assert.deepEqual(t.pageErrors, []);
   });

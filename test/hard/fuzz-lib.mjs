@@ -1,6 +1,66 @@
 // Shared by test/hard/fuzz-*.test.mjs: a seeded PRNG, a generator of valid frames (plain data, as
-// FrameDecoder returns them) and byte-level mutators. Not a test file itself.
+// FrameDecoder returns them), byte-level mutators and a hang watchdog. Not a test file itself.
+import { Worker } from 'node:worker_threads';
 import { NodeKind, OpCode, MAX_DEPTH } from '../../build/protocol/index.js';
+
+// ---- hang watchdog ---------------------------------------------------------------------------------
+
+/**
+ * A watchdog for synchronous calls (a decode, a push) that may never return. A timer on the main
+ * thread cannot fire while the main thread is stuck, so the watch runs in a worker: the caller marks a
+ * call busy (`enter(bytes)`) and done (`leave()`) in shared memory; if one call stays busy for
+ * `seconds`, the worker writes which case it was (its number and first bytes, to replay it) straight to
+ * stderr and kills the process, so node:test reports the file as failed. Not a speed bound: the calls it
+ * watches take micro- to milliseconds, `seconds` is only there to catch a call that never ends.
+ */
+export function hangWatchdog(what, seconds = 30) {
+  const SAMPLE = 64;
+  // [0] calls entered, [1] busy (1) or idle (0), [2] stop, [3] sample length; then the sample bytes
+  const state = new Int32Array(new SharedArrayBuffer(16 + SAMPLE));
+  const sample = new Uint8Array(state.buffer, 16, SAMPLE);
+  const worker = new Worker(
+    `const { workerData: { state, what, seconds } } = require('node:worker_threads');
+    const fs = require('node:fs');
+    let seen = -1, since = Date.now();
+    while (Atomics.load(state, 2) === 0) {
+      Atomics.wait(state, 2, 0, 1000);
+      const n = Atomics.load(state, 0);
+      if (n !== seen || Atomics.load(state, 1) === 0) { seen = n; since = Date.now(); continue; }
+      if (Date.now() - since < seconds * 1000) continue;
+      const bytes = Buffer.from(new Uint8Array(state.buffer, 16, Atomics.load(state, 3))).toString('hex');
+      fs.writeSync(2, 'HANG: ' + what + ' #' + n + ' did not return within ' + seconds + ' s (first bytes: ' + bytes + ')\\n');
+      process.kill(process.pid, 'SIGKILL');
+    }`,
+    { eval: true, workerData: { state, what, seconds } },
+  );
+  worker.unref();
+  return {
+    /** A call starts; `bytes` (its input) is kept so a hang can be replayed. */
+    enter(bytes) {
+      const n = Math.min(SAMPLE, bytes?.length ?? 0);
+      if (n) sample.set(bytes.subarray(0, n));
+      Atomics.store(state, 3, n);
+      Atomics.add(state, 0, 1);
+      Atomics.store(state, 1, 1);
+    },
+    leave() {
+      Atomics.store(state, 1, 0);
+    },
+    /** Runs `fn` as one watched call. */
+    watch(bytes, fn) {
+      this.enter(bytes);
+      try {
+        return fn();
+      } finally {
+        this.leave();
+      }
+    },
+    stop() {
+      Atomics.store(state, 2, 1);
+      Atomics.notify(state, 2);
+    },
+  };
+}
 
 /** sfc32: small, fast, repeatable. Same seed → same run. */
 export function prng(seed) {
