@@ -1,12 +1,20 @@
 // The agent console: the support agent's chat list, one chat, and the customer's page.
-// Talks to the reference signaling server (signaling/) like any chat would.
+// Talks to the reference signaling server (signaling/) like any chat would. Served from its own
+// origin (demo/server.mjs): the agent's sign-in never reaches the shop's origin.
 import { connectReferenceChat, startViewing } from '/dist/cobrowse-rtc.js';
 import { iceConfig } from './ice.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/config.json')).json();
-const auth = { authorization: `Bearer ${config.agentKey}` };
 let chat = null;
+
+// The agent's JWT, from the console's own server (the demo's stand-in for the site's identity
+// provider); fetched again shortly before it expires.
+let session = null;
+async function bearer() {
+  if (!session || session.expiresAt - Date.now() < 60_000) session = await (await fetch('/session.json')).json();
+  return { authorization: `Bearer ${session.token}` };
+}
 
 const log = (who, text) => {
   const li = document.createElement('li');
@@ -18,7 +26,8 @@ const log = (who, text) => {
 };
 
 async function listRooms() {
-  const rooms = await (await fetch(`${config.signaling}/api/rooms`, { headers: auth })).json();
+  // only the rooms this agent's token allows; a chat token is fetched for the one opened
+  const rooms = await (await fetch(`${config.signaling}/api/rooms`, { headers: await bearer() })).json();
   if (!rooms.length) return;
   const list = $('rooms');
   list.replaceChildren(
@@ -28,7 +37,7 @@ async function listRooms() {
       button.type = 'button';
       button.dataset.room = r.room;
       button.textContent = `${r.customerName || 'Customer'} — ${new Date(r.createdAt).toLocaleTimeString()}`;
-      button.addEventListener('click', () => openChat(r.agentToken));
+      button.addEventListener('click', () => openChat(r.room));
       li.append(button);
       return li;
     }),
@@ -37,24 +46,32 @@ async function listRooms() {
 await listRooms();
 setInterval(() => chat || listRooms(), 2000);
 
-let chatToken = null;
-
-async function openChat(token) {
+async function openChat(room) {
   if (chat) chat.close();
-  chatToken = token;
-  chat = await connectReferenceChat({ url: config.signaling, token });
+  const res = await fetch(`${config.signaling}/api/rooms/${encodeURIComponent(room)}/agent-token`, { method: 'POST', headers: { ...(await bearer()), 'content-type': 'application/json' }, body: '{}' });
+  if (!res.ok) return log('system', `Could not open this chat: ${(await res.json()).message}`);
+  chat = await connectReferenceChat({ url: config.signaling, token: (await res.json()).token });
   $('chat').hidden = false;
   $('log').replaceChildren();
   for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
   chat.ontext = (e) => log(e.from.name, e.text);
   chat.ondecline = () => log('system', 'The customer declined.');
-  chat.onaccept = (e) => e.invitation.secret && view(e.invitation);
+  // the secret comes only to this console, from the customer's page: never from the room
+  chat.oninvitation = (e) => view(e.invitation);
+  // a share another agent asked for, or the customer offered: ask the customer's page to let us in
+  chat.onaccept = (e) => e.invitedBy?.peer !== chat.welcome.peer.id && askToJoin();
   // the customer's Stop also ends the session over the data channel, with its reason: give that a
   // moment to arrive before ending here (the chat is usually faster than the goodbye)
   chat.onend = () => setTimeout(() => viewer.session?.stop('ended in the chat'), 2000);
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
-  // the customer accepted before this console opened the chat: the live invitation is in the welcome
-  if (chat.welcome.share.state === 'active') view(chat.welcome.share.invitation);
+  // the customer is already sharing: the welcome says so, but never carries the secret
+  if (chat.welcome.share.state === 'active') askToJoin();
+}
+
+function askToJoin() {
+  if (viewer.session && viewer.state !== 'ended') return;
+  chat.requestInvitation();
+  log('system', 'The customer is sharing: asked to join…');
 }
 
 $('form').addEventListener('submit', (ev) => {
@@ -81,6 +98,6 @@ async function view(invitation) {
   if (viewer.session && viewer.state !== 'ended') return;
   viewer.signaling = { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token };
   viewer.invitation = invitation;
-  viewer.rtc = iceConfig(config, chat, chatToken);
+  viewer.rtc = iceConfig(chat);
   window.cobrowseViewing = await viewer.start(); // for the end-to-end tests and devtools
 }

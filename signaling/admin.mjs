@@ -141,7 +141,13 @@ export function format(ev) {
     case 'room.created':
       return `${head}  ${room}  created for "${d.customerName}"${from(d.address)}`;
     case 'participant.joined':
-      return `${head}  ${room}  ${who(d)} joined${from(d.address)} (peer ${d.peer})`;
+      return `${head}  ${room}  ${who(d)} joined${from(d.address)} (peer ${d.peer})${d.identity ? `, ${identity(d.identity)}` : ''}`;
+    case 'agent.token-issued':
+      return `${head}  ${room}  chat token issued to agent "${d.agent?.name}", ${identity(d.agent)}${from(d.address)}`;
+    case 'cobrowse.invitation-sent':
+      return `${head}  ${room}  ${who(d.by)} sent the invitation of session ${d.session} to ${who(d.to)} (peer ${d.to?.peer})`;
+    case 'cobrowse.invitation-requested':
+      return `${head}  ${room}  ${who(d.by)} asked to join session ${d.session}`;
     case 'participant.left':
       return `${head}  ${room}  ${who(d)} left (peer ${d.peer}${d.address ? `, ${d.address}` : ''}${typeof d.since === 'number' ? `, after ${Math.round((ev.at - d.since) / 1000)} s` : ''})`;
     case 'cobrowse.invited':
@@ -166,6 +172,12 @@ export function format(ev) {
 export function printable(/** @type {string} */ line) {
   // eslint-disable-next-line no-control-regex
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A verified agent identity: `sub … of iss …` (or the development key). */
+function identity(/** @type {any} */ id) {
+  if (!id) return 'no verified identity';
+  return id.via === 'agent-key' ? 'via the shared development key' : `verified: sub ${id.sub} of ${id.iss ?? 'the identity provider'}`;
 }
 
 /** @param {Record<string, unknown> | null | undefined} mask */

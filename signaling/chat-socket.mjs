@@ -51,7 +51,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
 
   const joined = stamp({ type: 'join' });
   store.broadcast(room, joined);
-  audit?.record(room.id, 'participant.joined', { ...party, address }, joined.at);
+  audit?.record(room.id, 'participant.joined', { ...party, address, ...(claims.sub && { identity: identityOf(claims) }) }, joined.at);
   room.members.add(member);
   room.idleSince = 0;
   send({
@@ -59,13 +59,13 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
     room: room.id,
     role: party.role,
     name: party.name,
-    peer: { id: peer, token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer }, peerTtlMs) },
+    peer: { id: peer, token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer, ...identityClaims(claims) }, peerTtlMs) },
     participants: [...room.members].map((m) => m.party),
     history: room.history,
     share: shareState(room),
     limits: { text: limits.maxTextBytes, signal: limits.maxSignalBytes },
-    // STUN/TURN for this participant's RTCPeerConnections, TURN credentials fresh for this connection
-    ...(ice && { iceServers: ice.iceServers(peer) }),
+    // TURN only for a participant of an accepted share: here, a customer page opened while sharing
+    ...(ice && room.share && party.role === 'customer' && iceGrant(ice, peer, 'iceServers')),
   });
 
   ws.on('message', (data, isBinary) => {
@@ -132,7 +132,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
       case 'invite': {
         if (room.share) throw new Refusal('conflict', 'a co-browse session is already active: `end` it first');
         const out = stamp({ type: 'invite' });
-        room.invite = { id: String(out.id), by: party.role, at: out.at };
+        room.invite = { id: String(out.id), by: party.role, from: party, at: out.at };
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.invited', { by: party, invite: out.id }, out.at);
         return;
@@ -141,13 +141,8 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (party.role !== 'customer') throw new Refusal('forbidden', 'only the customer can accept: the customer decides what is shared');
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to accept: `invite` first (a customer-initiated share is invite, then accept)');
         const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
-        if (!inv || typeof inv.peer !== 'string' || typeof inv.secret !== 'string' || !SECRET.test(inv.secret)) {
-          throw new Refusal('malformed', 'accept: `invitation` must be { peer, secret } with secret base64url of 16–64 bytes');
-        }
-        const owner = store.peer(inv.peer);
-        if (!owner || owner.room !== room.id || owner.role !== 'customer') {
-          throw new Refusal('forbidden', 'accept: `invitation.peer` must be a peer id the server issued to the customer of this room');
-        }
+        if (!inv || typeof inv.peer !== 'string') throw new Refusal('malformed', 'accept: `invitation` must be { peer }: the sharer\'s peer id');
+        sharerPeer(inv.peer, 'accept: `invitation.peer`');
         let mask;
         try {
           mask = msg.mask === undefined ? undefined : checkMask(msg.mask);
@@ -156,13 +151,20 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         }
         const invite = room.invite;
         room.invite = null;
-        const out = stamp({ type: 'accept', invitation: { peer: inv.peer, secret: inv.secret }, ...(mask && { mask }) });
-        room.share = { id: String(out.id), peer: inv.peer, secret: inv.secret, at: out.at };
-        // the history keeps that a share started, not its secret; the audit log never sees the secret
-        store.broadcast(room, out, { ...out, invitation: { peer: inv.peer } });
+        const invitedBy = invite.by === 'agent' ? invite.from : null;
+        // `invitation.secret`, which older clients sent here, is dropped: never relayed, never kept
+        const out = stamp({ type: 'accept', invitation: { peer: inv.peer }, invitedBy, ...(mask && { mask }) });
+        room.share = { id: String(out.id), peer: inv.peer, at: out.at, invitedBy, sharers: new Set([inv.peer]), viewers: new Set() };
+        // the sharer's TURN credentials reach its pages before anyone can dial them
+        if (ice) for (const m of room.members) if (m.party.role === 'customer') m.send({ type: 'ice-servers', ...iceGrant(ice, m.party.peer) });
+        store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.accepted', { by: party, session: out.id, sharer: inv.peer, invitedBy: invite.by, mask: mask ?? null }, out.at);
         return;
       }
+      case 'invitation':
+        return sendInvitation(msg);
+      case 'request-invitation':
+        return requestInvitation();
       case 'decline': {
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
         if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
@@ -192,26 +194,100 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (bytes > limits.maxSignalBytes) throw new Refusal('too-large', `signal of ${bytes} bytes: the limit is ${limits.maxSignalBytes}`);
         const target = store.peer(msg.to);
         if (!target || target.room !== room.id) throw new Refusal('forbidden', `signal: ${msg.to} is not a participant of this room`);
-        let delivered = 0;
         const out = { type: 'signal', to: msg.to, data: msg.data, from: party, at: Date.now() };
-        for (const m of room.members) {
-          if (m.party.peer === msg.to) {
-            m.send(out);
-            delivered += 1;
-          }
-        }
-        if (delivered === 0) throw new Refusal('unreachable', `signal: ${msg.to} is not connected`);
+        if (!deliver(msg.to, () => out).length) throw new Refusal('unreachable', `signal: ${msg.to} is not connected`);
         return;
       }
       default:
         throw new Refusal('malformed', `unknown message type "${String(msg.type).slice(0, 32)}"`);
     }
   }
+
+  /** `invitation`: the secret, from the customer's page to one agent it chose; relayed, never stored. */
+  function sendInvitation(/** @type {Record<string, unknown>} */ msg) {
+    if (party.role !== 'customer') throw new Refusal('forbidden', 'invitation: only the customer hands out the invitation');
+    const share = room.share;
+    if (!share) throw new Refusal('conflict', 'invitation: no active co-browse session (`accept` first)');
+    const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
+    if (typeof msg.to !== 'string' || !inv || typeof inv.peer !== 'string' || typeof inv.secret !== 'string' || !SECRET.test(inv.secret)) {
+      throw new Refusal('malformed', 'invitation: `to` a peer id and `invitation` { peer, secret } with secret base64url of 16–64 bytes');
+    }
+    sharerPeer(inv.peer, 'invitation: `invitation.peer`');
+    const target = store.peer(msg.to);
+    if (!target || target.room !== room.id || target.role !== 'agent') throw new Refusal('forbidden', `invitation: ${msg.to.slice(0, 32)} is not an agent of this room`);
+    const at = Date.now();
+    const delivered = deliver(msg.to, (m) => ({ type: 'invitation', invitation: { peer: inv.peer, secret: inv.secret }, from: party, at, ...(ice && iceGrant(ice, m.party.peer, 'iceServers')) }));
+    if (!delivered.length) throw new Refusal('unreachable', `invitation: ${msg.to.slice(0, 32)} is not connected`);
+    share.sharers.add(inv.peer);
+    share.viewers.add(msg.to);
+    audit?.record(room.id, 'cobrowse.invitation-sent', { by: party, to: delivered[0], session: Number(share.id), sharer: inv.peer }, at);
+  }
+
+  /** `request-invitation`: a late agent asks; the customer's page decides (and approves the viewer after the handshake). */
+  function requestInvitation() {
+    if (party.role !== 'agent') throw new Refusal('forbidden', 'request-invitation: agents ask, the customer decides');
+    if (!room.share) throw new Refusal('conflict', 'request-invitation: no active co-browse session: `invite` instead');
+    const at = Date.now();
+    const out = { type: 'request-invitation', from: party, at };
+    let delivered = 0;
+    for (const m of room.members) {
+      if (m.party.role === 'customer') {
+        m.send(out);
+        delivered += 1;
+      }
+    }
+    if (!delivered) throw new Refusal('unreachable', 'request-invitation: the customer is not connected');
+    audit?.record(room.id, 'cobrowse.invitation-requested', { by: party, session: Number(room.share.id) }, at);
+  }
+
+  /** Sends `make(member)` to the member(s) with peer id `to` (one chat connection); their parties. */
+  function deliver(/** @type {string} */ to, /** @type {(m: { party: Party }) => object} */ make) {
+    /** @type {Party[]} */
+    const parties = [];
+    for (const m of room.members) {
+      if (m.party.peer === to) {
+        m.send(make(m));
+        parties.push(m.party);
+      }
+    }
+    return parties;
+  }
+
+  /** Refuses a sharer peer id that the server did not issue to the customer of this room. */
+  function sharerPeer(/** @type {string} */ id, /** @type {string} */ what) {
+    const owner = store.peer(id);
+    if (!owner || owner.room !== room.id || owner.role !== 'customer') {
+      throw new Refusal('forbidden', `${what} must be a peer id the server issued to the customer of this room`);
+    }
+  }
+}
+
+/**
+ * Fresh STUN/TURN servers for `peer`, with when they expire: `{ iceServers, expiresAt }`, or with
+ * `key` 'iceServers' as `{ iceServers, iceServersExpireAt }` (the fields of a welcome or invitation).
+ * @param {NonNullable<ReturnType<import('./turn.mjs').createIceServers>>} ice @param {string} peer
+ * @param {'iceServers'} [key]
+ */
+function iceGrant(ice, peer, key) {
+  const now = Date.now();
+  const iceServers = ice.iceServers(peer, now);
+  return key ? { iceServers, iceServersExpireAt: ice.expiresAt(now) } : { iceServers, expiresAt: ice.expiresAt(now) };
+}
+
+/** The identity provider's claims an agent's chat token carries (JWT agents), for the audit log. */
+function identityClaims(/** @type {import('./tokens.mjs').Claims} */ claims) {
+  return claims.sub ? { sub: claims.sub, iss: claims.iss ?? null, via: claims.via ?? 'jwt' } : {};
+}
+
+/** @param {import('./tokens.mjs').Claims} claims */
+function identityOf(claims) {
+  return { sub: claims.sub, name: claims.name, iss: claims.iss ?? null, via: claims.via ?? 'jwt' };
 }
 
 /** What a (re)joining client needs to know about co-browsing in this room. */
 export function shareState(/** @type {Room} */ room) {
-  if (room.share) return { state: 'active', invitation: { peer: room.share.peer, secret: room.share.secret }, at: room.share.at };
-  if (room.invite) return { state: 'pending', by: room.invite.by, at: room.invite.at };
+  // never the secret: a late joiner asks the customer's page for it (`request-invitation`)
+  if (room.share) return { state: 'active', invitation: { peer: room.share.peer }, invitedBy: room.share.invitedBy, at: room.share.at };
+  if (room.invite) return { state: 'pending', by: room.invite.by, from: room.invite.from, at: room.invite.at };
   return { state: 'idle' };
 }

@@ -1,31 +1,37 @@
-// The HTTP API: a customer creates a room (and gets its chat token); an agent, with the agent key,
-// lists rooms and gets agent tokens. Bearer auth, no cookies, so CORS can be open.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The HTTP API: a customer creates a room (and gets its chat token); an agent, authenticated by the
+// site's identity provider (a JWT) or in development by the shared agent key, lists the rooms it may
+// serve and gets a chat token for one of them. Bearer auth, no cookies, so CORS can be open.
 import express from 'express';
 import { TokenBucket } from './limits.mjs';
 import { shareState } from './chat-socket.mjs';
+
+const QUEUE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * @param {object} ctx
  * @param {ReturnType<import('./rooms.mjs').createRoomStore>} ctx.store
  * @param {ReturnType<import('./tokens.mjs').createTokens>} ctx.tokens
  * @param {typeof import('./limits.mjs').DEFAULT_LIMITS} ctx.limits
- * @param {string} ctx.agentKey
+ * @param {ReturnType<import('./agent-auth.mjs').createAgentAuth>} ctx.agents
  * @param {{ customer: number, agent: number }} ctx.ttl  chat token lifetimes, ms
  * @param {string} ctx.corsOrigin
  * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
  * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  the audit log, when kept
+ * @param {(line: string) => void} [ctx.log]
  */
-export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ice, audit = null }) {
+export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice, audit = null, log = () => {} }) {
   const api = express.Router();
-  const agentKeyHash = sha256(agentKey);
   /** @type {Map<string, TokenBucket>} */
   const perIp = new Map();
 
   /** @param {string} room @param {string} name */
   const customerToken = (room, name) => tokens.sign('chat', { room, role: 'customer', name }, ttl.customer);
-  /** @param {string} room @param {string} name */
-  const agentToken = (room, name) => tokens.sign('chat', { room, role: 'agent', name }, ttl.agent);
+  /**
+   * An agent's chat token; with a verified identity it carries `sub`/`iss`/`via` for the audit log.
+   * @param {string} room @param {string} name @param {import('./agent-auth.mjs').AgentIdentity} [who]
+   */
+  const agentToken = (room, name, who) =>
+    tokens.sign('chat', { room, role: 'agent', name, ...(who && { sub: who.sub, iss: who.iss, via: who.via }) }, ttl.agent);
 
   api.use((req, res, next) => {
     res.set({
@@ -39,13 +45,22 @@ export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ic
   });
   api.use(express.json({ limit: '4kb' }));
 
-  /** @type {import('express').RequestHandler} */
+  /**
+   * Verifies the agent's bearer (JWT, or the development key); the identity goes to `res.locals.agent`.
+   * @type {import('express').RequestHandler}
+   */
   const agentOnly = (req, res, next) => {
-    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
-    if (!m || !timingSafeEqual(sha256(m[1]), agentKeyHash)) {
-      return void res.status(401).json({ code: 'unauthorized', message: 'agent endpoints need `Authorization: Bearer <AGENT_KEY>`' });
-    }
-    next();
+    const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const keyName = cleanName(req.body?.name ?? req.query.name, 'Agent') ?? 'Agent';
+    agents.verify(bearer, keyName).then((check) => {
+      if (!check.ok) {
+        if (bearer) log(`api: agent credential refused (${check.reason}) from ${req.socket.remoteAddress ?? ''}`);
+        const code = check.status === 503 ? 'unavailable' : 'unauthorized';
+        return void res.status(check.status).json({ code, message: `agent endpoints need \`Authorization: Bearer <agent JWT>\`: ${check.reason}` });
+      }
+      res.locals.agent = check.identity;
+      next();
+    }, next);
   };
 
   api.post('/rooms', (req, res) => {
@@ -59,44 +74,63 @@ export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ic
     if (!bucket.take()) return void res.status(429).json({ code: 'rate-limited', message: 'too many rooms created from this address: wait a few seconds' });
     const name = cleanName(req.body?.name, 'Customer');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
-    const room = store.create(name);
+    const queue = req.body?.queue ?? 'default';
+    if (typeof queue !== 'string' || !QUEUE.test(queue)) return void res.status(400).json({ code: 'malformed', message: '`queue` must be 1–64 of A-Z a-z 0-9 _ . -' });
+    const room = store.create(name, queue);
     if (!room) return void res.status(503).json({ code: 'unavailable', message: 'the server has too many rooms' });
-    audit?.record(room.id, 'room.created', { customerName: name, address: ip }, room.createdAt);
+    audit?.record(room.id, 'room.created', { customerName: name, queue, address: ip }, room.createdAt);
 
+    // no TURN credentials here: those are for the participants of an accepted share only
     res.status(201).json({ room: room.id, token: customerToken(room.id, name), expiresAt: Date.now() + ttl.customer });
   });
 
+  // only the rooms this agent's claims allow, and no tokens: one is fetched per room (below)
   api.get('/rooms', agentOnly, (req, res) => {
-    const agent = cleanName(req.query.name, 'Agent') ?? 'Agent';
+    /** @type {import('./agent-auth.mjs').AgentIdentity} */
+    const who = res.locals.agent;
     res.json(
-      [...store.rooms.values()].map((room) => ({
-        room: room.id,
-        customerName: room.customerName,
-        createdAt: room.createdAt,
-        online: [...room.members].map((m) => ({ role: m.party.role, name: m.party.name })),
-        share: shareState(room).state,
-        agentToken: agentToken(room.id, agent),
-      })),
+      [...store.rooms.values()]
+        .filter((room) => agents.allows(who, room))
+        .map((room) => ({
+          room: room.id,
+          customerName: room.customerName,
+          queue: room.queue,
+          createdAt: room.createdAt,
+          online: [...room.members].map((m) => ({ role: m.party.role, name: m.party.name })),
+          share: shareState(room).state,
+        })),
     );
   });
 
   api.post('/rooms/:room/agent-token', agentOnly, (req, res) => {
+    /** @type {import('./agent-auth.mjs').AgentIdentity} */
+    const who = res.locals.agent;
     const room = store.get(req.params.room);
     if (!room) return void res.status(404).json({ code: 'not-found', message: 'no such room' });
-    const name = cleanName(req.body?.name, 'Agent');
+    if (!agents.allows(who, room)) return void res.status(403).json({ code: 'forbidden', message: 'your token does not allow this room (its rooms/queues claims)' });
+    // a JWT's name is the identity provider's; only the development key lets the caller pick one
+    const name = who.via === 'jwt' ? who.name : cleanName(req.body?.name, 'Agent');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
-    res.json({ room: room.id, token: agentToken(room.id, name), expiresAt: Date.now() + ttl.agent });
+    const at = Date.now();
+    audit?.record(room.id, 'agent.token-issued', { agent: { sub: who.sub, name, iss: who.iss, via: who.via }, address: req.socket.remoteAddress ?? '' }, at);
+    res.json({ room: room.id, token: agentToken(room.id, name, who), expiresAt: at + ttl.agent });
   });
 
-  // fresh TURN credentials for a chat participant (the welcome's expire after `turn.ttl`)
+  // fresh TURN credentials, only for a participant of the room's accepted share: the customer's
+  // pages, and the agents the customer sent the invitation to. Bearer: the welcome's peer token.
   api.get('/ice-servers', (req, res) => {
-    const claims = tokens.verify('chat', /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? null);
-    if (!claims || !store.get(claims.room)) {
-      return void res.status(401).json({ code: 'unauthorized', message: 'needs `Authorization: Bearer <chat token>` of an existing room' });
+    const claims = tokens.verify('peer', /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? null);
+    const room = claims && store.get(claims.room);
+    const issued = claims?.peer ? store.peer(claims.peer) : null;
+    if (!claims || !room || !issued || issued.room !== room.id) {
+      return void res.status(401).json({ code: 'unauthorized', message: 'needs `Authorization: Bearer <peer token>` (the chat welcome\'s `peer.token`) of an existing room' });
     }
     if (!ice) return void res.status(404).json({ code: 'not-found', message: 'this server has no STUN/TURN servers configured' });
+    const share = room.share;
+    const inShare = share && (claims.role === 'customer' || share.viewers.has(/** @type {string} */ (claims.peer)));
+    if (!inShare) return void res.status(403).json({ code: 'forbidden', message: 'TURN credentials are for the participants of an accepted co-browse session' });
     const now = Date.now();
-    res.json({ iceServers: ice.iceServers(claims.room, now), expiresAt: ice.expiresAt(now) });
+    res.json({ iceServers: ice.iceServers(/** @type {string} */ (claims.peer), now), expiresAt: ice.expiresAt(now) });
   });
 
   api.use((req, res) => void res.status(404).json({ code: 'not-found', message: `no ${req.method} ${req.path}` }));
@@ -107,11 +141,6 @@ export function createApi({ store, tokens, limits, agentKey, ttl, corsOrigin, ic
   });
 
   return { api, customerToken, agentToken };
-}
-
-/** @param {string} s */
-function sha256(s) {
-  return createHash('sha256').update(s).digest();
 }
 
 /** A display name: trimmed, 1–64 characters, control characters removed; `fallback` when absent, null when invalid. */

@@ -171,7 +171,8 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
         audit.record(claims.room, 'cobrowse.viewing', {
           viewer: { role: claims.role, name: claims.name, peer: id },
           sharer: { role: target.role, peer: msg.dst },
-          session: share && share.peer === msg.dst ? Number(share.id) : null,
+          // a later page of the customer has a new peer id: any sharer peer the customer's invitations named
+          session: share && (share.peer === msg.dst || share.sharers.has(msg.dst)) ? Number(share.id) : null,
           address,
         });
       }

@@ -5,15 +5,27 @@ import { randomId } from './tokens.mjs';
 /** @typedef {import('./tokens.mjs').Role} Role */
 /** @typedef {{ role: Role, name: string, peer: string }} Party */
 /**
+ * An accepted co-browse session. The server never holds its secret: the customer's page sends the
+ * invitation to each viewer it chooses, in directed messages the server relays and forgets.
+ * @typedef {object} Share
+ * @property {string} id        the `accept` message's id (the audit log's session)
+ * @property {string} peer      the sharer's peer id named in the accept
+ * @property {number} at
+ * @property {Party | null} invitedBy  the agent whose invite was accepted (null: the customer offered)
+ * @property {Set<string>} sharers  customer peer ids named in invitations (a later page has a new one)
+ * @property {Set<string>} viewers  agent peer ids the customer sent the invitation to (TURN is theirs)
+ */
+/**
  * @typedef {object} Room
  * @property {string} id
  * @property {string} customerName
+ * @property {string} queue  which agents may serve it (their tokens' queues claim)
  * @property {number} createdAt
  * @property {number} idleSince  when the last socket left (0 while someone is connected)
  * @property {object[]} history
  * @property {Set<{ party: Party, send: (msg: object) => void }>} members
- * @property {{ id: string, by: Role, at: number } | null} invite  a pending invitation
- * @property {{ id: string, peer: string, secret: string, at: number } | null} share  an accepted one
+ * @property {{ id: string, by: Role, from: Party, at: number } | null} invite  a pending invitation
+ * @property {Share | null} share  an accepted one
  * @property {string[]} peers  PeerJS ids issued in this room, oldest first
  */
 
@@ -32,12 +44,13 @@ export function createRoomStore(limits) {
       return rooms.size;
     },
 
-    /** @param {string} customerName @returns {Room | null} null when the server is full */
-    create(customerName) {
+    /** @param {string} customerName @param {string} [queue] @returns {Room | null} null when the server is full */
+    create(customerName, queue = 'default') {
       if (rooms.size >= limits.maxRooms) return null;
       const room = {
         id: randomId(12),
         customerName,
+        queue,
         createdAt: Date.now(),
         idleSince: Date.now(),
         history: [],

@@ -1,8 +1,10 @@
 // The reference signaling server: chat rooms over WebSocket (/chat), a small HTTP API (/api), and the
 // PeerJS relay (/peerjs) for SDP and ICE, all on one HTTP server. Protocol: signaling/PROTOCOL.md.
 //
-//   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), AGENT_KEY, SIGNALING_SECRET,
-//                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 3600),
+//   node signaling/server.mjs            PORT (9000), HOST (127.0.0.1), SIGNALING_SECRET,
+//                                        AGENT_JWT_SECRET | AGENT_JWKS_URL, AGENT_JWT_ISSUER, AGENT_JWT_AUDIENCE,
+//                                        AGENT_JWT_ALGORITHMS, AGENT_KEY (development only),
+//                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 600),
 //                                        SIGNALING_DB, SIGNALING_DATA_KEY | SIGNALING_KEY_FILE, ADMIN_KEY
 //
 // or in-process: `const s = await startSignalingServer({ port: 0 }); ... await s.close();`
@@ -10,7 +12,7 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createTokens } from './tokens.mjs';
 import { createRoomStore } from './rooms.mjs';
 import { CLOSE, DEFAULT_LIMITS } from './limits.mjs';
@@ -18,6 +20,7 @@ import { createApi } from './http-api.mjs';
 import { acceptChatSocket } from './chat-socket.mjs';
 import { mountPeerServer } from './peer-gate.mjs';
 import { createIceServers, turnOptionsFromEnv } from './turn.mjs';
+import { agentJwtOptionsFromEnv, createAgentAuth } from './agent-auth.mjs';
 import { auditOptionsFromEnv, openStore } from './store/index.mjs';
 import { createAuditApi } from './store/audit-api.mjs';
 
@@ -28,7 +31,10 @@ const HOUR = 3600_000;
  * @property {number} [port]             default 0 (any free port)
  * @property {string} [host]             default 127.0.0.1
  * @property {string} [secret]           HMAC secret for tokens; default random per process
- * @property {string} [agentKey]         bearer key of the agent endpoints; default random (see `.agentKey`)
+ * @property {import('./agent-auth.mjs').AgentJwtOptions} [agentJwt]  how agents prove who they are: JWTs
+ *   of the site's identity provider (HS256 secret, or RS256/ES256 from a JWKS URL); see PROTOCOL.md
+ * @property {string} [agentKey]         DEVELOPMENT ONLY: one shared bearer key that makes its holder an
+ *   agent of every room. Default: random (see `.agentKey`) without `agentJwt`, none with it
  * @property {string} [peerKey]          the PeerJS `key`; default 'peerjs'
  * @property {Partial<typeof DEFAULT_LIMITS>} [limits]
  * @property {{ customer?: number, agent?: number, peer?: number }} [ttl]  token lifetimes, ms
@@ -47,7 +53,8 @@ const HOUR = 3600_000;
 export async function startSignalingServer(options = {}) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((line) => console.log(`[signaling] ${line}`));
-  const agentKey = options.agentKey ?? randomBytes(18).toString('base64url');
+  const agentKey = options.agentKey ?? (options.agentJwt ? null : randomBytes(18).toString('base64url'));
+  const agents = createAgentAuth({ agentKey, jwt: options.agentJwt }); // throws on a bad configuration
   const peerKey = options.peerKey ?? 'peerjs';
   const ttl = { customer: 24 * HOUR, agent: 12 * HOUR, peer: 12 * HOUR, ...options.ttl };
   const tokens = createTokens(options.secret ?? randomBytes(32));
@@ -58,7 +65,7 @@ export async function startSignalingServer(options = {}) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agentKey, ttl, corsOrigin: options.corsOrigin ?? '*', ice, audit });
+  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agents, ttl, corsOrigin: options.corsOrigin ?? '*', ice, audit, log });
   if (audit && options.adminKey) app.use('/api/audit', createAuditApi({ audit, adminKey: options.adminKey }));
   app.use('/api', api);
   const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log, audit });
@@ -83,10 +90,13 @@ export async function startSignalingServer(options = {}) {
   const logChatSocketError = (err) => log(`chat socket: ${err.message}`);
 
   /** @param {import('ws').WebSocket} ws @param {URL} url @param {string} address */
-  function onChat(ws, url, address) {
+  async function onChat(ws, url, address) {
     ws.on('error', logChatSocketError);
     // Refused after the upgrade, not with an HTTP status: a browser's WebSocket cannot read the status.
-    const claims = tokens.verify('chat', url.searchParams.get('token'));
+    const token = url.searchParams.get('token');
+    const roomId = url.searchParams.get('room');
+    const claims = tokens.verify('chat', token) ?? (roomId ? await jwtChatClaims(token, roomId, address) : null);
+    if (ws.readyState !== WebSocket.OPEN) return; // gone while the identity provider's keys were fetched
     const room = claims && store.get(claims.room);
     if (!claims || !room) {
       ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: claims ? 'this room no longer exists' : 'invalid or expired token' }));
@@ -94,6 +104,25 @@ export async function startSignalingServer(options = {}) {
       return;
     }
     acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address });
+  }
+
+  /**
+   * `/chat?room=R&token=<agent JWT>`: an agent may join with its identity provider's token directly,
+   * for a room its claims allow. Null when refused (the reason is logged).
+   * @param {string | null} token @param {string} roomId @param {string} address
+   * @returns {Promise<import('./tokens.mjs').Claims | null>}
+   */
+  async function jwtChatClaims(token, roomId, address) {
+    const check = await agents.verify(token);
+    // the development key is a bearer for the API, never a URL parameter
+    if (!check.ok || check.identity.via !== 'jwt') {
+      if (token) log(`chat: agent JWT refused (${check.ok ? 'not a JWT' : check.reason}) from ${address}`);
+      return null;
+    }
+    const room = store.get(roomId);
+    if (!room || !agents.allows(check.identity, room)) return null;
+    const { sub, iss, name } = check.identity;
+    return { room: room.id, role: 'agent', name, sub, iss, via: 'jwt', exp: Date.now() + ttl.agent };
   }
 
   // Dead TCP connections (a laptop lid closed) are found by ping/pong, on both socket kinds.
@@ -135,16 +164,17 @@ export async function startSignalingServer(options = {}) {
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    /** The development agent key, or null (agents then need a JWT). */
     agentKey,
     peerKey,
     store,
     /** The encrypted transcript and audit store (`audit` option), or null. */
     audit,
     /** Creates a room without HTTP (for an embedding server): `{ room, token }` of the customer. */
-    createRoom(name = 'Customer') {
-      const room = store.create(name);
+    createRoom(name = 'Customer', queue = 'default') {
+      const room = store.create(name, queue);
       if (!room) throw new Error('too many rooms');
-      audit?.record(room.id, 'room.created', { customerName: name, address: null }, room.createdAt);
+      audit?.record(room.id, 'room.created', { customerName: name, queue, address: null }, room.createdAt);
       return { room: room.id, token: customerToken(room.id, name) };
     },
     /** An agent chat token for `room`, without HTTP. */
@@ -170,11 +200,13 @@ export async function startSignalingServer(options = {}) {
 
 // `node signaling/server.mjs`
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const generated = !process.env.AGENT_KEY;
+  const agentJwt = agentJwtOptionsFromEnv(process.env);
   const server = await startSignalingServer({
     port: process.env.PORT ? Number(process.env.PORT) : 9000,
     host: process.env.HOST || '127.0.0.1',
-    agentKey: process.env.AGENT_KEY || undefined,
+    agentJwt,
+    // the shared key is for development: with an identity provider configured it is not accepted
+    agentKey: agentJwt ? undefined : process.env.AGENT_KEY || undefined,
     secret: process.env.SIGNALING_SECRET || undefined,
     turn: turnOptionsFromEnv(process.env),
     audit: auditOptionsFromEnv(process.env),
@@ -184,12 +216,33 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(1);
   });
   console.log(`signaling server on ${server.url}  (chat: /chat, API: /api, PeerJS: /peerjs)`);
-  if (generated) console.log(`AGENT_KEY not set: development agent key for this run: ${server.agentKey}`);
+  if (agentJwt) {
+    console.log(`agents: JWTs (${[agentJwt.secret && 'HS256 secret', agentJwt.jwksUrl && `JWKS ${agentJwt.jwksUrl}`].filter(Boolean).join(', ')}${agentJwt.issuer ? `, iss ${agentJwt.issuer}` : ''}${agentJwt.audience ? `, aud ${agentJwt.audience}` : ''})`);
+    if (process.env.AGENT_KEY) console.log('AGENT_KEY is set but IGNORED: agents authenticate with JWTs of your identity provider');
+  } else {
+    console.log(devKeyWarning(server.agentKey, !process.env.AGENT_KEY));
+  }
   if (!process.env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
-  console.log(process.env.TURN_URLS ? `ICE servers for participants: ${process.env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
+  console.log(process.env.TURN_URLS ? `ICE servers for the participants of accepted shares: ${process.env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
   console.log(server.audit ? `transcripts and audit log: ${server.audit.file} (encrypted)${process.env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}` : 'SIGNALING_DB not set: no transcripts or audit log are kept');
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
+}
 
+/**
+ * The banner for a server whose agents get in with the shared development key.
+ * @param {string | null} key @param {boolean} generated
+ */
+export function devKeyWarning(key, generated) {
+  const bar = '!'.repeat(78);
+  return [
+    bar,
+    '!! DEVELOPMENT MODE: agents authenticate with ONE SHARED KEY (AGENT_KEY).',
+    '!! Whoever holds it is an agent of EVERY room and can ask every customer to share their page.',
+    '!! In production set AGENT_JWT_SECRET or AGENT_JWKS_URL (+ AGENT_JWT_ISSUER, AGENT_JWT_AUDIENCE):',
+    '!! agents then sign in with your identity provider (signaling/PROTOCOL.md, "Agents").',
+    generated ? `!! Generated development key for this run: ${key}` : '!! AGENT_KEY is taken from the environment.',
+    bar,
+  ].join('\n');
 }
 
 /** @this {import('node:stream').Duplex} */

@@ -4,7 +4,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** @typedef {'customer' | 'agent'} Role */
-/** @typedef {{ room: string, role: Role, name: string, exp: number, peer?: string }} Claims */
+/**
+ * `sub`, `iss`, `via`: an agent's verified identity (signaling/agent-auth.mjs), carried for the audit log.
+ * @typedef {{ room: string, role: Role, name: string, exp: number, peer?: string, sub?: string, iss?: string | null, via?: 'jwt' | 'agent-key' }} Claims
+ */
 
 /** Random url-safe id: room ids and peer ids are chosen here, never by clients. */
 export function randomId(bytes = 12) {

@@ -7,12 +7,14 @@
 import { createHmac } from 'node:crypto';
 
 const URL_RE = /^(stun|stuns|turn|turns):\S+$/;
-const DEFAULT_TTL_SECONDS = 3600;
+// short-lived: credentials go only to the participants of an accepted share, and a leaked one should
+// not outlive the session by much (a page refreshes them from GET /api/ice-servers)
+const DEFAULT_TTL_SECONDS = 600;
 
 /**
  * One RTCIceServer with ephemeral credentials for `urls` (turn:/turns: URLs).
  * @param {{ secret: string, urls: string[], ttlSeconds?: number, user: string, now?: number }} options
- *   `now`: the current time in ms (default Date.now()); `ttlSeconds` default 3600
+ *   `now`: the current time in ms (default Date.now()); `ttlSeconds` default 600
  * @returns {{ urls: string[], username: string, credential: string }}
  */
 export function turnCredentials({ secret, urls, ttlSeconds = DEFAULT_TTL_SECONDS, user, now = Date.now() }) {
@@ -32,7 +34,7 @@ const expirySeconds = (/** @type {number} */ now, /** @type {number} */ ttlSecon
  * @typedef {object} TurnOptions
  * @property {string} [secret] coturn's `static-auth-secret` (needed when `urls` has turn: URLs)
  * @property {string[]} urls   `turn:`/`turns:` URLs (get credentials) and `stun:` URLs (listed without)
- * @property {number} [ttl]    credential lifetime in seconds; default 3600
+ * @property {number} [ttl]    credential lifetime in seconds; default 600
  */
 
 /**
@@ -66,7 +68,7 @@ export function createIceServers(turn) {
 
 /**
  * `turn` options from the environment of `node signaling/server.mjs`: TURN_SECRET, TURN_URLS
- * (comma-separated), TURN_TTL (seconds, default 3600). Undefined when TURN_URLS is not set.
+ * (comma-separated), TURN_TTL (seconds, default 600). Undefined when TURN_URLS is not set.
  * @param {Record<string, string | undefined>} env
  * @returns {TurnOptions | undefined}
  */

@@ -51,9 +51,11 @@ test('reference chat: welcome, text, invite and accept', async () => {
   agent.invite();
   assert.equal((await invited).from.role, 'agent');
   const accepted = new Promise((r) => (agent.onaccept = r));
+  const delivered = new Promise((r) => (agent.oninvitation = r));
   const invitation = { peer: customer.welcome.peer.id, secret: Buffer.alloc(16, 1).toString('base64url') };
   customer.accept(invitation);
-  assert.deepEqual((await accepted).invitation, invitation);
+  assert.deepEqual((await accepted).invitation, { peer: invitation.peer }, 'the room event has no secret');
+  assert.deepEqual((await delivered).invitation, invitation, 'the inviting agent gets it, addressed to it');
   const refused = new Promise((r) => (agent.onerror = r));
   agent.accept(invitation);
   const err = await refused;

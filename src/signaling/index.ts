@@ -13,6 +13,9 @@ export {
   type ChatParty,
   type ChatRole,
   type ChatInvitation,
+  type InvitationEvent,
+  type InvitationRequest,
+  type IceGrant,
   type MaskDescription,
   type ShareState,
 } from './reference-chat.js';

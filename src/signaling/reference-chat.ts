@@ -2,6 +2,10 @@
  * A browser client for the reference server's chat (signaling/PROTOCOL.md): text, the co-browse
  * invitation messages, presence, and a `TextChat` whose signals go through the server's
  * `{type:'signal'}` messages, delivered only to their addressee.
+ *
+ * The invitation secret never goes to the room: the customer's `accept` tells the room a share
+ * started, and the secret travels in directed `invitation` messages to the viewers the customer's page
+ * chose (the inviting agent at once; a late agent after `requestInvitation()` and `onrequest`).
  */
 import { SignalingError } from './adapter.js';
 import { decodeSignalText, type TextChat } from './chat.js';
@@ -31,13 +35,22 @@ export interface MaskDescription {
 }
 
 /**
- * What the customer's `accept` carries: the sharer's peer id and the invitation secret (base64url),
- * and optionally a description of the masking rules (`chat.accept({ ...sharing.invitation, mask })`).
+ * What the customer's page passes to `accept`: the sharer's peer id and the invitation secret
+ * (base64url), and optionally a description of the masking rules
+ * (`chat.accept({ ...sharing.invitation, mask })`). The room and the server's history learn the peer
+ * id and the mask; the secret goes only to the inviting agent, in a directed `invitation`.
  */
 export interface ChatInvitation {
   peer: string;
   secret: string;
   mask?: MaskDescription;
+}
+
+/** STUN/TURN servers with short-lived TURN credentials, for the participants of an accepted share. */
+export interface IceGrant {
+  iceServers: RTCIceServer[];
+  /** When the TURN credentials expire, ms since the epoch: refresh with `refreshIce()` before. */
+  expiresAt: number;
 }
 
 interface Stamped {
@@ -50,17 +63,37 @@ interface Stamped {
 export type ChatEvent =
   | (Stamped & { type: 'text'; text: string })
   | (Stamped & { type: 'invite' })
-  // in the history the secret is left out
-  | (Stamped & { type: 'accept'; invitation: { peer: string; secret?: string }; mask?: MaskDescription })
+  // the room learns where the sharer is, never the secret; `invitedBy`: the agent whose invite it answers
+  | (Stamped & { type: 'accept'; invitation: { peer: string }; invitedBy: ChatParty | null; mask?: MaskDescription })
   | (Stamped & { type: 'decline' })
   | (Stamped & { type: 'end'; reason?: string })
   | (Stamped & { type: 'join' })
   | (Stamped & { type: 'leave' });
 
+/**
+ * The invitation, delivered to this viewer only (never to the room, never stored), by the customer's
+ * page: the sharer's peer id and the secret. With TURN configured it brings this viewer's servers.
+ */
+export interface InvitationEvent {
+  type: 'invitation';
+  invitation: { peer: string; secret: string };
+  from: ChatParty;
+  at: number;
+  iceServers?: RTCIceServer[];
+  iceServersExpireAt?: number;
+}
+
+/** A late agent asks the customer's page for the invitation (only the customer's connections get it). */
+export interface InvitationRequest {
+  type: 'request-invitation';
+  from: ChatParty;
+  at: number;
+}
+
 export type ShareState =
   | { state: 'idle' }
-  | { state: 'pending'; by: ChatRole; at: number }
-  | { state: 'active'; invitation: ChatInvitation; at: number };
+  | { state: 'pending'; by: ChatRole; from: ChatParty; at: number }
+  | { state: 'active'; invitation: { peer: string }; invitedBy: ChatParty | null; at: number };
 
 export interface ChatWelcome {
   room: string;
@@ -73,10 +106,11 @@ export interface ChatWelcome {
   share: ShareState;
   limits: { text: number; signal: number };
   /**
-   * STUN/TURN servers for this participant, with ephemeral TURN credentials, when the server has them
-   * configured: pass as `rtc: { iceServers }`. They expire (see PROTOCOL.md: `GET /api/ice-servers`).
+   * Only in a customer's welcome while a share is active (a later page of the sharing customer):
+   * STUN/TURN servers with short-lived credentials. Otherwise they come with the share (`chat.ice`).
    */
   iceServers?: RTCIceServer[];
+  iceServersExpireAt?: number;
 }
 
 export type ReferenceChatErrorCode =
@@ -99,11 +133,28 @@ export class ReferenceChatError extends Error {
 
 export interface ReferenceChat {
   readonly welcome: ChatWelcome;
+  /**
+   * This participant's STUN/TURN servers, once it takes part in an accepted share (the customer at
+   * its accept, an agent with its invitation); null before. Pass as `rtc: () => ({ iceServers })`.
+   */
+  readonly ice: IceGrant | null;
   sendText(text: string): void;
   /** Asks to see the customer's page (agent), or offers to show it (customer). */
   invite(): void;
-  /** Customer only: accepts the pending invitation, telling the room where to connect. */
+  /**
+   * Customer only: accepts the pending invitation. The room learns that a share started and where
+   * the sharer is; once the server confirmed it, the secret goes to the inviting agent only (when an
+   * agent invited: a share the customer offered goes to the agents who `requestInvitation()`).
+   */
   accept(invitation: ChatInvitation): void;
+  /** Customer only: sends the invitation to one agent (`to`: its peer id), e.g. from `onrequest`. */
+  sendInvitation(to: string, invitation: { peer: string; secret: string }): void;
+  /** Agent only: asks the customer's page for the invitation of the active share. */
+  requestInvitation(): void;
+  /** The participant with this peer id, as the server stamped it, while connected; else undefined. */
+  participant(peer: string): ChatParty | undefined;
+  /** Fetches fresh STUN/TURN credentials (participants of an accepted share only); updates `ice`. */
+  refreshIce(): Promise<IceGrant>;
   decline(): void;
   /** Withdraws a pending invitation or ends the active session. */
   end(reason?: string): void;
@@ -114,7 +165,14 @@ export interface ReferenceChat {
   onevent: ((event: ChatEvent) => void) | null;
   ontext: ((event: Extract<ChatEvent, { type: 'text' }>) => void) | null;
   oninvite: ((event: Extract<ChatEvent, { type: 'invite' }>) => void) | null;
+  /** A share started (every participant; no secret: a viewer gets that in `oninvitation`). */
   onaccept: ((event: Extract<ChatEvent, { type: 'accept' }>) => void) | null;
+  /** Agent: the customer's page sent this viewer the invitation. Start viewing with `event.invitation`. */
+  oninvitation: ((event: InvitationEvent) => void) | null;
+  /** Customer: an agent asks for the invitation (`event.from`); answer with `sendInvitation` or not at all. */
+  onrequest: ((event: InvitationRequest) => void) | null;
+  /** New STUN/TURN servers arrived (`chat.ice`). */
+  oniceservers: ((grant: IceGrant) => void) | null;
   ondecline: ((event: Extract<ChatEvent, { type: 'decline' }>) => void) | null;
   onend: ((event: Extract<ChatEvent, { type: 'end' }>) => void) | null;
   onjoin: ((event: Extract<ChatEvent, { type: 'join' }>) => void) | null;
@@ -134,6 +192,7 @@ export interface ReferenceChatOptions {
 }
 
 const EVENT_TYPES = new Set(['text', 'invite', 'accept', 'decline', 'end', 'join', 'leave']);
+type Accept = Extract<ChatEvent, { type: 'accept' }>;
 const ERROR_CODES = new Set<string>(['malformed', 'too-large', 'rate-limited', 'unauthorized', 'forbidden', 'conflict', 'unreachable', 'closed']);
 
 /** Connects; resolves once the server's welcome arrived, rejects with a `SignalingError`. */
@@ -167,102 +226,223 @@ export function connectReferenceChat(options: ReferenceChatOptions): Promise<Ref
       }
       if (msg?.type !== 'welcome') return;
       clearTimeout(timer);
-      resolve(createChat(socket, msg as unknown as ChatWelcome));
+      resolve(new ReferenceChatConnection(socket, msg as unknown as ChatWelcome, options.url));
     };
   });
 }
 
-function createChat(socket: SocketLike, welcome: ChatWelcome): ReferenceChat {
-  let closed = false;
-  const signalChats = new Set<TextChat>();
+type Handler<T> = ((event: T) => void) | null;
 
-  const send = (msg: object): void => {
-    if (closed || socket.readyState !== OPEN) throw new ReferenceChatError('closed', 'the chat is closed');
-    socket.send(JSON.stringify(msg));
-  };
+/**
+ * A class, not an object literal with closures: rollup 4 tracked the literal's `onerror: null`
+ * (and the other handler slots) through `resolve(chat)` as if never reassigned, and dropped every
+ * `chat.onerror?.(...)`-style call whose result was unused from the bundles. Instance fields are not
+ * tracked that way. test/e2e/reference-chat-bundle.test.mjs checks the built bundles.
+ */
+class ReferenceChatConnection implements ReferenceChat {
+  onevent: Handler<ChatEvent> = null;
+  ontext: Handler<Extract<ChatEvent, { type: 'text' }>> = null;
+  oninvite: Handler<Extract<ChatEvent, { type: 'invite' }>> = null;
+  onaccept: Handler<Accept> = null;
+  oninvitation: Handler<InvitationEvent> = null;
+  onrequest: Handler<InvitationRequest> = null;
+  oniceservers: Handler<IceGrant> = null;
+  ondecline: Handler<Extract<ChatEvent, { type: 'decline' }>> = null;
+  onend: Handler<Extract<ChatEvent, { type: 'end' }>> = null;
+  onjoin: Handler<Extract<ChatEvent, { type: 'join' }>> = null;
+  onleave: Handler<Extract<ChatEvent, { type: 'leave' }>> = null;
+  onerror: Handler<ReferenceChatError> = null;
+  onclose: ((code: number, reason: string) => void) | null = null;
 
-  const chat: ReferenceChat = {
-    welcome,
-    sendText: (text) => send({ type: 'text', text }),
-    invite: () => send({ type: 'invite' }),
-    accept: (invitation) =>
-      send({
-        type: 'accept',
-        invitation: { peer: invitation.peer, secret: invitation.secret },
-        ...(invitation.mask !== undefined && { mask: invitation.mask }),
-      }),
+  private closed = false;
+  private readonly signalChats = new Set<TextChat>();
+  private readonly people: Map<string, ChatParty>;
+  /** Who asked for the pending invitation: the inviting agent gets the secret once the accept went through. */
+  private inviter: ChatParty | null;
+  private accepting: { to: ChatParty | null; invitation: { peer: string; secret: string } } | null = null;
+  private grant: IceGrant | null;
 
-    decline: () => send({ type: 'decline' }),
-    end: (reason) => send(reason === undefined ? { type: 'end' } : { type: 'end', reason }),
-    signalingChat(): TextChat {
-      const textChat: TextChat = {
-        id: welcome.peer.id,
-        post(text: string): void {
-          const decoded = decodeSignalText(text);
-          // a signal goes to its addressee only; any other text is an ordinary chat message
-          if (decoded && decoded !== 'malformed') send({ type: 'signal', to: decoded.to, data: text });
-          else send({ type: 'text', text });
-        },
-        onmessage: null,
-      };
-      signalChats.add(textChat);
-      return textChat;
-    },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      socket.close(1000);
-    },
-    onevent: null,
-    ontext: null,
-    oninvite: null,
-    onaccept: null,
-    ondecline: null,
-    onend: null,
-    onjoin: null,
-    onleave: null,
-    onerror: null,
-    onclose: null,
-  };
+  constructor(
+    private readonly socket: SocketLike,
+    readonly welcome: ChatWelcome,
+    private readonly baseUrl: string,
+  ) {
+    this.people = new Map(welcome.participants.map((p) => [p.peer, p]));
+    this.inviter = welcome.share.state === 'pending' ? welcome.share.from : null;
+    this.grant = welcome.iceServers && typeof welcome.iceServersExpireAt === 'number' ? { iceServers: welcome.iceServers, expiresAt: welcome.iceServersExpireAt } : null;
+    socket.onmessage = (event) => this.receive(parseFrame(event.data));
+    socket.onclose = (event) => {
+      this.closed = true;
+      this.onclose?.(event.code, event.reason);
+    };
+  }
 
-  socket.onmessage = (event) => {
-    const msg = parseFrame(event.data);
-    if (!msg) return;
-    if (msg.type === 'signal') {
-      const from = msg.from as ChatParty | undefined;
-      if (typeof msg.data === 'string' && from && typeof from.peer === 'string') {
-        for (const c of signalChats) c.onmessage?.(from.peer, msg.data);
-      }
-      return;
-    }
-    if (msg.type === 'error') {
-      const code = typeof msg.code === 'string' && ERROR_CODES.has(msg.code) ? (msg.code as ReferenceChatErrorCode) : 'malformed';
-      chat.onerror?.(new ReferenceChatError(code, typeof msg.message === 'string' ? msg.message : code, typeof msg.re === 'string' ? msg.re : undefined));
-      return;
-    }
+  get ice(): IceGrant | null {
+    return this.grant;
+  }
+
+  sendText(text: string): void {
+    this.send({ type: 'text', text });
+  }
+
+  invite(): void {
+    this.send({ type: 'invite' });
+  }
+
+  accept(invitation: ChatInvitation): void {
+    // the room gets the sharer's address and the mask, never the secret
+    this.send({ type: 'accept', invitation: { peer: invitation.peer }, ...(invitation.mask !== undefined && { mask: invitation.mask }) });
+    this.accepting = { to: this.inviter?.role === 'agent' ? this.inviter : null, invitation: { peer: invitation.peer, secret: invitation.secret } };
+  }
+
+  sendInvitation(to: string, invitation: { peer: string; secret: string }): void {
+    this.send({ type: 'invitation', to, invitation: { peer: invitation.peer, secret: invitation.secret } });
+  }
+
+  requestInvitation(): void {
+    this.send({ type: 'request-invitation' });
+  }
+
+  participant(peer: string): ChatParty | undefined {
+    return this.people.get(peer);
+  }
+
+  async refreshIce(): Promise<IceGrant> {
+    const grant = await fetchIce(this.baseUrl, this.welcome.peer.token);
+    this.setIce(grant.iceServers, grant.expiresAt);
+    return grant;
+  }
+
+  decline(): void {
+    this.send({ type: 'decline' });
+  }
+
+  end(reason?: string): void {
+    this.send(reason === undefined ? { type: 'end' } : { type: 'end', reason });
+  }
+
+  signalingChat(): TextChat {
+    const send = (msg: object): void => this.send(msg);
+    const textChat: TextChat = {
+      id: this.welcome.peer.id,
+      post(text: string): void {
+        const decoded = decodeSignalText(text);
+        // a signal goes to its addressee only; any other text is an ordinary chat message
+        if (decoded && decoded !== 'malformed') send({ type: 'signal', to: decoded.to, data: text });
+        else send({ type: 'text', text });
+      },
+      onmessage: null,
+    };
+    this.signalChats.add(textChat);
+    return textChat;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(1000);
+  }
+
+  private send(msg: object): void {
+    if (this.closed || this.socket.readyState !== OPEN) throw new ReferenceChatError('closed', 'the chat is closed');
+    this.socket.send(JSON.stringify(msg));
+  }
+
+  private setIce(iceServers: unknown, expiresAt: unknown): void {
+    if (!Array.isArray(iceServers) || typeof expiresAt !== 'number') return;
+    this.grant = { iceServers: iceServers as RTCIceServer[], expiresAt };
+    this.oniceservers?.(this.grant);
+  }
+
+  private receive(msg: Record<string, unknown> | null): void {
+    if (!msg || this.direct(msg)) return;
     if (typeof msg.type !== 'string' || !EVENT_TYPES.has(msg.type)) return;
     const ev = msg as unknown as ChatEvent;
-    chat.onevent?.(ev);
+    this.track(ev);
+    if (ev.type === 'accept') this.accepted(ev);
+    this.onevent?.(ev);
     switch (ev.type) {
       case 'text':
-        return chat.ontext?.(ev);
+        return this.ontext?.(ev);
       case 'invite':
-        return chat.oninvite?.(ev);
+        return this.oninvite?.(ev);
       case 'accept':
-        return chat.onaccept?.(ev);
+        return this.onaccept?.(ev);
       case 'decline':
-        return chat.ondecline?.(ev);
+        return this.ondecline?.(ev);
       case 'end':
-        return chat.onend?.(ev);
+        return this.onend?.(ev);
       case 'join':
-        return chat.onjoin?.(ev);
+        return this.onjoin?.(ev);
       case 'leave':
-        return chat.onleave?.(ev);
+        return this.onleave?.(ev);
     }
-  };
-  socket.onclose = (event) => {
-    closed = true;
-    chat.onclose?.(event.code, event.reason);
-  };
-  return chat;
+  }
+
+  /** Directed messages: signals, the invitation, a request for it, TURN servers, refusals. True when handled. */
+  private direct(msg: Record<string, unknown>): boolean {
+    const from = msg.from as ChatParty | undefined;
+    switch (msg.type) {
+      case 'signal':
+        if (typeof msg.data === 'string' && from && typeof from.peer === 'string') {
+          for (const c of this.signalChats) c.onmessage?.(from.peer, msg.data);
+        }
+        return true;
+      case 'invitation': {
+        const inv = msg.invitation as { peer?: unknown; secret?: unknown } | undefined;
+        if (!from || from.role !== 'customer' || typeof inv?.peer !== 'string' || typeof inv.secret !== 'string') return true;
+        this.setIce(msg.iceServers, msg.iceServersExpireAt);
+        this.oninvitation?.(msg as unknown as InvitationEvent);
+        return true;
+      }
+      case 'request-invitation':
+        if (from && from.role === 'agent') this.onrequest?.(msg as unknown as InvitationRequest);
+        return true;
+      case 'ice-servers':
+        this.setIce(msg.iceServers, msg.expiresAt);
+        return true;
+      case 'error': {
+        const code = typeof msg.code === 'string' && ERROR_CODES.has(msg.code) ? (msg.code as ReferenceChatErrorCode) : 'malformed';
+        if (msg.re === 'accept') this.accepting = null;
+        this.onerror?.(new ReferenceChatError(code, typeof msg.message === 'string' ? msg.message : code, typeof msg.re === 'string' ? msg.re : undefined));
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Keeps the participant list and the pending inviter current. */
+  private track(ev: ChatEvent): void {
+    if (ev.type === 'join') this.people.set(ev.from.peer, ev.from);
+    else if (ev.type === 'leave') this.people.delete(ev.from.peer);
+    else if (ev.type === 'invite') this.inviter = ev.from;
+    else if (ev.type === 'decline' || ev.type === 'end' || ev.type === 'accept') this.inviter = null;
+  }
+
+  /** Our own accept came back from the server: now, and only now, the inviting agent gets the secret. */
+  private accepted(ev: Accept): void {
+    const pending = this.accepting;
+    this.accepting = null;
+    if (!pending?.to || ev.from.peer !== this.welcome.peer.id || ev.invitation.peer !== pending.invitation.peer) return;
+    if (ev.invitedBy?.peer !== pending.to.peer) return; // not the invite we answered
+    try {
+      this.send({ type: 'invitation', to: pending.to.peer, invitation: pending.invitation });
+    } catch {
+      // closed meanwhile: the agent asks again with requestInvitation() when it reconnects
+    }
+  }
+}
+
+/** GET /api/ice-servers with this connection's peer token. */
+async function fetchIce(baseUrl: string, peerToken: string): Promise<IceGrant> {
+  const url = new URL(baseUrl);
+  url.pathname = url.pathname.replace(/\/$/, '') + '/api/ice-servers';
+  const res = await fetch(url.href, { headers: { authorization: `Bearer ${peerToken}` } });
+  const body = (await res.json().catch(() => null)) as { iceServers?: unknown; expiresAt?: unknown; code?: unknown; message?: unknown } | null;
+  if (!res.ok || !body || !Array.isArray(body.iceServers) || typeof body.expiresAt !== 'number') {
+    const code = res.status === 401 ? 'unauthorized' : res.status === 403 ? 'forbidden' : 'unreachable';
+    throw new ReferenceChatError(code, typeof body?.message === 'string' ? body.message : `GET /api/ice-servers: ${res.status}`);
+  }
+  return { iceServers: body.iceServers as RTCIceServer[], expiresAt: body.expiresAt };
 }

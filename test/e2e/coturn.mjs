@@ -1,6 +1,7 @@
 // Debian's coturn (`turnserver`) for the end-to-end tests: on 127.0.0.1, a free port, a temp folder,
 // the REST-API shared secret (`--use-auth-secret`), no config file (verified with coturn 4.6.1).
-// `--allow-loopback-peers` is what lets it relay on 127.0.0.1 (else 403 Forbidden IP).
+// `--allow-loopback-peers` is what lets it relay on 127.0.0.1 (else 403 Forbidden IP): for these tests
+// only, never in production (signaling/PROTOCOL.md, "Harden coturn").
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -54,11 +55,11 @@ const canConnect = (port) =>
 
 /**
  * Starts turnserver; resolves when it accepts connections.
- * @param {{ secret: string, realm?: string, port?: number }} options `port`: that one (to start a
- *   coturn again where one was), else a free one
+ * @param {{ secret: string, realm?: string, port?: number, extraArgs?: string[] }} options `port`: that
+ *   one (to start a coturn again where one was), else a free one; `extraArgs`: more flags (hardening)
  * @returns {Promise<{ port: number, url: string, log: () => string, close(): Promise<void> }>}
  */
-export async function startCoturn({ secret, realm = 'cobrowse.test', port: wanted }) {
+export async function startCoturn({ secret, realm = 'cobrowse.test', port: wanted, extraArgs = [] }) {
   const bin = findTurnserver();
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'coturn-'));
@@ -69,6 +70,7 @@ export async function startCoturn({ secret, realm = 'cobrowse.test', port: wante
       '--min-port=49152', '--max-port=65535', '--use-auth-secret', `--static-auth-secret=${secret}`,
       `--realm=${realm}`, '--fingerprint', '--no-tls', '--no-dtls', '--no-cli', '--allow-loopback-peers',
       '--log-file=stdout', '--simple-log', `--userdb=${join(dir, 'turndb.sqlite')}`, `--pidfile=${join(dir, 'turn.pid')}`,
+      ...extraArgs,
     ];
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
