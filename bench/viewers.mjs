@@ -50,7 +50,8 @@ async function measure(viewers) {
     await new Promise((r) => (frame.onload = r));
     const doc = frame.contentDocument;
     const rtc = { iceServers: [] };
-    const sharing = await lib.startSharing({ document: doc, signaling: join('customer'), rtc, maxViewers: 16, persist: false });
+    // the bench approves every viewer itself: it measures the fan-out, not the customer's answer
+    const sharing = await lib.startSharing({ document: doc, signaling: join('customer'), rtc, maxViewers: 16, persist: false, approve: async () => true });
     const views = [];
     for (let i = 0; i < n; i++) {
       const box = document.createElement('div');

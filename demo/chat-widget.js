@@ -1,10 +1,12 @@
 // The customer's chat widget on the shop page (demo/customer.html opened in its own tab).
 // A real site has its own chat; this one talks to the reference signaling server (signaling/).
-// Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); nothing is
-// shared until the customer presses Allow; then startSharing() and the invitation goes to the chat.
+// Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); the page
+// starts a session at once — signaling only, nothing captured — and accepts in the chat; when the
+// agent's browser has connected, the consent dialog names the agent and shows their code, and
+// nothing is shared until the customer presses Allow (one click; each later agent is asked again).
 // On every later page of the shop in this tab, resumeSharing() continues that session by itself.
 // The customer's side loads only the sharer bundle (no mirror): what a site embeds.
-import { connectReferenceChat, requestConsent, resumeSharing, showAnnotations, startSharing } from '/dist/cobrowse-rtc-sharer.js';
+import { connectReferenceChat, resumeSharing, showAnnotations, showConsent, startSharing } from '/dist/cobrowse-rtc-sharer.js';
 import { iceConfig } from './ice.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
@@ -56,11 +58,15 @@ async function start() {
   chat.ontext = (e) => log(e.from.name, e.text);
   chat.oninvite = async (e) => {
     if (e.from.role !== 'agent' || session) return;
-    // nothing is shared before the customer says so, in a dialog of its own
-    if (await requestConsent()) share();
-    else chat.decline();
+    // nothing is shared before the customer says so: the consent dialog comes with the agent's handshake
+    share();
   };
   chat.onend = () => stopSharing('ended in the chat');
+  // an agent who joins an active share asks for the invitation: it is handed over only by this page,
+  // and the customer's approval of that viewer (name and code, after its handshake) decides again
+  chat.onrequest = (e) => {
+    if (session) chat.sendInvitation(e.from.peer, session.invitation);
+  };
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
 
   $('chat-form').addEventListener('submit', (ev) => {
@@ -79,11 +85,16 @@ async function start() {
   });
 
   const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
-  const rtc = iceConfig(config, chat, token);
+  const rtc = iceConfig(chat);
+
+  // who is asking, as the chat server stamped them (never what a viewer says about itself)
+  const viewerName = (peer) => chat.participant(peer)?.name ?? null;
 
   async function share() {
-    attach(await startSharing({ signaling: signaling(), mask: MASK, rtc }));
-    chat.accept({ ...session.invitation, mask: MASK }); // the rules go to the agent and the server's audit log
+    attach(await startSharing({ signaling: signaling(), mask: MASK, rtc, viewerName }));
+    // the room learns that a share started and the rules (for the agent and the server's audit log);
+    // the secret goes to the inviting agent only, in a message addressed to it
+    chat.accept({ ...session.invitation, mask: MASK });
   }
 
   function attach(s) {
@@ -91,7 +102,12 @@ async function start() {
     window.cobrowseSharing = s; // for the end-to-end tests and for poking around in devtools
     box.querySelector('cobrowse-sharing-banner').session = s; // who is viewing, their codes, Stop
     showAnnotations(s); // the agent's cursor and clicks over this page, never captured
-    s.on('viewerjoined', (v) => log('system', `An agent is viewing this page. Their code should read ${v.sas}.`));
+    showConsent(s); // each agent's request: name, code, Allow / Deny
+    s.on('viewerjoined', (v) => log('system', `${v.name ?? 'An agent'} is viewing this page. Their code should read ${v.sas}.`));
+    s.on('approvalended', (r) => {
+      // the customer said no to the only agent: the share is over
+      if (r.reason === 'denied' && !s.viewerList.length && !s.pendingList.length) chat.end('declined by the customer');
+    });
     s.on('state', (st) => {
       if (st.state === 'ended') stopSharing(st.reason);
     });
@@ -99,7 +115,7 @@ async function start() {
   }
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
-  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK, rtc });
+  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK, rtc, viewerName });
   if (resumed) attach(resumed);
 
   function stopSharing(reason) {

@@ -40,8 +40,13 @@ export type {
   Invitation,
   SignalingOptions,
   ViewerInfo,
+  ViewerRequest,
+  ApprovalRequest,
+  ApprovalEnd,
+  ApproveMode,
   Progress,
 } from './session/index.js';
+export { SessionError, type SessionErrorCode } from './session/limits.js';
 export * from './transport/index.js';
 export * from './signaling/index.js';
 // The viewer element: importing the entry registers <cobrowse-viewer> (once) and exports its class.

@@ -3,7 +3,20 @@
 // peer connection, no elements and no Lit. Global `CobrowseSharer` in the IIFE build, as the full
 // sharer bundle (src/sharer.ts), which is this plus the elements.
 export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './session/sharing.js';
-export type { SharingOptions, SessionState, StateChange, EndReason, Invitation, SignalingOptions, ViewerInfo } from './session/types.js';
+export type {
+  SharingOptions,
+  SessionState,
+  StateChange,
+  EndReason,
+  Invitation,
+  SignalingOptions,
+  ViewerInfo,
+  ViewerRequest,
+  ApprovalRequest,
+  ApprovalEnd,
+  ApproveMode,
+} from './session/types.js';
+export { SessionError, type SessionErrorCode } from './session/limits.js';
 export type { MaskOptions } from './capture/mask.js';
 export { createLoopbackPair } from './transport/loopback.js';
 export type { Transport } from './transport/transport.js';

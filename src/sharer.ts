@@ -4,7 +4,20 @@
 // Importing it registers the elements (<cobrowse-consent>, <cobrowse-sharing-banner>,
 // <cobrowse-share-button>, <cobrowse-annotations>).
 export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './session/sharing.js';
-export type { SharingOptions, SessionState, StateChange, EndReason, Invitation, SignalingOptions, ViewerInfo } from './session/types.js';
+export type {
+  SharingOptions,
+  SessionState,
+  StateChange,
+  EndReason,
+  Invitation,
+  SignalingOptions,
+  ViewerInfo,
+  ViewerRequest,
+  ApprovalRequest,
+  ApprovalEnd,
+  ApproveMode,
+} from './session/types.js';
+export { SessionError, type SessionErrorCode } from './session/limits.js';
 export type { MaskOptions } from './capture/mask.js';
 export { createLoopbackPair } from './transport/loopback.js';
 export type { Transport } from './transport/transport.js';
@@ -23,6 +36,8 @@ export {
 export {
   CobrowseConsent,
   requestConsent,
+  showConsent,
+  type ConsentViewer,
   CobrowseSharingBanner,
   CobrowseShareButton,
   CobrowseAnnotations,

@@ -1,6 +1,7 @@
 // The published bundles: the ESM entry and the one-<script>-tag IIFE expose the same API, and the
 // IIFE works on its own (capture a page, mirror it). `npm test` builds dist/ first.
 import * as esm from '../dist/cobrowse-rtc.js';
+import { approveEveryViewer } from './helpers/approval.js';
 
 function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
@@ -66,7 +67,7 @@ describe('the sharer bundle', () => {
     const iife = await loadSharerIife();
     const names = (o: object) => Object.keys(o).sort().join(',');
     assert(names(iife) === names(esmSharer), `IIFE: ${names(iife)}\nESM: ${names(esmSharer)}`);
-    for (const name of ['startSharing', 'resumeSharing', 'createPeerJsSignaling', 'createChatSignaling', 'connectReferenceChat', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations']) {
+    for (const name of ['startSharing', 'resumeSharing', 'createPeerJsSignaling', 'createChatSignaling', 'connectReferenceChat', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'showConsent', 'SessionError']) {
       assert(name in iife, `${name} exported`);
     }
     for (const name of ['Mirror', 'startViewing', 'decodeFrame']) assert(!(name in iife), `${name} is not in the sharer bundle`);
@@ -82,7 +83,7 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
     const core = await import('../dist/cobrowse-rtc-sharer-core.js');
     const sharer = await import('../dist/cobrowse-rtc-sharer.js');
     const full = await import('../dist/cobrowse-rtc.js');
-    const elementExports = ['CobrowseConsent', 'requestConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'IGNORE_ATTR', 'setMessages'];
+    const elementExports = ['CobrowseConsent', 'requestConsent', 'showConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'IGNORE_ATTR', 'setMessages'];
     const expected = Object.keys(sharer).filter((k) => !elementExports.includes(k)).sort().join(',');
     assert(Object.keys(core).sort().join(',') === expected, `core: ${Object.keys(core).sort().join(',')}\nexpected: ${expected}`);
     // loaded into a fresh window, it defines no custom element (the main window's registry already
@@ -108,7 +109,7 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
     const secret = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
     const container = document.createElement('div');
     document.body.append(container);
-    const sharing = await core.startSharing({ document: win.document, transport: a, secret });
+    const sharing = await core.startSharing({ approve: approveEveryViewer, document: win.document, transport: a, secret });
     const viewing = await full.startViewing({ container, transport: b, secret });
     await viewing.connected;
     const mirrored = viewing.mirror.document!;

@@ -10,6 +10,7 @@ import { inTop, open } from './helpers/element-fixture.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { sendKeys, sendMouse, resetMouse } from './helpers/commands.js';
 import { cleanup, countBytes, createSharer, startSession, waitFor, type Sharer } from './helpers/harness.js';
+import { approveEveryViewer } from './helpers/approval.js';
 
 type Api = typeof SharerApi;
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
@@ -48,7 +49,7 @@ function intoRealm(inner: Transport, win: Window & typeof globalThis): Transport
 
 async function pair(sharer: Sharer, api: Api) {
   const [a, b] = createLoopbackPair();
-  const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET });
+  const sharing = await api.startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET });
   const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
   open.push(sharing, viewing);
   await viewing.connected;
@@ -238,7 +239,7 @@ describe('two viewers over WebRTC (signaled through a chat)', () => {
     const join = chatRoom();
     const { sharer, api } = await sharerPage();
     const rtc = { iceServers: [] };
-    const sharing = await api.startSharing({ document: sharer.doc, signaling: api.createChatSignaling(join('customer')), rtc });
+    const sharing = await api.startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: api.createChatSignaling(join('customer')), rtc });
     open.push(sharing);
     const banner = new api.CobrowseSharingBanner();
     banner.session = sharing;
@@ -346,5 +347,126 @@ describe('annotations over a real session', () => {
     await s.expectSame('the mirror is the page without the elements', { absent: (n) => n.nodeType === 1 && (n as Element).hasAttribute('data-cobrowse-ignore'), styles: false });
     s.stop();
     consent.remove();
+  });
+});
+
+/** A session whose viewer must be approved through the consent dialog, and that viewer connecting. */
+async function approvalPair(sharer: Sharer, api: Api, options: Partial<Parameters<Api['startSharing']>[0]> = {}, own = false) {
+  const [a, b] = createLoopbackPair();
+  const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET, viewerName: () => 'Alice', ...options });
+  open.push(sharing);
+  let consent: CobrowseConsent;
+  if (own) {
+    // an element of the page's own, given the session (showConsent would also remove it at the end)
+    consent = new api.CobrowseConsent();
+    consent.session = sharing;
+    sharer.doc.body.append(consent);
+  } else {
+    consent = api.showConsent(sharing);
+    assert(!consent.isConnected && !consent.open, 'no dialog on the page before a viewer is there');
+  }
+  const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
+  open.push(viewing);
+  await waitFor(() => consent.open && !!viewing.sas, 4000, 'the dialog to open once the viewer is known');
+  await consent.updateComplete;
+  return { sharing, viewing, consent };
+}
+
+describe('<cobrowse-consent> approves viewers of a session', () => {
+  it("'prompt': opens when the viewer's handshake is done, names it and shows its code; one click on Allow lets that viewer see the page", async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing, viewing, consent } = await approvalPair(sharer, api);
+    assertEqual(part(consent, 'title')!.textContent, 'Alice wants to see this page');
+    const code = viewing.sas!;
+    assertEqual(part(consent, 'code')!.textContent, `${code.slice(0, 3)} ${code.slice(3)}`, "the agent's code, easy to read out");
+    assert(/Allow only if they read out this same code/.test(part(consent, 'code-line')!.textContent!), part(consent, 'code-line')!.textContent!);
+    assertEqual(shadow(consent).activeElement?.getAttribute('part'), 'button deny', 'focus on the safe choice');
+    assertEqual(sharing.viewerList, [], 'nothing shared yet');
+    const allowed = events(sharer.doc, 'cobrowse-allow');
+    part(consent, 'allow')!.click();
+    await viewing.connected;
+    assertEqual(allowed, ['cobrowse-allow']);
+    assert(!consent.open, 'closed after the answer');
+    assertEqual(sharing.sas, code);
+    assertEqual(viewing.mirror.document!.getElementById('title')!.textContent, 'Kumo Tea');
+  });
+
+  it('Deny refuses that viewer: it is told "denied" and gets nothing', async () => {
+    const { sharer, api } = await sharerPage();
+    const { viewing, consent } = await approvalPair(sharer, api);
+    let frames = 0;
+    viewing.on('frame', () => frames++);
+    part(consent, 'deny')!.click();
+    await waitFor(() => viewing.state === 'ended', 4000, 'the viewer to end');
+    assertEqual(frames, 0);
+    await viewing.connected.then(
+      () => assert(false, 'must not connect'),
+      (e: Error) => assert(/denied/.test(e.message), e.message),
+    );
+    assert(!consent.open);
+  });
+
+  it("'code': the customer types the agent's code (real keys); a wrong one says so and counts, the right one approves", async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing, viewing, consent } = await approvalPair(sharer, api, { approve: 'code' });
+    assertEqual(part(consent, 'code'), null, "the page does not show the code in 'code' mode");
+    const input = part(consent, 'code-input') as HTMLInputElement;
+    assertEqual(shadow(consent).activeElement, input, 'focus in the code field');
+    const wrong = viewing.sas === '000000' ? '111111' : '000000';
+    await sendKeys({ type: wrong });
+    await sendKeys({ press: 'Enter' });
+    await consent.updateComplete;
+    assert(consent.open, 'still asking');
+    assertEqual(part(consent, 'code-error')!.textContent, 'That is not their code. Tries left: 2.');
+    assertEqual(input.value, '', 'cleared for the next try');
+    assertEqual(sharing.viewerList, []);
+    await sendKeys({ type: `${viewing.sas!.slice(0, 3)} ${viewing.sas!.slice(3)}` });
+    part(consent, 'allow')!.click();
+    await waitFor(() => viewing.state === 'connected', 10_000, 'the approved viewer to connect');
+    assert(!consent.open);
+    assertEqual(sharing.sas, viewing.sas);
+  });
+
+  it("'code': the third wrong code denies the viewer and closes the dialog", async () => {
+    const { sharer, api } = await sharerPage();
+    const { viewing, consent } = await approvalPair(sharer, api, { approve: 'code' });
+    const wrong = viewing.sas === '000000' ? '111111' : '000000';
+    const denied = events(sharer.doc, 'cobrowse-deny');
+    for (let i = 0; i < 3; i++) {
+      (part(consent, 'code-input') as HTMLInputElement).value = wrong;
+      part(consent, 'allow')!.click();
+      await consent.updateComplete;
+    }
+    assert(!consent.open, 'closed');
+    assertEqual(denied, ['cobrowse-deny']);
+    await waitFor(() => viewing.state === 'ended', 4000, 'the viewer to end');
+  });
+
+  it('closes by itself when the request ends without an answer (approval timeout); the banner says who waits', async () => {
+    const { sharer, api } = await sharerPage();
+    const banner = new api.CobrowseSharingBanner();
+    sharer.doc.body.append(banner);
+    const { sharing, viewing, consent } = await approvalPair(sharer, api, { approvalTimeout: 800 }, true);
+    banner.session = sharing;
+    await banner.updateComplete;
+    assertEqual(part(banner, 'message')!.textContent, 'An agent is waiting for your answer');
+    await waitFor(() => !consent.open, 5000, 'the dialog to close');
+    assert(consent.isConnected, 'closed by the end of the request, not by being removed');
+    await waitFor(() => viewing.state === 'ended', 4000, 'the viewer to end');
+    await viewing.connected.catch((e: Error) => assert(/approval-timeout/.test(e.message), e.message));
+  });
+
+  it('the banner names an approved viewer; Japanese title with the name', async () => {
+    const { sharer, api } = await sharerPage('', 'ja');
+    const { sharing, viewing, consent } = await approvalPair(sharer, api);
+    assertEqual(part(consent, 'title')!.textContent, 'Aliceさんがこのページの表示を求めています');
+    part(consent, 'allow')!.click();
+    await viewing.connected;
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    assertEqual(part(banner, 'name')!.textContent, 'Alice');
+    assert(part(banner, 'viewer')!.textContent!.includes(`確認コード ${viewing.sas}`), part(banner, 'viewer')!.textContent!);
   });
 });

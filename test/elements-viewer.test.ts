@@ -3,7 +3,8 @@
 // progress), fit vs actual, the agent's pointer and clicks arriving at the sharer at the right
 // coordinates, the customer's cursor coalesced per frame, ending, one session at a time, ended
 // reasons, Japanese, the live region, the keyboard and ::part styling.
-import { createLoopbackPair, startSharing, type SharingSession, type Transport } from '../src/index.js';
+import { createChatSignaling, createLoopbackPair, resumeSharing, startSharing, type SharingSession, type Transport } from '../src/index.js';
+import { chatRoom } from './helpers/chat-room.js';
 import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
 import { endedMessage, viewerMessages } from '../src/elements/messages/viewer.js';
@@ -13,6 +14,7 @@ import { inTop, open } from './helpers/element-fixture.js';
 import { resetMouse, sendKeys, sendMouse } from './helpers/commands.js';
 import { compareDocuments } from './helpers/compare.js';
 import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { approveEveryViewer } from './helpers/approval.js';
 
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
 const OTHER_SECRET = 'b3RoZXItc2VjcmV0LTk4NzY1NDM';
@@ -36,7 +38,7 @@ const part = (el: Element, name: string) => shadow(el).querySelector<HTMLElement
 const text = (el: Element, name: string) => part(el, name)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
 
 async function share(sharer: Sharer, transport: Transport): Promise<SharingSession> {
-  const sharing = await startSharing({ document: sharer.doc, transport, secret: SECRET });
+  const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, transport, secret: SECRET });
   open.push(sharing);
   return sharing;
 }
@@ -415,13 +417,91 @@ describe('<cobrowse-viewer>: why it ended', () => {
       ['unreachable', "The customer's connection was lost. Ask them to share again."],
       ['signaling', 'The chat server could not be reached. Check your connection and try again.'],
       ['timeout', "The customer's browser did not answer. Ask them to share again."],
+      ['denied', 'The customer did not allow you to see their page.'],
+      ['approval-timeout', 'The customer did not answer your request in time. Ask them in the chat, then try again.'],
     ];
     for (const [reason, message] of cases) assertEqual(viewerMessages.en[endedMessage(reason)], message, reason);
-    for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated']) assertEqual(endedMessage(r), 'endedSecurity', r);
+    for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized']) assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
     for (const key of Object.keys(viewerMessages.en) as (keyof typeof viewerMessages.en)[]) {
       assert(viewerMessages.ja[key] && viewerMessages.ja[key] !== viewerMessages.en[key] || key === 'latency', `ja for ${key}`);
     }
+  });
+});
+
+describe('<cobrowse-viewer>: the customer approves', () => {
+  async function pending(el: CobrowseViewer, sharer: Sharer, options: { approvalTimeout?: number } = {}) {
+    const [a, b] = createLoopbackPair();
+    const sharing = await startSharing({ document: sharer.doc, transport: a, secret: SECRET, approve: 'prompt', ...options });
+    open.push(sharing);
+    const requests: string[] = [];
+    sharing.on('approval', (r) => requests.push(r.id));
+    const viewing = await el.start({ transport: b, secret: SECRET });
+    open.push(viewing);
+    await waitFor(() => requests.length === 1 && viewing.awaitingApproval, 4000, 'the request');
+    await el.updateComplete;
+    return { sharing, viewing, id: requests[0]! };
+  }
+
+  it('while waiting: the code and "Waiting for the customer to approve"; approved: the page', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(400);
+    const pendings = events<{ sas: string }>(el, 'cobrowse-pending');
+    const { sharing, viewing, id } = await pending(el, sharer);
+    assertEqual(text(el, 'state'), 'Awaiting approval');
+    assertEqual(text(el, 'code'), viewing.sas);
+    assertEqual(text(el, 'message'), `Waiting for the customer to approve… Read your code ${viewing.sas} to the customer: they are asked to allow you, with the same code on their screen.`);
+    assertEqual(pendings, [{ sas: viewing.sas! }]);
+    sharing.approve(id);
+    await viewing.connected;
+    await el.updateComplete;
+    assertEqual(el.state, 'connected');
+    assertEqual(text(el, 'state'), 'Connected');
+    assert(part(el, 'message')!.hidden, 'the page, no message');
+  });
+
+  it('denied, or not answered in time: says so in plain words', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(400);
+    const { sharing, id } = await pending(el, sharer);
+    sharing.deny(id);
+    await waitFor(() => el.state === 'ended', 4000, 'the end');
+    await el.updateComplete;
+    assertEqual(el.reason, 'denied');
+    assertEqual(text(el, 'message'), 'Session ended The customer did not allow you to see their page.');
+    const other = viewer(400);
+    await pending(other, await createSharer({ html: PAGE }), { approvalTimeout: 500 });
+    await waitFor(() => other.state === 'ended', 4000, 'the timeout');
+    await other.updateComplete;
+    assertEqual(other.reason, 'approval-timeout');
+    assertEqual(text(other, 'message'), 'Session ended The customer did not answer your request in time. Ask them in the chat, then try again.');
+  });
+
+  it("notes a resumption (the customer's next page took over): same code, 'Reconnected (1×)'", async function () {
+    this.timeout(30_000);
+    const join = chatRoom();
+    const first = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: first.doc, signaling: createChatSignaling(join('customer')), approve: approveEveryViewer });
+    open.push(sharing);
+    const el = viewer(400);
+    const resumed = events<{ count: number }>(el, 'cobrowse-resumed');
+    const viewing = await el.start({ signaling: createChatSignaling(join('agent')), invitation: sharing.invitation! });
+    open.push(viewing);
+    await viewing.connected;
+    const code = viewing.sas;
+    await el.updateComplete;
+    assertEqual(part(el, 'resumed'), null, 'nothing to note yet');
+    first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
+    const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart') });
+    const again = await resumeSharing({ document: next.doc, signaling: createChatSignaling(join('customer')), approve: approveEveryViewer });
+    assert(again, 'resumed');
+    open.push(again);
+    await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'Your cart', 15_000, 'the next page');
+    await el.updateComplete;
+    assertEqual(resumed, [{ count: 1 }]);
+    assertEqual(text(el, 'resumed'), 'Reconnected (1×)');
+    assertEqual(text(el, 'code'), code, 'the code compared once');
+    sessionStorage.clear();
   });
 });
 

@@ -3,11 +3,13 @@
 // page of the site and the viewer follows; five viewers, one failing, the others undisturbed.
 // Every case ends with the sharer's document compared with each mirror.
 import { resumeSharing, startSharing, startViewing } from '../src/index.js';
-import { signalingRoom } from './helpers/chat-room.js';
+import { chatRoom, signalingRoom, type Member } from './helpers/chat-room.js';
+import { createChatSignaling } from '../src/index.js';
 import type { SharingSession, StateChange, ViewingSession } from '../src/index.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
 import { compareDocuments } from './helpers/compare.js';
 import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { approveEveryViewer } from './helpers/approval.js';
 
 const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><body>
   <h1 id="title">Kumo Tea</h1><ul id="list"><li>Sencha</li></ul><input id="name" value="Ann"></body></html>`;
@@ -61,7 +63,7 @@ describe('session: reconnection', () => {
     this.timeout(60_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
     open.push(sharing, viewing);
     await viewing.connected;
@@ -87,7 +89,7 @@ describe('session: reconnection', () => {
     this.timeout(30_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 1500 });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 1500 });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1500 });
     open.push(viewing);
     await viewing.connected;
@@ -112,7 +114,9 @@ describe('session: navigation', () => {
     this.timeout(60_000);
     const join = signalingRoom();
     const first = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: first.doc, signaling: join('customer'), rtc });
+    let asked = 0;
+    const approve = async () => (asked++, true);
+    const sharing = await startSharing({ approve, document: first.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
     open.push(viewing);
     await viewing.connected;
@@ -124,8 +128,9 @@ describe('session: navigation', () => {
     first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
     cut(0);
     const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart').replace('Sencha', 'Sencha × 2') });
-    const resumed = await resumeSharing({ document: next.doc, signaling: join('customer'), rtc });
+    const resumed = await resumeSharing({ approve, document: next.doc, signaling: join('customer'), rtc });
     assert(resumed, 'the next page finds the session to resume');
+    assert(resumed.invitation!.secret !== sharing.invitation!.secret, 'the next page invites with a fresh secret (the old one was never stored)');
     open.push(resumed);
     await waitFor(() => converged(next, viewing), 20_000, 'the viewer to show the next page');
     console.log(`the viewer followed the navigation in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -134,24 +139,25 @@ describe('session: navigation', () => {
     assertEqual(viewing.sas, code);
     assertEqual(resumed.viewerList.map((v) => v.sas), [code]);
     assertEqual(viewing.mirror.document!.getElementById('title')!.textContent, 'Your cart');
+    assertEqual(asked, 1, 'the approved viewer is not asked about again on the next page');
   });
 
   it('resumeSharing finds nothing when no session was shared in this tab', async () => {
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    assertEqual(await resumeSharing({ document: sharer.doc, signaling: join('customer'), rtc }), null);
+    assertEqual(await resumeSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc }), null);
   });
 
   it('stop() forgets the session: the next page does not resume it', async function () {
     this.timeout(30_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc });
     const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
     open.push(viewing);
     await viewing.connected;
     sharing.stop();
-    assertEqual(await resumeSharing({ document: sharer.doc, signaling: join('customer'), rtc }), null);
+    assertEqual(await resumeSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc }), null);
   });
 });
 
@@ -160,7 +166,7 @@ describe('session: many viewers', () => {
     this.timeout(90_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 2000 });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 2000 });
     open.push(sharing);
     const viewers: ViewingSession[] = [];
     const firstPc: number[] = [];
@@ -183,5 +189,111 @@ describe('session: many viewers', () => {
     await waitFor(() => sharing.viewerList.length === 4, 15_000, 'the sharer to drop the failed viewer');
     for (const v of others) await waitFor(() => converged(sharer, v), 10_000, 'each other viewer to follow');
     for (const s of otherStates) assertEqual(s, [], 'the others never noticed');
+  });
+});
+
+const KEY = 'cobrowse-rtc:sharing';
+interface Stored {
+  expires: number;
+  viewers: { address: string; sas: string; resume: string; previous?: string }[];
+}
+/** What this tab keeps for the next page: what an XSS on any page of the site could read. */
+const stored = (): Stored | null => JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Stored | null;
+
+/** A chat member whose incoming chat messages from `prefix`-named members are counted. */
+function counting(member: Member, prefix: string): { member: Member; count: () => number } {
+  let handler: Member['onmessage'] = null;
+  let n = 0;
+  Object.defineProperty(member, 'onmessage', {
+    get: () => (from: string, text: string) => {
+      if (from.startsWith(prefix)) n++;
+      handler?.(from, text);
+    },
+    set: (h: Member['onmessage']) => (handler = h),
+  });
+  return { member, count: () => n };
+}
+
+describe('session: resumption rules (issue 12)', () => {
+  it("a resumption offered while the viewer is connected is refused: a stolen secret does not replace the agent's view", async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const agent = counting(join('agent'), 'attacker');
+    const viewing = await startViewing({ container: container(), signaling: createChatSignaling(agent.member), invitation: sharing.invitation!, rtc });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    const states = record(viewing);
+    let resumptions = 0;
+    viewing.on('resumed', () => resumptions++);
+    // an XSS on the customer's site reads this tab's stored state and resumes it from a page of its own
+    assert(stored()?.viewers.length === 1, 'the state to steal is there');
+    const fake = await createSharer({ html: PAGE.replace('Kumo Tea', 'FAKE page') });
+    const attacker = await resumeSharing({ approve: approveEveryViewer, document: fake.doc, signaling: createChatSignaling(join('attacker')), rtc, handshakeTimeout: 2000 });
+    assert(attacker, 'the stolen state resumes');
+    open.push(attacker);
+    const attackerErrors: Error[] = [];
+    attacker.on('error', (e) => attackerErrors.push(e));
+    // until the attempt failed — or, had the viewer let it in, until the view moved
+    await waitFor(() => attackerErrors.length >= 1 || resumptions > 0 || states.length > 0, 15_000, "the attacker's attempt to end");
+    assert(agent.count() > 0, "positive control: the attacker's offer reached the agent's signaling");
+    assertEqual(states, [], 'the view never left "connected"');
+    assertEqual(resumptions, 0, 'no resumption');
+    assertEqual(attacker.state, 'reconnecting', 'the attacker has no viewer');
+    sharer.doc.getElementById('title')!.textContent = 'still the real page';
+    await waitFor(() => converged(sharer, viewing), 5000, 'the real page, live');
+  });
+
+  it('each resumption replaces the secret on both sides; the code stays; the agent is told; no new approval', async function () {
+    this.timeout(90_000);
+    const join = signalingRoom();
+    const sharer = await createSharer({ html: PAGE });
+    let asked = 0;
+    const sharing = await startSharing({ approve: async () => (asked++, true), document: sharer.doc, signaling: join('customer'), rtc });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    const code = viewing.sas;
+    const resumed: { count: number }[] = [];
+    viewing.on('resumed', (r) => resumed.push(r));
+    const secrets = [stored()!.viewers[0]!.resume];
+    for (let round = 1; round <= 2; round++) {
+      const states = record(viewing);
+      cut(0);
+      sharer.doc.getElementById('title')!.textContent = `cut ${round}`;
+      await waitFor(() => states.some((s) => s.state === 'reconnecting'), 10_000, `reconnecting (${round})`);
+      await waitFor(() => converged(sharer, viewing), 20_000, `the viewer back (${round})`);
+      // the viewer spoke on the new channel: the sharer keeps only the new secret
+      await waitFor(() => stored()?.viewers[0]?.previous === undefined, 5000, `the rotation confirmed (${round})`);
+      secrets.push(stored()!.viewers[0]!.resume);
+      assert(secrets[round] !== secrets[round - 1], `round ${round}: a new resumption secret`);
+    }
+    assertEqual(resumed, [{ count: 1 }, { count: 2 }], 'the agent is told of each resumption');
+    assertEqual(viewing.sas, code, 'the code compared once stays');
+    assertEqual(sharing.viewerList.map((v) => v.sas), [code]);
+    assertEqual(asked, 1, 'resumed, not asked again');
+  });
+
+  it('the stored state holds no invitation secret and expires reconnectTimeout after the last contact', async function () {
+    this.timeout(30_000);
+    const join = signalingRoom();
+    const first = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: first.doc, signaling: join('customer'), rtc, reconnectTimeout: 1000 });
+    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1000 });
+    open.push(viewing);
+    await viewing.connected;
+    const raw = sessionStorage.getItem(KEY) ?? '';
+    assert(raw.includes(viewing.sas!), 'positive control: this is the session’s stored state');
+    assert(!raw.includes(sharing.invitation!.secret), 'the invitation secret is not stored');
+    first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
+    cut(0);
+    const left = stored();
+    assert(left && left.expires > Date.now(), 'stored for the next page, with an expiry');
+    // the next page comes too late: the viewer gave up, and the stored state is refused
+    await waitFor(() => viewing.state === 'ended' && Date.now() > left.expires, 10_000, 'the expiry');
+    const next = await createSharer({ html: PAGE });
+    assertEqual(await resumeSharing({ approve: approveEveryViewer, document: next.doc, signaling: join('customer'), rtc }), null);
+    assertEqual(sessionStorage.getItem(KEY), null, 'the expired state is deleted');
   });
 });

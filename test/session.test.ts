@@ -7,6 +7,7 @@ import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './h
 import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
 import { cleanup, createSharer, typeInto, waitFor, type Sharer } from './helpers/harness.js';
+import { approveEveryViewer } from './helpers/approval.js';
 
 const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><body>
   <h1 id="title">Kumo Tea</h1><ul id="list"><li>Sencha</li><li class="hot">Matcha</li></ul>
@@ -33,7 +34,7 @@ const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
 
 async function pair(sharer: Sharer, viewerSecret = SECRET, wrap?: (t: Transport) => Transport) {
   const [a, b] = createLoopbackPair();
-  const sharing = await startSharing({ document: sharer.doc, transport: a, secret: SECRET });
+  const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: a, secret: SECRET });
   const viewing = await startViewing({ container: container(), transport: wrap ? wrap(b) : b, secret: viewerSecret });
   open.push(sharing, viewing);
   return { sharing, viewing };
@@ -154,7 +155,7 @@ describe('session over a transport', () => {
       progress.push(p.received);
       total = p.total;
     });
-    const sharing = await startSharing({ document: sharer.doc, transport: a, secret: SECRET });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: a, secret: SECRET });
     open.push(sharing, viewing);
     await viewing.connected;
     assert(progress.length >= 2, `several progress events, got ${progress.length}`);
@@ -171,7 +172,7 @@ describe('session over WebRTC, signaled through a chat', () => {
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });
     const rtc = { iceServers: [] };
-    const sharing = await startSharing({ document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
     open.push(sharing);
     assert(sharing.invitation, 'an invitation to post in the chat');
     const viewers: ViewingSession[] = [];

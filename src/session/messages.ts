@@ -13,6 +13,7 @@ export type Control =
   | { t: 'resync' } // viewer → sharer: my mirror lost step, send me a snapshot
   | { t: 'bye'; reason: string }
   | { t: 'moving' } // sharer → viewer: this page is going away (navigation); the next one will dial you
+  | { t: 'pending' } // sharer → viewer: the customer is asked to approve you; nothing comes before that
   | { t: 'ping'; id: number }
   | { t: 'pong'; id: number }
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
@@ -55,6 +56,7 @@ export function parseControl(body: Uint8Array): Control | null {
   switch (v.t) {
     case 'resync':
     case 'moving':
+    case 'pending':
       return { t: v.t };
     case 'bye':
       return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };

@@ -36,6 +36,8 @@ interface Route {
 export interface RouterOptions {
   /** Evaluated for every new connection when a function (fresh TURN credentials). */
   rtc: RTCConfiguration | (() => RTCConfiguration) | undefined;
+  /** Largest message a transport accepts from the other side. Default: the transport's (64 MiB). */
+  maxReceiveSize?: number;
   /** A new connection is offered from `from`: true to answer it. */
   admit(from: string): boolean;
   /** A transport was created for `from` (dialled or answering); attach to it before it opens. */
@@ -67,6 +69,7 @@ export class PeerRouter {
     const peer = createPeerTransport({
       initiator,
       config: typeof this.options.rtc === 'function' ? this.options.rtc() : this.options.rtc,
+      maxReceiveSize: this.options.maxReceiveSize,
       onsignal: (signal) => {
         try {
           this.adapter.send(address, signal);

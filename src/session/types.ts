@@ -14,6 +14,9 @@ export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'ended'
 
 /**
  * Why a session ended: `stopped` — stop() here; `remote-stopped` — the other side ended it;
+ * `denied` — the customer refused this viewer; `approval-timeout` — the customer did not answer
+ * within `approvalTimeout` (or left the page unanswered); `oversized` — a viewer sent a message over
+ * the sharer's limit;
  * `unreachable` — the connection was lost and did not come back within `reconnectTimeout`;
  * `transport` — the connection closed under us; `signaling` — the chat/signaling failed before a
  * connection was up; a SecureError code (`wrong-secret`, `tampered`, `timeout`, ...) — the secure
@@ -74,13 +77,69 @@ export interface SharingOptions extends CommonOptions {
   batch?: CaptureOptions['batch'];
   /** The invitation secret (16–64 bytes, or base64url). Default: 16 fresh random bytes. */
   secret?: Uint8Array | string;
-  /** Viewers at once; more are refused. Default 8. */
+  /** Viewers at once, approved or waiting for approval; more are refused. Default 8. */
   maxViewers?: number;
   /**
    * With signaling: keep what a later page of this site needs to continue the session
-   * (`resumeSharing`) in this tab's sessionStorage. Default true.
+   * (`resumeSharing`) in this tab's sessionStorage (the approved viewers' codes and resumption
+   * secrets, never the invitation secret), until `reconnectTimeout` after the last contact. Default true.
    */
   persist?: boolean;
+  /**
+   * Who decides that a viewer may see the page. After its handshake a viewer gets nothing — no
+   * snapshot, no delta, no capture starts for it — until it is approved; one that is denied or not
+   * answered within `approvalTimeout` is told why (`bye`) and gets nothing else. Every new viewer is
+   * asked about, every time; a viewer that resumes a channel it was approved on is not asked again.
+   *
+   * - `'prompt'` (default): the session emits `approval` and waits for `approve(id)` or `deny(id)`;
+   *   the elements show it (`showConsent(session)`): the viewer's name and six-digit code, Allow / Deny.
+   * - `'code'`: the customer types the code the agent reads out (on a phone call, say) into
+   *   `approve(id, code)`; three wrong codes deny. The only mode that also defeats a malicious chat
+   *   server: a server that runs its own handshakes shows the agent a code of its channel with the agent,
+   *   which never matches the channel the customer is asked about.
+   * - a function: called for each viewer; the site's own UI answers, and the site owns that choice.
+   */
+  approve?: ApproveMode;
+  /** Milliseconds a viewer may wait for approval before it is refused with `approval-timeout`. Default 60000. */
+  approvalTimeout?: number;
+  /**
+   * The name a viewer's signaling address has in this side's own chat (the name the chat server
+   * stamped on that participant), shown in the approval: `(peer) => chat.participant(peer)?.name`.
+   * Never taken from the viewer itself. Without it, or when it returns nothing, the name is null.
+   */
+  viewerName?: (address: string) => string | null | undefined;
+}
+
+/** See `SharingOptions.approve`. */
+export type ApproveMode = 'prompt' | 'code' | ((viewer: ViewerRequest) => Promise<boolean>);
+
+/** A viewer waiting for the customer's approval (what `approve` functions are called with). */
+export interface ViewerRequest {
+  /** Its signaling address, or `'transport'` for a session over a given transport. */
+  id: string;
+  /** The six-digit code of its channel: the agent's screen shows the same one unless someone is in between. */
+  sas: string;
+  /** Its name in this side's chat (`viewerName`), or null when unknown. */
+  name: string | null;
+}
+
+/**
+ * Detail of the `approval` event. With `mode: 'code'` the code is left out (`sas: null`): the
+ * customer must hear it from the agent and type it, not read it off this page.
+ */
+export interface ApprovalRequest {
+  id: string;
+  name: string | null;
+  mode: 'prompt' | 'code';
+  sas: string | null;
+}
+
+/** Detail of `approvalended`: the request is over (the UI closes its question). */
+export interface ApprovalEnd {
+  id: string;
+  approved: boolean;
+  /** When not approved: `denied`, `approval-timeout`, or why the viewer went away. */
+  reason?: EndReason;
 }
 
 export interface ViewingOptions extends CommonOptions {
@@ -94,12 +153,14 @@ export interface ViewingOptions extends CommonOptions {
   mirror?: Omit<MirrorOptions, 'onError'>;
 }
 
-/** One viewer, as the sharer sees it. */
+/** One approved viewer, as the sharer sees it. */
 export interface ViewerInfo {
   /** Its signaling address, or `'transport'` for a session over a given transport. */
   id: string;
   /** The 6-digit short authentication code of this viewer's channel: the agent reads theirs aloud. */
   sas: string;
+  /** Its name in this side's chat (`viewerName`), or null when unknown. */
+  name: string | null;
 }
 
 export interface Progress {

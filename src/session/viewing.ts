@@ -7,8 +7,14 @@
  *
  * A lost connection (with signaling) is restored without anyone's action: the viewer is
  * `reconnecting`, redials the sharer every few seconds, and also answers the sharer's next page when
- * it dials in after a navigation. A resumed channel must prove the first channel's resumption
- * secret, so it is the same sharer: the code the agent compared stays valid.
+ * it dials in after a navigation. A resumed channel must prove the resumption
+ * secret of the channel before it, so it is the same sharer: the code the agent compared stays
+ * valid. A resumption is accepted only while the viewer is `reconnecting` (its link was lost, or the
+ * sharer said `moving`): someone who stole a resumption secret cannot take over a view that is
+ * connected. Each resumption replaces the secret with the new channel's; the agent is told (`resumed`).
+ *
+ * Before the customer approved this viewer the sharer sends only `pending`: the viewer shows its
+ * code and waits (`pending` event); a refusal ends the session with `denied` or `approval-timeout`.
  */
 import { Mirror } from '../mirror/index.js';
 import { FrameKind } from '../protocol/constants.js';
@@ -26,6 +32,10 @@ export interface ViewingEvents {
   state: StateChange;
   /** The handshake is done: show this 6-digit code; the customer sees the same one unless someone is in between. */
   sas: string;
+  /** The customer is asked to approve this viewer (by name and this code); nothing arrives before. */
+  pending: { sas: string };
+  /** The channel was resumed (a lost link came back, or the sharer's next page took over): `count` so far. */
+  resumed: { count: number };
   /** A large message (a snapshot) is arriving. */
   progress: Progress;
   /** A frame was applied (after the mirror changed). */
@@ -41,14 +51,21 @@ const REDIAL_MS = 3000;
 export class ViewingSession extends Emitter<ViewingEvents> {
   readonly mirror: Mirror;
   sas: string | null = null;
+  private waitingForApproval = false;
+  private resumptions = 0;
   private currentState: SessionState = 'connecting';
   private channel: SecureChannel | null = null;
   private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
   private readonly transports = new Set<Transport>();
   private secret: Uint8Array = new Uint8Array(0);
-  /** The first channel's resumption secret: what a resumed channel must prove. */
+  /**
+   * What a resumed channel must prove: the resumption secret of the last channel, once the sharer
+   * approved this viewer (its first snapshot). Before that there is nothing to resume.
+   */
   private resume: Uint8Array | null = null;
+  /** The first channel's resumption secret, until the approval makes it `resume`. */
+  private unapproved: Uint8Array | null = null;
   private sharerAddress: string | null = null;
   private redial: ReturnType<typeof setInterval> | undefined;
   /** Handshakes under way: a redial waits for them (two racing connections could each win on one side). */
@@ -74,6 +91,11 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   get state(): SessionState {
     return this.currentState;
+  }
+
+  /** True while the customer is asked to approve this viewer (after `pending`, before the page). */
+  get awaitingApproval(): boolean {
+    return this.waitingForApproval;
   }
 
   /** Sends the agent's pointer to the sharer (drawn over the customer's page, never a click there). */
@@ -111,8 +133,9 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     adapter.onerror = (error) => this.emit('error', error);
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
+      // a resumption only while this viewer waits for one: a connected view is never taken over, and
       // only a party that knows the resumption secret can finish a handshake it offers
-      admit: () => this.resume !== null && this.currentState !== 'ended',
+      admit: () => this.resume !== null && this.currentState === 'reconnecting',
       onPeer: (from, peer) => this.connect(from, peer),
     });
     try {
@@ -136,7 +159,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     }).then(
       (channel) => {
         this.attempting--;
-        this.adopt(address, channel, transport);
+        this.adopt(address, channel, transport, resuming);
       },
       (error: unknown) => {
         this.attempting--;
@@ -150,7 +173,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     );
   }
 
-  private adopt(address: string | null, channel: SecureChannel, transport: Transport): void {
+  private adopt(address: string | null, channel: SecureChannel, transport: Transport, resumed: boolean): void {
     if (this.currentState === 'ended') return channel.close();
     const old = this.channel;
     if (old) {
@@ -187,11 +210,17 @@ export class ViewingSession extends Emitter<ViewingEvents> {
       if (!error || !this.router) return this.end(error ? error.code : 'remote-stopped');
       this.reconnect();
     };
-    if (!this.resume) {
+    if (resumed) {
+      // the new channel's secret replaces the one just proved; the code compared once stays shown
       this.resume = channel.resumeSecret;
-      this.sas = channel.sas;
-      this.emit('sas', channel.sas);
+      this.emit('resumed', { count: ++this.resumptions });
+      this.ping(); // speaking on the new channel tells the sharer it was adopted (it drops the old secret)
+      return;
     }
+    this.unapproved = channel.resumeSecret;
+    this.waitingForApproval = false;
+    this.sas = channel.sas;
+    this.emit('sas', channel.sas);
   }
 
   /**
@@ -216,7 +245,11 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     const control = parseControl(message.subarray(1));
     switch (control?.t) {
       case 'bye':
-        return this.end('remote-stopped');
+        return this.end(control.reason === 'denied' || control.reason === 'approval-timeout' ? control.reason : 'remote-stopped');
+      case 'pending':
+        if (this.resume || !this.sas) return; // approved already: a late or stray message
+        this.waitingForApproval = true;
+        return this.emit('pending', { sas: this.sas });
       case 'moving': {
         // the sharer's page is going away: its next page will dial us (redialing its old address is moot)
         const old = this.channel;
@@ -251,12 +284,22 @@ export class ViewingSession extends Emitter<ViewingEvents> {
       }
       return;
     }
-    if (snapshot) this.resyncRequested = false;
+    if (snapshot) {
+      this.resyncRequested = false;
+      // the first snapshot means the customer approved this viewer: from now on it may resume
+      if (!this.resume && this.unapproved) {
+        this.resume = this.unapproved;
+        this.unapproved = null;
+      }
+      this.waitingForApproval = false;
+    }
     this.emit('frame', { seq: this.mirror.seq, snapshot });
     if (snapshot && this.currentState !== 'connected') this.setState('connected');
   }
 
   private control(message: Control): void {
+    // the sharer refuses a viewer's message over a few KiB: a site's long reason must not end it so
+    if (message.t === 'bye') message = { t: 'bye', reason: message.reason.slice(0, 200) };
     if (this.channel && this.currentState !== 'ended') this.channel.send(controlMessage(message));
   }
 

@@ -34,6 +34,12 @@ export interface PeerTransportOptions {
   chunkSize?: number;
   /** Largest message sent or received. Default 64 MiB. */
   maxMessageSize?: number;
+  /**
+   * Largest message received, when it should be smaller than what this side sends (a sharer sends
+   * snapshots of megabytes, a viewer sends it a few bytes): a larger one fails the transport with
+   * `TransportError('oversized')` before anything of it is allocated. Default `maxMessageSize`.
+   */
+  maxReceiveSize?: number;
   /** Stop handing chunks to the channel above this many buffered bytes. Default 1 MiB. */
   highWaterMark?: number;
   /** Resume when the channel's buffer drains to this. Default 256 KiB. */
@@ -101,7 +107,7 @@ class Peer implements PeerTransport {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.reassembler = new Reassembler({
-      maxMessageSize: this.maxMessageSize,
+      maxMessageSize: Math.min(this.maxMessageSize, options.maxReceiveSize ?? Infinity),
       onprogress: (received, total) => this.onprogress?.(received, total),
     });
     this.sender = new ChannelSender({

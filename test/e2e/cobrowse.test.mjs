@@ -37,7 +37,8 @@ describe('co-browse through the reference server, two browser contexts', () => {
   it('shares nothing until the customer allows, then shows the page with the same code on both sides', async () => {
     await agent.click('#invite');
     await customer.locator('cobrowse-consent [part~=allow]').waitFor({ state: 'visible' });
-    assert.equal(await customer.evaluate(() => typeof window.cobrowseSharing), 'undefined', 'no capture before consent');
+    // the session is up (signaling only) and the agent is connected, but nothing is shared before Allow
+    assert.deepEqual(await customer.evaluate(() => window.cobrowseSharing?.viewerList ?? []), [], 'no viewer before consent');
     await customer.locator('cobrowse-consent [part~=allow]').click();
     await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
     const agentCode = await until(() => agent.locator('cobrowse-viewer [part=code]').textContent().then((t) => /^\d{6}$/.test(t) && t), "the agent's code");
@@ -54,6 +55,13 @@ describe('co-browse through the reference server, two browser contexts', () => {
     await converge(t, 'typing, a select and scrolling to follow');
     const scrolled = await agent.evaluate(() => window.cobrowseViewing.mirror.document.defaultView.scrollY);
     assert.equal(scrolled, 400);
+    // elements removed as well as added: the cart re-renders its list (the "empty" line goes, items
+    // come and go); the dump walks the whole tree, so an element the mirror failed to remove shows
+    await customer.locator('button.add').nth(0).click();
+    await customer.locator('button.add').nth(1).click();
+    await customer.locator('#cart li button').first().click();
+    assert.equal(await customer.locator('#cart li').count(), 1, 'one item left in the cart');
+    await converge(t, 'the cart: items added and removed');
   });
 
   it('never shows the card number or the password to the agent', async () => {

@@ -54,7 +54,11 @@ describe('one customer, five agents', () => {
       await a.locator('#chat').waitFor({ state: 'visible' });
     }
     await t.agent.click('#invite');
-    await t.customer.locator('cobrowse-consent [part~=allow]').click();
+    // each agent is its own approval (issue 12): the consent asks about them one after the other
+    for (let i = 0; i < agents.length; i++) {
+      await t.customer.locator('cobrowse-consent[open] [part~=allow]').click({ timeout: 20_000 });
+      await until(() => t.customer.evaluate((n) => window.cobrowseSharing.viewerList.length === n, i + 1), `agent ${i + 1} approved`);
+    }
     for (const a of agents) await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
     const codes = await Promise.all(agents.map((a) => a.locator('cobrowse-viewer [part=code]').textContent()));
     assert.equal(new Set(codes).size, 5, `five channels, five codes: ${codes}`);

@@ -43,7 +43,7 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
         const [p] = pairs;
         assert.equal(p.config.iceTransportPolicy, 'relay', `${side}: the page asked for relay only`);
         const turnServer = p.config.iceServers.find((s) => s.username);
-        assert.deepEqual(turnServer.urls, [coturn.url], `${side}: the TURN server came from the chat welcome`);
+        assert.deepEqual(turnServer.urls, [coturn.url], `${side}: the TURN server came from the signaling server, with the accepted share`);
         assert.match(turnServer.username, /^\d+:[A-Za-z0-9_-]{16}$/, `${side}: an ephemeral username`);
         assert.equal(p.state, 'succeeded', `${side}: the selected pair`);
         assert.equal(p.local.type, 'relay', `${side}: local candidate ${JSON.stringify(p.local)}`);
@@ -77,6 +77,30 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
     }
   });
 
+  it('the hardening of signaling/PROTOCOL.md (denied-peer-ip for loopback, private and link-local ranges) stops the relay to 127.0.0.1', async () => {
+    // the same coturn as above, plus the production ACL: relaying to loopback is refused even though
+    // --allow-loopback-peers (which only the tests use) is on
+    const hardened = await startCoturn({
+      secret,
+      extraArgs: ['--no-multicast-peers', '--denied-peer-ip=127.0.0.0-127.255.255.255', '--denied-peer-ip=10.0.0.0-10.255.255.255', '--denied-peer-ip=169.254.0.0-169.254.255.255'],
+    });
+    const t = await openTurnDemo({ secret, urls: [hardened.url] }, '?relay=1');
+    try {
+      await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+      await t.agent.locator('#rooms button').first().click({ timeout: 15_000 });
+      await t.agent.locator('#chat').waitFor({ state: 'visible' });
+      await t.agent.click('#invite');
+      // the credentials are good (allocations succeed); the permission to reach a 127.0.0.1 peer is not
+      await until(() => /peer IP 127\.0\.0\.1 denied in the range: 127\.0\.0\.0-127\.255\.255\.255/.test(hardened.log()), 'coturn to refuse a loopback peer', 30_000);
+      await until(() => t.agent.evaluate(() => window.cobrowseViewing?.state === 'ended'), 'the viewing session to end', 45_000);
+      const everConnected = await Promise.all([t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))));
+      assert.deepEqual(everConnected, [false, false], 'no RTCPeerConnection connected through the hardened relay');
+    } finally {
+      await t.close();
+      await hardened.close();
+    }
+  });
+
   it('with a secret coturn does not share: 401 from the relay, relay-only never connects, the session ends', async () => {
     const t = await openTurnDemo({ secret: `${secret}-not-coturns`, urls: [coturn.url] }, '?relay=1');
     try {
@@ -84,8 +108,8 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
       await t.agent.locator('#rooms button').first().click({ timeout: 15_000 });
       await t.agent.locator('#chat').waitFor({ state: 'visible' });
       await t.agent.click('#invite');
-      await t.customer.locator('cobrowse-consent [part~=allow]').waitFor({ state: 'visible' });
-      await t.customer.locator('cobrowse-consent [part~=allow]').click();
+      // the customer's page starts the session at once (signaling only: nothing is captured before
+      // the customer approves a viewer, and that dialog comes only with a viewer's handshake)
       // both sides try: coturn refuses their credentials (401 Unauthorized), so there is no candidate
       for (const [side, page] of [['sharer', t.customer], ['viewer', t.agent]]) {
         const errors = await until(
@@ -98,6 +122,7 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
       await until(() => t.agent.evaluate(() => window.cobrowseViewing?.state === 'ended'), 'the viewing session to end', 45_000);
       const everConnected = await Promise.all([t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))));
       assert.deepEqual(everConnected, [false, false], 'no RTCPeerConnection ever connected');
+      assert.equal(await t.customer.locator('cobrowse-consent [part~=allow]').isVisible(), false, 'no viewer to approve ever reached the customer');
       const shown = await t.agent.locator('cobrowse-viewer [part=state]').textContent();
       assert.match(shown, /ended/i, 'the agent console says it ended');
       assert.ok(await t.agent.locator('cobrowse-viewer [part=message]').isVisible(), 'and what to do');

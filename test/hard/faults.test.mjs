@@ -96,6 +96,8 @@ describe('faults during a co-browse', () => {
     const marking = makeMarks(t.customer, 'reload', 10, 100);
     await t.agent.reload();
     await t.agent.locator('#rooms button').first().click({ timeout: 15_000 });
+    // a reloaded console is a new viewer (a new address, a new code): the customer approves it again
+    await t.customer.locator('cobrowse-consent [part~=allow]').click({ timeout: 20_000 });
     await until(() => t.agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the reloaded console to show the page');
     const marks = await marking;
     await converge(t, 'after the agent reloaded');

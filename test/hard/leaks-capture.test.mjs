@@ -108,7 +108,7 @@ test('session start/stop ×200 over a loopback pair: heap back to baseline, 0 pa
         container.style.cssText = 'position:fixed;left:0;top:0;width:400px;height:300px';
         document.body.appendChild(container);
         const [a, b] = createLoopbackPair();
-        const sharing = await startSharing({ document, transport: a, secret, persist: false });
+        const sharing = await startSharing({ document, transport: a, secret, persist: false, approve: async () => true });
         const viewing = await startViewing({ container, transport: b, secret });
         await viewing.connected;
         viewing.stop();

@@ -6,6 +6,12 @@ import type { Catalog } from '../i18n.js';
 
 export type SharerKey =
   | 'consentTitle'
+  | 'consentTitleNamed'
+  | 'consentCode'
+  | 'consentCodeEntry'
+  | 'codeInput'
+  | 'codeWrong'
+  | 'approving'
   | 'consentBody'
   | 'consentHidden'
   | 'allow'
@@ -22,6 +28,12 @@ export type SharerKey =
 export const sharerMessages: Catalog<SharerKey> = {
   en: {
     consentTitle: 'An agent wants to see this page',
+    consentTitleNamed: '{name} wants to see this page',
+    consentCode: 'Their screen shows the code {code}. Allow only if they read out this same code.',
+    consentCodeEntry: 'Ask them for the code on their screen and type it here.',
+    codeInput: 'Their code',
+    codeWrong: 'That is not their code. Tries left: {tries}.',
+    approving: 'An agent is waiting for your answer',
     consentBody: 'They will see this page and what you do on it, live, until you stop sharing. Nothing is shared unless you allow it.',
     consentHidden: 'Always hidden from them: passwords, card numbers and other private fields.',
     allow: 'Allow',
@@ -37,6 +49,12 @@ export const sharerMessages: Catalog<SharerKey> = {
   },
   ja: {
     consentTitle: 'オペレーターがこのページの表示を求めています',
+    consentTitleNamed: '{name}さんがこのページの表示を求めています',
+    consentCode: '相手の画面の確認コードは {code} です。相手が同じコードを読み上げた場合のみ許可してください。',
+    consentCodeEntry: '相手の画面に表示されている確認コードを聞いて、ここに入力してください。',
+    codeInput: '相手の確認コード',
+    codeWrong: 'コードが一致しません。残り {tries} 回です。',
+    approving: 'オペレーターがお客様の許可を待っています',
     consentBody: '許可すると、共有を停止するまで、このページと操作の様子がリアルタイムでオペレーターに表示されます。許可しない限り何も共有されません。',
     consentHidden: 'パスワード、カード番号などの非公開の項目は常に隠されます。',
     allow: '許可する',

@@ -16,6 +16,10 @@ export type ViewerKey =
   | 'ended'
   | 'waiting'
   | 'waitingHint'
+  | 'awaiting'
+  | 'awaitingApproval'
+  | 'awaitingHint'
+  | 'resumedNote'
   | 'code'
   | 'codeHint'
   | 'page'
@@ -29,6 +33,8 @@ export type ViewerKey =
   | 'endedSecurity'
   | 'endedSignaling'
   | 'endedTimeout'
+  | 'endedDenied'
+  | 'endedApprovalTimeout'
   | 'endedOther';
 
 export const viewerMessages: Catalog<ViewerKey> = {
@@ -40,6 +46,10 @@ export const viewerMessages: Catalog<ViewerKey> = {
     ended: 'Session ended',
     waiting: 'Waiting for the customer…',
     waitingHint: "The customer's page appears here once they allow sharing.",
+    awaiting: 'Awaiting approval',
+    awaitingApproval: 'Waiting for the customer to approve…',
+    awaitingHint: 'Read your code {code} to the customer: they are asked to allow you, with the same code on their screen.',
+    resumedNote: 'Reconnected ({count}×)',
     code: 'Code',
     codeHint: 'Read this code to the customer: their screen shows the same code.',
     page: 'Customer is on {page}',
@@ -54,6 +64,8 @@ export const viewerMessages: Catalog<ViewerKey> = {
       'The connection was refused for security reasons ({reason}). Ask the customer to share again with a new invitation; if it happens again, tell your security team.',
     endedSignaling: 'The chat server could not be reached. Check your connection and try again.',
     endedTimeout: "The customer's browser did not answer. Ask them to share again.",
+    endedDenied: 'The customer did not allow you to see their page.',
+    endedApprovalTimeout: 'The customer did not answer your request in time. Ask them in the chat, then try again.',
     endedOther: 'The session ended ({reason}). Ask the customer to share again if you still need to see the page.',
   },
   ja: {
@@ -64,6 +76,10 @@ export const viewerMessages: Catalog<ViewerKey> = {
     ended: 'セッション終了',
     waiting: 'お客様を待っています…',
     waitingHint: 'お客様が共有を許可すると、ここにページが表示されます。',
+    awaiting: '許可待ち',
+    awaitingApproval: 'お客様の許可を待っています…',
+    awaitingHint: 'お客様に確認コード {code} を読み上げてください。お客様の画面にも同じコードが表示され、許可を求められています。',
+    resumedNote: '再接続しました（{count}回）',
     code: '確認コード',
     codeHint: 'このコードをお客様に読み上げてください。お客様の画面にも同じコードが表示されています。',
     page: 'お客様のページ: {page}',
@@ -78,6 +94,8 @@ export const viewerMessages: Catalog<ViewerKey> = {
       'セキュリティ上の理由で接続が拒否されました（{reason}）。新しい招待でもう一度共有するようお客様に依頼してください。再び起きた場合はセキュリティ担当者に連絡してください。',
     endedSignaling: 'チャットサーバーに接続できませんでした。ネットワークを確認して、もう一度お試しください。',
     endedTimeout: 'お客様のブラウザーから応答がありませんでした。もう一度共有するようお客様に依頼してください。',
+    endedDenied: 'お客様がページの表示を許可しませんでした。',
+    endedApprovalTimeout: 'お客様から時間内に応答がありませんでした。チャットで確認してから、もう一度お試しください。',
     endedOther: 'セッションが終了しました（{reason}）。ページを確認する必要があれば、もう一度共有するようお客様に依頼してください。',
   },
 };
@@ -92,6 +110,8 @@ export function endedMessage(reason: string | undefined): ViewerKey {
   if (reason === 'unreachable' || reason === 'transport' || reason === 'closed') return 'endedLost';
   if (reason === 'signaling') return 'endedSignaling';
   if (reason === 'timeout') return 'endedTimeout';
+  if (reason === 'denied') return 'endedDenied';
+  if (reason === 'approval-timeout') return 'endedApprovalTimeout';
   if (reason && SECURITY.has(reason)) return 'endedSecurity';
   return 'endedOther';
 }

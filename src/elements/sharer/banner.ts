@@ -22,6 +22,7 @@ import { define, SharerElement, theme } from './shared.js';
  * @csspart message - "An agent is viewing this page"
  * @csspart viewers - the list of viewers
  * @csspart viewer - one viewer (`data-reconnecting` while it is away)
+ * @csspart name - a viewer's name (when the session knows it: `viewerName`)
  * @csspart code - a viewer's 6-digit code
  * @csspart button - the Stop button
  * @csspart stop - the Stop button
@@ -119,6 +120,8 @@ export class CobrowseSharingBanner extends SharerElement {
     const update = () => this.requestUpdate();
     this.unsubscribe = [
       s.on('state', update),
+      s.on('approval', update),
+      s.on('approvalended', update),
       s.on('viewerjoined', update),
       s.on('viewerreconnecting', (v) => {
         this.reconnecting.add(v.id);
@@ -153,7 +156,9 @@ export class CobrowseSharingBanner extends SharerElement {
     const viewers = s.viewerList;
     const message =
       s.state === 'connecting'
-        ? this.t('connecting')
+        ? s.pendingList.length
+          ? this.t('approving')
+          : this.t('connecting')
         : s.state === 'reconnecting'
           ? this.t('reconnecting')
           : viewers.length > 1
@@ -165,7 +170,7 @@ export class CobrowseSharingBanner extends SharerElement {
         ${viewers.map(
           (v) =>
             html`<li part="viewer" data-viewer=${v.id} ?data-reconnecting=${this.reconnecting.has(v.id)}>
-              ${this.t('code')} <span part="code">${v.sas}</span>
+              ${v.name ? html`<span part="name">${v.name}</span> ` : nothing}${this.t('code')} <span part="code">${v.sas}</span>
             </li>`,
         )}
       </ul>

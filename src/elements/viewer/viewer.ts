@@ -61,6 +61,8 @@ export const PING_MS = 2000;
  * @attr lang - language of the element's strings (`en`, `ja`); inherited from ancestors when absent
  * @fires cobrowse-state - the session's state changed; detail `{ state, reason? }`
  * @fires cobrowse-sas - the 6-digit code to compare with the customer; detail: the code
+ * @fires cobrowse-pending - the customer is asked to approve this agent; detail `{ sas }`
+ * @fires cobrowse-resumed - the connection was resumed (link back, or the customer's next page); detail `{ count }`
  * @fires cobrowse-end - the agent ended the session; detail `{ reason: 'stopped' }`
  * @csspart bar - the status bar
  * @csspart status - the live region (state and code)
@@ -69,6 +71,7 @@ export const PING_MS = 2000;
  * @csspart code - the 6-digit code
  * @csspart page - the customer's page (host and path)
  * @csspart latency - the round-trip time
+ * @csspart resumed - "Reconnected (n×)" after a resumption
  * @csspart end-button - End session
  * @csspart progress - the snapshot progress bar
  * @csspart stage - the area around the view
@@ -114,6 +117,8 @@ export class CobrowseViewer extends LitElement {
     latency: { state: true },
     url: { state: true },
     progress: { state: true },
+    awaiting: { state: true },
+    resumptions: { state: true },
   };
 
   static override styles = css`
@@ -272,6 +277,10 @@ export class CobrowseViewer extends LitElement {
   declare private url: string;
   /** 0..1 while a large message (a snapshot) arrives, else null. */
   declare private progress: number | null;
+  /** The customer is asked to approve this agent. */
+  declare private awaiting: boolean;
+  /** Resumptions of this session so far. */
+  declare private resumptions: number;
 
   private starting = false;
   private unsubscribe: (() => void)[] = [];
@@ -292,6 +301,8 @@ export class CobrowseViewer extends LitElement {
     this.latency = null;
     this.url = '';
     this.progress = null;
+    this.awaiting = false;
+    this.resumptions = 0;
   }
 
   // `lang` is the platform's own property: observe the attribute, do not shadow the accessor (a
@@ -352,6 +363,8 @@ export class CobrowseViewer extends LitElement {
     this.url = '';
     this.viewport = '';
     this.progress = null;
+    this.awaiting = false;
+    this.resumptions = 0;
     this.setPhase({ state: 'connecting' });
     try {
       await this.updateComplete; // the view is rendered: the mirror goes into it
@@ -432,12 +445,21 @@ export class CobrowseViewer extends LitElement {
         this.sas = sas;
         this.fire<string>('cobrowse-sas', sas);
       }),
+      session.on('pending', ({ sas }) => {
+        this.awaiting = true;
+        this.fire<{ sas: string }>('cobrowse-pending', { sas });
+      }),
+      session.on('resumed', ({ count }) => {
+        this.resumptions = count;
+        this.fire<{ count: number }>('cobrowse-resumed', { count });
+      }),
       session.on('progress', ({ received, total }) => {
         this.progress = received < total ? received / total : null;
       }),
       session.on('latency', (ms) => (this.latency = ms)),
       session.on('frame', ({ snapshot }) => {
         if (snapshot) this.progress = null;
+        this.awaiting = false;
         this.url = session.mirror.url;
         this.layout();
       }),
@@ -445,6 +467,7 @@ export class CobrowseViewer extends LitElement {
     // the session may have moved on while startViewing resolved
     if (session.state !== this.phase) this.setPhase({ state: session.state });
     if (session.sas && !this.sas) this.sas = session.sas;
+    if (session.awaitingApproval) this.awaiting = true;
     if (session.state === 'connected') this.startPinging(session);
   }
 
@@ -508,6 +531,9 @@ export class CobrowseViewer extends LitElement {
       case 'idle':
         return html`<strong>${this.t('waiting')}</strong> <span>${this.t('waitingHint')}</span>`;
       case 'connecting':
+        if (this.awaiting && this.sas) {
+          return html`<strong>${this.t('awaitingApproval')}</strong> <span>${this.t('awaitingHint', { code: this.sas })}</span>`;
+        }
         return this.url ? nothing : html`<strong>${this.t('connecting')}</strong>`;
       case 'ended':
         return html`<strong>${this.t('ended')}</strong> <span>${this.t(endedMessage(this.endReason), { reason: this.endReason ?? '' })}</span>`;
@@ -522,12 +548,13 @@ export class CobrowseViewer extends LitElement {
     const message = this.message();
     return html`<div part="bar">
         <span part="status" role="status" aria-live="polite" aria-atomic="true">
-          <span part="state" data-state=${state}>${this.t(state)}</span>
+          <span part="state" data-state=${state}>${state === 'connecting' && this.awaiting ? this.t('awaiting') : this.t(state)}</span>
           ${active && this.sas
             ? html` <span part="code-label">${this.t('code')}</span> <span part="code" title=${this.t('codeHint')}>${this.sas}</span>`
             : nothing}
         </span>
         ${active && this.url ? html`<span part="page" title=${this.url}>${this.t('page', { page: shortUrl(this.url) })}</span>` : nothing}
+        ${active && this.resumptions ? html`<span part="resumed">${this.t('resumedNote', { count: this.resumptions })}</span>` : nothing}
         ${state === 'connected' && this.latency !== null
           ? html`<span part="latency">${this.t('latency', { ms: Math.round(this.latency) })}</span>`
           : nothing}
