@@ -3,36 +3,8 @@
 // mirror, which only the agent's console needs. Global `CobrowseSharer` in the IIFE build.
 // Importing it registers the elements (<cobrowse-consent>, <cobrowse-sharing-banner>,
 // <cobrowse-share-button>, <cobrowse-annotations>).
-export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './session/sharing.js';
-export type {
-  SharingOptions,
-  SessionState,
-  StateChange,
-  EndReason,
-  Invitation,
-  SignalingOptions,
-  ViewerInfo,
-  ViewerRequest,
-  ApprovalRequest,
-  ApprovalEnd,
-  ApproveMode,
-} from './session/types.js';
-export { SessionError, type SessionErrorCode } from './session/limits.js';
-export type { MaskOptions } from './capture/mask.js';
-export { createLoopbackPair } from './transport/loopback.js';
-export type { Transport } from './transport/transport.js';
-export { SignalingError, type Signal, type SignalingAdapter } from './signaling/adapter.js';
-export { createPeerJsSignaling, type PeerJsSignalingOptions } from './signaling/peerjs.js';
-export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './signaling/chat.js';
-export {
-  connectReferenceChat,
-  ReferenceChatError,
-  type ReferenceChat,
-  type ReferenceChatOptions,
-  type ChatWelcome,
-  type ChatEvent,
-  type ChatInvitation,
-} from './signaling/reference-chat.js';
+// the core (sessions, signaling, the secure channel), one list: src/sharer-core.ts
+export * from './sharer-core.js';
 export {
   CobrowseConsent,
   requestConsent,

@@ -24,7 +24,8 @@ import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './h
 import { approveEveryViewer } from './helpers/approval.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
-import { cleanup, countBytes, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { countBytes, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { cleanupSessions, closers as channels, container, open } from './helpers/session-fixture.js';
 
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
 const CANARY = `PAGECANARY${Math.random().toString(36).slice(2, 10)}`;
@@ -34,24 +35,8 @@ const rtc = { iceServers: [] };
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-const open: { stop(): void }[] = [];
-const channels: SecureChannel[] = [];
-const containers: HTMLElement[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.stop();
-  for (const c of channels.splice(0)) c.close();
-  for (const c of containers.splice(0)) c.remove();
-  sessionStorage.clear();
-  cleanup();
-});
+afterEach(cleanupSessions);
 
-function container(): HTMLElement {
-  const el = document.createElement('div');
-  el.style.cssText = 'position:absolute;left:500px;top:0;width:480px;height:360px';
-  document.body.appendChild(el);
-  containers.push(el);
-  return el;
-}
 
 function record<T>(session: SharingSession, type: 'approval' | 'approvalended'): T[] {
   const seen: T[] = [];

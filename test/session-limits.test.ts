@@ -22,7 +22,8 @@ import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.j
 import { approveEveryViewer } from './helpers/approval.js';
 import { chatRoom, type Member } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
-import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { cleanupSessions, closers, container, open } from './helpers/session-fixture.js';
 
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
 const PAGE = `<!doctype html><html><head></head><body><h1 id="title">Kumo Tea</h1><ul id="list"><li>Sencha</li></ul></body></html>`;
@@ -30,24 +31,8 @@ const rtc = { iceServers: [] };
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-const open: { stop(): void }[] = [];
-const closers: { close(): void }[] = [];
-const containers: HTMLElement[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.stop();
-  for (const c of closers.splice(0)) c.close();
-  for (const c of containers.splice(0)) c.remove();
-  sessionStorage.clear();
-  cleanup();
-});
+afterEach(cleanupSessions);
 
-function container(): HTMLElement {
-  const el = document.createElement('div');
-  el.style.cssText = 'position:absolute;left:500px;top:0;width:480px;height:360px';
-  document.body.appendChild(el);
-  containers.push(el);
-  return el;
-}
 
 /** A session message as SPEC.md writes it: kind 1 (CONTROL), then the JSON. */
 const control = (json: object): Uint8Array => {

@@ -8,7 +8,8 @@ import { createChatSignaling } from '../src/index.js';
 import type { SharingSession, StateChange, ViewingSession } from '../src/index.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
 import { compareDocuments } from './helpers/compare.js';
-import { cleanup, createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { createSharer, waitFor, type Sharer } from './helpers/harness.js';
+import { cleanupSessions, container, open } from './helpers/session-fixture.js';
 import { approveEveryViewer } from './helpers/approval.js';
 
 const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><body>
@@ -25,23 +26,11 @@ window.RTCPeerConnection = class extends NativePC {
   }
 } as typeof RTCPeerConnection;
 
-const open: { stop(): void }[] = [];
-const containers: HTMLElement[] = [];
 afterEach(() => {
-  for (const s of open.splice(0)) s.stop();
-  for (const c of containers.splice(0)) c.remove();
+  cleanupSessions();
   for (const pc of connections.splice(0)) pc.close();
-  sessionStorage.clear();
-  cleanup();
 });
 
-function container(): HTMLElement {
-  const el = document.createElement('div');
-  el.style.cssText = 'position:absolute;left:500px;top:0;width:480px;height:360px';
-  document.body.appendChild(el);
-  containers.push(el);
-  return el;
-}
 
 
 const converged = (sharer: Sharer, v: ViewingSession) =>

@@ -6,7 +6,8 @@ import type { SharingSession, ViewingSession, Transport, StateChange } from '../
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
-import { cleanup, createSharer, typeInto, waitFor, type Sharer } from './helpers/harness.js';
+import { createSharer, typeInto, waitFor, type Sharer } from './helpers/harness.js';
+import { cleanupSessions, container, open } from './helpers/session-fixture.js';
 import { approveEveryViewer } from './helpers/approval.js';
 
 const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><body>
@@ -14,21 +15,8 @@ const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><b
   <input id="name" value="Ann"><input id="card" type="password" value="4111 1111 1111 1111">
   <div style="height:2000px">tall</div></body></html>`;
 
-const open: { stop(): void }[] = [];
-const containers: HTMLElement[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.stop();
-  for (const c of containers.splice(0)) c.remove();
-  cleanup();
-});
+afterEach(cleanupSessions);
 
-function container(): HTMLElement {
-  const el = document.createElement('div');
-  el.style.cssText = 'position:absolute;left:500px;top:0;width:480px;height:360px';
-  document.body.appendChild(el);
-  containers.push(el);
-  return el;
-}
 
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
 
