@@ -1,7 +1,7 @@
 // The signaling server's record at rest: chat transcripts and the audit log, one table of events.
 // In clear only what queries need: a keyed tag of the room id, the event kind, the time. Everything
 // else (names, chat text, addresses, masking rules, the room id itself) is a JSON body sealed with
-// secretbox under the server key. Format: signaling/STORE.md.
+// secretbox under the server key. Appended row by row to an SQLite file in WAL mode. Format: signaling/STORE.md.
 import { openDatabaseFile } from './db-file.mjs';
 import { createSealer, StoreError } from './seal.mjs';
 
@@ -40,55 +40,45 @@ const SCHEMA = `
  * @param {Uint8Array} options.key  32 bytes
  * @param {boolean} [options.create]    create the file when missing (the server); default false (readers)
  * @param {boolean} [options.readOnly]  never write the file (the admin CLI)
- * @param {number} [options.flushMs]    debounce of the whole-file writes; default 1000
+ * @param {number} [options.flushMs]    how often the sealed head is rewritten and the WAL fsynced; default 1000
  * @param {(line: string) => void} [options.log]
  */
 export async function openAuditStore({ file, key, create = false, readOnly = false, flushMs = 1000, log = () => {} }) {
   const sealer = createSealer(key);
-  let head = 0; // the highest id written: sealed into meta at each flush, so a cut tail shows
-  const dbFile = await openDatabaseFile(file, {
-    create: create && !readOnly,
-    lock: !readOnly,
-    flushMs,
-    beforeFlush: () => setMeta('head', sealer.seal({ head })),
-    onError: (err) => log(`audit store: ${err.message}`),
-  });
+  const dbFile = openDatabaseFile(file, { create: create && !readOnly, readOnly });
   const { db } = dbFile;
-  const fail = async (/** @type {StoreError} */ err) => {
-    await dbFile.close({ write: false }); // frees the database and the lock; the file is untouched
+  /** @param {StoreError} err @returns {never} */
+  const fail = (err) => {
+    dbFile.close(); // frees the database and the lock; nothing was written
     throw err;
   };
+  const getMeta = (/** @type {string} */ name) => db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) ?? null;
 
-  const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values.flat() ?? [];
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
   if (tables.length === 0) {
-    if (readOnly) await fail(new StoreError('not-a-store', `${file} is an empty database, not a cobrowse-rtc store`));
-    db.exec(SCHEMA);
-    setMeta('format', FORMAT);
-    setMeta('version', String(VERSION));
-    setMeta('check', sealer.makeCheck());
-    setMeta('created', String(Date.now()));
-    // on disk at once: readers find it, and a folder the server cannot write stops it at start-up
-    await dbFile.flush(true).catch(fail);
-  } else {
-    if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT) {
-      await fail(new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`));
+    if (readOnly) fail(new StoreError('not-a-store', `${file} is an empty database, not a cobrowse-rtc store`));
+    try {
+      createSchema(db, sealer);
+    } catch (err) {
+      fail(new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
     }
-    if (getMeta('version') !== String(VERSION)) await fail(new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`));
+  } else {
+    if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT) fail(new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`));
+    if (getMeta('version') !== String(VERSION)) fail(new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`));
     const check = getMeta('check');
     if (!(check instanceof Uint8Array) || !sealer.verifyCheck(check)) {
-      await fail(new StoreError('wrong-key', `the data key does not open ${file} (key check failed): wrong SIGNALING_DATA_KEY or key file`));
+      fail(new StoreError('wrong-key', `the data key does not open ${file} (key check failed): wrong SIGNALING_DATA_KEY or key file`));
+    }
+    // only now, with the key proven: a file of an earlier version (rollback journal) becomes WAL
+    if (!readOnly) {
+      try {
+        useWal(db);
+      } catch (err) {
+        fail(err instanceof StoreError ? err : new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
+      }
     }
   }
-  head = /** @type {number} */ (db.exec('SELECT coalesce(max(id), 0) FROM events')[0].values[0][0]);
-  const insert = db.prepare('INSERT INTO events (id, room_tag, kind, at, sealed) VALUES (?, ?, ?, ?, ?)');
-  let closed = false;
-
-  function setMeta(/** @type {string} */ name, /** @type {string | Uint8Array} */ value) {
-    db.run('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
-  }
-  function getMeta(/** @type {string} */ name) {
-    return db.exec('SELECT value FROM meta WHERE name = ?', [name])[0]?.values[0][0] ?? null;
-  }
+  const writer = readOnly ? null : createWriter(db, sealer, { flushMs, log });
 
   /** @returns {StoredEvent} */
   function decode(/** @type {any[]} */ [id, roomTag, kind, at, sealed]) {
@@ -99,24 +89,21 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
     }
     return { id, kind, at, room: body.room, data: body.data };
   }
+  let closed = false;
 
   return {
     file,
-    stats: dbFile.stats,
 
     /**
-     * Appends one event. Never throws: a failure is logged (an audit hiccup must not break the chat).
+     * Appends one event: committed (in the WAL) before it returns. Never throws: a failure is logged
+     * (an audit hiccup must not break the chat).
      * @param {string} room @param {string} kind @param {Record<string, unknown>} data @param {number} [at]
      * @returns {number} the event's id, or 0 when it was not recorded
      */
     record(room, kind, data, at = Date.now()) {
-      if (closed || readOnly) return 0;
+      if (closed || !writer) return 0;
       try {
-        const id = head + 1;
-        insert.run([id, sealer.roomTag(room), kind, at, sealer.seal({ id, room, kind, at, data })]);
-        head = id;
-        dbFile.changed();
-        return id;
+        return writer.append(room, kind, data, at);
       } catch (err) {
         log(`audit store: could not record ${kind}: ${/** @type {Error} */ (err).message}`);
         return 0;
@@ -139,12 +126,7 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
       if (excludeKinds?.length) where.push(`kind NOT IN (${excludeKinds.map(() => '?').join(',')})`), params.push(...excludeKinds);
       const sql = `SELECT id, room_tag, kind, at, sealed FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`;
       const out = [];
-      const stmt = db.prepare(sql, params);
-      try {
-        while (stmt.step()) out.push(decode(stmt.get()));
-      } finally {
-        stmt.free();
-      }
+      for (const row of db.prepare(sql).raw().iterate(...params)) out.push(decode(/** @type {any[]} */ (row)));
       return out;
     },
 
@@ -158,33 +140,124 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
      * rows deleted from the middle (an id gap) or the end (below the sealed head).
      */
     verify() {
-      const rows = db.exec('SELECT id, room_tag, kind, at, sealed FROM events ORDER BY id')[0]?.values ?? [];
       const unreadable = [];
       const missing = [];
+      let rows = 0;
       let expect = 1;
-      for (const row of rows) {
-        const ev = decode(row);
+      for (const row of db.prepare('SELECT id, room_tag, kind, at, sealed FROM events ORDER BY id').raw().iterate()) {
+        const ev = decode(/** @type {any[]} */ (row));
+        rows += 1;
         if (ev.error) unreadable.push(ev.id);
         for (; expect < ev.id && missing.length < 1000; expect++) missing.push(expect);
         expect = ev.id + 1;
       }
       const sealedHead = getMeta('head');
       const claimed = sealedHead instanceof Uint8Array ? sealer.open(sealedHead)?.head : 0;
-      if (typeof claimed !== 'number') return { rows: rows.length, unreadable, missing, headError: 'the sealed head does not open' };
+      if (typeof claimed !== 'number') return { rows, unreadable, missing, headError: 'the sealed head does not open' };
       for (; expect <= claimed && missing.length < 1000; expect++) missing.push(expect);
-      return { rows: rows.length, unreadable, missing };
+      return { rows, unreadable, missing };
     },
 
-    /** Writes to disk now. */
-    flush: () => dbFile.flush(),
-    /** Writes what is left and closes. */
+    /** Seals the head and fsyncs the WAL now (every event is already committed when `record` returns). */
+    async flush() {
+      writer?.sync();
+    },
+    /** Seals the head and closes (SQLite folds the WAL into the file). */
     async close() {
       if (closed) return;
       closed = true;
-      insert.free();
-      await dbFile.close({ write: !readOnly });
+      writer?.stop();
+      dbFile.close();
     },
   };
+}
+
+/** A new store: WAL first (so even the first writes are appended), then the schema and meta in one transaction. */
+function createSchema(/** @type {import('better-sqlite3').Database} */ db, /** @type {ReturnType<typeof createSealer>} */ sealer) {
+  useWal(db);
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const set = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)');
+    set.run('format', FORMAT);
+    set.run('version', String(VERSION));
+    set.run('check', blob(sealer.makeCheck()));
+    set.run('created', String(Date.now()));
+    set.run('head', blob(sealer.seal({ head: 0 })));
+  })();
+}
+
+/**
+ * WAL, synchronous=NORMAL: a commit is an append to the WAL with no fsync, so it survives the process
+ * being killed at any point; the WAL is fsynced at each checkpoint (every `flushMs`, and whenever
+ * SQLite checkpoints by itself), so a power loss can lose at most the commits since then.
+ */
+function useWal(/** @type {import('better-sqlite3').Database} */ db) {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new StoreError('io', `cannot switch ${db.name} to WAL (journal_mode is ${mode})`);
+  db.pragma('synchronous = NORMAL');
+}
+
+/**
+ * The writing half. Each event is its own transaction (BEGIN IMMEDIATE): its id is the highest id in
+ * the file + 1, read inside the transaction, so ids stay dense and increasing even if another
+ * connection wrote in between. The sealed head (what `verify` compares the rows against) is rewritten
+ * at most every `flushMs`, not per event: one seal per second instead of one per event.
+ * @param {import('better-sqlite3').Database} db
+ * @param {ReturnType<typeof createSealer>} sealer
+ * @param {{ flushMs: number, log: (line: string) => void }} options
+ */
+function createWriter(db, sealer, { flushMs, log }) {
+  const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
+  const insert = db.prepare('INSERT INTO events (id, room_tag, kind, at, sealed) VALUES (?, ?, ?, ?, ?)');
+  const setHead = db.prepare("INSERT INTO meta (name, value) VALUES ('head', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  const appendTx = db.transaction((/** @type {string} */ room, /** @type {string} */ kind, /** @type {unknown} */ data, /** @type {number} */ at) => {
+    const id = /** @type {number} */ (maxId.get()) + 1;
+    insert.run(id, sealer.roomTag(room), kind, at, blob(sealer.seal({ id, room, kind, at, data })));
+    return id;
+  });
+  const headTx = db.transaction(() => void setHead.run(blob(sealer.seal({ head: maxId.get() }))));
+  let dirty = false;
+  /** @type {NodeJS.Timeout | null} */
+  let timer = null;
+
+  const sync = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!dirty) return;
+    dirty = false;
+    headTx.immediate();
+    db.pragma('wal_checkpoint(PASSIVE)'); // fsyncs the WAL; copies what no reader still needs
+  };
+  return {
+    /** @returns {number} the id */
+    append(/** @type {string} */ room, /** @type {string} */ kind, /** @type {unknown} */ data, /** @type {number} */ at) {
+      const id = appendTx.immediate(room, kind, data, at);
+      dirty = true;
+      timer ??= setTimeout(() => {
+        try {
+          sync();
+        } catch (err) {
+          dirty = true; // tried again on the next event
+          log(`audit store: cannot write the sealed head of ${db.name}: ${/** @type {Error} */ (err).message}`);
+        }
+      }, flushMs).unref();
+      return id;
+    },
+    sync,
+    stop() {
+      try {
+        sync();
+      } catch (err) {
+        log(`audit store: cannot write the sealed head of ${db.name}: ${/** @type {Error} */ (err).message}`);
+      }
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** better-sqlite3 binds Buffers as BLOBs (not plain Uint8Arrays). */
+function blob(/** @type {Uint8Array} */ bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** @typedef {Awaited<ReturnType<typeof openAuditStore>>} AuditStore */

@@ -1,125 +1,112 @@
-// An SQLite database (sql.js: SQLite in WebAssembly, in memory) kept in one file. Every change marks it
-// dirty; a debounced flush (and close) writes the whole database atomically: a temporary file in the
-// same folder, fsync, rename over the old one. A reader never sees half a file; a crash loses at most
-// the changes of the last `flushMs`.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import initSqlJs from 'sql.js';
+// An SQLite database in one file, through better-sqlite3 (native SQLite), in WAL mode: a change is
+// appended to `<file>-wal` and committed before the call that made it returns, so a write costs the
+// same at 10 events as at 1,000,000 (nothing is rewritten whole), a process that dies loses nothing it
+// acknowledged, and readers in other processes see each commit at once. SQLite folds the WAL back into
+// the file by itself (every ~1,000 pages) and on close.
+//
+// Files written by earlier versions (sql.js: the same SQLite file format, in rollback-journal mode) are
+// opened as they are; the first writer switches them to WAL (a one-way change: see STORE.md).
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { StoreError } from './seal.mjs';
 
-/** @type {Promise<import('sql.js').SqlJsStatic> | undefined} */
-let sqlJs;
 const HEADER = 'SQLite format 3\0';
 
 /**
  * @param {string} file
- * @param {{ create?: boolean, lock?: boolean, flushMs?: number, beforeFlush?: () => void, onError?: (err: Error) => void }} [options]
+ * @param {{ create?: boolean, readOnly?: boolean }} [options]
  *   `create`: start an empty database when the file does not exist (else a `missing` StoreError);
- *   `lock`: this process writes the file: take `${file}.lock` (a second writer would overwrite our rows);
- *   `beforeFlush`: called (synchronously) just before each snapshot is taken
+ *   `readOnly`: never write (the admin CLI); otherwise this process writes the file and holds `${file}.lock`
+ * @returns {{ db: import('better-sqlite3').Database, file: string, close: () => void }}
  */
-export async function openDatabaseFile(file, { create = false, lock = false, flushMs = 1000, beforeFlush, onError = () => {} } = {}) {
-  sqlJs ??= initSqlJs();
-  const SQL = await sqlJs;
-  const unlock = lock ? takeLock(file) : () => {};
+export function openDatabaseFile(file, { create = false, readOnly = false } = {}) {
+  const unlock = readOnly ? () => {} : takeLock(file);
   try {
-    return openLocked(SQL, file, { create, flushMs, beforeFlush, onError, unlock });
+    return openLocked(file, { create, readOnly, unlock });
   } catch (err) {
     unlock();
     throw err;
   }
 }
 
-/**
- * @param {import('sql.js').SqlJsStatic} SQL
- * @param {string} file
- * @param {{ create: boolean, flushMs: number, beforeFlush?: () => void, onError: (err: Error) => void, unlock: () => void }} options
- */
-function openLocked(SQL, file, { create, flushMs, beforeFlush, onError, unlock }) {
-  /** @type {Uint8Array | null} */
-  let bytes = null;
-  if (existsSync(file)) {
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      throw new StoreError('io', `cannot read ${file}: ${/** @type {Error} */ (err).message}`);
-    }
-    if (bytes.length > 0 && Buffer.from(bytes.subarray(0, HEADER.length)).toString('latin1') !== HEADER) {
-      throw new StoreError('not-a-store', `${file} is not an SQLite database`);
-    }
-  } else if (!create) {
-    throw new StoreError('missing', `no database at ${file}`);
-  }
+/** @param {string} file @param {{ create: boolean, readOnly: boolean, unlock: () => void }} options */
+function openLocked(file, { create, readOnly, unlock }) {
+  if (existsSync(file)) checkHeader(file);
+  else if (!create || readOnly) throw new StoreError('missing', `no database at ${file}`);
+  else createPrivate(file);
   let db;
   try {
-    db = bytes && bytes.length > 0 ? new SQL.Database(bytes) : new SQL.Database();
-    db.exec('SELECT count(*) FROM sqlite_master'); // a corrupt file fails here, not later
+    db = new Database(file, { readonly: readOnly, fileMustExist: true });
+    db.pragma('busy_timeout = 5000'); // a reader and the writer (or a checkpoint) may meet: wait, do not fail
+    db.prepare('SELECT count(*) FROM sqlite_master').get(); // a corrupt file fails here, not later
   } catch (err) {
+    db?.close();
     throw new StoreError('not-a-store', `${file} is not a readable SQLite database: ${/** @type {Error} */ (err).message}`);
   }
-
-  let dirty = bytes === null; // a new database is written on the first flush, even when empty
   let closed = false;
-  /** @type {NodeJS.Timeout | null} */
-  let timer = null;
-  /** @type {Promise<void>} the write in progress (writes are serialized, never concurrent) */
-  let writing = Promise.resolve();
-  const stats = { writes: 0, bytes: 0, ms: 0 };
-
-  /** @param {boolean} [strict] reject on a failed write (else it is reported through onError and retried) */
-  const flush = (strict = false) => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (!dirty) return writing;
-    dirty = false;
-    beforeFlush?.();
-    const t0 = performance.now();
-    const snapshot = db.export();
-    const done = writing
-      .then(() => writeAtomic(file, snapshot))
-      .then(() => {
-        stats.writes += 1;
-        stats.bytes = snapshot.length;
-        stats.ms += performance.now() - t0;
-      })
-      .catch((/** @type {Error} */ err) => {
-        dirty = true; // retried on the next flush
-        throw new StoreError('io', `cannot write ${file}: ${err.message}`);
-      });
-    writing = done.catch((err) => onError(err));
-    return strict ? done : writing;
-  };
-
   return {
     db,
     file,
-    stats,
-    /** Marks the database changed: it is written within `flushMs`. */
-    changed() {
+    /** Frees the database (the last connection folds the WAL into the file and removes it) and the lock. */
+    close() {
       if (closed) return;
-      dirty = true;
-      timer ??= setTimeout(() => void flush(), flushMs);
-    },
-    /** Writes now (if changed); resolves when the file is on disk (`strict`: rejects when it could not be written). */
-    flush,
-    /** Writes what is left, then frees the database. Read-only users pass `{ write: false }`. */
-    async close({ write = true } = {}) {
-      if (closed) return writing;
-      if (write) await flush();
-      else if (timer) clearTimeout(timer);
       closed = true;
-      await writing;
       db.close();
       unlock();
+      if (readOnly) tidyAfterReader(file);
     },
   };
 }
 
 /**
+ * A read-only connection to a WAL database creates `-wal` and `-shm` when no writer has them open, and
+ * (not allowed to checkpoint) leaves them behind. A read-write connection that writes nothing, closed,
+ * removes them if it is the last one, and does nothing at all while a writer still runs: SQLite decides,
+ * under its own locks. The database file itself is not written (its WAL is empty).
+ */
+function tidyAfterReader(/** @type {string} */ file) {
+  if (!existsSync(`${file}-wal`)) return;
+  try {
+    const tidy = new Database(file, { fileMustExist: true });
+    tidy.pragma('schema_version'); // SQLite only opens the file (and cleans up on close) once it reads
+    tidy.close();
+  } catch {} // a folder this reader may not write: the empty files stay, harmlessly
+}
+
+/** Refuses a file that is not SQLite before SQLite touches it (it would never write a foreign file, but says less). */
+function checkHeader(/** @type {string} */ file) {
+  const head = Buffer.alloc(HEADER.length);
+  let n;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new StoreError('io', `cannot read ${file}: ${/** @type {Error} */ (err).message}`);
+  }
+  // an empty file is a new database (how createPrivate leaves it); anything else must be SQLite's
+  if (n > 0 && head.subarray(0, n).toString('latin1') !== HEADER) throw new StoreError('not-a-store', `${file} is not an SQLite database`);
+}
+
+/** An empty file, mode 0600, before SQLite opens it: SQLite gives its -wal and -shm files the same mode. */
+function createPrivate(/** @type {string} */ file) {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (err) {
+    throw new StoreError('io', `cannot create ${file}: ${/** @type {Error} */ (err).message}`);
+  }
+}
+
+/**
  * One writer per file: `${file}.lock` holds the writer's pid, created exclusively. A lock whose process
  * is gone (a crash) is taken over; a live one is a `locked` StoreError. Returns the release function.
+ * (SQLite would serialize two writers safely; the lock is there because the ids and the sealed head are
+ * assigned by one writer's view — see STORE.md, "Several processes".)
  */
 function takeLock(/** @type {string} */ file) {
   const path = `${file}.lock`;
@@ -150,31 +137,4 @@ function alive(/** @type {number} */ pid) {
   } catch (err) {
     return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
   }
-}
-
-/** Whole-file atomic replace: temp file in the same folder (same file system), fsync, rename, fsync the folder. */
-async function writeAtomic(/** @type {string} */ file, /** @type {Uint8Array} */ data) {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dh = await open(dir, 'r');
-    await dh.sync().finally(() => dh.close());
-  } catch {} // not every platform can fsync a folder
 }

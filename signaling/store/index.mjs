@@ -16,7 +16,7 @@ export { TEXT_KIND } from './audit-store.mjs';
  * @property {string | Uint8Array} [key]  the 32-byte key or its base64
  * @property {string} [keyFile]     default `${dataDir}/signaling.key` when there is no `key`
  * @property {boolean} [createKey]  create the key file with a random key when it does not exist (development)
- * @property {number} [flushMs]     debounce of the whole-file writes; default 1000
+ * @property {number} [flushMs]     how often the sealed head is rewritten and the WAL fsynced; default 1000
  */
 
 /** `AuditOptions` from the environment, or undefined when SIGNALING_DB is not set. */

@@ -3,16 +3,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import initSqlJs from 'sql.js';
+import Database from 'better-sqlite3';
 import { openStore, StoreError } from '../store/index.mjs';
 import { checkMask } from '../mask-summary.mjs';
 import { startServer, createRoom, chat, peerjs, sleep } from '../testing/helpers.mjs';
 
 const ADMIN = fileURLToPath(new URL('../admin.mjs', import.meta.url));
+const STORE_INDEX = fileURLToPath(new URL('../store/index.mjs', import.meta.url));
+// written by the sql.js store this one replaces (KEY below): 4 events in rooms OldRoomId0000001/2
+const SQLJS_FIXTURE = fileURLToPath(new URL('./fixtures/sqljs-store-v1.db', import.meta.url));
 const dirs = [];
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'cobrowse-store-'));
@@ -40,11 +43,14 @@ function admin(args, env = {}) {
 
 /** Edits the raw database file with SQL (what an attacker with the file, but not the key, can do). */
 async function editFile(file, sql) {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database(readFileSync(file));
+  const db = new Database(file);
   db.exec(sql);
-  writeFileSync(file, db.export());
   db.close();
+}
+
+/** The bytes of the database and its WAL (where the newest rows are until SQLite folds them in). */
+function rawBytes(file) {
+  return Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
 }
 
 test('round trip: events come back as recorded, filtered by room, kind and time', async () => {
@@ -75,22 +81,30 @@ test('round trip: events come back as recorded, filtered by room, kind and time'
   }
 });
 
-test('the file on disk holds no plaintext: no chat text, names, addresses, room ids', async () => {
+test('the file on disk holds no plaintext: no chat text, names, addresses, room ids (database and WAL, open and closed)', async () => {
   const dir = tmp();
+  const file = join(dir, 'signaling.db');
   const store = await openStore({ dataDir: dir, key: KEY });
   const room = 'RoomIdCanary0001';
   store.record(room, 'room.created', { customerName: 'Zebediah Canary', address: '203.0.113.77' });
   store.record(room, 'chat.text', { from: { role: 'customer', name: 'Zebediah Canary', peer: 'PeerCanary' }, text: 'my card is 4111-canary-1111' });
   store.record(room, 'cobrowse.accepted', { mask: { text: ['.secret-canary-class'] } });
+  const canaries = ['Canary', 'canary', '203.0.113.77', room, 'PeerCanary', '4111'];
+  const check = (raw, when) => {
+    for (const canary of canaries) {
+      assert.equal(raw.includes(Buffer.from(canary)), false, `${when}: "${canary}" is on disk in clear`);
+      assert.equal(raw.includes(Buffer.from(canary, 'utf16le')), false, `${when}: "${canary}" is on disk as UTF-16`);
+    }
+    assert.ok(raw.includes(Buffer.from('chat.text')), `${when}: the kind is in clear (queries need it)`);
+  };
+  // while the writer runs, the rows are in the WAL (the only place they are: not yet checkpointed)
+  assert.ok(existsSync(`${file}-wal`), 'the store writes ahead to a WAL');
+  check(readFileSync(`${file}-wal`), 'in the WAL');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(statSync(f).mode & 0o777, 0o600, `${f} is private`);
   await store.close();
-  const raw = readFileSync(join(dir, 'signaling.db'));
-  for (const canary of ['Canary', 'canary', '203.0.113.77', room, 'PeerCanary', '4111']) {
-    assert.equal(raw.includes(Buffer.from(canary)), false, `"${canary}" is on disk in clear`);
-    assert.equal(raw.includes(Buffer.from(canary, 'utf16le')), false, `"${canary}" is on disk as UTF-16`);
-  }
-  assert.ok(raw.includes(Buffer.from('chat.text')), 'the kind is in clear (queries need it)');
-  assert.equal(statSync(join(dir, 'signaling.db')).mode & 0o777, 0o600, 'the database file is private');
-  assert.deepEqual(readdirSync(dir).sort(), ['signaling.db'], 'no temporary file left behind');
+  check(rawBytes(file), 'after close');
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'the database file is private');
+  assert.deepEqual(readdirSync(dir).sort(), ['signaling.db'], 'close folds the WAL in: one file left, no lock');
 });
 
 test('a wrong, malformed or missing key, or not a store: a clear error, never garbage', async () => {
@@ -165,6 +179,9 @@ test('a tampered row is reported as such; every other row still reads', async ()
   assert.match(cli.stdout, /message 5/);
   assert.match(cli.stdout, /TAMPERED/);
   assert.match(cli.stderr, /1 row\(s\) could not be trusted/);
+  const verify = await admin(['verify', '--db', file], { SIGNALING_DATA_KEY: KEY });
+  assert.equal(verify.code, 3, verify.stdout);
+  assert.match(verify.stdout, /tampered rows \(2\): 2, 3\n/);
 });
 
 test('the CLI takes a room id that starts with a dash (one generated id in 32 does)', async () => {
@@ -195,25 +212,114 @@ test('deleted rows show: a gap, or a cut tail below the sealed head', async () =
   assert.match(cli.stdout, /missing rows \(deleted\) \(2\): 2, 6/);
 });
 
-test('writes are debounced, whole-file and atomic; close writes what is left', async () => {
+test('every event is committed when `record` returns: a reader in another process sees it at once', async () => {
   const dir = tmp();
   const file = join(dir, 'signaling.db');
-  const store = await openStore({ file, key: KEY, flushMs: 100 });
-  await store.flush();
-  const read = async () => {
-    const r = await openStore({ file, key: KEY, readOnly: true });
-    const n = r.events().length;
-    await r.close();
-    return n;
-  };
-  store.record('r', 'chat.text', { text: 'one' });
-  assert.equal(await read(), 0, 'not written at once');
-  await sleep(300);
-  assert.equal(await read(), 1, 'written within flushMs');
-  store.record('r', 'chat.text', { text: 'two' });
-  await store.close();
-  assert.equal(await read(), 2, 'close writes the rest');
-  assert.deepEqual(readdirSync(dir), ['signaling.db']);
+  const store = await openStore({ file, key: KEY, flushMs: 60_000 });
+  try {
+    store.record('r', 'chat.text', { text: 'one' });
+    const first = await admin(['transcript', '--room', 'r', '--db', file, '--json'], { SIGNALING_DATA_KEY: KEY });
+    assert.equal(first.code, 0, first.stderr);
+    const texts = (/** @type {string} */ out) => out.split('\n').filter(Boolean).map((l) => JSON.parse(l).data.text);
+    assert.deepEqual(texts(first.stdout), ['one'], 'no flush, no timer: on disk already');
+    store.record('r', 'chat.text', { text: 'two' });
+    const second = await admin(['transcript', '--room', 'r', '--db', file, '--json'], { SIGNALING_DATA_KEY: KEY });
+    assert.deepEqual(texts(second.stdout), ['one', 'two']);
+  } finally {
+    await store.close();
+  }
+  assert.deepEqual(readdirSync(dir), ['signaling.db'], 'the CLI left no -wal/-shm behind once the writer closed');
+  const alone = await admin(['verify', '--db', file], { SIGNALING_DATA_KEY: KEY });
+  assert.equal(alone.code, 0, alone.stdout);
+  assert.deepEqual(readdirSync(dir), ['signaling.db'], 'a reader with no writer running leaves no -wal/-shm either');
+});
+
+test('a writer killed mid-stream (SIGKILL) loses no event it acknowledged', async () => {
+  const dir = tmp();
+  const file = join(dir, 'signaling.db');
+  // the child records as fast as it can and prints each id once `record` has returned it
+  const script = `
+    import { openStore } from ${JSON.stringify(STORE_INDEX)};
+    const store = await openStore({ file: ${JSON.stringify(file)}, key: ${JSON.stringify(KEY)} });
+    for (let i = 1; ; i++) {
+      const id = store.record('room-' + (i % 7), 'chat.text', { text: 'message ' + i });
+      process.stdout.write(id + '\\n');
+      if (i % 200 === 0) await new Promise((r) => setImmediate(r)); // let the kill land anywhere
+    }`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const acked = [];
+  let buffered = '';
+  // 'close', not 'exit': every ack the child wrote before it died is read, not only those read so far
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(signal ?? code)));
+  await new Promise((resolve, reject) => {
+    const watchdog = setTimeout(() => reject(new Error(`the writer acknowledged only ${acked.length} events within 60 s: ${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      buffered += d;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const l of lines) acked.push(Number(l));
+      if (acked.length >= 3000 && !child.killed) {
+        child.kill('SIGKILL'); // mid-stream: the loop never stops by itself
+        clearTimeout(watchdog);
+        resolve();
+      }
+    });
+    child.on('exit', () => reject(new Error(`the writer exited by itself: ${stderr}`)));
+  });
+  assert.equal(await exited, 'SIGKILL');
+  for (const l of buffered.split('\n')) if (/^\d+$/.test(l)) acked.push(Number(l)); // the last ones in the pipe
+  assert.deepEqual(acked.slice(0, 5), [1, 2, 3, 4, 5], 'ids were acknowledged');
+  assert.ok(existsSync(`${file}-wal`), 'killed before any close: the WAL is still there');
+
+  // a new writer (the restarted server) takes over the dead one's lock and replays the WAL
+  const again = await openStore({ file, key: KEY });
+  try {
+    const stored = new Map(again.events().map((e) => [e.id, e]));
+    const lost = acked.filter((id) => stored.get(id)?.data?.text !== `message ${id}`);
+    assert.deepEqual(lost, [], `acknowledged but lost or wrong (of ${acked.length} acknowledged, ${stored.size} stored)`);
+    const v = again.verify();
+    assert.deepEqual([v.unreadable, v.missing, v.headError], [[], [], undefined], 'every row opens, none missing');
+    assert.equal(again.record('room-1', 'chat.text', { text: 'after the crash' }), stored.size + 1, 'ids continue');
+  } finally {
+    await again.close();
+  }
+});
+
+test('a store written by the earlier sql.js version is read, written and verified as it is', async () => {
+  const dir = tmp();
+  const file = join(dir, 'signaling.db');
+  copyFileSync(SQLJS_FIXTURE, file);
+  const probe = new Database(file, { readonly: true });
+  assert.equal(probe.pragma('journal_mode', { simple: true }), 'delete', 'the fixture is what sql.js wrote: rollback journal, not WAL');
+  probe.close();
+
+  // the CLI reads it without changing it
+  const before = readFileSync(file);
+  const cli = await admin(['transcript', '--room', 'OldRoomId0000001', '--db', file], { SIGNALING_DATA_KEY: KEY });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /^2026-11-25T10:00:02\.000Z  #3  customer "Olga Oldfile": written by sql\.js\n$/);
+  assert.deepEqual(readFileSync(file), before, 'a reader converts nothing');
+
+  // a server on it: the history is there, new events follow it, the file becomes WAL
+  const server = await startServer({ audit: { file, key: KEY } });
+  try {
+    assert.deepEqual(server.audit.events().map((e) => [e.id, e.room, e.kind]), [
+      [1, 'OldRoomId0000001', 'room.created'], [2, 'OldRoomId0000001', 'participant.joined'],
+      [3, 'OldRoomId0000001', 'chat.text'], [4, 'OldRoomId0000002', 'chat.text'],
+    ]);
+    const { room } = await createRoom(server, 'Nina New');
+    assert.deepEqual(server.audit.events({ room }).map((e) => [e.id, e.kind]), [[5, 'room.created']]);
+  } finally {
+    await server.close();
+  }
+  const after = new Database(file, { readonly: true });
+  assert.equal(after.pragma('journal_mode', { simple: true }), 'wal', 'migrated to WAL by the first writer');
+  after.close();
+  const verify = await admin(['verify', '--db', file], { SIGNALING_DATA_KEY: KEY });
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /: 5 rows\n/);
 });
 
 test('mask descriptions: checked, normalized, size-limited', () => {
