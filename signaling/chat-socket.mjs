@@ -9,7 +9,8 @@ import { checkMask } from './mask-summary.mjs';
 /** @typedef {import('./rooms.mjs').Party} Party */
 
 const SECRET = /^[A-Za-z0-9_-]{22,86}$/; // base64url of 16–64 bytes
-let seq = 0;
+// Message ids: unique and increasing across processes and restarts, close enough (ms × 1000 + a count)
+let seq = Date.now() * 1000;
 
 class Refusal extends Error {
   /** @param {string} code @param {string} message */
@@ -33,13 +34,15 @@ class Refusal extends Error {
  * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  where transcripts and audit events go
  * @param {string} [ctx.address]  the client's address, for the audit log
  */
-export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '' }) {
-  if (room.members.size >= limits.maxMembers) {
+export async function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '' }) {
+  if (store.participants(room).length >= limits.maxMembers) {
     ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: `this room has ${limits.maxMembers} connections already` }));
     ws.close(CLOSE.roomFull, 'room full');
     return;
   }
   const peer = store.issuePeer(room, claims.role);
+  // stored before anyone hears of the peer id: another process must know it when it is dialled there
+  await store.save(room);
   /** @type {Party} */
   const party = { role: claims.role, name: claims.name, peer };
   const guard = createSocketGuard({ label: `chat ${room.id} ${party.role} ${peer}`, limits, log });
@@ -49,18 +52,19 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
   const member = { party, send };
   const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });
 
+  if (ws.readyState !== WebSocket.OPEN) return; // gone while the peer id was stored
   const joined = stamp({ type: 'join' });
   store.broadcast(room, joined);
   audit?.record(room.id, 'participant.joined', { ...party, address, ...(claims.sub && { identity: identityOf(claims) }) }, joined.at);
-  room.members.add(member);
-  room.idleSince = 0;
+  const participants = store.participants(room);
+  store.join(room, member);
   send({
     type: 'welcome',
     room: room.id,
     role: party.role,
     name: party.name,
     peer: { id: peer, token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer, ...identityClaims(claims) }, peerTtlMs) },
-    participants: [...room.members].map((m) => m.party),
+    participants: [...participants, party],
     history: room.history,
     share: shareState(room),
     limits: { text: limits.maxTextBytes, signal: limits.maxSignalBytes },
@@ -90,8 +94,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
   });
 
   ws.on('close', () => {
-    room.members.delete(member);
-    if (room.members.size === 0) room.idleSince = Date.now();
+    store.leave(room, member);
     const left = stamp({ type: 'leave' });
     store.broadcast(room, left);
     audit?.record(room.id, 'participant.left', { ...party, address, since: joined.at }, left.at);
@@ -133,6 +136,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (room.share) throw new Refusal('conflict', 'a co-browse session is already active: `end` it first');
         const out = stamp({ type: 'invite' });
         room.invite = { id: String(out.id), by: party.role, from: party, at: out.at };
+        store.save(room);
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.invited', { by: party, invite: out.id }, out.at);
         return;
@@ -155,6 +159,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         // `invitation.secret`, which older clients sent here, is dropped: never relayed, never kept
         const out = stamp({ type: 'accept', invitation: { peer: inv.peer }, invitedBy, ...(mask && { mask }) });
         room.share = { id: String(out.id), peer: inv.peer, at: out.at, invitedBy, sharers: new Set([inv.peer]), viewers: new Set() };
+        store.save(room);
         // the sharer's TURN credentials reach its pages before anyone can dial them
         if (ice) for (const m of room.members) if (m.party.role === 'customer') m.send({ type: 'ice-servers', ...iceGrant(ice, m.party.peer) });
         store.broadcast(room, out);
@@ -169,6 +174,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
         if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
         room.invite = null;
+        store.save(room);
         const out = stamp({ type: 'decline' });
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.declined', { by: party }, out.at);
@@ -182,6 +188,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         const ended = room.share ? { state: 'active', session: Number(room.share.id) } : { state: 'pending', session: null };
         room.invite = null;
         room.share = null;
+        store.save(room);
         const out = stamp(msg.reason ? { type: 'end', reason: msg.reason } : { type: 'end' });
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.ended', { by: party, reason: msg.reason ?? null, ...ended }, out.at);
@@ -195,7 +202,7 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
         const target = store.peer(msg.to);
         if (!target || target.room !== room.id) throw new Refusal('forbidden', `signal: ${msg.to} is not a participant of this room`);
         const out = { type: 'signal', to: msg.to, data: msg.data, from: party, at: Date.now() };
-        if (!deliver(msg.to, () => out).length) throw new Refusal('unreachable', `signal: ${msg.to} is not connected`);
+        if (!store.deliver(room, msg.to, () => out).length) throw new Refusal('unreachable', `signal: ${msg.to} is not connected`);
         return;
       }
       default:
@@ -216,10 +223,11 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
     const target = store.peer(msg.to);
     if (!target || target.room !== room.id || target.role !== 'agent') throw new Refusal('forbidden', `invitation: ${msg.to.slice(0, 32)} is not an agent of this room`);
     const at = Date.now();
-    const delivered = deliver(msg.to, (m) => ({ type: 'invitation', invitation: { peer: inv.peer, secret: inv.secret }, from: party, at, ...(ice && iceGrant(ice, m.party.peer, 'iceServers')) }));
+    const delivered = store.deliver(room, msg.to, (to) => ({ type: 'invitation', invitation: { peer: inv.peer, secret: inv.secret }, from: party, at, ...(ice && iceGrant(ice, to.peer, 'iceServers')) }));
     if (!delivered.length) throw new Refusal('unreachable', `invitation: ${msg.to.slice(0, 32)} is not connected`);
     share.sharers.add(inv.peer);
     share.viewers.add(msg.to);
+    store.save(room);
     audit?.record(room.id, 'cobrowse.invitation-sent', { by: party, to: delivered[0], session: Number(share.id), sharer: inv.peer }, at);
   }
 
@@ -229,28 +237,8 @@ export function acceptChatSocket({ ws, room, claims, store, tokens, limits, peer
     if (!room.share) throw new Refusal('conflict', 'request-invitation: no active co-browse session: `invite` instead');
     const at = Date.now();
     const out = { type: 'request-invitation', from: party, at };
-    let delivered = 0;
-    for (const m of room.members) {
-      if (m.party.role === 'customer') {
-        m.send(out);
-        delivered += 1;
-      }
-    }
-    if (!delivered) throw new Refusal('unreachable', 'request-invitation: the customer is not connected');
+    if (!store.toRole(room, 'customer', out)) throw new Refusal('unreachable', 'request-invitation: the customer is not connected');
     audit?.record(room.id, 'cobrowse.invitation-requested', { by: party, session: Number(room.share.id) }, at);
-  }
-
-  /** Sends `make(member)` to the member(s) with peer id `to` (one chat connection); their parties. */
-  function deliver(/** @type {string} */ to, /** @type {(m: { party: Party }) => object} */ make) {
-    /** @type {Party[]} */
-    const parties = [];
-    for (const m of room.members) {
-      if (m.party.peer === to) {
-        m.send(make(m));
-        parties.push(m.party);
-      }
-    }
-    return parties;
   }
 
   /** Refuses a sharer peer id that the server did not issue to the customer of this room. */

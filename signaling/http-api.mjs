@@ -63,7 +63,7 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
     }, next);
   };
 
-  api.post('/rooms', (req, res) => {
+  api.post('/rooms', async (req, res) => {
     const ip = req.socket.remoteAddress ?? '';
     let bucket = perIp.get(ip);
     if (!bucket) {
@@ -76,7 +76,7 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     const queue = req.body?.queue ?? 'default';
     if (typeof queue !== 'string' || !QUEUE.test(queue)) return void res.status(400).json({ code: 'malformed', message: '`queue` must be 1–64 of A-Z a-z 0-9 _ . -' });
-    const room = store.create(name, queue);
+    const room = await store.create(name, queue);
     if (!room) return void res.status(503).json({ code: 'unavailable', message: 'the server has too many rooms' });
     audit?.record(room.id, 'room.created', { customerName: name, queue, address: ip }, room.createdAt);
 
@@ -85,27 +85,27 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
   });
 
   // only the rooms this agent's claims allow, and no tokens: one is fetched per room (below)
-  api.get('/rooms', agentOnly, (req, res) => {
+  api.get('/rooms', agentOnly, async (req, res) => {
     /** @type {import('./agent-auth.mjs').AgentIdentity} */
     const who = res.locals.agent;
     res.json(
-      [...store.rooms.values()]
+      (await store.list())
         .filter((room) => agents.allows(who, room))
         .map((room) => ({
           room: room.id,
           customerName: room.customerName,
           queue: room.queue,
           createdAt: room.createdAt,
-          online: [...room.members].map((m) => ({ role: m.party.role, name: m.party.name })),
+          online: store.participants(room).map((p) => ({ role: p.role, name: p.name })),
           share: shareState(room).state,
         })),
     );
   });
 
-  api.post('/rooms/:room/agent-token', agentOnly, (req, res) => {
+  api.post('/rooms/:room/agent-token', agentOnly, async (req, res) => {
     /** @type {import('./agent-auth.mjs').AgentIdentity} */
     const who = res.locals.agent;
-    const room = store.get(req.params.room);
+    const room = await store.load(req.params.room);
     if (!room) return void res.status(404).json({ code: 'not-found', message: 'no such room' });
     if (!agents.allows(who, room)) return void res.status(403).json({ code: 'forbidden', message: 'your token does not allow this room (its rooms/queues claims)' });
     // a JWT's name is the identity provider's; only the development key lets the caller pick one
@@ -118,9 +118,9 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
 
   // fresh TURN credentials, only for a participant of the room's accepted share: the customer's
   // pages, and the agents the customer sent the invitation to. Bearer: the welcome's peer token.
-  api.get('/ice-servers', (req, res) => {
+  api.get('/ice-servers', async (req, res) => {
     const claims = tokens.verify('peer', /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? null);
-    const room = claims && store.get(claims.room);
+    const room = claims && (await store.load(claims.room));
     const issued = claims?.peer ? store.peer(claims.peer) : null;
     if (!claims || !room || !issued || issued.room !== room.id) {
       return void res.status(401).json({ code: 'unauthorized', message: 'needs `Authorization: Bearer <peer token>` (the chat welcome\'s `peer.token`) of an existing room' });

@@ -66,6 +66,7 @@ class GatedSocket extends EventEmitter {
 export function mountPeerServer({ httpServer, app, mount, key, store, tokens, limits, log, audit = null }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const timers = trackTimers();
+  const relay = store.peerjs ? createRelay(store.peerjs, limits, log) : null;
   const peerApp = ExpressPeerServer(httpServer, {
     path: '/',
     key,
@@ -91,8 +92,15 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
       const query = { id: url.searchParams.get('id') ?? '', token: url.searchParams.get('token'), key: url.searchParams.get('key') };
       const address = req.socket.remoteAddress ?? '';
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const gated = accept(ws, query, address);
-        if (gated) wss.emit('connection', gated, req);
+        accept(ws, query, address).then(
+          (gated) => {
+            if (gated && ws.readyState === WebSocket.OPEN) wss.emit('connection', gated, req);
+          },
+          (/** @type {Error} */ err) => {
+            log(`peerjs: ${err.message}`); // a failed lookup (Redis): this socket only
+            ws.terminate();
+          },
+        );
       });
     },
 
@@ -111,10 +119,13 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
    * @param {string} address
    * @returns {GatedSocket | null} what PeerJS gets for an admitted socket
    */
-  function accept(ws, { id, token, key: givenKey }, address) {
+  async function accept(ws, { id, token, key: givenKey }, address) {
     ws.on('error', logSocketError);
     const claims = tokens.verify('peer', token);
-    const issued = store.peer(id);
+    // with Redis the room may be served by other processes only: fetched, and kept current while this socket lives
+    const room = claims && (await store.load(claims.room));
+    if (ws.readyState !== WebSocket.OPEN) return null; // gone while the room was fetched
+    const issued = room && store.peer(id);
     if (givenKey !== key) {
       error(ws, 'unauthorized', 'Invalid key provided');
       ws.close(CLOSE.unauthorized, 'invalid key');
@@ -126,6 +137,9 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
       return null;
     }
     id = claims.peer; // equal, but the URL's is a slice that keeps the whole request URL in memory
+    const peerId = id;
+    store.hold(claims.room);
+    relay?.register(peerId, ws);
     const gated = new GatedSocket(ws, limits, log);
     /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
     const offered = new Set();
@@ -134,7 +148,13 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
       error(ws, code, msg, extra);
       if (guard.strike(code, msg)) ws.close(CLOSE.abuse, 'too many refused messages');
     };
-    ws.on('close', () => gated.emit('close'));
+    ws.on('close', () => {
+      store.release(claims.room);
+      relay?.unregister(peerId, ws);
+      gated.emit('close');
+    });
+    /** @type {Promise<unknown>} frames to other processes leave in order (an OFFER before its CANDIDATEs) */
+    let sending = Promise.resolve();
     ws.on('message', (data, isBinary) => {
       const admitted = guard.admit();
       if (!admitted.ok) {
@@ -176,7 +196,11 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
           address,
         });
       }
-      gated.emit('message', JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload }));
+      const out = JSON.stringify({ type: msg.type, dst: msg.dst, payload: msg.payload });
+      if (!relay || relay.isLocal(msg.dst)) return void gated.emit('message', out);
+      // not connected here: to the process that holds it, else to PeerJS, which queues it for a while
+      const remote = { type: msg.type, src: peerId, dst: msg.dst, payload: msg.payload };
+      sending = sending.then(() => relay.send(remote)).then((sent) => sent || gated.emit('message', out), (err) => log(`peerjs relay: ${err.message}`));
     });
     return gated;
   }
@@ -219,5 +243,37 @@ function trackTimers() {
       live.clear();
       hook.disable();
     },
+  };
+}
+
+/**
+ * The PeerJS relay between processes (Redis store): this process's PeerJS sockets by peer id, the
+ * frames for them from other processes, and the way out for frames to peers connected elsewhere.
+ * @param {{ onRelay: (fn: (msg: { type: string, src: string, dst: string, payload: unknown }) => void) => void, register: (peer: string) => Promise<void>, unregister: (peer: string) => Promise<void>, relay: (msg: { type: string, src: string, dst: string, payload: unknown }) => Promise<boolean> }} peerjs
+ * @param {{ maxBufferedBytes: number }} limits @param {(line: string) => void} log
+ */
+function createRelay(peerjs, limits, log) {
+  /** @type {Map<string, WebSocket>} */
+  const local = new Map();
+  // PeerJS forwards a frame as {type, src, dst, payload}: so do we
+  peerjs.onRelay((msg) => {
+    const ws = local.get(msg.dst);
+    if (ws) sendBounded(ws, JSON.stringify(msg), limits, log, 'peerjs socket');
+  });
+  const fail = (/** @type {Error} */ err) => log(`peerjs relay: ${err.message}`);
+  return {
+    /** @param {string} peer @param {WebSocket} ws */
+    register(peer, ws) {
+      local.set(peer, ws);
+      peerjs.register(peer).catch(fail);
+    },
+    /** @param {string} peer @param {WebSocket} ws */
+    unregister(peer, ws) {
+      if (local.get(peer) !== ws) return; // a newer socket of the same id
+      local.delete(peer);
+      peerjs.unregister(peer).catch(fail);
+    },
+    isLocal: (/** @type {string} */ peer) => local.has(peer),
+    send: (/** @type {{ type: string, src: string, dst: string, payload: unknown }} */ msg) => peerjs.relay(msg),
   };
 }

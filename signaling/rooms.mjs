@@ -97,6 +97,64 @@ export function createRoomStore(limits) {
       for (const member of room.members) member.send(msg);
     },
 
+    // The interface the chat code, the API and the PeerJS gate use; the Redis store (redis-rooms.mjs)
+    // implements the same methods across processes. Here most of them are a Set operation or nothing.
+
+    /** The room, wherever it lives (the Redis store may have to fetch it). @param {string} id */
+    async load(id) {
+      return rooms.get(id) ?? null;
+    },
+    /** Every room, for the agents' list. */
+    async list() {
+      return [...rooms.values()];
+    },
+    /** Persists a changed room (invite, share, peers): nothing to do in memory. @param {Room} _room */
+    async save(_room) {},
+    /** Keeps a room current on this process while a PeerJS socket of it is open: nothing in memory. */
+    hold(/** @type {string} */ _id) {},
+    release(/** @type {string} */ _id) {},
+    /** @param {Room} room @param {{ party: Party, send: (msg: object) => void }} member */
+    join(room, member) {
+      room.members.add(member);
+      room.idleSince = 0;
+    },
+    /** @param {Room} room @param {{ party: Party, send: (msg: object) => void }} member */
+    leave(room, member) {
+      room.members.delete(member);
+      if (room.members.size === 0) room.idleSince = Date.now();
+    },
+    /** Everyone connected to the room's chat (on every process). @param {Room} room @returns {Party[]} */
+    participants(room) {
+      return [...room.members].map((m) => m.party);
+    },
+    /**
+     * Sends `make(party)` to the chat connection with peer id `to`; the parties it reached.
+     * @param {Room} room @param {string} to @param {(party: Party) => object} make @returns {Party[]}
+     */
+    deliver(room, to, make) {
+      /** @type {Party[]} */
+      const parties = [];
+      for (const m of room.members) {
+        if (m.party.peer === to) {
+          m.send(make(m.party));
+          parties.push(m.party);
+        }
+      }
+      return parties;
+    },
+    /** Sends `msg` to every connection of one role; how many. @param {Room} room @param {Role} role @param {object} msg */
+    toRole(room, role, msg) {
+      let n = 0;
+      for (const m of room.members) {
+        if (m.party.role === role) {
+          m.send(msg);
+          n += 1;
+        }
+      }
+      return n;
+    },
+    async close() {},
+
     /** Deletes rooms nobody has been in for `idleMs`. */
     sweep(/** @type {number} */ idleMs) {
       const now = Date.now();

@@ -5,7 +5,8 @@
 //                                        AGENT_JWT_SECRET | AGENT_JWKS_URL, AGENT_JWT_ISSUER, AGENT_JWT_AUDIENCE,
 //                                        AGENT_JWT_ALGORITHMS, AGENT_KEY (development only),
 //                                        TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL (s, 600),
-//                                        SIGNALING_DB, SIGNALING_DATA_KEY | SIGNALING_KEY_FILE, ADMIN_KEY
+//                                        SIGNALING_DB, SIGNALING_DATA_KEY | SIGNALING_KEY_FILE, ADMIN_KEY,
+//                                        REDIS_URL (rooms in Redis, N processes)
 //
 // or in-process: `const s = await startSignalingServer({ port: 0 }); ... await s.close();`
 import { createServer } from 'node:http';
@@ -47,6 +48,9 @@ const HOUR = 3600_000;
  * @property {import('./store/index.mjs').AuditOptions} [audit]  keep chat transcripts and the audit log
  *   in an encrypted database file (signaling/STORE.md). Default: nothing is kept beyond memory
  * @property {string} [adminKey]         bearer key of `GET /api/audit` (with `audit`); default: no endpoint
+ * @property {string} [redis]            a Redis URL: rooms, presence and share state live there and chat
+ *   events and the PeerJS relay go between processes by pub/sub, so N processes (sharing `secret`) serve
+ *   the same rooms and survive restarts (PROTOCOL.md, "Running N processes"). Default: one process, in memory
  */
 
 /** @param {SignalingServerOptions} [options] */
@@ -58,7 +62,8 @@ export async function startSignalingServer(options = {}) {
   const peerKey = options.peerKey ?? 'peerjs';
   const ttl = { customer: 24 * HOUR, agent: 12 * HOUR, peer: 12 * HOUR, ...options.ttl };
   const tokens = createTokens(options.secret ?? randomBytes(32));
-  const store = createRoomStore(limits);
+  const roomIdleMs = options.roomIdleMs ?? 24 * HOUR;
+  const store = options.redis ? await (await import('./redis-rooms.mjs')).createRedisRoomStore({ url: options.redis, limits, roomIdleMs, log }) : createRoomStore(limits);
   const ice = createIceServers(options.turn); // null without `turn`; throws on a bad configuration
   const audit = options.audit ? await openStore({ ...options.audit, log }) : null; // throws on a wrong key
 
@@ -78,7 +83,13 @@ export async function startSignalingServer(options = {}) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/chat') {
       const address = req.socket.remoteAddress ?? '';
-      chatWss.handleUpgrade(req, socket, head, (ws) => onChat(ws, url, address));
+      chatWss.handleUpgrade(req, socket, head, (ws) => {
+        // with Redis a lookup can fail: that socket is closed, the process goes on
+        onChat(ws, url, address).catch((/** @type {Error} */ err) => {
+          log(`chat: ${err.message}`);
+          ws.terminate();
+        });
+      });
     } else if (url.pathname === peer.wsPath) {
       peer.handleUpgrade(req, socket, head, url);
     } else {
@@ -97,13 +108,14 @@ export async function startSignalingServer(options = {}) {
     const roomId = url.searchParams.get('room');
     const claims = tokens.verify('chat', token) ?? (roomId ? await jwtChatClaims(token, roomId, address) : null);
     if (ws.readyState !== WebSocket.OPEN) return; // gone while the identity provider's keys were fetched
-    const room = claims && store.get(claims.room);
+    const room = claims && (await store.load(claims.room));
+    if (ws.readyState !== WebSocket.OPEN) return;
     if (!claims || !room) {
       ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: claims ? 'this room no longer exists' : 'invalid or expired token' }));
       ws.close(CLOSE.unauthorized, 'unauthorized');
       return;
     }
-    acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address });
+    await acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address });
   }
 
   /**
@@ -119,7 +131,7 @@ export async function startSignalingServer(options = {}) {
       if (token) log(`chat: agent JWT refused (${check.ok ? 'not a JWT' : check.reason}) from ${address}`);
       return null;
     }
-    const room = store.get(roomId);
+    const room = await store.load(roomId);
     if (!room || !agents.allows(check.identity, room)) return null;
     const { sub, iss, name } = check.identity;
     return { room: room.id, role: 'agent', name, sub, iss, via: 'jwt', exp: Date.now() + ttl.agent };
@@ -144,7 +156,7 @@ export async function startSignalingServer(options = {}) {
       }
     }
   }, options.pingMs ?? 30_000);
-  const sweeper = setInterval(() => store.sweep(options.roomIdleMs ?? 24 * HOUR), 60_000);
+  const sweeper = setInterval(() => store.sweep(roomIdleMs), 60_000);
   pinger.unref();
   sweeper.unref();
 
@@ -156,6 +168,7 @@ export async function startSignalingServer(options = {}) {
     clearInterval(sweeper);
     peer.stop();
     await audit?.close();
+    await store.close();
     throw err;
   });
   const address = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
@@ -172,10 +185,14 @@ export async function startSignalingServer(options = {}) {
     audit,
     /** Creates a room without HTTP (for an embedding server): `{ room, token }` of the customer. */
     createRoom(name = 'Customer', queue = 'default') {
+      const made = (/** @type {import('./rooms.mjs').Room | null} */ room) => {
+        if (!room) throw new Error('too many rooms');
+        audit?.record(room.id, 'room.created', { customerName: name, queue, address: null }, room.createdAt);
+        return { room: room.id, token: customerToken(room.id, name) };
+      };
+      // in memory at once; with Redis a promise (the room is stored before its token is handed out)
       const room = store.create(name, queue);
-      if (!room) throw new Error('too many rooms');
-      audit?.record(room.id, 'room.created', { customerName: name, queue, address: null }, room.createdAt);
-      return { room: room.id, token: customerToken(room.id, name) };
+      return room instanceof Promise ? room.then(made) : made(room);
     },
     /** An agent chat token for `room`, without HTTP. */
     agentToken(/** @type {string} */ room, name = 'Agent') {
@@ -193,6 +210,7 @@ export async function startSignalingServer(options = {}) {
       await new Promise((resolve) => httpServer.close(() => resolve(undefined)));
       await Promise.all(left);
       await audit?.close();
+      await store.close();
 
     },
   };
@@ -211,6 +229,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     turn: turnOptionsFromEnv(process.env),
     audit: auditOptionsFromEnv(process.env),
     adminKey: process.env.ADMIN_KEY || undefined,
+    redis: process.env.REDIS_URL || undefined,
   }).catch((err) => {
     console.error(`signaling server: ${err.message}`);
     process.exit(1);
@@ -224,6 +243,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   if (!process.env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
   console.log(process.env.TURN_URLS ? `ICE servers for the participants of accepted shares: ${process.env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
+  console.log(process.env.REDIS_URL ? `rooms in Redis (${new URL(process.env.REDIS_URL).host}): any number of processes with the same SIGNALING_SECRET serve them` : 'REDIS_URL not set: rooms live in this process only');
   console.log(server.audit ? `transcripts and audit log: ${server.audit.file} (encrypted)${process.env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}` : 'SIGNALING_DB not set: no transcripts or audit log are kept');
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close().then(() => process.exit(0)));
 }
