@@ -21,12 +21,12 @@
 // wins (people click, they do not race; see "still weak" in PROTOCOL.md).
 import { createClient } from 'redis';
 import { randomId } from './tokens.mjs';
+import { PEERS_PER_ROOM, retirePeer } from './rooms.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
 /** @typedef {import('./rooms.mjs').Party} Party */
 /** @typedef {import('./tokens.mjs').Role} Role */
 
-const PEERS_PER_ROOM = 64;
 const BEAT_MS = 2000;
 const DEAD_AFTER_MS = 3 * BEAT_MS;
 const EVICT_AFTER_MS = 5 * BEAT_MS;
@@ -290,7 +290,10 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
       const id = randomId(12);
       peers.set(id, { room: room.id, role });
       room.peers.push(id);
-      if (room.peers.length > PEERS_PER_ROOM) peers.delete(/** @type {string} */ (room.peers.shift()));
+      // live ids on this process are kept; one held on another process could still be retired (rare:
+      // 64 ids issued while it stays connected)
+      const retired = room.peers.length > PEERS_PER_ROOM ? retirePeer(room) : null;
+      if (retired) peers.delete(retired);
       return id;
     },
 

@@ -29,7 +29,21 @@ import { randomId } from './tokens.mjs';
  * @property {string[]} peers  PeerJS ids issued in this room, oldest first
  */
 
-const PEERS_PER_ROOM = 64;
+export const PEERS_PER_ROOM = 64;
+
+/**
+ * Takes out of `room.peers` the id to retire once the room has issued more than PEERS_PER_ROOM: the
+ * oldest one no connected member holds. Never a live one: first-in first-out retired the agent's own
+ * id at the customer's 64th page in one chat, and every dial to the agent was refused from then on.
+ * (Members are at most `maxMembers`, fewer than PEERS_PER_ROOM, so there is always one to retire.)
+ * @param {Room} room
+ * @returns {string | null}
+ */
+export function retirePeer(room) {
+  const live = new Set([...room.members].map((m) => m.party.peer));
+  const i = room.peers.findIndex((id) => !live.has(id));
+  return i < 0 ? null : /** @type {string} */ (room.peers.splice(i, 1)[0]);
+}
 
 /** @param {{ historySize: number, maxRooms: number }} limits */
 export function createRoomStore(limits) {
@@ -74,12 +88,13 @@ export function createRoomStore(limits) {
       rooms.delete(room.id);
     },
 
-    /** A fresh PeerJS id for one chat connection; old ids of a busy room are retired first-in first-out. */
+    /** A fresh PeerJS id for one chat connection; the oldest ids no one holds any more are retired. */
     issuePeer(/** @type {Room} */ room, /** @type {Role} */ role) {
       const id = randomId(12);
       peers.set(id, { room: room.id, role });
       room.peers.push(id);
-      if (room.peers.length > PEERS_PER_ROOM) peers.delete(/** @type {string} */ (room.peers.shift()));
+      const retired = room.peers.length > PEERS_PER_ROOM ? retirePeer(room) : null;
+      if (retired) peers.delete(retired);
       return id;
     },
 

@@ -159,3 +159,19 @@ test('signals go only to their addressee in the same room', async () => {
   assert.ok(await other.customer.none('signal'));
   assert.ok(!agent.welcome.history.some((m) => m.type === 'signal'));
 });
+
+test("a long chat never retires a connected member's peer id (the customer's 64th page could no longer reach the agent)", async () => {
+  const { room, token } = await createRoom(server, 'Carol');
+  const agent = await chat(server, server.agentToken(room, 'Alice'));
+  // 70 page loads of the customer: each chat connection is issued a new peer id
+  let customer = null;
+  for (let page = 0; page < 70; page++) {
+    customer?.close();
+    customer = await chat(server, token);
+  }
+  customer.send({ type: 'signal', to: agent.welcome.peer.id, data: 'offer from page 70' });
+  const got = await agent.next('signal');
+  assert.equal(got.data, 'offer from page 70', "the agent's id, issued before 70 others, still reaches it");
+  agent.close();
+  customer.close();
+});
