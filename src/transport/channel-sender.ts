@@ -32,6 +32,8 @@ export class ChannelSender {
   /** The channel does not report what it buffers: pace with a timer instead of waiting for events. */
   private untracked = false;
   private paceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Nothing is sent until `release()` (the other side cannot receive yet: peer.ts). */
+  private held = false;
 
   constructor(private readonly options: SenderOptions) {}
 
@@ -40,12 +42,23 @@ export class ChannelSender {
     return this.queued + (this.channel?.bufferedAmount ?? 0);
   }
 
-  /** The channel to send on (it may not be open yet: sending starts on `open`). */
-  attach(channel: RTCDataChannel): void {
+  /**
+   * The channel to send on (it may not be open yet: sending starts on `open`). `held`: sending
+   * starts only at `release()` (and once the channel is open).
+   */
+  attach(channel: RTCDataChannel, held = false): void {
     this.channel = channel;
+    this.held = held;
     channel.bufferedAmountLowThreshold = this.options.lowWaterMark;
     channel.addEventListener('bufferedamountlow', () => this.pump());
     channel.addEventListener('open', () => this.pump());
+  }
+
+  /** Sending may start (a held sender); what was queued meanwhile goes out in order. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.pump();
   }
 
   enqueue(message: ChunkedMessage): void {
@@ -64,7 +77,7 @@ export class ChannelSender {
 
   private pump(): void {
     const ch = this.channel;
-    if (!ch || ch.readyState !== 'open') return;
+    if (!ch || this.held || ch.readyState !== 'open') return;
     const { highWaterMark: high, lowWaterMark: low } = this.options;
     // never more than a high-water mark in one task, even if the channel's count lags behind
     const budget = this.untracked ? low : high;

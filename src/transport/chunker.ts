@@ -8,6 +8,11 @@ import { TransportError } from './transport.js';
 export const CHUNK_WHOLE = 0;
 export const CHUNK_FIRST = 1;
 export const CHUNK_MORE = 2;
+/**
+ * The initiator's first chunk, alone (one byte, no payload): its data channel is open. Not a message
+ * and not for the reassembler: the transport consumes it (peer.ts, why there).
+ */
+export const CHUNK_READY = 3;
 
 /**
  * Default chunk size, header included. Far below the 256 KiB a Chromium data channel takes because:

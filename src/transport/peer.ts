@@ -8,7 +8,7 @@
  */
 import type { Signal } from '../signaling/adapter.js';
 import { ChannelSender } from './channel-sender.js';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_MESSAGE_SIZE, Reassembler, chunkMessage } from './chunker.js';
+import { CHUNK_READY, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_MESSAGE_SIZE, Reassembler, chunkMessage } from './chunker.js';
 import { TransportError, type Transport, type TransportCloseReason } from './transport.js';
 
 /** Where RTCPeerConnection comes from outside a browser (`@roamhq/wrtc`, a node-datachannel adapter). */
@@ -77,6 +77,8 @@ export function createPeerTransport(options: PeerTransportOptions): PeerTranspor
 }
 
 const LABEL = 'cobrowse';
+/** The initiator's first chunk: its channel is open, the other side may send (see `setChannel`). */
+const READY = new Uint8Array([CHUNK_READY]);
 
 class Peer implements PeerTransport {
   onmessage: ((data: Uint8Array) => void) | null = null;
@@ -94,6 +96,8 @@ class Peer implements PeerTransport {
   private channel: RTCDataChannel | null = null;
   private closed = false;
   private opened = false;
+  /** Something arrived from the other side (the answerer sends nothing before). */
+  private heard = false;
   /** Signals are applied one after another: each step awaits the previous one's SDP work. */
   private ops: Promise<void> = Promise.resolve();
   /** Candidates that arrived before the remote description (they cannot be added yet). */
@@ -246,14 +250,27 @@ class Peer implements PeerTransport {
     this.finish('local');
   }
 
+  /**
+   * The answerer sends nothing until the initiator's first chunk (READY) has arrived. Chromium loses,
+   * now and then, what the answerer sends the moment its channel opens when it reaches the
+   * initiator before the initiator's own channel is open there (measured on the demo: 5 navigations
+   * in 255, where the sharer's next page dials while its main thread is busy loading; the viewer's
+   * handshake hello never fired `message` there, the resumed handshake hung until its 5 s timeout).
+   * The initiator sends READY from its `open` handler, so its channel is open before anything is
+   * sent to it. An initiator that never sends READY but speaks first (this library before READY, as
+   * the viewer of a first connection) releases the answerer all the same.
+   */
   private setChannel(channel: RTCDataChannel): void {
     this.channel = channel;
     channel.binaryType = 'arraybuffer';
-    this.sender.attach(channel);
+    // both senders start held: the initiator's until READY is out (it goes ahead of anything
+    // queued), the answerer's until something from the initiator has arrived
+    this.sender.attach(channel, true);
     channel.onopen = () => {
       this.opened = true;
       clearTimeout(this.timer);
-      this.settle();
+      if (this.options.initiator) this.sendReady(channel);
+      if (!this.closed) this.settle();
     };
     channel.onclose = () => {
       if (this.opened) this.finish('remote');
@@ -264,7 +281,9 @@ class Peer implements PeerTransport {
       let message: Uint8Array | null;
       try {
         if (typeof e.data === 'string') throw new TransportError('chunk', 'malformed chunk: a text message');
-        message = this.reassembler.push(new Uint8Array(e.data));
+        const chunk = new Uint8Array(e.data);
+        if (this.firstFromInitiator(chunk)) return;
+        message = this.reassembler.push(chunk);
       } catch (err) {
         // a lost message would silently break everything above (counters, string tables): fail loudly
         this.fail(err instanceof TransportError ? err : new TransportError('chunk', String(err)));
@@ -272,6 +291,23 @@ class Peer implements PeerTransport {
       }
       if (message) this.onmessage?.(message);
     };
+  }
+
+  private sendReady(channel: RTCDataChannel): void {
+    try {
+      channel.send(READY);
+      this.sender.release();
+    } catch (err) {
+      this.fail(new TransportError('link', `the data channel refused a message: ${String(err)}`));
+    }
+  }
+
+  /** The answerer's first chunk releases its sender; true when it was READY (nothing more to do). */
+  private firstFromInitiator(chunk: Uint8Array): boolean {
+    if (this.options.initiator || this.heard) return false;
+    this.heard = true;
+    this.sender.release();
+    return chunk.length === 1 && chunk[0] === CHUNK_READY;
   }
 
   private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
