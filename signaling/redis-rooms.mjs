@@ -21,7 +21,7 @@
 // wins (people click, they do not race; see "still weak" in PROTOCOL.md).
 import { createClient } from 'redis';
 import { randomId } from './tokens.mjs';
-import { PEERS_PER_ROOM, retirePeer } from './rooms.mjs';
+import { PEERS_PER_ROOM, deliverHere, retirePeer, toRoleHere } from './rooms.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
 /** @typedef {import('./rooms.mjs').Party} Party */
@@ -309,14 +309,7 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
 
     /** @param {Room & { remote: Map<string, { party: Party, proc: string }> }} room @param {string} to @param {(party: Party) => object} make */
     deliver(room, to, make) {
-      /** @type {Party[]} */
-      const parties = [];
-      for (const m of room.members) {
-        if (m.party.peer === to) {
-          m.send(make(m.party));
-          parties.push(m.party);
-        }
-      }
+      const parties = deliverHere(room, to, make);
       const remote = room.remote.get(to);
       if (!parties.length && remote && live.has(remote.proc)) {
         publish(room.id, { kind: 'to', to, msg: make(remote.party) });
@@ -327,13 +320,7 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
 
     /** @param {Room & { remote: Map<string, { party: Party, proc: string }> }} room @param {Role} role @param {object} msg */
     toRole(room, role, msg) {
-      let n = 0;
-      for (const m of room.members) {
-        if (m.party.role === role) {
-          m.send(msg);
-          n += 1;
-        }
-      }
+      const n = toRoleHere(room, role, msg);
       const remote = [...room.remote.values()].filter((r) => r.party.role === role && live.has(r.proc)).length;
       if (remote) publish(room.id, { kind: 'role', role, msg });
       return n + remote;

@@ -45,6 +45,34 @@ export function retirePeer(room) {
   return i < 0 ? null : /** @type {string} */ (room.peers.splice(i, 1)[0]);
 }
 
+/**
+ * Sends `make(party)` to this process's chat connections with peer id `to`; the parties it reached.
+ * @param {Room} room @param {string} to @param {(party: Party) => object} make @returns {Party[]}
+ */
+export function deliverHere(room, to, make) {
+  /** @type {Party[]} */
+  const parties = [];
+  for (const m of room.members) {
+    if (m.party.peer === to) {
+      m.send(make(m.party));
+      parties.push(m.party);
+    }
+  }
+  return parties;
+}
+
+/** Sends `msg` to this process's connections of one role; how many. @param {Room} room @param {Role} role @param {object} msg */
+export function toRoleHere(room, role, msg) {
+  let n = 0;
+  for (const m of room.members) {
+    if (m.party.role === role) {
+      m.send(msg);
+      n += 1;
+    }
+  }
+  return n;
+}
+
 /** @param {{ historySize: number, maxRooms: number }} limits */
 export function createRoomStore(limits) {
   /** @type {Map<string, Room>} */
@@ -146,28 +174,9 @@ export function createRoomStore(limits) {
      * Sends `make(party)` to the chat connection with peer id `to`; the parties it reached.
      * @param {Room} room @param {string} to @param {(party: Party) => object} make @returns {Party[]}
      */
-    deliver(room, to, make) {
-      /** @type {Party[]} */
-      const parties = [];
-      for (const m of room.members) {
-        if (m.party.peer === to) {
-          m.send(make(m.party));
-          parties.push(m.party);
-        }
-      }
-      return parties;
-    },
+    deliver: deliverHere,
     /** Sends `msg` to every connection of one role; how many. @param {Room} room @param {Role} role @param {object} msg */
-    toRole(room, role, msg) {
-      let n = 0;
-      for (const m of room.members) {
-        if (m.party.role === role) {
-          m.send(msg);
-          n += 1;
-        }
-      }
-      return n;
-    },
+    toRole: toRoleHere,
     async close() {},
 
     /** Deletes rooms nobody has been in for `idleMs`. */
