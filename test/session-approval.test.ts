@@ -300,4 +300,32 @@ describe('approval over WebRTC (signaled through a chat)', () => {
     sharer.doc.getElementById('title')!.textContent = 'after the refusal';
     await waitFor(() => converged(sharer, agent), 5000, 'the approved agent undisturbed');
   });
+
+  it('a denied address may not ask again in that session; another address is asked', async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const sharer = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    open.push(sharing);
+    const approvals = record<ApprovalRequest>(sharing, 'approval');
+    const pushy = join('pushy');
+    const first = await startViewing({ container: container(), signaling: createChatSignaling(pushy), invitation: sharing.invitation!, rtc });
+    open.push(first);
+    await waitFor(() => approvals.length === 1 && first.sas !== null, 15_000, 'the first request');
+    sharing.deny(pushy.id);
+    await waitFor(() => first.state === 'ended', 10_000, 'the denied viewer to end');
+    // the same address dials again: the sharer does not answer it, so the customer is not asked
+    const again = await startViewing({
+      container: container(), signaling: createChatSignaling(pushy), invitation: sharing.invitation!, rtc, handshakeTimeout: 2000,
+    });
+    open.push(again);
+    await waitFor(() => again.state === 'ended', 20_000, 'the second attempt to give up');
+    assertEqual(again.mirror.document, null, 'nothing shown to the denied address');
+    // positive control: a new address is asked, in the same session
+    const other = join('other');
+    const third = await startViewing({ container: container(), signaling: createChatSignaling(other), invitation: sharing.invitation!, rtc });
+    open.push(third);
+    await waitFor(() => approvals.length === 2, 15_000, 'a request from another address');
+    assertEqual(approvals.map((a) => a.id), [pushy.id, other.id], 'the denied address asked once, the other once');
+  });
 });
