@@ -225,6 +225,9 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     const at = Date.now();
     const delivered = store.deliver(room, msg.to, (to) => ({ type: 'invitation', invitation: { peer: inv.peer, secret: inv.secret }, from: party, at, ...(ice && iceGrant(ice, to.peer, 'iceServers')) }));
     if (!delivered.length) throw new Refusal('unreachable', `invitation: ${msg.to.slice(0, 32)} is not connected`);
+    // the customer's page that answers is the page the customer is on now (a resumed page has a new
+    // peer id): the share names it, so the next welcome.share points a late agent at the current page
+    share.peer = inv.peer;
     share.sharers.add(inv.peer);
     share.viewers.add(msg.to);
     store.save(room);

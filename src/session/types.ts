@@ -17,7 +17,8 @@ export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'ended'
  * `denied` — the customer refused this viewer; `approval-timeout` — the customer did not answer
  * within `approvalTimeout` (or left the page unanswered); `oversized` — a viewer sent a message over
  * the sharer's limit;
- * `unreachable` — the connection was lost and did not come back within `reconnectTimeout`;
+ * `unreachable` — the connection was lost and did not come back within `reconnectTimeout` (a viewer's
+ * first connection: the sharer's address did not answer within `handshakeTimeout`);
  * `transport` — the connection closed under us; `signaling` — the chat/signaling failed before a
  * connection was up; a SecureError code (`wrong-secret`, `tampered`, `timeout`, ...) — the secure
  * channel refused the other side.

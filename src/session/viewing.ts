@@ -21,6 +21,7 @@ import { FrameKind } from '../protocol/constants.js';
 import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/index.js';
 import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
+import type { PeerTransport } from '../transport/peer.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
@@ -151,6 +152,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private connect(address: string | null, transport: Transport): void {
     this.transports.add(transport);
     const resuming = this.resume !== null;
+    const reached = linkOpened(transport);
     this.attempting++;
     openSecureChannel(transport, {
       role: 'viewer',
@@ -168,7 +170,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         // a failed attempt to resume is one of several: the redial or the timeout decides
         if (resuming && this.currentState !== 'ended') return;
         this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        this.end(error instanceof SecureError ? error.code : 'handshake');
+        this.end(firstFailure(error, reached()));
       },
     );
   }
@@ -324,6 +326,32 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.settled.reject(new Error(`the session ended: ${reason}`));
     this.emit('state', { state: 'ended', reason });
   }
+}
+
+/**
+ * Whether the transport's link ever opened, for a transport that can tell (a WebRTC one); any other
+ * transport was handed over open.
+ */
+function linkOpened(transport: Transport): () => boolean {
+  const link = (transport as Partial<PeerTransport>).connected;
+  if (!link) return () => true;
+  let opened = false;
+  link.then(
+    () => (opened = true),
+    () => {},
+  );
+  return () => opened;
+}
+
+/**
+ * Why a first connection failed: one whose data channel never opened never reached the sharer (a
+ * page that is gone, an address nobody holds, a network in between) — `unreachable`, at
+ * handshakeTimeout at the latest, not after the channel's own 30 s connect timeout. A sharer that
+ * did answer and then failed the handshake keeps the secure channel's code (`timeout`, `wrong-secret`).
+ */
+function firstFailure(error: unknown, reached: boolean): EndReason {
+  if (!reached) return 'unreachable';
+  return error instanceof SecureError ? error.code : 'handshake';
 }
 
 /**
