@@ -395,6 +395,20 @@ describe('<cobrowse-viewer>: why it ended', () => {
     assert(/security reasons \(tampered\)/.test(text(el, 'message')!), text(el, 'message')!);
   });
 
+  it("a first dial nobody answers: the element says the customer's page could not be reached (not a lost connection)", async function () {
+    this.timeout(30_000);
+    const el = viewer();
+    await el.updateComplete;
+    const join = chatRoom();
+    const agent = join('agent');
+    // an address no one in the chat holds: the handshake gives up after its default 10 s
+    await el.start({ signaling: createChatSignaling(agent), invitation: { peer: 'nobody', secret: SECRET }, rtc: { iceServers: [] } });
+    await waitFor(() => el.state === 'ended', 25_000, 'the dial to give up');
+    await el.updateComplete;
+    assertEqual(el.reason, 'unreachable');
+    assertEqual(text(el, 'message'), "Session ended The customer's page could not be reached. Ask them to share again.");
+  });
+
   it('the chat server cannot be reached: start() rejects and the element says what to do', async () => {
     const el = viewer();
     await el.updateComplete;
@@ -423,6 +437,9 @@ describe('<cobrowse-viewer>: why it ended', () => {
     for (const [reason, message] of cases) assertEqual(viewerMessages.en[endedMessage(reason)], message, reason);
     for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized']) assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
+    // a first dial that never reached the customer's page is not a lost connection
+    assertEqual(viewerMessages.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
+    assertEqual(endedMessage('unreachable', true), 'endedLost');
     for (const key of Object.keys(viewerMessages.en) as (keyof typeof viewerMessages.en)[]) {
       assert(viewerMessages.ja[key] && viewerMessages.ja[key] !== viewerMessages.en[key] || key === 'latency', `ja for ${key}`);
     }

@@ -30,6 +30,7 @@ export type ViewerKey =
   | 'endedStopped'
   | 'endedRemote'
   | 'endedLost'
+  | 'endedUnreachable'
   | 'endedSecurity'
   | 'endedSignaling'
   | 'endedTimeout'
@@ -60,6 +61,7 @@ export const viewerMessages: Catalog<ViewerKey> = {
     endedStopped: 'You ended the session.',
     endedRemote: 'The customer stopped sharing.',
     endedLost: "The customer's connection was lost. Ask them to share again.",
+    endedUnreachable: "The customer's page could not be reached. Ask them to share again.",
     endedSecurity:
       'The connection was refused for security reasons ({reason}). Ask the customer to share again with a new invitation; if it happens again, tell your security team.',
     endedSignaling: 'The chat server could not be reached. Check your connection and try again.',
@@ -90,6 +92,7 @@ export const viewerMessages: Catalog<ViewerKey> = {
     endedStopped: 'セッションを終了しました。',
     endedRemote: 'お客様が共有を停止しました。',
     endedLost: 'お客様との接続が切れました。もう一度共有するようお客様に依頼してください。',
+    endedUnreachable: 'お客様のページに接続できませんでした。もう一度共有するようお客様に依頼してください。',
     endedSecurity:
       'セキュリティ上の理由で接続が拒否されました（{reason}）。新しい招待でもう一度共有するようお客様に依頼してください。再び起きた場合はセキュリティ担当者に連絡してください。',
     endedSignaling: 'チャットサーバーに接続できませんでした。ネットワークを確認して、もう一度お試しください。',
@@ -103,10 +106,15 @@ export const viewerMessages: Catalog<ViewerKey> = {
 /** Reasons the secure channel gives when it refuses the other side (SecureErrorCode). */
 const SECURITY = new Set(['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized', 'compression', 'version', 'handshake']);
 
-/** Which message explains an end reason (see EndReason in session/types.ts). */
-export function endedMessage(reason: string | undefined): ViewerKey {
+/**
+ * Which message explains an end reason (see EndReason in session/types.ts). `reached`: the view was
+ * connected at some point — `unreachable` then means a lost connection, before that a first dial that
+ * never reached the customer's page.
+ */
+export function endedMessage(reason: string | undefined, reached = true): ViewerKey {
   if (reason === 'stopped') return 'endedStopped';
   if (reason === 'remote-stopped') return 'endedRemote';
+  if (reason === 'unreachable' && !reached) return 'endedUnreachable';
   if (reason === 'unreachable' || reason === 'transport' || reason === 'closed') return 'endedLost';
   if (reason === 'signaling') return 'endedSignaling';
   if (reason === 'timeout') return 'endedTimeout';

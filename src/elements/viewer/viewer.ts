@@ -272,6 +272,8 @@ export class CobrowseViewer extends LitElement {
   declare private current: ViewingSession | null;
   declare private phase: ViewerState;
   declare private endReason: EndReason | undefined;
+  /** The current session was connected at some point (what `unreachable` means depends on it). */
+  private reached = false;
   declare private sas: string | null;
   declare private latency: number | null;
   declare private url: string;
@@ -297,6 +299,7 @@ export class CobrowseViewer extends LitElement {
     this.current = null;
     this.phase = 'idle';
     this.endReason = undefined;
+    this.reached = false;
     this.sas = null;
     this.latency = null;
     this.url = '';
@@ -365,6 +368,7 @@ export class CobrowseViewer extends LitElement {
     this.progress = null;
     this.awaiting = false;
     this.resumptions = 0;
+    this.reached = false;
     this.setPhase({ state: 'connecting' });
     try {
       await this.updateComplete; // the view is rendered: the mirror goes into it
@@ -423,6 +427,7 @@ export class CobrowseViewer extends LitElement {
   }
 
   private setPhase(change: StateChange | ViewerStateDetail): void {
+    if (change.state === 'connected') this.reached = true;
     this.phase = change.state;
     this.endReason = change.reason;
     const detail: ViewerStateDetail = change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
@@ -536,7 +541,7 @@ export class CobrowseViewer extends LitElement {
         }
         return this.url ? nothing : html`<strong>${this.t('connecting')}</strong>`;
       case 'ended':
-        return html`<strong>${this.t('ended')}</strong> <span>${this.t(endedMessage(this.endReason), { reason: this.endReason ?? '' })}</span>`;
+        return html`<strong>${this.t('ended')}</strong> <span>${this.t(endedMessage(this.endReason, this.reached), { reason: this.endReason ?? '' })}</span>`;
       default:
         return nothing;
     }
