@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
-import { BACKGROUND_FLAGS, fmtInt, fmtMs, fmtRatio, geomean, linkPages, median, table, withTimeout } from './lib.mjs';
+import { BACKGROUND_FLAGS, PAGE_BUILD, fmtInt, fmtMs, fmtRatio, geomean, linkPages, median, table, withTimeout } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -50,15 +50,6 @@ const aliasOurs = (entry) => ({
     b.onResolve({ filter: /^cobrowse-rtc$/ }, () => ({ path: path.join(root, entry) }));
   },
 });
-const common = {
-  bundle: true,
-  format: 'iife',
-  target: 'es2022',
-  minify: true,
-  logLevel: 'silent',
-  absWorkingDir: root,
-  define: { 'process.env.NODE_ENV': '"production"' },
-};
 let oursEntry = null;
 const buildFailures = [];
 for (const entry of ['src/index.ts', 'dist/cobrowse-rtc.js']) {
@@ -68,7 +59,7 @@ for (const entry of ['src/index.ts', 'dist/cobrowse-rtc.js']) {
   }
   try {
     for (const name of ['sharer', 'viewer']) {
-      await esbuild.build({ ...common, plugins: [aliasOurs(entry)], entryPoints: [path.join(pageDir, `wire-${name}.js`)], outfile: path.join(buildDir, `wire-${name}.js`) });
+      await esbuild.build({ ...PAGE_BUILD, plugins: [aliasOurs(entry)], entryPoints: [path.join(pageDir, `wire-${name}.js`)], outfile: path.join(buildDir, `wire-${name}.js`) });
     }
     oursEntry = entry;
     break;
@@ -81,7 +72,7 @@ if (!oursEntry) {
   process.exit(1);
 }
 if (buildFailures.length) console.log(`! using ${oursEntry} (${buildFailures.join('; ')})`);
-await esbuild.build({ ...common, entryPoints: [path.join(pageDir, 'wire-rrweb.js')], outfile: path.join(buildDir, 'wire-rrweb.js') });
+await esbuild.build({ ...PAGE_BUILD, entryPoints: [path.join(pageDir, 'wire-rrweb.js')], outfile: path.join(buildDir, 'wire-rrweb.js') });
 await esbuild.build({
   entryPoints: [path.join(pageDir, 'wire-model.js')],
   outfile: path.join(buildDir, 'wire-model.mjs'),

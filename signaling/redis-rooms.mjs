@@ -21,7 +21,7 @@
 // wins (people click, they do not race; see "still weak" in PROTOCOL.md).
 import { createClient } from 'redis';
 import { randomId } from './tokens.mjs';
-import { PEERS_PER_ROOM, deliverHere, retirePeer, toRoleHere } from './rooms.mjs';
+import { deliverHere, issuePeerId, toRoleHere } from './rooms.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
 /** @typedef {import('./rooms.mjs').Party} Party */
@@ -287,14 +287,9 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
 
     /** @param {Room & { v: number }} room @param {Role} role */
     issuePeer(room, role) {
-      const id = randomId(12);
-      peers.set(id, { room: room.id, role });
-      room.peers.push(id);
       // live ids on this process are kept; one held on another process could still be retired (rare:
       // 64 ids issued while it stays connected)
-      const retired = room.peers.length > PEERS_PER_ROOM ? retirePeer(room) : null;
-      if (retired) peers.delete(retired);
-      return id;
+      return issuePeerId(room, role, peers);
     },
 
     /** @param {Room} room @param {object} msg @param {object | null} [stored] */

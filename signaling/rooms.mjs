@@ -46,6 +46,20 @@ export function retirePeer(room) {
 }
 
 /**
+ * Issues a fresh PeerJS id in `room` and records it in `peers` (id → room and role); past
+ * PEERS_PER_ROOM ids, the oldest one no connected member holds is retired from both.
+ * @param {Room} room @param {Role} role @param {Map<string, { room: string, role: Role }>} peers
+ */
+export function issuePeerId(room, role, peers) {
+  const id = randomId(12);
+  peers.set(id, { room: room.id, role });
+  room.peers.push(id);
+  const retired = room.peers.length > PEERS_PER_ROOM ? retirePeer(room) : null;
+  if (retired) peers.delete(retired);
+  return id;
+}
+
+/**
  * Sends `make(party)` to this process's chat connections with peer id `to`; the parties it reached.
  * @param {Room} room @param {string} to @param {(party: Party) => object} make @returns {Party[]}
  */
@@ -118,12 +132,7 @@ export function createRoomStore(limits) {
 
     /** A fresh PeerJS id for one chat connection; the oldest ids no one holds any more are retired. */
     issuePeer(/** @type {Room} */ room, /** @type {Role} */ role) {
-      const id = randomId(12);
-      peers.set(id, { room: room.id, role });
-      room.peers.push(id);
-      const retired = room.peers.length > PEERS_PER_ROOM ? retirePeer(room) : null;
-      if (retired) peers.delete(retired);
-      return id;
+      return issuePeerId(room, role, peers);
     },
 
     /** @param {string} id */
