@@ -1,14 +1,17 @@
 // The administrator's view of the signaling server's store (signaling/STORE.md): the audit log, a
 // room's chat transcript, an integrity check. Reads the same file with the same key as the server,
-// never writes it. While the server runs it sees what the server last wrote (at most ~1 s old).
+// never writes it. While servers run it sees every event they have recorded (each is committed at once).
 //
 //   node signaling/admin.mjs audit      [--room R] [--since ISO] [--until ISO] [--json]
 //   node signaling/admin.mjs transcript --room R [--json]
 //   node signaling/admin.mjs verify
 //
-// Where: --db FILE or --data-dir DIR (the demo's: --data-dir .data), else SIGNALING_DB.
+// Where: --db FILE or --data-dir DIR (the demo's: --data-dir .data), else SIGNALING_DB. --db may be
+// given several times (servers on several hosts, one store file each, one key): `audit` and
+// `transcript` merge their events by time and name each event's file; `verify` checks each file.
 // Key:   SIGNALING_DATA_KEY (base64), or --key-file FILE / SIGNALING_KEY_FILE, or DIR/signaling.key.
 // Exit status: 0, 1 (usage, missing database, wrong key), 3 (some rows were tampered with).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openStore, StoreError, TEXT_KIND } from './store/index.mjs';
@@ -18,7 +21,8 @@ const USAGE = `usage:
   node signaling/admin.mjs transcript --room R [--json]
   node signaling/admin.mjs verify
 options: --db FILE | --data-dir DIR (default: SIGNALING_DB), --key-file FILE (default: SIGNALING_KEY_FILE,
-  or DIR/signaling.key); the key itself only through the environment: SIGNALING_DATA_KEY`;
+  or DIR/signaling.key); the key itself only through the environment: SIGNALING_DATA_KEY.
+  --db FILE --db FILE ...: several stores under one key (one per host), events merged by time`;
 
 class UsageError extends Error {}
 
@@ -28,7 +32,8 @@ class UsageError extends Error {}
  * @param {{ env?: NodeJS.ProcessEnv, out?: (line: string) => void, err?: (line: string) => void }} [io]
  */
 export async function main(argv, { env = process.env, out = (l) => console.log(l), err = (l) => console.error(l) } = {}) {
-  let store;
+  /** @type {import('./store/audit-store.mjs').AuditStore[]} */
+  const stores = [];
   try {
     const { values, positionals } = parse(argv);
     const [command] = positionals;
@@ -40,36 +45,35 @@ export async function main(argv, { env = process.env, out = (l) => console.log(l
     const since = time(values.since, '--since');
     const until = time(values.until, '--until');
     if (command === 'transcript' && !values.room) throw new UsageError('transcript needs --room R');
-    const file = values.db ?? (values['data-dir'] ? undefined : env.SIGNALING_DB);
-    if (!file && !values['data-dir']) throw new UsageError('which database? pass --db FILE or --data-dir DIR, or set SIGNALING_DB (the demo keeps its own in .data/: --data-dir .data)');
-    store = await openStore({
-      file,
-      dataDir: values['data-dir'],
-      key: env.SIGNALING_DATA_KEY || undefined,
-      keyFile: values['key-file'] ?? (env.SIGNALING_KEY_FILE || undefined),
-      readOnly: true,
-      log: err,
-    });
-
-    if (command === 'verify') {
-      const v = store.verify();
-      out(`${store.file}: ${v.rows} rows`);
-      if (v.unreadable.length) out(`tampered rows (${v.unreadable.length}): ${v.unreadable.join(', ')}`);
-      if (v.missing.length) out(`missing rows (deleted) (${v.missing.length}): ${v.missing.join(', ')}`);
-      if (v.headError) out(`head: ${v.headError}`);
-      const ok = !v.unreadable.length && !v.missing.length && !v.headError;
-      if (ok) out('every row opens under this key, matches its clear columns, none is missing');
-      return ok ? 0 : 3;
+    const files = values.db?.length ? distinct(values.db) : [values['data-dir'] ? undefined : env.SIGNALING_DB];
+    if (!files[0] && !values['data-dir']) throw new UsageError('which database? pass --db FILE or --data-dir DIR, or set SIGNALING_DB (the demo keeps its own in .data/: --data-dir .data)');
+    for (const file of files) {
+      stores.push(
+        await openStore({
+          file,
+          dataDir: values['data-dir'],
+          key: env.SIGNALING_DATA_KEY || undefined,
+          keyFile: values['key-file'] ?? (env.SIGNALING_KEY_FILE || undefined),
+          readOnly: true,
+          log: err,
+        }),
+      );
     }
 
-    const events =
-      command === 'transcript'
-        ? store.events({ room: values.room, since, until, kinds: [TEXT_KIND] })
-        : store.events({ room: values.room, since, until, excludeKinds: [TEXT_KIND] });
+    if (command === 'verify') {
+      let status = 0;
+      for (const store of stores) status = Math.max(status, verify(store, out));
+      return status;
+    }
+
+    const query = command === 'transcript' ? { room: values.room, since, until, kinds: [TEXT_KIND] } : { room: values.room, since, until, excludeKinds: [TEXT_KIND] };
+    const several = stores.length > 1;
+    /** @type {(import('./store/audit-store.mjs').StoredEvent & { store?: string })[]} */
+    const events = several ? mergeByTime(stores.map((store) => store.events(query).map((ev) => ({ ...ev, store: store.file })))) : stores[0].events(query);
     let tampered = 0;
     for (const ev of events) {
       if (ev.error) tampered += 1;
-      out(values.json ? JSON.stringify(ev) : printable(format(ev)));
+      out(values.json ? JSON.stringify(ev) : printable(format(ev, several ? ev.store : '')));
     }
     if (!values.json && events.length === 0) out(values.room ? `no ${command === 'transcript' ? 'messages' : 'events'} for room ${values.room}` : 'no events');
     if (tampered) {
@@ -88,8 +92,37 @@ export async function main(argv, { env = process.env, out = (l) => console.log(l
     }
     throw e;
   } finally {
-    await store?.close();
+    for (const store of stores) await store.close();
   }
+}
+
+/** `verify` of one store: prints its result; returns 0 (intact) or 3. */
+function verify(/** @type {import('./store/audit-store.mjs').AuditStore} */ store, /** @type {(line: string) => void} */ out) {
+  const v = store.verify();
+  out(`${store.file}: ${v.rows} rows`);
+  if (v.unreadable.length) out(`tampered rows (${v.unreadable.length}): ${v.unreadable.join(', ')}`);
+  if (v.missing.length) out(`missing rows (deleted) (${v.missing.length}): ${v.missing.join(', ')}`);
+  if (v.headError) out(`head: ${v.headError}`);
+  const ok = !v.unreadable.length && !v.missing.length && !v.headError;
+  if (ok) out('every row opens under this key, matches its clear columns, none is missing');
+  return ok ? 0 : 3;
+}
+
+/** The same file named twice (or by two paths) is read once. @param {string[]} files */
+function distinct(files) {
+  const seen = new Set();
+  return files.filter((f) => !seen.has(resolve(f)) && seen.add(resolve(f)));
+}
+
+/**
+ * Several stores' events as one list by time. Each store's ids are its own (they repeat across
+ * files), so `at` orders them; ties keep the order the files were named in, then each file's id
+ * order (Array.prototype.sort is stable). Clocks of different hosts differ: events less than their
+ * skew apart may print in the wrong order across files (never within one).
+ * @template {{ at: number }} T @param {T[][]} lists @returns {T[]}
+ */
+export function mergeByTime(lists) {
+  return lists.flat().sort((a, b) => a.at - b.at);
 }
 
 /** @param {string[]} argv */
@@ -99,7 +132,7 @@ function parse(argv) {
     since: { type: 'string' },
     until: { type: 'string' },
     json: { type: 'boolean' },
-    db: { type: 'string' },
+    db: { type: 'string', multiple: true },
     'data-dir': { type: 'string' },
     'key-file': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -127,9 +160,13 @@ function time(value, flag) {
   return t;
 }
 
-/** One event as a line of text. @param {import('./store/audit-store.mjs').StoredEvent} ev */
-export function format(ev) {
-  const head = `${new Date(ev.at).toISOString()}  #${ev.id}`;
+/**
+ * One event as a line of text.
+ * @param {import('./store/audit-store.mjs').StoredEvent} ev
+ * @param {string} [source]  the store file it comes from, when several are read (its ids are that file's)
+ */
+export function format(ev, source = '') {
+  const head = `${new Date(ev.at).toISOString()}  ${source}#${ev.id}`;
   if (ev.error) return `${head}  ${ev.kind}  TAMPERED: ${ev.error}`;
   const d = /** @type {Record<string, any>} */ (ev.data ?? {});
   const who = (/** @type {any} */ p) => (p ? `${p.role} "${p.name}"` : 'someone');

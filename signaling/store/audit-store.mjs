@@ -49,36 +49,20 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
   const { db } = dbFile;
   /** @param {StoreError} err @returns {never} */
   const fail = (err) => {
-    dbFile.close(); // frees the database and the lock; nothing was written
+    dbFile.close(); // nothing was written (a new file at most got its empty tables)
     throw err;
   };
-  const getMeta = (/** @type {string} */ name) => db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) ?? null;
-
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-  if (tables.length === 0) {
-    if (readOnly) fail(new StoreError('not-a-store', `${file} is an empty database, not a cobrowse-rtc store`));
-    try {
-      createSchema(db, sealer);
-    } catch (err) {
-      fail(new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
-    }
-  } else {
-    if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT) fail(new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`));
-    if (getMeta('version') !== String(VERSION)) fail(new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`));
-    const check = getMeta('check');
-    if (!(check instanceof Uint8Array) || !sealer.verifyCheck(check)) {
-      fail(new StoreError('wrong-key', `the data key does not open ${file} (key check failed): wrong SIGNALING_DATA_KEY or key file`));
-    }
+  try {
+    // a new file: this writer, or one starting at the same moment, makes the tables (once: see createSchema)
+    if (!readOnly && listTables(db).length === 0) createSchema(db, sealer);
+    checkStore(db, sealer, file);
     // only now, with the key proven: a file of an earlier version (rollback journal) becomes WAL
-    if (!readOnly) {
-      try {
-        useWal(db);
-      } catch (err) {
-        fail(err instanceof StoreError ? err : new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
-      }
-    }
+    if (!readOnly) useWal(db);
+  } catch (err) {
+    fail(err instanceof StoreError ? err : new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
   }
   const writer = readOnly ? null : createWriter(db, sealer, { flushMs, log });
+  const getHead = db.prepare("SELECT value FROM meta WHERE name = 'head'").pluck();
 
   /** @returns {StoredEvent} */
   function decode(/** @type {any[]} */ [id, roomTag, kind, at, sealed]) {
@@ -138,8 +122,13 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
     /**
      * Checks every row and the sealed head: `{ rows, unreadable: ids, missing: ids }`. Missing ids are
      * rows deleted from the middle (an id gap) or the end (below the sealed head).
+     * @type {() => { rows: number, unreadable: number[], missing: number[], headError?: string }}
      */
-    verify() {
+    verify: db.transaction(() => {
+      // one read transaction, so one snapshot: the head and the rows as they were at one commit. Read
+      // apart, a writer (this server, another process) could commit rows and seal a higher head in
+      // between, and those rows would be reported as missing below the head.
+      const sealedHead = getHead.get();
       const unreadable = [];
       const missing = [];
       let rows = 0;
@@ -151,12 +140,11 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
         for (; expect < ev.id && missing.length < 1000; expect++) missing.push(expect);
         expect = ev.id + 1;
       }
-      const sealedHead = getMeta('head');
       const claimed = sealedHead instanceof Uint8Array ? sealer.open(sealedHead)?.head : 0;
       if (typeof claimed !== 'number') return { rows, unreadable, missing, headError: 'the sealed head does not open' };
       for (; expect <= claimed && missing.length < 1000; expect++) missing.push(expect);
       return { rows, unreadable, missing };
-    },
+    }),
 
     /** Seals the head and fsyncs the WAL now (every event is already committed when `record` returns). */
     async flush() {
@@ -172,10 +160,22 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
   };
 }
 
-/** A new store: WAL first (so even the first writes are appended), then the schema and meta in one transaction. */
-function createSchema(/** @type {import('better-sqlite3').Database} */ db, /** @type {ReturnType<typeof createSealer>} */ sealer) {
+/** @param {import('better-sqlite3').Database} db @returns {string[]} */
+function listTables(db) {
+  return /** @type {string[]} */ (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
+}
+
+/**
+ * A new store: WAL first (so even the first writes are appended), then the schema and meta in one
+ * BEGIN IMMEDIATE transaction that looks again for the tables once it holds the write lock: of several
+ * processes creating the file at the same moment, one creates them and the others find them (a
+ * plain BEGIN would let two of them see an empty file and the second fail on meta's primary key).
+ * @param {import('better-sqlite3').Database} db @param {ReturnType<typeof createSealer>} sealer
+ */
+function createSchema(db, sealer) {
   useWal(db);
   db.transaction(() => {
+    if (listTables(db).length > 0) return;
     db.exec(SCHEMA);
     const set = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)');
     set.run('format', FORMAT);
@@ -183,7 +183,24 @@ function createSchema(/** @type {import('better-sqlite3').Database} */ db, /** @
     set.run('check', blob(sealer.makeCheck()));
     set.run('created', String(Date.now()));
     set.run('head', blob(sealer.seal({ head: 0 })));
-  })();
+  }).immediate();
+}
+
+/**
+ * Throws the StoreError that says why `db` is not a store this key opens (whoever created it: a
+ * writer that started with another key at the same moment is caught here too).
+ * @param {import('better-sqlite3').Database} db @param {ReturnType<typeof createSealer>} sealer @param {string} file
+ */
+function checkStore(db, sealer, file) {
+  const tables = listTables(db);
+  if (tables.length === 0) throw new StoreError('not-a-store', `${file} is an empty database, not a cobrowse-rtc store`);
+  const getMeta = (/** @type {string} */ name) => db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) ?? null;
+  if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT) throw new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`);
+  if (getMeta('version') !== String(VERSION)) throw new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`);
+  const check = getMeta('check');
+  if (!(check instanceof Uint8Array) || !sealer.verifyCheck(check)) {
+    throw new StoreError('wrong-key', `the data key does not open ${file} (key check failed): wrong SIGNALING_DATA_KEY or key file`);
+  }
 }
 
 /**
@@ -198,10 +215,12 @@ function useWal(/** @type {import('better-sqlite3').Database} */ db) {
 }
 
 /**
- * The writing half. Each event is its own transaction (BEGIN IMMEDIATE): its id is the highest id in
- * the file + 1, read inside the transaction, so ids stay dense and increasing even if another
- * connection wrote in between. The sealed head (what `verify` compares the rows against) is rewritten
- * at most every `flushMs`, not per event: one seal per second instead of one per event.
+ * The writing half. Each event is its own transaction (BEGIN IMMEDIATE: it takes the write lock
+ * before reading): its id is the highest id in the file + 1, read under that lock, so ids stay dense,
+ * unique and increasing in commit order however many processes write the file. The sealed head (what
+ * `verify` compares the rows against) is rewritten at most every `flushMs`, not per event: one seal
+ * per second instead of one per event. It is the file's highest id, read under the write lock too, so
+ * whichever writer seals it, it never goes back (no writer's head hides another's rows).
  * @param {import('better-sqlite3').Database} db
  * @param {ReturnType<typeof createSealer>} sealer
  * @param {{ flushMs: number, log: (line: string) => void }} options

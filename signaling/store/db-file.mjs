@@ -4,41 +4,41 @@
 // acknowledged, and readers in other processes see each commit at once. SQLite folds the WAL back into
 // the file by itself (every ~1,000 pages) and on close.
 //
+// Several processes on one host may write the same file at once (STORE.md, "Several processes"):
+// SQLite serializes their transactions under its file locks, and a connection that finds the file
+// locked waits up to BUSY_MS instead of failing. Not across hosts: network file systems break those locks.
+//
 // Files written by earlier versions (sql.js: the same SQLite file format, in rollback-journal mode) are
 // opened as they are; the first writer switches them to WAL (a one-way change: see STORE.md).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './seal.mjs';
 
 const HEADER = 'SQLite format 3\0';
+/**
+ * How long a statement waits for another connection's lock (another writer's transaction, the switch
+ * to WAL, the last connection's closing checkpoint) before failing with SQLITE_BUSY. An event's
+ * transaction holds the write lock for tens of µs (a passive checkpoint takes no write lock), so
+ * 5 s is reached only behind a stuck or stopped process; the wait blocks the event loop meanwhile.
+ */
+const BUSY_MS = 5000;
 
 /**
  * @param {string} file
  * @param {{ create?: boolean, readOnly?: boolean }} [options]
  *   `create`: start an empty database when the file does not exist (else a `missing` StoreError);
- *   `readOnly`: never write (the admin CLI); otherwise this process writes the file and holds `${file}.lock`
+ *   `readOnly`: never write (the admin CLI)
  * @returns {{ db: import('better-sqlite3').Database, file: string, close: () => void }}
  */
 export function openDatabaseFile(file, { create = false, readOnly = false } = {}) {
-  const unlock = readOnly ? () => {} : takeLock(file);
-  try {
-    return openLocked(file, { create, readOnly, unlock });
-  } catch (err) {
-    unlock();
-    throw err;
-  }
-}
-
-/** @param {string} file @param {{ create: boolean, readOnly: boolean, unlock: () => void }} options */
-function openLocked(file, { create, readOnly, unlock }) {
-  if (existsSync(file)) checkHeader(file);
-  else if (!create || readOnly) throw new StoreError('missing', `no database at ${file}`);
-  else createPrivate(file);
+  if (create && !readOnly) createPrivate(file); // no exists-then-create: another writer may be starting too
+  else if (!existsSync(file)) throw new StoreError('missing', `no database at ${file}`);
+  checkHeader(file);
   let db;
   try {
-    db = new Database(file, { readonly: readOnly, fileMustExist: true });
-    db.pragma('busy_timeout = 5000'); // a reader and the writer (or a checkpoint) may meet: wait, do not fail
+    // `timeout` is SQLite's busy timeout: writers of one file (and a checkpoint) wait for each other
+    db = new Database(file, { readonly: readOnly, fileMustExist: true, timeout: BUSY_MS });
     db.prepare('SELECT count(*) FROM sqlite_master').get(); // a corrupt file fails here, not later
   } catch (err) {
     db?.close();
@@ -48,12 +48,11 @@ function openLocked(file, { create, readOnly, unlock }) {
   return {
     db,
     file,
-    /** Frees the database (the last connection folds the WAL into the file and removes it) and the lock. */
+    /** Frees the database (the last connection folds the WAL into the file and removes it). */
     close() {
       if (closed) return;
       closed = true;
       db.close();
-      unlock();
       if (readOnly) tidyAfterReader(file);
     },
   };
@@ -92,49 +91,17 @@ function checkHeader(/** @type {string} */ file) {
   if (n > 0 && head.subarray(0, n).toString('latin1') !== HEADER) throw new StoreError('not-a-store', `${file} is not an SQLite database`);
 }
 
-/** An empty file, mode 0600, before SQLite opens it: SQLite gives its -wal and -shm files the same mode. */
+/**
+ * An empty file, mode 0600, before SQLite opens it (SQLite gives its -wal and -shm files the same
+ * mode), unless it exists: made by an earlier run, or by another writer starting at the same moment
+ * (exclusive create, so one of them makes it and the others use it as it is).
+ */
 function createPrivate(/** @type {string} */ file) {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     closeSync(openSync(file, 'wx', 0o600));
   } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EEXIST') return;
     throw new StoreError('io', `cannot create ${file}: ${/** @type {Error} */ (err).message}`);
-  }
-}
-
-/**
- * One writer per file: `${file}.lock` holds the writer's pid, created exclusively. A lock whose process
- * is gone (a crash) is taken over; a live one is a `locked` StoreError. Returns the release function.
- * (SQLite would serialize two writers safely; the lock is there because the ids and the sealed head are
- * assigned by one writer's view — see STORE.md, "Several processes".)
- */
-function takeLock(/** @type {string} */ file) {
-  const path = `${file}.lock`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (err) {
-      const code = /** @type {NodeJS.ErrnoException} */ (err).code;
-      if (code !== 'EEXIST') throw new StoreError('io', `cannot lock ${file}: ${/** @type {Error} */ (err).message}`);
-      if (attempt > 0) throw new StoreError('locked', `cannot lock ${file}: another process took it`);
-    }
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new StoreError('locked', `${file} is in use by process ${pid} (another server?): one server per database file. If no such process is a server, delete ${path}`);
-    }
-    rmSync(path, { force: true }); // stale: its process is gone
-  }
-}
-
-function alive(/** @type {number} */ pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
   }
 }

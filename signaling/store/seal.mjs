@@ -11,7 +11,7 @@ const CHECK_TEXT = 'cobrowse-rtc store key check v1';
 /** Every refusal of the store: `code` says why. */
 export class StoreError extends Error {
   /**
-   * @param {'no-key' | 'bad-key' | 'wrong-key' | 'missing' | 'not-a-store' | 'version' | 'tampered' | 'locked' | 'io'} code
+   * @param {'no-key' | 'bad-key' | 'wrong-key' | 'missing' | 'not-a-store' | 'version' | 'tampered' | 'io'} code
    * @param {string} message
    */
   constructor(code, message) {
