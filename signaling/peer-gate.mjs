@@ -139,7 +139,13 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
     id = claims.peer; // equal, but the URL's is a slice that keeps the whole request URL in memory
     const peerId = id;
     store.hold(claims.room);
-    relay?.register(peerId, ws);
+    // known in Redis before the client hears OPEN: a peer that dials it next, on another process, finds it
+    await relay?.register(peerId, ws);
+    if (ws.readyState !== WebSocket.OPEN) {
+      store.release(claims.room);
+      relay?.unregister(peerId, ws);
+      return null;
+    }
     const gated = new GatedSocket(ws, limits, log);
     /** @type {Set<string>} peers this socket has sent an OFFER to (one audit event per pair and socket) */
     const offered = new Set();
@@ -265,7 +271,7 @@ function createRelay(peerjs, limits, log) {
     /** @param {string} peer @param {WebSocket} ws */
     register(peer, ws) {
       local.set(peer, ws);
-      peerjs.register(peer).catch(fail);
+      return peerjs.register(peer).catch(fail);
     },
     /** @param {string} peer @param {WebSocket} ws */
     unregister(peer, ws) {
