@@ -33,30 +33,36 @@ class Refusal extends Error {
  * @param {ReturnType<import('./turn.mjs').createIceServers>} [ctx.ice]  STUN/TURN servers, when configured
  * @param {import('./store/audit-store.mjs').AuditStore | null} [ctx.audit]  where transcripts and audit events go
  * @param {string} [ctx.address]  the client's address, for the audit log
+ * @param {string | null} [ctx.resume]  the peer token of this participant's previous connection (`/chat?resume=`)
  */
-export async function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '' }) {
+export async function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '', resume = null }) {
   if (store.participants(room).length >= limits.maxMembers) {
     ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: `this room has ${limits.maxMembers} connections already` }));
     ws.close(CLOSE.roomFull, 'room full');
     return;
   }
-  const peer = store.issuePeer(room, claims.role);
+  const kept = resumedPeer(room, claims, tokens.verify('peer', resume), store);
+  const peer = kept ?? store.issuePeer(room, claims.role);
   // stored before anyone hears of the peer id: another process must know it when it is dialled there
-  await store.save(room);
+  if (!kept) await store.save(room);
   /** @type {Party} */
   const party = { role: claims.role, name: claims.name, peer };
   const guard = createSocketGuard({ label: `chat ${room.id} ${party.role} ${peer}`, limits, log });
   const send = (/** @type {object} */ msg) => {
     if (ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(msg), limits, log, `chat ${room.id} ${party.role} ${peer}`);
   };
-  const member = { party, send };
+  /** `replaced`: a newer connection of the same participant took this one's place (no `leave` for it) */
+  const member = { party, send, replaced: false, replace: () => ((member.replaced = true), ws.close(CLOSE.replaced, 'replaced by a newer connection')) };
   const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });
 
   if (ws.readyState !== WebSocket.OPEN) return; // gone while the peer id was stored
-  const joined = stamp({ type: 'join' });
+  // the same participant back (a lost socket, a server process gone): its old socket here, if the
+  // server has not noticed yet that it is dead, gives way without a `leave`
+  if (kept) for (const m of [...room.members]) if (m.party.peer === peer) m.replace?.();
+  const joined = stamp(kept ? { type: 'join', resumed: true } : { type: 'join' });
   store.broadcast(room, joined);
-  audit?.record(room.id, 'participant.joined', { ...party, address, ...(claims.sub && { identity: identityOf(claims) }) }, joined.at);
-  const participants = store.participants(room);
+  audit?.record(room.id, 'participant.joined', { ...party, address, ...(kept && { resumed: true }), ...(claims.sub && { identity: identityOf(claims) }) }, joined.at);
+  const participants = store.participants(room).filter((p) => p.peer !== peer);
   store.join(room, member);
   send({
     type: 'welcome',
@@ -95,6 +101,7 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
 
   ws.on('close', () => {
     store.leave(room, member);
+    if (member.replaced) return;
     const left = stamp({ type: 'leave' });
     store.broadcast(room, left);
     audit?.record(room.id, 'participant.left', { ...party, address, since: joined.at }, left.at);
@@ -170,6 +177,8 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
         return sendInvitation(msg);
       case 'request-invitation':
         return requestInvitation();
+      case 'share-moved':
+        return shareMoved(msg);
       case 'decline': {
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
         if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
@@ -244,6 +253,24 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     audit?.record(room.id, 'cobrowse.invitation-requested', { by: party, session: Number(room.share.id) }, at);
   }
 
+  /**
+   * `share-moved`: the customer's next page resumed the share (it has a new peer id). The share names
+   * it from now on, so an agent joining later dials the page the customer is on, not the one left.
+   */
+  function shareMoved(/** @type {Record<string, unknown>} */ msg) {
+    if (party.role !== 'customer') throw new Refusal('forbidden', 'share-moved: only the customer\'s page says where it is');
+    const share = room.share;
+    if (!share) throw new Refusal('conflict', 'share-moved: no active co-browse session');
+    const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
+    if (!inv || typeof inv.peer !== 'string') throw new Refusal('malformed', 'share-moved: `invitation` must be { peer }: the page\'s peer id');
+    sharerPeer(inv.peer, 'share-moved: `invitation.peer`');
+    if (share.peer === inv.peer) return;
+    share.peer = inv.peer;
+    share.sharers.add(inv.peer);
+    store.save(room);
+    audit?.record(room.id, 'cobrowse.share-moved', { by: party, session: Number(share.id), sharer: inv.peer }, Date.now());
+  }
+
   /** Refuses a sharer peer id that the server did not issue to the customer of this room. */
   function sharerPeer(/** @type {string} */ id, /** @type {string} */ what) {
     const owner = store.peer(id);
@@ -273,6 +300,22 @@ function identityClaims(/** @type {import('./tokens.mjs').Claims} */ claims) {
 /** @param {import('./tokens.mjs').Claims} claims */
 function identityOf(claims) {
   return { sub: claims.sub, name: claims.name, iss: claims.iss ?? null, via: claims.via ?? 'jwt' };
+}
+
+/**
+ * The peer id a reconnecting participant keeps: the one named in the peer token of its previous
+ * connection, when that token is valid, is this participant's (room, role, name, identity) and the id
+ * is still issued in the room. Keeping it keeps the sharer's address (viewers dial it, the share names
+ * it) and the name others see for it. Null: a fresh id.
+ * @param {Room} room @param {import('./tokens.mjs').Claims} claims
+ * @param {import('./tokens.mjs').Claims | null} previous  the verified peer token's claims
+ * @param {{ peer(id: string): { room: string, role: string } | null }} store
+ */
+function resumedPeer(room, claims, previous, store) {
+  if (!previous || typeof previous.peer !== 'string') return null;
+  if (previous.room !== room.id || previous.role !== claims.role || previous.name !== claims.name || (previous.sub ?? null) !== (claims.sub ?? null)) return null;
+  const issued = store.peer(previous.peer);
+  return issued && issued.room === room.id && issued.role === claims.role ? previous.peer : null;
 }
 
 /** What a (re)joining client needs to know about co-browsing in this room. */

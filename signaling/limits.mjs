@@ -34,6 +34,8 @@ export const CLOSE = {
   abuse: 4408,
   rateLimited: 4429,
   roomFull: 4503,
+  /** the same participant connected again (`/chat?resume=`): this older socket gives way */
+  replaced: 4409,
 };
 
 /**

@@ -52,8 +52,13 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     procs: `${prefix}procs`,
   };
   const ttlS = Math.max(1, Math.ceil(roomIdleMs / 1000));
+  // the keys of rooms in use are pushed forward a quarter of their lifetime at a time, not every beat
+  const REFRESH_MS = Math.max(BEAT_MS, Math.min(roomIdleMs / 4, 60_000));
+  /** @type {Set<string>} peer ids whose PeerJS socket is on this process (their cb:pj keys expire too) */
+  const pjHere = new Set();
+  let pjRefreshed = Date.now();
 
-  /** @type {Map<string, Room & { remote: Map<string, { party: Party, proc: string }>, v: number, holds: number, touched: number }>} */
+  /** @type {Map<string, Room & { remote: Map<string, { party: Party, proc: string }>, v: number, holds: number, touched: number, refreshed?: number }>} */
   const rooms = new Map();
   /** @type {Map<string, Promise<any>>} loads in flight */
   const loading = new Map();
@@ -75,18 +80,45 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     await pub.zAdd(key.procs, { score: now, value: proc });
     live = new Set(await pub.zRangeByScore(key.procs, now - DEAD_AFTER_MS, '+inf'));
     live.add(proc);
+    const refresh = pub.multi();
+    let refreshing = false;
+    const push = (/** @type {string} */ k) => {
+      refresh.expire(k, ttlS);
+      refreshing = true;
+    };
     for (const room of [...rooms.values()]) {
       for (const [peer, r] of room.remote) {
         if (live.has(r.proc)) continue;
         room.remote.delete(peer);
         await pub.hDel(key.mem(room.id), `${r.proc}/${peer}`);
+        // back already on this process (it reconnected with `resume` before the death was noticed)
+        if ([...room.members].some((m) => m.party.peer === peer)) continue;
         // only to this process's members: every surviving process tells its own
         for (const m of room.members) m.send({ type: 'leave', from: r.party, at: now, id: 0, reason: 'server-lost' });
       }
-      if (room.members.size > 0) await pub.expire([key.room(room.id), key.hist(room.id), key.mem(room.id)], ttlS).catch(() => {});
+      if (room.members.size > 0 || room.holds > 0) {
+        if (now - (room.refreshed ?? 0) >= REFRESH_MS) {
+          room.refreshed = now;
+          for (const k of [key.room(room.id), key.hist(room.id), key.mem(room.id)]) push(k);
+        }
+      }
       // not while a socket is being accepted into it (loaded moments ago, not joined yet)
-      else if (room.holds === 0 && now - room.touched > EVICT_AFTER_MS) evict(room);
+      else if (now - room.touched > EVICT_AFTER_MS) evict(room);
     }
+    if (now - pjRefreshed >= REFRESH_MS) {
+      pjRefreshed = now;
+      for (const peer of pjHere) push(key.pj(peer));
+    }
+    // one round trip for all of them (a pipeline, not a transaction)
+    if (refreshing) await refresh.exec(true).catch((/** @type {Error} */ err) => log(`redis: refresh ${err.message}`));
+  }
+
+  /** Whether process `p` has sent a heartbeat lately (and so counts as alive from now on). @param {string} p */
+  async function beatsRecently(p) {
+    const at = await pub.zScore(key.procs, p);
+    if (at === null || Date.now() - at > DEAD_AFTER_MS) return false;
+    live.add(p);
+    return true;
   }
 
   /** @param {Room & { holds: number }} room */
@@ -277,7 +309,10 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     },
     /** @param {Room & { remote: Map<string, { party: Party, proc: string }> }} room */
     participants(room) {
-      return [...[...room.members].map((m) => m.party), ...[...room.remote.values()].filter((r) => live.has(r.proc) || r.proc === '').map((r) => r.party)];
+      // by peer id: a participant that reconnected here may still be listed on a dying process
+      const byPeer = new Map([...room.remote.values()].filter((r) => live.has(r.proc) || r.proc === '').map((r) => [r.party.peer, r.party]));
+      for (const m of room.members) byPeer.set(m.party.peer, m.party);
+      return [...byPeer.values()];
     },
 
     /** @param {string} id */
@@ -329,10 +364,12 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
       },
       /** @param {string} peer */
       async register(peer) {
+        pjHere.add(peer);
         await pub.set(key.pj(peer), proc, { EX: ttlS });
       },
       /** @param {string} peer */
       async unregister(peer) {
+        pjHere.delete(peer);
         if ((await pub.get(key.pj(peer))) === proc) await pub.del(key.pj(peer));
       },
       /**
@@ -341,7 +378,9 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
        */
       async relay(msg) {
         const owner = await pub.get(key.pj(msg.dst));
-        if (!owner || owner === proc || !live.has(owner)) return false;
+        if (!owner || owner === proc) return false;
+        // a process started since our last heartbeat is not in `live` yet: ask for its beat
+        if (!live.has(owner) && !(await beatsRecently(owner))) return false;
         await pub.publish(key.proc(owner), JSON.stringify(msg));
         return true;
       },

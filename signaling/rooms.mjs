@@ -23,7 +23,7 @@ import { randomId } from './tokens.mjs';
  * @property {number} createdAt
  * @property {number} idleSince  when the last socket left (0 while someone is connected)
  * @property {object[]} history
- * @property {Set<{ party: Party, send: (msg: object) => void }>} members
+ * @property {Set<{ party: Party, send: (msg: object) => void, replace?: () => void }>} members  `replace`: close it, no `leave` (the same participant reconnected)
  * @property {{ id: string, by: Role, from: Party, at: number } | null} invite  a pending invitation
  * @property {Share | null} share  an accepted one
  * @property {string[]} peers  PeerJS ids issued in this room, oldest first
@@ -177,7 +177,8 @@ export function createRoomStore(limits) {
     },
     /** Everyone connected to the room's chat (on every process). @param {Room} room @returns {Party[]} */
     participants(room) {
-      return [...room.members].map((m) => m.party);
+      // by peer id: a replaced socket stays a member until its close is processed
+      return [...new Map([...room.members].map((m) => [m.party.peer, m.party])).values()];
     },
     /**
      * Sends `make(party)` to the chat connection with peer id `to`; the parties it reached.

@@ -115,7 +115,7 @@ export async function startSignalingServer(options = {}) {
       ws.close(CLOSE.unauthorized, 'unauthorized');
       return;
     }
-    await acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address });
+    await acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address, resume: url.searchParams.get('resume') });
   }
 
   /**

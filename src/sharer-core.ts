@@ -28,6 +28,8 @@ export {
   ReferenceChatError,
   type ReferenceChat,
   type ReferenceChatOptions,
+  type ChatState,
+  type ReconnectOptions,
   type ChatWelcome,
   type ChatEvent,
   type ChatInvitation,

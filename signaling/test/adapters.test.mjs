@@ -127,16 +127,37 @@ test('PeerJS adapter: refusals are mapped to SignalingError codes', async () => 
   err = nextError(a);
   a.send(one.customer.welcome.peer.id, { type: 'offer', sdp: 'x'.repeat(70_000) });
   assert.equal((await err).code, 'too-large');
-  // the server goes away: onerror('closed')
+  // the server goes away, reconnection off: onerror('closed')
   const lone = await startServer();
   const { token } = await createRoom(lone);
-  const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket });
-  const p = sig.createPeerJsSignaling({ url: lone.url, id: chat.welcome.peer.id, token: chat.welcome.peer.token, WebSocket });
+  const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket, reconnect: false });
+  const p = sig.createPeerJsSignaling({ url: lone.url, id: chat.welcome.peer.id, token: chat.welcome.peer.token, WebSocket, reconnect: false });
   await p.ready;
   err = nextError(p);
   await lone.close();
   assert.equal((await err).code, 'closed');
   a.close();
+});
+
+test('PeerJS adapter: a lost server is dialled again; one that comes back without the room refuses it: unauthorized, once', { timeout: 30_000 }, async () => {
+  const lone = await startServer();
+  const { token } = await createRoom(lone);
+  const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket, reconnect: false });
+  const p = sig.createPeerJsSignaling({ url: lone.url, id: chat.welcome.peer.id, token: chat.welcome.peer.token, WebSocket, reconnect: { minDelay: 50, maxDelay: 200 } });
+  await p.ready;
+  const errors = [];
+  p.onerror = (e) => errors.push(e.code);
+  const port = lone.port;
+  await lone.close();
+  await sleep(300); // a few attempts against nothing: not errors
+  assert.deepEqual(errors, [], 'a server that is away is not an error while the adapter dials again');
+  const again = await startServer({ port }); // same address, empty memory: the peer id is unknown
+  for (let i = 0; i < 100 && !errors.includes('unauthorized'); i++) await sleep(50);
+  assert.ok(errors.includes('unauthorized'), `refused at last: ${errors}`);
+  await sleep(1000); // more attempts would bring more refusals
+  assert.deepEqual(errors, ['unauthorized'], 'reported once, then it stops dialling');
+  p.close();
+  await again.close();
 });
 
 test('PeerJS adapter: malformed signals from the server side are reported, not delivered', async () => {

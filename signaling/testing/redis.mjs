@@ -60,12 +60,12 @@ export async function startRedis() {
 
 /**
  * `node signaling/server.mjs` as a child process on `redisUrl`; resolves once it listens.
- * @param {{ redisUrl: string, secret: string, agentKey?: string, port?: number }} options
+ * @param {{ redisUrl: string, secret: string, agentKey?: string, port?: number, env?: Record<string, string> }} options  `env`: more of the server's environment (AGENT_JWT_SECRET, …)
  */
-export async function startProcess({ redisUrl, secret, agentKey = 'test-agent-key', port }) {
+export async function startProcess({ redisUrl, secret, agentKey = 'test-agent-key', port, env = {} }) {
   port ??= await freePort();
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SIGNALING_SECRET: secret, AGENT_KEY: agentKey },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SIGNALING_SECRET: secret, AGENT_KEY: agentKey, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -7,6 +7,8 @@ export {
   ReferenceChatError,
   type ReferenceChat,
   type ReferenceChatOptions,
+  type ChatState,
+  type ReconnectOptions,
   type ReferenceChatErrorCode,
   type ChatWelcome,
   type ChatEvent,

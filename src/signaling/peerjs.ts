@@ -4,7 +4,7 @@
  * `payload` of an OFFER, ANSWER or CANDIDATE message; the server sets `src`.
  */
 import { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
-import { OPEN, closeCodeError, openSocket, parseFrame, wsUrl, type SocketConstructor, type SocketLike } from './socket.js';
+import { FINAL_CLOSE, OPEN, backoffDelay, retryTimer, closeCodeError, openSocket, parseFrame, wsUrl, type ReconnectOptions, type SocketConstructor, type SocketLike } from './socket.js';
 import { asSignal } from './validate.js';
 
 export interface PeerJsSignalingOptions {
@@ -21,7 +21,16 @@ export interface PeerJsSignalingOptions {
   WebSocket?: SocketConstructor | typeof WebSocket;
   /** Heartbeat period, ms. Default 5000 (the server drops a socket silent for 90 s). */
   heartbeatMs?: number;
+  /**
+   * When the socket is lost after it opened (a server process went away), dial again with the same id
+   * and token, with this backoff (default true). Signals sent meanwhile wait (at most 256). A refusal
+   * (id no longer issued, token expired) ends it: `onerror` with `unauthorized`.
+   */
+  reconnect?: boolean | ReconnectOptions;
 }
+
+/** Signals kept while reconnecting: an offer and its candidates for a few viewers. */
+const QUEUE_MAX = 256;
 
 const WIRE: Record<Signal['type'], string> = { offer: 'OFFER', answer: 'ANSWER', candidate: 'CANDIDATE' };
 const CODES: readonly SignalingErrorCode[] = ['closed', 'unreachable', 'unauthorized', 'refused', 'too-large', 'rate-limited', 'malformed'];
@@ -35,6 +44,13 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
   let socket: SocketLike | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let opened = false;
+  /** Lost after it opened, dialling again: sends wait in `queued`. */
+  let reconnecting = false;
+  let attempts = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const queued: string[] = [];
+  /** The code of an ERROR this socket got: its close says the same, and is not reported twice. */
+  let refusedWith: SignalingErrorCode | null = null;
   let userClosed = false;
   let settle: { resolve: () => void; reject: (e: SignalingError) => void } | null = null;
   const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -48,14 +64,22 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
     onerror: null,
     send(to: string, signal: Signal): void {
       if (userClosed) throw new SignalingError('closed', 'signaling is closed');
+      const frame = JSON.stringify({ type: WIRE[signal.type], dst: to, payload: signal });
+      // lost (or closing, its close event not yet here): kept for the next socket
+      if (reconnecting || (opened && socket?.readyState !== OPEN && (options.reconnect ?? true) !== false)) {
+        if (queued.length >= QUEUE_MAX) throw new SignalingError('unreachable', 'reconnecting to the PeerJS server, and too many signals are waiting');
+        queued.push(frame);
+        return;
+      }
       if (!opened || !socket || socket.readyState !== OPEN) throw new SignalingError('unreachable', 'not connected to the PeerJS server yet: await `ready`');
-      socket.send(JSON.stringify({ type: WIRE[signal.type], dst: to, payload: signal }));
+      socket.send(frame);
     },
     close(): void {
       if (userClosed) return;
       fail(new SignalingError('closed', 'closed before the server accepted the connection'));
       userClosed = true;
       stop();
+      clearTimeout(retry);
       socket?.close(1000);
     },
   };
@@ -75,25 +99,25 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
     heartbeat = undefined;
   }
 
-  try {
-    socket = openSocket(url.href, options.WebSocket as SocketConstructor | undefined);
-  } catch (err) {
-    fail(new SignalingError('unreachable', (err as Error).message));
-    return adapter;
+  function onOpen(): void {
+    opened = true;
+    reconnecting = false;
+    attempts = 0;
+    heartbeat = setInterval(() => {
+      if (socket?.readyState === OPEN) socket.send('{"type":"HEARTBEAT"}');
+    }, options.heartbeatMs ?? 5000);
+    for (const frame of queued.splice(0)) socket?.send(frame);
+    settle?.resolve();
+    settle = null;
   }
-  socket.onmessage = (event) => {
-    const msg = parseFrame(event.data);
+
+  function onMessage(data: unknown): void {
+    const msg = parseFrame(data);
     if (!msg) return fail(new SignalingError('malformed', 'the server sent a frame that is not a JSON object'));
     const payload = (msg.payload && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
     switch (msg.type) {
       case 'OPEN':
-        opened = true;
-        heartbeat = setInterval(() => {
-          if (socket?.readyState === OPEN) socket.send('{"type":"HEARTBEAT"}');
-        }, options.heartbeatMs ?? 5000);
-        settle?.resolve();
-        settle = null;
-        return;
+        return onOpen();
       case 'OFFER':
       case 'ANSWER':
       case 'CANDIDATE': {
@@ -104,8 +128,11 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
         adapter.onsignal?.(msg.src, signal);
         return;
       }
-      case 'ERROR':
-        return fail(errorFromServer(payload));
+      case 'ERROR': {
+        const error = errorFromServer(payload);
+        refusedWith = error.code;
+        return fail(error);
+      }
       case 'ID-TAKEN':
         return fail(new SignalingError('unauthorized', `peer id ${options.id} is taken by another connection`));
       case 'EXPIRE':
@@ -114,16 +141,41 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
         // LEAVE and future message types: nothing for us to do
         return;
     }
-  };
-  socket.onclose = (event) => {
+  }
+
+  /** Lost: for good before the first OPEN, after a refusal or with reconnection off; else dial again. */
+  function onClose(code: number, reason: string): void {
     stop();
     if (userClosed) return;
-    const code = closeCodeError(event.code, opened);
-    fail(new SignalingError(code, `the PeerJS server closed the connection (${event.code}${event.reason ? ` ${event.reason}` : ''})`));
-  };
-  socket.onerror = () => {
-    // a close event follows with the details
-  };
+    const again = options.reconnect ?? true;
+    if (opened && again && !FINAL_CLOSE.has(code)) {
+      reconnecting = true;
+      retry = retryTimer(dial, backoffDelay(attempts++, again));
+      return;
+    }
+    reconnecting = false;
+    queued.length = 0;
+    const error = new SignalingError(closeCodeError(code, opened), `the PeerJS server closed the connection (${code}${reason ? ` ${reason}` : ''})`);
+    if (error.code !== refusedWith) fail(error);
+  }
+
+  function dial(): void {
+    refusedWith = null;
+    try {
+      socket = openSocket(url.href, options.WebSocket as SocketConstructor | undefined);
+    } catch (err) {
+      if (reconnecting) return onClose(1006, (err as Error).message);
+      fail(new SignalingError('unreachable', (err as Error).message));
+      return;
+    }
+    socket.onmessage = (event) => onMessage(event.data);
+    socket.onclose = (event) => onClose(event.code, event.reason);
+    socket.onerror = () => {
+      // a close event follows with the details
+    };
+  }
+
+  dial();
   return adapter;
 }
 

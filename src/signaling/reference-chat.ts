@@ -9,7 +9,9 @@
  */
 import { SignalingError } from './adapter.js';
 import { decodeSignalText, type TextChat } from './chat.js';
-import { OPEN, closeCodeError, openSocket, parseFrame, wsUrl, type SocketConstructor, type SocketLike } from './socket.js';
+import { FINAL_CLOSE, OPEN, backoffDelay, retryTimer, closeCodeError, openSocket, parseFrame, wsUrl, type ReconnectOptions, type SocketConstructor, type SocketLike } from './socket.js';
+
+export type { ReconnectOptions };
 
 export type ChatRole = 'customer' | 'agent';
 
@@ -131,8 +133,17 @@ export class ReferenceChatError extends Error {
   }
 }
 
+/**
+ * `connected`: the chat socket is open. `reconnecting`: it was lost (a server process went away, the
+ * network dropped) and the client is dialling again with backoff, keeping its peer id; sending throws
+ * meanwhile. `closed`: for good (`close()`, the token expired or the room is gone, or refused as abusive).
+ */
+export type ChatState = 'connected' | 'reconnecting' | 'closed';
+
 export interface ReferenceChat {
+  /** The server's latest welcome: a reconnection brings a new one (same peer id when it was kept). */
   readonly welcome: ChatWelcome;
+  readonly state: ChatState;
   /**
    * This participant's STUN/TURN servers, once it takes part in an accepted share (the customer at
    * its accept, an agent with its invitation); null before. Pass as `rtc: () => ({ iceServers })`.
@@ -151,6 +162,11 @@ export interface ReferenceChat {
   sendInvitation(to: string, invitation: { peer: string; secret: string }): void;
   /** Agent only: asks the customer's page for the invitation of the active share. */
   requestInvitation(): void;
+  /**
+   * Customer only: this page resumed the active share (`resumeSharing`), so the share's address is
+   * now `invitation.peer`: an agent who joins later dials this page, not the one the customer left.
+   */
+  shareMoved(invitation: { peer: string }): void;
   /** The participant with this peer id, as the server stamped it, while connected; else undefined. */
   participant(peer: string): ChatParty | undefined;
   /** Fetches fresh STUN/TURN credentials (participants of an accepted share only); updates `ice`. */
@@ -178,8 +194,12 @@ export interface ReferenceChat {
   onjoin: ((event: Extract<ChatEvent, { type: 'join' }>) => void) | null;
   onleave: ((event: Extract<ChatEvent, { type: 'leave' }>) => void) | null;
   onerror: ((error: ReferenceChatError) => void) | null;
+  /** `state` changed (lost, reconnecting, back, closed). Missed room events are delivered on return. */
+  onstate: ((state: ChatState) => void) | null;
+  /** The chat closed for good (not called for a connection that is being re-established). */
   onclose: ((code: number, reason: string) => void) | null;
 }
+
 
 export interface ReferenceChatOptions {
   /** The server base, `http(s)://host:port`. */
@@ -189,6 +209,8 @@ export interface ReferenceChatOptions {
   WebSocket?: SocketConstructor | typeof WebSocket;
   /** Milliseconds to wait for the welcome. Default 10000. */
   timeout?: number;
+  /** Reconnect by itself when the socket is lost (default true), with this backoff. */
+  reconnect?: boolean | ReconnectOptions;
 }
 
 const EVENT_TYPES = new Set(['text', 'invite', 'accept', 'decline', 'end', 'join', 'leave']);
@@ -196,9 +218,19 @@ type Accept = Extract<ChatEvent, { type: 'accept' }>;
 const ERROR_CODES = new Set<string>(['malformed', 'too-large', 'rate-limited', 'unauthorized', 'forbidden', 'conflict', 'unreachable', 'closed']);
 
 /** Connects; resolves once the server's welcome arrived, rejects with a `SignalingError`. */
-export function connectReferenceChat(options: ReferenceChatOptions): Promise<ReferenceChat> {
+export async function connectReferenceChat(options: ReferenceChatOptions): Promise<ReferenceChat> {
+  const { socket, welcome } = await openChat(options, null);
+  return new ReferenceChatConnection(socket, welcome, options);
+}
+
+/**
+ * Opens a chat socket and waits for its welcome. `resume`: the peer token of the previous connection,
+ * so the server keeps this participant's peer id (signaling/PROTOCOL.md, "Reconnecting").
+ */
+function openChat(options: ReferenceChatOptions, resume: string | null): Promise<{ socket: SocketLike; welcome: ChatWelcome }> {
   const url = wsUrl(options.url, '/chat');
   url.searchParams.set('token', options.token);
+  if (resume) url.searchParams.set('resume', resume);
   return new Promise((resolve, reject) => {
     let socket: SocketLike;
     try {
@@ -226,7 +258,7 @@ export function connectReferenceChat(options: ReferenceChatOptions): Promise<Ref
       }
       if (msg?.type !== 'welcome') return;
       clearTimeout(timer);
-      resolve(new ReferenceChatConnection(socket, msg as unknown as ChatWelcome, options.url));
+      resolve({ socket, welcome: msg as unknown as ChatWelcome });
     };
   });
 }
@@ -252,29 +284,100 @@ class ReferenceChatConnection implements ReferenceChat {
   onjoin: Handler<Extract<ChatEvent, { type: 'join' }>> = null;
   onleave: Handler<Extract<ChatEvent, { type: 'leave' }>> = null;
   onerror: Handler<ReferenceChatError> = null;
+  onstate: Handler<ChatState> = null;
   onclose: ((code: number, reason: string) => void) | null = null;
 
-  private closed = false;
+  private current: ChatState = 'connected';
+  private userClosed = false;
   private readonly signalChats = new Set<TextChat>();
-  private readonly people: Map<string, ChatParty>;
+  private people = new Map<string, ChatParty>();
   /** Who asked for the pending invitation: the inviting agent gets the secret once the accept went through. */
-  private inviter: ChatParty | null;
+  private inviter: ChatParty | null = null;
   private accepting: { to: ChatParty | null; invitation: { peer: string; secret: string } } | null = null;
-  private grant: IceGrant | null;
+  private grant: IceGrant | null = null;
+  /** The newest room event id seen: a reconnection replays the history after it. */
+  private lastEventId = 0;
+  private attempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private latest: ChatWelcome;
 
   constructor(
-    private readonly socket: SocketLike,
-    readonly welcome: ChatWelcome,
-    private readonly baseUrl: string,
+    private socket: SocketLike,
+    welcome: ChatWelcome,
+    private readonly options: ReferenceChatOptions,
   ) {
+    this.latest = welcome;
+    this.adopt(socket, welcome);
+  }
+
+  get welcome(): ChatWelcome {
+    return this.latest;
+  }
+
+  get state(): ChatState {
+    return this.current;
+  }
+
+  /** Takes a (new) socket and its welcome: participants, share and TURN state as the server says now. */
+  private adopt(socket: SocketLike, welcome: ChatWelcome): void {
+    this.socket = socket;
+    this.latest = welcome;
     this.people = new Map(welcome.participants.map((p) => [p.peer, p]));
     this.inviter = welcome.share.state === 'pending' ? welcome.share.from : null;
-    this.grant = welcome.iceServers && typeof welcome.iceServersExpireAt === 'number' ? { iceServers: welcome.iceServers, expiresAt: welcome.iceServersExpireAt } : null;
+    if (welcome.iceServers && typeof welcome.iceServersExpireAt === 'number') this.grant = { iceServers: welcome.iceServers, expiresAt: welcome.iceServersExpireAt };
+    for (const ev of welcome.history) this.lastEventId = Math.max(this.lastEventId, ev.id);
     socket.onmessage = (event) => this.receive(parseFrame(event.data));
-    socket.onclose = (event) => {
-      this.closed = true;
-      this.onclose?.(event.code, event.reason);
-    };
+    socket.onclose = (event) => this.lost(event.code, event.reason);
+  }
+
+  /** The socket closed: for good (our close, a final code, reconnection off), or dial again with backoff. */
+  private lost(code: number, reason: string): void {
+    const reconnect = this.options.reconnect ?? true;
+    if (this.userClosed || !reconnect || FINAL_CLOSE.has(code)) return this.finish(code, reason);
+    this.setState('reconnecting');
+    this.retryTimer = retryTimer(() => void this.redial(), backoffDelay(this.attempts++, reconnect));
+  }
+
+  private async redial(): Promise<void> {
+    const before = this.latest;
+    let opened: { socket: SocketLike; welcome: ChatWelcome };
+    try {
+      opened = await openChat(this.options, before.peer.token);
+    } catch (err) {
+      if (this.userClosed) return;
+      // refused (token expired, room deleted): no point in trying again
+      if (err instanceof SignalingError && err.code === 'unauthorized') return this.finish(4401, err.message);
+      return this.lost(1006, '');
+    }
+    if (this.userClosed) return opened.socket.close(1000);
+    this.attempts = 0;
+    const seen = this.lastEventId;
+    this.adopt(opened.socket, opened.welcome);
+    this.setState('connected');
+    this.replayMissed(opened.welcome.history, seen, before.peer.id);
+  }
+
+  /** Room events that happened while the socket was down, in order (not our own return). */
+  private replayMissed(history: ChatEvent[], seen: number, formerPeer: string): void {
+    for (const ev of history) {
+      if (ev.id <= seen) continue;
+      if (ev.type === 'join' && (ev.from.peer === this.latest.peer.id || ev.from.peer === formerPeer)) continue;
+      this.receive(ev as unknown as Record<string, unknown>);
+    }
+    this.people = new Map(this.latest.participants.map((p) => [p.peer, p]));
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this.current === 'closed') return;
+    clearTimeout(this.retryTimer);
+    this.setState('closed');
+    this.onclose?.(code, reason);
+  }
+
+  private setState(state: ChatState): void {
+    if (this.current === state) return;
+    this.current = state;
+    this.onstate?.(state);
   }
 
   get ice(): IceGrant | null {
@@ -303,12 +406,16 @@ class ReferenceChatConnection implements ReferenceChat {
     this.send({ type: 'request-invitation' });
   }
 
+  shareMoved(invitation: { peer: string }): void {
+    this.send({ type: 'share-moved', invitation: { peer: invitation.peer } });
+  }
+
   participant(peer: string): ChatParty | undefined {
     return this.people.get(peer);
   }
 
   async refreshIce(): Promise<IceGrant> {
-    const grant = await fetchIce(this.baseUrl, this.welcome.peer.token);
+    const grant = await fetchIce(this.options.url, this.welcome.peer.token);
     this.setIce(grant.iceServers, grant.expiresAt);
     return grant;
   }
@@ -323,8 +430,12 @@ class ReferenceChatConnection implements ReferenceChat {
 
   signalingChat(): TextChat {
     const send = (msg: object): void => this.send(msg);
+    const self = this;
     const textChat: TextChat = {
-      id: this.welcome.peer.id,
+      // the current connection's: kept across reconnections unless the server had to issue a new one
+      get id(): string {
+        return self.welcome.peer.id;
+      },
       post(text: string): void {
         const decoded = decodeSignalText(text);
         // a signal goes to its addressee only; any other text is an ordinary chat message
@@ -338,13 +449,15 @@ class ReferenceChatConnection implements ReferenceChat {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.socket.close(1000);
+    if (this.userClosed) return;
+    this.userClosed = true;
+    if (this.current === 'reconnecting') this.finish(1000, '');
+    else this.socket.close(1000);
   }
 
   private send(msg: object): void {
-    if (this.closed || this.socket.readyState !== OPEN) throw new ReferenceChatError('closed', 'the chat is closed');
+    if (this.current === 'reconnecting') throw new ReferenceChatError('unreachable', 'the chat is reconnecting: send again when `state` is connected');
+    if (this.userClosed || this.current === 'closed' || this.socket.readyState !== OPEN) throw new ReferenceChatError('closed', 'the chat is closed');
     this.socket.send(JSON.stringify(msg));
   }
 
@@ -358,6 +471,7 @@ class ReferenceChatConnection implements ReferenceChat {
     if (!msg || this.direct(msg)) return;
     if (typeof msg.type !== 'string' || !EVENT_TYPES.has(msg.type)) return;
     const ev = msg as unknown as ChatEvent;
+    if (typeof ev.id === 'number') this.lastEventId = Math.max(this.lastEventId, ev.id);
     this.track(ev);
     if (ev.type === 'accept') this.accepted(ev);
     this.onevent?.(ev);

@@ -57,3 +57,33 @@ export function closeCodeError(code: number, opened: boolean): 'unauthorized' | 
       return opened ? 'closed' : 'unreachable';
   }
 }
+
+/** Backoff between reconnection attempts: doubling from `minDelay` to `maxDelay` ms, with jitter. */
+export interface ReconnectOptions {
+  /** Default 500. */
+  minDelay?: number;
+  /** Default 15000. */
+  maxDelay?: number;
+}
+
+/** Close codes of the reference server after which dialling again cannot help: token or id refused, abuse, replaced. */
+export const FINAL_CLOSE: ReadonlySet<number> = new Set([4401, 4408, 4409, 4429]);
+
+/**
+ * The wait before reconnection attempt `attempt` (0, 1, …): doubling, capped, with jitter so that the
+ * clients of a server process that died do not all come back in the same instant.
+ */
+export function backoffDelay(attempt: number, options: boolean | ReconnectOptions | undefined): number {
+  const { minDelay = 500, maxDelay = 15_000 } = typeof options === 'object' ? options : {};
+  return Math.min(maxDelay, minDelay * 2 ** attempt) * (0.5 + Math.random() / 2);
+}
+
+/**
+ * A timer for the next reconnection attempt. In Node it does not keep the process alive by itself
+ * (`unref`): a script whose server is gone for good still exits; browsers have no such notion.
+ */
+export function retryTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(fn, ms);
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
