@@ -2,7 +2,6 @@
 // site's identity provider (a JWT) or in development by the shared agent key, lists the rooms it may
 // serve and gets a chat token for one of them. Bearer auth, no cookies, so CORS can be open.
 import express from 'express';
-import { TokenBucket } from './limits.mjs';
 import { shareState } from './chat-socket.mjs';
 
 const QUEUE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -21,8 +20,6 @@ const QUEUE = /^[A-Za-z0-9_.-]{1,64}$/;
  */
 export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice, audit = null, log = () => {} }) {
   const api = express.Router();
-  /** @type {Map<string, TokenBucket>} */
-  const perIp = new Map();
 
   /** @param {string} room @param {string} name */
   const customerToken = (room, name) => tokens.sign('chat', { room, role: 'customer', name }, ttl.customer);
@@ -65,13 +62,8 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
 
   api.post('/rooms', async (req, res) => {
     const ip = req.socket.remoteAddress ?? '';
-    let bucket = perIp.get(ip);
-    if (!bucket) {
-      if (perIp.size > 10000) perIp.clear(); // crude bound: forgetting buckets only ever lets through more
-      bucket = new TokenBucket(limits.roomBurst, 1000 / limits.roomEveryMs);
-      perIp.set(ip, bucket);
-    }
-    if (!bucket.take()) return void res.status(429).json({ code: 'rate-limited', message: 'too many rooms created from this address: wait a few seconds' });
+    // per client address, across every process (with Redis the bucket lives there)
+    if (!(await store.take(`rooms:${ip}`, limits.roomBurst, 1000 / limits.roomEveryMs))) return void res.status(429).json({ code: 'rate-limited', message: 'too many rooms created from this address: wait a few seconds' });
     const name = cleanName(req.body?.name, 'Customer');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     const queue = req.body?.queue ?? 'default';

@@ -27,6 +27,22 @@ import { deliverHere, issuePeerId, toRoleHere } from './rooms.mjs';
 /** @typedef {import('./rooms.mjs').Party} Party */
 /** @typedef {import('./tokens.mjs').Role} Role */
 
+/**
+ * A token bucket in Redis (a hash `t` tokens, `at` ms), taken atomically by any process: the burst,
+ * then ARGV[2] tokens a second; Redis's clock, so the processes' clocks do not matter. 1 or 0.
+ */
+const TAKE_SCRIPT = `
+  local burst, rate = tonumber(ARGV[1]), tonumber(ARGV[2]) / 1000
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local b = redis.call('HMGET', KEYS[1], 't', 'at')
+  local tokens = math.min(burst, (tonumber(b[1]) or burst) + (now - (tonumber(b[2]) or now)) * rate)
+  local ok = 0
+  if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+  redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(now))
+  redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
+  return ok`;
+
 const BEAT_MS = 2000;
 const DEAD_AFTER_MS = 3 * BEAT_MS;
 const EVICT_AFTER_MS = 5 * BEAT_MS;
@@ -48,6 +64,7 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     chan: (/** @type {string} */ id) => `${prefix}r:${id}`,
     proc: (/** @type {string} */ p) => `${prefix}p:${p}`,
     pj: (/** @type {string} */ peer) => `${prefix}pj:${peer}`,
+    rate: (/** @type {string} */ name) => `${prefix}rate:${name}`,
     rooms: `${prefix}rooms`,
     procs: `${prefix}procs`,
   };
@@ -384,6 +401,20 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
         await pub.publish(key.proc(owner), JSON.stringify(msg));
         return true;
       },
+    },
+
+    /**
+     * Takes one token from the bucket `name`, shared by every process; false when empty. If Redis
+     * cannot answer, the request is let through (and logged): a limit must not become an outage.
+     * @param {string} name @param {number} burst @param {number} perSecond @returns {Promise<boolean>}
+     */
+    async take(name, burst, perSecond) {
+      try {
+        return (await pub.eval(TAKE_SCRIPT, { keys: [key.rate(name)], arguments: [String(burst), String(perSecond)] })) === 1;
+      } catch (err) {
+        log(`redis: rate limit ${/** @type {Error} */ (err).message}`);
+        return true;
+      }
     },
 
     /** Expiry does the sweeping in Redis; here only the cache is trimmed (by the heartbeat). */

@@ -1,6 +1,7 @@
 // Rooms in memory: who is connected, the chat history replayed on join, the co-browse invitation state,
 // and which PeerJS ids were issued in which room (the PeerJS gate checks `dst` against it).
 import { randomId } from './tokens.mjs';
+import { TokenBucket } from './limits.mjs';
 
 /** @typedef {import('./tokens.mjs').Role} Role */
 /** @typedef {{ role: Role, name: string, peer: string }} Party */
@@ -93,6 +94,8 @@ export function createRoomStore(limits) {
   const rooms = new Map();
   /** @type {Map<string, { room: string, role: Role }>} */
   const peers = new Map();
+  /** @type {Map<string, TokenBucket>} rate buckets by name (e.g. room creation per client address) */
+  const buckets = new Map();
 
   return {
     rooms,
@@ -188,6 +191,21 @@ export function createRoomStore(limits) {
     /** Sends `msg` to every connection of one role; how many. @param {Room} room @param {Role} role @param {object} msg */
     toRole: toRoleHere,
     async close() {},
+
+    /**
+     * Takes one token from the bucket `name` (burst, then `perSecond`); false when empty. Shared by
+     * every process with Redis (redis-rooms.mjs), so N processes allow what one does.
+     * @param {string} name @param {number} burst @param {number} perSecond @returns {Promise<boolean>}
+     */
+    async take(name, burst, perSecond) {
+      let bucket = buckets.get(name);
+      if (!bucket) {
+        if (buckets.size > 10_000) buckets.clear(); // crude bound: forgetting buckets only ever lets through more
+        bucket = new TokenBucket(burst, perSecond);
+        buckets.set(name, bucket);
+      }
+      return bucket.take();
+    },
 
     /** Deletes rooms nobody has been in for `idleMs`. */
     sweep(/** @type {number} */ idleMs) {

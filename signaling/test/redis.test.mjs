@@ -152,3 +152,15 @@ test('every process restarts: every room and its share state are still there, to
   customer.close();
   dan.close();
 });
+
+test('the room-creation limit per address is one bucket for every process, not one per process', async () => {
+  const [a, b] = [await start(), await start()];
+  redis.cli('eval', "for _, k in ipairs(redis.call('keys', 'cb:rate:*')) do redis.call('del', k) end", '0'); // earlier tests' rooms
+  const create = (p) => fetch(`${p.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+  // the burst (10) spread over both processes, then the next is refused on either
+  const statuses = [];
+  for (let i = 0; i < 10; i++) statuses.push(await create(i % 2 ? b : a));
+  assert.deepEqual(statuses, Array(10).fill(201));
+  assert.equal(await create(a), 429, 'refused on A');
+  assert.equal(await create(b), 429, 'and on B: the bucket is shared');
+});
