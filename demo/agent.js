@@ -64,6 +64,9 @@ async function openChat(room) {
   // moment to arrive before ending here (the chat is usually faster than the goodbye)
   chat.onend = () => setTimeout(() => viewer.session?.stop('ended in the chat'), 2000);
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
+  // the chat comes back by itself after a lost connection; what was said meanwhile arrives then
+  const STATE_TEXT = { reconnecting: 'Lost the connection to the chat: reconnecting…', connected: 'Back in the chat.', closed: 'The chat closed.' };
+  chat.onstate = (state) => log('system', STATE_TEXT[state]);
   // the customer is already sharing: the welcome says so, but never carries the secret
   if (chat.welcome.share.state === 'active') askToJoin();
 }
@@ -77,8 +80,14 @@ function askToJoin() {
 $('form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const text = $('input').value.trim();
-  if (text && chat) chat.sendText(text);
-  $('input').value = '';
+  if (!text || !chat) return;
+  try {
+    chat.sendText(text);
+    $('input').value = '';
+  } catch (err) {
+    // reconnecting (or closed): the text stays in the box to send again
+    log('system', `Not sent: ${err.message}.`);
+  }
 });
 $('invite').addEventListener('click', () => {
   // an agent views one page at a time (the product's promise); supervisors use their own console

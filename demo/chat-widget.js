@@ -43,6 +43,10 @@ async function start() {
   }
   const chat = await connectReferenceChat({ url: config.signaling, token });
   $('chat-state').textContent = 'online';
+  // a lost chat server (a restart, one of several processes gone) comes back by itself: say so meanwhile
+  chat.onstate = (state) => {
+    $('chat-state').textContent = state === 'connected' ? 'online' : state === 'reconnecting' ? 'reconnecting…' : 'offline';
+  };
   let session = null;
 
   const log = (who, text) => {
@@ -72,8 +76,14 @@ async function start() {
   $('chat-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const text = $('chat-input').value.trim();
-    if (text) chat.sendText(text);
-    $('chat-input').value = '';
+    if (!text) return;
+    try {
+      chat.sendText(text);
+      $('chat-input').value = '';
+    } catch (err) {
+      // reconnecting (or closed): the text stays in the box to send again
+      log('system', `Not sent: ${err.message}.`);
+    }
   });
   box.querySelector('cobrowse-share-button').addEventListener('cobrowse-share-request', () => {
     if (session) return;
@@ -116,7 +126,10 @@ async function start() {
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
   const resumed = await resumeSharing({ signaling: signaling(), mask: MASK, rtc, viewerName });
-  if (resumed) attach(resumed);
+  if (resumed) {
+    attach(resumed);
+    chat.shareMoved(resumed.invitation); // agents who join from now on dial this page
+  }
 
   function stopSharing(reason) {
     if (!session) return;

@@ -30,8 +30,8 @@ const PORT_TRIES = 20;
 const DEV_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
 /** What the agent console's origin serves from demo/ (besides /dist/ and /session.json). */
 const AGENT_FILES = new Set(['/agent.html', '/agent.js', '/agent.css', '/demo.css', '/ice.js']);
-const JWT_ISSUER = 'cobrowse-demo-idp';
-const JWT_AUDIENCE = 'cobrowse-signaling';
+export const JWT_ISSUER = 'cobrowse-demo-idp';
+export const JWT_AUDIENCE = 'cobrowse-signaling';
 const AGENT_NAME = 'Alice (agent)';
 const JWT_TTL_S = 3600;
 
@@ -163,15 +163,18 @@ function listen(server, port, host) {
  * of an accepted share get `iceServers`, which the demo pages use (`?relay=1` on a page: TURN relay only).
  * `audit` (see signaling/STORE.md): keep the chat transcripts and the audit log, encrypted, in a file.
  * `agentKey`: also accept this shared development key (default: none; agents sign in with a JWT).
- * @param {{ port?: number, agentPort?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions, audit?: import('../signaling/store/index.mjs').AuditOptions, agentKey?: string }} [options]
+ * `signalingUrl` + `jwtSecret`: use signaling servers already running there (N processes on Redis
+ * behind a load balancer, say) instead of starting one; they verify agent JWTs with `jwtSecret`
+ * (AGENT_JWT_SECRET), JWT_ISSUER and JWT_AUDIENCE.
+ * @param {{ port?: number, agentPort?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions, audit?: import('../signaling/store/index.mjs').AuditOptions, agentKey?: string, signalingUrl?: string, jwtSecret?: string }} [options]
  */
 export async function startDemo(options = {}) {
   const host = options.host ?? HOST;
   // the identity provider's signing secret: made per run, known to this process only
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   const agentJwt = { secret: jwtSecret, issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
-  let signaling;
-  for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; ; p++, tries--) {
+  let signaling = options.signalingUrl ? { url: options.signalingUrl, close: async () => {} } : null;
+  for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; !signaling; p++, tries--) {
     try {
       signaling = await startSignalingServer({ port: p, host, agentJwt, agentKey: options.agentKey, log: options.log, turn: options.turn, audit: options.audit });
       break;
