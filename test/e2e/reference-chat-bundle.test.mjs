@@ -25,6 +25,7 @@ function connect({ bundle, url, token }) {
     }
     chat.onerror = (e) => log.push({ on: 'onerror', code: e.code, re: e.re, isError: e instanceof lib.ReferenceChatError });
     chat.onclose = (code) => log.push({ on: 'onclose', code });
+    chat.onstate = (state) => log.push({ on: 'onstate', state });
     return { peer: chat.welcome.peer.id, ice: chat.ice };
   });
 }
@@ -109,8 +110,13 @@ describe('the reference chat client, bundled, in the browser', () => {
     assert.deepEqual(error, { on: 'onerror', code: 'forbidden', re: 'accept', isError: true });
     await pages.agent.evaluate(() => window.__chat.end('done'));
     await seen('customer', (c) => c.on === 'onend', 'the end');
-    await demo.close(); // the server goes away: every page hears the close
+    await demo.close(); // the server goes away: every page says it is reconnecting, until closed
     demo = null;
-    for (const who of ['customer', 'agent', 'late']) await seen(who, (c) => c.on === 'onclose', 'the close');
+    for (const who of ['customer', 'agent', 'late']) {
+      await seen(who, (c) => c.on === 'onstate' && c.state === 'reconnecting', 'reconnecting');
+      await pages[who].evaluate(() => window.__chat.close());
+      assert.deepEqual(await seen(who, (c) => c.on === 'onclose', 'the close'), { on: 'onclose', code: 1000 });
+      assert.ok((await calls(who)).some((c) => c.on === 'onstate' && c.state === 'closed'), `${who}: state closed`);
+    }
   });
 });
