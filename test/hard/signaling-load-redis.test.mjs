@@ -5,7 +5,7 @@
 //
 // Behaviour only, no clock: every socket opened and stayed open, the servers themselves recorded each
 // room's sockets on two different processes, rooms in use stay in Redis when held quiet for longer than
-// `roomIdleMs` (4 s here; the default is 24 h), no set-up failed, every relayed invite, accept,
+// `roomIdleMs` (6 s here; the default is 24 h), no set-up failed, every relayed invite, accept,
 // invitation, OFFER and ANSWER arrived with the right sender (`src` / `from`) and content, and every
 // pair of processes carried set-ups. The numbers (memory, set-ups/s, Redis bytes per room) are printed
 // and belong in docs/signaling-scale.md, not here.
@@ -20,8 +20,8 @@ const PROCESSES = 3;
 const SOCKETS = 3000; // 750 rooms: 125 on each of the 6 ordered process pairs
 const SETUP_SECONDS = 5;
 /** Rooms expire this long after their last contact; the sockets are held quiet for longer than that. */
-const ROOM_IDLE_MS = 4000;
-const HOLD_SECONDS = 9;
+const ROOM_IDLE_MS = 6000; // three refreshes (every beat, 2 s) per lifetime: a process stalled for a beat does not lose its rooms
+const HOLD_SECONDS = 13;
 
 function hasRedisServer() {
   try {
