@@ -47,33 +47,9 @@ export type {
   Progress,
 } from './session/index.js';
 export { SessionError, type SessionErrorCode } from './session/limits.js';
-// transports and signaling: what the README documents, not the chunking or the chat envelope behind them
-export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport/transport.js';
-export { createLoopbackPair } from './transport/loopback.js';
-export { createPeerTransport, type PeerTransport, type PeerTransportOptions, type PeerImplementation } from './transport/peer.js';
-export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './signaling/adapter.js';
-export { createPeerJsSignaling, type PeerJsSignalingOptions } from './signaling/peerjs.js';
-export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './signaling/chat.js';
-export {
-  connectReferenceChat,
-  ReferenceChatError,
-  type ReferenceChat,
-  type ReferenceChatOptions,
-  type ReferenceChatErrorCode,
-  type ReconnectOptions,
-  type ChatState,
-  type ChatWelcome,
-  type ChatEvent,
-  type ChatParty,
-  type ChatRole,
-  type ChatInvitation,
-  type InvitationEvent,
-  type InvitationRequest,
-  type IceGrant,
-  type MaskDescription,
-  type ShareState,
-} from './signaling/reference-chat.js';
-export type { SocketLike, SocketConstructor } from './signaling/socket.js';
+// transports and signaling: their barrels list what the README documents, not the internals behind them
+export * from './transport/index.js';
+export * from './signaling/index.js';
 // The viewer element: importing the entry registers <cobrowse-viewer> (once) and exports its class.
 export * from './elements/viewer/define.js';
 export { setMessages } from './elements/i18n.js';

@@ -7,8 +7,11 @@ import { importSignaling } from '../testing/build.mjs';
 
 let server;
 let sig;
+/** The chat envelope's internals (not public: src/signaling/chat.js, compiled). */
+let envelope;
 before(async () => {
-  sig = await importSignaling();
+  sig = await importSignaling(); // compiles build/ when stale
+  envelope = await import('../../build/signaling/chat.js');
   server = await startServer();
 });
 after(() => server.close());
@@ -231,12 +234,12 @@ test('chat adapter over any text chat: prefix envelope, other text passed on', a
   alice.post('just chatting');
   assert.deepEqual(plain, [['alice', 'just chatting']], 'non-signal text goes to the previous onmessage');
   const err = nextError(B);
-  alice.post(sig.SIGNAL_PREFIX + '{"to":"bob","signal":{"type":"offer"}}');
+  alice.post(envelope.SIGNAL_PREFIX + '{"to":"bob","signal":{"type":"offer"}}');
   assert.equal((await err).code, 'malformed');
   B.close();
   assert.equal(typeof bob.onmessage, 'function', 'close restores the previous handler');
   alice.post('after close');
   assert.deepEqual(plain.at(-1), ['alice', 'after close']);
-  assert.equal(sig.decodeSignalText('hello'), null);
-  assert.deepEqual(sig.decodeSignalText(sig.encodeSignalText('x', offer)), { to: 'x', signal: offer });
+  assert.equal(envelope.decodeSignalText('hello'), null);
+  assert.deepEqual(envelope.decodeSignalText(envelope.encodeSignalText('x', offer)), { to: 'x', signal: offer });
 });

@@ -1,7 +1,8 @@
 // Signaling: the adapter interface and its implementations (see adapter.ts, signaling/PROTOCOL.md).
+// The public surface (re-exported by src/index.ts); the chat envelope (SIGNAL_PREFIX, …) is internal.
 export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
 export { createPeerJsSignaling, type PeerJsSignalingOptions } from './peerjs.js';
-export { createChatSignaling, encodeSignalText, decodeSignalText, SIGNAL_PREFIX, type TextChat, type ChatSignalingOptions } from './chat.js';
+export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './chat.js';
 export {
   connectReferenceChat,
   ReferenceChatError,

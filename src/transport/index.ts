@@ -1,4 +1,5 @@
 // Transports: how frames travel between sharer and viewer. See transport.ts for the contract.
+// The public surface (re-exported by src/index.ts); the chunking behind it is internal (chunker.ts).
 export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport.js';
 export { createLoopbackPair } from './loopback.js';
 export {
@@ -7,12 +8,3 @@ export {
   type PeerTransportOptions,
   type PeerImplementation,
 } from './peer.js';
-export {
-  chunkMessage,
-  ChunkedMessage,
-  Reassembler,
-  DEFAULT_CHUNK_SIZE,
-  DEFAULT_MAX_MESSAGE_SIZE,
-  type ChunkOptions,
-  type ReassemblerOptions,
-} from './chunker.js';
