@@ -19,24 +19,20 @@ import { performance } from 'node:perf_hooks';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const libs = join(root, 'bench/crypto-libs');
 
+/** The TweetNaCl API (the copy's and the package's are the same) over `nacl` imported from `from`. */
+const naclEntry = (from) => `
+    import nacl from ${JSON.stringify(from)};
+    export const random = (n) => nacl.randomBytes(n);
+    export const seal = (m, n, k) => nacl.secretbox(m, n, k);
+    export const open = (c, n, k) => nacl.secretbox.open(c, n, k);
+    export const keyPair = () => nacl.box.keyPair();
+    export const shared = (sk, pk) => nacl.scalarMult(sk, pk);
+    export const hash = (m) => nacl.hash(m);`;
+
 /** The same surface over each implementation: what src/secure/ calls. */
 const ENTRIES = {
-  'copied subset (src/secure/nacl.ts)': `
-    import nacl from ${JSON.stringify(join(root, 'src/secure/nacl.ts'))};
-    export const random = (n) => nacl.randomBytes(n);
-    export const seal = (m, n, k) => nacl.secretbox(m, n, k);
-    export const open = (c, n, k) => nacl.secretbox.open(c, n, k);
-    export const keyPair = () => nacl.box.keyPair();
-    export const shared = (sk, pk) => nacl.scalarMult(sk, pk);
-    export const hash = (m) => nacl.hash(m);`,
-  'tweetnacl 1.0.3 (published)': `
-    import nacl from 'tweetnacl';
-    export const random = (n) => nacl.randomBytes(n);
-    export const seal = (m, n, k) => nacl.secretbox(m, n, k);
-    export const open = (c, n, k) => nacl.secretbox.open(c, n, k);
-    export const keyPair = () => nacl.box.keyPair();
-    export const shared = (sk, pk) => nacl.scalarMult(sk, pk);
-    export const hash = (m) => nacl.hash(m);`,
+  'copied subset (src/secure/nacl.ts)': naclEntry(join(root, 'src/secure/nacl.ts')),
+  'tweetnacl 1.0.3 (published)': naclEntry('tweetnacl'),
   '@noble/ciphers + curves + hashes 2.4.0': `
     import { secretbox } from '@noble/ciphers/salsa.js';
     import { x25519 } from '@noble/curves/ed25519.js';
