@@ -1,4 +1,4 @@
-// The audit store's write cost as it grows (signaling/STORE.md, "Cost"): records events through the
+// The audit store's write cost as it grows (server/STORE.md, "Cost"): records events through the
 // real store (seal + room tag + one committed WAL transaction each, as the server does) from one or
 // several writer processes on one file, and reports, at each mark, the events/s so far, the cost per
 // event over the last windows, and the file sizes; then the events/s of each writer.
@@ -21,7 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openStore } from '../signaling/store/index.mjs';
+import { openStore } from '../server/store/index.mjs';
 
 const KEY = new Uint8Array(32).fill(7);
 const { values } = parseArgs({

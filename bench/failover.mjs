@@ -1,15 +1,15 @@
 // How fast chats come back when a signaling process dies: three processes on a private Redis behind a
-// TCP load balancer (signaling/testing/), N customer chats (the reference client, compiled), the
+// TCP load balancer (server/test-support/), N customer chats (the reference client, compiled), the
 // process holding a third of them killed (SIGKILL), repeated. Prints, per kill: how long each lost
 // chat took from the kill to `connected` again (p50 / p95 / max) and whether it kept its peer id.
 //
 //   node bench/failover.mjs [--chats 60] [--kills 5]
 import { WebSocket } from 'ws';
 import { performance } from 'node:perf_hooks';
-import { createRoom } from '../signaling/testing/helpers.mjs';
-import { startProcess, startRedis } from '../signaling/testing/redis.mjs';
-import { startBalancer } from '../signaling/testing/balancer.mjs';
-import { importSignaling } from '../signaling/testing/build.mjs';
+import { createRoom } from '../server/test-support/helpers.mjs';
+import { startProcess, startRedis } from '../server/test-support/redis.mjs';
+import { startBalancer } from '../server/test-support/balancer.mjs';
+import { importSignaling } from '../server/test-support/build.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,5 +1,5 @@
 // Speed of the wire decoders under hostile input: the figures the fuzz tests used to assert
-// (test/hard/fuzz-decoder.test.mjs, fuzz-reassembler.test.mjs now assert behaviour only and keep a
+// (test/hardening/fuzz-decoder.test.mjs, fuzz-reassembler.test.mjs now assert behaviour only and keep a
 // hang watchdog). Printed, never asserted.
 //
 //   npx tsc -p tsconfig.json && node bench/fuzz-speed.mjs [--cases 20000] [--seed 1812668453]
@@ -9,7 +9,7 @@
 //    push time over mutated chunk streams.
 import { FrameDecoder, FrameEncoder, encodeFrame, OpCode, MAX_DEPTH } from '../build/protocol/index.js';
 import { Reassembler, chunkMessage } from '../build/transport/chunker.js';
-import { prng, randFrame, MUTATORS, MUTATOR_NAMES, depthBomb, uvBytes } from '../test/hard/fuzz-lib.mjs';
+import { prng, randFrame, MUTATORS, MUTATOR_NAMES, depthBomb, uvBytes } from '../test/hardening/fuzz-lib.mjs';
 
 const arg = (name, d) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -65,7 +65,7 @@ const TRACE = `(() => {
 
 const PATHS = ['/guide.html', '/guide.html', '/customer.html'];
 // Navigations per chat: the reference server keeps the last 64 peer ids issued in a room and retires
-// older ones, the agent's included (signaling/rooms.mjs PEERS_PER_ROOM): after 63 customer pages the
+// older ones, the agent's included (server/rooms.mjs PEERS_PER_ROOM): after 63 customer pages the
 // agent can no longer be dialed. A fresh room every 48 navigations (a multiple of the 3-step cycle).
 const PER_SESSION = 48;
 

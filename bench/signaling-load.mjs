@@ -14,7 +14,7 @@
 //   node bench/signaling-load.mjs [--sockets 10000] [--setups-seconds 10] [--concurrency 16] [--hold-seconds 10]
 //   node bench/signaling-load.mjs --processes 3 --redis --sockets 30000 [--clients 3] [--room-idle-ms 3000]
 //
-// `runSignalingLoad()` is what test/hard/signaling-load*.test.mjs use. Numbers are printed, not asserted
+// `runSignalingLoad()` is what test/hardening/signaling-load*.test.mjs use. Numbers are printed, not asserted
 // here. `ulimit -n` must allow the sockets: one server process holds sockets/N of them; the clients
 // live in this process (one server) or in `--clients` client processes (default: one per server, since
 // 30,000 sockets do not fit under a 20,000 fd limit in one process). Children get the hard limit.
@@ -25,8 +25,8 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 
 const SELF = fileURLToPath(import.meta.url);
-const SERVER = fileURLToPath(new URL('../signaling/server.mjs', import.meta.url));
-const REDIS_HELPERS = new URL('../signaling/testing/redis.mjs', import.meta.url).href;
+const SERVER = fileURLToPath(new URL('../server/server.mjs', import.meta.url));
+const REDIS_HELPERS = new URL('../server/test-support/redis.mjs', import.meta.url).href;
 const AGENT_KEY = 'load-agent-key';
 /** One token secret for every process: a token signed by one verifies on any other. */
 const SECRET = 'load-shared-signaling-secret-0123456789';

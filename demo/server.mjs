@@ -5,7 +5,7 @@
 //   - the agent console, on its OWN origin (another port): agent.html, its scripts, /dist/, and
 //     /session.json, which signs the agent in. The mirror refuses to load anything from the console's
 //     own origin, so the shop's origin must differ from it;
-//   - the reference signaling server (signaling/: chat rooms + PeerJS relay).
+//   - the reference signaling server (server/: chat rooms + PeerJS relay).
 // PORT picks the shop's port (default 8080; if taken, the next free one), AGENT_PORT the console's
 // (default the next free one after the shop's), SIGNALING_PORT the signaling server's (default 9000).
 // Importable: `startDemo({ port: 0, agentPort: 0, signalingPort: 0 })`.
@@ -15,9 +15,9 @@
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { startSignalingServer, devKeyWarning } from '../signaling/server.mjs';
-import { turnOptionsFromEnv } from '../signaling/turn.mjs';
-import { auditOptionsFromEnv } from '../signaling/store/index.mjs';
+import { startSignalingServer, devKeyWarning } from '../server/server.mjs';
+import { turnOptionsFromEnv } from '../server/turn.mjs';
+import { auditOptionsFromEnv } from '../server/store/index.mjs';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -159,14 +159,14 @@ function listen(server, port, host) {
 
 /**
  * Starts the signaling server, the shop's origin and the agent console's origin.
- * `turn` (STUN/TURN servers, see signaling/turn.mjs) goes to the signaling server: the participants
+ * `turn` (STUN/TURN servers, see server/turn.mjs) goes to the signaling server: the participants
  * of an accepted share get `iceServers`, which the demo pages use (`?relay=1` on a page: TURN relay only).
- * `audit` (see signaling/STORE.md): keep the chat transcripts and the audit log, encrypted, in a file.
+ * `audit` (see server/STORE.md): keep the chat transcripts and the audit log, encrypted, in a file.
  * `agentKey`: also accept this shared development key (default: none; agents sign in with a JWT).
  * `signalingUrl` + `jwtSecret`: use signaling servers already running there (N processes on Redis
  * behind a load balancer, say) instead of starting one; they verify agent JWTs with `jwtSecret`
  * (AGENT_JWT_SECRET), JWT_ISSUER and JWT_AUDIENCE.
- * @param {{ port?: number, agentPort?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../signaling/turn.mjs').TurnOptions, audit?: import('../signaling/store/index.mjs').AuditOptions, agentKey?: string, signalingUrl?: string, jwtSecret?: string }} [options]
+ * @param {{ port?: number, agentPort?: number, signalingPort?: number, host?: string, log?: (line: string) => void, turn?: import('../server/turn.mjs').TurnOptions, audit?: import('../server/store/index.mjs').AuditOptions, agentKey?: string, signalingUrl?: string, jwtSecret?: string }} [options]
  */
 export async function startDemo(options = {}) {
   const host = options.host ?? HOST;
@@ -245,8 +245,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     agentPort: envPort('AGENT_PORT'),
     signalingPort: envPort('SIGNALING_PORT') ?? 9000,
     agentKey: process.env.AGENT_KEY || undefined, // development only: a shared key for scripts and curl
-    turn: turnOptionsFromEnv(process.env), // TURN_URLS, TURN_SECRET, TURN_TTL as for signaling/server.mjs
-    // SIGNALING_DB (+ SIGNALING_DATA_KEY or SIGNALING_KEY_FILE) as for signaling/server.mjs; else .data/
+    turn: turnOptionsFromEnv(process.env), // TURN_URLS, TURN_SECRET, TURN_TTL as for server/bin.mjs
+    // SIGNALING_DB (+ SIGNALING_DATA_KEY or SIGNALING_KEY_FILE) as for server/bin.mjs; else .data/
     // at the repository root, with a development key created there the first time
     audit: auditOptionsFromEnv(process.env) ?? { dataDir: DEV_DATA_DIR, createKey: true },
   }).catch((err) => {
@@ -263,11 +263,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('');
   console.log('  !! DEVELOPMENT ONLY: the agent console signs in through a STAND-IN identity provider:');
   console.log(`  !! ${demo.agentUrl}session.json signs an agent JWT for anyone who can open that origin.`);
-  console.log('  !! In production agents get their JWT from your identity provider (signaling/PROTOCOL.md, "Agents").');
+  console.log('  !! In production agents get their JWT from your identity provider (server/PROTOCOL.md, "Agents").');
   if (process.env.AGENT_KEY) console.log(devKeyWarning(process.env.AGENT_KEY, false).replace(/^/gm, '  '));
   const audit = demo.signaling.audit;
   if (audit && !hadKey && audit.keyFile && existsSync(audit.keyFile)) console.log(`  Created a development data key: ${audit.keyFile} (mode 0600; without it the log cannot be read)`);
-  if (audit) console.log(`  Transcripts + audit log: ${audit.file} (encrypted; read: node signaling/admin.mjs audit --data-dir .data)`);
+  if (audit) console.log(`  Transcripts + audit log: ${audit.file} (encrypted; read: node server/admin.mjs audit --data-dir .data)`);
   console.log('');
   console.log('  Open the first two in two browser windows: chat, ask to see the page, allow. Ctrl-C to stop.');
   console.log('');

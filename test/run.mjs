@@ -1,10 +1,10 @@
 // `npm test`: every suite, then one plain summary line "N passed, N failed".
 //   browser — web-test-runner in real Chromium (capture, mirror, protocol, secure, transport, session)
-//   node    — node:test: the signaling server (signaling/test), Node-side peers (test/node) and the
+//   node    — node:test: the signaling server (server/test), Node-side peers (test/node) and the
 //             end-to-end tests that drive two Chromium contexts through the real server (test/e2e)
 // `node test/run.mjs browser` or `node test/run.mjs node` runs one; extra arguments after `--` go to
 // web-test-runner (e.g. `node test/run.mjs browser -- --files test/mirror.test.ts`).
-// `node test/run.mjs hard` (npm run test:hard) runs the hardening suite in test/hard/ instead:
+// `node test/run.mjs hard` (npm run test:hard) runs the hardening suite in test/hardening/ instead:
 // its browser files (*.test.ts) in web-test-runner and its node files (*.test.mjs) with node:test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ if (run.includes('browser')) {
   // one counts file per run: several runs may share the folder
   const countFile = `test-results/browser-${process.pid}.json`;
   rmSync(countFile, { force: true });
-  const hardFiles = hard ? readdirSync('test/hard').filter((f) => f.endsWith('.test.ts')).map((f) => `test/hard/${f}`) : [];
+  const hardFiles = hard ? readdirSync('test/hardening').filter((f) => f.endsWith('.test.ts')).map((f) => `test/hardening/${f}`) : [];
   const wtr = hard && !hardFiles.length
     ? { status: 0, skipped: true }
     : spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...wtrArgs], {
@@ -56,7 +56,7 @@ if (run.includes('browser')) {
 }
 
 if (run.includes('node')) {
-  const dirs = (hard ? ['test/hard'] : ['signaling/test', 'test/node', 'test/e2e']).filter((d) => existsSync(d));
+  const dirs = (hard ? ['test/hardening'] : ['server/test', 'test/node', 'test/e2e']).filter((d) => existsSync(d));
   const tap = `test-results/node-${process.pid}.tap`;
   const node = spawnSync(
     process.execPath,

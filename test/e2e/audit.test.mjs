@@ -1,5 +1,5 @@
 // End to end with the store on: the demo's real pages in two browser contexts, a real co-browse, and
-// the audit log the server keeps of it (signaling/STORE.md), read back through the admin CLI.
+// the audit log the server keeps of it (server/STORE.md), read back through the admin CLI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -41,7 +41,7 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
   assert.equal(viewing.data.sharer.peer, accepted.data.sharer);
   await audit.flush();
   assert.equal(readFileSync(join(dir, 'signaling.db')).includes('audit-canary'), false);
-  const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../signaling/admin.mjs', import.meta.url)), 'audit', '--data-dir', dir], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../server/admin.mjs', import.meta.url)), 'audit', '--data-dir', dir], { encoding: 'utf8' });
   assert.match(out, /masking: text \[#address, input\[type=email\]\]; inputs sensitive/);
   assert.match(out, /agent "[^"]+" started viewing session \d+/);
 });

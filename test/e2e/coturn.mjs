@@ -1,7 +1,7 @@
 // Debian's coturn (`turnserver`) for the end-to-end tests: on 127.0.0.1, a free port, a temp folder,
 // the REST-API shared secret (`--use-auth-secret`), no config file (verified with coturn 4.6.1).
 // `--allow-loopback-peers` is what lets it relay on 127.0.0.1 (else 403 Forbidden IP): for these tests
-// only, never in production (signaling/PROTOCOL.md, "Harden coturn").
+// only, never in production (server/PROTOCOL.md, "Harden coturn").
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';

@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { converge, openDemo, startCobrowse, until } from './flow.mjs';
-import { startProcess, startRedis } from '../../signaling/testing/redis.mjs';
-import { startBalancer } from '../../signaling/testing/balancer.mjs';
+import { startProcess, startRedis } from '../../server/test-support/redis.mjs';
+import { startBalancer } from '../../server/test-support/balancer.mjs';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../demo/server.mjs';
 
 const SECRET = randomBytes(32).toString('base64url');

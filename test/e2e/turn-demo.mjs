@@ -1,5 +1,5 @@
 // The TURN demo for the end-to-end tests (test/e2e/turn.test.mjs) and the network fault test
-// (test/hard/faults-network.test.mjs): the demo configured with a coturn's secret and URL, the
+// (test/hardening/faults-network.test.mjs): the demo configured with a coturn's secret and URL, the
 // customer and agent pages in two browser contexts, every RTCPeerConnection recorded.
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../find-chrome.mjs';

@@ -77,7 +77,7 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
     }
   });
 
-  it('the hardening of signaling/PROTOCOL.md (denied-peer-ip for loopback, private and link-local ranges) stops the relay to 127.0.0.1', async () => {
+  it('the hardening of server/PROTOCOL.md (denied-peer-ip for loopback, private and link-local ranges) stops the relay to 127.0.0.1', async () => {
     // the same coturn as above, plus the production ACL: relaying to loopback is refused even though
     // --allow-loopback-peers (which only the tests use) is on
     const hardened = await startCoturn({
