@@ -3,7 +3,7 @@
 // shadows `document.nodeType`, `<input name="localName">` shadows `form.localName`. The capture reads
 // through the prototypes (src/dom/safe-dom.ts, src/capture/dom.ts); before, such pages stopped their
 // own sharing (the capture threw, or wrote a frame the mirror rejected) or were mirrored wrong (base
-// URL, form scroll). test/hard/xss-sandbox checks the 39 vectors of the corpus one by one; this is
+// URL, form scroll). test/hardening/xss-sandbox checks the 39 vectors of the corpus one by one; this is
 // the quick check in npm test, with every member name at once, the capture running in the test's
 // realm (ESM) and in the page's own realm (the IIFE bundle, where `document` is the clobbered page).
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';

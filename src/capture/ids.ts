@@ -1,6 +1,6 @@
 // Node ids on the sharer: a counter per capture and a WeakMap, so nodes the page drops are collected.
 // Ids are never reused, so a stale id can only be unknown, never wrong.
-import { firstChild, localName, nextSibling, nodeType } from '../dom/safe-dom.js';
+import { ELEMENT_NODE, firstChild, localName, nextSibling, nodeType } from '../dom/safe-dom.js';
 
 export class NodeIds {
   private readonly map = new WeakMap<Node, number>();
@@ -31,7 +31,7 @@ export class NodeIds {
       const node = stack.pop()!;
       if (!this.map.delete(node)) continue; // not captured: neither is anything below it
       for (let c = firstChild(node); c; c = nextSibling(c)) stack.push(c);
-      if (nodeType(node) === 1) {
+      if (nodeType(node) === ELEMENT_NODE) {
         const el = node as Element;
         const shadow = shadowOf(el);
         if (shadow) stack.push(shadow);

@@ -1,6 +1,6 @@
 // Capture on the sharer: `capture(document, { onFrame })` streams frames (SPEC.md) of the page.
 import { Capture, type CaptureHandle, type CaptureOptions } from './capture.js';
-import { defaultModules } from './default-modules.js';
+import { defaultWatchers } from './default-watchers.js';
 
 export type { CaptureHandle, CaptureOptions } from './capture.js';
 export type { MaskOptions } from './mask.js';
@@ -11,5 +11,5 @@ export type { MaskOptions } from './mask.js';
  * sharer: masked data never enters a frame.
  */
 export function capture(doc: Document, options: CaptureOptions): CaptureHandle {
-  return new Capture(doc, options, defaultModules());
+  return new Capture(doc, options, defaultWatchers());
 }

@@ -1,5 +1,6 @@
 // Masking decisions, made on the sharer before anything is written: masked data never enters a frame.
-import { closest, getAttribute, hasAttribute, localName, matches, nodeType, parentNode } from '../dom/safe-dom.js';
+import { closest, ELEMENT_NODE, FRAGMENT_NODE, getAttribute, hasAttribute, localName, matches, nodeType, parentNode } from '../dom/safe-dom.js';
+import { BLOCK_ATTR, IGNORE_ATTR, MARK_PREFIX, MASK_ATTR, UNMASK_ATTR } from './marks.js';
 
 /** What to hide from the viewer. Every rule runs on the sharer's machine. */
 export interface MaskOptions {
@@ -35,11 +36,6 @@ export interface MaskOptions {
   ignore?: string | readonly string[];
 }
 
-const MASK_ATTR = 'data-cobrowse-mask';
-const BLOCK_ATTR = 'data-cobrowse-block';
-const UNMASK_ATTR = 'data-cobrowse-unmask';
-/** Elements carrying it are not captured at all (MaskOptions.ignore). */
-export const IGNORE_ATTR = 'data-cobrowse-ignore';
 /** A masked sensitive field shows this, whatever its length (the length itself is private). */
 const SENSITIVE_PLACEHOLDER = '••••••••';
 
@@ -85,7 +81,7 @@ export class MaskPolicy {
 
   /** Whether a change of this attribute can change an element's masking or blocking. */
   dependsOn(attributeName: string): boolean {
-    return this.hasSelectors || attributeName.startsWith('data-cobrowse-');
+    return this.hasSelectors || attributeName.startsWith(MARK_PREFIX);
   }
 
   /** The element is left out of the capture, with its subtree (not even a placeholder). */
@@ -111,7 +107,7 @@ export class MaskPolicy {
 
   /** Whether the text under `node` is masked, looking up the ancestors (for single mutations). */
   isTextMaskedAt(node: Node): boolean {
-    let el: Element | null = nodeType(node) === 1 ? (node as Element) : parentElementOf(node);
+    let el: Element | null = nodeType(node) === ELEMENT_NODE ? (node as Element) : parentElementOf(node);
     while (el) {
       const rule = this.ownTextRule(el);
       if (rule !== undefined) return rule;
@@ -174,7 +170,7 @@ function parentElementOf(n: Node): Element | null {
   const p = parentNode(n);
   if (!p) return null;
   const type = nodeType(p);
-  if (type === 1) return p as Element;
-  if (type === 11 && (p as ShadowRoot).host) return (p as ShadowRoot).host; // shadow roots have no named properties
+  if (type === ELEMENT_NODE) return p as Element;
+  if (type === FRAGMENT_NODE && (p as ShadowRoot).host) return (p as ShadowRoot).host; // shadow roots have no named properties
   return null;
 }

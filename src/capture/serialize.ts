@@ -2,82 +2,33 @@
 // the masking state carried down the walk. Used for the snapshot and for every subtree added later.
 import { ElementFlag, MATHML_NS, MAX_DEPTH, NodeKind, SVG_NS, HTML_NS } from '../protocol/constants.js';
 import type { FrameEncoder } from '../protocol/encoder.js';
-import type { CaptureModule } from './context.js';
+import { attributes, CDATA_NODE, COMMENT_NODE, DOCTYPE_NODE, DOCUMENT_NODE, ELEMENT_NODE, FRAGMENT_NODE, firstChild } from '../dom/safe-dom.js';
+import { localName, namespaceURI, nextSibling, nodeType, ownerDocument, parentNode, TEXT_NODE } from '../dom/safe-dom.js';
+import { boundingRect, documentMode } from './dom.js';
+import { CHILDLESS, isEventHandler, isFormField, TEXT_ATTRS, VALUE_INPUT_TYPES } from './element-rules.js';
 import { frameDocument, type NodeIds } from './ids.js';
+import { BLOCKED_ATTR } from './marks.js';
 import { maskText, type MaskPolicy } from './mask.js';
+import type { TreeSink } from './trees.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
-import { attributes, firstChild, localName, namespaceURI, nextSibling, nodeType, ownerDocument, parentNode } from '../dom/safe-dom.js';
-import { boundingRect, compatMode, doctype } from './dom.js';
+import { effectiveMask, maskStateOf, MaskState, type WrittenMasks } from './written-masks.js';
 
-/** Attributes that show text to a person: masked with the text of a masked element. */
-export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'aria-valuetext', 'label']);
-/** Input types whose `value` is what the user typed or chose (not buttons, not files). */
-const VALUE_INPUT_TYPES = new Set([
-  'text', 'search', 'email', 'url', 'tel', 'password', 'number', 'range', 'color',
-  'date', 'datetime-local', 'month', 'week', 'time', 'hidden',
-]);
-export const BLOCKED_ATTR = 'data-cobrowse-blocked';
-
-/** Per element masking state that differs from "inherit, not blocked"; to notice when it changes. */
-export const enum MaskState {
-  Blocked = 1,
-  Masks = 2,
-  Unmasks = 4,
-}
-
-export interface SerializerHost {
+/** What the serializer works with: each part owns its own state. */
+export interface SerializerParts {
   readonly ids: NodeIds;
   readonly encoder: FrameEncoder;
   readonly mask: MaskPolicy;
-  /** Open or closed shadow root of a host (closed ones are recorded by the attachShadow patch). */
-  shadowOf(el: Element): ShadowRoot | null;
-  /** A document or shadow root was serialized: observe it. */
-  rootSerialized(root: Document | ShadowRoot): void;
-  /** A frame element was serialized: watch it for navigation. */
-  frameSerialized(frame: HTMLIFrameElement): void;
-  /** A `<template>`'s content was serialized: observe it. */
-  fragmentSerialized(fragment: DocumentFragment): void;
-  /**
-   * In a delta, a known node about to be moved here with a REF: returns its old id when it must be
-   * written again whole instead (its masking changes with the move, or it went unobserved), after
-   * forgetting its subtree's ids; 0 to move it.
-   */
-  rewriteInsteadOfMove(node: Node, maskedHere: boolean): number;
-  /** Nodes written while masked (text, and elements whose text is masked): to notice moves out. */
-  readonly maskedNodes: WeakSet<Node>;
-  /** Elements whose masking state is not the default (see MaskState). */
-  readonly maskStates: WeakMap<Element, number>;
-  /** Module hooks by tag, and for every element. */
-  readonly tagHooks: Map<string, CaptureModule[]>;
-  readonly allHooks: CaptureModule[];
-  readonly context: Parameters<NonNullable<CaptureModule['elementAdded']>>[2];
+  /** Records the masking each node is written with. */
+  readonly written: WrittenMasks;
+  /** Told about documents, shadow roots, template contents and frames written; finds shadow roots. */
+  readonly trees: TreeSink;
+  /** Called for every element written (the watchers' `elementAdded`). */
+  readonly elementAdded: (el: Element, tag: string, id: number) => void;
 }
 
 // the walk's stack: parallel arrays, no object per entry
 const OPEN = 0;
 const CLOSE = 1;
-
-/**
- * Elements whose children are never captured: script text (may hold user data, never useful), and
- * the fallback content of `<noscript>` and `<canvas>`, which the sharer (scripting on) never shows but
- * the viewer's script-less iframe would.
- */
-const CHILDLESS = new Set(['script', 'noscript', 'canvas']);
-
-/** Whether the children of this element are captured (blocked and CHILDLESS elements show none). */
-export function childrenCaptured(el: Element, maskStates: WeakMap<Element, number>): boolean {
-  return !CHILDLESS.has(localName(el)) && !((maskStates.get(el) ?? 0) & MaskState.Blocked);
-}
-
-/** The masking state of an element given its own rules. */
-export function maskStateOf(el: Element, mask: MaskPolicy): number {
-  let state = 0;
-  if (mask.isBlocked(el)) state |= MaskState.Blocked;
-  const rule = mask.ownTextRule(el);
-  if (rule === true) state |= MaskState.Masks;
-  else if (rule === false) state |= MaskState.Unmasks;
-  return state;
-}
 
 export class Serializer {
   private readonly nodes: (Node | null)[] = [];
@@ -86,7 +37,7 @@ export class Serializer {
   /** Old ids of nodes written again instead of moved: the caller writes REMOVE for them after the tree. */
   readonly replaced: number[] = [];
 
-  constructor(private readonly host: SerializerHost) {}
+  constructor(private readonly parts: SerializerParts) {}
 
   /**
    * Writes `root` and its subtree as one node tree. `textMasked`: the inherited masking at `root`'s
@@ -95,7 +46,7 @@ export class Serializer {
    */
   write(root: Node, textMasked: boolean, snapshot: boolean): void {
     const { nodes, info } = this;
-    const e = this.host.encoder;
+    const e = this.parts.encoder;
     nodes.length = 0;
     info.length = 0;
     nodes.push(root);
@@ -114,7 +65,7 @@ export class Serializer {
 
   /** After an element's children: its shadow root, template content and frame document. */
   private pushExtras(node: Node, bits: number): void {
-    if (nodeType(node) !== 1) return;
+    if (nodeType(node) !== ELEMENT_NODE) return;
     const el = node as Element;
     const depth = bits >>> 2;
     const masked = bits & 2;
@@ -125,7 +76,7 @@ export class Serializer {
     if (localName(el) === 'template' && (el as HTMLTemplateElement).content) {
       this.push((el as HTMLTemplateElement).content, OPEN, masked, depth + 1);
     }
-    const shadow = this.host.shadowOf(el);
+    const shadow = this.parts.trees.shadowOf(el);
     if (shadow) this.push(shadow, OPEN, masked, depth + 1);
   }
 
@@ -135,24 +86,23 @@ export class Serializer {
   }
 
   private open(node: Node, masked: boolean, depth: number, snapshot: boolean): void {
-    const h = this.host;
-    const e = h.encoder;
-    const ids = h.ids;
-    if (nodeType(node) === 1 && h.mask.isIgnored(node as Element)) {
+    const { encoder: e, ids, trees } = this.parts;
+    const type = nodeType(node);
+    if (type === ELEMENT_NODE && this.parts.mask.isIgnored(node as Element)) {
       // not the page (MaskOptions.ignore): nothing is written, not even a placeholder. Callers never
       // pass one as `root` (a TREE op needs exactly one node). One captured before it became ignored
       // leaves the viewer's copy with the REMOVE the caller writes for `replaced`.
       const known = ids.get(node);
       if (known) {
         if (!snapshot) this.replaced.push(known);
-        ids.forgetSubtree(node, (el) => h.shadowOf(el));
+        ids.forgetSubtree(node, trees.shadowOf);
       }
       return;
     }
     if (!snapshot) {
       const known = ids.get(node);
       if (known) {
-        const old = h.rewriteInsteadOfMove(node, masked);
+        const old = this.rewrittenId(node, type, masked);
         if (!old) {
           e.refNode(known);
           return;
@@ -161,51 +111,64 @@ export class Serializer {
       }
     }
     const id = ids.ensure(node);
-    if (masked && nodeType(node) !== 1) h.maskedNodes.add(node);
-    switch (nodeType(node)) {
-      case 3: {
+    if (masked && type !== ELEMENT_NODE) this.parts.written.markMasked(node);
+    switch (type) {
+      case TEXT_NODE: {
         const data = (node as Text).data;
         const parent = parentNode(node);
         if (masked) e.textNode(id, maskText(data));
-        else if (parent && nodeType(parent) === 1 && localName(parent as Element) === 'style') e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
+        else if (parent && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'style') e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
         else e.textNode(id, data);
         return;
       }
-      case 8:
+      case COMMENT_NODE:
         e.commentNode(id, masked ? maskText((node as Comment).data) : (node as Comment).data);
         return;
-      case 4:
+      case CDATA_NODE:
         e.cdataNode(id, masked ? maskText((node as CDATASection).data) : (node as CDATASection).data);
         return;
-      case 10: {
+      case DOCTYPE_NODE: {
         const dt = node as DocumentType;
         e.doctypeNode(id, dt.name, dt.publicId, dt.systemId);
         return;
       }
-      case 9:
+      case DOCUMENT_NODE:
         e.documentNode(id, documentMode(node as Document));
-        h.rootSerialized(node as Document);
+        trees.rootWritten(node as Document);
         this.pushChildren(node, null, masked, depth);
         return;
-      case 11: {
-        const host = (node as ShadowRoot).host;
-        if (host) {
+      case FRAGMENT_NODE: {
+        if ((node as ShadowRoot).host) {
           e.shadowNode(id, (node as ShadowRoot).mode);
-          h.rootSerialized(node as ShadowRoot);
+          trees.rootWritten(node as ShadowRoot);
         } else {
           e.fragmentNode(id);
-          h.fragmentSerialized(node as DocumentFragment);
+          trees.fragmentWritten(node as DocumentFragment);
         }
         this.pushChildren(node, null, masked, depth);
         return;
       }
-      case 1:
+      case ELEMENT_NODE:
         this.element(node as Element, id, masked, depth);
         return;
       default:
         // processing instructions and the like: an empty comment keeps sibling positions intact
         e.commentNode(id, '');
     }
+  }
+
+  /**
+   * In a delta, a known node about to be moved here with a REF: its old id when it must be written
+   * again whole instead (its masking changes with the move, or it went unobserved), after forgetting
+   * its subtree's ids; 0 to move it.
+   */
+  private rewrittenId(node: Node, type: number, maskedHere: boolean): number {
+    const { ids, written, trees } = this.parts;
+    const masked = type === ELEMENT_NODE ? effectiveMask(written.stateOf(node as Element), maskedHere) : maskedHere;
+    if (!trees.isUnobserved(node) && masked === written.wasMasked(node)) return 0;
+    const id = ids.get(node);
+    ids.forgetSubtree(node, trees.shadowOf);
+    return id;
   }
 
   private pushChildren(node: Node, closeFor: Element | null, masked: boolean, depth: number): void {
@@ -232,38 +195,53 @@ export class Serializer {
   }
 
   private element(el: Element, id: number, inheritedMask: boolean, depth: number): void {
-    const h = this.host;
-    const e = h.encoder;
-    const mask = h.mask;
+    const { encoder: e, mask, written } = this.parts;
     const tag = localName(el);
     const ns = namespaceURI(el);
     const kind = ns === HTML_NS ? NodeKind.HtmlElement : ns === SVG_NS ? NodeKind.SvgElement : ns === MATHML_NS ? NodeKind.MathElement : NodeKind.OtherElement;
     e.element(id, kind, tag, ns ?? '');
 
     const state = maskStateOf(el, mask);
-    if (state) h.maskStates.set(el, state);
-    else h.maskStates.delete(el);
+    written.setState(el, state);
     const masked = effectiveMask(state, inheritedMask);
-    if (masked) h.maskedNodes.add(el);
+    if (masked) written.markMasked(el);
 
-    if (state & MaskState.Blocked) {
-      // a placeholder of the same size; nothing inside is written
-      // a placeholder of the same box: size, margins and display, so the layout around it holds
-      const rect = boundingRect(el);
-      const cs = getComputedStyle(el);
-      const display = cs.display;
-      e.attribute(BLOCKED_ATTR, '');
-      e.attribute(
-        'style',
-        `display:${display === 'inline' ? 'inline-block' : display};box-sizing:border-box;` +
-          `width:${rect.width}px;height:${rect.height}px;margin:${cs.margin};background:#ccc`,
-      );
-      e.elementFlags(0);
-      e.end();
-      return;
-    }
+    if (state & MaskState.Blocked) return this.placeholder(el);
 
     const valueMasked = isFormField(tag) && mask.isValueMasked(el, masked);
+    this.attributes(el, tag, masked, valueMasked);
+    const flags = this.flags(el, tag, kind, masked, depth);
+    e.elementFlags(flags, flags & ElementFlag.Value ? this.value(el, tag, valueMasked) : undefined);
+
+    this.parts.elementAdded(el, tag, id);
+
+    // a value-masked textarea's text child is its default value: mask it too
+    const childMasked = masked || (valueMasked && tag === 'textarea');
+    if (CHILDLESS.has(tag)) {
+      this.push(el, CLOSE, childMasked ? 2 : 0, depth);
+      return;
+    }
+    this.pushChildren(el, el, childMasked, depth);
+  }
+
+  /** A blocked element: a placeholder of the same box (size, margins, display), nothing inside. */
+  private placeholder(el: Element): void {
+    const e = this.parts.encoder;
+    const rect = boundingRect(el);
+    const cs = getComputedStyle(el);
+    const display = cs.display;
+    e.attribute(BLOCKED_ATTR, '');
+    e.attribute(
+      'style',
+      `display:${display === 'inline' ? 'inline-block' : display};box-sizing:border-box;` +
+        `width:${rect.width}px;height:${rect.height}px;margin:${cs.margin};background:#ccc`,
+    );
+    e.elementFlags(0);
+    e.end();
+  }
+
+  private attributes(el: Element, tag: string, masked: boolean, valueMasked: boolean): void {
+    const { encoder: e, mask } = this.parts;
     const base = this.baseOf(el);
     const attrs = attributes(el);
     for (let i = 0; i < attrs.length; i++) {
@@ -275,72 +253,41 @@ export class Serializer {
       else value = resolveAttribute(tag, name, value, base);
       e.attribute(name, value);
     }
+  }
 
+  /** The element's flags: form state, and which extras (shadow root, template content, frame document) follow. */
+  private flags(el: Element, tag: string, kind: NodeKind, masked: boolean, depth: number): number {
     let flags = 0;
-    let value: string | undefined;
-    if (tag === 'input' && kind === NodeKind.HtmlElement) {
+    const html = kind === NodeKind.HtmlElement;
+    if (tag === 'input' && html) {
       const input = el as HTMLInputElement;
       const type = input.type;
       if (type === 'checkbox' || type === 'radio') {
         if (input.checked) flags |= ElementFlag.Checked;
       } else if (VALUE_INPUT_TYPES.has(type)) {
         flags |= ElementFlag.Value;
-        value = valueMasked ? mask.maskValue(el, input.value) : input.value;
       }
-    } else if (tag === 'textarea' && kind === NodeKind.HtmlElement) {
+    } else if (tag === 'textarea' && html) {
       flags |= ElementFlag.Value;
-      const v = (el as HTMLTextAreaElement).value;
-      value = valueMasked ? mask.maskValue(el, v) : v;
-    } else if (tag === 'option' && kind === NodeKind.HtmlElement) {
+    } else if (tag === 'option' && html) {
       // which option is chosen is the select's value: hidden when that value is masked
       const select = el.closest('select');
-      const hidden = select !== null && mask.isValueMasked(select, masked);
+      const hidden = select !== null && this.parts.mask.isValueMasked(select, masked);
       if (!hidden && (el as HTMLOptionElement).selected) flags |= ElementFlag.Selected;
     }
-    const shadow = h.shadowOf(el);
-    if (shadow) flags |= ElementFlag.Shadow;
+    if (this.parts.trees.shadowOf(el)) flags |= ElementFlag.Shadow;
     if (tag === 'template' && (el as HTMLTemplateElement).content) flags |= ElementFlag.Template;
-    if (tag === 'iframe' && kind === NodeKind.HtmlElement) {
-      h.frameSerialized(el as HTMLIFrameElement);
+    if (tag === 'iframe' && html) {
+      this.parts.trees.frameWritten(el as HTMLIFrameElement);
       if (frameDocument(el as HTMLIFrameElement)) flags |= ElementFlag.Frame;
     }
     if (depth + 2 >= MAX_DEPTH) flags &= ~(ElementFlag.Shadow | ElementFlag.Template | ElementFlag.Frame);
-    e.elementFlags(flags, value);
-
-    const hooks = h.tagHooks.get(tag);
-    if (hooks) for (const m of hooks) m.elementAdded!(el, id, h.context);
-    for (const m of h.allHooks) m.elementAdded!(el, id, h.context);
-
-    // a value-masked textarea's text child is its default value: mask it too
-    const childMasked = masked || (valueMasked && tag === 'textarea');
-    if (CHILDLESS.has(tag)) {
-      this.push(el, CLOSE, childMasked ? 2 : 0, depth);
-      return;
-    }
-    this.pushChildren(el, el, childMasked, depth);
+    return flags;
   }
-}
 
-/** 'quirks' / 'limited-quirks' / 'no-quirks' of a document (compatMode alone cannot tell limited). */
-function documentMode(doc: Document): 'no-quirks' | 'quirks' | 'limited-quirks' {
-  if (compatMode(doc) === 'BackCompat') return 'quirks';
-  const dt = doctype(doc);
-  // limited-quirks: the XHTML 1.0 / HTML 4.01 transitional and frameset public ids
-  if (dt && /^-\/\/W3C\/\/DTD (XHTML 1\.0 (Transitional|Frameset)|HTML 4\.01 (Transitional|Frameset))\/\//i.test(dt.publicId) && (dt.systemId || /XHTML/i.test(dt.publicId))) {
-    return 'limited-quirks';
+  /** The value of an input or textarea flagged with ElementFlag.Value, masked when it must be. */
+  private value(el: Element, tag: string, valueMasked: boolean): string {
+    const v = tag === 'textarea' ? (el as HTMLTextAreaElement).value : (el as HTMLInputElement).value;
+    return valueMasked ? this.parts.mask.maskValue(el, v) : v;
   }
-  return 'no-quirks';
-}
-
-/** Whether an element's text is masked, given its own MaskState and what its parent passes down. */
-export function effectiveMask(state: number, inherited: boolean): boolean {
-  return state & MaskState.Unmasks ? false : state & MaskState.Masks ? true : inherited;
-}
-
-export function isFormField(tag: string): boolean {
-  return tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option';
-}
-
-export function isEventHandler(name: string): boolean {
-  return name.length > 2 && (name.charCodeAt(0) | 32) === 111 && (name.charCodeAt(1) | 32) === 110; // /^on/i
 }

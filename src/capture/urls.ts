@@ -79,4 +79,10 @@ export class BaseUrls {
     }
     return this.base;
   }
+
+  /** Forgets the base read (the next pass reads it again: a `<base>` may have changed). */
+  clear(): void {
+    this.doc = null;
+    this.base = '';
+  }
 }

@@ -1,7 +1,7 @@
 // The sharer's pointer, drawn in the viewer's page on top of the iframe (never inside the mirrored
 // document: it must not disturb the page's layout, selectors or hover state).
 //
-// Smoothness: the sharer samples its pointer at ~30 Hz (capture/modules/viewport.ts) and frames may
+// Smoothness: the sharer samples its pointer at ~30 Hz (capture/watchers/viewport/pointer.ts) and frames may
 // arrive in bursts (a slow network hands over several at once). Writing each sample straight to the
 // dot made it jump from sample to sample and, in a burst, wrote styles nobody ever saw. So a move only
 // records the target; the dot's transform is written once per animation frame with the latest target,

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { OpCode, constructedSheetRef, ownerSheetRef } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
-import { createStylesModule } from '../src/capture/modules/styles.js';
-import { Harness, assert, eq, only, tick } from './helpers/modules-assert.js';
+import { StylesWatcher } from '../src/capture/watchers/styles/index.js';
+import { cssomOnly } from '../src/capture/watchers/styles/style-elements.js';
+import { Harness, assert, eq, only, tick } from './helpers/watchers-harness.js';
 
-describe('capture module: styles', () => {
+describe('capture watcher: styles', () => {
   let box: HTMLElement;
   let h: Harness;
   beforeEach(() => {
@@ -22,7 +23,7 @@ describe('capture module: styles', () => {
     const style = document.createElement('style');
     style.textContent = '.a{color:red} .a1{color:red} .a2{color:red} .a3{color:red} .a4{color:red}';
     box.append(style);
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     const snap = h.snapshot();
     eq(only(snap, OpCode.SheetRules).length, 0, 'no SHEET_RULES for a <style> whose text says it all');
     const sheet = style.sheet!;
@@ -43,7 +44,7 @@ describe('capture module: styles', () => {
   it('sends one SHEET_RULES when a sheet gets more edits than it has rules', () => {
     const style = document.createElement('style');
     box.append(style);
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     for (let i = 0; i < 50; i++) style.sheet!.insertRule(`.r${i}{order:${i}}`, i);
     style.sheet!.deleteRule(0);
@@ -59,7 +60,7 @@ describe('capture module: styles', () => {
     const style = document.createElement('style');
     style.textContent = '@media screen { .a { color: red } }';
     box.append(style);
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     (style.sheet!.cssRules[0] as CSSMediaRule).insertRule('.b{color:blue}', 1);
     const r = only(h.flush(), OpCode.SheetRules);
@@ -76,7 +77,7 @@ describe('capture module: styles', () => {
     withText.textContent = '.t1{color:red} .t2{color:red}';
     box.append(withText);
     withText.sheet!.deleteRule(0);
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     const rules = only(h.snapshot(), OpCode.SheetRules);
     const byRef = new Map(rules.map((r) => [r.ref, r.rules]));
     eq(byRef.get(ownerSheetRef(h.id(style))), ['.sc-2 { color: green; }', '.sc-1 { color: red; }'], 'empty <style> rules');
@@ -84,7 +85,7 @@ describe('capture module: styles', () => {
   });
 
   it('a <style> added later with CSSOM rules is sent whole in that delta', () => {
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     const style = document.createElement('style');
     box.append(style);
@@ -110,7 +111,7 @@ describe('capture module: styles', () => {
     const docSheet = new CSSStyleSheet();
     docSheet.replaceSync('body { margin: 0 }');
     document.adoptedStyleSheets = [docSheet, sheet];
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     const snap = h.snapshot();
     const news = only(snap, OpCode.SheetNew);
     eq(news.length, 2, 'two constructed sheets announced once each');
@@ -144,7 +145,7 @@ describe('capture module: styles', () => {
     const host = document.createElement('x-el');
     box.append(host);
     const root = host.attachShadow({ mode: 'open' });
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     const snap = h.snapshot();
     eq(only(snap, OpCode.Adopt).length, 0, 'nothing adopted yet');
     const a = new CSSStyleSheet();
@@ -174,7 +175,7 @@ describe('capture module: styles', () => {
     style.textContent = '.a { color: red; margin: 1px } @media screen { .m { color: red } }';
     box.append(style);
     const originalGet = Object.getOwnPropertyDescriptor(CSSStyleRule.prototype, 'style')!.get;
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     const ref = ownerSheetRef(h.id(style));
     const sheet = style.sheet!;
@@ -229,7 +230,7 @@ describe('capture module: styles', () => {
     const style = document.createElement('style');
     style.textContent = '.a { color: red }';
     box.append(style);
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     let reads = 0;
     const desc = Object.getOwnPropertyDescriptor(CSSStyleSheet.prototype, 'cssRules')!;
@@ -250,7 +251,7 @@ describe('capture module: styles', () => {
 
   it('ignores sheets outside capture and stops cleanly', () => {
     const loose = new CSSStyleSheet();
-    h = new Harness(document, [createStylesModule()]);
+    h = new Harness(document, [new StylesWatcher()]);
     h.snapshot();
     assert(activePatchCount() > 0, 'patched while running');
     loose.insertRule('.x{color:red}');
@@ -263,5 +264,40 @@ describe('capture module: styles', () => {
     style.sheet!.insertRule('.y{color:red}');
     document.adoptedStyleSheets = [loose];
     eq(h.flushRequests, n, 'no hook fires after stop');
+  });
+});
+
+describe('capture watcher: styles, <style> elements edited through CSSOM (cssomOnly alone)', () => {
+  const styles: HTMLStyleElement[] = [];
+  const parser = new CSSStyleSheet();
+  const styleWith = (text: string) => {
+    const el = document.createElement('style');
+    el.textContent = text;
+    document.head.append(el);
+    styles.push(el);
+    return el;
+  };
+  afterEach(() => {
+    for (const el of styles.splice(0)) el.remove();
+  });
+
+  it('tells a <style> whose text says it all from one whose sheet was edited', () => {
+    const plain = styleWith('.a{color:red} .b{color:blue}');
+    eq(cssomOnly(plain, plain.sheet!, parser), false, 'text and sheet agree');
+    const empty = styleWith('');
+    eq(cssomOnly(empty, empty.sheet!, parser), false, 'empty text, no rules');
+    empty.sheet!.insertRule('.c{color:green}');
+    eq(cssomOnly(empty, empty.sheet!, parser), true, 'empty text, an inserted rule (the CSS-in-JS case)');
+    plain.sheet!.deleteRule(0);
+    eq(cssomOnly(plain, plain.sheet!, parser), true, 'a rule deleted through CSSOM');
+    eq(parser.cssRules.length, 0, 'the scratch sheet is left empty');
+  });
+
+  it('does not count @import rules, which a parse of the text drops', () => {
+    const el = styleWith('@import url("data:text/css,.imp{color:red}"); .a{color:red}');
+    eq(el.sheet!.cssRules.length, 2, 'the live sheet has the @import rule and the style rule');
+    eq(cssomOnly(el, el.sheet!, parser), false, 'text and sheet agree');
+    el.sheet!.insertRule('.b{color:blue}', 2);
+    eq(cssomOnly(el, el.sheet!, parser), true, 'then a rule inserted through CSSOM');
   });
 });

@@ -1,10 +1,10 @@
-// A small harness for the capture modules: a real FrameEncoder/FrameDecoder pair and a minimal
-// CaptureContext (ids from a walk of the real DOM), so each module can be driven frame by frame.
+// A small harness for the capture watchers: a real FrameEncoder/FrameDecoder pair and a minimal
+// CaptureContext (ids from a walk of the real DOM), so each watcher can be driven frame by frame.
 import { FrameKind, OpCode } from '../../src/protocol/constants.js';
 import { FrameDecoder } from '../../src/protocol/decoder.js';
 import { FrameEncoder } from '../../src/protocol/encoder.js';
 import type { Op } from '../../src/protocol/types.js';
-import type { CaptureContext, CaptureModule, CaptureRoot } from '../../src/capture/context.js';
+import type { CaptureContext, CaptureWatcher, CaptureRoot } from '../../src/capture/context.js';
 import { MaskPolicy, type MaskOptions } from '../../src/capture/mask.js';
 
 export function assert(cond: unknown, msg: string): asserts cond {
@@ -47,7 +47,7 @@ export class Harness {
 
   constructor(
     readonly doc: Document,
-    readonly modules: CaptureModule[],
+    readonly watchers: CaptureWatcher[],
     mask?: MaskOptions,
   ) {
     const policy = new MaskPolicy(mask);
@@ -91,19 +91,19 @@ export class Harness {
   }
   private addRoot(root: CaptureRoot): void {
     this.roots.add(root);
-    for (const m of this.modules) m.rootAdded?.(root, this.ctx);
+    for (const m of this.watchers) m.rootAdded?.(root, this.ctx);
   }
 
-  private frame(kind: FrameKind, write: (m: CaptureModule) => void): Op[] {
+  private frame(kind: FrameKind, write: (m: CaptureWatcher) => void): Op[] {
     this.encoder.begin(kind, kind === FrameKind.Snapshot ? this.seq : ++this.seq);
     const added = this.added;
     this.added = [];
     for (const el of added) {
-      for (const m of this.modules) {
+      for (const m of this.watchers) {
         if (m.elementAdded && (!m.tags || m.tags.includes(el.localName))) m.elementAdded(el, this.ids.get(el)!, this.ctx);
       }
     }
-    for (const m of this.modules) write(m);
+    for (const m of this.watchers) write(m);
     const bytes = this.encoder.finish();
     this.allBytes.push(bytes);
     const frame = this.decoder.decode(bytes);
@@ -118,7 +118,7 @@ export class Harness {
     return this.frame(FrameKind.Delta, (m) => m.flush(this.ctx));
   }
   stop(): void {
-    for (const m of this.modules) m.stop();
+    for (const m of this.watchers) m.stop();
   }
   id(n: Node): number {
     return this.ids.get(n) ?? 0;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { DialogState, OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
-import { createMediaModule } from '../src/capture/modules/media.js';
-import { Harness, assert, eq, only, tick, until } from './helpers/modules-assert.js';
+import { createMediaWatchers } from '../src/capture/watchers/media/index.js';
+import { Harness, assert, eq, only, tick, until } from './helpers/watchers-harness.js';
 
-describe('capture module: media, dialog, canvas', () => {
+describe('capture watcher: media, dialog, canvas', () => {
   let box: HTMLElement;
   let h: Harness;
   beforeEach(() => {
@@ -20,7 +20,7 @@ describe('capture module: media, dialog, canvas', () => {
   it('media state: snapshot and events', async () => {
     box.innerHTML = '<video muted></video><audio></audio>';
     const v = box.querySelector('video')!;
-    h = new Harness(document, [createMediaModule()]);
+    h = new Harness(document, createMediaWatchers());
     const snap = only(h.snapshot(), OpCode.Media);
     eq(snap.map((o) => [o.id, o.paused, o.muted]), [[h.id(v), true, true], [h.id(box.querySelector('audio')!), true, false]], 'snapshot');
     v.muted = false;
@@ -35,7 +35,7 @@ describe('capture module: media, dialog, canvas', () => {
     box.innerHTML = '<dialog id=a></dialog><dialog id=b></dialog>';
     const [a, b] = Array.from(box.querySelectorAll('dialog'));
     b!.showModal();
-    h = new Harness(document, [createMediaModule()]);
+    h = new Harness(document, createMediaWatchers());
     eq(only(h.snapshot(), OpCode.Dialog).map((o) => [o.id, o.state]), [[h.id(b!), DialogState.Modal]], 'snapshot: the open one');
     b!.close();
     a!.show();
@@ -48,7 +48,7 @@ describe('capture module: media, dialog, canvas', () => {
     box.innerHTML = '<canvas id=a width=40 height=30></canvas><canvas id=b width=40 height=30></canvas><div data-cobrowse-mask><canvas id=m width=40 height=30></canvas></div>';
     const a = box.querySelector<HTMLCanvasElement>('#a')!;
     const m = box.querySelector<HTMLCanvasElement>('#m')!;
-    h = new Harness(document, [createMediaModule()]);
+    h = new Harness(document, createMediaWatchers());
     h.snapshot();
     const g = a.getContext('2d')!;
     g.fillStyle = 'red';
@@ -74,7 +74,7 @@ describe('capture module: media, dialog, canvas', () => {
     // the browser the suite runs (headless Chromium, --disable-gpu) has WebGL through SwiftShader: its
     // absence is a broken setup, not a pass
     assert(gl, 'no WebGL context: this Chromium cannot run the WebGL capture check');
-    h = new Harness(document, [createMediaModule()]);
+    h = new Harness(document, createMediaWatchers());
     h.snapshot();
     gl.clearColor(0, 1, 0, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
@@ -96,7 +96,7 @@ describe('capture module: media, dialog, canvas', () => {
   it('stop removes every listener, patch and timer', async () => {
     box.innerHTML = '<canvas width=10 height=10></canvas><dialog></dialog>';
     const c = box.querySelector('canvas')!;
-    h = new Harness(document, [createMediaModule()]);
+    h = new Harness(document, createMediaWatchers());
     h.snapshot();
     h.stop();
     eq(activePatchCount(), 0, 'no patches');

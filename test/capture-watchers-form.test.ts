@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
-import { createFormModule } from '../src/capture/modules/form.js';
-import { Harness, assert, bytesContain, eq, only } from './helpers/modules-assert.js';
+import { FormWatcher } from '../src/capture/watchers/form.js';
+import { Harness, assert, bytesContain, eq, only } from './helpers/watchers-harness.js';
 
 /** Types like a user: real `input` events, no property setter from script. */
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
@@ -10,7 +10,7 @@ function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   document.execCommand('insertText', false, text);
 }
 
-describe('capture module: form', () => {
+describe('capture watcher: form', () => {
   let box: HTMLElement;
   let h: Harness;
   beforeEach(() => {
@@ -27,7 +27,7 @@ describe('capture module: form', () => {
     box.innerHTML = '<input id=a><textarea id=b></textarea>';
     const a = box.querySelector('input')!;
     const b = box.querySelector('textarea')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     type(a, 'hel');
     type(a, 'lo');
@@ -43,7 +43,7 @@ describe('capture module: form', () => {
   it('IME composition: live values and the committed one', () => {
     box.innerHTML = '<input>';
     const a = box.querySelector('input')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     a.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
     type(a, 'にほ'); // the browser fires input with isComposing during a real composition
@@ -64,7 +64,7 @@ describe('capture module: form', () => {
     const c = box.querySelector<HTMLInputElement>('#c')!;
     const s = box.querySelector<HTMLSelectElement>('#s')!;
     const m = box.querySelector<HTMLSelectElement>('#m')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     r2!.click(); // user click: change event on r2 only
     c.checked = true;
@@ -86,7 +86,7 @@ describe('capture module: form', () => {
     const root = host.attachShadow({ mode: 'closed' });
     root.innerHTML = '<input>';
     const input = root.querySelector('input')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     h.assign(root); // the core captures closed roots through its attachShadow patch
     type(input, 'shadow');
@@ -100,7 +100,7 @@ describe('capture module: form', () => {
     const p = box.querySelector<HTMLInputElement>('#p')!;
     const cc = box.querySelector<HTMLInputElement>('#cc')!;
     const m = box.querySelector<HTMLInputElement>('#m')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     for (const el of [p, cc, m]) type(el, CANARY);
     const ops = only(h.flush(), OpCode.Value);
@@ -119,7 +119,7 @@ describe('capture module: form', () => {
   it('stop removes every listener and patch', () => {
     box.innerHTML = '<input>';
     const a = box.querySelector('input')!;
-    h = new Harness(document, [createFormModule()]);
+    h = new Harness(document, [new FormWatcher()]);
     h.snapshot();
     h.stop();
     eq(activePatchCount(), 0, 'no patches');

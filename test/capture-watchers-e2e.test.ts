@@ -1,11 +1,11 @@
-// The modules driven by the real capture core (`capture()` wires them in), frames decoded.
+// The watchers driven by the real capture core (`capture()` wires them in), frames decoded.
 import { afterEach, describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { FrameDecoder } from '../src/protocol/decoder.js';
 import type { Op } from '../src/protocol/types.js';
 import { capture } from '../src/capture/index.js';
 import { activePatchCount } from '../src/capture/patches.js';
-import { assert, bytesContain, eq, freshFrame, only, tick } from './helpers/modules-assert.js';
+import { assert, bytesContain, eq, freshFrame, only, tick } from './helpers/watchers-harness.js';
 
 function start(doc: Document) {
   const frames: Uint8Array[] = [];
@@ -21,7 +21,7 @@ function start(doc: Document) {
   return { cap, frames, ops, all: () => ops.flat() };
 }
 
-describe('capture modules through the core', () => {
+describe('capture watchers through the core', () => {
   afterEach(() => {
     eq(activePatchCount(), 0, 'patches left after stop');
   });

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
-import { createViewportModule } from '../src/capture/modules/viewport.js';
-import { Harness, assert, eq, only, raf, tick } from './helpers/modules-assert.js';
+import { createViewportWatchers } from '../src/capture/watchers/viewport/index.js';
+import { PointerWatcher } from '../src/capture/watchers/viewport/pointer.js';
+import { Harness, assert, eq, only, raf, tick } from './helpers/watchers-harness.js';
 
 const mouse = (type: string, x: number, y: number, init: MouseEventInit = {}) =>
   new PointerEvent(type, { bubbles: true, composed: true, clientX: x, clientY: y, view: window, ...init });
 
-describe('capture module: viewport', () => {
+describe('capture watcher: viewport', () => {
   let box: HTMLElement;
   let h: Harness;
   beforeEach(() => {
@@ -26,7 +27,7 @@ describe('capture module: viewport', () => {
     sc.scrollTop = 120;
     sc.scrollLeft = 30;
     box.querySelector<HTMLInputElement>('#f')!.focus();
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     const snap = h.snapshot();
     eq(only(snap, OpCode.Viewport).map((o) => [o.width, o.height]), [[innerWidth, innerHeight]], 'viewport');
     eq(only(snap, OpCode.Viewport)[0]!.dpr, devicePixelRatio, 'dpr');
@@ -40,7 +41,7 @@ describe('capture module: viewport', () => {
     box.append(host);
     const root = host.attachShadow({ mode: 'open' });
     root.innerHTML = '<div id=inner style="height:30px;overflow:auto"><div style="height:300px"></div></div><input>';
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     const sc = box.querySelector<HTMLElement>('#sc')!;
     const inner = root.querySelector<HTMLElement>('#inner')!;
@@ -70,7 +71,7 @@ describe('capture module: viewport', () => {
 
   it('caret moves inside a field never read the selection', async () => {
     box.innerHTML = '<input id=f value=hello><p id=t>hello world</p>';
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     // capture reads the selection through Document.prototype.getSelection (src/dom/safe-dom.ts looks the
     // method up on the prototype at each call), so the spy goes there, for this test only
@@ -108,7 +109,7 @@ describe('capture module: viewport', () => {
     const root = host.attachShadow({ mode: 'closed' });
     root.innerHTML = '<button>b</button>';
     const button = root.querySelector('button')!;
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     h.assign(root);
     button.dispatchEvent(mouse('mouseover', 5, 6));
@@ -124,8 +125,34 @@ describe('capture module: viewport', () => {
     eq(only(h.flush(), OpCode.Hover).map((o) => o.id), [0], 'pointer left the window');
   });
 
+  it('pointer and clicks in nested same-origin frames: top-viewport coordinates (the pointer watcher alone)', async () => {
+    assert(window.frameElement === null, 'the test page is the top window');
+    const load = (frame: HTMLIFrameElement, html: string) =>
+      new Promise<void>((r) => {
+        frame.addEventListener('load', () => r(), { once: true });
+        frame.srcdoc = html;
+      });
+    // a fixed frame at (100, 50) with a 7 px border, holding a fixed frame at (20, 10) with a 3 px border
+    const outer = document.createElement('iframe');
+    outer.style.cssText = 'position:fixed;left:100px;top:50px;width:400px;height:300px;border:7px solid;margin:0';
+    box.append(outer);
+    await load(outer, '<!doctype html><body style="margin:0"><iframe></iframe></body>');
+    const inner = outer.contentDocument!.querySelector('iframe')!;
+    inner.style.cssText = 'position:fixed;left:20px;top:10px;width:200px;height:100px;border:3px solid;margin:0';
+    await load(inner, '<!doctype html><body style="margin:0"><button>b</button></body>');
+    h = new Harness(document, [new PointerWatcher()]);
+    h.snapshot(); // ids through same-origin frames: both frame documents are roots the watcher listens on
+    const win = inner.contentWindow! as Window & typeof globalThis;
+    const at = (x: number, y: number, detail = 0) => ({ bubbles: true, composed: true, clientX: x, clientY: y, view: win, detail });
+    win.document.body.dispatchEvent(new win.PointerEvent('pointermove', at(5, 6)));
+    win.document.querySelector('button')!.dispatchEvent(new win.MouseEvent('click', at(8, 9, 1)));
+    const ops = h.flush();
+    eq(only(ops, OpCode.Pointer).map((o) => [o.x, o.y]), [[100 + 7 + 20 + 3 + 5, 50 + 7 + 10 + 3 + 6]], 'pointer in the inner frame');
+    eq(only(ops, OpCode.Click).map((o) => [o.x, o.y]), [[100 + 7 + 20 + 3 + 8, 50 + 7 + 10 + 3 + 9]], 'click in the inner frame');
+  });
+
   it('pointer moves are sampled: a burst asks for at most one flush until the interval passed', async () => {
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     document.body.dispatchEvent(mouse('pointermove', 1, 1));
     h.flush();
@@ -138,7 +165,7 @@ describe('capture module: viewport', () => {
   });
 
   it('resize and stop', async () => {
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     window.dispatchEvent(new Event('resize'));
     eq(only(h.flush(), OpCode.Viewport).length, 0, 'same size: nothing');
@@ -154,7 +181,7 @@ describe('capture module: viewport', () => {
 
   it('a flush without selectionchange does not read the selection (it forces a layout)', async () => {
     box.innerHTML = '<p id=t>hello world</p>';
-    h = new Harness(document, [createViewportModule()]);
+    h = new Harness(document, createViewportWatchers());
     h.snapshot();
     let reads = 0;
     // capture calls Document.prototype.getSelection (a page may shadow document.getSelection): count there

@@ -1,8 +1,9 @@
-// Small helpers shared by the capture modules: undo lists, per-realm patching, event targets.
-import type { CaptureRoot } from '../context.js';
-import { addListener, defaultView, localName, nodeType, ownerDocument, parentNode, removeListener } from '../../dom/safe-dom.js';
+// What every watcher is built from: an undo list, per-realm patching, and the base class that keeps
+// the context a watcher last saw (to ask for a flush from an event handler) and undoes it all on stop.
+import type { CaptureContext, CaptureRoot, CaptureWatcher } from '../context.js';
+import { addListener, defaultView, DOCUMENT_NODE, nodeType, ownerDocument, removeListener } from '../../dom/safe-dom.js';
 
-/** Everything a module must undo on `stop()`, in one list. */
+/** Everything a watcher must undo on `stop()`, in one list. */
 export class Disposer {
   private readonly undo: Array<() => void> = [];
   add(fn: () => void): void {
@@ -25,9 +26,28 @@ export class Disposer {
   }
 }
 
+/**
+ * A watcher's common state. Subclasses set `ctx` in the hooks the core calls (`rootAdded`,
+ * `snapshot`, `flush`), so event handlers and patches can ask for a flush; after `stop()` they cannot.
+ */
+export abstract class Watcher implements CaptureWatcher {
+  protected readonly disposer = new Disposer();
+  protected ctx: CaptureContext | null = null;
+  /** Asks for a delta frame soon (a no-op before the first hook and after stop). */
+  protected readonly request = (): void => this.ctx?.requestFlush();
+
+  abstract snapshot(ctx: CaptureContext): void;
+  abstract flush(ctx: CaptureContext): void;
+
+  stop(): void {
+    this.disposer.dispose();
+    this.ctx = null;
+  }
+}
+
 /** The window a root's nodes belong to (same-origin frames have their own prototypes). */
 export function windowOf(root: CaptureRoot | Node): (Window & typeof globalThis) | null {
-  const doc = nodeType(root) === 9 ? (root as Document) : ownerDocument(root);
+  const doc = nodeType(root) === DOCUMENT_NODE ? (root as Document) : ownerDocument(root);
   return doc ? defaultView(doc) : null;
 }
 
@@ -47,26 +67,4 @@ export class Realms {
     this.seen.add(win);
     for (const undo of this.install(win)) this.disposer.add(undo);
   }
-}
-
-/** The innermost target of an event (inside open shadow roots; a closed root's listener sees its own). */
-export function innerTarget(e: Event): EventTarget | null {
-  const path = e.composedPath();
-  return path.length ? path[0]! : e.target;
-}
-
-/** `el` when it is captured, else its nearest captured ancestor (across shadow roots), else null. */
-export function capturedElement(node: Node | null, id: (n: Node) => number): Element | null {
-  let n: Node | null = node;
-  while (n) {
-    if (nodeType(n) === 1 && id(n)) return n as Element;
-    const p: Node | null = parentNode(n);
-    n = p && nodeType(p) === 11 && (p as ShadowRoot).host ? (p as ShadowRoot).host : p;
-  }
-  return null;
-}
-
-/** Lower-case local name of an element (works across realms, where `instanceof` does not). */
-export function tag(el: Element): string {
-  return localName(el);
 }

@@ -1,6 +1,6 @@
 // Edits of a CSS rule's declarations through CSSOM (`rule.style.color = 'red'`, setProperty,
 // removeProperty, cssText), of its selector or key, and of @keyframes: none of them touches the DOM or
-// goes through insertRule/deleteRule. The styles module resends the owning sheet.
+// goes through insertRule/deleteRule. The styles watcher resends the owning sheet.
 //
 // Where the hooks can go, measured in Chromium 156: CSSStyleDeclaration.prototype has only two
 // accessors with a setter (`cssText`, `cssFloat`) and the methods; the ~600 camelCase/dashed property
@@ -10,7 +10,7 @@
 // declarations only, the `style` getter of the rule prototypes returns a Proxy of the declaration
 // whose `set` trap reports the edit. Element inline styles (`el.style`, `parentRule === null`) are
 // never proxied and their hooks return at once: those edits arrive as `style` attribute mutations.
-import { afterMethod, afterSetter, wrapGetter } from '../patches.js';
+import { afterMethod, afterSetter, wrapGetter } from '../../patches.js';
 
 type Changed = (rule: CSSRule | null) => void;
 

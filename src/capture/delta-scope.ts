@@ -1,0 +1,132 @@
+// What one delta may write about a node: whether it is in a captured tree under a parent the viewer
+// has, whether an element that became ignored, blocked or unblocked in this same batch hides it, and
+// whether text under it is masked. Read from the DOM, which is static while a delta is built; the
+// answers are cached for the batch and dropped by `clear()`.
+import { ELEMENT_NODE, FRAGMENT_NODE, localName, nodeType, parentNode } from '../dom/safe-dom.js';
+import { CHILDLESS } from './element-rules.js';
+import type { NodeIds } from './ids.js';
+import type { MaskPolicy } from './mask.js';
+import type { ObservedTrees } from './trees.js';
+import type { WrittenMasks } from './written-masks.js';
+
+export class DeltaScope {
+  /** Captured elements that became ignored in this batch (see `hidden`). */
+  private readonly newlyIgnored = new Set<Node>();
+  /** Captured elements that became blocked in this batch: nothing inside them is written (see `hidden`). */
+  private readonly newlyBlocked = new Set<Node>();
+  /**
+   * Captured elements that stopped being blocked in this batch: the viewer has only their placeholder,
+   * so nothing inside them is written on its own; they are written again whole.
+   */
+  private readonly newlyUnblocked = new Set<Node>();
+  /** Per element: keeps its subtree out of the capture (see `capturedChain`). */
+  private readonly uncaptured = new Map<Node, boolean>();
+  private readonly maskedAt = new Map<Node, boolean>();
+
+  constructor(
+    private readonly ids: NodeIds,
+    private readonly mask: MaskPolicy,
+    private readonly written: WrittenMasks,
+    private readonly trees: ObservedTrees,
+  ) {}
+
+  /** Notes the captured elements whose attribute changes made them ignored, blocked or unblocked. */
+  begin(changed: Iterable<Element>): void {
+    const { ids, mask } = this;
+    for (const el of changed) {
+      if (!ids.get(el)) continue;
+      // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
+      // of it first are still there to move)
+      if (mask.isIgnored(el)) this.newlyIgnored.add(el);
+      // became blocked: its placeholder is written with the attributes; a change inside it in this
+      // same batch must not be written first
+      const was = this.written.wasBlocked(el);
+      const now = mask.isBlocked(el);
+      if (!was && now) this.newlyBlocked.add(el);
+      else if (was && !now) this.newlyUnblocked.add(el);
+    }
+  }
+
+  clear(): void {
+    this.newlyIgnored.clear();
+    this.newlyBlocked.clear();
+    this.newlyUnblocked.clear();
+    this.uncaptured.clear();
+    this.maskedAt.clear();
+  }
+
+  /** Masking was rewritten (an element written again): cached answers may be stale. */
+  maskingRewritten(): void {
+    this.maskedAt.clear();
+  }
+
+  /** A known node the viewer still has where it is: attached, under a captured parent, not hidden. */
+  isLive(node: Node): boolean {
+    if (!this.trees.isAttached(node)) return false;
+    const p = parentNode(node);
+    if (!p || !this.ids.get(p)) return false;
+    if (this.hidden(p)) return false; // moved into an element that just became ignored: it goes with it
+    return this.capturedChain(p);
+  }
+
+  /**
+   * No ancestor of `p` (or `p`) keeps its subtree out of the capture (ignored, blocked, script-like).
+   * A captured node moved in this batch under such an element keeps its stale id until its REMOVE:
+   * changes inside it must not be written before that. Ancestors new in this batch, not written
+   * yet, do not count against it.
+   */
+  capturedChain(p: Node): boolean {
+    for (let n: Node | null = p; n; n = parentOf(n)) {
+      if (nodeType(n) !== ELEMENT_NODE) continue;
+      let out = this.uncaptured.get(n);
+      if (out === undefined) {
+        const el = n as Element;
+        out = CHILDLESS.has(localName(el)) || this.mask.isIgnored(el) || this.mask.isBlocked(el);
+        this.uncaptured.set(n, out);
+      }
+      if (out) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Inside (or one of) the elements that became ignored, blocked or unblocked in this batch: its changes
+   * are not written. `blockedSelf`: false when `node` is the element whose own change is being written
+   * (a newly blocked element still gets its placeholder, a newly unblocked one is written whole).
+   */
+  hidden(node: Node, blockedSelf = true): boolean {
+    const ignored = this.newlyIgnored;
+    const blocked = this.newlyBlocked;
+    const unblocked = this.newlyUnblocked;
+    if (ignored.size === 0 && blocked.size === 0 && unblocked.size === 0) return false;
+    for (let n: Node | null = node; n; n = parentOf(n)) {
+      if (ignored.has(n)) return true;
+      if ((blocked.has(n) || unblocked.has(n)) && (blockedSelf || n !== node)) return true;
+    }
+    return false;
+  }
+
+  /** Whether text placed under `parent` is masked. */
+  textMaskedUnder(parent: Node): boolean {
+    let m = this.maskedAt.get(parent);
+    if (m === undefined) {
+      const mask = this.mask;
+      m = mask.isTextMaskedAt(parent);
+      if (!m && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'textarea') {
+        m = mask.isValueMasked(parent as Element, false);
+      }
+      this.maskedAt.set(parent, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * The parent node, or a shadow root's host, read through `Node.prototype`: a page's form control named
+ * `parentNode` clobbers `parentNode(form)` and would make an ancestor walk loop forever.
+ */
+function parentOf(n: Node): Node | null {
+  const p = parentNode(n);
+  if (p) return p;
+  return nodeType(n) === FRAGMENT_NODE ? ((n as ShadowRoot).host ?? null) : null;
+}
