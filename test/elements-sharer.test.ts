@@ -391,6 +391,43 @@ describe('<cobrowse-consent> approves viewers of a session', () => {
     assertEqual(viewing.mirror.document!.getElementById('title')!.textContent, 'Kumo Tea');
   });
 
+  it('a dialog already on the page follows the session it is given later, and lets go of the one it replaces', async () => {
+    const { sharer, api } = await sharerPage();
+    const consent = new api.CobrowseConsent();
+    sharer.doc.body.append(consent);
+    await consent.updateComplete;
+    const start = async (viewerName: string) => {
+      const [a, b] = createLoopbackPair();
+      const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET, viewerName: () => viewerName });
+      open.push(sharing);
+      const view = async () => {
+        const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
+        open.push(viewing);
+        return viewing;
+      };
+      return { sharing, view };
+    };
+    const replaced = await start('Mallory');
+    consent.session = replaced.sharing;
+    await consent.updateComplete;
+    const current = await start('Alice');
+    consent.session = current.sharing;
+    await consent.updateComplete;
+    // a viewer of the replaced session waits, and this dialog does not ask about it
+    await replaced.view();
+    await waitFor(() => replaced.sharing.pendingList.length === 1, 4000, "the replaced session's viewer to wait");
+    await consent.updateComplete;
+    assert(!consent.open, 'not asked about a session the dialog no longer has');
+    // the session it has now: its viewer is asked about, by name, and approved with one click
+    const viewing = await current.view();
+    await waitFor(() => consent.open && !!viewing.sas, 4000, "the dialog to open for its session's viewer");
+    await consent.updateComplete;
+    assertEqual(part(consent, 'title')!.textContent, 'Alice wants to see this page');
+    part(consent, 'allow')!.click();
+    await viewing.connected;
+    assertEqual(replaced.sharing.viewerList, [], "the replaced session's viewer was never approved");
+  });
+
   it('Deny refuses that viewer: it is told "denied" and gets nothing', async () => {
     const { sharer, api } = await sharerPage();
     const { viewing, consent } = await approvalPair(sharer, api);

@@ -7,7 +7,7 @@ import { createChatSignaling, createLoopbackPair, resumeSharing, startSharing, t
 import { chatRoom } from './helpers/chat-room.js';
 import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
-import { endedMessage, viewerMessages } from '../src/elements/messages/viewer.js';
+import { endedMessage, viewerStrings } from '../src/elements/strings/viewer.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
 import { inTop, open } from './helpers/element-fixture.js';
@@ -434,14 +434,14 @@ describe('<cobrowse-viewer>: why it ended', () => {
       ['denied', 'The customer did not allow you to see their page.'],
       ['approval-timeout', 'The customer did not answer your request in time. Ask them in the chat, then try again.'],
     ];
-    for (const [reason, message] of cases) assertEqual(viewerMessages.en[endedMessage(reason)], message, reason);
+    for (const [reason, message] of cases) assertEqual(viewerStrings.en[endedMessage(reason)], message, reason);
     for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized']) assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
     // a first dial that never reached the customer's page is not a lost connection
-    assertEqual(viewerMessages.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
+    assertEqual(viewerStrings.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
     assertEqual(endedMessage('unreachable', true), 'endedLost');
-    for (const key of Object.keys(viewerMessages.en) as (keyof typeof viewerMessages.en)[]) {
-      assert(viewerMessages.ja[key] && viewerMessages.ja[key] !== viewerMessages.en[key] || key === 'latency', `ja for ${key}`);
+    for (const key of Object.keys(viewerStrings.en) as (keyof typeof viewerStrings.en)[]) {
+      assert(viewerStrings.ja[key] && viewerStrings.ja[key] !== viewerStrings.en[key] || key === 'latency', `ja for ${key}`);
     }
   });
 });

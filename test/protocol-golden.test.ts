@@ -18,6 +18,9 @@ import {
   encodeFrame,
   type Frame,
   type ProtocolErrorCode,
+  FrameKind,
+  frameKind,
+  isSnapshotFrame,
 } from '../src/protocol/index.js';
 import { controlMessage, frameMessage, parseControl, type Control } from '../src/session/messages.js';
 import { Reassembler, chunkMessage } from '../src/transport/chunker.js';
@@ -27,6 +30,7 @@ import { abortError, decodeHandshake, encodeAbort, encodeHandshake, type Handsha
 import { commitment, deriveKeys } from '../src/secure/keys.js';
 import { Sender } from '../src/secure/sender.js';
 import { Receiver } from '../src/secure/receiver.js';
+import { SyncInflate } from '../src/secure/sync-inflate.js';
 import { readVarint, writeVarint } from '../src/secure/varint.js';
 import { SecureError } from '../src/secure/types.js';
 import { asc, bytes, hex } from './fixtures/golden/hex.js';
@@ -164,6 +168,24 @@ describe('protocol golden: invalid frames', () => {
       expectProtocolError(() => decoder.decode(bad.bytes), bad.code);
     });
   }
+});
+
+describe('protocol golden: the frame header', () => {
+  // what the session routes by (a snapshot to the viewers waiting for one), read from the header alone
+  it('kind 0 is a snapshot, kind 1 a delta: hand-written headers and the golden frames', () => {
+    assertEqual(frameKind(bytes('01 00 05 00')), FrameKind.Snapshot);
+    assertEqual(frameKind(bytes('01 01 06')), FrameKind.Delta);
+    assertEqual(frameKind(V.SNAPSHOT_DOCUMENT.bytes), FrameKind.Snapshot);
+    assertEqual(isSnapshotFrame(V.SNAPSHOT_DOCUMENT.bytes), true);
+    assertEqual(isSnapshotFrame(bytes('01 01 06')), false);
+  });
+
+  it('another version, an unknown kind or no kind byte is neither', () => {
+    for (const h of ['02 00 00 00', '00 00 00', '01 02 00', '01 ff 00', '01', '']) {
+      assertEqual(frameKind(bytes(h)), null, `header ${h || '(empty)'}`);
+      assertEqual(isSnapshotFrame(bytes(h)), false, `header ${h || '(empty)'}`);
+    }
+  });
 });
 
 // ---- session messages (SPEC.md, "Session messages") ---------------------------------------------------
@@ -343,12 +365,12 @@ function nonceOf(counterHex: string): Uint8Array {
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** What a Sender starting at `firstCounter` puts on the wire for each message. */
+/** What the sharer's Sender (the side that compresses) starting at `firstCounter` puts on the wire for each message. */
 async function sent(firstCounter: number, messages: Uint8Array[]): Promise<Uint8Array[]> {
   const [a, b] = createLoopbackPair();
   const wire: Uint8Array[] = [];
   b.onmessage = (m) => wire.push(m);
-  const sender = new Sender(a, KEY, firstCounter);
+  const sender = new Sender(a, KEY, firstCounter, true);
   for (const m of messages) sender.send(m);
   for (let i = 0; i < 20 && wire.length < messages.length; i++) await tick();
   a.close();
@@ -360,7 +382,7 @@ function sealed(counterVarint: string, nonceCounter: string, plaintext: Uint8Arr
   return bytes(counterVarint, nacl.secretbox(plaintext, nonceOf(nonceCounter), KEY));
 }
 
-/** A Receiver expecting counter 0; what it delivered. */
+/** The viewer's Receiver (it inflates) expecting counter 0; what it delivered. */
 function receiver(): { r: Receiver; got: string[]; progress: string[]; closed: number[] } {
   const got: string[] = [];
   const progress: string[] = [];
@@ -369,7 +391,7 @@ function receiver(): { r: Receiver; got: string[]; progress: string[]; closed: n
     message: (m) => got.push(hex(m)),
     progress: (n, total) => progress.push(`${n}/${total}`),
     close: () => closed.push(1),
-  });
+  }, new SyncInflate());
   return { r, got, progress, closed };
 }
 

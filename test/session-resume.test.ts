@@ -2,7 +2,7 @@
 // channel dies and comes back without anyone's action; the sharer's page is replaced by the next
 // page of the site and the viewer follows; five viewers, one failing, the others undisturbed.
 // Every case ends with the sharer's document compared with each mirror.
-import { resumeSharing, startSharing, startViewing } from '../src/index.js';
+import { resumeSharing, SecureError, startSharing, startViewing } from '../src/index.js';
 import { chatRoom, signalingRoom, type Member } from './helpers/chat-room.js';
 import { createChatSignaling } from '../src/index.js';
 import type { SharingSession, StateChange, ViewingSession } from '../src/index.js';
@@ -131,6 +131,30 @@ describe('session: navigation', () => {
     assertEqual(asked, 1, 'the approved viewer is not asked about again on the next page');
   });
 
+  it('the next page dials again when its first dial is not answered (a viewer still busy with the old page)', async function () {
+    this.timeout(60_000);
+    const join = chatRoom();
+    const first = await createSharer({ html: PAGE });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: first.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const firstPage = sharing.invitation!.peer;
+    const agent = missingFirstDial(join('agent'), firstPage);
+    const viewing = await startViewing({ container: container(), signaling: createChatSignaling(agent.member), invitation: sharing.invitation!, rtc });
+    open.push(viewing);
+    await viewing.connected;
+    first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
+    cut(0);
+    const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart') });
+    // a first handshake may take long here: a resumption still gives way soon, so the next dial comes
+    const resumed = await resumeSharing({ approve: approveEveryViewer, document: next.doc, signaling: createChatSignaling(join('customer')), rtc, handshakeTimeout: 300_000 });
+    assert(resumed, 'the next page finds the session to resume');
+    open.push(resumed);
+    const errors: Error[] = [];
+    resumed.on('error', (e) => errors.push(e));
+    await waitFor(() => converged(next, viewing), 45_000, 'the viewer to show the next page, after a second dial');
+    assert(agent.dropped() > 0, 'positive control: the first dial never reached the viewer');
+    assert(errors.some((e) => e instanceof SecureError && e.code === 'timeout'), `the unanswered attempt gave way: ${errors.map(String).join(' | ')}`);
+  });
+
   it('resumeSharing finds nothing when no session was shared in this tab', async () => {
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
@@ -188,6 +212,27 @@ interface Stored {
 }
 /** What this tab keeps for the next page: what an XSS on any page of the site could read. */
 const stored = (): Stored | null => JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Stored | null;
+
+/**
+ * A chat member that does not hear the first dial of a party other than `known`: that party's first
+ * offer and all it sends until its second offer are lost (the dial of a viewer still busy elsewhere).
+ */
+function missingFirstDial(member: Member, known: string): { member: Member; dropped: () => number } {
+  let handler: Member['onmessage'] = null;
+  const offers = new Map<string, number>();
+  let dropped = 0;
+  Object.defineProperty(member, 'onmessage', {
+    get: () => (from: string, text: string) => {
+      if (from !== known) {
+        if (text.includes('"type":"offer"')) offers.set(from, (offers.get(from) ?? 0) + 1);
+        if ((offers.get(from) ?? 0) < 2) return void dropped++;
+      }
+      handler?.(from, text);
+    },
+    set: (h: Member['onmessage']) => (handler = h),
+  });
+  return { member, dropped: () => dropped };
+}
 
 /** A chat member whose incoming chat messages from `prefix`-named members are counted. */
 function counting(member: Member, prefix: string): { member: Member; count: () => number } {

@@ -1,6 +1,6 @@
 /**
  * Strings of the elements, in English and Japanese. Each element family keeps its own catalog
- * (messages/*.ts, `{ en: {...}, ja: {...} }` with the same keys); `translate` picks the language:
+ * (strings/*.ts, `{ en: {...}, ja: {...} }` with the same keys); `translate` picks the language:
  * the element's `lang` attribute (or the nearest ancestor's), then the document's, then the
  * browser's, then English. A site adds or overrides strings with `setMessages`.
  */

@@ -2,12 +2,12 @@
 
 export const PROTOCOL_VERSION = 1;
 
-export enum FrameKind {
+export const enum FrameKind {
   Snapshot = 0,
   Delta = 1,
 }
 
-export enum OpCode {
+export const enum OpCode {
   Meta = 1,
   Viewport = 2,
   Tree = 3,
@@ -35,7 +35,7 @@ export enum OpCode {
 }
 export const MAX_OP_CODE = 24;
 
-export enum NodeKind {
+export const enum NodeKind {
   End = 0,
   HtmlElement = 1,
   SvgElement = 2,
@@ -52,7 +52,7 @@ export enum NodeKind {
 }
 
 /** Element flags (one byte after the attributes). */
-export enum ElementFlag {
+export const enum ElementFlag {
   Value = 1,
   Checked = 2,
   Selected = 4,
@@ -61,7 +61,7 @@ export enum ElementFlag {
   Frame = 32,
 }
 
-export enum DialogState {
+export const enum DialogState {
   Closed = 0,
   Open = 1,
   Modal = 2,

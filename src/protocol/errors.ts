@@ -1,3 +1,5 @@
+import { CodedError } from '../errors.js';
+
 /** Why a frame was rejected. */
 export type ProtocolErrorCode =
   | 'version' // unknown version byte
@@ -17,14 +19,14 @@ export type ProtocolErrorCode =
  * A frame that cannot be applied. Thrown by the decoder and the mirror; the mirror is left exactly as
  * it was before the frame.
  */
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
+  override readonly name = 'ProtocolError';
   constructor(
-    readonly code: ProtocolErrorCode,
+    code: ProtocolErrorCode,
     message: string,
     /** Byte offset in the frame where the problem was found, when known. */
     readonly offset = -1,
   ) {
-    super(offset >= 0 ? `${message} (at byte ${offset})` : message);
+    super(code, offset >= 0 ? `${message} (at byte ${offset})` : message);
   }
 }

@@ -5,3 +5,4 @@ export { FrameEncoder } from './encoder.js';
 export { FrameDecoder } from './decoder.js';
 export type * from './types.js';
 export { encodeFrame, decodeFrame } from './frame.js';
+export { frameKind, isSnapshotFrame } from './header.js';

@@ -1,3 +1,4 @@
+import { CodedError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 
 /** Which end of the handshake: the viewer starts it (it commits to its key first), the sharer answers. */
@@ -33,11 +34,9 @@ export type SecureErrorCode =
   | 'timeout'
   | 'closed';
 
-export class SecureError extends Error {
+/** The secure channel refused the other side, or could not be set up (see `SecureErrorCode`). */
+export class SecureError extends CodedError<SecureErrorCode> {
   override readonly name = 'SecureError';
-  constructor(readonly code: SecureErrorCode, message: string) {
-    super(message);
-  }
 }
 
 export type { Transport };

@@ -9,7 +9,6 @@ import type { ApproveMode } from './types.js';
 
 /** Wrong codes typed in `'code'` mode before the viewer is denied. */
 export const MAX_CODE_TRIES = 3;
-export const DEFAULT_APPROVAL_TIMEOUT = 60_000;
 
 const encoder = new TextEncoder();
 

@@ -3,6 +3,9 @@
  * never needs to keep the listener around to remove it. A listener that throws is reported to the
  * console and does not stop the others: one broken UI handler must not end a co-browse session.
  */
+/** An emitter's `emit`, handed to the parts of a session that report through the session's events. */
+export type Emit<Events extends object> = <K extends keyof Events>(type: K, detail: Events[K]) => void;
+
 export class Emitter<Events extends object> {
   private listeners = new Map<keyof Events, Set<(detail: never) => void>>();
 

@@ -8,6 +8,7 @@
  * first record declares the size: refused before anything is allocated), and its peer transports
  * refuse a chunked message over `VIEWER_TRANSPORT_MAX`. A viewer's messages are a few dozen bytes.
  */
+import { CodedError } from '../errors.js';
 
 /** Largest message the sharer accepts from a viewer (the secure channel's limit), in bytes. */
 export const VIEWER_MESSAGE_MAX = 4 * 1024;
@@ -62,14 +63,14 @@ export function viewerBuckets(now: number): Record<LimitedKind, TokenBucket> {
 export type SessionErrorCode = 'rate-limited' | 'approval';
 
 /** A session-level problem with one viewer that did not end the session (see the `error` event). */
-export class SessionError extends Error {
+export class SessionError extends CodedError<SessionErrorCode> {
   override readonly name = 'SessionError';
   constructor(
-    readonly code: SessionErrorCode,
+    code: SessionErrorCode,
     message: string,
     /** The viewer's address. */
     readonly viewer: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

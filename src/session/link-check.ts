@@ -1,6 +1,6 @@
 // A connection that ICE brings back after a network outage may still not carry data for seconds:
 // what the sharer sent during the outage sits in SCTP, which retransmits only when its timer fires,
-// and that timer backed off while the path was dead. Measured (test/hard/faults-network.test.mjs): ICE
+// and that timer backed off while the path was dead. Measured (test/hardening/faults-network.test.mjs): ICE
 // connected again ~1 s after the path returned, the queued frames arrived 2–3 s after that. ICE reports
 // `disconnected` only after seconds without answers, so any `disconnected` means a real outage. After
 // one the viewer asks the link for proof — a ping the sharer must answer, or any message — and if

@@ -38,6 +38,15 @@ export function controlMessage(control: Control): Uint8Array {
   return message;
 }
 
+/** Tells the other side why its channel ends (`bye`); a channel already closed has no one to tell. */
+export function sendBye(channel: { send(message: Uint8Array): void }, reason: string): void {
+  try {
+    channel.send(controlMessage({ t: 'bye', reason }));
+  } catch {
+    // already closed
+  }
+}
+
 const COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**

@@ -10,20 +10,19 @@
  * id in its `o=` line: the existing transport answers it) or a new connection from a reloaded or
  * reconnecting party (another session id: the old transport is dropped, a new one answers).
  */
-import { createPeerJsSignaling } from '../signaling/peerjs.js';
 import type { Signal, SignalingAdapter } from '../signaling/adapter.js';
 import { createPeerTransport, type PeerTransport } from '../transport/peer.js';
-import type { SignalingOptions } from './types.js';
+import type { SignalingSource } from './types.js';
 
 /** The adapter to use, and whether the session made it (then the session closes it). */
-export function useSignaling(signaling: SignalingAdapter | SignalingOptions): { adapter: SignalingAdapter; owned: boolean } {
-  if (typeof (signaling as SignalingAdapter).send === 'function') return { adapter: signaling as SignalingAdapter, owned: false };
-  const { url, id, token } = signaling as SignalingOptions;
-  return { adapter: createPeerJsSignaling({ url, id, token }), owned: true };
+export function useSignaling(signaling: SignalingSource): { adapter: SignalingAdapter; owned: boolean } {
+  const adapter = typeof signaling === 'function' ? signaling() : signaling;
+  if (typeof adapter?.send !== 'function') {
+    // the shorthand `{ url, id, token }` of earlier versions lands here: say what to pass instead
+    throw new TypeError('signaling: pass a SignalingAdapter or a function returning one (the reference server: () => createPeerJsSignaling({ url, id, token }))');
+  }
+  return { adapter, owned: adapter !== signaling };
 }
-
-/** Handshake limit for a resumed channel, which is retried (a first connection gets handshakeTimeout). */
-export const RESUME_HANDSHAKE_MS = 5000;
 
 const sdpSession = (sdp: string): string => /^o=\S+ (\d+)/m.exec(sdp)?.[1] ?? '';
 

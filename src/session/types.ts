@@ -40,20 +40,20 @@ export interface Invitation {
   secret: string;
 }
 
-/** Connects to the reference server's PeerJS endpoint (see signaling/PROTOCOL.md). */
-export interface SignalingOptions {
-  /** The server's base URL, `http(s)://host:port`. */
-  url: string;
-  /** The peer id and token the chat's `welcome` message gave this party. */
-  id: string;
-  token: string;
-}
+/**
+ * How a session sets up its WebRTC connections through the chat: an adapter, which the caller keeps
+ * (and closes), or a function that makes one for this session, which the session closes when it
+ * ends — e.g. `() => createPeerJsSignaling({ url, id, token })` for the reference server
+ * (cobrowse-rtc/reference-server). A function, not a shorthand object, so that a site whose own
+ * chat carries the signals does not ship the reference server's client.
+ */
+export type SignalingSource = SignalingAdapter | (() => SignalingAdapter);
 
 interface CommonOptions {
   /** An established channel to run over as is (loopback, WebSocket, ...). One of `transport` and `signaling`. */
   transport?: Transport;
   /** How to set up a WebRTC data channel through the chat. One of `transport` and `signaling`. */
-  signaling?: SignalingAdapter | SignalingOptions;
+  signaling?: SignalingSource;
   /**
    * RTCPeerConnection configuration (ICE/TURN servers) for WebRTC. Default: the browser's (no
    * servers). A function is called for every new connection (a reconnection, the next page dialing
@@ -167,4 +167,28 @@ export interface ViewerInfo {
 export interface Progress {
   received: number;
   total: number;
+}
+
+/** The events of a `SharingSession` (`session.on(type, listener)`). */
+export interface SharingEvents {
+  state: StateChange;
+  /** A viewer finished its handshake and waits for the customer (`approve(id)` / `deny(id)`). */
+  approval: ApprovalRequest;
+  /** A request is over: approved, denied, timed out, or the viewer went away. */
+  approvalended: ApprovalEnd;
+  /** A viewer was approved and gets the page from now on — its code is `sas`. */
+  viewerjoined: ViewerInfo;
+  /** A viewer's connection was lost; it may come back within `reconnectTimeout`. */
+  viewerreconnecting: ViewerInfo;
+  /** A viewer came back (same code: the resumed channel is bound to the first one). */
+  viewerresumed: ViewerInfo;
+  viewerleft: ViewerInfo & { reason: EndReason };
+  /** The agent's pointer and clicks (annotations, never remote control), in this page's CSS pixels. */
+  pointer: { viewer: string; x: number; y: number };
+  click: { viewer: string; x: number; y: number };
+  /**
+   * Something went wrong that did not end the session: a viewer refused (SecureError, TransportError
+   * `oversized`), a viewer over its rate (SessionError `rate-limited`, once per stretch), a capture error.
+   */
+  error: Error;
 }

@@ -17,7 +17,7 @@
  * code and waits (`pending` event); a refusal ends the session with `denied` or `approval-timeout`.
  */
 import { Mirror } from '../mirror/index.js';
-import { FrameKind } from '../protocol/constants.js';
+import { isSnapshotFrame } from '../protocol/header.js';
 import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/index.js';
 import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
@@ -26,7 +26,8 @@ import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
 import { watchLink } from './link-check.js';
-import { PeerRouter, RESUME_HANDSHAKE_MS, useSignaling } from './router.js';
+import { PeerRouter, useSignaling } from './router.js';
+import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
 import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
 
 export interface ViewingEvents {
@@ -45,9 +46,6 @@ export interface ViewingEvents {
   latency: number;
   error: Error;
 }
-
-/** How often a reconnecting viewer dials the sharer's last address again. */
-const REDIAL_MS = 3000;
 
 export class ViewingSession extends Emitter<ViewingEvents> {
   readonly mirror: Mirror;
@@ -157,7 +155,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     openSecureChannel(transport, {
       role: 'viewer',
       secret: this.resume ?? this.secret,
-      handshakeTimeout: resuming ? Math.min(this.options.handshakeTimeout ?? RESUME_HANDSHAKE_MS, RESUME_HANDSHAKE_MS) : this.options.handshakeTimeout,
+      handshakeTimeout: resuming ? resumeHandshakeTimeout(this.options.handshakeTimeout) : this.options.handshakeTimeout,
     }).then(
       (channel) => {
         this.attempting--;
@@ -177,11 +175,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   private adopt(address: string | null, channel: SecureChannel, transport: Transport, resumed: boolean): void {
     if (this.currentState === 'ended') return channel.close();
-    const old = this.channel;
-    if (old) {
-      old.onclose = old.onmessage = old.onprogress = null;
-      old.close();
-    }
+    this.dropChannel();
     this.channel = channel;
     if (address) this.sharerAddress = address;
     clearInterval(this.redial);
@@ -232,7 +226,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   private reconnect(dialSharer = true): void {
     if (this.currentState === 'ended' || this.giveUp !== undefined) return;
     this.setState('reconnecting');
-    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? 30_000);
+    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? DEFAULT_RECONNECT_TIMEOUT);
     if (!dialSharer) return;
     const dial = () => {
       if (this.sharerAddress && this.router && !this.attempting) this.router.dial(this.sharerAddress);
@@ -254,12 +248,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         return this.emit('pending', { sas: this.sas });
       case 'moving': {
         // the sharer's page is going away: its next page will dial us (redialing its old address is moot)
-        const old = this.channel;
-        this.channel = null;
-        if (old) {
-          old.onclose = old.onmessage = old.onprogress = null;
-          old.close();
-        }
+        this.dropChannel();
         if (!this.router) return this.end('remote-stopped');
         return this.reconnect(false);
       }
@@ -274,7 +263,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   }
 
   private applyFrame(frame: Uint8Array): void {
-    const snapshot = frame[1] === FrameKind.Snapshot;
+    const snapshot = isSnapshotFrame(frame);
     if (this.resyncRequested && !snapshot) return; // deltas before the asked-for snapshot are moot
     try {
       this.mirror.apply(frame);
@@ -297,6 +286,16 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     }
     this.emit('frame', { seq: this.mirror.seq, snapshot });
     if (snapshot && this.currentState !== 'connected') this.setState('connected');
+  }
+
+  /** Detaches and closes the current channel (a new one replaces it, or the sharer moves). */
+  private dropChannel(): void {
+    const old = this.channel;
+    this.channel = null;
+    if (old) {
+      old.onclose = old.onmessage = old.onprogress = null;
+      old.close();
+    }
   }
 
   private control(message: Control): void {

@@ -1,11 +1,13 @@
 /**
  * Signaling: how two browsers that want a WebRTC data channel exchange the SDP offer/answer and ICE
  * candidates. Co-browse starts from a chat, so the chat carries them: a site plugs its own chat in by
- * implementing `SignalingAdapter`; `signaling/` in this repository is a reference server.
+ * implementing `SignalingAdapter`; `server/` in this repository is a reference server.
  *
  * Addresses are opaque strings (a peer id on the reference server, a participant id in a site's chat).
  * The viewer learns the sharer's address from the invitation the sharer posts in the chat.
  */
+import { CodedError } from '../errors.js';
+
 export type Signal =
   | { type: 'offer' | 'answer'; sdp: string }
   | { type: 'candidate'; candidate: RTCIceCandidateInit };
@@ -25,18 +27,12 @@ export interface SignalingAdapter {
   close(): void;
 }
 
-export type SignalingErrorCode =
-  | 'closed'
-  | 'unreachable'
-  | 'unauthorized'
-  | 'refused'
-  | 'too-large'
-  | 'rate-limited'
-  | 'malformed';
+/** Every code a `SignalingError` carries. */
+export const SIGNALING_ERROR_CODES = ['closed', 'unreachable', 'unauthorized', 'refused', 'too-large', 'rate-limited', 'malformed'] as const;
 
-export class SignalingError extends Error {
+export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
+
+/** Signaling failed: the server could not be reached, refused this party, or sent something broken. */
+export class SignalingError extends CodedError<SignalingErrorCode> {
   override readonly name = 'SignalingError';
-  constructor(readonly code: SignalingErrorCode, message: string) {
-    super(message);
-  }
 }

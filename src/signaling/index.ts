@@ -1,4 +1,4 @@
-// Signaling: the adapter interface and its implementations (see adapter.ts, signaling/PROTOCOL.md).
+// Signaling: the adapter interface and its implementations (see adapter.ts, server/PROTOCOL.md).
 // The public surface (re-exported by src/index.ts); the chat envelope (SIGNAL_PREFIX, …) is internal.
 export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
 export { createPeerJsSignaling, type PeerJsSignalingOptions } from './peerjs.js';

@@ -3,7 +3,7 @@
  * client of its WebSocket protocol, without the peerjs library. Each `Signal` travels whole as the
  * `payload` of an OFFER, ANSWER or CANDIDATE message; the server sets `src`.
  */
-import { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
+import { SIGNALING_ERROR_CODES, SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
 import { FINAL_CLOSE, OPEN, backoffDelay, retryTimer, closeCodeError, openSocket, parseFrame, wsUrl, type ReconnectOptions, type SocketConstructor, type SocketLike } from './socket.js';
 import { asSignal } from './validate.js';
 
@@ -33,7 +33,6 @@ export interface PeerJsSignalingOptions {
 const QUEUE_MAX = 256;
 
 const WIRE: Record<Signal['type'], string> = { offer: 'OFFER', answer: 'ANSWER', candidate: 'CANDIDATE' };
-const CODES: readonly SignalingErrorCode[] = ['closed', 'unreachable', 'unauthorized', 'refused', 'too-large', 'rate-limited', 'malformed'];
 
 export function createPeerJsSignaling(options: PeerJsSignalingOptions): SignalingAdapter {
   const url = wsUrl(options.url, `${(options.path ?? '/peerjs').replace(/\/$/, '')}/peerjs`);
@@ -184,7 +183,7 @@ function errorFromServer(payload: Record<string, unknown>): SignalingError {
   const msg = typeof payload.msg === 'string' ? payload.msg : 'the PeerJS server reported an error';
   const given = payload.code;
   if (typeof given === 'string') {
-    if ((CODES as readonly string[]).includes(given)) return new SignalingError(given as SignalingErrorCode, msg);
+    if ((SIGNALING_ERROR_CODES as readonly string[]).includes(given)) return new SignalingError(given as SignalingErrorCode, msg);
     if (given === 'forbidden') return new SignalingError('refused', msg);
   }
   if (/invalid (key|token)|no id, token, or key/i.test(msg)) return new SignalingError('unauthorized', msg);

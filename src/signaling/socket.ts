@@ -42,7 +42,7 @@ export function parseFrame(data: unknown): Record<string, unknown> | null {
   }
 }
 
-/** The reference server's close codes (signaling/PROTOCOL.md) as signaling error codes. */
+/** The reference server's close codes (server/PROTOCOL.md) as signaling error codes. */
 export function closeCodeError(code: number, opened: boolean): 'unauthorized' | 'rate-limited' | 'refused' | 'too-large' | 'closed' | 'unreachable' {
   switch (code) {
     case 4401:

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors.js';
+
 /**
  * The one thing every stage above the network needs: a bidirectional, ordered, reliable channel of
  * binary messages. A WebRTC data channel (see `peer.ts`), an in-memory pair for tests and demos
@@ -37,9 +39,6 @@ export type TransportCloseReason = 'local' | 'remote' | 'error';
 export type TransportErrorCode = 'closed' | 'chunk' | 'oversized' | 'link';
 
 /** A transport-level failure: a send after close, a malformed chunk, a message over the limit, a broken link. */
-export class TransportError extends Error {
+export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name = 'TransportError';
-  constructor(readonly code: TransportErrorCode, message: string) {
-    super(message);
-  }
 }

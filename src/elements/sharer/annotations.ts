@@ -6,9 +6,10 @@
  *
  *   showAnnotations(session);   // added to the body, removed when the session ends
  */
-import { css, html, type PropertyValues } from 'lit';
+import { css, html } from 'lit';
 import type { SharingSession } from '../../session/sharing.js';
-import { define, SharerElement } from './shared.js';
+import { SessionElement } from './session-element.js';
+import { define } from './shared.js';
 
 interface Point {
   x: number;
@@ -30,7 +31,7 @@ const RIPPLE_MS = 600;
  * @cssprop --cobrowse-cursor-smoothing - cursor easing duration
  * @cssprop --cobrowse-annotations-z-index - stacking
  */
-export class CobrowseAnnotations extends SharerElement {
+export class CobrowseAnnotations extends SessionElement {
   static override properties = {
     session: { attribute: false },
   };
@@ -93,10 +94,8 @@ export class CobrowseAnnotations extends SharerElement {
     }
   `;
 
-  declare session: SharingSession | null;
   /** One cursor per viewer (an agent and a supervisor each point). */
   private readonly cursors = new Map<string, Point>();
-  private unsubscribe: (() => void)[] = [];
 
   constructor() {
     super();
@@ -106,24 +105,14 @@ export class CobrowseAnnotations extends SharerElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.setAttribute('aria-hidden', 'true'); // a picture of someone else's pointer: nothing to read
-    this.follow();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unfollow();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.follow();
-  }
-
-  private follow(): void {
-    this.unfollow();
-    const s = this.session;
-    if (!s || !this.isConnected) return;
-    if (s.state === 'ended') return void this.remove();
-    this.unsubscribe = [
+  protected override listen(s: SharingSession): (() => void)[] {
+    if (s.state === 'ended') {
+      this.remove();
+      return [];
+    }
+    return [
       s.on('pointer', ({ viewer, x, y }) => {
         this.cursors.set(viewer, { x, y });
         this.requestUpdate();
@@ -139,8 +128,7 @@ export class CobrowseAnnotations extends SharerElement {
     ];
   }
 
-  private unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+  protected override forget(): void {
     this.cursors.clear();
   }
 

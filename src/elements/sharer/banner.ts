@@ -9,7 +9,8 @@
  */
 import { css, html, nothing, type PropertyValues } from 'lit';
 import type { SharingSession } from '../../session/sharing.js';
-import { define, SharerElement, theme } from './shared.js';
+import { SessionElement } from './session-element.js';
+import { define, theme } from './shared.js';
 
 /**
  * While sharing: who is viewing (each viewer's code) and a Stop button. Hidden without a session.
@@ -30,7 +31,7 @@ import { define, SharerElement, theme } from './shared.js';
  * @cssprop --cobrowse-banner-color - banner text
  * @cssprop --cobrowse-banner-border - banner border
  */
-export class CobrowseSharingBanner extends SharerElement {
+export class CobrowseSharingBanner extends SessionElement {
   static override properties = {
     session: { attribute: false },
     /** Laid out where it is (in a chat widget) instead of fixed across the top of the viewport. */
@@ -85,11 +86,9 @@ export class CobrowseSharingBanner extends SharerElement {
     `,
   ];
 
-  declare session: SharingSession | null;
   declare inline: boolean;
   /** Viewers whose connection is lost for now (the session's list does not say). */
   private readonly reconnecting = new Set<string>();
-  private unsubscribe: (() => void)[] = [];
 
   constructor() {
     super();
@@ -97,28 +96,15 @@ export class CobrowseSharingBanner extends SharerElement {
     this.inline = false;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.follow();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unfollow();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.follow();
+    super.willUpdate(changed);
     // `active` only styles the host: shown while a session is on
     this.toggleAttribute('active', !!this.session && this.session.state !== 'ended');
   }
 
-  private follow(): void {
-    this.unfollow();
-    const s = this.session;
-    if (!s || !this.isConnected) return;
+  protected override listen(s: SharingSession): (() => void)[] {
     const update = () => this.requestUpdate();
-    this.unsubscribe = [
+    return [
       s.on('state', update),
       s.on('approval', update),
       s.on('approvalended', update),
@@ -138,8 +124,7 @@ export class CobrowseSharingBanner extends SharerElement {
     ];
   }
 
-  private unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+  protected override forget(): void {
     this.reconnecting.clear();
   }
 

@@ -18,7 +18,8 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { formatCode, MAX_CODE_TRIES } from '../../session/approval.js';
 import type { SharingSession } from '../../session/sharing.js';
 import type { ApprovalRequest } from '../../session/types.js';
-import { define, SharerElement, theme } from './shared.js';
+import { SessionElement } from './session-element.js';
+import { define, theme } from './shared.js';
 
 /** Who the question is about, when known: shown in the title and the code line. */
 export interface ConsentViewer {
@@ -52,7 +53,7 @@ export interface ConsentViewer {
  * @cssprop --cobrowse-backdrop - the page behind the dialog
  * @cssprop --cobrowse-z-index - stacking
  */
-export class CobrowseConsent extends SharerElement {
+export class CobrowseConsent extends SessionElement {
   static override properties = {
     /** Shows the dialog; set by `ask()` or a viewer's request, cleared by the answer. */
     open: { type: Boolean, reflect: true },
@@ -110,8 +111,6 @@ export class CobrowseConsent extends SharerElement {
   ];
 
   declare open: boolean;
-  /** A sharing session whose viewers this dialog approves (see the class comment). */
-  declare session: SharingSession | null;
   /** Who the current question is about (from `ask(viewer)` or the session's request). */
   declare private viewer: ConsentViewer | null;
   /** The session's request being asked now. */
@@ -121,7 +120,6 @@ export class CobrowseConsent extends SharerElement {
   private pending: ((allowed: boolean) => void)[] = [];
   /** The session's requests not asked yet (one dialog at a time, in arrival order). */
   private queue: ApprovalRequest[] = [];
-  private unsubscribe: (() => void)[] = [];
   /** Where focus was before the dialog took it: it goes back there after the answer. */
   private returnFocus: Element | null = null;
 
@@ -144,28 +142,15 @@ export class CobrowseConsent extends SharerElement {
     return new Promise((resolve) => this.pending.push(resolve));
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.follow();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unfollow();
     // an unanswered question is a no: never leave a caller waiting to share
     if (this.open) this.answer(false);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.follow();
-  }
-
   /** Asks about each of the session's viewers as it arrives (and those already waiting). */
-  private follow(): void {
-    this.unfollow();
-    const s = this.session;
-    if (!s || !this.isConnected) return;
-    this.unsubscribe = [
+  protected override listen(s: SharingSession): (() => void)[] {
+    const stop = [
       s.on('approval', (request) => this.enqueue(request)),
       s.on('approvalended', ({ id }) => this.settled(id)),
       s.on('state', ({ state }) => {
@@ -173,10 +158,10 @@ export class CobrowseConsent extends SharerElement {
       }),
     ];
     for (const request of s.pendingList) this.enqueue(request);
+    return stop;
   }
 
-  private unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+  protected override forget(): void {
     this.queue = [];
   }
 

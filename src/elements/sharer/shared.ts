@@ -5,10 +5,11 @@
  */
 import { css, LitElement } from 'lit';
 import { languageOf, translate } from '../i18n.js';
-import { sharerMessages, type SharerKey } from '../messages/sharer.js';
+import { sharerStrings, type SharerKey } from '../strings/sharer.js';
+import { IGNORE_ATTR } from '../../capture/marks.js';
 
-/** The capture leaves elements with this attribute out entirely (src/capture/mask.ts, IGNORE_ATTR). */
-export const IGNORE_ATTR = 'data-cobrowse-ignore';
+/** The capture leaves elements with this attribute out entirely (defined with the capture's other marks). */
+export { IGNORE_ATTR };
 
 /**
  * Base of the sharer's elements. Marks the host `data-cobrowse-ignore` as it connects: custom
@@ -23,7 +24,7 @@ export class SharerElement extends LitElement {
 
   /** A string in the element's language (its `lang`, inherited, then the document's, the browser's). */
   protected t(key: SharerKey, values?: Record<string, string | number>): string {
-    return translate(sharerMessages, languageOf(this), key, values);
+    return translate(sharerStrings, languageOf(this), key, values);
   }
 
   /** A bubbling, composed event, so a chat widget can listen on any ancestor; false if cancelled. */

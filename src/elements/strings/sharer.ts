@@ -25,7 +25,7 @@ export type SharerKey =
   | 'stop'
   | 'share';
 
-export const sharerMessages: Catalog<SharerKey> = {
+export const sharerStrings: Catalog<SharerKey> = {
   en: {
     consentTitle: 'An agent wants to see this page',
     consentTitleNamed: '{name} wants to see this page',

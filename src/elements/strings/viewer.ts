@@ -38,7 +38,7 @@ export type ViewerKey =
   | 'endedApprovalTimeout'
   | 'endedOther';
 
-export const viewerMessages: Catalog<ViewerKey> = {
+export const viewerStrings: Catalog<ViewerKey> = {
   en: {
     idle: 'Not connected',
     connecting: 'Connecting…',

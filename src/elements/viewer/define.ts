@@ -5,8 +5,9 @@
  */
 import { CobrowseViewer } from './viewer.js';
 
-export { CobrowseViewer, PING_MS, shortUrl } from './viewer.js';
-export type { ViewerConnection, ViewerScale, ViewerState, ViewerStateDetail } from './viewer.js';
+export { CobrowseViewer, type ViewerConnection, type ViewerScale } from './viewer.js';
+export { PING_MS, type ViewerState, type ViewerStateDetail } from './status.js';
+export { shortUrl } from './status-bar.js';
 
 if (!customElements.get('cobrowse-viewer')) customElements.define('cobrowse-viewer', CobrowseViewer);
 

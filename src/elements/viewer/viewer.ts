@@ -6,7 +6,7 @@
  * The element starts the session itself (`startViewing` needs a container, and the container is in
  * this element's shadow root): give it what the chat delivered and call `start()`:
  *
- *   viewer.signaling = { url, id, token };     // or any SignalingAdapter
+ *   viewer.signaling = () => createPeerJsSignaling({ url, id, token }); // or any SignalingAdapter
  *   viewer.invitation = invitation;             // { peer, secret } from the customer's accept
  *   await viewer.start();                       // or viewer.start({ signaling, invitation })
  *
@@ -19,36 +19,29 @@
  * events at all: the agent can neither click links in it nor make its `:hover` lie about the
  * customer's.
  */
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { checkResourceOrigins } from '../../mirror/resources.js';
 import { startViewing, type ViewingSession } from '../../session/viewing.js';
-import type { EndReason, Invitation, SessionState, SignalingOptions, StateChange } from '../../session/types.js';
-import type { SignalingAdapter } from '../../signaling/adapter.js';
+import type { EndReason, Invitation, SignalingSource } from '../../session/types.js';
 import type { Transport } from '../../transport/transport.js';
 import { languageOf, translate } from '../i18n.js';
-import { endedMessage, viewerMessages, type ViewerKey } from '../messages/viewer.js';
+import { viewerStrings } from '../strings/viewer.js';
 import { FrameThrottle, toSharerViewport } from './pointer.js';
-
-/** `idle`: no session yet; then a session's states. */
-export type ViewerState = 'idle' | SessionState;
+import { renderBar, renderMessage, type Translate } from './status-bar.js';
+import { fire, ViewerStatus, type ViewerState } from './status.js';
+import { viewerStyles } from './styles.js';
 
 /** How the customer's page is sized: `fit` to the element's width, or `actual` CSS pixels (scrolls). */
 export type ViewerScale = 'fit' | 'actual';
 
 /** What `start()` needs: `signaling` + `invitation` (the chat), or `transport` + `secret` (tests, relays). */
 export interface ViewerConnection {
-  signaling?: SignalingAdapter | SignalingOptions | null;
+  signaling?: SignalingSource | null;
   invitation?: Invitation | null;
   transport?: Transport | null;
   secret?: Uint8Array | string | null;
   rtc?: RTCConfiguration | (() => RTCConfiguration) | null;
 }
-
-/** Detail of `cobrowse-state`. */
-export type ViewerStateDetail = { state: ViewerState; reason?: EndReason };
-
-/** Round trips are measured this often while connected (a `latency` event each). */
-export const PING_MS = 2000;
 
 /**
  * The agent's view of the customer's page: the live mirror, the customer's cursor and clicks, the
@@ -110,185 +103,30 @@ export class CobrowseViewer extends LitElement {
     transport: { attribute: false },
     secret: { attribute: false },
     rtc: { attribute: false },
-    current: { state: true },
-    phase: { state: true },
-    endReason: { state: true },
-    sas: { state: true },
-    latency: { state: true },
-    url: { state: true },
-    progress: { state: true },
-    awaiting: { state: true },
-    resumptions: { state: true },
   };
 
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      min-height: 12rem;
-      font-family: var(--cobrowse-font, system-ui, sans-serif);
-      font-size: var(--cobrowse-font-size, 14px);
-      line-height: 1.4;
-      color: var(--cobrowse-color, #1d1d1f);
-      background: var(--cobrowse-bg, #f4f5f7);
-      border: var(--cobrowse-border, 1px solid #d0d4dc);
-      border-radius: var(--cobrowse-radius, 6px);
-      overflow: hidden;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    [part~='bar'] {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.25rem 1rem;
-      padding: 0.4rem 0.75rem;
-      background: var(--cobrowse-bar-bg, #fff);
-      border-bottom: 1px solid var(--cobrowse-bar-border, #d0d4dc);
-    }
-    [part~='state']::before {
-      content: '';
-      display: inline-block;
-      width: 0.6em;
-      height: 0.6em;
-      margin-right: 0.4em;
-      border-radius: 50%;
-      background: var(--cobrowse-muted, #8a8f98);
-    }
-    [part~='state'][data-state='connected']::before {
-      background: var(--cobrowse-ok, #1f9d55);
-    }
-    [part~='state'][data-state='connecting']::before,
-    [part~='state'][data-state='reconnecting']::before {
-      background: var(--cobrowse-warn, #e0a800);
-    }
-    [part~='code'] {
-      font-weight: 700;
-      font-variant-numeric: tabular-nums;
-      letter-spacing: 0.12em;
-    }
-    [part~='page'] {
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      max-width: 40ch;
-    }
-    [part~='latency'] {
-      color: var(--cobrowse-muted, #5f6570);
-      font-variant-numeric: tabular-nums;
-    }
-    [part~='end-button'] {
-      margin-left: auto;
-      font: inherit;
-      cursor: pointer;
-      border-radius: var(--cobrowse-radius, 6px);
-      padding: 0.35em 0.9em;
-      border: 1px solid var(--cobrowse-danger, #c62828);
-      background: var(--cobrowse-danger, #c62828);
-      color: var(--cobrowse-danger-contrast, #fff);
-    }
-    [part~='end-button']:disabled {
-      cursor: default;
-      opacity: 0.45;
-    }
-    [part~='end-button']:focus-visible {
-      outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
-      outline-offset: 2px;
-    }
-    [part~='progress'] {
-      display: block;
-      width: 100%;
-      height: 4px;
-      border: 0;
-      appearance: none;
-      background: transparent;
-      accent-color: var(--cobrowse-accent, #2451c7);
-    }
-    [part~='progress']::-webkit-progress-bar {
-      background: transparent;
-    }
-    [part~='progress']::-webkit-progress-value {
-      background: var(--cobrowse-accent, #2451c7);
-    }
-    [part~='stage'] {
-      position: relative;
-      flex: 1;
-      min-height: 0;
-      overflow: auto;
-      /* the width must not depend on a scrollbar: 'fit' scales to it, the scaled page's height would
-         add or remove the scrollbar, and the two would chase each other */
-      scrollbar-gutter: stable;
-    }
-    :host(:not([scale='actual'])) [part~='stage'] {
-      overflow-x: hidden;
-    }
-    /* sized by the sharer's aspect ratio (set from its viewport), never by its content: the Mirror's
-       ResizeObserver watches this box, and a box that grew with the mirror it lays out would notify
-       again in the same frame (a ResizeObserver loop) */
-    [part~='view'] {
-      position: relative;
-      aspect-ratio: 4 / 3;
-      overflow: hidden;
-      cursor: crosshair;
-    }
-    /* the mirror takes no pointer events: they are the agent's annotations (see pointer.ts) */
-    [part~='view'] iframe {
-      pointer-events: none;
-    }
-    :host([no-cursor]) [data-cobrowse-mirror-overlay] {
-      display: none;
-    }
-    [part~='message'] {
-      position: absolute;
-      inset: 0;
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      gap: 0.5rem;
-      padding: 1.5rem;
-      text-align: center;
-      color: var(--cobrowse-muted, #5f6570);
-    }
-    [part~='message'][hidden] {
-      display: none;
-    }
-    [part~='message'] strong {
-      color: var(--cobrowse-color, #1d1d1f);
-      font-size: 1.1em;
-    }
-  `;
+  static override styles = viewerStyles;
 
   declare scale: ViewerScale;
   declare noCursor: boolean;
   declare resourceOrigins: string;
-  declare signaling: SignalingAdapter | SignalingOptions | null;
+  declare signaling: SignalingSource | null;
   declare invitation: Invitation | null;
   declare transport: Transport | null;
   declare secret: Uint8Array | string | null;
   declare rtc: RTCConfiguration | (() => RTCConfiguration) | null;
-  declare private current: ViewingSession | null;
-  declare private phase: ViewerState;
-  declare private endReason: EndReason | undefined;
-  /** The current session was connected at some point (what `unreachable` means depends on it). */
-  private reached = false;
-  declare private sas: string | null;
-  declare private latency: number | null;
-  declare private url: string;
-  /** 0..1 while a large message (a snapshot) arrives, else null. */
-  declare private progress: number | null;
-  /** The customer is asked to approve this agent. */
-  declare private awaiting: boolean;
-  /** Resumptions of this session so far. */
-  declare private resumptions: number;
 
+  private readonly status = new ViewerStatus(this, {
+    frame: () => this.layout(),
+    ended: () => this.throttle.cancel(),
+  });
   private starting = false;
-  private unsubscribe: (() => void)[] = [];
-  private pinger: ReturnType<typeof setInterval> | undefined;
   private viewport = '';
   private readonly throttle = new FrameThrottle((x, y) => this.sendPointer(x, y));
+  /** A string in the element's language (its `lang`, inherited, then the document's, the browser's). */
+  private readonly t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
+  /** End session (one function for every render, so the button's listener stays the same). */
+  private readonly onEnd = (): void => this.stop();
 
   constructor() {
     super();
@@ -296,16 +134,6 @@ export class CobrowseViewer extends LitElement {
     this.noCursor = false;
     this.resourceOrigins = 'page';
     this.signaling = this.invitation = this.transport = this.secret = this.rtc = null;
-    this.current = null;
-    this.phase = 'idle';
-    this.endReason = undefined;
-    this.reached = false;
-    this.sas = null;
-    this.latency = null;
-    this.url = '';
-    this.progress = null;
-    this.awaiting = false;
-    this.resumptions = 0;
   }
 
   // `lang` is the platform's own property: observe the attribute, do not shadow the accessor (a
@@ -321,17 +149,17 @@ export class CobrowseViewer extends LitElement {
 
   /** The running (or last) session: for its events (`frame`, `error`, ...) and its `mirror`. */
   get session(): ViewingSession | null {
-    return this.current;
+    return this.status.session;
   }
 
   /** `idle` until `start()`, then the session's state. */
   get state(): ViewerState {
-    return this.phase;
+    return this.status.phase;
   }
 
   /** Why the session ended, once `state` is `ended`. */
   get reason(): EndReason | undefined {
-    return this.endReason;
+    return this.status.reason;
   }
 
   /**
@@ -340,7 +168,7 @@ export class CobrowseViewer extends LitElement {
    * InvalidStateError while another session is on, and with the session's error when it cannot start.
    */
   async start(options: ViewerConnection = {}): Promise<ViewingSession> {
-    if (this.starting || (this.current && this.current.state !== 'ended')) {
+    if (this.starting || (this.session && this.session.state !== 'ended')) {
       throw new DOMException(
         'cobrowse-viewer: a co-browse session is already on. An agent views one page at a time: end it (stop()) before starting another.',
         'InvalidStateError',
@@ -359,17 +187,9 @@ export class CobrowseViewer extends LitElement {
     const resourceOrigins = checkResourceOrigins((this.resourceOrigins || 'page').trim().split(/\s+/));
 
     this.starting = true;
-    this.unfollow();
-    this.current = null;
-    this.sas = null;
-    this.latency = null;
-    this.url = '';
+    this.throttle.cancel();
     this.viewport = '';
-    this.progress = null;
-    this.awaiting = false;
-    this.resumptions = 0;
-    this.reached = false;
-    this.setPhase({ state: 'connecting' });
+    this.status.begin();
     try {
       await this.updateComplete; // the view is rendered: the mirror goes into it
       const session = await startViewing({
@@ -386,11 +206,11 @@ export class CobrowseViewer extends LitElement {
       });
       // nothing to do inside the mirror with a keyboard: Tab should not wander into the customer's page
       session.mirror.iframe.tabIndex = -1;
-      this.follow(session);
+      this.status.follow(session);
       return session;
     } catch (error) {
       this.view?.replaceChildren();
-      this.setPhase({ state: 'ended', reason: 'signaling' });
+      this.status.failed();
       throw error;
     } finally {
       this.starting = false;
@@ -399,10 +219,10 @@ export class CobrowseViewer extends LitElement {
 
   /** Ends the session (the customer is told) and fires `cobrowse-end`. Nothing happens without one. */
   stop(): void {
-    const session = this.current;
+    const session = this.session;
     if (!session || session.state === 'ended') return;
     session.stop();
-    this.fire<{ reason: EndReason }>('cobrowse-end', { reason: 'stopped' });
+    fire<{ reason: EndReason }>(this, 'cobrowse-end', { reason: 'stopped' });
   }
 
   override disconnectedCallback(): void {
@@ -418,76 +238,6 @@ export class CobrowseViewer extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('[part~="view"]');
   }
 
-  private t(key: ViewerKey, values?: Record<string, string | number>): string {
-    return translate(viewerMessages, languageOf(this), key, values);
-  }
-
-  private fire<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
-  }
-
-  private setPhase(change: StateChange | ViewerStateDetail): void {
-    if (change.state === 'connected') this.reached = true;
-    this.phase = change.state;
-    this.endReason = change.reason;
-    const detail: ViewerStateDetail = change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
-    this.fire<ViewerStateDetail>('cobrowse-state', detail);
-  }
-
-  private follow(session: ViewingSession): void {
-    this.current = session;
-    this.unsubscribe = [
-      session.on('state', (change) => {
-        this.setPhase(change);
-        if (change.state === 'connected') this.startPinging(session);
-        else clearInterval(this.pinger);
-        if (change.state === 'ended') {
-          this.progress = null;
-          this.throttle.cancel();
-        }
-      }),
-      session.on('sas', (sas) => {
-        this.sas = sas;
-        this.fire<string>('cobrowse-sas', sas);
-      }),
-      session.on('pending', ({ sas }) => {
-        this.awaiting = true;
-        this.fire<{ sas: string }>('cobrowse-pending', { sas });
-      }),
-      session.on('resumed', ({ count }) => {
-        this.resumptions = count;
-        this.fire<{ count: number }>('cobrowse-resumed', { count });
-      }),
-      session.on('progress', ({ received, total }) => {
-        this.progress = received < total ? received / total : null;
-      }),
-      session.on('latency', (ms) => (this.latency = ms)),
-      session.on('frame', ({ snapshot }) => {
-        if (snapshot) this.progress = null;
-        this.awaiting = false;
-        this.url = session.mirror.url;
-        this.layout();
-      }),
-    ];
-    // the session may have moved on while startViewing resolved
-    if (session.state !== this.phase) this.setPhase({ state: session.state });
-    if (session.sas && !this.sas) this.sas = session.sas;
-    if (session.awaitingApproval) this.awaiting = true;
-    if (session.state === 'connected') this.startPinging(session);
-  }
-
-  private unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
-    clearInterval(this.pinger);
-    this.throttle.cancel();
-  }
-
-  private startPinging(session: ViewingSession): void {
-    clearInterval(this.pinger);
-    session.ping(); // at once: the agent sees a number as soon as the page is there
-    this.pinger = setInterval(() => session.ping(), PING_MS);
-  }
-
   /**
    * `fit`: the view is as wide as the element and the mirror scales to it. `actual`: the view is
    * exactly as wide as the sharer's viewport, so the mirror's fit is 1:1 and the stage scrolls. The
@@ -495,7 +245,7 @@ export class CobrowseViewer extends LitElement {
    */
   private layout(): void {
     const view = this.view;
-    const vp = this.current?.mirror.viewport;
+    const vp = this.session?.mirror.viewport;
     const width = this.scale === 'actual' && vp ? `${vp.width}px` : '';
     const ratio = vp && vp.width && vp.height ? `${vp.width} / ${vp.height}` : '';
     const key = `${width} ${ratio}`;
@@ -510,64 +260,30 @@ export class CobrowseViewer extends LitElement {
   }
 
   private mirrorPoint(e: MouseEvent): { x: number; y: number } | null {
-    const session = this.current;
+    const session = this.session;
     if (!session || session.state !== 'connected') return null;
     return toSharerViewport(e.clientX, e.clientY, session.mirror.iframe, session.mirror.viewport);
   }
 
   private sendPointer(clientX: number, clientY: number): void {
-    const session = this.current;
+    const session = this.session;
     if (!session || session.state !== 'connected') return;
     const p = toSharerViewport(clientX, clientY, session.mirror.iframe, session.mirror.viewport);
     if (p) session.pointer(p.x, p.y);
   }
 
   private onPointerMove(e: PointerEvent): void {
-    if (this.current?.state === 'connected') this.throttle.push(e.clientX, e.clientY);
+    if (this.session?.state === 'connected') this.throttle.push(e.clientX, e.clientY);
   }
 
   private onClick(e: MouseEvent): void {
     const p = this.mirrorPoint(e);
-    if (p) this.current!.click(p.x, p.y);
-  }
-
-  private message() {
-    switch (this.phase) {
-      case 'idle':
-        return html`<strong>${this.t('waiting')}</strong> <span>${this.t('waitingHint')}</span>`;
-      case 'connecting':
-        if (this.awaiting && this.sas) {
-          return html`<strong>${this.t('awaitingApproval')}</strong> <span>${this.t('awaitingHint', { code: this.sas })}</span>`;
-        }
-        return this.url ? nothing : html`<strong>${this.t('connecting')}</strong>`;
-      case 'ended':
-        return html`<strong>${this.t('ended')}</strong> <span>${this.t(endedMessage(this.endReason, this.reached), { reason: this.endReason ?? '' })}</span>`;
-      default:
-        return nothing;
-    }
+    if (p) this.session!.click(p.x, p.y);
   }
 
   protected override render() {
-    const state = this.phase;
-    const active = state === 'connecting' || state === 'connected' || state === 'reconnecting';
-    const message = this.message();
-    return html`<div part="bar">
-        <span part="status" role="status" aria-live="polite" aria-atomic="true">
-          <span part="state" data-state=${state}>${state === 'connecting' && this.awaiting ? this.t('awaiting') : this.t(state)}</span>
-          ${active && this.sas
-            ? html` <span part="code-label">${this.t('code')}</span> <span part="code" title=${this.t('codeHint')}>${this.sas}</span>`
-            : nothing}
-        </span>
-        ${active && this.url ? html`<span part="page" title=${this.url}>${this.t('page', { page: shortUrl(this.url) })}</span>` : nothing}
-        ${active && this.resumptions ? html`<span part="resumed">${this.t('resumedNote', { count: this.resumptions })}</span>` : nothing}
-        ${state === 'connected' && this.latency !== null
-          ? html`<span part="latency">${this.t('latency', { ms: Math.round(this.latency) })}</span>`
-          : nothing}
-        <button type="button" part="end-button" ?disabled=${!active} @click=${this.stop}>${this.t('end')}</button>
-      </div>
-      ${this.progress !== null
-        ? html`<progress part="progress" max="1" .value=${this.progress} aria-label=${this.t('loading')}></progress>`
-        : nothing}
+    const message = renderMessage(this.status, this.t);
+    return html`${renderBar(this.status, this.t, this.onEnd)}
       <div part="stage">
         <div part="view" role="group" aria-label=${this.t('view')} @pointermove=${this.onPointerMove} @click=${this.onClick}></div>
         <div part="message" aria-live="polite" ?hidden=${message === nothing}>${message}</div>
@@ -575,12 +291,3 @@ export class CobrowseViewer extends LitElement {
   }
 }
 
-/** `https://shop.example/checkout?step=2` → `shop.example/checkout`: where, without the query's noise. */
-export function shortUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.host}${u.pathname}` : url;
-  } catch {
-    return url;
-  }
-}

@@ -1,0 +1,58 @@
+/**
+ * What the agent reads in `<cobrowse-viewer>`: the status bar (state, code, the customer's page,
+ * resumptions, latency, End session), the snapshot's progress, and the message over the view while
+ * there is no page to show (waiting, connecting, awaiting approval, ended and what to do next).
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { endedMessage, type ViewerKey } from '../strings/viewer.js';
+import type { ViewerStatus } from './status.js';
+
+/** A string of the element's language. */
+export type Translate = (key: ViewerKey, values?: Record<string, string | number>) => string;
+
+/** The bar; `onEnd`: what End session does. */
+export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void): TemplateResult {
+  const state = s.phase;
+  const active = isActive(s);
+  return html`<div part="bar">
+      <span part="status" role="status" aria-live="polite" aria-atomic="true">
+        <span part="state" data-state=${state}>${state === 'connecting' && s.awaiting ? t('awaiting') : t(state)}</span>
+        ${active && s.sas ? html` <span part="code-label">${t('code')}</span> <span part="code" title=${t('codeHint')}>${s.sas}</span>` : nothing}
+      </span>
+      ${active && s.url ? html`<span part="page" title=${s.url}>${t('page', { page: shortUrl(s.url) })}</span>` : nothing}
+      ${active && s.resumptions ? html`<span part="resumed">${t('resumedNote', { count: s.resumptions })}</span>` : nothing}
+      ${state === 'connected' && s.latency !== null ? html`<span part="latency">${t('latency', { ms: Math.round(s.latency) })}</span>` : nothing}
+      <button type="button" part="end-button" ?disabled=${!active} @click=${onEnd}>${t('end')}</button>
+    </div>
+    ${s.progress !== null ? html`<progress part="progress" max="1" .value=${s.progress} aria-label=${t('loading')}></progress>` : nothing}`;
+}
+
+/** The message over the view, or `nothing` while the page is shown. */
+export function renderMessage(s: ViewerStatus, t: Translate): TemplateResult | typeof nothing {
+  switch (s.phase) {
+    case 'idle':
+      return html`<strong>${t('waiting')}</strong> <span>${t('waitingHint')}</span>`;
+    case 'connecting':
+      if (s.awaiting && s.sas) return html`<strong>${t('awaitingApproval')}</strong> <span>${t('awaitingHint', { code: s.sas })}</span>`;
+      return s.url ? nothing : html`<strong>${t('connecting')}</strong>`;
+    case 'ended':
+      return html`<strong>${t('ended')}</strong> <span>${t(endedMessage(s.reason, s.reached), { reason: s.reason ?? '' })}</span>`;
+    default:
+      return nothing;
+  }
+}
+
+/** A session is on (End session ends it). */
+export function isActive(s: ViewerStatus): boolean {
+  return s.phase === 'connecting' || s.phase === 'connected' || s.phase === 'reconnecting';
+}
+
+/** `https://shop.example/checkout?step=2` → `shop.example/checkout`: where, without the query's noise. */
+export function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.host}${u.pathname}` : url;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * What `<cobrowse-viewer>` knows about its session — its state, the code, the customer's page, the
+ * latency, a snapshot's progress, the wait for the customer's approval, the resumptions — kept
+ * current from the session's events, and the element's `cobrowse-*` events fired from them. The
+ * element renders again whenever any of it changes.
+ */
+import type { ViewingSession } from '../../session/viewing.js';
+import type { EndReason, SessionState, StateChange } from '../../session/types.js';
+
+/** `idle`: no session yet; then a session's states. */
+export type ViewerState = 'idle' | SessionState;
+
+/** Detail of `cobrowse-state`. */
+export type ViewerStateDetail = { state: ViewerState; reason?: EndReason };
+
+/** Round trips are measured this often while connected (a `latency` event each). */
+export const PING_MS = 2000;
+
+export interface StatusHooks {
+  /** A frame was applied: the view follows the sharer's viewport. */
+  frame(): void;
+  /** The session ended: the agent's pointer goes nowhere any more. */
+  ended(): void;
+}
+
+/** A bubbling, composed event, so a console can listen on any ancestor. */
+export function fire<T>(target: EventTarget, type: string, detail: T): void {
+  target.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
+/** The element: where the events go, and what renders again. */
+export type StatusHost = EventTarget & { requestUpdate(): void };
+
+export class ViewerStatus {
+  /** The running (or last) session. */
+  session: ViewingSession | null = null;
+  phase: ViewerState = 'idle';
+  /** Why the session ended, once `phase` is `ended`. */
+  reason: EndReason | undefined = undefined;
+  /** The current session was connected at some point (what `unreachable` means depends on it). */
+  reached = false;
+  sas: string | null = null;
+  latency: number | null = null;
+  url = '';
+  /** 0..1 while a large message (a snapshot) arrives, else null. */
+  progress: number | null = null;
+  /** The customer is asked to approve this agent. */
+  awaiting = false;
+  /** Resumptions of this session so far. */
+  resumptions = 0;
+  private unsubscribe: (() => void)[] = [];
+  private pinger: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly host: StatusHost,
+    private readonly hooks: StatusHooks,
+  ) {}
+
+  /** A new session is being set up: nothing of the last one is shown any more. */
+  begin(): void {
+    this.unfollow();
+    this.session = null;
+    this.sas = null;
+    this.latency = null;
+    this.url = '';
+    this.progress = null;
+    this.awaiting = false;
+    this.resumptions = 0;
+    this.reached = false;
+    this.setPhase({ state: 'connecting' });
+  }
+
+  /** The session could not be set up. */
+  failed(): void {
+    this.setPhase({ state: 'ended', reason: 'signaling' });
+  }
+
+  follow(session: ViewingSession): void {
+    this.session = session;
+    this.unsubscribe = [
+      session.on('state', (change) => this.stateChanged(session, change)),
+      session.on('sas', (sas) => {
+        this.update({ sas });
+        fire<string>(this.host, 'cobrowse-sas', sas);
+      }),
+      session.on('pending', ({ sas }) => {
+        this.update({ awaiting: true });
+        fire<{ sas: string }>(this.host, 'cobrowse-pending', { sas });
+      }),
+      session.on('resumed', ({ count }) => {
+        this.update({ resumptions: count });
+        fire<{ count: number }>(this.host, 'cobrowse-resumed', { count });
+      }),
+      session.on('progress', ({ received, total }) => this.update({ progress: received < total ? received / total : null })),
+      session.on('latency', (ms) => this.update({ latency: ms })),
+      session.on('frame', ({ snapshot }) => {
+        this.update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
+        this.hooks.frame();
+      }),
+    ];
+    // the session may have moved on while startViewing resolved
+    if (session.state !== this.phase) this.setPhase({ state: session.state });
+    if (session.sas && !this.sas) this.update({ sas: session.sas });
+    if (session.awaitingApproval) this.update({ awaiting: true });
+    if (session.state === 'connected') this.startPinging(session);
+  }
+
+  unfollow(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    clearInterval(this.pinger);
+  }
+
+  private stateChanged(session: ViewingSession, change: StateChange): void {
+    this.setPhase(change);
+    if (change.state === 'connected') this.startPinging(session);
+    else clearInterval(this.pinger);
+    if (change.state !== 'ended') return;
+    this.update({ progress: null });
+    this.hooks.ended();
+  }
+
+  private setPhase(change: StateChange | ViewerStateDetail): void {
+    if (change.state === 'connected') this.reached = true;
+    this.update({ phase: change.state, reason: change.reason });
+    const detail: ViewerStateDetail = change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
+    fire<ViewerStateDetail>(this.host, 'cobrowse-state', detail);
+  }
+
+  private startPinging(session: ViewingSession): void {
+    clearInterval(this.pinger);
+    session.ping(); // at once: the agent sees a number as soon as the page is there
+    this.pinger = setInterval(() => session.ping(), PING_MS);
+  }
+
+  /** Takes new values and has the element render them. */
+  private update(values: Partial<Pick<ViewerStatus, 'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions'>>): void {
+    Object.assign(this, values);
+    this.host.requestUpdate();
+  }
+}

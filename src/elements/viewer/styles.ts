@@ -1,0 +1,142 @@
+/** The look of `<cobrowse-viewer>`: its parts and the theme properties listed on the element. */
+import { css } from 'lit';
+
+export const viewerStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 12rem;
+    font-family: var(--cobrowse-font, system-ui, sans-serif);
+    font-size: var(--cobrowse-font-size, 14px);
+    line-height: 1.4;
+    color: var(--cobrowse-color, #1d1d1f);
+    background: var(--cobrowse-bg, #f4f5f7);
+    border: var(--cobrowse-border, 1px solid #d0d4dc);
+    border-radius: var(--cobrowse-radius, 6px);
+    overflow: hidden;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  [part~='bar'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem 1rem;
+    padding: 0.4rem 0.75rem;
+    background: var(--cobrowse-bar-bg, #fff);
+    border-bottom: 1px solid var(--cobrowse-bar-border, #d0d4dc);
+  }
+  [part~='state']::before {
+    content: '';
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    margin-right: 0.4em;
+    border-radius: 50%;
+    background: var(--cobrowse-muted, #8a8f98);
+  }
+  [part~='state'][data-state='connected']::before {
+    background: var(--cobrowse-ok, #1f9d55);
+  }
+  [part~='state'][data-state='connecting']::before,
+  [part~='state'][data-state='reconnecting']::before {
+    background: var(--cobrowse-warn, #e0a800);
+  }
+  [part~='code'] {
+    font-weight: 700;
+    font-variant-numeric: tabular-nums;
+    letter-spacing: 0.12em;
+  }
+  [part~='page'] {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    max-width: 40ch;
+  }
+  [part~='latency'] {
+    color: var(--cobrowse-muted, #5f6570);
+    font-variant-numeric: tabular-nums;
+  }
+  [part~='end-button'] {
+    margin-left: auto;
+    font: inherit;
+    cursor: pointer;
+    border-radius: var(--cobrowse-radius, 6px);
+    padding: 0.35em 0.9em;
+    border: 1px solid var(--cobrowse-danger, #c62828);
+    background: var(--cobrowse-danger, #c62828);
+    color: var(--cobrowse-danger-contrast, #fff);
+  }
+  [part~='end-button']:disabled {
+    cursor: default;
+    opacity: 0.45;
+  }
+  [part~='end-button']:focus-visible {
+    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline-offset: 2px;
+  }
+  [part~='progress'] {
+    display: block;
+    width: 100%;
+    height: 4px;
+    border: 0;
+    appearance: none;
+    background: transparent;
+    accent-color: var(--cobrowse-accent, #2451c7);
+  }
+  [part~='progress']::-webkit-progress-bar {
+    background: transparent;
+  }
+  [part~='progress']::-webkit-progress-value {
+    background: var(--cobrowse-accent, #2451c7);
+  }
+  [part~='stage'] {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    overflow: auto;
+    /* the width must not depend on a scrollbar: 'fit' scales to it, the scaled page's height would
+       add or remove the scrollbar, and the two would chase each other */
+    scrollbar-gutter: stable;
+  }
+  :host(:not([scale='actual'])) [part~='stage'] {
+    overflow-x: hidden;
+  }
+  /* sized by the sharer's aspect ratio (set from its viewport), never by its content: the Mirror's
+     ResizeObserver watches this box, and a box that grew with the mirror it lays out would notify
+     again in the same frame (a ResizeObserver loop) */
+  [part~='view'] {
+    position: relative;
+    aspect-ratio: 4 / 3;
+    overflow: hidden;
+    cursor: crosshair;
+  }
+  /* the mirror takes no pointer events: they are the agent's annotations (see pointer.ts) */
+  [part~='view'] iframe {
+    pointer-events: none;
+  }
+  :host([no-cursor]) [data-cobrowse-mirror-overlay] {
+    display: none;
+  }
+  [part~='message'] {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5rem;
+    padding: 1.5rem;
+    text-align: center;
+    color: var(--cobrowse-muted, #5f6570);
+  }
+  [part~='message'][hidden] {
+    display: none;
+  }
+  [part~='message'] strong {
+    color: var(--cobrowse-color, #1d1d1f);
+    font-size: 1.1em;
+  }
+`;
