@@ -5,6 +5,11 @@ import type { SecureErrorCode } from '../src/secure/types.js';
 import { assert, assertEqual, assertNotEqual, assertThrows, describe, it } from './helpers/assert.js';
 import { watchStalls } from './helpers/stalls.js';
 import { pipe, type Pipe, type PipeEnd } from './helpers/pipe.js';
+import { DataFlag, RecordType } from '../src/secure/framing.js';
+import { Receiver } from '../src/secure/receiver.js';
+import { sealRecord } from '../src/secure/record.js';
+import { SyncDeflate } from '../src/secure/sync-deflate.js';
+import { SyncInflate } from '../src/secure/sync-inflate.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -211,6 +216,27 @@ describe('secure channel: rejected records', () => {
     assertEqual(s.got.map((m) => dec.decode(m)), ['first message']);
   });
 
+  it('a compressed record from a viewer → compression: the sharer inflates nothing a viewer sends', () => {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const message = enc.encode('hello '.repeat(20));
+    const deflate = new SyncDeflate(6);
+    const body = [deflate.push(message), deflate.flush()];
+    const compressed = new Uint8Array(2 + body[0]!.length + body[1]!.length);
+    compressed[0] = RecordType.Data | DataFlag.Start | DataFlag.End | DataFlag.Deflate;
+    compressed[1] = message.length; // varint: < 128
+    compressed.set(body[0]!, 2);
+    compressed.set(body[1]!, 2 + body[0]!.length);
+    const got: Uint8Array[] = [];
+    const handlers = { message: (m: Uint8Array) => got.push(m), progress: () => {}, close: () => {} };
+    // the viewer's receiver (with an inflater) takes it; the sharer's (none) refuses it, delivering nothing
+    new Receiver(key, 0, 1 << 20, handlers, new SyncInflate()).receive(sealRecord(key, 0, compressed));
+    assertEqual(got, [message]);
+    const sharerSide = new Receiver(key, 0, 1 << 20, handlers, null);
+    const err = assertThrows(() => sharerSide.receive(sealRecord(key, 0, compressed)));
+    assert(err instanceof SecureError && err.code === 'compression' && /only the sharer compresses/.test(err.message), `SecureError(compression) saying why, got ${String(err)}`);
+    assertEqual(got.length, 1);
+  });
+
   it('a message over the receiver limit → oversized, refused at its first record', async () => {
     const { viewer, sharer } = await connect(pipe(), randomSecret(), undefined, { maxMessageSize: 1000 });
     const s = watch(sharer);
@@ -223,7 +249,8 @@ describe('secure channel: rejected records', () => {
 
 describe('secure channel: data', () => {
   it('no plaintext crosses the pipe: canaries (short, long, big) never appear in any byte', async () => {
-    const { viewer, sharer, p } = await connect();
+    // the sharer → viewer direction: the one that compresses (receiver.ts: only the sharer does)
+    const { viewer: sharer, sharer: viewer, p } = await connect();
     const s = watch(sharer);
     const canary = 'CANARY-7f3a'; // short: sent without compression, so only encryption hides it
     const long = `${canary} `.repeat(50) + 'card 4111 1111 1111 1111';
@@ -248,6 +275,23 @@ describe('secure channel: data', () => {
       }
     }
     assert(bytes > 0 && bytes < 300_000 / 10, `compressed on the wire: ${bytes} bytes`);
+    viewer.close();
+  });
+
+  it('only the sharer compresses: a viewer\'s message crosses sealed but not deflated, the sharer\'s deflated', async () => {
+    const { viewer, sharer, p } = await connect();
+    const s = watch(sharer);
+    const v = watch(viewer);
+    const big = new Uint8Array(100_000).fill(65);
+    viewer.send(big);
+    await until(() => s.got.length === 1);
+    const upBytes = p.log.filter((m) => m.from === 'a').slice(3).reduce((n, m) => n + m.data.length, 0);
+    assert(upBytes > big.length, `viewer → sharer not compressed: ${upBytes} bytes for ${big.length}`);
+    sharer.send(big);
+    await until(() => v.got.length === 1);
+    assertEqual(v.got[0], big);
+    const downBytes = p.log.filter((m) => m.from === 'b').slice(2).reduce((n, m) => n + m.data.length, 0);
+    assert(downBytes < big.length / 20, `sharer → viewer compressed: ${downBytes} bytes for ${big.length}`);
     viewer.close();
   });
 

@@ -4,7 +4,7 @@
 // goodbye from a cut link (onclose(null) vs onclose(SecureError('closed'))).
 import type { Transport } from '../transport/transport.js';
 import { RecordType } from './framing.js';
-import { Receiver } from './receiver.js';
+import { Receiver, type Inflater } from './receiver.js';
 import { Sender } from './sender.js';
 import { SecureError } from './types.js';
 
@@ -18,6 +18,8 @@ export interface ChannelParts {
   /** counter of the first record after the other side's CONFIRM */
   receiveCounter: number;
   limit: number;
+  /** the viewer's: inflates what the sharer compresses; the sharer's is null (receiver.ts) */
+  inflater: Inflater | null;
 }
 
 /** Rethrows outside our call stack: a throwing handler must not break the channel's state. */
@@ -55,7 +57,7 @@ export class SecureChannel {
       message: (m) => this.deliver(m),
       progress: (received, total) => this.call(() => this.onprogress?.(received, total)),
       close: () => this.finish(null, false),
-    });
+    }, parts.inflater);
     this.sender.onfail = (err) => this.finish(new SecureError('closed', `the transport failed: ${String(err)}`), false);
     this.transport.onmessage = (data) => {
       if (this.closed) return;

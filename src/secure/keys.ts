@@ -1,7 +1,7 @@
 // Everything derived by hashing (nacl.hash = SHA-512): the viewer's commitment, the two directional
 // record keys and the short authentication string. Each hash starts with its own domain label so a
 // value computed for one purpose can never be mistaken for another.
-import nacl from './nacl.js';
+import nacl from 'tweetnacl';
 
 const encoder = new TextEncoder();
 const LABEL_COMMIT = encoder.encode('cobrowse-rtc/secure/1 commit');

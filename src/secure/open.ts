@@ -7,12 +7,13 @@
 //                                     ←      CONFIRM (record 0, sharer key)
 // The viewer commits to its key before it sees the sharer's, and the sharer's key is fixed before the
 // viewer's is revealed: a man in the middle cannot try keys until the two SAS codes happen to match.
-import nacl from './nacl.js';
+import nacl from 'tweetnacl';
 import type { Transport } from '../transport/transport.js';
 import { SecureChannel } from './channel.js';
 import { RecordType } from './framing.js';
 import { abortError, decodeHandshake, encodeAbort, encodeHandshake, HandshakeType, isHandshake } from './handshake.js';
 import { commitment, constantTimeEqual, deriveKeys, type SessionKeys } from './keys.js';
+import type { Inflater } from './receiver.js';
 import { openRecord } from './record.js';
 import { SECRET_MAX, SECRET_MIN } from './secret.js';
 import { Sender } from './sender.js';
@@ -25,8 +26,12 @@ const DEFAULT_LIMIT = 64 * 1024 * 1024;
  * Runs the handshake over `transport` and resolves with the channel once both sides have proved the
  * same keys. Rejects with a SecureError: 'wrong-secret', 'version', 'handshake', 'timeout', 'closed'.
  * The transport is closed on failure; on success the channel owns it.
+ *
+ * Only the sharer compresses: `inflater` is the viewer's (what inflates the sharer's records), null
+ * on the sharer's side, which refuses compressed records. The sharing session calls this with null so
+ * that the customer's page carries no inflater; `openSecureChannel` (open-secure-channel.ts) picks by role.
  */
-export function openSecureChannel(transport: Transport, options: SecureOptions): Promise<SecureChannel> {
+export function openChannel(transport: Transport, options: SecureOptions, inflater: Inflater | null): Promise<SecureChannel> {
   return new Promise((resolve, reject) => {
     const { role, secret } = options;
     const limit = options.maxMessageSize ?? DEFAULT_LIMIT;
@@ -70,7 +75,7 @@ export function openSecureChannel(transport: Transport, options: SecureOptions):
       // a low-order public key gives an all-zero point: the peer would control the keys
       if (shared.every((b) => b === 0)) throw new SecureError('handshake', 'the other side sent a degenerate public key');
       keys = deriveKeys(secret, shared, viewerPublic, sharerPublic);
-      sender = new Sender(transport, role === 'viewer' ? keys.viewerToSharer : keys.sharerToViewer, 0);
+      sender = new Sender(transport, role === 'viewer' ? keys.viewerToSharer : keys.sharerToViewer, 0, role === 'sharer');
       sender.final(Uint8Array.of(RecordType.Confirm));
       step = 'confirm';
     }
@@ -91,7 +96,7 @@ export function openSecureChannel(transport: Transport, options: SecureOptions):
       if (plain.length !== 1 || plain[0] !== RecordType.Confirm) throw new SecureError('handshake', 'record 0 is not CONFIRM');
       done = true;
       clearTimeout(timer);
-      resolve(new SecureChannel({ transport, sas: k.sas, resumeSecret: k.resume, sender: sender!, receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer, receiveCounter: 1, limit }));
+      resolve(new SecureChannel({ transport, sas: k.sas, resumeSecret: k.resume, sender: sender!, receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer, receiveCounter: 1, limit, inflater }));
     }
 
     function onMessage(data: Uint8Array): void {

@@ -1,11 +1,18 @@
 // The receiving half: transport message → open (counter check) → reassemble → inflate → message.
 // Every record is checked before anything of it is used, and a message is delivered only whole:
 // a rejected record throws a SecureError and nothing of the message it belonged to is delivered.
+// Only the sharer compresses (SPEC.md, "Secure channel"): the viewer's receiver is given an
+// inflater, the sharer's none, so a compressed record from a viewer is refused and the customer's
+// page carries no inflater at all (smaller, and nothing a viewer sends is ever inflated there).
 import { DATA_MASK, DataFlag, RecordType } from './framing.js';
 import { openRecord } from './record.js';
 import { SecureError } from './types.js';
-import { SyncInflate } from './sync-inflate.js';
 import { readVarint } from './varint.js';
+
+/** One raw-DEFLATE stream, inflated a sync-flushed part at a time (sync-inflate.ts). */
+export interface Inflater {
+  push(data: Uint8Array): Uint8Array[];
+}
 
 export interface ReceiverHandlers {
   message(message: Uint8Array): void;
@@ -26,13 +33,14 @@ interface Incoming {
 export class Receiver {
   private expected: number;
   private current: Incoming | null = null;
-  private readonly inflate = new SyncInflate();
 
   constructor(
     private readonly key: Uint8Array,
     firstCounter: number,
     private readonly limit: number,
     private readonly on: ReceiverHandlers,
+    /** null: compressed records are refused (the sharer's side) */
+    private readonly inflate: Inflater | null,
   ) {
     this.expected = firstCounter;
   }
@@ -58,6 +66,9 @@ export class Receiver {
       const total = size[0];
       if (total > this.limit) throw new SecureError('oversized', `message of ${total} bytes, limit ${this.limit}`);
       at = size[1];
+      if (flags & DataFlag.Deflate && !this.inflate) {
+        throw new SecureError('compression', 'a compressed record from the viewer: only the sharer compresses');
+      }
       this.current = {
         total,
         received: 0,
@@ -72,7 +83,7 @@ export class Receiver {
     if (m.deflated) {
       let parts: Uint8Array[];
       try {
-        parts = this.inflate.push(chunk);
+        parts = this.inflate!.push(chunk);
       } catch (err) {
         throw new SecureError('compression', `record does not inflate: ${(err as Error).message}`);
       }

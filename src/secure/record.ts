@@ -3,7 +3,7 @@
 // The counter is sent in the clear so the receiver can tell WHY a record is unacceptable
 // (replayed, reordered, forged) instead of only "MAC failed"; it is authenticated all the same,
 // because it is the nonce: a record moved to another counter no longer opens.
-import nacl from './nacl.js';
+import nacl from 'tweetnacl';
 import { SecureError } from './types.js';
 import { readVarint, varintSize, writeVarint } from './varint.js';
 

@@ -1,6 +1,6 @@
 // The invitation secret: random bytes that travel in the chat (out of band from the signaling
 // server), as base64url so they fit in a link or a message without escaping.
-import nacl from './nacl.js';
+import nacl from 'tweetnacl';
 import { SecureError } from './types.js';
 
 export const SECRET_MIN = 16;

@@ -24,7 +24,8 @@ const PLAIN_PER_RECORD = 1024 * 1024;
 
 export class Sender {
   private counter: number;
-  private readonly deflate = new SyncDeflate(6);
+  /** null: nothing is compressed (the viewer's side: only the sharer compresses, receiver.ts) */
+  private readonly deflate: SyncDeflate | null;
   private readonly queue: Uint8Array[] = [];
   private pumping = false;
   private stopped = false;
@@ -37,8 +38,10 @@ export class Sender {
     private readonly transport: Transport,
     private readonly key: Uint8Array,
     firstCounter: number,
+    compress: boolean,
   ) {
     this.counter = firstCounter;
+    this.deflate = compress ? new SyncDeflate(6) : null;
   }
 
   send(message: Uint8Array): void {
@@ -80,10 +83,16 @@ export class Sender {
     this.queued = 0;
   }
 
+  /** Whether messages of MIN_DEFLATE bytes or more are compressed. */
+  get compresses(): boolean {
+    return this.deflate !== null;
+  }
+
   compress(data: Uint8Array, end: boolean): Uint8Array {
-    const a = this.deflate.push(data);
+    const deflate = this.deflate!;
+    const a = deflate.push(data);
     if (!end) return a;
-    const b = this.deflate.flush();
+    const b = deflate.flush();
     if (a.length === 0) return b;
     const out = new Uint8Array(a.length + b.length);
     out.set(a);
@@ -134,7 +143,7 @@ class MessageWriter {
     private readonly sender: Sender,
     private readonly message: Uint8Array,
   ) {
-    this.deflated = message.length >= MIN_DEFLATE;
+    this.deflated = sender.compresses && message.length >= MIN_DEFLATE;
   }
 
   /** Consumes up to `max` more plaintext bytes, emitting every record that is complete. */
