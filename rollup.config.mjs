@@ -1,63 +1,86 @@
-// Bundles from the compiled ESM in build/ (tsc writes it, see `npm run build`):
-//   dist/cobrowse-rtc.js       ESM for bundlers and <script type=module>, with dist/cobrowse-rtc.d.ts
-//   dist/cobrowse-rtc.iife.js  minified, one classic <script> tag, global `CobrowseRTC`, same exports
-//   dist/cobrowse-rtc-sharer.js, dist/cobrowse-rtc-sharer.iife.js (global `CobrowseSharer`): the
-//     customer's side only (src/sharer.ts: session, chat signaling, sharer elements; no mirror),
-//     with dist/cobrowse-rtc-sharer.d.ts.
-//   dist/cobrowse-rtc-sharer-core.js, dist/cobrowse-rtc-sharer-core.iife.js (global `CobrowseSharer`):
-//     the same without the elements and Lit (src/sharer-core.ts), for sites with their own consent UI.
-//   `node bench/size.mjs` measures them all.
+// Bundles from the compiled ESM in build/ (tsc writes it, see `npm run build`). Four kinds:
+//
+//   dist/<entry>.js + dist/chunks/   ESM for npm users and their bundlers: the package's
+//                                    `dependencies` (lit, fflate, tweetnacl) stay imports, so the app's
+//                                    bundler dedupes them with its own copies, and code shared by two
+//                                    entries lives in one chunk (importing `cobrowse-rtc` and
+//                                    `cobrowse-rtc/sharer` together gives one SharingSession).
+//   dist/<entry>.d.ts + dist/types/  their declarations, chunked the same way.
+//   dist/cdn/<entry>.js              the same entries self-contained (dependencies inlined, chunks
+//                                    shared, minified) for <script type="module"> from a CDN with no
+//                                    bundler and no import map: what the demo pages load.
+//   dist/<entry>.iife.js             one classic <script> tag each, everything inlined, minified:
+//                                    cobrowse-rtc (global CobrowseRTC: the main entry + <cobrowse-viewer>),
+//                                    -sharer and -sharer-core (CobrowseSharer), -reference-server (CobrowseReferenceServer).
+//
+// Entries: cobrowse-rtc (src/index.ts), -viewer, -sharer, -sharer-core, -reference-server.
+// `node bench/size.mjs` measures them all.
+import { readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
-const input = 'build/index.js';
+// nodeResolve's `ignoreSideEffectsForRoot`: package.json's `sideEffects` lists the dist/ files that
+// register elements, for the app's bundler; our own build from build/ must not read it (it would drop
+// a re-exported module's registration from the joined IIFE).
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const dependencies = Object.keys(pkg.dependencies);
+/** A bare import of a dependency (or a subpath, `lit/decorators.js`): left to the app's bundler. */
+const isDependency = (id) => dependencies.some((d) => id === d || id.startsWith(`${d}/`));
+
+const entries = {
+  'cobrowse-rtc': 'build/index.js',
+  'cobrowse-rtc-viewer': 'build/viewer.js',
+  'cobrowse-rtc-sharer': 'build/sharer.js',
+  'cobrowse-rtc-sharer-core': 'build/sharer-core.js',
+  'cobrowse-rtc-reference-server': 'build/reference-server.js',
+};
+
+/** A module made of `export *` lines, for an IIFE that joins two entries (main + the viewer element). */
+function joined(name, modules) {
+  const id = `\0joined:${name}`;
+  return {
+    input: id,
+    plugin: {
+      name: 'joined-entry',
+      resolveId: (source) => (source === id ? id : null),
+      load: (source) => (source === id ? modules.map((m) => `export * from ${JSON.stringify(new URL(m, import.meta.url).pathname)};`).join('\n') : null),
+    },
+  };
+}
+
+/** Minified output: two compress passes (a few hundred bytes on the sharer's core), modern syntax kept. */
+const minify = () => terser({ ecma: 2020, compress: { passes: 2 } });
+
+const esm = (dir, inline) => ({
+  input: entries,
+  external: inline ? [] : isDependency,
+  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(), minify()] : [])],
+  output: { dir, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+});
+
+function iife(file, name, input, extra = []) {
+  return {
+    input,
+    plugins: [...extra, nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), commonjs(), minify()],
+    output: { file: `dist/${file}`, format: 'iife', name, sourcemap: true },
+  };
+}
+
+const full = joined('cobrowse-rtc', ['build/index.js', 'build/viewer.js']);
 
 export default [
+  esm('dist', false),
+  esm('dist/cdn', true),
+  iife('cobrowse-rtc.iife.js', 'CobrowseRTC', full.input, [full.plugin]),
+  iife('cobrowse-rtc-sharer.iife.js', 'CobrowseSharer', entries['cobrowse-rtc-sharer']),
+  iife('cobrowse-rtc-sharer-core.iife.js', 'CobrowseSharer', entries['cobrowse-rtc-sharer-core']),
+  iife('cobrowse-rtc-reference-server.iife.js', 'CobrowseReferenceServer', entries['cobrowse-rtc-reference-server']),
   {
-    input,
-    plugins: [nodeResolve({ browser: true }), commonjs()],
-    output: { file: 'dist/cobrowse-rtc.js', format: 'es', sourcemap: true },
-  },
-  {
-    input,
-    plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
-    output: { file: 'dist/cobrowse-rtc.iife.js', format: 'iife', name: 'CobrowseRTC', sourcemap: true },
-  },
-  {
-    input: 'build/sharer.js',
-    plugins: [nodeResolve({ browser: true }), commonjs()],
-    output: { file: 'dist/cobrowse-rtc-sharer.js', format: 'es', sourcemap: true },
-  },
-  {
-    input: 'build/sharer.js',
-    plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
-    output: { file: 'dist/cobrowse-rtc-sharer.iife.js', format: 'iife', name: 'CobrowseSharer', sourcemap: true },
-  },
-  {
-    input: 'build/sharer-core.js',
-    plugins: [nodeResolve({ browser: true }), commonjs()],
-    output: { file: 'dist/cobrowse-rtc-sharer-core.js', format: 'es', sourcemap: true },
-  },
-  {
-    input: 'build/sharer-core.js',
-    plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
-    output: { file: 'dist/cobrowse-rtc-sharer-core.iife.js', format: 'iife', name: 'CobrowseSharer', sourcemap: true },
-  },
-  {
-    input: 'build/sharer-core.d.ts',
+    input: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, file.replace(/\.js$/, '.d.ts')])),
     plugins: [dts()],
-    output: { file: 'dist/cobrowse-rtc-sharer-core.d.ts', format: 'es' },
-  },
-  {
-    input: 'build/sharer.d.ts',
-    plugins: [dts()],
-    output: { file: 'dist/cobrowse-rtc-sharer.d.ts', format: 'es' },
-  },
-  {
-    input: 'build/index.d.ts',
-    plugins: [dts()],
-    output: { file: 'dist/cobrowse-rtc.d.ts', format: 'es' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'types/[name]-[hash].d.ts' },
   },
 ];

@@ -11,7 +11,7 @@ import { commonJsPlugin } from './test/cjs-plugin.mjs';
 const executablePath = findChrome();
 
 export default {
-  // test/hard/ is the hardening suite (npm run test:hard), not part of npm test
+  // test/hardening/ is the hardening suite (npm run test:hard), not part of npm test
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/*.test.ts'],
   nodeResolve: true,
   // several runs at once (e.g. while developing) need their own ports: WTR_PORT=8123 npm test

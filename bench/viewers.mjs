@@ -19,7 +19,7 @@ async function measure(viewers) {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${demo.url}customer.html?bench`);
   const result = await page.evaluate(async (n) => {
-    const lib = await import('/dist/cobrowse-rtc.js');
+    const lib = await import('/dist/cdn/cobrowse-rtc.js');
     // count what the sharer sends: bytes on every data channel, time inside SecureChannel.send
     let bytes = 0;
     const send = RTCDataChannel.prototype.send;

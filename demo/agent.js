@@ -1,7 +1,9 @@
 // The agent console: the support agent's chat list, one chat, and the customer's page.
-// Talks to the reference signaling server (signaling/) like any chat would. Served from its own
+// Talks to the reference signaling server (server/) like any chat would. Served from its own
 // origin (demo/server.mjs): the agent's sign-in never reaches the shop's origin.
-import { connectReferenceChat, startViewing } from '/dist/cobrowse-rtc.js';
+// the CDN build: self-contained ES modules (Lit, fflate, tweetnacl inside) for a page with no bundler
+import { connectReferenceChat, createPeerJsSignaling, startViewing } from '/dist/cdn/cobrowse-rtc.js';
+import '/dist/cdn/cobrowse-rtc-viewer.js'; // registers <cobrowse-viewer>
 import { iceConfig } from './ice.js';
 
 const $ = (id) => document.getElementById(id);
@@ -105,7 +107,7 @@ viewer.addEventListener('cobrowse-state', (e) => {
 
 async function view(invitation) {
   if (viewer.session && viewer.state !== 'ended') return;
-  viewer.signaling = { url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token };
+  viewer.signaling = () => createPeerJsSignaling({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
   viewer.invitation = invitation;
   viewer.rtc = iceConfig(chat);
   window.cobrowseViewing = await viewer.start(); // for the end-to-end tests and devtools

@@ -1,12 +1,14 @@
 // The customer's chat widget on the shop page (demo/customer.html opened in its own tab).
-// A real site has its own chat; this one talks to the reference signaling server (signaling/).
+// A real site has its own chat; this one talks to the reference signaling server (server/).
 // Co-browse flow: the agent asks ("invite") or the customer offers ("Share my screen"); the page
 // starts a session at once — signaling only, nothing captured — and accepts in the chat; when the
 // agent's browser has connected, the consent dialog names the agent and shows their code, and
 // nothing is shared until the customer presses Allow (one click; each later agent is asked again).
 // On every later page of the shop in this tab, resumeSharing() continues that session by itself.
 // The customer's side loads only the sharer bundle (no mirror): what a site embeds.
-import { connectReferenceChat, resumeSharing, showAnnotations, showConsent, startSharing } from '/dist/cobrowse-rtc-sharer.js';
+// the CDN build: self-contained ES modules for a page with no bundler (chunks shared between the two)
+import { resumeSharing, showAnnotations, showConsent, startSharing } from '/dist/cdn/cobrowse-rtc-sharer.js';
+import { connectReferenceChat, createPeerJsSignaling } from '/dist/cdn/cobrowse-rtc-reference-server.js';
 import { iceConfig } from './ice.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
@@ -94,14 +96,15 @@ async function start() {
     chat.end('stopped by the customer');
   });
 
-  const signaling = () => ({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
+  // each session makes its own PeerJS connection (and closes it when it ends)
+  const signaling = () => createPeerJsSignaling({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
   const rtc = iceConfig(chat);
 
   // who is asking, as the chat server stamped them (never what a viewer says about itself)
   const viewerName = (peer) => chat.participant(peer)?.name ?? null;
 
   async function share() {
-    attach(await startSharing({ signaling: signaling(), mask: MASK, rtc, viewerName }));
+    attach(await startSharing({ signaling, mask: MASK, rtc, viewerName }));
     // the room learns that a share started and the rules (for the agent and the server's audit log);
     // the secret goes to the inviting agent only, in a message addressed to it
     chat.accept({ ...session.invitation, mask: MASK });
@@ -125,7 +128,7 @@ async function start() {
   }
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
-  const resumed = await resumeSharing({ signaling: signaling(), mask: MASK, rtc, viewerName });
+  const resumed = await resumeSharing({ signaling, mask: MASK, rtc, viewerName });
   if (resumed) {
     attach(resumed);
     chat.shareMoved(resumed.invitation); // agents who join from now on dial this page

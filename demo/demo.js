@@ -1,7 +1,7 @@
 // The demo's page script: captures the customer's iframe and mirrors it in the agent's pane.
 // In a real deployment the frames travel over a WebRTC data channel; here onFrame hands them
 // straight to mirror.apply, in the same tab.
-import { capture, Mirror } from '/dist/cobrowse-rtc.js';
+import { capture, Mirror } from '/dist/cdn/cobrowse-rtc.js';
 
 /** What the demo masks on top of the defaults (passwords, card fields, data-cobrowse-* marks). */
 const MASK = {

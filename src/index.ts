@@ -1,22 +1,16 @@
-// cobrowse-rtc public entry. The same names are on the IIFE global `CobrowseRTC`.
+// cobrowse-rtc: the whole API, both sides, without elements and without Lit (importing it registers
+// nothing). The elements have their own entries: cobrowse-rtc/viewer (<cobrowse-viewer>) and
+// cobrowse-rtc/sharer (the customer's). api/*.api.md is the reviewed report of each entry.
+// the customer's side: one list, in src/sharer-core.ts
+export * from './sharer-core.js';
+export * from './reference-server.js';
+// the agent's side
+export { startViewing, ViewingSession, type ViewingEvents } from './session/viewing.js';
+export type { ViewingOptions, Progress } from './session/types.js';
+// the engine alone, and the channel the sessions run on
 export { capture, type CaptureHandle, type CaptureOptions } from './capture/index.js';
-export type { MaskOptions } from './capture/mask.js';
-export { Mirror, type MirrorOptions } from './mirror/index.js';
-export {
-  encodeFrame,
-  decodeFrame,
-  FrameEncoder,
-  FrameDecoder,
-  ProtocolError,
-  PROTOCOL_VERSION,
-  OpCode,
-  NodeKind,
-  FrameKind,
-  type Frame,
-  type Op,
-  type WireNode,
-  type ProtocolErrorCode,
-} from './protocol/index.js';
+export { Mirror, type MirrorOptions, type MirrorViewport } from './mirror/mirror.js';
+export { ProtocolError, type ProtocolErrorCode } from './protocol/errors.js';
 export {
   openSecureChannel,
   SecureChannel,
@@ -28,28 +22,5 @@ export {
   type SecureOptions,
   type SecureRole,
 } from './secure/index.js';
-export { startSharing, resumeSharing, startViewing, SharingSession, ViewingSession } from './session/index.js';
-export type {
-  SharingEvents,
-  ViewingEvents,
-  SharingOptions,
-  ViewingOptions,
-  SessionState,
-  StateChange,
-  EndReason,
-  Invitation,
-  SignalingOptions,
-  ViewerInfo,
-  ViewerRequest,
-  ApprovalRequest,
-  ApprovalEnd,
-  ApproveMode,
-  Progress,
-} from './session/index.js';
-export { SessionError, type SessionErrorCode } from './session/limits.js';
-// transports and signaling: their barrels list what the README documents, not the internals behind them
-export * from './transport/index.js';
-export * from './signaling/index.js';
-// The viewer element: importing the entry registers <cobrowse-viewer> (once) and exports its class.
-export * from './elements/viewer/define.js';
-export { setMessages } from './elements/i18n.js';
+export { createPeerTransport, type PeerTransport, type PeerTransportOptions, type PeerImplementation } from './transport/peer.js';
+export { createLoopbackPair } from './transport/loopback.js';

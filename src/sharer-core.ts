@@ -1,15 +1,19 @@
-// The sharer's core: what a site embeds to share a page when it brings its own consent dialog and
-// banner (its chat widget has them) — the session, the chat signaling, the secure channel and the
-// peer connection, no elements and no Lit. Global `CobrowseSharer` in the IIFE build, as the full
-// sharer bundle (src/sharer.ts), which is this plus the elements.
+// cobrowse-rtc/sharer/core: the customer's side without elements and without Lit, for a site that
+// brings its own consent dialog and banner (its chat widget has them): the sharing session, signaling
+// over the site's own chat, the transport types and the errors. (With the reference server, add
+// cobrowse-rtc/reference-server.) This is the
+// one list of the sharer's API: the sharer entry (src/sharer.ts) adds the elements to it, the main
+// entry (src/index.ts) the agent's side.
 export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './session/sharing.js';
+// the base of both sessions' on()/off(), part of their types
+export type { Emitter } from './session/events.js';
 export type {
   SharingOptions,
   SessionState,
   StateChange,
   EndReason,
   Invitation,
-  SignalingOptions,
+  SignalingSource,
   ViewerInfo,
   ViewerRequest,
   ApprovalRequest,
@@ -17,20 +21,8 @@ export type {
   ApproveMode,
 } from './session/types.js';
 export { SessionError, type SessionErrorCode } from './session/limits.js';
+export { CodedError } from './errors.js';
 export type { MaskOptions } from './capture/mask.js';
-export { createLoopbackPair } from './transport/loopback.js';
-export type { Transport } from './transport/transport.js';
-export { SignalingError, type Signal, type SignalingAdapter } from './signaling/adapter.js';
-export { createPeerJsSignaling, type PeerJsSignalingOptions } from './signaling/peerjs.js';
+export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport/transport.js';
+export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './signaling/adapter.js';
 export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './signaling/chat.js';
-export {
-  connectReferenceChat,
-  ReferenceChatError,
-  type ReferenceChat,
-  type ReferenceChatOptions,
-  type ChatState,
-  type ReconnectOptions,
-  type ChatWelcome,
-  type ChatEvent,
-  type ChatInvitation,
-} from './signaling/reference-chat.js';

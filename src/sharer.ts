@@ -1,9 +1,6 @@
-// cobrowse-rtc for the customer's page (the sharer) only: what a site embeds to share a page —
-// the session, the chat signaling, the consent/banner/button/annotation elements — and not the
-// mirror, which only the agent's console needs. Global `CobrowseSharer` in the IIFE build.
-// Importing it registers the elements (<cobrowse-consent>, <cobrowse-sharing-banner>,
-// <cobrowse-share-button>, <cobrowse-annotations>).
-// the core (sessions, signaling, the secure channel), one list: src/sharer-core.ts
+// cobrowse-rtc/sharer: the customer's side with its elements — the sharer's core (src/sharer-core.ts)
+// plus <cobrowse-consent>, <cobrowse-sharing-banner>, <cobrowse-share-button> and
+// <cobrowse-annotations>, which importing it registers. No mirror: only the agent's console needs it.
 export * from './sharer-core.js';
 export {
   CobrowseConsent,

@@ -1,13 +1,16 @@
-// The published bundles: the ESM entry and the one-<script>-tag IIFE expose the same API, and the
-// IIFE works on its own (capture a page, mirror it). `npm test` builds dist/ first.
+// The published bundles: the ESM entries (dependencies left as imports, resolved here by the test
+// server) and the one-<script>-tag IIFEs expose the same API, and the IIFE works on its own (capture
+// a page, mirror it). `npm test` builds dist/ first. test/node/package.test.mjs installs the packed
+// package into an app and checks what its bundler makes of the entries.
 import * as esm from '../dist/cobrowse-rtc.js';
+import * as viewerEntry from '../dist/cobrowse-rtc-viewer.js';
 import { approveEveryViewer } from './helpers/approval.js';
 
 function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
 }
 
-type Api = typeof esm;
+type Api = typeof esm & typeof viewerEntry;
 
 function loadIife(): Promise<Api> {
   return new Promise((resolve, reject) => {
@@ -20,13 +23,22 @@ function loadIife(): Promise<Api> {
 }
 
 describe('bundles', () => {
-  it('the IIFE global CobrowseRTC has exactly the ESM exports', async () => {
+  it('the IIFE global CobrowseRTC has exactly the exports of the main and the viewer ESM entries', async () => {
     const iife = await loadIife();
     const names = (o: object) => Object.keys(o).sort().join(',');
-    assert(names(iife) === names(esm), `IIFE: ${names(iife)}\nESM: ${names(esm)}`);
-    for (const name of ['capture', 'Mirror', 'encodeFrame', 'decodeFrame', 'ProtocolError']) {
+    assert(names(iife) === names({ ...esm, ...viewerEntry }), `IIFE: ${names(iife)}\nESM: ${names({ ...esm, ...viewerEntry })}`);
+    for (const name of ['capture', 'Mirror', 'startViewing', 'connectReferenceChat', 'ProtocolError', 'CobrowseViewer']) {
       assert(name in iife, `${name} exported`);
     }
+    // internals stay internal: the frame codec, its enums, the chunker, the chat envelope
+    for (const name of ['encodeFrame', 'decodeFrame', 'OpCode', 'NodeKind', 'FrameKind', 'chunkMessage', 'Reassembler', 'SIGNAL_PREFIX', 'PING_MS', 'shortUrl']) {
+      assert(!(name in iife) && !(name in esm), `${name} is not public`);
+    }
+  });
+
+  it('the main entry registers no element; the viewer entry registers <cobrowse-viewer> and exports its class', () => {
+    assert(!('CobrowseViewer' in esm), 'the main entry has no element');
+    assert(customElements.get('cobrowse-viewer') === viewerEntry.CobrowseViewer, '<cobrowse-viewer> is the viewer entry\'s class');
   });
 
   it('the IIFE captures a page and mirrors it', async () => {
@@ -67,10 +79,13 @@ describe('the sharer bundle', () => {
     const iife = await loadSharerIife();
     const names = (o: object) => Object.keys(o).sort().join(',');
     assert(names(iife) === names(esmSharer), `IIFE: ${names(iife)}\nESM: ${names(esmSharer)}`);
-    for (const name of ['startSharing', 'resumeSharing', 'createPeerJsSignaling', 'createChatSignaling', 'connectReferenceChat', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'showConsent', 'SessionError']) {
+    for (const name of ['startSharing', 'resumeSharing', 'createChatSignaling', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'showConsent', 'SessionError']) {
       assert(name in iife, `${name} exported`);
     }
-    for (const name of ['Mirror', 'startViewing', 'decodeFrame']) assert(!(name in iife), `${name} is not in the sharer bundle`);
+    // the reference server's clients have their own entry (cobrowse-rtc/reference-server)
+    for (const name of ['Mirror', 'startViewing', 'decodeFrame', 'connectReferenceChat', 'createPeerJsSignaling', 'createLoopbackPair']) {
+      assert(!(name in iife), `${name} is not in the sharer bundle`);
+    }
     // the elements are registered by loading it (ESM or IIFE: whichever defined them first)
     for (const tag of ['cobrowse-consent', 'cobrowse-sharing-banner', 'cobrowse-share-button', 'cobrowse-annotations']) {
       assert(customElements.get(tag), `<${tag}> registered`);
@@ -105,7 +120,7 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
     }
     // a real session: the core shares the frame's page, the full bundle views it
     win.document.body.innerHTML = '<h1 id="t">core bundle</h1><input id="card" type="password" value="4111111111111111">';
-    const [a, b] = core.createLoopbackPair();
+    const [a, b] = full.createLoopbackPair();
     const secret = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
     const container = document.createElement('div');
     document.body.append(container);

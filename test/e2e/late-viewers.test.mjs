@@ -46,7 +46,7 @@ describe('agents who join after a navigation', () => {
     // the session directory: a chat opened now is told the current page's peer, not the first page's
     const current = await t.customer.evaluate(() => window.cobrowseSharing.invitation.peer);
     const told = await late[0].evaluate(async () => {
-      const { connectReferenceChat } = await import('/dist/cobrowse-rtc.js');
+      const { connectReferenceChat } = await import('/dist/cdn/cobrowse-rtc.js');
       const config = await (await fetch('/config.json')).json();
       const auth = { authorization: `Bearer ${(await (await fetch('/session.json')).json()).token}` };
       const [room] = await (await fetch(`${config.signaling}/api/rooms`, { headers: auth })).json();

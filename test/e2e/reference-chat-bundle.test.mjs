@@ -63,7 +63,8 @@ describe('the reference chat client, bundled, in the browser', () => {
 
   it('each bundle calls every handler: invite, accept without the secret, the invitation to the inviter alone, a late agent’s request, errors, TURN, close', async () => {
     const { room, token } = demo.signaling.createRoom('Carol');
-    const bundles = { customer: '/dist/cobrowse-rtc-sharer.js', agent: '/dist/cobrowse-rtc.js', late: '/dist/cobrowse-rtc.js' };
+    // the customer's page takes the chat client's own entry, the agents the main entry (CDN builds: no bundler)
+    const bundles = { customer: '/dist/cdn/cobrowse-rtc-reference-server.js', agent: '/dist/cdn/cobrowse-rtc.js', late: '/dist/cdn/cobrowse-rtc.js' };
     const tokens = { customer: token, agent: demo.signaling.agentToken(room, 'Alice'), late: demo.signaling.agentToken(room, 'Bob') };
     const peers = {};
     for (const who of ['customer', 'agent', 'late']) {
