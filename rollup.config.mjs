@@ -46,7 +46,8 @@ function joined(name, modules) {
     plugin: {
       name: 'joined-entry',
       resolveId: (source) => (source === id ? id : null),
-      load: (source) => (source === id ? modules.map((m) => `export * from ${JSON.stringify(new URL(m, import.meta.url).pathname)};`).join('\n') : null),
+      load: (source) =>
+        source === id ? modules.map((m) => `export * from ${JSON.stringify(new URL(m, import.meta.url).pathname)};`).join('\n') : null,
     },
   };
 }

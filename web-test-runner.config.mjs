@@ -22,12 +22,6 @@ export default {
   testFramework: { config: { timeout: 60_000 } },
   reporters: [defaultReporter(), countReporter()],
   middleware: [shiftJisMiddleware()],
-  plugins: [
-    commonJsPlugin(['tweetnacl']),
-    esbuildPlugin({ ts: true, target: 'es2022' }),
-    fidelityCommandsPlugin(),
-  ],
-  browsers: [
-    chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } }),
-  ],
+  plugins: [commonJsPlugin(['tweetnacl']), esbuildPlugin({ ts: true, target: 'es2022' }), fidelityCommandsPlugin()],
+  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } })],
 };

@@ -47,12 +47,19 @@ const RATE = values.rate ? Number(values.rate) : 0; // events/s per writer; 0: a
  * @returns {[string, string, Record<string, unknown>]} room, kind, data
  */
 function event(/** @type {number} */ i) {
-  const room = `room-${Math.floor(i / 50).toString(36).padStart(10, '0')}`;
+  const room = `room-${Math.floor(i / 50)
+    .toString(36)
+    .padStart(10, '0')}`;
   const peer = { role: i % 2 ? 'agent' : 'customer', name: i % 2 ? 'Alice Agent' : 'Carol Customer', peer: `peer${i % 997}` };
   if (i % 50 === 0) return [room, 'participant.joined', { ...peer, address: '203.0.113.7' }];
   if (i % 50 === 49) return [room, 'participant.left', { ...peer, address: '203.0.113.7', since: Date.now() - 60_000 }];
-  if (i % 50 === 25) return [room, 'cobrowse.accepted', { by: peer, session: i, sharer: peer.peer, invitedBy: 'agent', mask: { inputs: 'sensitive' } }];
-  return [room, 'chat.text', { from: peer, text: `message ${i}: my order number is 12345678 and it has not arrived yet, can you check?`, msg: i }];
+  if (i % 50 === 25)
+    return [room, 'cobrowse.accepted', { by: peer, session: i, sharer: peer.peer, invitedBy: 'agent', mask: { inputs: 'sensitive' } }];
+  return [
+    room,
+    'chat.text',
+    { from: peer, text: `message ${i}: my order number is 12345678 and it has not arrived yet, can you check?`, msg: i },
+  ];
 }
 
 if (values.child !== undefined) await writer(Number(values.child), Number(values.count), /** @type {string} */ (values.file));
@@ -73,7 +80,7 @@ async function writer(/** @type {number} */ w, /** @type {number} */ count, /** 
   /** @type {number[]} ms per record: an automatic checkpoint lands in one; so does waiting for another writer's lock */
   const latencies = [];
   let slowestFlush = 0; // ms: the longest timer tick (seal head + passive checkpoint + fsync)
-  for (let k = 0; k < count; ) {
+  for (let k = 0; k < count;) {
     const n = Math.min(WINDOW, count - k);
     const w0 = performance.now();
     let busy = 0; // ms spent in record (a paced writer also waits for its ticks)
@@ -103,7 +110,16 @@ async function writer(/** @type {number} */ w, /** @type {number} */ count, /** 
   await store.close();
   latencies.sort((a, b) => a - b);
   const q = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  await send({ done: true, count, seconds, p50: q(0.5), p99: q(0.99), p999: q(0.999), slowest: latencies[latencies.length - 1], slowestFlush });
+  await send({
+    done: true,
+    count,
+    seconds,
+    p50: q(0.5),
+    p99: q(0.99),
+    p999: q(0.999),
+    slowest: latencies[latencies.length - 1],
+    slowestFlush,
+  });
   process.disconnect?.();
 }
 
@@ -129,7 +145,19 @@ async function main() {
   let next = 0;
   let t0 = 0;
   const children = counts.map((count, w) =>
-    fork(fileURLToPath(import.meta.url), ['--child', String(w), '--count', String(count), '--file', file, '--writers', String(WRITERS), '--window', String(WINDOW), ...(RATE ? ['--rate', String(RATE)] : [])]),
+    fork(fileURLToPath(import.meta.url), [
+      '--child',
+      String(w),
+      '--count',
+      String(count),
+      '--file',
+      file,
+      '--writers',
+      String(WRITERS),
+      '--window',
+      String(WINDOW),
+      ...(RATE ? ['--rate', String(RATE)] : []),
+    ]),
   );
   const finished = children.map(
     (child, w) =>
@@ -143,7 +171,14 @@ async function main() {
           // a mark: once the writers together have passed it (to within one window each)
           while (next < marks.length && written >= marks[next]) {
             const recent = windows.slice(-10 * WRITERS).map((x) => x.us);
-            rows.push({ events: written, seconds: (performance.now() - t0) / 1000, db: size(file), wal: size(`${file}-wal`), us: +median(recent).toFixed(1), usMax: +Math.max(...recent).toFixed(1) });
+            rows.push({
+              events: written,
+              seconds: (performance.now() - t0) / 1000,
+              db: size(file),
+              wal: size(`${file}-wal`),
+              us: +median(recent).toFixed(1),
+              usMax: +Math.max(...recent).toFixed(1),
+            });
             console.error(`… ${written} events`);
             next += 1;
           }
@@ -169,35 +204,80 @@ async function main() {
   if (values.verify) {
     const v0 = performance.now();
     const v = reader.verify();
-    verified = { rows: v.rows, unreadable: v.unreadable.length, missing: v.missing.length, headError: v.headError ?? null, seconds: (performance.now() - v0) / 1000 };
+    verified = {
+      rows: v.rows,
+      unreadable: v.unreadable.length,
+      missing: v.missing.length,
+      headError: v.headError ?? null,
+      seconds: (performance.now() - v0) / 1000,
+    };
   }
   await reader.close();
 
   const byWriter = (/** @type {number} */ w) => windows.filter((x) => x.w === w).map((x) => x.us);
   const head = median(windows.slice(0, 10 * WRITERS).map((x) => x.us));
   const tail = median(windows.slice(-10 * WRITERS).map((x) => x.us));
-  console.log(`audit store (better-sqlite3, WAL, synchronous=NORMAL), Node ${process.version}, ${WRITERS} writer process(es) on one file, ${RATE ? `${RATE} events/s each` : 'as fast as they can'}, window ${WINDOW} events, load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`);
-  console.log(`| events | events/s, all writers (from 0) | µs/event${RATE ? ' in record' : ''} per writer over the last ${10 * WRITERS} windows (median / max) | db | wal | db + wal | bytes/event |`);
+  console.log(
+    `audit store (better-sqlite3, WAL, synchronous=NORMAL), Node ${process.version}, ${WRITERS} writer process(es) on one file, ${RATE ? `${RATE} events/s each` : 'as fast as they can'}, window ${WINDOW} events, load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`,
+  );
+  console.log(
+    `| events | events/s, all writers (from 0) | µs/event${RATE ? ' in record' : ''} per writer over the last ${10 * WRITERS} windows (median / max) | db | wal | db + wal | bytes/event |`,
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.events.toLocaleString('en')} | ${Math.round(r.events / r.seconds).toLocaleString('en')} | ${r.us} / ${r.usMax} | ${mb(r.db)} | ${mb(r.wal)} | ${mb(r.db + r.wal)} | ${Math.round((r.db + r.wal) / r.events)} |`);
+    console.log(
+      `| ${r.events.toLocaleString('en')} | ${Math.round(r.events / r.seconds).toLocaleString('en')} | ${r.us} / ${r.usMax} | ${mb(r.db)} | ${mb(r.wal)} | ${mb(r.db + r.wal)} | ${Math.round((r.db + r.wal) / r.events)} |`,
+    );
   }
-  console.log(`\n${total.toLocaleString('en')} events in ${seconds.toFixed(1)} s: ${Math.round(total / seconds).toLocaleString('en')} events/s in all`);
-  console.log('| writer | events | its time | its events/s | µs/event (median window) | one record: p50 / p99 / p99.9 / max | longest timer tick |');
+  console.log(
+    `\n${total.toLocaleString('en')} events in ${seconds.toFixed(1)} s: ${Math.round(total / seconds).toLocaleString('en')} events/s in all`,
+  );
+  console.log(
+    '| writer | events | its time | its events/s | µs/event (median window) | one record: p50 / p99 / p99.9 / max | longest timer tick |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   const ms = (/** @type {number} */ x) => (x < 1 ? x.toFixed(3) : x.toFixed(1));
   for (const r of results.sort((a, b) => a.w - b.w)) {
-    console.log(`| ${r.w} | ${r.count.toLocaleString('en')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.count / r.seconds).toLocaleString('en')} | ${median(byWriter(r.w)).toFixed(1)} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.p999)} / ${ms(r.slowest)} ms | ${r.slowestFlush.toFixed(1)} ms |`);
+    console.log(
+      `| ${r.w} | ${r.count.toLocaleString('en')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.count / r.seconds).toLocaleString('en')} | ${median(byWriter(r.w)).toFixed(1)} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.p999)} / ${ms(r.slowest)} ms | ${r.slowestFlush.toFixed(1)} ms |`,
+    );
   }
   console.log(`largest WAL seen: ${mb(walPeak)}`);
   console.log(`after close (WAL folded in): ${mb(closed)}, ${Math.round(closed / total)} bytes/event`);
   console.log(`read-only open + key check ${openMs.toFixed(1)} ms; one room (${oneRoom} events) ${roomMs.toFixed(1)} ms`);
-  if (verified) console.log(`verify: ${verified.rows.toLocaleString('en')} rows, ${verified.unreadable} unreadable, ${verified.missing} missing, head ${verified.headError ?? 'ok'}, ${verified.seconds.toFixed(1)} s`);
-  console.log(`µs/event, median of ${WINDOW}-event windows: first ${10 * WRITERS} windows ${head.toFixed(1)}, last ${10 * WRITERS} ${tail.toFixed(1)} (ratio ${(tail / head).toFixed(2)})`);
+  if (verified)
+    console.log(
+      `verify: ${verified.rows.toLocaleString('en')} rows, ${verified.unreadable} unreadable, ${verified.missing} missing, head ${verified.headError ?? 'ok'}, ${verified.seconds.toFixed(1)} s`,
+    );
+  console.log(
+    `µs/event, median of ${WINDOW}-event windows: first ${10 * WRITERS} windows ${head.toFixed(1)}, last ${10 * WRITERS} ${tail.toFixed(1)} (ratio ${(tail / head).toFixed(2)})`,
+  );
 
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(out, { recursive: true });
   const name = `audit-store${WRITERS === 1 ? '' : `-w${WRITERS}`}${RATE ? `-r${RATE}` : ''}.json`;
-  writeFileSync(join(out, name), JSON.stringify({ node: process.version, writers: WRITERS, rate: RATE || null, window: WINDOW, walPeak, load: [load0, loadavg()[0]], rows, seconds, results, closed, openMs, roomMs, verified, windows }, null, 1));
+  writeFileSync(
+    join(out, name),
+    JSON.stringify(
+      {
+        node: process.version,
+        writers: WRITERS,
+        rate: RATE || null,
+        window: WINDOW,
+        walPeak,
+        load: [load0, loadavg()[0]],
+        rows,
+        seconds,
+        results,
+        closed,
+        openMs,
+        roomMs,
+        verified,
+        windows,
+      },
+      null,
+      1,
+    ),
+  );
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BACKGROUND_FLAGS, buildPage, chromiumVersion, fail, fmtMs, launchChromium, linkPages, machineLine, median, outDir, servePages, table, withTimeout } from './lib.mjs';
+import {
+  BACKGROUND_FLAGS,
+  buildPage,
+  chromiumVersion,
+  fail,
+  fmtMs,
+  launchChromium,
+  linkPages,
+  machineLine,
+  median,
+  outDir,
+  servePages,
+  table,
+  withTimeout,
+} from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) || dflt : dflt);
@@ -39,15 +53,22 @@ async function transfer(config, label) {
   const contexts = [await browser.newContext(), await browser.newContext()];
   const [sender, receiver] = await Promise.all(contexts.map((c) => c.newPage()));
   const pageErrors = [];
-  for (const [p, who] of [[sender, 'sender'], [receiver, 'receiver']]) p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
+  for (const [p, who] of [
+    [sender, 'sender'],
+    [receiver, 'receiver'],
+  ])
+    p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
   const why = (e) => `${label}: ${String(e?.message ?? e).split('\n')[0]}${pageErrors.length ? ` (${pageErrors[0]})` : ''}`;
   try {
     await Promise.all([sender, receiver].map((p) => p.goto(`${base}/chunks-page.html`)));
     await linkPages(['sender', sender], ['receiver', receiver], '__signal', ([, signal]) => window.__chunks.signal(signal));
     await receiver.evaluate((o) => window.__chunks.open(false, o), config.options);
     await sender.evaluate((o) => window.__chunks.open(true, o), config.options);
-    await withTimeout(Promise.all([sender, receiver].map((p) => p.evaluate(() => window.__chunks.connected()))), 30_000, 'connecting')
-      .catch((e) => fail(`${why(e)} — the data channel never opened`));
+    await withTimeout(
+      Promise.all([sender, receiver].map((p) => p.evaluate(() => window.__chunks.connected()))),
+      30_000,
+      'connecting',
+    ).catch((e) => fail(`${why(e)} — the data channel never opened`));
 
     const sum = await sender.evaluate((n) => window.__chunks.prepare(n), SIZE);
     const arrival = receiver.evaluate(() => window.__chunks.receive());
@@ -56,11 +77,20 @@ async function transfer(config, label) {
     const got = await withTimeout(arrival, 120_000, 'the transfer').catch((e) => fail(`${why(e)} — the message never arrived`));
     const [senderStall, receiverStall] = await Promise.all([sender, receiver].map((p) => p.evaluate(() => window.__chunks.stopStalls())));
 
-    if (got.length !== SIZE || got.checksum !== sum) fail(`${label}: the message changed on the way (${got.length} of ${SIZE} bytes, checksum ${got.checksum} vs ${sum})`);
-    if (got.lastProgress !== SIZE || got.progress < 2) fail(`${label}: progress ended at ${got.lastProgress} of ${SIZE} after ${got.progress} calls`);
-    if (senderStall.ticks < 2 || receiverStall.ticks < 2) fail(`${label}: a page's timer never ran during the transfer (sender ${senderStall.ticks}, receiver ${receiverStall.ticks} ticks)`);
+    if (got.length !== SIZE || got.checksum !== sum)
+      fail(`${label}: the message changed on the way (${got.length} of ${SIZE} bytes, checksum ${got.checksum} vs ${sum})`);
+    if (got.lastProgress !== SIZE || got.progress < 2)
+      fail(`${label}: progress ended at ${got.lastProgress} of ${SIZE} after ${got.progress} calls`);
+    if (senderStall.ticks < 2 || receiverStall.ticks < 2)
+      fail(`${label}: a page's timer never ran during the transfer (sender ${senderStall.ticks}, receiver ${receiverStall.ticks} ticks)`);
     const ms = got.end - sent.start;
-    return { ms, mibs: SIZE / MiB / (ms / 1000), sendCallMs: sent.sendCallMs, senderGap: senderStall.longest, receiverGap: receiverStall.longest };
+    return {
+      ms,
+      mibs: SIZE / MiB / (ms / 1000),
+      sendCallMs: sent.sendCallMs,
+      senderGap: senderStall.longest,
+      receiverGap: receiverStall.longest,
+    };
   } finally {
     await Promise.all([sender, receiver].map((p) => p.evaluate(() => window.__chunks.close()).catch(() => {})));
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
@@ -87,16 +117,43 @@ try {
 const range = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 console.log(`\n${SIZE / MiB} MiB in one send() over a real RTCDataChannel, sender and receiver in two pages — ${machineLine(loadBefore)}`);
 console.log(`medians of ${RUNS} runs (range in brackets); stall = longest gap of the page's 10 ms timer during the transfer\n`);
-console.log(table(CONFIGS.map((c, i) => {
-  const r = results[i];
-  const col = (key, f) => `${f(median(r.map((x) => x[key])))} (${range(r.map((x) => x[key]), f)})`;
-  return [c.name, col('ms', fmtMs), col('mibs', (v) => v.toFixed(1)), col('senderGap', fmtMs), col('receiverGap', fmtMs), col('sendCallMs', fmtMs)];
-}), ['configuration', 'transfer ms', 'MiB/s', 'sender stall ms', 'receiver stall ms', 'send() call ms']));
+console.log(
+  table(
+    CONFIGS.map((c, i) => {
+      const r = results[i];
+      const col = (key, f) =>
+        `${f(median(r.map((x) => x[key])))} (${range(
+          r.map((x) => x[key]),
+          f,
+        )})`;
+      return [
+        c.name,
+        col('ms', fmtMs),
+        col('mibs', (v) => v.toFixed(1)),
+        col('senderGap', fmtMs),
+        col('receiverGap', fmtMs),
+        col('sendCallMs', fmtMs),
+      ];
+    }),
+    ['configuration', 'transfer ms', 'MiB/s', 'sender stall ms', 'receiver stall ms', 'send() call ms'],
+  ),
+);
 console.log('\nevery run, MiB/s (sender / receiver stall ms):');
-CONFIGS.forEach((c, i) => console.log(`  ${c.name}: ${results[i].map((r) => `${r.mibs.toFixed(1)} (${fmtMs(r.senderGap)}/${fmtMs(r.receiverGap)})`).join(', ')}`));
+CONFIGS.forEach((c, i) =>
+  console.log(`  ${c.name}: ${results[i].map((r) => `${r.mibs.toFixed(1)} (${fmtMs(r.senderGap)}/${fmtMs(r.receiverGap)})`).join(', ')}`),
+);
 
 mkdirSync(outDir, { recursive: true });
-const report = { date: new Date().toISOString(), chromium: chromiumVersion(), cpus: os.cpus().length, loadBefore, loadAfter: os.loadavg()[0], size: SIZE, runs: RUNS, configs: CONFIGS.map((c, i) => ({ ...c, results: results[i] })) };
+const report = {
+  date: new Date().toISOString(),
+  chromium: chromiumVersion(),
+  cpus: os.cpus().length,
+  loadBefore,
+  loadAfter: os.loadavg()[0],
+  size: SIZE,
+  runs: RUNS,
+  configs: CONFIGS.map((c, i) => ({ ...c, results: results[i] })),
+};
 writeFileSync(path.join(outDir, 'chunks.json'), JSON.stringify(report, null, 2));
 console.log('wrote bench/results/chunks.json');
 process.exit(0);

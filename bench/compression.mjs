@@ -31,12 +31,24 @@ const DICT_SIZE = 16 * 1024;
 
 // ------------------------------------------------------------ bundles
 await esbuild.build({
-  entryPoints: [path.join(here, 'page/compression-page.js')], outfile: path.join(buildDir, 'compression-page.js'),
-  bundle: true, format: 'iife', target: 'es2022', minify: true, logLevel: 'silent', absWorkingDir: root,
+  entryPoints: [path.join(here, 'page/compression-page.js')],
+  outfile: path.join(buildDir, 'compression-page.js'),
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'silent',
+  absWorkingDir: root,
 });
 await esbuild.build({
-  entryPoints: [path.join(root, 'src/secure/sync-deflate.ts')], outfile: path.join(buildDir, 'sync-deflate.mjs'),
-  bundle: true, format: 'esm', platform: 'node', target: 'es2022', logLevel: 'silent', absWorkingDir: root,
+  entryPoints: [path.join(root, 'src/secure/sync-deflate.ts')],
+  outfile: path.join(buildDir, 'sync-deflate.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'es2022',
+  logLevel: 'silent',
+  absWorkingDir: root,
 });
 const { SyncDeflate } = await import(path.join(buildDir, 'sync-deflate.mjs'));
 
@@ -47,7 +59,9 @@ const server = createServer((req, res) => {
     return res.end(readFileSync(path.join(buildDir, 'compression-page.js')));
   }
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>compression</title><script src="/page.js"></script></head><body></body></html>');
+  res.end(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>compression</title><script src="/page.js"></script></head><body></body></html>',
+  );
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
@@ -79,7 +93,9 @@ const eq = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 function dictionaryFor(name) {
   // delta frames of the other workloads, interleaved round-robin so each contributes, newest last
-  const pools = Object.entries(recorded).filter(([n]) => n !== name).map(([, fs]) => fs.filter((f) => !isSnapshot(f)));
+  const pools = Object.entries(recorded)
+    .filter(([n]) => n !== name)
+    .map(([, fs]) => fs.filter((f) => !isSnapshot(f)));
   const parts = [];
   let size = 0;
   for (let i = 0; size < DICT_SIZE && pools.some((p) => i < p.length); i++) {
@@ -151,7 +167,13 @@ for (const [name, frames] of Object.entries(recorded)) {
   const dictionary = dictionaryFor(name);
   const raw = sum(frames.map((f) => f.length));
   const deltas = frames.filter((f) => !isSnapshot(f));
-  const row = { workload: name, frames: frames.length, raw, rawDeltaMedian: median(deltas.map((f) => f.length)), dictGz: gzipSync(dictionary).length };
+  const row = {
+    workload: name,
+    frames: frames.length,
+    raw,
+    rawDeltaMedian: median(deltas.map((f) => f.length)),
+    dictGz: gzipSync(dictionary).length,
+  };
   for (const [opt, fn] of Object.entries(options)) {
     let best = null;
     for (let round = 0; round < 3; round++) {
@@ -175,12 +197,16 @@ for (const [name, frames] of Object.entries(recorded)) {
 // ------------------------------------------------------------ report
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`level ${LEVEL}; ratio = raw / compressed (higher is better); µs = median compress+decompress per delta message`);
-console.log(`| workload | frames | raw B | delta median B | option | ok | bytes | ratio (all) | ratio (deltas) | delta median B | µs/msg | snapshot ms |`);
+console.log(
+  `| workload | frames | raw B | delta median B | option | ok | bytes | ratio (all) | ratio (deltas) | delta median B | µs/msg | snapshot ms |`,
+);
 console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   for (const opt of Object.keys(options)) {
     const o = r[opt];
-    console.log(`| ${r.workload} | ${r.frames} | ${r.raw} | ${r.rawDeltaMedian} | ${opt} | ${o.ok ? 'yes' : 'NO'} | ${o.bytes} | ${o.ratio.toFixed(2)} | ${o.deltaRatio.toFixed(2)} | ${o.deltaMedianBytes} | ${o.usPerMsg.toFixed(0)} | ${o.snapshotMs.toFixed(1)} |`);
+    console.log(
+      `| ${r.workload} | ${r.frames} | ${r.raw} | ${r.rawDeltaMedian} | ${opt} | ${o.ok ? 'yes' : 'NO'} | ${o.bytes} | ${o.ratio.toFixed(2)} | ${o.deltaRatio.toFixed(2)} | ${o.deltaMedianBytes} | ${o.usPerMsg.toFixed(0)} | ${o.snapshotMs.toFixed(1)} |`,
+    );
   }
 }
 console.log(`dictionary: ${DICT_SIZE} B raw, ${median(rows.map((r) => r.dictGz))} B gzipped (added to every bundle that ships it)`);

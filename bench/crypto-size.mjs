@@ -82,7 +82,8 @@ async function main() {
   // the bundles are browser builds: tweetnacl finds its random source on `self.crypto` (in Node it
   // would require('crypto'), which a browser bundle cannot)
   globalThis.self ??= globalThis;
-  if (!existsSync(join(libs, 'node_modules'))) execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: libs, stdio: 'inherit' });
+  if (!existsSync(join(libs, 'node_modules')))
+    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: libs, stdio: 'inherit' });
   const key = new Uint8Array(32).fill(7);
   const nonce = new Uint8Array(24).fill(9);
   const record = new Uint8Array(64 * 1024).map((_, i) => (i * 31) & 255);
@@ -94,7 +95,10 @@ async function main() {
     const sealed = lib.seal(record, nonce, key);
     const alice = lib.keyPair();
     const bob = lib.keyPair();
-    const facts = { sealed: Buffer.from(sealed).toString('base64').slice(0, 64) + sealed.length, hash: Buffer.from(lib.hash(record)).toString('hex') };
+    const facts = {
+      sealed: Buffer.from(sealed).toString('base64').slice(0, 64) + sealed.length,
+      hash: Buffer.from(lib.hash(record)).toString('hex'),
+    };
     reference ??= { ...facts, lib };
     const agrees =
       facts.sealed === reference.sealed &&
@@ -118,9 +122,13 @@ async function main() {
     console.log(`FAILED: ${wrong.map((r) => r.name).join(', ')} disagree with tweetnacl or open a tampered record`);
     process.exit(1);
   }
-  console.log('implementation | min | min+gz | same bytes as tweetnacl, tamper refused | seal 64 KiB | open 64 KiB | key pair + shared secret');
+  console.log(
+    'implementation | min | min+gz | same bytes as tweetnacl, tamper refused | seal 64 KiB | open 64 KiB | key pair + shared secret',
+  );
   for (const r of rows) {
-    console.log(`${r.name} | ${(r.min / 1024).toFixed(1)} KB | ${(r.gz / 1024).toFixed(1)} KB | ${r.agrees ? 'yes' : 'NO'} | ${r.seal.toFixed(2)} ms (${(64 / 1024 / (r.seal / 1000)).toFixed(0)} MB/s) | ${r.open.toFixed(2)} ms | ${r.handshake.toFixed(2)} ms`);
+    console.log(
+      `${r.name} | ${(r.min / 1024).toFixed(1)} KB | ${(r.gz / 1024).toFixed(1)} KB | ${r.agrees ? 'yes' : 'NO'} | ${r.seal.toFixed(2)} ms (${(64 / 1024 / (r.seal / 1000)).toFixed(0)} MB/s) | ${r.open.toFixed(2)} ms | ${r.handshake.toFixed(2)} ms`,
+    );
   }
 }
 

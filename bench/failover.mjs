@@ -45,14 +45,19 @@ async function main() {
       const id = chat.welcome.peer.id;
       chat.onstate = (s) => {
         if (s !== 'reconnecting' || lost.has(chat)) return;
-        lost.set(chat, { id, back: new Promise((resolve) => (chat.onstate = (s2) => s2 === 'connected' && resolve(performance.now() - t0))) });
+        lost.set(chat, {
+          id,
+          back: new Promise((resolve) => (chat.onstate = (s2) => s2 === 'connected' && resolve(performance.now() - t0))),
+        });
       };
     }
     await victim.kill();
     await new Promise((r) => setTimeout(r, 300)); // every socket of the dead process has closed by now
     const times = (await Promise.all([...lost.values()].map((l) => l.back))).sort((a, b) => a - b);
     const kept = [...lost].filter(([chat, l]) => chat.welcome.peer.id === l.id).length;
-    console.log(`${k + 1} | ${lost.size} | ${pct(times, 50).toFixed(0)} / ${pct(times, 95).toFixed(0)} / ${times.at(-1).toFixed(0)} | ${kept}/${lost.size}`);
+    console.log(
+      `${k + 1} | ${lost.size} | ${pct(times, 50).toFixed(0)} / ${pct(times, 95).toFixed(0)} / ${times.at(-1).toFixed(0)} | ${kept}/${lost.size}`,
+    );
     // the dead process comes back on its port (a restart), and the next kill takes another
     backends[backends.indexOf(victim)] = await startProcess({ redisUrl: redis.url, secret: SECRET, port: victim.port });
   }

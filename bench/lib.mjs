@@ -18,7 +18,11 @@ export const outDir = path.join(here, 'results');
 export const buildDir = path.join(outDir, 'build');
 
 /** Two pages (browser contexts) of one Chromium must both run at full speed, though only one is "in front". */
-export const BACKGROUND_FLAGS = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+export const BACKGROUND_FLAGS = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
 
 /** How the page bundles are built: minified, as they would ship. */
 export const PAGE_BUILD = {
@@ -37,7 +41,12 @@ export const kb = (n) => `${(n / 1024).toFixed(1)} K`;
 /** Builds `bench/page/<name>.js` into bench/results/build/<name>.js (extra esbuild options merged in). */
 export async function buildPage(name, extra = {}) {
   mkdirSync(buildDir, { recursive: true });
-  await esbuild.build({ ...PAGE_BUILD, entryPoints: [path.join(pageDir, `${name}.js`)], outfile: path.join(buildDir, `${name}.js`), ...extra });
+  await esbuild.build({
+    ...PAGE_BUILD,
+    entryPoints: [path.join(pageDir, `${name}.js`)],
+    outfile: path.join(buildDir, `${name}.js`),
+    ...extra,
+  });
 }
 
 /** The npm package (or `src/<folder>` etc.) an esbuild input path belongs to, and the file inside it. */
@@ -45,7 +54,16 @@ export function contributor(input) {
   const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/);
   if (m) return { area: m[1], file: `${m[1]}/${m[2]}` };
   const file = input.replace(/^build\//, 'src/').replace(/^(\.\.\/)+/, '');
-  return { area: file.startsWith('src/') ? file.split('/').slice(0, 2).join('/').replace(/\.[jt]s$/, '') : file, file };
+  return {
+    area: file.startsWith('src/')
+      ? file
+          .split('/')
+          .slice(0, 2)
+          .join('/')
+          .replace(/\.[jt]s$/, '')
+      : file,
+    file,
+  };
 }
 
 /**
@@ -54,7 +72,10 @@ export function contributor(input) {
  * bytes of each contributing file and package (esbuild's metafile).
  */
 export async function measureBundle(entry, extra = {}) {
-  const input = typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir ?? root, loader: 'js' } };
+  const input =
+    typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir ?? root, loader: 'js' } };
   const result = await esbuild.build({
     ...input,
     bundle: true,
@@ -93,7 +114,9 @@ export async function servePages() {
     if (!m || !existsSync(js)) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': `text/${m[2] === 'js' ? 'javascript' : 'html'}; charset=utf-8`, 'cache-control': 'no-store' });
     if (m[2] === 'js') return res.end(readFileSync(js));
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${m[1]}</title><script src="/${m[1]}.js"></script></head><body></body></html>`);
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${m[1]}</title><script src="/${m[1]}.js"></script></head><body></body></html>`,
+    );
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${server.address().port}` };

@@ -103,7 +103,11 @@ try {
     await Promise.all([t.customer.waitForURL((u) => u.pathname.endsWith(path)), navigate(t, i)]);
     let failure = null;
     try {
-      await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `navigation ${i}: the new page to resume`, 30_000);
+      await until(
+        () => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'),
+        `navigation ${i}: the new page to resume`,
+        30_000,
+      );
       await converge(t, `navigation ${i}: the agent to follow`, 30_000);
     } catch (err) {
       failure = err;
@@ -114,7 +118,8 @@ try {
       const [c, a] = await Promise.all([t.customer, t.agent].map((p) => p.evaluate(() => window.__trace)));
       const rows = [...c.map((r) => ['customer', ...r]), ...a.map((r) => ['agent', ...r])].sort((x, y) => x[1] - y[1]);
       console.log(`navigation ${i} (${path}): ${ms} ms`);
-      for (const [who, at, dir, type, peer, extra] of rows) console.log(`  +${String(at - t0).padStart(5)} ${who.padEnd(8)} ${dir.padEnd(3)} ${type.padEnd(9)} ${peer} ${extra}`);
+      for (const [who, at, dir, type, peer, extra] of rows)
+        console.log(`  +${String(at - t0).padStart(5)} ${who.padEnd(8)} ${dir.padEnd(3)} ${type.padEnd(9)} ${peer} ${extra}`);
     }
     if (failure) throw failure;
     if ((i + 1) % 10 === 0) process.stderr.write(`${i + 1}/${runs}\n`);
@@ -122,7 +127,9 @@ try {
   const sorted = [...times].sort((a, b) => a - b);
   const over = (ms) => times.filter((x) => x > ms).length;
   console.log(`navigation → agent's view converged, ${runs} navigations (link, reload, link back)`);
-  console.log(`p50 ${quantile(sorted, 0.5)} ms · p95 ${quantile(sorted, 0.95)} ms · max ${sorted.at(-1)} ms · min ${sorted[0]} ms · over 1 s: ${over(1000)} · over 2 s: ${over(2000)}`);
+  console.log(
+    `p50 ${quantile(sorted, 0.5)} ms · p95 ${quantile(sorted, 0.95)} ms · max ${sorted.at(-1)} ms · min ${sorted[0]} ms · over 1 s: ${over(1000)} · over 2 s: ${over(2000)}`,
+  );
   if (t.pageErrors.length) console.log(`page errors: ${t.pageErrors.join('; ')}`);
 } finally {
   await t.close();

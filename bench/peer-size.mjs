@@ -27,7 +27,13 @@ function install() {
   try {
     execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: libDir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
-    fail(`npm ci in bench/peer-libs failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | ')}`);
+    fail(
+      `npm ci in bench/peer-libs failed: ${String(e.stderr ?? e.message)
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ')}`,
+    );
   }
 }
 
@@ -35,21 +41,53 @@ install();
 const version = (pkg) => JSON.parse(readFileSync(path.join(libDir, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 /** simple-peer 9 in a browser: Node's `process` and `global` (Buffer and events are packages it resolves). */
-const NODE_GLOBALS = { inject: [path.join(libDir, 'process-shim.js')], define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' } };
+const NODE_GLOBALS = {
+  inject: [path.join(libDir, 'process-shim.js')],
+  define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
+};
 
 const LIBS = [
-  { name: `simple-peer ${version('simple-peer')}`, api: 'simple-peer', entry: "import Peer from 'simple-peer'; globalThis.Impl = Peer;", extra: NODE_GLOBALS },
-  { name: `@thaunknown/simple-peer ${version('@thaunknown/simple-peer')}`, api: 'simple-peer', entry: "import Peer from '@thaunknown/simple-peer'; globalThis.Impl = Peer;" },
-  { name: `@thaunknown/simple-peer ${version('@thaunknown/simple-peer')} lite`, api: 'simple-peer', entry: "import Peer from '@thaunknown/simple-peer/lite.js'; globalThis.Impl = Peer;" },
-  { name: 'ours: src/transport/peer.ts', api: 'ours', entry: "import { createPeerTransport } from '../../src/transport/peer.ts'; globalThis.Impl = createPeerTransport;" },
+  {
+    name: `simple-peer ${version('simple-peer')}`,
+    api: 'simple-peer',
+    entry: "import Peer from 'simple-peer'; globalThis.Impl = Peer;",
+    extra: NODE_GLOBALS,
+  },
+  {
+    name: `@thaunknown/simple-peer ${version('@thaunknown/simple-peer')}`,
+    api: 'simple-peer',
+    entry: "import Peer from '@thaunknown/simple-peer'; globalThis.Impl = Peer;",
+  },
+  {
+    name: `@thaunknown/simple-peer ${version('@thaunknown/simple-peer')} lite`,
+    api: 'simple-peer',
+    entry: "import Peer from '@thaunknown/simple-peer/lite.js'; globalThis.Impl = Peer;",
+  },
+  {
+    name: 'ours: src/transport/peer.ts',
+    api: 'ours',
+    entry: "import { createPeerTransport } from '../../src/transport/peer.ts'; globalThis.Impl = createPeerTransport;",
+  },
 ];
 
 const sizes = [];
 for (const lib of LIBS) {
   try {
-    sizes.push(await measureBundle({ contents: lib.entry, resolveDir: libDir }, { define: { 'process.env.NODE_ENV': '"production"' }, ...lib.extra }));
+    sizes.push(
+      await measureBundle(
+        { contents: lib.entry, resolveDir: libDir },
+        { define: { 'process.env.NODE_ENV': '"production"' }, ...lib.extra },
+      ),
+    );
   } catch (e) {
-    fail(`${lib.name} did not bundle: ${(e.errors ?? []).slice(0, 2).map((x) => `${x.location?.file ?? ''}: ${x.text}`).join('; ') || e.message}`);
+    fail(
+      `${lib.name} did not bundle: ${
+        (e.errors ?? [])
+          .slice(0, 2)
+          .map((x) => `${x.location?.file ?? ''}: ${x.text}`)
+          .join('; ') || e.message
+      }`,
+    );
   }
 }
 
@@ -70,7 +108,11 @@ try {
       })(),
       30_000,
       lib.name,
-    ).catch((e) => fail(`${lib.name}: its bundle did not connect two peers in Chromium: ${String(e.message ?? e).split('\n')[0]}${errors.length ? ` (page: ${errors[0]})` : ''}`));
+    ).catch((e) =>
+      fail(
+        `${lib.name}: its bundle did not connect two peers in Chromium: ${String(e.message ?? e).split('\n')[0]}${errors.length ? ` (page: ${errors[0]})` : ''}`,
+      ),
+    );
     if (ok !== true) fail(`${lib.name}: a message changed on the way between two peers`);
     await page.close();
   }
@@ -81,8 +123,18 @@ try {
 
 console.log('\nPeer-connection libraries alone in a browser bundle (esbuild, minified IIFE, gzip -9), each checked in');
 console.log('headless Chromium: two peers connected through the bundle and exchanged a message.\n');
-console.log(table(LIBS.map((lib, i) => [lib.name, kb(sizes[i].gz), kb(sizes[i].min)]), ['library', 'min+gz', 'min']));
+console.log(
+  table(
+    LIBS.map((lib, i) => [lib.name, kb(sizes[i].gz), kb(sizes[i].min)]),
+    ['library', 'min+gz', 'min'],
+  ),
+);
 console.log(`\nlargest parts (minified, before gzip), top ${TOP}:`);
-const parts = (s) => s.areas.filter(([area]) => area !== '<stdin>').slice(0, TOP).map(([area, bytes]) => `${area} ${kb(bytes)}`).join(', ');
+const parts = (s) =>
+  s.areas
+    .filter(([area]) => area !== '<stdin>')
+    .slice(0, TOP)
+    .map(([area, bytes]) => `${area} ${kb(bytes)}`)
+    .join(', ');
 LIBS.forEach((lib, i) => console.log(`  ${lib.name}: ${parts(sizes[i])}`));
 process.exit(0);

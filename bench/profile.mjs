@@ -37,7 +37,9 @@ const server = createServer((req, res) => {
     return res.end(readFileSync(path.join(dir, path.basename(url.pathname))));
   }
   res.writeHead(200, { 'content-type': 'text/html' });
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title><script src="/harness.js"></script><script src="/engine-${engine}.js"></script></head><body></body></html>`);
+  res.end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title><script src="/harness.js"></script><script src="/engine-${engine}.js"></script></head><body></body></html>`,
+  );
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const browser = await chromium.launch({ executablePath: findChrome(), args: [...CHROME_FLAGS, '--js-flags=--expose-gc'] });
@@ -73,7 +75,9 @@ try {
     self.set(key, (self.get(key) || 0) + t);
   }
   console.log(`\nself time in the timed window, top 25 (of ${total.toFixed(0)} ms sampled; window ${result.ms.toFixed(1)} ms):`);
-  [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)
+  [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
     .forEach(([k, t]) => console.log(`${t.toFixed(1).padStart(9)} ms  ${k}`));
 } finally {
   await browser.close();

@@ -66,7 +66,11 @@ const common = {
 
 async function buildAll() {
   await esbuild.build({ ...common, entryPoints: [path.join(here, 'page/harness.js')], outfile: path.join(buildDir, 'harness.js') });
-  await esbuild.build({ ...common, entryPoints: [path.join(here, 'page/engine-rrweb.js')], outfile: path.join(buildDir, 'engine-rrweb.js') });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(here, 'page/engine-rrweb.js')],
+    outfile: path.join(buildDir, 'engine-rrweb.js'),
+  });
   await esbuild.build({ ...common, entryPoints: [path.join(here, 'page/engine-none.js')], outfile: path.join(buildDir, 'engine-none.js') });
   // ours: the public entry first; while parts of it are still missing, the capture module alone
   const attempts = ['src/index.ts', 'src/capture/index.ts'];
@@ -82,16 +86,21 @@ async function buildAll() {
         ...common,
         entryPoints: [path.join(here, 'page/engine-ours.js')],
         outfile: path.join(buildDir, 'engine-ours.js'),
-        plugins: [{
-          name: 'alias-capture',
-          setup(b) {
-            b.onResolve({ filter: /^cobrowse-capture$/ }, () => ({ path: target }));
+        plugins: [
+          {
+            name: 'alias-capture',
+            setup(b) {
+              b.onResolve({ filter: /^cobrowse-capture$/ }, () => ({ path: target }));
+            },
           },
-        }],
+        ],
       });
       return { entry, failures };
     } catch (e) {
-      const msg = (e.errors || []).slice(0, 3).map((x) => `${x.location?.file ?? ''}:${x.location?.line ?? ''} ${x.text}`).join('; ');
+      const msg = (e.errors || [])
+        .slice(0, 3)
+        .map((x) => `${x.location?.file ?? ''}:${x.location?.line ?? ''} ${x.text}`)
+        .join('; ');
       failures.push(`${entry}: ${msg || e.message}`);
     }
   }
@@ -194,7 +203,7 @@ const progress = (s) => !QUIET && process.stdout.write(s);
 try {
   for (let run = -WARMUP; run < RUNS; run++) {
     progress(run < 0 ? `warmup ${run + WARMUP + 1}/${WARMUP}: ` : `run ${run + 1}/${RUNS}: `);
-    WORKLOADS.forEach(([w], wi) => {
+    WORKLOADS.forEach(([w]) => {
       samples[w] ??= {};
     });
     for (const [wi, [w, kind]] of WORKLOADS.entries()) {
@@ -231,7 +240,13 @@ for (const [w, kind] of WORKLOADS) {
     baseline: s.none ? { ms: bare.ms, nextTaskMs: bare.nextTaskMs, errors: bare.errors } : undefined,
     // the engines' own cost: (engine time - workload alone) ours / rrweb
     overheadRatio: s.none && ours.ms != null && rr.ms != null && bare.ms != null ? ratio(ours.ms - bare.ms, rr.ms - bare.ms) : null,
-    ratios: { timeExGap: ratio(ours.exGapMs, rr.exGapMs), time: ratio(ours.ms, rr.ms), raw: ratio(ours.raw, rr.raw), gz: ratio(ours.gz, rr.gz), gzEach: ratio(ours.gzEach, rr.gzEach) },
+    ratios: {
+      timeExGap: ratio(ours.exGapMs, rr.exGapMs),
+      time: ratio(ours.ms, rr.ms),
+      raw: ratio(ours.raw, rr.raw),
+      gz: ratio(ours.gz, rr.gz),
+      gzEach: ratio(ours.gzEach, rr.gzEach),
+    },
   });
 }
 
@@ -246,9 +261,15 @@ const cell = (sum, key, fmt) => errCell(sum) ?? fmt(sum[key]);
 const headers = ['workload', 'ours ms', 'rrweb ms', 'time ratio', 'ours B', 'rrweb B', 'raw ratio', 'ours gz', 'rrweb gz', 'gz ratio'];
 const rows = results.map((r) => [
   r.workload,
-  cell(r.ours, 'ms', fmtMs), cell(r.rrweb, 'ms', fmtMs), fmtRatio(r.ratios.time),
-  cell(r.ours, 'raw', fmtInt), cell(r.rrweb, 'raw', fmtInt), fmtRatio(r.ratios.raw),
-  cell(r.ours, 'gz', fmtInt), cell(r.rrweb, 'gz', fmtInt), fmtRatio(r.ratios.gz),
+  cell(r.ours, 'ms', fmtMs),
+  cell(r.rrweb, 'ms', fmtMs),
+  fmtRatio(r.ratios.time),
+  cell(r.ours, 'raw', fmtInt),
+  cell(r.rrweb, 'raw', fmtInt),
+  fmtRatio(r.ratios.raw),
+  cell(r.ours, 'gz', fmtInt),
+  cell(r.rrweb, 'gz', fmtInt),
+  fmtRatio(r.ratios.gz),
 ]);
 const geo = {
   time: geomean(results.map((r) => r.ratios.time)),
@@ -269,37 +290,69 @@ const chromeVersion = await (async () => {
 })();
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
 })();
 
-console.log(`\ncobrowse-rtc vs rrweb@2.2.2 — medians of ${RUNS} runs (after ${WARMUP} warmup), ${chromeVersion ?? 'Chromium'}, ${os.cpus().length} cpu`);
+console.log(
+  `\ncobrowse-rtc vs rrweb@2.2.2 — medians of ${RUNS} runs (after ${WARMUP} warmup), ${chromeVersion ?? 'Chromium'}, ${os.cpus().length} cpu`,
+);
 console.log('time = workload start -> last frame/event emitted for it (snapshots: engine start -> full snapshot);');
-console.log('B = raw bytes (ours: frames; rrweb: JSON of the events, UTF-8); gz = the whole output as ONE buffer, fflate deflateSync level 6.');
+console.log(
+  'B = raw bytes (ours: frames; rrweb: JSON of the events, UTF-8); gz = the whole output as ONE buffer, fflate deflateSync level 6.',
+);
 console.log('ratio = ours / rrweb (targets: time <= 0.5, gz <= 0.5).');
-console.log(`load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}` +
-  (Math.max(loadBefore, loadAfter) > os.cpus().length ? '  !! the machine was busy: absolute times are inflated, ratios noisier' : '') + '\n');
+console.log(
+  `load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}` +
+    (Math.max(loadBefore, loadAfter) > os.cpus().length ? '  !! the machine was busy: absolute times are inflated, ratios noisier' : '') +
+    '\n',
+);
 console.log(table(rows, headers));
 notes.forEach((n, i) => console.log(`[${i + 1}] ${n.length > 400 ? n.slice(0, 400) + '…' : n}`));
 if (BASELINE) {
-  console.log('\nworkload alone, no engine (median of 3), ms: ' +
-    results.filter((r) => r.baseline?.ms != null).map((r) => `${r.workload} ${fmtMs(r.baseline.ms)}`).join(', '));
-  console.log('engine overhead ratio, (ours - alone) / (rrweb - alone): ' +
-    results.filter((r) => r.baseline).map((r) => `${r.workload} ${fmtRatio(r.overheadRatio)}`).join(', '));
+  console.log(
+    '\nworkload alone, no engine (median of 3), ms: ' +
+      results
+        .filter((r) => r.baseline?.ms != null)
+        .map((r) => `${r.workload} ${fmtMs(r.baseline.ms)}`)
+        .join(', '),
+  );
+  console.log(
+    'engine overhead ratio, (ours - alone) / (rrweb - alone): ' +
+      results
+        .filter((r) => r.baseline)
+        .map((r) => `${r.workload} ${fmtRatio(r.overheadRatio)}`)
+        .join(', '),
+  );
 }
-console.log('gap from a sync workload\'s end to the next task (browser work, e.g. rendering; inside our window, after rrweb\'s last event), ms ours/rrweb/alone: ' +
-  results.filter((r) => r.ours.nextTaskMs != null || r.rrweb.nextTaskMs != null)
-    .map((r) => `${r.workload} ${fmtMs(r.ours.nextTaskMs)}/${fmtMs(r.rrweb.nextTaskMs)}/${fmtMs(r.baseline?.nextTaskMs)}`).join(', '));
+console.log(
+  "gap from a sync workload's end to the next task (browser work, e.g. rendering; inside our window, after rrweb's last event), ms ours/rrweb/alone: " +
+    results
+      .filter((r) => r.ours.nextTaskMs != null || r.rrweb.nextTaskMs != null)
+      .map((r) => `${r.workload} ${fmtMs(r.ours.nextTaskMs)}/${fmtMs(r.rrweb.nextTaskMs)}/${fmtMs(r.baseline?.nextTaskMs)}`)
+      .join(', '),
+);
 const mut = results.filter((r) => r.ratios.timeExGap != null);
-console.log('time ratio without that gap (the engines\' own cost + workload; see README): ' +
-  mut.map((r) => `${r.workload} ${fmtMs(r.ours.exGapMs)}/${fmtMs(r.rrweb.exGapMs)} = ${fmtRatio(r.ratios.timeExGap)}`).join(', ') +
-  ` | geomean ${fmtRatio(geomean(mut.map((r) => r.ratios.timeExGap)))}`);
-console.log('\nper message compressed (sum of each frame/event deflated alone) ratio ours/rrweb: ' +
-  results.map((r) => `${r.workload} ${fmtRatio(r.ratios.gzEach)}`).join(', ') + ` | geomean ${fmtRatio(geo.gzEach)}`);
-console.log('messages per workload (ours frames / rrweb events): ' +
-  results.map((r) => `${r.workload} ${r.ours.messages ?? '-'}/${r.rrweb.messages ?? '-'}`).join(', '));
+console.log(
+  "time ratio without that gap (the engines' own cost + workload; see README): " +
+    mut.map((r) => `${r.workload} ${fmtMs(r.ours.exGapMs)}/${fmtMs(r.rrweb.exGapMs)} = ${fmtRatio(r.ratios.timeExGap)}`).join(', ') +
+    ` | geomean ${fmtRatio(geomean(mut.map((r) => r.ratios.timeExGap)))}`,
+);
+console.log(
+  '\nper message compressed (sum of each frame/event deflated alone) ratio ours/rrweb: ' +
+    results.map((r) => `${r.workload} ${fmtRatio(r.ratios.gzEach)}`).join(', ') +
+    ` | geomean ${fmtRatio(geo.gzEach)}`,
+);
+console.log(
+  'messages per workload (ours frames / rrweb events): ' +
+    results.map((r) => `${r.workload} ${r.ours.messages ?? '-'}/${r.rrweb.messages ?? '-'}`).join(', '),
+);
 
 mkdirSync(outDir, { recursive: true });
 const report = {

@@ -76,7 +76,14 @@ function spawnRaised(/** @type {string[]} */ nodeArgs) {
  * @param {{ redis?: string | null, secret?: string, roomIdleMs?: number }} [o]
  */
 async function startServerProcess({ redis = null, secret = SECRET, roomIdleMs } = {}) {
-  const options = { port: 0, agentKey: AGENT_KEY, secret, ...(redis && { redis }), ...(roomIdleMs && { roomIdleMs }), limits: { roomBurst: 1e9, roomEveryMs: 1, maxRooms: 1e7 } };
+  const options = {
+    port: 0,
+    agentKey: AGENT_KEY,
+    secret,
+    ...(redis && { redis }),
+    ...(roomIdleMs && { roomIdleMs }),
+    limits: { roomBurst: 1e9, roomEveryMs: 1, maxRooms: 1e7 },
+  };
   const code = `
     import { startSignalingServer } from ${JSON.stringify(pathToFileURL(SERVER).href)};
     let lines = 0;
@@ -157,7 +164,9 @@ function sock(url) {
     /** The messages nobody asked for, short. */
     unread: () =>
       inbox
-        .map((m) => (m.type === 'error' || m.type === 'ERROR' ? `${m.type} ${m.code ?? m.payload?.type}: ${m.message ?? m.payload?.msg}` : m.type))
+        .map((m) =>
+          m.type === 'error' || m.type === 'ERROR' ? `${m.type} ${m.code ?? m.payload?.type}: ${m.message ?? m.payload?.msg}` : m.type,
+        )
         .join(', ')
         .slice(0, 300),
   };
@@ -225,7 +234,7 @@ async function session(servers, { a, b, c }, { keep = false, negotiate = true } 
     for (const x of all) x.close();
     // what the other sockets got instead is the clue (an ERROR to the sender, a message to the wrong one)
     const others = all.map((x, i) => `${['customer', 'agent', 'customer PeerJS', 'agent PeerJS'][i]}: [${x.unread()}]`).join('; ');
-    throw new Error(`${/** @type {Error} */ (err).message} (unread: ${others})`);
+    throw new Error(`${/** @type {Error} */ (err).message} (unread: ${others})`, { cause: err });
   }
 }
 
@@ -267,7 +276,14 @@ function createClientSide(servers) {
       held.length = 0;
     },
     /** Set-ups for `seconds`, `concurrency` in flight, each worker cycling through `plans` from `offset`. */
-    async setups(/** @type {{ plans: Placement[], seconds: number, concurrency: number, offset?: number }} */ { plans, seconds, concurrency, offset = 0 }) {
+    async setups(
+      /** @type {{ plans: Placement[], seconds: number, concurrency: number, offset?: number }} */ {
+        plans,
+        seconds,
+        concurrency,
+        offset = 0,
+      },
+    ) {
       const perPlan = plans.map(() => ({ ok: 0, failed: 0, misrouted: 0 }));
       const lat = [];
       const errors = [];
@@ -345,7 +361,12 @@ function redisStats(/** @type {{ cli: (...args: string[]) => string }} */ redis)
   const mem = redis.cli('info', 'memory');
   const cpu = redis.cli('info', 'cpu');
   const commands = field(redis.cli('info', 'stats'), 'total_commands_processed');
-  return { used: field(mem, 'used_memory'), keys: Number(redis.cli('dbsize')), cpu: field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys'), commands };
+  return {
+    used: field(mem, 'used_memory'),
+    keys: Number(redis.cli('dbsize')),
+    cpu: field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys'),
+    commands,
+  };
 }
 
 /**
@@ -365,7 +386,14 @@ async function checkPlacement(/** @type {string} */ url, /** @type {any[]} */ pl
     for (let i = 0; i < placed.length; i += 500) {
       const chunk = placed.slice(i, i + 500);
       const rows = await Promise.all(
-        chunk.map((p) => Promise.all([client.get(`cb:pj:${p.customer}`), client.get(`cb:pj:${p.agent}`), client.hKeys(`cb:mem:${p.room}`), client.exists(`cb:room:${p.room}`)])),
+        chunk.map((p) =>
+          Promise.all([
+            client.get(`cb:pj:${p.customer}`),
+            client.get(`cb:pj:${p.agent}`),
+            client.hKeys(`cb:mem:${p.room}`),
+            client.exists(`cb:room:${p.room}`),
+          ]),
+        ),
       );
       rows.forEach(([pjc, pja, mem, exists], j) => {
         const p = chunk[j];
@@ -389,7 +417,17 @@ async function checkPlacement(/** @type {string} */ url, /** @type {any[]} */ pl
  *   costs). `roomIdleMs`: the servers' (default theirs, 24 h); shorter than the hold, it checks that rooms
  *   in use do not expire in Redis
  */
-export async function runSignalingLoad({ sockets = 10_000, setupSeconds = 10, concurrency = 16, processes = 1, redis = false, clients, holdSeconds = 10, roomIdleMs, print = console.log } = {}) {
+export async function runSignalingLoad({
+  sockets = 10_000,
+  setupSeconds = 10,
+  concurrency = 16,
+  processes = 1,
+  redis = false,
+  clients,
+  holdSeconds = 10,
+  roomIdleMs,
+  print = console.log,
+} = {}) {
   if (processes > 1 && !redis) throw new Error('more than one process needs --redis (processes share rooms through it)');
   clients ??= processes === 1 ? 0 : processes;
   const limit = fdLimit();
@@ -425,7 +463,13 @@ async function runSetups(sides, plans, seconds, concurrency) {
   const results = await Promise.all(sides.map((s, i) => s.setups({ plans, seconds, concurrency: per, offset: i * per })));
   const perPlan = plans.map((p, i) => ({ ...p, ok: 0, failed: 0, misrouted: 0, ...sum(results.map((r) => r.perPlan[i])) }));
   const lat = results.flatMap((r) => r.lat).sort((a, b) => a - b);
-  return { perPlan, lat, seconds: Math.max(...results.map((r) => r.seconds)), concurrency: per * sides.length, errors: distinct(results.flatMap((r) => r.errors)) };
+  return {
+    perPlan,
+    lat,
+    seconds: Math.max(...results.map((r) => r.seconds)),
+    concurrency: per * sides.length,
+    errors: distinct(results.flatMap((r) => r.errors)),
+  };
 }
 
 /** Distinct error messages, each with how often it came (of the first 50 per client side). */
@@ -436,7 +480,12 @@ function distinct(/** @type {string[]} */ errors) {
   return [...counts].map(([e, n]) => (n > 1 ? `${e} (×${n})` : e));
 }
 
-const sum = (rows) => rows.reduce((acc, r) => ({ ok: acc.ok + r.ok, failed: acc.failed + r.failed, misrouted: acc.misrouted + r.misrouted }), { ok: 0, failed: 0, misrouted: 0 });
+const sum = (rows) =>
+  rows.reduce((acc, r) => ({ ok: acc.ok + r.ok, failed: acc.failed + r.failed, misrouted: acc.misrouted + r.misrouted }), {
+    ok: 0,
+    failed: 0,
+    misrouted: 0,
+  });
 
 /** One server process, rooms in memory: the README's figures. */
 async function single({ sockets, setupSeconds, concurrency, clients, holdSeconds, print }) {
@@ -497,7 +546,10 @@ async function single({ sockets, setupSeconds, concurrency, clients, holdSeconds
     ['memory per socket: RSS / JS heap', `${(out.bytesPerSocket / 1024).toFixed(1)} KB / ${(out.heapPerSocket / 1024).toFixed(1)} KB`],
     [`server CPU while holding them idle (${out.holdSeconds} s)`, `${out.idleCpuPercent.toFixed(1)} % of a core`],
     ['after closing them: RSS / heap', `${out.rssAfterCloseMB.toFixed(0)} MB / ${out.heapAfterCloseMB.toFixed(0)} MB`],
-    [`session set-ups per second (${out.concurrency} in flight)`, `${out.setupsPerSecond.toFixed(0)} /s (${out.setups} in ${setupSeconds} s, ${out.setupsFailed} failed)`],
+    [
+      `session set-ups per second (${out.concurrency} in flight)`,
+      `${out.setupsPerSecond.toFixed(0)} /s (${out.setups} in ${setupSeconds} s, ${out.setupsFailed} failed)`,
+    ],
     ['set-up latency p50 / p95', `${out.setupP50?.toFixed(0)} ms / ${out.setupP95?.toFixed(0)} ms`],
     ['server CPU per set-up', `${out.cpuMsPerSetup.toFixed(1)} ms (${out.cpuSeconds.toFixed(1)} s in ${setupSeconds} s)`],
     ['server RSS at the end', `${out.rssEndMB.toFixed(0)} MB`],
@@ -529,11 +581,18 @@ async function multi({ sockets, setupSeconds, concurrency, processes, clients, h
     const set = await setupPhase({ servers, sides, plans, redis, setupSeconds, concurrency });
     const logs = await Promise.all(servers.map((s) => s.log()));
     out = { processes, clients, ...warm, ...held.summary, ...set.summary, redis: { ...held.redis, ...set.redis } };
-    out.perProcess = servers.map((s, i) => ({ proc: s.proc, ...held.perProcess[i], ...set.perProcess[i], logLines: logs[i].lines, firstLog: logs[i].first }));
+    out.perProcess = servers.map((s, i) => ({
+      proc: s.proc,
+      ...held.perProcess[i],
+      ...set.perProcess[i],
+      logLines: logs[i].lines,
+      firstLog: logs[i].first,
+    }));
     out.rssMB = Math.max(...out.perProcess.map((p) => p.rssMB));
   } catch (err) {
     // what the servers said is the first clue
-    for (const [i, s] of servers.entries()) for (const l of (await s.log().catch(() => ({ first: [] }))).first) print(`  process ${i} logged: ${l}`);
+    for (const [i, s] of servers.entries())
+      for (const l of (await s.log().catch(() => ({ first: [] }))).first) print(`  process ${i} logged: ${l}`);
     throw err;
   } finally {
     await Promise.all(sides.map((x) => x.stop()));
@@ -583,9 +642,19 @@ async function holdPhase({ servers, sides, plans, redis, sockets, holdSeconds })
   const n = held.placed.length || 1;
   // sockets per process, from where each held room put them (chat + PeerJS per party)
   const on = servers.map(() => 0);
-  for (const p of held.placed) (on[p.a] += 2), (on[p.b] += 2);
+  for (const p of held.placed) ((on[p.a] += 2), (on[p.b] += 2));
   return {
-    summary: { sockets: alive, rooms: held.placed.length, holdFailed: held.failed, holdErrors: held.errors, openSeconds: held.openSeconds, holdSeconds, placement, placementAfterHold, socketsAfterHold },
+    summary: {
+      sockets: alive,
+      rooms: held.placed.length,
+      holdFailed: held.failed,
+      holdErrors: held.errors,
+      openSeconds: held.openSeconds,
+      holdSeconds,
+      placement,
+      placementAfterHold,
+      socketsAfterHold,
+    },
     redis: {
       usedBaseMB: MB(rBase.used),
       usedMB: MB(rFull.used),
@@ -635,7 +704,11 @@ async function setupPhase({ servers, sides, plans, redis, setupSeconds, concurre
       pairs: r.perPlan,
     },
     redis: { cpuSecondsDuringSetups: r1.cpu - r0.cpu, commandsDuringSetups: r1.commands - r0.commands },
-    perProcess: servers.map((_, i) => ({ setupsAsCustomer: done((p) => p.a === i), setupsAsAgent: done((p) => p.b === i), cpuSeconds: (cpu1[i] - cpu0[i]) / 1000 })),
+    perProcess: servers.map((_, i) => ({
+      setupsAsCustomer: done((p) => p.a === i),
+      setupsAsAgent: done((p) => p.b === i),
+      cpuSeconds: (cpu1[i] - cpu0[i]) / 1000,
+    })),
   };
 }
 
@@ -655,35 +728,85 @@ function printMulti(out, print) {
   const totalCpu = P.reduce((a, p) => a + p.cpuSeconds, 0);
   const plural = (n, what) => `${n} ${what}${n === 1 ? '' : 'es'}`;
   const clientsAt = out.clients ? `clients in ${plural(out.clients, 'process')}` : 'clients in this process';
-  print(`\nsignaling load: ${plural(out.processes, 'server process')} on one Redis, ${clientsAt} (loopback, node ${process.version}, ${cpus().length} CPUs):\n`);
-  printTable(print, ['measure', ...P.map((_, i) => `process ${i}`), 'all'], [
-    ['sockets held (chat + PeerJS)', ...col((p) => p.sockets), `${out.sockets} open of ${out.rooms * 4} (${out.holdFailed} rooms failed)`],
-    ['RSS: idle → with the sockets', ...col((p) => `${p.rssBaseMB.toFixed(0)} → ${p.rssMB.toFixed(0)} MB`), ''],
-    ['heap (after GC): idle → with the sockets', ...col((p) => `${p.heapBaseMB.toFixed(0)} → ${p.heapMB.toFixed(0)} MB`), ''],
-    ['per socket: RSS / heap', ...col((p) => `${KB(p.bytesPerSocket)} / ${KB(p.heapPerSocket)}`), ''],
-    [`CPU while holding them idle (${out.holdSeconds} s)`, ...col((p) => `${p.idleCpuPercent.toFixed(1)} %`), `Redis ${out.redis.idleCpuPercent.toFixed(1)} %, ${out.redis.idleCommandsPerSecond.toFixed(0)} commands/s; ${out.socketsAfterHold} sockets still open after`],
-    ['after closing them (+12 s): RSS / heap', ...col((p) => `${p.rssAfterCloseMB.toFixed(0)} / ${p.heapAfterCloseMB.toFixed(0)} MB`), ''],
-    ['set-ups with the customer here (/s)', ...col((p) => `${p.setupsAsCustomer} (${(p.setupsAsCustomer / secs).toFixed(0)}/s)`), `${out.setups} (${out.setupsPerSecond.toFixed(0)}/s)`],
-    ['set-ups with the agent here', ...col((p) => p.setupsAsAgent), ''],
-    ['server CPU during set-ups', ...col((p) => `${p.cpuSeconds.toFixed(1)} s`), `${totalCpu.toFixed(1)} s + Redis ${out.redis.cpuSecondsDuringSetups.toFixed(1)} s in ${secs.toFixed(1)} s`],
-    ['server CPU per set-up', ...col(() => ''), `${((totalCpu * 1000) / out.setups).toFixed(1)} ms (+ Redis ${((out.redis.cpuSecondsDuringSetups * 1000) / out.setups).toFixed(1)} ms)`],
-    ['Redis commands per set-up', ...col(() => ''), `${(out.redis.commandsDuringSetups / out.setups).toFixed(0)} (heartbeats included)`],
-    ['lines logged (errors, warnings)', ...col((p) => p.logLines), ''],
-  ]);
+  print(
+    `\nsignaling load: ${plural(out.processes, 'server process')} on one Redis, ${clientsAt} (loopback, node ${process.version}, ${cpus().length} CPUs):\n`,
+  );
+  printTable(
+    print,
+    ['measure', ...P.map((_, i) => `process ${i}`), 'all'],
+    [
+      [
+        'sockets held (chat + PeerJS)',
+        ...col((p) => p.sockets),
+        `${out.sockets} open of ${out.rooms * 4} (${out.holdFailed} rooms failed)`,
+      ],
+      ['RSS: idle → with the sockets', ...col((p) => `${p.rssBaseMB.toFixed(0)} → ${p.rssMB.toFixed(0)} MB`), ''],
+      ['heap (after GC): idle → with the sockets', ...col((p) => `${p.heapBaseMB.toFixed(0)} → ${p.heapMB.toFixed(0)} MB`), ''],
+      ['per socket: RSS / heap', ...col((p) => `${KB(p.bytesPerSocket)} / ${KB(p.heapPerSocket)}`), ''],
+      [
+        `CPU while holding them idle (${out.holdSeconds} s)`,
+        ...col((p) => `${p.idleCpuPercent.toFixed(1)} %`),
+        `Redis ${out.redis.idleCpuPercent.toFixed(1)} %, ${out.redis.idleCommandsPerSecond.toFixed(0)} commands/s; ${out.socketsAfterHold} sockets still open after`,
+      ],
+      [
+        'after closing them (+12 s): RSS / heap',
+        ...col((p) => `${p.rssAfterCloseMB.toFixed(0)} / ${p.heapAfterCloseMB.toFixed(0)} MB`),
+        '',
+      ],
+      [
+        'set-ups with the customer here (/s)',
+        ...col((p) => `${p.setupsAsCustomer} (${(p.setupsAsCustomer / secs).toFixed(0)}/s)`),
+        `${out.setups} (${out.setupsPerSecond.toFixed(0)}/s)`,
+      ],
+      ['set-ups with the agent here', ...col((p) => p.setupsAsAgent), ''],
+      [
+        'server CPU during set-ups',
+        ...col((p) => `${p.cpuSeconds.toFixed(1)} s`),
+        `${totalCpu.toFixed(1)} s + Redis ${out.redis.cpuSecondsDuringSetups.toFixed(1)} s in ${secs.toFixed(1)} s`,
+      ],
+      [
+        'server CPU per set-up',
+        ...col(() => ''),
+        `${((totalCpu * 1000) / out.setups).toFixed(1)} ms (+ Redis ${((out.redis.cpuSecondsDuringSetups * 1000) / out.setups).toFixed(1)} ms)`,
+      ],
+      ['Redis commands per set-up', ...col(() => ''), `${(out.redis.commandsDuringSetups / out.setups).toFixed(0)} (heartbeats included)`],
+      ['lines logged (errors, warnings)', ...col((p) => p.logLines), ''],
+    ],
+  );
   print('');
-  printTable(print, ['measure', 'value'], [
-    ['rooms on two processes (as recorded in Redis)', `${out.placement.crossProcess} of ${out.placement.rooms} (sockets where sent: ${out.placement.ok})`],
-    [`after holding them ${out.holdSeconds} s: rooms still stored / sockets still recorded`, `${out.placementAfterHold.stored} / ${out.placementAfterHold.ok} of ${out.placementAfterHold.rooms}`],
-    ['Redis used_memory: before → with the rooms', `${out.redis.usedBaseMB.toFixed(1)} → ${out.redis.usedMB.toFixed(1)} MB`],
-    ['Redis per live room: bytes / keys', `${out.redis.bytesPerRoom.toFixed(0)} B / ${out.redis.keysPerRoom.toFixed(2)}`],
-    ['Redis per room after everyone left: bytes / keys', `${out.redis.idleBytesPerRoom.toFixed(0)} B / ${out.redis.idleKeysPerRoom.toFixed(2)} (kept for roomIdleMs)`],
-    ['time to open the sockets (32 rooms at a time)', `${out.openSeconds.toFixed(1)} s`],
-    [`set-ups, ${out.concurrency} in flight`, `${out.setups} in ${secs.toFixed(1)} s: ${out.setupsPerSecond.toFixed(0)} /s, ${out.setupsFailed} failed, ${out.misrouted} misrouted`],
-    [`warm-up set-ups (${5 * out.pairs.length} one at a time, stopped after 3 failed)`, `${out.warmupFailed} failed`],
-    ['set-up latency p50 / p95', `${out.setupP50?.toFixed(0)} ms / ${out.setupP95?.toFixed(0)} ms`],
-  ]);
+  printTable(
+    print,
+    ['measure', 'value'],
+    [
+      [
+        'rooms on two processes (as recorded in Redis)',
+        `${out.placement.crossProcess} of ${out.placement.rooms} (sockets where sent: ${out.placement.ok})`,
+      ],
+      [
+        `after holding them ${out.holdSeconds} s: rooms still stored / sockets still recorded`,
+        `${out.placementAfterHold.stored} / ${out.placementAfterHold.ok} of ${out.placementAfterHold.rooms}`,
+      ],
+      ['Redis used_memory: before → with the rooms', `${out.redis.usedBaseMB.toFixed(1)} → ${out.redis.usedMB.toFixed(1)} MB`],
+      ['Redis per live room: bytes / keys', `${out.redis.bytesPerRoom.toFixed(0)} B / ${out.redis.keysPerRoom.toFixed(2)}`],
+      [
+        'Redis per room after everyone left: bytes / keys',
+        `${out.redis.idleBytesPerRoom.toFixed(0)} B / ${out.redis.idleKeysPerRoom.toFixed(2)} (kept for roomIdleMs)`,
+      ],
+      ['time to open the sockets (32 rooms at a time)', `${out.openSeconds.toFixed(1)} s`],
+      [
+        `set-ups, ${out.concurrency} in flight`,
+        `${out.setups} in ${secs.toFixed(1)} s: ${out.setupsPerSecond.toFixed(0)} /s, ${out.setupsFailed} failed, ${out.misrouted} misrouted`,
+      ],
+      [`warm-up set-ups (${5 * out.pairs.length} one at a time, stopped after 3 failed)`, `${out.warmupFailed} failed`],
+      ['set-up latency p50 / p95', `${out.setupP50?.toFixed(0)} ms / ${out.setupP95?.toFixed(0)} ms`],
+    ],
+  );
   print('');
-  printTable(print, ['customer on → agent on (room made on)', 'set-ups', 'failed', 'misrouted'], out.pairs.map((p) => [`${p.a} → ${p.b} (${p.c})`, p.ok, p.failed, p.misrouted]));
+  printTable(
+    print,
+    ['customer on → agent on (room made on)', 'set-ups', 'failed', 'misrouted'],
+    out.pairs.map((p) => [`${p.a} → ${p.b} (${p.c})`, p.ok, p.failed, p.misrouted]),
+  );
   for (const e of [...out.warmupErrors, ...out.holdErrors, ...out.setupErrors]) print(`  error: ${e}`);
   for (const [i, p] of P.entries()) for (const l of p.firstLog) print(`  process ${i} logged: ${l}`);
 }

@@ -10,7 +10,9 @@ const top = Number(args[args.indexOf('--top') + 1]) || 12;
 const json = args.includes('--json');
 
 const rows = [];
-for (const file of readdirSync('dist').filter((f) => f.endsWith('.js')).sort()) {
+for (const file of readdirSync('dist')
+  .filter((f) => f.endsWith('.js'))
+  .sort()) {
   const raw = readFileSync(`dist/${file}`);
   // the ESM files are not minified by the build: minify them the same way for comparison
   const min = file.includes('.iife.') ? raw : Buffer.from((await transform(raw.toString(), { minify: true, format: 'esm' })).code);
@@ -46,7 +48,8 @@ if (json) {
   for (const r of rows) console.log(`${r.file.padEnd(32)} ${kb(r.raw).padStart(9)} ${kb(r.min).padStart(9)} ${kb(r.gz).padStart(9)}`);
   for (const e of report.entries) {
     console.log(`\n${e.name}: esbuild min ${kb(e.total)}, min+gz ${kb(e.gz)}\n  by area (min):`);
-    for (const [area, bytes] of e.areas) console.log(`    ${area.padEnd(34)} ${kb(bytes).padStart(9)} ${((100 * bytes) / e.total).toFixed(1).padStart(5)}%`);
+    for (const [area, bytes] of e.areas)
+      console.log(`    ${area.padEnd(34)} ${kb(bytes).padStart(9)} ${((100 * bytes) / e.total).toFixed(1).padStart(5)}%`);
     console.log(`  top ${top} files (min):`);
     for (const [file, bytes] of e.list.slice(0, top)) console.log(`    ${file.padEnd(50)} ${kb(bytes).padStart(9)}`);
   }

@@ -39,7 +39,13 @@ async function measure(viewers) {
     const members = new Set();
     let k = 0;
     const join = (name) => {
-      const m = { id: `${name}-${++k}`, onmessage: null, post(text) { for (const o of members) if (o !== m) setTimeout(() => o.onmessage?.(m.id, text), 0); } };
+      const m = {
+        id: `${name}-${++k}`,
+        onmessage: null,
+        post(text) {
+          for (const o of members) if (o !== m) setTimeout(() => o.onmessage?.(m.id, text), 0);
+        },
+      };
       members.add(m);
       return lib.createChatSignaling(m);
     };
@@ -51,7 +57,14 @@ async function measure(viewers) {
     const doc = frame.contentDocument;
     const rtc = { iceServers: [] };
     // the bench approves every viewer itself: it measures the fan-out, not the customer's answer
-    const sharing = await lib.startSharing({ document: doc, signaling: join('customer'), rtc, maxViewers: 16, persist: false, approve: async () => true });
+    const sharing = await lib.startSharing({
+      document: doc,
+      signaling: join('customer'),
+      rtc,
+      maxViewers: 16,
+      persist: false,
+      approve: async () => true,
+    });
     const views = [];
     for (let i = 0; i < n; i++) {
       const box = document.createElement('div');
@@ -62,10 +75,16 @@ async function measure(viewers) {
       views.push(v);
     }
     await new Promise((r) => setTimeout(r, 300));
-    bytes = 0; sendMs = 0; sends = 0;
+    bytes = 0;
+    sendMs = 0;
+    sends = 0;
     const list = doc.getElementById('list');
     const channel = new MessageChannel();
-    const tick = () => new Promise((r) => { channel.port1.onmessage = r; channel.port2.postMessage(0); });
+    const tick = () =>
+      new Promise((r) => {
+        channel.port1.onmessage = r;
+        channel.port2.postMessage(0);
+      });
     for (let i = 0; i < 300; i++) {
       const li = doc.createElement('li');
       li.textContent = `Order ${i}: sencha ×${i % 7}`;
@@ -104,5 +123,7 @@ console.log('\nSharer cost per viewer: 300 one-task list insertions, medians of'
 console.log('| viewers | sharer time in send() | per frame per viewer | bytes sent | bytes per viewer | all converged |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.viewers} | ${r.sendMs.toFixed(1)} ms | ${r.perFrameViewerUs.toFixed(0)} µs | ${r.kib.toFixed(1)} KiB | ${(r.kib / r.viewers).toFixed(1)} KiB | ${r.converged ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${r.viewers} | ${r.sendMs.toFixed(1)} ms | ${r.perFrameViewerUs.toFixed(0)} µs | ${r.kib.toFixed(1)} KiB | ${(r.kib / r.viewers).toFixed(1)} KiB | ${r.converged ? 'yes' : 'NO'} |`,
+  );
 }

@@ -59,12 +59,24 @@ for (const entry of ['src/index.ts', 'dist/cobrowse-rtc.js']) {
   }
   try {
     for (const name of ['sharer', 'viewer']) {
-      await esbuild.build({ ...PAGE_BUILD, plugins: [aliasOurs(entry)], entryPoints: [path.join(pageDir, `wire-${name}.js`)], outfile: path.join(buildDir, `wire-${name}.js`) });
+      await esbuild.build({
+        ...PAGE_BUILD,
+        plugins: [aliasOurs(entry)],
+        entryPoints: [path.join(pageDir, `wire-${name}.js`)],
+        outfile: path.join(buildDir, `wire-${name}.js`),
+      });
     }
     oursEntry = entry;
     break;
   } catch (e) {
-    buildFailures.push(`${entry}: ${(e.errors || []).slice(0, 2).map((x) => `${x.location?.file ?? ''}:${x.location?.line ?? ''} ${x.text}`).join('; ') || e.message}`);
+    buildFailures.push(
+      `${entry}: ${
+        (e.errors || [])
+          .slice(0, 2)
+          .map((x) => `${x.location?.file ?? ''}:${x.location?.line ?? ''} ${x.text}`)
+          .join('; ') || e.message
+      }`,
+    );
   }
 }
 if (!oursEntry) {
@@ -91,7 +103,10 @@ const server = createServer((req, res) => {
   const name = path.basename(new URL(req.url, 'http://x').pathname);
   const file = name.endsWith('.html') ? path.join(pageDir, name) : path.join(buildDir, name);
   if (/^wire-[a-z]+\.(html|js)$/.test(name) && existsSync(file)) {
-    res.writeHead(200, { 'content-type': `text/${name.endsWith('.js') ? 'javascript' : 'html'}; charset=utf-8`, 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': `text/${name.endsWith('.js') ? 'javascript' : 'html'}; charset=utf-8`,
+      'cache-control': 'no-store',
+    });
     return res.end(readFileSync(file));
   }
   res.writeHead(404).end();
@@ -125,33 +140,43 @@ async function pair(workload, { offset = false } = {}) {
   const sharer = await cs.newPage();
   const viewer = await cv.newPage();
   const pageErrors = [];
-  for (const [p, who] of [[sharer, 'sharer'], [viewer, 'viewer']]) p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
+  for (const [p, who] of [
+    [sharer, 'sharer'],
+    [viewer, 'viewer'],
+  ])
+    p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
   // the chat: whatever one page posts, the other receives (order kept per direction)
   await linkPages(['sharer', sharer], ['viewer', viewer], '__relay', ([from, text]) => window.__chat.onmessage?.(from, text));
   try {
-    return await withTimeout((async () => {
-      await sharer.goto(`${base}/wire-sharer.html`);
-      await viewer.goto(`${base}/wire-viewer.html`);
-      const probe = LATENCY.includes(workload) ? workload === 'typing' ? 'value' : workload === 'subtree' ? 'subtree' : 'attr' : null;
-      await sharer.evaluate(([w, p]) => window.__wire.setup(w, p), [workload, PARAMS]);
-      const invitation = await sharer.evaluate(() => window.__wire.share());
-      const t0 = Date.now();
-      await viewer.evaluate(([inv, p]) => window.__view.start(inv, p), [invitation, probe]);
-      const connectMs = Date.now() - t0;
-      const clock = offset ? await clockOffset(sharer, viewer) : null;
-      await sharer.evaluate(() => window.__wire.mark());
-      await viewer.evaluate(() => window.__view.record());
-      const s = await sharer.evaluate(() => window.__wire.run());
-      // the viewer too must have gone quiet
-      for (let i = 0; i < 200 && (await viewer.evaluate(() => window.__view.lastAt())) < 300; i++) await new Promise((r) => setTimeout(r, 50));
-      const v = await viewer.evaluate(() => window.__view.result());
-      const errors = [...pageErrors, ...s.errors.map((e) => `sharer: ${e}`), ...v.errors.map((e) => `viewer: ${e}`)];
-      // sanity: the mirror ended up with the sharer's page (<body>: element count, text length, elements with a class)
-      const a = s.fingerprint;
-      const b = v.fingerprint;
-      if (!b || a.elements !== b.elements || a.text !== b.text || a.classed !== b.classed) errors.push(`mirror differs from the page: sharer ${JSON.stringify(a)}, mirror ${JSON.stringify(b)}`);
-      return { workload, connectMs, clock, sharer: s, viewer: v, errors };
-    })(), TIMEOUT_MS, workload);
+    return await withTimeout(
+      (async () => {
+        await sharer.goto(`${base}/wire-sharer.html`);
+        await viewer.goto(`${base}/wire-viewer.html`);
+        const probe = LATENCY.includes(workload) ? (workload === 'typing' ? 'value' : workload === 'subtree' ? 'subtree' : 'attr') : null;
+        await sharer.evaluate(([w, p]) => window.__wire.setup(w, p), [workload, PARAMS]);
+        const invitation = await sharer.evaluate(() => window.__wire.share());
+        const t0 = Date.now();
+        await viewer.evaluate(([inv, p]) => window.__view.start(inv, p), [invitation, probe]);
+        const connectMs = Date.now() - t0;
+        const clock = offset ? await clockOffset(sharer, viewer) : null;
+        await sharer.evaluate(() => window.__wire.mark());
+        await viewer.evaluate(() => window.__view.record());
+        const s = await sharer.evaluate(() => window.__wire.run());
+        // the viewer too must have gone quiet
+        for (let i = 0; i < 200 && (await viewer.evaluate(() => window.__view.lastAt())) < 300; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        const v = await viewer.evaluate(() => window.__view.result());
+        const errors = [...pageErrors, ...s.errors.map((e) => `sharer: ${e}`), ...v.errors.map((e) => `viewer: ${e}`)];
+        // sanity: the mirror ended up with the sharer's page (<body>: element count, text length, elements with a class)
+        const a = s.fingerprint;
+        const b = v.fingerprint;
+        if (!b || a.elements !== b.elements || a.text !== b.text || a.classed !== b.classed)
+          errors.push(`mirror differs from the page: sharer ${JSON.stringify(a)}, mirror ${JSON.stringify(b)}`);
+        return { workload, connectMs, clock, sharer: s, viewer: v, errors };
+      })(),
+      TIMEOUT_MS,
+      workload,
+    );
   } catch (e) {
     return { workload, error: String(e?.message || e).split('\n')[0] + (pageErrors.length ? ` (${pageErrors[0]})` : '') };
   } finally {
@@ -165,10 +190,20 @@ async function rrwebRun(workload) {
   const page = await ctx.newPage();
   try {
     await page.goto(`${base}/wire-rrweb.html`);
-    const r = await withTimeout(page.evaluate(([w, p]) => window.__rr.run(w, p), [workload, PARAMS]), TIMEOUT_MS, `rrweb ${workload}`);
+    const r = await withTimeout(
+      page.evaluate(([w, p]) => window.__rr.run(w, p), [workload, PARAMS]),
+      TIMEOUT_MS,
+      `rrweb ${workload}`,
+    );
     // the snapshot warms the DEFLATE stream first (as ours does on the real channel); only the workload's events count
     const wire = await wireBytes([...r.before, ...r.workload], r.before.length);
-    return { events: r.workload.length, json: r.workload.reduce((s, x) => s + Buffer.byteLength(x), 0), wire: wire.bytes, records: wire.sends, errors: r.errors };
+    return {
+      events: r.workload.length,
+      json: r.workload.reduce((s, x) => s + Buffer.byteLength(x), 0),
+      wire: wire.bytes,
+      records: wire.sends,
+      errors: r.errors,
+    };
   } catch (e) {
     return { error: String(e?.message || e).split('\n')[0] };
   } finally {
@@ -222,17 +257,37 @@ const latency = pick(LATENCY).map((w) => {
   const runs = (latencyRuns[w] ?? []).filter((r) => !r.error);
   const per = runs.map((r) => {
     const a = [...r.viewer.latencies].sort((p, q) => p - q);
-    return { n: a.length, written: r.sharer.written, frames: r.viewer.frames, p50: quantile(a, 0.5), p99: quantile(a, 0.99), max: a.at(-1) ?? null, min: a[0] ?? null, connectMs: r.connectMs, errors: r.errors };
+    return {
+      n: a.length,
+      written: r.sharer.written,
+      frames: r.viewer.frames,
+      p50: quantile(a, 0.5),
+      p99: quantile(a, 0.99),
+      max: a.at(-1) ?? null,
+      min: a[0] ?? null,
+      connectMs: r.connectMs,
+      errors: r.errors,
+    };
   });
   const m = (k) => median(per.map((p) => p[k]));
   return {
     workload: w,
     runs: per,
-    errors: (latencyRuns[w] ?? []).filter((r) => r.error).map((r) => r.error).concat(runs.flatMap((r) => r.errors)),
-    p50: m('p50'), p99: m('p99'), max: m('max'), seen: m('n'), written: m('written'),
+    errors: (latencyRuns[w] ?? [])
+      .filter((r) => r.error)
+      .map((r) => r.error)
+      .concat(runs.flatMap((r) => r.errors)),
+    p50: m('p50'),
+    p99: m('p99'),
+    max: m('max'),
+    seen: m('n'),
+    written: m('written'),
   };
 });
-const clock = Object.values(latencyRuns).flat().find((r) => r.clock)?.clock ?? null;
+const clock =
+  Object.values(latencyRuns)
+    .flat()
+    .find((r) => r.clock)?.clock ?? null;
 
 // bytes: ours measured on the data channel (workload phase); rrweb through the same wire model
 const bytes = [...pick(LATENCY), ...pick(BYTES_ONLY)].map((w) => {
@@ -254,7 +309,7 @@ const bytes = [...pick(LATENCY), ...pick(BYTES_ONLY)].map((w) => {
     rrwebEvents: r?.events ?? null,
     rrwebJson: r?.json ?? null,
     rrwebError: r?.error ?? null,
-    oursError: runs.length ? null : [...(latencyRuns[w] ?? []), ...(bytesRuns[w] ?? [])].find((x) => x.error)?.error ?? 'no run',
+    oursError: runs.length ? null : ([...(latencyRuns[w] ?? []), ...(bytesRuns[w] ?? [])].find((x) => x.error)?.error ?? 'no run'),
     ratio: runs.length && r && !r.error && r.wire > 0 ? ours / r.wire : null,
   };
 });
@@ -268,52 +323,104 @@ const chromeVersion = (() => {
   }
 })();
 const ok = (v, t) => (v == null ? '-' : v <= t ? 'yes' : 'NO');
-console.log(`\ncobrowse-rtc over a real RTCDataChannel, two pages (two contexts) in one ${chromeVersion ?? 'Chromium'}, ${os.cpus().length} cpu`);
-console.log(`load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}` +
-  (Math.max(loadBefore, loadAfter) > os.cpus().length ? '  !! the machine was busy' : ''));
-console.log(`\nLatency: sharer mutation (stamp) -> viewer frame applied to the mirror; per run p50/p99/max, median of ${ROUNDS} run(s), ms`);
-if (clock) console.log(`clock check: viewer − sharer offset ${clock.offset.toFixed(2)} ms (± ${(clock.rtt / 2).toFixed(2)} ms, playwright round trip ${clock.rtt.toFixed(2)} ms)`);
-console.log(table(latency.map((l) => [
-  l.workload, fmtMs(l.p50), fmtMs(l.p99), fmtMs(l.max), `${l.seen ?? '-'}/${l.written ?? '-'}`,
-  ok(l.p50, TARGET.p50), ok(l.p99, TARGET.p99),
-  l.runs.map((r) => `${fmtMs(r.p50)}/${fmtMs(r.p99)}/${fmtMs(r.max)}`).join('  ') || (l.errors[0] ?? ''),
-]), ['workload', 'p50', 'p99', 'max', 'seen/written', `p50<=${TARGET.p50}`, `p99<=${TARGET.p99}`, 'runs p50/p99/max']));
+console.log(
+  `\ncobrowse-rtc over a real RTCDataChannel, two pages (two contexts) in one ${chromeVersion ?? 'Chromium'}, ${os.cpus().length} cpu`,
+);
+console.log(
+  `load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}` +
+    (Math.max(loadBefore, loadAfter) > os.cpus().length ? '  !! the machine was busy' : ''),
+);
+console.log(
+  `\nLatency: sharer mutation (stamp) -> viewer frame applied to the mirror; per run p50/p99/max, median of ${ROUNDS} run(s), ms`,
+);
+if (clock)
+  console.log(
+    `clock check: viewer − sharer offset ${clock.offset.toFixed(2)} ms (± ${(clock.rtt / 2).toFixed(2)} ms, playwright round trip ${clock.rtt.toFixed(2)} ms)`,
+  );
+console.log(
+  table(
+    latency.map((l) => [
+      l.workload,
+      fmtMs(l.p50),
+      fmtMs(l.p99),
+      fmtMs(l.max),
+      `${l.seen ?? '-'}/${l.written ?? '-'}`,
+      ok(l.p50, TARGET.p50),
+      ok(l.p99, TARGET.p99),
+      l.runs.map((r) => `${fmtMs(r.p50)}/${fmtMs(r.p99)}/${fmtMs(r.max)}`).join('  ') || (l.errors[0] ?? ''),
+    ]),
+    ['workload', 'p50', 'p99', 'max', 'seen/written', `p50<=${TARGET.p50}`, `p99<=${TARGET.p99}`, 'runs p50/p99/max'],
+  ),
+);
 const errs = latency.flatMap((l) => l.errors.map((e) => `${l.workload}: ${e}`));
 if (errs.length) console.log(`errors:\n  ${[...new Set(errs)].slice(0, 10).join('\n  ')}`);
 
 console.log('\nBytes on the wire for the workload (after the snapshot): ours = what the sharer handed to RTCDataChannel.send;');
 console.log('rrweb = its events JSON, one message per event, through the same secure sender (one DEFLATE stream, sync flush');
 console.log('per message, records + 16-byte MAC + counter varint, 16 KiB chunks), stream warmed by its snapshot first.');
-console.log(table(bytes.map((b) => [
-  b.workload, b.oursError ? `ERR` : fmtInt(b.ours), fmtInt(b.oursSends), b.rrwebError ? 'ERR' : fmtInt(b.rrweb), fmtInt(b.rrwebEvents), fmtInt(b.rrwebJson), fmtRatio(b.ratio),
-]).concat([[`geomean (${bytes.filter((b) => b.ratio != null).length}/${bytes.length})`, '', '', '', '', '', fmtRatio(geo)]]),
-['workload', 'ours B', 'ours sends', 'rrweb B', 'rrweb events', 'rrweb JSON B', 'ours/rrweb']));
+console.log(
+  table(
+    bytes
+      .map((b) => [
+        b.workload,
+        b.oursError ? `ERR` : fmtInt(b.ours),
+        fmtInt(b.oursSends),
+        b.rrwebError ? 'ERR' : fmtInt(b.rrweb),
+        fmtInt(b.rrwebEvents),
+        fmtInt(b.rrwebJson),
+        fmtRatio(b.ratio),
+      ])
+      .concat([[`geomean (${bytes.filter((b) => b.ratio != null).length}/${bytes.length})`, '', '', '', '', '', fmtRatio(geo)]]),
+    ['workload', 'ours B', 'ours sends', 'rrweb B', 'rrweb events', 'rrweb JSON B', 'ours/rrweb'],
+  ),
+);
 for (const w of pick(BYTES_ONLY)) for (const r of bytesRuns[w] ?? []) for (const e of r.errors ?? []) console.log(`  ${w}: ${e}`);
 for (const b of bytes) {
   if (b.oursError) console.log(`  ours ${b.workload}: ${b.oursError}`);
   if (b.rrwebError) console.log(`  rrweb ${b.workload}: ${b.rrwebError}`);
 }
-console.log(`setup, ours (median): handshake ${fmtInt(median(bytes.map((b) => b.handshake)))} B (first send starts ${bytes.find((b) => b.firstKind)?.firstKind ?? '?'}),` +
-  ` snapshot per workload: ${bytes.map((b) => `${b.workload} ${fmtInt(b.snapshot)}`).join(', ')}`);
+console.log(
+  `setup, ours (median): handshake ${fmtInt(median(bytes.map((b) => b.handshake)))} B (first send starts ${bytes.find((b) => b.firstKind)?.firstKind ?? '?'}),` +
+    ` snapshot per workload: ${bytes.map((b) => `${b.workload} ${fmtInt(b.snapshot)}`).join(', ')}`,
+);
 
 mkdirSync(outDir, { recursive: true });
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
 })();
 const date = new Date().toISOString();
 const report = {
-  date, commit, oursEntry, buildFailures, chromium: chromeVersion, node: process.version, cpus: os.cpus().length,
-  loadAverage: { before: loadBefore, after: loadAfter }, rounds: ROUNDS, params: PARAMS, targets: TARGET,
+  date,
+  commit,
+  oursEntry,
+  buildFailures,
+  chromium: chromeVersion,
+  node: process.version,
+  cpus: os.cpus().length,
+  loadAverage: { before: loadBefore, after: loadAfter },
+  rounds: ROUNDS,
+  params: PARAMS,
+  targets: TARGET,
   method: {
-    latency: 'sharer writes performance.timeOrigin+performance.now() into a probe (attribute / input value / new subtree attribute) right before the mutation; the viewer, on each `frame` event (emitted right after Mirror.apply), reads the probe from viewing.mirror.document and records timeOrigin+now−stamp once per stamp. Both pages in one Chromium: one clock. Quantiles per run, then medians over runs.',
-    oursBytes: 'sum of byteLength of everything the sharer page passed to RTCDataChannel.prototype.send during the workload phase (after the handshake and snapshot went out and the channel was quiet for 300 ms, until quiet for 400 ms after the workload)',
-    rrwebBytes: 'rrweb@2.2.2 record() default options on the same workload in its own page; each event JSON.stringify-ed is one message, prefixed by the 1-byte session kind, sent through src/secure/sender.ts (real code, fake transport) and src/transport/chunker.ts; the Meta+FullSnapshot events go first (not counted) so the DEFLATE stream is warmed like ours',
+    latency:
+      'sharer writes performance.timeOrigin+performance.now() into a probe (attribute / input value / new subtree attribute) right before the mutation; the viewer, on each `frame` event (emitted right after Mirror.apply), reads the probe from viewing.mirror.document and records timeOrigin+now−stamp once per stamp. Both pages in one Chromium: one clock. Quantiles per run, then medians over runs.',
+    oursBytes:
+      'sum of byteLength of everything the sharer page passed to RTCDataChannel.prototype.send during the workload phase (after the handshake and snapshot went out and the channel was quiet for 300 ms, until quiet for 400 ms after the workload)',
+    rrwebBytes:
+      'rrweb@2.2.2 record() default options on the same workload in its own page; each event JSON.stringify-ed is one message, prefixed by the 1-byte session kind, sent through src/secure/sender.ts (real code, fake transport) and src/transport/chunker.ts; the Meta+FullSnapshot events go first (not counted) so the DEFLATE stream is warmed like ours',
   },
-  clock, latency, bytes, geomeanRatio: geo,
+  clock,
+  latency,
+  bytes,
+  geomeanRatio: geo,
   elapsedS: (Date.now() - t0) / 1000,
 };
 const file = path.join(outDir, `wire-${date.replace(/[:.]/g, '-')}.json`);

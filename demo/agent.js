@@ -2,7 +2,7 @@
 // Talks to the reference signaling server (server/) like any chat would. Served from its own
 // origin (demo/server.mjs): the agent's sign-in never reaches the shop's origin.
 // the CDN build: self-contained ES modules (Lit, fflate, tweetnacl inside) for a page with no bundler
-import { connectReferenceChat, createPeerJsSignaling, startViewing } from '/dist/cdn/cobrowse-rtc.js';
+import { connectReferenceChat, createPeerJsSignaling } from '/dist/cdn/cobrowse-rtc.js';
 import '/dist/cdn/cobrowse-rtc-viewer.js'; // registers <cobrowse-viewer>
 import { iceConfig } from './ice.js';
 
@@ -50,7 +50,11 @@ setInterval(() => chat || listRooms(), 2000);
 
 async function openChat(room) {
   if (chat) chat.close();
-  const res = await fetch(`${config.signaling}/api/rooms/${encodeURIComponent(room)}/agent-token`, { method: 'POST', headers: { ...(await bearer()), 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${config.signaling}/api/rooms/${encodeURIComponent(room)}/agent-token`, {
+    method: 'POST',
+    headers: { ...(await bearer()), 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!res.ok) return log('system', `Could not open this chat: ${(await res.json()).message}`);
   chat = await connectReferenceChat({ url: config.signaling, token: (await res.json()).token });
   $('chat').hidden = false;
@@ -67,7 +71,11 @@ async function openChat(room) {
   chat.onend = () => setTimeout(() => viewer.session?.stop('ended in the chat'), 2000);
   chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
   // the chat comes back by itself after a lost connection; what was said meanwhile arrives then
-  const STATE_TEXT = { reconnecting: 'Lost the connection to the chat: reconnecting…', connected: 'Back in the chat.', closed: 'The chat closed.' };
+  const STATE_TEXT = {
+    reconnecting: 'Lost the connection to the chat: reconnecting…',
+    connected: 'Back in the chat.',
+    closed: 'The chat closed.',
+  };
   chat.onstate = (state) => log('system', STATE_TEXT[state]);
   // the customer is already sharing: the welcome says so, but never carries the secret
   if (chat.welcome.share.state === 'active') askToJoin();

@@ -22,7 +22,9 @@ function everySecond() {
   const midnight = new Date(now);
   midnight.setHours(24, 0, 0, 0);
   const left = Math.max(0, Math.floor((midnight - now) / 1000));
-  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+  const h = Math.floor(left / 3600),
+    m = Math.floor((left % 3600) / 60),
+    s = left % 60;
   $('#deal-countdown').textContent = `Ends in ${h}h ${String(m).padStart(2, '0')}m ${String(s).padStart(2, '0')}s`;
   tick++;
 }
@@ -34,7 +36,8 @@ const cart = new Map(); // sku -> { name, price, qty }
 function renderCart() {
   const list = $('#cart');
   list.replaceChildren();
-  let count = 0, total = 0;
+  let count = 0,
+    total = 0;
   for (const [sku, item] of cart) {
     count += item.qty;
     total += item.qty * item.price;
@@ -92,8 +95,7 @@ setInterval(() => {
   const bar = $('#progress-bar');
   bar.style.width = progress + '%';
   bar.classList.toggle('done', progress === 100);
-  $('#progress-label').textContent =
-    progress === 100 ? 'Shipped! 発送しました 🎉' : `Preparing your tea… ${progress}%`;
+  $('#progress-label').textContent = progress === 100 ? 'Shipped! 発送しました 🎉' : `Preparing your tea… ${progress}%`;
 }, 1000);
 
 // ---- canvas (pixels change) -----------------------------------------------------------------------
@@ -181,8 +183,12 @@ function css(body) {
   return name;
 }
 const dealStyles = [
-  css('border-radius: 10px; padding: 10px 12px; margin-top: 12px; background: linear-gradient(135deg, #fff6dc, #ffe9b8); border: 1px solid #f0cf7a;'),
-  css('border-radius: 10px; padding: 10px 12px; margin-top: 12px; background: linear-gradient(135deg, #1f4b36, #16392a); color: #f1f6f2; border: 1px solid #16392a;'),
+  css(
+    'border-radius: 10px; padding: 10px 12px; margin-top: 12px; background: linear-gradient(135deg, #fff6dc, #ffe9b8); border: 1px solid #f0cf7a;',
+  ),
+  css(
+    'border-radius: 10px; padding: 10px 12px; margin-top: 12px; background: linear-gradient(135deg, #1f4b36, #16392a); color: #f1f6f2; border: 1px solid #16392a;',
+  ),
 ];
 const dealTitle = css('font-weight: 700; font-size: 15px; letter-spacing: .02em;');
 let dealStyle = 0;

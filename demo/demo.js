@@ -163,7 +163,9 @@ customer.addEventListener('load', () => {
   // a capture of the previous document, if any, has nothing left to observe
   try {
     handle?.stop();
-  } catch {}
+  } catch {
+    /* the demo's previous capture may already be gone with its frame */
+  }
   handle = null;
   if (!stoppedByUser) start();
 });
@@ -173,4 +175,14 @@ if (doc && doc.readyState === 'complete' && doc.URL !== 'about:blank') start();
 else render();
 
 // for poking around in the console
-Object.assign(window, { demo: { get capture() { return handle; }, get mirror() { return mirror; }, stats } });
+Object.assign(window, {
+  demo: {
+    get capture() {
+      return handle;
+    },
+    get mirror() {
+      return mirror;
+    },
+    stats,
+  },
+});

@@ -35,7 +35,6 @@ export const JWT_AUDIENCE = 'cobrowse-signaling';
 const AGENT_NAME = 'Alice (agent)';
 const JWT_TTL_S = 3600;
 
-
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -91,39 +90,41 @@ function send(res, status, text) {
  * @param {{ routes: Record<string, (res: import('node:http').ServerResponse, req: import('node:http').IncomingMessage) => unknown>, allow: (pathname: string) => boolean }} site
  */
 function createDemoServer({ routes, allow }) {
- return createServer(async (req, res) => {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
-    return send(res, 405, 'Method not allowed\n');
-  }
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-  if (Object.hasOwn(routes, pathname)) return routes[pathname](res, req);
-  const file = allow(pathname) ? resolvePath(pathname) : null;
-  if (!file) return send(res, 404, 'Not found\n');
-  let info;
-  try {
-    info = await stat(file);
-  } catch {
-    const hint = file.startsWith(DIST_DIR) ? ' (run `npm run build` first, or use `npm start`)' : '';
-    return send(res, 404, `Not found${hint}\n`);
-  }
-  if (info.isDirectory()) {
-    res.writeHead(301, { location: pathname.replace(/\/?$/, '/') });
-    return res.end();
-  }
-  res.writeHead(200, {
-    // *.sjis.html files are stored as Shift_JIS bytes and say so (the demo's Shift_JIS page)
-    'content-type': file.endsWith('.sjis.html') ? 'text/html; charset=Shift_JIS' : TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': info.size,
-    // the bundles change on every build: always fetch them fresh
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
+  return createServer(async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(res, 405, 'Method not allowed\n');
+    }
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (Object.hasOwn(routes, pathname)) return routes[pathname](res, req);
+    const file = allow(pathname) ? resolvePath(pathname) : null;
+    if (!file) return send(res, 404, 'Not found\n');
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      const hint = file.startsWith(DIST_DIR) ? ' (run `npm run build` first, or use `npm start`)' : '';
+      return send(res, 404, `Not found${hint}\n`);
+    }
+    if (info.isDirectory()) {
+      res.writeHead(301, { location: pathname.replace(/\/?$/, '/') });
+      return res.end();
+    }
+    res.writeHead(200, {
+      // *.sjis.html files are stored as Shift_JIS bytes and say so (the demo's Shift_JIS page)
+      'content-type': file.endsWith('.sjis.html')
+        ? 'text/html; charset=Shift_JIS'
+        : (TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'),
+      'content-length': info.size,
+      // the bundles change on every build: always fetch them fresh
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   });
-  if (req.method === 'HEAD') return res.end();
-  createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
- });
 }
 
 function sendJson(res, value) {
@@ -176,7 +177,15 @@ export async function startDemo(options = {}) {
   let signaling = options.signalingUrl ? { url: options.signalingUrl, close: async () => {} } : null;
   for (let p = options.signalingPort ?? 9000, tries = PORT_TRIES; !signaling; p++, tries--) {
     try {
-      signaling = await startSignalingServer({ port: p, host, agentJwt, agentKey: options.agentKey, log: options.log, turn: options.turn, audit: options.audit });
+      signaling = await startSignalingServer({
+        port: p,
+        host,
+        agentJwt,
+        agentKey: options.agentKey,
+        log: options.log,
+        turn: options.turn,
+        audit: options.audit,
+      });
       break;
     } catch (err) {
       if (err.code !== 'EADDRINUSE' || p === 0 || tries <= 1) throw err;
@@ -266,7 +275,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('  !! In production agents get their JWT from your identity provider (server/PROTOCOL.md, "Agents").');
   if (process.env.AGENT_KEY) console.log(devKeyWarning(process.env.AGENT_KEY, false).replace(/^/gm, '  '));
   const audit = demo.signaling.audit;
-  if (audit && !hadKey && audit.keyFile && existsSync(audit.keyFile)) console.log(`  Created a development data key: ${audit.keyFile} (mode 0600; without it the log cannot be read)`);
+  if (audit && !hadKey && audit.keyFile && existsSync(audit.keyFile))
+    console.log(`  Created a development data key: ${audit.keyFile} (mode 0600; without it the log cannot be read)`);
   if (audit) console.log(`  Transcripts + audit log: ${audit.file} (encrypted; read: node server/admin.mjs audit --data-dir .data)`);
   console.log('');
   console.log('  Open the first two in two browser windows: chat, ask to see the page, allow. Ctrl-C to stop.');

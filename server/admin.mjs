@@ -44,12 +44,16 @@ export async function main(argv, { env = process.env, out = (l) => console.log(l
       out(USAGE);
       return command || values.help ? 0 : 1;
     }
-    if (!['audit', 'transcript', 'verify'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+    if (!['audit', 'transcript', 'verify'].includes(command) || positionals.length > 1)
+      throw new UsageError(`unknown command "${positionals.join(' ')}"`);
     const since = time(values.since, '--since');
     const until = time(values.until, '--until');
     if (command === 'transcript' && !values.room) throw new UsageError('transcript needs --room R');
     const files = values.db?.length ? distinct(values.db) : [values['data-dir'] ? undefined : env.SIGNALING_DB];
-    if (!files[0] && !values['data-dir']) throw new UsageError('which database? pass --db FILE or --data-dir DIR, or set SIGNALING_DB (the demo keeps its own in .data/: --data-dir .data)');
+    if (!files[0] && !values['data-dir'])
+      throw new UsageError(
+        'which database? pass --db FILE or --data-dir DIR, or set SIGNALING_DB (the demo keeps its own in .data/: --data-dir .data)',
+      );
     for (const file of files) {
       stores.push(
         await openStore({
@@ -69,16 +73,22 @@ export async function main(argv, { env = process.env, out = (l) => console.log(l
       return status;
     }
 
-    const query = command === 'transcript' ? { room: values.room, since, until, kinds: [TEXT_KIND] } : { room: values.room, since, until, excludeKinds: [TEXT_KIND] };
+    const query =
+      command === 'transcript'
+        ? { room: values.room, since, until, kinds: [TEXT_KIND] }
+        : { room: values.room, since, until, excludeKinds: [TEXT_KIND] };
     const several = stores.length > 1;
     /** @type {(import('./store/audit-store.mjs').StoredEvent & { store?: string })[]} */
-    const events = several ? mergeByTime(stores.map((store) => store.events(query).map((ev) => ({ ...ev, store: store.file })))) : stores[0].events(query);
+    const events = several
+      ? mergeByTime(stores.map((store) => store.events(query).map((ev) => ({ ...ev, store: store.file }))))
+      : stores[0].events(query);
     let tampered = 0;
     for (const ev of events) {
       if (ev.error) tampered += 1;
       out(values.json ? JSON.stringify(ev) : printable(format(ev, several ? ev.store : '')));
     }
-    if (!values.json && events.length === 0) out(values.room ? `no ${command === 'transcript' ? 'messages' : 'events'} for room ${values.room}` : 'no events');
+    if (!values.json && events.length === 0)
+      out(values.room ? `no ${command === 'transcript' ? 'messages' : 'events'} for room ${values.room}` : 'no events');
     if (tampered) {
       err(`${tampered} row(s) could not be trusted (changed since they were written): shown as TAMPERED; the others are intact`);
       return 3;
@@ -142,7 +152,11 @@ function parse(argv) {
   });
   // Room ids are base64url and one in 32 starts with '-': parseArgs takes `--room -abc` for a
   // missing value followed by an option. A value-taking flag always takes the next word.
-  const takesValue = new Set(Object.entries(options).filter(([, o]) => o.type === 'string').map(([name]) => name));
+  const takesValue = new Set(
+    Object.entries(options)
+      .filter(([, o]) => o.type === 'string')
+      .map(([name]) => name),
+  );
   const args = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i].startsWith('--') ? argv[i].slice(2) : '';

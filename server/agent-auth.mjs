@@ -52,7 +52,10 @@ export function createAgentAuth({ agentKey = null, jwt }) {
     async verify(bearer, keyName = 'Agent') {
       if (typeof bearer !== 'string' || bearer === '' || bearer.length > 8192) return refused('no credential');
       if (keyHash && timingSafeEqual(sha256(bearer), keyHash)) {
-        return { ok: true, identity: { sub: `agent-key:${keyName}`, name: keyName, iss: 'AGENT_KEY', via: 'agent-key', rooms: '*', queues: '*' } };
+        return {
+          ok: true,
+          identity: { sub: `agent-key:${keyName}`, name: keyName, iss: 'AGENT_KEY', via: 'agent-key', rooms: '*', queues: '*' },
+        };
       }
       if (!verifyJwt || bearer.split('.').length !== 3) return refused(verifyJwt ? 'not a JWT' : 'wrong agent key');
       return verifyJwt(bearer);
@@ -76,11 +79,18 @@ function createJwtVerifier(jwt) {
   if (secret !== undefined && (typeof secret !== 'string' || Buffer.byteLength(secret) < 32)) {
     throw new TypeError('agentJwt.secret must be a string of at least 32 bytes (HS256 is only as strong as its secret)');
   }
-  const asymmetric = jwksUrl ? jwt.algorithms ?? ASYMMETRIC : [];
+  const asymmetric = jwksUrl ? (jwt.algorithms ?? ASYMMETRIC) : [];
   // a symmetric algorithm with a published key would let anyone sign: the key set is for RS256/ES256 only
-  for (const alg of asymmetric) if (!ASYMMETRIC.includes(alg)) throw new TypeError(`agentJwt.algorithms: ${alg} is not one of ${ASYMMETRIC.join(', ')}`);
+  for (const alg of asymmetric)
+    if (!ASYMMETRIC.includes(alg)) throw new TypeError(`agentJwt.algorithms: ${alg} is not one of ${ASYMMETRIC.join(', ')}`);
   const algorithms = [...(secret ? ['HS256'] : []), ...asymmetric];
-  const jwks = jwksUrl ? createRemoteJWKSet(checkJwksUrl(jwksUrl, issuer, audience), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }) : null;
+  const jwks = jwksUrl
+    ? createRemoteJWKSet(checkJwksUrl(jwksUrl, issuer, audience), {
+        timeoutDuration: 5000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 10 * 60_000,
+      })
+    : null;
   const hmacKey = secret ? new TextEncoder().encode(secret) : null;
   const names = { ...DEFAULT_CLAIMS, ...jwt.claims };
 
@@ -155,15 +165,17 @@ function scope(/** @type {unknown} */ value) {
 
 /** A display name from a claim: control characters removed, trimmed, at most 64 characters. */
 function cleanName(/** @type {string} */ value) {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 64);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  const printable = value.replace(/[\u0000-\u001f\u007f]/g, '');
+  return printable.trim().slice(0, 64);
 }
 
 /** jose's errors as a short reason (logged and returned to the client: nothing secret in them). */
 /** @param {unknown} err @returns {AgentCheck} */
 function describe(err) {
   if (err instanceof errors.JWTExpired) return refused('expired');
-  if (err instanceof errors.JWTClaimValidationFailed) return refused(`claim \`${err.claim}\` ${err.reason === 'missing' ? 'missing' : 'refused'}`);
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return refused(`claim \`${err.claim}\` ${err.reason === 'missing' ? 'missing' : 'refused'}`);
   if (err instanceof errors.JOSEAlgNotAllowed) return refused('algorithm not allowed');
   if (err instanceof errors.JWSSignatureVerificationFailed) return refused('bad signature');
   if (err instanceof errors.JWKSNoMatchingKey) return refused('no key of the identity provider matches');
@@ -187,7 +199,11 @@ function sha256(s) {
  */
 export function agentJwtOptionsFromEnv(env) {
   if (!env.AGENT_JWT_SECRET && !env.AGENT_JWKS_URL) return undefined;
-  const list = (/** @type {string | undefined} */ v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (/** @type {string | undefined} */ v) =>
+    v
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     ...(env.AGENT_JWT_SECRET && { secret: env.AGENT_JWT_SECRET }),
     ...(env.AGENT_JWKS_URL && { jwksUrl: env.AGENT_JWKS_URL }),

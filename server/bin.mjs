@@ -53,7 +53,10 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(
 /** The command line; an unknown option ends the process with the usage (a typo is not ignored). @param {string[]} argv */
 function parse(argv) {
   try {
-    return parseArgs({ args: argv, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    return parseArgs({
+      args: argv,
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
   } catch (err) {
     console.error(`signaling server: ${/** @type {Error} */ (err).message}\n\n${USAGE}`);
     return process.exit(2);
@@ -64,13 +67,27 @@ function parse(argv) {
 function printSetup() {
   if (agentJwt) {
     const how = [agentJwt.secret && 'HS256 secret', agentJwt.jwksUrl && `JWKS ${agentJwt.jwksUrl}`].filter(Boolean).join(', ');
-    console.log(`agents: JWTs (${how}${agentJwt.issuer ? `, iss ${agentJwt.issuer}` : ''}${agentJwt.audience ? `, aud ${agentJwt.audience}` : ''})`);
+    console.log(
+      `agents: JWTs (${how}${agentJwt.issuer ? `, iss ${agentJwt.issuer}` : ''}${agentJwt.audience ? `, aud ${agentJwt.audience}` : ''})`,
+    );
     if (env.AGENT_KEY) console.log('AGENT_KEY is set but IGNORED: agents authenticate with JWTs of your identity provider');
   } else {
     console.log(devKeyWarning(server.agentKey, !env.AGENT_KEY));
   }
   if (!env.SIGNALING_SECRET) console.log('SIGNALING_SECRET not set: tokens are valid for this process only');
-  console.log(env.TURN_URLS ? `ICE servers for the participants of accepted shares: ${env.TURN_URLS}` : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)');
-  console.log(env.REDIS_URL ? `rooms in Redis (${new URL(env.REDIS_URL).host}): any number of processes with the same SIGNALING_SECRET serve them` : 'REDIS_URL not set: rooms live in this process only');
-  console.log(server.audit ? `transcripts and audit log: ${server.audit.file} (encrypted)${env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}` : 'SIGNALING_DB not set: no transcripts or audit log are kept');
+  console.log(
+    env.TURN_URLS
+      ? `ICE servers for the participants of accepted shares: ${env.TURN_URLS}`
+      : 'TURN_URLS not set: no STUN/TURN servers (peers connect directly or not at all)',
+  );
+  console.log(
+    env.REDIS_URL
+      ? `rooms in Redis (${new URL(env.REDIS_URL).host}): any number of processes with the same SIGNALING_SECRET serve them`
+      : 'REDIS_URL not set: rooms live in this process only',
+  );
+  console.log(
+    server.audit
+      ? `transcripts and audit log: ${server.audit.file} (encrypted)${env.ADMIN_KEY ? ', GET /api/audit with ADMIN_KEY' : ''}`
+      : 'SIGNALING_DB not set: no transcripts or audit log are kept',
+  );
 }

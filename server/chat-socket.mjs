@@ -36,7 +36,20 @@ class Refusal extends Error {
  * @param {string} [ctx.address]  the client's address, for the audit log
  * @param {string | null} [ctx.resume]  the peer token of this participant's previous connection (`/chat?resume=`)
  */
-export async function acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs, log, ice, audit = null, address = '', resume = null }) {
+export async function acceptChatSocket({
+  ws,
+  room,
+  claims,
+  store,
+  tokens,
+  limits,
+  peerTtlMs,
+  log,
+  ice,
+  audit = null,
+  address = '',
+  resume = null,
+}) {
   if (store.participants(room).length >= limits.maxMembers) {
     ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: `this room has ${limits.maxMembers} connections already` }));
     ws.close(CLOSE.roomFull, 'room full');
@@ -53,7 +66,12 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     if (ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(msg), limits, log, `chat ${room.id} ${party.role} ${peer}`);
   };
   /** `replaced`: a newer connection of the same participant took this one's place (no `leave` for it) */
-  const member = { party, send, replaced: false, replace: () => ((member.replaced = true), ws.close(CLOSE.replaced, 'replaced by a newer connection')) };
+  const member = {
+    party,
+    send,
+    replaced: false,
+    replace: () => ((member.replaced = true), ws.close(CLOSE.replaced, 'replaced by a newer connection')),
+  };
   const stamp = (/** @type {object} */ msg) => ({ ...msg, from: party, at: Date.now(), id: ++seq });
 
   if (ws.readyState !== WebSocket.OPEN) return; // gone while the peer id was stored
@@ -62,7 +80,12 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
   if (kept) for (const m of [...room.members]) if (m.party.peer === peer) m.replace?.();
   const joined = stamp(kept ? { type: 'join', resumed: true } : { type: 'join' });
   store.broadcast(room, joined);
-  audit?.record(room.id, 'participant.joined', { ...party, address, ...(kept && { resumed: true }), ...(claims.sub && { identity: identityOf(claims) }) }, joined.at);
+  audit?.record(
+    room.id,
+    'participant.joined',
+    { ...party, address, ...(kept && { resumed: true }), ...(claims.sub && { identity: identityOf(claims) }) },
+    joined.at,
+  );
   const participants = store.participants(room).filter((p) => p.peer !== peer);
   store.join(room, member);
   send({
@@ -70,7 +93,10 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     room: room.id,
     role: party.role,
     name: party.name,
-    peer: { id: peer, token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer, ...identityClaims(claims) }, peerTtlMs) },
+    peer: {
+      id: peer,
+      token: tokens.sign('peer', { room: room.id, role: party.role, name: party.name, peer, ...identityClaims(claims) }, peerTtlMs),
+    },
     participants: [...participants, party],
     history: room.history,
     share: shareState(room),
@@ -86,7 +112,8 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     try {
       if (!admitted.ok) {
         // one error per rate-limited stretch, not one per dropped frame
-        if (admitted.limitedNow) send({ type: 'error', code: 'rate-limited', message: `more than ${limits.perSecond} messages a second: slow down` });
+        if (admitted.limitedNow)
+          send({ type: 'error', code: 'rate-limited', message: `more than ${limits.perSecond} messages a second: slow down` });
         if (guard.strike('rate-limited', 'flood')) ws.close(CLOSE.rateLimited, 'rate-limited');
         return;
       }
@@ -95,7 +122,11 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
       handle(msg);
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      send(re === undefined ? { type: 'error', code: err.code, message: err.message } : { type: 'error', code: err.code, message: err.message, re });
+      send(
+        re === undefined
+          ? { type: 'error', code: err.code, message: err.message }
+          : { type: 'error', code: err.code, message: err.message, re },
+      );
       if (guard.strike(err.code, err.message)) ws.close(CLOSE.abuse, 'too many refused messages');
     }
   });
@@ -112,7 +143,8 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
   function parse(data, isBinary) {
     if (isBinary) throw new Refusal('malformed', 'binary frames are not part of the protocol: send JSON text');
     const size = /** @type {Buffer} */ (data).length;
-    if (size > limits.maxSignalBytes + 1024) throw new Refusal('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes + 1024}`);
+    if (size > limits.maxSignalBytes + 1024)
+      throw new Refusal('too-large', `frame of ${size} bytes: the limit is ${limits.maxSignalBytes + 1024}`);
     let msg;
     try {
       msg = JSON.parse(data.toString());
@@ -132,7 +164,8 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
   function handle(msg) {
     switch (msg.type) {
       case 'text': {
-        if (typeof msg.text !== 'string' || msg.text.trim() === '') throw new Refusal('malformed', 'text: `text` must be a non-empty string');
+        if (typeof msg.text !== 'string' || msg.text.trim() === '')
+          throw new Refusal('malformed', 'text: `text` must be a non-empty string');
         const bytes = Buffer.byteLength(msg.text);
         if (bytes > limits.maxTextBytes) throw new Refusal('too-large', `text of ${bytes} bytes: the limit is ${limits.maxTextBytes}`);
         const out = stamp({ type: 'text', text: msg.text });
@@ -151,9 +184,16 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
       }
       case 'accept': {
         if (party.role !== 'customer') throw new Refusal('forbidden', 'only the customer can accept: the customer decides what is shared');
-        if (!room.invite) throw new Refusal('conflict', 'no pending invitation to accept: `invite` first (a customer-initiated share is invite, then accept)');
-        const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
-        if (!inv || typeof inv.peer !== 'string') throw new Refusal('malformed', 'accept: `invitation` must be { peer }: the sharer\'s peer id');
+        if (!room.invite)
+          throw new Refusal(
+            'conflict',
+            'no pending invitation to accept: `invite` first (a customer-initiated share is invite, then accept)',
+          );
+        const inv = /** @type {Record<string, unknown> | null} */ (
+          msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null
+        );
+        if (!inv || typeof inv.peer !== 'string')
+          throw new Refusal('malformed', "accept: `invitation` must be { peer }: the sharer's peer id");
         sharerPeer(inv.peer, 'accept: `invitation.peer`');
         let mask;
         try {
@@ -169,9 +209,15 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
         room.share = { id: String(out.id), peer: inv.peer, at: out.at, invitedBy, sharers: new Set([inv.peer]), viewers: new Set() };
         store.save(room);
         // the sharer's TURN credentials reach its pages before anyone can dial them
-        if (ice) for (const m of room.members) if (m.party.role === 'customer') m.send({ type: 'ice-servers', ...iceGrant(ice, m.party.peer) });
+        if (ice)
+          for (const m of room.members) if (m.party.role === 'customer') m.send({ type: 'ice-servers', ...iceGrant(ice, m.party.peer) });
         store.broadcast(room, out);
-        audit?.record(room.id, 'cobrowse.accepted', { by: party, session: out.id, sharer: inv.peer, invitedBy: invite.by, mask: mask ?? null }, out.at);
+        audit?.record(
+          room.id,
+          'cobrowse.accepted',
+          { by: party, session: out.id, sharer: inv.peer, invitedBy: invite.by, mask: mask ?? null },
+          out.at,
+        );
         return;
       }
       case 'invitation':
@@ -182,7 +228,8 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
         return shareMoved(msg);
       case 'decline': {
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
-        if (room.invite.by === party.role) throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
+        if (room.invite.by === party.role)
+          throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
         room.invite = null;
         store.save(room);
         const out = stamp({ type: 'decline' });
@@ -203,12 +250,13 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.ended', { by: party, reason: msg.reason ?? null, ...ended }, out.at);
         return;
-
       }
       case 'signal': {
-        if (typeof msg.to !== 'string' || typeof msg.data !== 'string') throw new Refusal('malformed', 'signal: `to` and `data` must be strings');
+        if (typeof msg.to !== 'string' || typeof msg.data !== 'string')
+          throw new Refusal('malformed', 'signal: `to` and `data` must be strings');
         const bytes = Buffer.byteLength(msg.data);
-        if (bytes > limits.maxSignalBytes) throw new Refusal('too-large', `signal of ${bytes} bytes: the limit is ${limits.maxSignalBytes}`);
+        if (bytes > limits.maxSignalBytes)
+          throw new Refusal('too-large', `signal of ${bytes} bytes: the limit is ${limits.maxSignalBytes}`);
         const target = store.peer(msg.to);
         if (!target || target.room !== room.id) throw new Refusal('forbidden', `signal: ${msg.to} is not a participant of this room`);
         const out = { type: 'signal', to: msg.to, data: msg.data, from: party, at: Date.now() };
@@ -225,15 +273,24 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
     if (party.role !== 'customer') throw new Refusal('forbidden', 'invitation: only the customer hands out the invitation');
     const share = room.share;
     if (!share) throw new Refusal('conflict', 'invitation: no active co-browse session (`accept` first)');
-    const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
+    const inv = /** @type {Record<string, unknown> | null} */ (
+      msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null
+    );
     if (typeof msg.to !== 'string' || !inv || typeof inv.peer !== 'string' || typeof inv.secret !== 'string' || !SECRET.test(inv.secret)) {
       throw new Refusal('malformed', 'invitation: `to` a peer id and `invitation` { peer, secret } with secret base64url of 16–64 bytes');
     }
     sharerPeer(inv.peer, 'invitation: `invitation.peer`');
     const target = store.peer(msg.to);
-    if (!target || target.room !== room.id || target.role !== 'agent') throw new Refusal('forbidden', `invitation: ${msg.to.slice(0, 32)} is not an agent of this room`);
+    if (!target || target.room !== room.id || target.role !== 'agent')
+      throw new Refusal('forbidden', `invitation: ${msg.to.slice(0, 32)} is not an agent of this room`);
     const at = Date.now();
-    const delivered = store.deliver(room, msg.to, (to) => ({ type: 'invitation', invitation: { peer: inv.peer, secret: inv.secret }, from: party, at, ...(ice && iceGrant(ice, to.peer, 'iceServers')) }));
+    const delivered = store.deliver(room, msg.to, (to) => ({
+      type: 'invitation',
+      invitation: { peer: inv.peer, secret: inv.secret },
+      from: party,
+      at,
+      ...(ice && iceGrant(ice, to.peer, 'iceServers')),
+    }));
     if (!delivered.length) throw new Refusal('unreachable', `invitation: ${msg.to.slice(0, 32)} is not connected`);
     // the customer's page that answers is the page the customer is on now (a resumed page has a new
     // peer id): the share names it, so the next welcome.share points a late agent at the current page
@@ -259,11 +316,14 @@ export async function acceptChatSocket({ ws, room, claims, store, tokens, limits
    * it from now on, so an agent joining later dials the page the customer is on, not the one left.
    */
   function shareMoved(/** @type {Record<string, unknown>} */ msg) {
-    if (party.role !== 'customer') throw new Refusal('forbidden', 'share-moved: only the customer\'s page says where it is');
+    if (party.role !== 'customer') throw new Refusal('forbidden', "share-moved: only the customer's page says where it is");
     const share = room.share;
     if (!share) throw new Refusal('conflict', 'share-moved: no active co-browse session');
-    const inv = /** @type {Record<string, unknown> | null} */ (msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null);
-    if (!inv || typeof inv.peer !== 'string') throw new Refusal('malformed', 'share-moved: `invitation` must be { peer }: the page\'s peer id');
+    const inv = /** @type {Record<string, unknown> | null} */ (
+      msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null
+    );
+    if (!inv || typeof inv.peer !== 'string')
+      throw new Refusal('malformed', "share-moved: `invitation` must be { peer }: the page's peer id");
     sharerPeer(inv.peer, 'share-moved: `invitation.peer`');
     if (share.peer === inv.peer) return;
     share.peer = inv.peer;
@@ -314,7 +374,13 @@ function identityOf(claims) {
  */
 function resumedPeer(room, claims, previous, store) {
   if (!previous || typeof previous.peer !== 'string') return null;
-  if (previous.room !== room.id || previous.role !== claims.role || previous.name !== claims.name || (previous.sub ?? null) !== (claims.sub ?? null)) return null;
+  if (
+    previous.room !== room.id ||
+    previous.role !== claims.role ||
+    previous.name !== claims.name ||
+    (previous.sub ?? null) !== (claims.sub ?? null)
+  )
+    return null;
   const issued = store.peer(previous.peer);
   return issued && issued.room === room.id && issued.role === claims.role ? previous.peer : null;
 }

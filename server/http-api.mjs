@@ -54,7 +54,9 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
       if (!check.ok) {
         if (bearer) log(`api: agent credential refused (${check.reason}) from ${req.socket.remoteAddress ?? ''}`);
         const code = check.status === 503 ? 'unavailable' : 'unauthorized';
-        return void res.status(check.status).json({ code, message: `agent endpoints need \`Authorization: Bearer <agent JWT>\`: ${check.reason}` });
+        return void res
+          .status(check.status)
+          .json({ code, message: `agent endpoints need \`Authorization: Bearer <agent JWT>\`: ${check.reason}` });
       }
       res.locals.agent = check.identity;
       next();
@@ -64,11 +66,13 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
   api.post('/rooms', async (req, res) => {
     const ip = req.socket.remoteAddress ?? '';
     // per client address, across every process (with Redis the bucket lives there)
-    if (!(await store.take(`rooms:${ip}`, limits.roomBurst, 1000 / limits.roomEveryMs))) return void res.status(429).json({ code: 'rate-limited', message: 'too many rooms created from this address: wait a few seconds' });
+    if (!(await store.take(`rooms:${ip}`, limits.roomBurst, 1000 / limits.roomEveryMs)))
+      return void res.status(429).json({ code: 'rate-limited', message: 'too many rooms created from this address: wait a few seconds' });
     const name = cleanName(req.body?.name, 'Customer');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     const queue = req.body?.queue ?? 'default';
-    if (typeof queue !== 'string' || !QUEUE.test(queue)) return void res.status(400).json({ code: 'malformed', message: '`queue` must be 1–64 of A-Z a-z 0-9 _ . -' });
+    if (typeof queue !== 'string' || !QUEUE.test(queue))
+      return void res.status(400).json({ code: 'malformed', message: '`queue` must be 1–64 of A-Z a-z 0-9 _ . -' });
     const room = await store.create(name, queue);
     if (!room) return void res.status(503).json({ code: 'unavailable', message: 'the server has too many rooms' });
     audit?.record(room.id, 'room.created', { customerName: name, queue, address: ip }, room.createdAt);
@@ -100,12 +104,18 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
     const who = res.locals.agent;
     const room = await store.load(req.params.room);
     if (!room) return void res.status(404).json({ code: 'not-found', message: 'no such room' });
-    if (!agents.allows(who, room)) return void res.status(403).json({ code: 'forbidden', message: 'your token does not allow this room (its rooms/queues claims)' });
+    if (!agents.allows(who, room))
+      return void res.status(403).json({ code: 'forbidden', message: 'your token does not allow this room (its rooms/queues claims)' });
     // a JWT's name is the identity provider's; only the development key lets the caller pick one
     const name = who.via === 'jwt' ? who.name : cleanName(req.body?.name, 'Agent');
     if (name === null) return void res.status(400).json({ code: 'malformed', message: '`name` must be a string of 1–64 characters' });
     const at = Date.now();
-    audit?.record(room.id, 'agent.token-issued', { agent: { sub: who.sub, name, iss: who.iss, via: who.via }, address: req.socket.remoteAddress ?? '' }, at);
+    audit?.record(
+      room.id,
+      'agent.token-issued',
+      { agent: { sub: who.sub, name, iss: who.iss, via: who.via }, address: req.socket.remoteAddress ?? '' },
+      at,
+    );
     res.json({ room: room.id, token: agentToken(room.id, name, who), expiresAt: at + ttl.agent });
   });
 
@@ -116,22 +126,35 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
     const room = claims && (await store.load(claims.room));
     const issued = claims?.peer ? store.peer(claims.peer) : null;
     if (!claims || !room || !issued || issued.room !== room.id) {
-      return void res.status(401).json({ code: 'unauthorized', message: 'needs `Authorization: Bearer <peer token>` (the chat welcome\'s `peer.token`) of an existing room' });
+      return void res.status(401).json({
+        code: 'unauthorized',
+        message: "needs `Authorization: Bearer <peer token>` (the chat welcome's `peer.token`) of an existing room",
+      });
     }
     if (!ice) return void res.status(404).json({ code: 'not-found', message: 'this server has no STUN/TURN servers configured' });
     const share = room.share;
     const inShare = share && (claims.role === 'customer' || share.viewers.has(/** @type {string} */ (claims.peer)));
-    if (!inShare) return void res.status(403).json({ code: 'forbidden', message: 'TURN credentials are for the participants of an accepted co-browse session' });
+    if (!inShare)
+      return void res
+        .status(403)
+        .json({ code: 'forbidden', message: 'TURN credentials are for the participants of an accepted co-browse session' });
     const now = Date.now();
     res.json({ iceServers: ice.iceServers(/** @type {string} */ (claims.peer), now), expiresAt: ice.expiresAt(now) });
   });
 
   api.use((req, res) => void res.status(404).json({ code: 'not-found', message: `no ${req.method} ${req.path}` }));
   // express.json's errors (bad JSON, body over 4 KB) as our JSON errors
-  api.use((/** @type {{ status?: number, type?: string }} */ err, /** @type {import('express').Request} */ _req, /** @type {import('express').Response} */ res, /** @type {() => void} */ _next) => {
-    if (err.type === 'entity.too.large') return void res.status(413).json({ code: 'too-large', message: 'request body over 4 KB' });
-    res.status(err.status && err.status < 500 ? err.status : 400).json({ code: 'malformed', message: 'request body is not valid JSON' });
-  });
+  api.use(
+    (
+      /** @type {{ status?: number, type?: string }} */ err,
+      /** @type {import('express').Request} */ _req,
+      /** @type {import('express').Response} */ res,
+      /** @type {() => void} */ _next,
+    ) => {
+      if (err.type === 'entity.too.large') return void res.status(413).json({ code: 'too-large', message: 'request body over 4 KB' });
+      res.status(err.status && err.status < 500 ? err.status : 400).json({ code: 'malformed', message: 'request body is not valid JSON' });
+    },
+  );
 
   return { api, customerToken, agentToken };
 }

@@ -12,7 +12,8 @@ export const MASK_LIMITS = { selectors: 32, selectorChars: 256, bytes: 2048 };
  * @throws {Error} with a message that says what is wrong
  */
 export function checkMask(value) {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('`mask` must be an object like { text: [...], block: [...], inputs: "sensitive" }');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('`mask` must be an object like { text: [...], block: [...], inputs: "sensitive" }');
   /** @type {Record<string, string[] | string>} */
   const out = {};
   for (const [k, v] of Object.entries(value)) {
@@ -21,9 +22,11 @@ export function checkMask(value) {
       out.inputs = v;
     } else if (LISTS.includes(k)) {
       const list = typeof v === 'string' ? [v] : v;
-      if (!Array.isArray(list) || list.length > MASK_LIMITS.selectors) throw new Error(`\`mask.${k}\` must be a selector or a list of at most ${MASK_LIMITS.selectors}`);
+      if (!Array.isArray(list) || list.length > MASK_LIMITS.selectors)
+        throw new Error(`\`mask.${k}\` must be a selector or a list of at most ${MASK_LIMITS.selectors}`);
       for (const s of list) {
-        if (typeof s !== 'string' || s.trim() === '' || s.length > MASK_LIMITS.selectorChars) throw new Error(`\`mask.${k}\`: each selector must be a non-empty string of at most ${MASK_LIMITS.selectorChars} characters`);
+        if (typeof s !== 'string' || s.trim() === '' || s.length > MASK_LIMITS.selectorChars)
+          throw new Error(`\`mask.${k}\`: each selector must be a non-empty string of at most ${MASK_LIMITS.selectorChars} characters`);
       }
       out[k] = list.map((s) => s.trim());
     } else {

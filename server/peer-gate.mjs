@@ -22,7 +22,8 @@ export function nesting(/** @type {string} */ text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
@@ -207,7 +208,12 @@ export function mountPeerServer({ httpServer, app, mount, key, store, tokens, li
       if (!relay || relay.isLocal(msg.dst)) return void gated.emit('message', out);
       // not connected here: to the process that holds it, else to PeerJS, which queues it for a while
       const remote = { type: msg.type, src: peerId, dst: msg.dst, payload: msg.payload };
-      sending = sending.then(() => relay.send(remote)).then((sent) => sent || gated.emit('message', out), (err) => log(`peerjs relay: ${err.message}`));
+      sending = sending
+        .then(() => relay.send(remote))
+        .then(
+          (sent) => sent || gated.emit('message', out),
+          (err) => log(`peerjs relay: ${err.message}`),
+        );
     });
     return gated;
   }

@@ -65,7 +65,9 @@ export function fromStored(state, into, peers) {
     peers: state.peers.map(([id]) => id),
     v: state.v,
   };
-  const room = into ? Object.assign(into, fields) : { ...fields, members: new Set(), remote: new Map(), history: [], holds: 0, idleSince: 0, touched: Date.now() };
+  const room = into
+    ? Object.assign(into, fields)
+    : { ...fields, members: new Set(), remote: new Map(), history: [], holds: 0, idleSince: 0, touched: Date.now() };
   for (const [id, role] of state.peers) peers.set(id, { room: state.id, role });
   return room;
 }

@@ -178,7 +178,8 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
   }
 
   /** @param {string} id @param {RoomMessage} env */
-  const publish = (id, env) => pub.publish(key.chan(id), JSON.stringify({ ...env, room: id, proc })).catch((err) => log(`redis: publish ${err.message}`));
+  const publish = (id, env) =>
+    pub.publish(key.chan(id), JSON.stringify({ ...env, room: id, proc })).catch((err) => log(`redis: publish ${err.message}`));
 
   return {
     /** This process's id (its members in cb:mem, its PeerJS channel). */
@@ -192,7 +193,11 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     async create(customerName, queue = 'default') {
       if ((await pub.sCard(key.rooms)) >= limits.maxRooms) return null;
       const now = Date.now();
-      const room = fromStored({ id: randomId(12), customerName, queue, createdAt: now, invite: null, share: null, peers: [], v: 0 }, undefined, peers);
+      const room = fromStored(
+        { id: randomId(12), customerName, queue, createdAt: now, invite: null, share: null, peers: [], v: 0 },
+        undefined,
+        peers,
+      );
       room.idleSince = now;
       await pub.sAdd(key.rooms, room.id);
       await pub.set(key.room(room.id), JSON.stringify(toStored(room, peers)), { EX: ttlS });
@@ -249,7 +254,11 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
       const state = toStored(room, peers);
       try {
         // one transaction, queued now: the state reaches the other processes before any event published after it
-        await pub.multi().set(key.room(room.id), JSON.stringify(state), { EX: ttlS }).publish(key.chan(room.id), JSON.stringify({ kind: 'state', state, room: room.id, proc })).exec();
+        await pub
+          .multi()
+          .set(key.room(room.id), JSON.stringify(state), { EX: ttlS })
+          .publish(key.chan(room.id), JSON.stringify({ kind: 'state', state, room: room.id, proc }))
+          .exec();
       } catch (err) {
         log(`redis: save ${/** @type {Error} */ (err).message}`); // the cache still has it; the next save retries
       }
@@ -281,7 +290,9 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     /** @param {CachedRoom} room */
     participants(room) {
       // by peer id: a participant that reconnected here may still be listed on a dying process
-      const byPeer = new Map([...room.remote.values()].filter((r) => presence.has(r.proc) || r.proc === '').map((r) => [r.party.peer, r.party]));
+      const byPeer = new Map(
+        [...room.remote.values()].filter((r) => presence.has(r.proc) || r.proc === '').map((r) => [r.party.peer, r.party]),
+      );
       for (const m of room.members) byPeer.set(m.party.peer, m.party);
       return [...byPeer.values()];
     },
@@ -302,7 +313,13 @@ export async function createRedisRoomStore({ url, limits, roomIdleMs, log, prefi
     broadcast(room, msg, stored = msg) {
       if (stored) {
         pushHistory(room, stored);
-        pub.multi().rPush(key.hist(room.id), JSON.stringify(stored)).lTrim(key.hist(room.id), -limits.historySize, -1).expire(key.hist(room.id), ttlS).exec().catch((err) => log(`redis: history ${err.message}`));
+        pub
+          .multi()
+          .rPush(key.hist(room.id), JSON.stringify(stored))
+          .lTrim(key.hist(room.id), -limits.historySize, -1)
+          .expire(key.hist(room.id), ttlS)
+          .exec()
+          .catch((err) => log(`redis: history ${err.message}`));
       }
       for (const member of room.members) member.send(msg);
       publish(room.id, { kind: 'event', msg, stored: Boolean(stored) });

@@ -63,14 +63,26 @@ export async function startSignalingServer(options = {}) {
   const tokens = createTokens(options.secret ?? randomBytes(32));
   const roomIdleMs = options.roomIdleMs ?? 24 * HOUR;
   /** @type {import('./rooms.mjs').RoomStore} */
-  const store = options.redis ? await (await import('./redis-rooms.mjs')).createRedisRoomStore({ url: options.redis, limits, roomIdleMs, log }) : createRoomStore(limits);
+  const store = options.redis
+    ? await (await import('./redis-rooms.mjs')).createRedisRoomStore({ url: options.redis, limits, roomIdleMs, log })
+    : createRoomStore(limits);
   const ice = createIceServers(options.turn); // null without `turn`; throws on a bad configuration
   const audit = options.audit ? await openStore({ ...options.audit, log }) : null; // throws on a wrong key
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const { api, customerToken, agentToken } = createApi({ store, tokens, limits, agents, ttl, corsOrigin: options.corsOrigin ?? '*', ice, audit, log });
+  const { api, customerToken, agentToken } = createApi({
+    store,
+    tokens,
+    limits,
+    agents,
+    ttl,
+    corsOrigin: options.corsOrigin ?? '*',
+    ice,
+    audit,
+    log,
+  });
   if (audit && options.adminKey) app.use('/api/audit', createAuditApi({ audit, adminKey: options.adminKey }));
   app.use('/api', api);
   const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log, audit });
@@ -111,11 +123,30 @@ export async function startSignalingServer(options = {}) {
     const room = claims && (await store.load(claims.room));
     if (ws.readyState !== WebSocket.OPEN) return;
     if (!claims || !room) {
-      ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: claims ? 'this room no longer exists' : 'invalid or expired token' }));
+      ws.send(
+        JSON.stringify({
+          type: 'error',
+          code: 'unauthorized',
+          message: claims ? 'this room no longer exists' : 'invalid or expired token',
+        }),
+      );
       ws.close(CLOSE.unauthorized, 'unauthorized');
       return;
     }
-    await acceptChatSocket({ ws, room, claims, store, tokens, limits, peerTtlMs: ttl.peer, log, ice, audit, address, resume: url.searchParams.get('resume') });
+    await acceptChatSocket({
+      ws,
+      room,
+      claims,
+      store,
+      tokens,
+      limits,
+      peerTtlMs: ttl.peer,
+      log,
+      ice,
+      audit,
+      address,
+      resume: url.searchParams.get('resume'),
+    });
   }
 
   /**
@@ -211,7 +242,6 @@ export async function startSignalingServer(options = {}) {
       await Promise.all(left);
       await audit?.close();
       await store.close();
-
     },
   };
 }

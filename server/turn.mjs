@@ -20,7 +20,8 @@ const DEFAULT_TTL_SECONDS = 600;
  */
 export function turnCredentials({ secret, urls, ttlSeconds = DEFAULT_TTL_SECONDS, user, now = Date.now() }) {
   if (typeof secret !== 'string' || secret === '') throw new TypeError('turnCredentials: `secret` must be a non-empty string');
-  if (typeof user !== 'string' || user === '' || user.includes(':')) throw new TypeError('turnCredentials: `user` must be a non-empty string without ":"');
+  if (typeof user !== 'string' || user === '' || user.includes(':'))
+    throw new TypeError('turnCredentials: `user` must be a non-empty string without ":"');
   if (!(ttlSeconds > 0)) throw new TypeError('turnCredentials: `ttlSeconds` must be positive');
   const expiry = expirySeconds(now, ttlSeconds);
   const username = `${expiry}:${user}`;
@@ -50,10 +51,12 @@ export function createIceServers(turn) {
   if (!turn) return null;
   const { secret, urls, ttl = DEFAULT_TTL_SECONDS } = turn;
   if (!Array.isArray(urls) || urls.length === 0) throw new TypeError('turn.urls must be a non-empty array of stun:/turn:/turns: URLs');
-  for (const u of urls) if (typeof u !== 'string' || !URL_RE.test(u)) throw new TypeError(`turn.urls: not a stun:/stuns:/turn:/turns: URL: ${String(u)}`);
+  for (const u of urls)
+    if (typeof u !== 'string' || !URL_RE.test(u)) throw new TypeError(`turn.urls: not a stun:/stuns:/turn:/turns: URL: ${String(u)}`);
   const stun = urls.filter((u) => u.startsWith('stun'));
   const relay = urls.filter((u) => u.startsWith('turn'));
-  if (relay.length && (typeof secret !== 'string' || secret === '')) throw new TypeError('turn.secret must be a non-empty string (coturn static-auth-secret)');
+  if (relay.length && (typeof secret !== 'string' || secret === ''))
+    throw new TypeError('turn.secret must be a non-empty string (coturn static-auth-secret)');
   if (!(Number.isFinite(ttl) && ttl > 0)) throw new TypeError('turn.ttl must be a positive number of seconds');
   return {
     ttl,
@@ -76,7 +79,10 @@ export function createIceServers(turn) {
  * @returns {TurnOptions | undefined}
  */
 export function turnOptionsFromEnv(env) {
-  const urls = (env.TURN_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const urls = (env.TURN_URLS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (urls.length === 0) return undefined;
   const ttl = env.TURN_TTL ? Number(env.TURN_TTL) : DEFAULT_TTL_SECONDS;
   return { secret: env.TURN_SECRET || undefined, urls, ttl }; // checked by createIceServers

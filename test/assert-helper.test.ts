@@ -24,7 +24,11 @@ describe('assertEqual', () => {
     } finally {
       frame.remove();
     }
-    different(() => 1, () => 1, 'two functions with the same source');
+    different(
+      () => 1,
+      () => 1,
+      'two functions with the same source',
+    );
     class Box {
       constructor(readonly v: number) {}
     }

@@ -31,14 +31,25 @@ describe('bundles', () => {
       assert(name in iife, `${name} exported`);
     }
     // internals stay internal: the frame codec, its enums, the chunker, the chat envelope
-    for (const name of ['encodeFrame', 'decodeFrame', 'OpCode', 'NodeKind', 'FrameKind', 'chunkMessage', 'Reassembler', 'SIGNAL_PREFIX', 'PING_MS', 'shortUrl']) {
+    for (const name of [
+      'encodeFrame',
+      'decodeFrame',
+      'OpCode',
+      'NodeKind',
+      'FrameKind',
+      'chunkMessage',
+      'Reassembler',
+      'SIGNAL_PREFIX',
+      'PING_MS',
+      'shortUrl',
+    ]) {
       assert(!(name in iife) && !(name in esm), `${name} is not public`);
     }
   });
 
   it('the main entry registers no element; the viewer entry registers <cobrowse-viewer> and exports its class', () => {
     assert(!('CobrowseViewer' in esm), 'the main entry has no element');
-    assert(customElements.get('cobrowse-viewer') === viewerEntry.CobrowseViewer, '<cobrowse-viewer> is the viewer entry\'s class');
+    assert(customElements.get('cobrowse-viewer') === viewerEntry.CobrowseViewer, "<cobrowse-viewer> is the viewer entry's class");
   });
 
   it('the IIFE captures a page and mirrors it', async () => {
@@ -79,7 +90,18 @@ describe('the sharer bundle', () => {
     const iife = await loadSharerIife();
     const names = (o: object) => Object.keys(o).sort().join(',');
     assert(names(iife) === names(esmSharer), `IIFE: ${names(iife)}\nESM: ${names(esmSharer)}`);
-    for (const name of ['startSharing', 'resumeSharing', 'createChatSignaling', 'CobrowseConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'showConsent', 'SessionError']) {
+    for (const name of [
+      'startSharing',
+      'resumeSharing',
+      'createChatSignaling',
+      'CobrowseConsent',
+      'CobrowseSharingBanner',
+      'CobrowseShareButton',
+      'CobrowseAnnotations',
+      'showAnnotations',
+      'showConsent',
+      'SessionError',
+    ]) {
       assert(name in iife, `${name} exported`);
     }
     // the reference server's clients have their own entry (cobrowse-rtc/reference-server)
@@ -98,8 +120,21 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
     const core = await import('../dist/cobrowse-rtc-sharer-core.js');
     const sharer = await import('../dist/cobrowse-rtc-sharer.js');
     const full = await import('../dist/cobrowse-rtc.js');
-    const elementExports = ['CobrowseConsent', 'requestConsent', 'showConsent', 'CobrowseSharingBanner', 'CobrowseShareButton', 'CobrowseAnnotations', 'showAnnotations', 'IGNORE_ATTR', 'setMessages'];
-    const expected = Object.keys(sharer).filter((k) => !elementExports.includes(k)).sort().join(',');
+    const elementExports = [
+      'CobrowseConsent',
+      'requestConsent',
+      'showConsent',
+      'CobrowseSharingBanner',
+      'CobrowseShareButton',
+      'CobrowseAnnotations',
+      'showAnnotations',
+      'IGNORE_ATTR',
+      'setMessages',
+    ];
+    const expected = Object.keys(sharer)
+      .filter((k) => !elementExports.includes(k))
+      .sort()
+      .join(',');
     assert(Object.keys(core).sort().join(',') === expected, `core: ${Object.keys(core).sort().join(',')}\nexpected: ${expected}`);
     // loaded into a fresh window, it defines no custom element (the main window's registry already
     // holds the sharer bundle's)
@@ -136,4 +171,3 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
     container.remove();
   });
 });
-

@@ -32,8 +32,12 @@ const body = (d: Document): HTMLElement => get<HTMLElement>(Document.prototype, 
 const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">';
 
 function page(bundle: boolean): string {
-  const imgs = memberNames(Document.prototype).map((n) => `<img name="${n}" alt="">`).join('');
-  const controls = memberNames(HTMLFormElement.prototype).map((n) => `<input name="${n}" value="v">`).join('');
+  const imgs = memberNames(Document.prototype)
+    .map((n) => `<img name="${n}" alt="">`)
+    .join('');
+  const controls = memberNames(HTMLFormElement.prototype)
+    .map((n) => `<input name="${n}" value="v">`)
+    .join('');
   return (
     `${DOCTYPE}<html><head><title>t</title>${bundle ? '<script src="/dist/cobrowse-rtc.iife.js"></script>' : ''}</head><body>${imgs}` +
     `<a id="rel" href="rel-page.html">rel</a>` +
@@ -52,7 +56,8 @@ function decode(s: Session): Frame[] {
     return frame;
   });
 }
-const opsOf = <C extends OpCode>(frames: Frame[], code: C) => frames.flatMap((f) => f.ops.filter((o) => o.op === code)) as Extract<Op, { op: C }>[];
+const opsOf = <C extends OpCode>(frames: Frame[], code: C) =>
+  frames.flatMap((f) => f.ops.filter((o) => o.op === code)) as Extract<Op, { op: C }>[];
 
 async function exercise(sharer: Sharer, start: (s: Session) => void): Promise<void> {
   const d = sharer.doc;
@@ -134,12 +139,19 @@ async function exercise(sharer: Sharer, start: (s: Session) => void): Promise<vo
   assert(docNode.kind === NodeKind.Document, 'the snapshot starts with the document');
   assertEqual(docNode.mode, 'limited-quirks', 'the document mode (from its doctype)');
   const absolute = new URL('rel-page.html', get<string>(Node.prototype, 'baseURI', d)).href;
-  assertEqual(countBytes(s.frames[0]!, new TextEncoder().encode(absolute)), 1, `relative href made absolute against the base (${absolute})`);
+  assertEqual(
+    countBytes(s.frames[0]!, new TextEncoder().encode(absolute)),
+    1,
+    `relative href made absolute against the base (${absolute})`,
+  );
   const formId = opsOf(frames, OpCode.Scroll).find((o) => o.y === 50);
   assert(formId, `the form's scroll (SCROLL ops: ${JSON.stringify(opsOf(frames, OpCode.Scroll))})`);
   assert(opsOf(frames, OpCode.Checked).length > 0, 'the radio change');
   const values = opsOf(frames, OpCode.Value).map((o) => o.value);
-  assert(values[0] === 'typed' && values.includes('v0'), `VALUE: typed, then the form reset writes every control (${values.slice(0, 3).join()}…)`);
+  assert(
+    values[0] === 'typed' && values.includes('v0'),
+    `VALUE: typed, then the form reset writes every control (${values.slice(0, 3).join()}…)`,
+  );
   s.dispose();
 }
 

@@ -128,14 +128,23 @@ describe('capture core', () => {
     await tick();
     const hits = (text: string) => s.raw.map((bytes) => countBytes(bytes, new TextEncoder().encode(text)));
     assert(s.frames[0]!.kind === 'snapshot' && s.frames.slice(1).every((f) => f.kind === 'delta'), 'a snapshot, then deltas');
-    assert(hits('PUBLICsnap').join() === ['1', ...s.frames.slice(1).map(() => '0')].join(), `the search finds unmasked snapshot text: ${hits('PUBLICsnap')}`);
+    assert(
+      hits('PUBLICsnap').join() === ['1', ...s.frames.slice(1).map(() => '0')].join(),
+      `the search finds unmasked snapshot text: ${hits('PUBLICsnap')}`,
+    );
     const at = hits('PUBLICdelta').indexOf(1);
-    assert(at > 0 && hits('PUBLICdelta').reduce((a, b) => a + b) === 1, `the search finds unmasked delta text once: ${hits('PUBLICdelta')}`);
+    assert(
+      at > 0 && hits('PUBLICdelta').reduce((a, b) => a + b) === 1,
+      `the search finds unmasked delta text once: ${hits('PUBLICdelta')}`,
+    );
     // the secret changes were written in that same delta (masked): the search did read them
     const delta = s.frames[at]!;
     assert(ops(delta, OpCode.Tree).length === 2, 'the delta holds both appended text nodes (masked and public)');
     assert(ops(delta, OpCode.Attr).length === 1, 'the delta holds the password value attribute change');
-    assert(hits('CANARY').every((n) => n === 0), `canary bytes found in a frame: ${hits('CANARY')}`);
+    assert(
+      hits('CANARY').every((n) => n === 0),
+      `canary bytes found in a frame: ${hits('CANARY')}`,
+    );
     s.done();
   });
 

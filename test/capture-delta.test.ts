@@ -35,7 +35,11 @@ describe('capture: one batch of mutation records (MutationBatch)', () => {
     use.setAttribute('class', 'y');
     const batch = new MutationBatch();
     batch.collect(observer.takeRecords());
-    eq([...batch.attrs.keys()].map((el) => el.localName), ['use', 'p'], 'elements in first-change order');
+    eq(
+      [...batch.attrs.keys()].map((el) => el.localName),
+      ['use', 'p'],
+      'elements in first-change order',
+    );
     eq(batch.attrs.get(use), ['xlink:href', 'xml:lang', 'xmlns:foo', 'class'], 'names as getAttribute takes them');
     for (const name of batch.attrs.get(use)!) eq(use.getAttribute(name) !== null, true, `getAttribute(${name}) finds it`);
     eq(batch.attrs.get(p), ['class'], 'the other element');
@@ -55,8 +59,16 @@ describe('capture: one batch of mutation records (MutationBatch)', () => {
     text.data = 'three';
     const batch = new MutationBatch();
     batch.collect(observer.takeRecords());
-    eq([...batch.added].map((n) => n.nodeName), ['I', 'B'], 'added, once each');
-    eq([...batch.removed].map((n) => n.nodeName), ['I', 'B'], 'removed, once each');
+    eq(
+      [...batch.added].map((n) => n.nodeName),
+      ['I', 'B'],
+      'added, once each',
+    );
+    eq(
+      [...batch.removed].map((n) => n.nodeName),
+      ['I', 'B'],
+      'removed, once each',
+    );
     eq(batch.texts.size === 1 && batch.texts.has(text), true, 'one text change, the node itself');
     batch.clear();
     eq(batch.added.size + batch.removed.size + batch.texts.size + batch.attrs.size, 0, 'cleared');

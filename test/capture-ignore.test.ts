@@ -57,7 +57,16 @@ describe('capture ignore', () => {
     o.appendChild(sharer.doc.createElement('em')).textContent = canary('appended');
     await s.settle();
     assertEqual(s.frames.length, before, 'changes inside an ignored element produce no frame');
-    await assertNoLeak(s, [c, `${c}v`, `${c}shadow`, canary('changed'), canary('title'), canary('typed'), canary('shadow2'), canary('appended')]);
+    await assertNoLeak(s, [
+      c,
+      `${c}v`,
+      `${c}shadow`,
+      canary('changed'),
+      canary('title'),
+      canary('typed'),
+      canary('shadow2'),
+      canary('appended'),
+    ]);
   });
 
   it('an ignored element added, moved and removed after capture: no frame, no bytes', async () => {
@@ -79,7 +88,9 @@ describe('capture ignore', () => {
   });
 
   it('inserts before and after an ignored sibling, and moves around it, converge', async () => {
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body><ul id="l"><li>1</li><li data-cobrowse-ignore>ign</li><li>3</li></ul><ul id="m"></ul></body>` });
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><ul id="l"><li>1</li><li data-cobrowse-ignore>ign</li><li>3</li></ul><ul id="m"></ul></body>`,
+    });
     const s = await startSession(sharer);
     const { doc } = sharer;
     const l = doc.getElementById('l')!;
@@ -153,7 +164,9 @@ describe('capture ignore', () => {
   });
 
   it('ignore selectors (MaskOptions.ignore), also matching only after a class change', async () => {
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body><div class="overlay">${canary('sel')}</div><p id="p">${'x'}</p></body>` });
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><div class="overlay">${canary('sel')}</div><p id="p">${'x'}</p></body>`,
+    });
     const s = await startSession(sharer, { mask: { ignore: '.overlay' } });
     const p = sharer.doc.getElementById('p')!;
     p.className = 'overlay';

@@ -66,7 +66,10 @@ describe('capture watchers through the core', () => {
     const s = start(doc);
     try {
       const snap = s.ops[0]!;
-      assert(only(snap, OpCode.SheetRules).some((r) => r.rules[0] === '.pre { color: red; }'), 'pre-capture CSSOM rules in snapshot');
+      assert(
+        only(snap, OpCode.SheetRules).some((r) => r.rules[0] === '.pre { color: red; }'),
+        'pre-capture CSSOM rules in snapshot',
+      );
       assert(only(snap, OpCode.Adopt).length === 1, 'adopt in snapshot');
       style.sheet!.insertRule('.live{color:blue}', 1);
       sheet.insertRule('p{margin:0}', 1);
@@ -74,7 +77,10 @@ describe('capture watchers through the core', () => {
       const delta = s.all().slice(snap.length);
       const ins = only(delta, OpCode.SheetInsert);
       eq(ins.length, 2, 'two inserts (owner sheet and constructed sheet)');
-      assert(ins.some((o) => o.rule === '.live { color: blue; }' && o.ref % 2 === 0), 'owner sheet insert');
+      assert(
+        ins.some((o) => o.rule === '.live { color: blue; }' && o.ref % 2 === 0),
+        'owner sheet insert',
+      );
     } finally {
       s.cap.stop();
       frame.remove();

@@ -33,11 +33,22 @@ describe('capture watcher: form', () => {
     type(a, 'lo');
     b.value = 'set by script';
     const ops = only(h.flush(), OpCode.Value);
-    eq(ops.map((o) => [o.id, o.value]).sort(), [[h.id(a), 'hello'], [h.id(b), 'set by script']].sort(), 'values');
+    eq(
+      ops.map((o) => [o.id, o.value]).sort(),
+      [
+        [h.id(a), 'hello'],
+        [h.id(b), 'set by script'],
+      ].sort(),
+      'values',
+    );
     a.value = 'hello'; // same value again: nothing new
     eq(h.flush().length, 0, 'no repeat');
     a.setRangeText('J', 0, 1);
-    eq(only(h.flush(), OpCode.Value).map((o) => o.value), ['Jello'], 'setRangeText');
+    eq(
+      only(h.flush(), OpCode.Value).map((o) => o.value),
+      ['Jello'],
+      'setRangeText',
+    );
   });
 
   it('IME composition: live values and the committed one', () => {
@@ -48,12 +59,20 @@ describe('capture watcher: form', () => {
     a.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
     type(a, 'にほ'); // the browser fires input with isComposing during a real composition
     a.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: 'にほ' }));
-    eq(only(h.flush(), OpCode.Value).map((o) => o.value), ['にほ'], 'live composition text');
+    eq(
+      only(h.flush(), OpCode.Value).map((o) => o.value),
+      ['にほ'],
+      'live composition text',
+    );
     a.focus();
     document.execCommand('selectAll');
     document.execCommand('insertText', false, '日本');
     a.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '日本' }));
-    eq(only(h.flush(), OpCode.Value).map((o) => o.value), ['日本'], 'committed text');
+    eq(
+      only(h.flush(), OpCode.Value).map((o) => o.value),
+      ['日本'],
+      'committed text',
+    );
   });
 
   it('radio groups, checkboxes and selects', () => {
@@ -68,16 +87,39 @@ describe('capture watcher: form', () => {
     h.snapshot();
     r2!.click(); // user click: change event on r2 only
     c.checked = true;
-    const checked = only(h.flush(), OpCode.Checked).map((o) => [o.id, o.checked]).sort();
-    eq(checked, [[h.id(r1!), false], [h.id(r2!), true], [h.id(c), true]].sort(), 'radio group and checkbox');
+    const checked = only(h.flush(), OpCode.Checked)
+      .map((o) => [o.id, o.checked])
+      .sort();
+    eq(
+      checked,
+      [
+        [h.id(r1!), false],
+        [h.id(r2!), true],
+        [h.id(c), true],
+      ].sort(),
+      'radio group and checkbox',
+    );
     s.value = 'c';
-    const sel = only(h.flush(), OpCode.Selected).map((o) => [o.id, o.selected]).sort();
-    eq(sel, [[h.id(s.options[0]!), false], [h.id(s.options[2]!), true]].sort(), 'select: changed options only');
+    const sel = only(h.flush(), OpCode.Selected)
+      .map((o) => [o.id, o.selected])
+      .sort();
+    eq(
+      sel,
+      [
+        [h.id(s.options[0]!), false],
+        [h.id(s.options[2]!), true],
+      ].sort(),
+      'select: changed options only',
+    );
     s.selectedIndex = 1;
     eq(only(h.flush(), OpCode.Selected).length, 2, 'selectedIndex');
     m.options[0]!.selected = true;
     m.options[1]!.selected = true;
-    eq(only(h.flush(), OpCode.Selected).map((o) => o.selected), [true, true], 'multiple select');
+    eq(
+      only(h.flush(), OpCode.Selected).map((o) => o.selected),
+      [true, true],
+      'multiple select',
+    );
   });
 
   it('fields inside shadow roots (events retargeted to the host)', () => {
@@ -90,7 +132,11 @@ describe('capture watcher: form', () => {
     h.snapshot();
     h.assign(root); // the core captures closed roots through its attachShadow patch
     type(input, 'shadow');
-    eq(only(h.flush(), OpCode.Value).map((o) => [o.id, o.value]), [[h.id(input), 'shadow']], 'value from the shadow root');
+    eq(
+      only(h.flush(), OpCode.Value).map((o) => [o.id, o.value]),
+      [[h.id(input), 'shadow']],
+      'value from the shadow root',
+    );
   });
 
   it('masking: the canary never enters a frame (typed and set by script)', () => {

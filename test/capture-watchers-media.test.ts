@@ -22,13 +22,24 @@ describe('capture watcher: media, dialog, canvas', () => {
     const v = box.querySelector('video')!;
     h = new Harness(document, createMediaWatchers());
     const snap = only(h.snapshot(), OpCode.Media);
-    eq(snap.map((o) => [o.id, o.paused, o.muted]), [[h.id(v), true, true], [h.id(box.querySelector('audio')!), true, false]], 'snapshot');
+    eq(
+      snap.map((o) => [o.id, o.paused, o.muted]),
+      [
+        [h.id(v), true, true],
+        [h.id(box.querySelector('audio')!), true, false],
+      ],
+      'snapshot',
+    );
     v.muted = false;
     v.playbackRate = 2;
     await until(() => h.flushRequests > 0, 2000, 'volumechange/ratechange');
     await tick();
     const ops = only(h.flush(), OpCode.Media);
-    eq(ops.map((o) => [o.id, o.muted, o.rate]), [[h.id(v), false, 2]], 'one coalesced MEDIA op');
+    eq(
+      ops.map((o) => [o.id, o.muted, o.rate]),
+      [[h.id(v), false, 2]],
+      'one coalesced MEDIA op',
+    );
   });
 
   it('dialog: show, showModal, close', () => {
@@ -36,16 +47,30 @@ describe('capture watcher: media, dialog, canvas', () => {
     const [a, b] = Array.from(box.querySelectorAll('dialog'));
     b!.showModal();
     h = new Harness(document, createMediaWatchers());
-    eq(only(h.snapshot(), OpCode.Dialog).map((o) => [o.id, o.state]), [[h.id(b!), DialogState.Modal]], 'snapshot: the open one');
+    eq(
+      only(h.snapshot(), OpCode.Dialog).map((o) => [o.id, o.state]),
+      [[h.id(b!), DialogState.Modal]],
+      'snapshot: the open one',
+    );
     b!.close();
     a!.show();
-    const ops = only(h.flush(), OpCode.Dialog).map((o) => [o.id, o.state]).sort();
-    eq(ops, [[h.id(a!), DialogState.Open], [h.id(b!), DialogState.Closed]].sort(), 'changes');
+    const ops = only(h.flush(), OpCode.Dialog)
+      .map((o) => [o.id, o.state])
+      .sort();
+    eq(
+      ops,
+      [
+        [h.id(a!), DialogState.Open],
+        [h.id(b!), DialogState.Closed],
+      ].sort(),
+      'changes',
+    );
     eq(h.flush().length, 0, 'nothing more');
   });
 
   it('canvas 2D: a picture after drawing, none for an untouched or masked canvas', async () => {
-    box.innerHTML = '<canvas id=a width=40 height=30></canvas><canvas id=b width=40 height=30></canvas><div data-cobrowse-mask><canvas id=m width=40 height=30></canvas></div>';
+    box.innerHTML =
+      '<canvas id=a width=40 height=30></canvas><canvas id=b width=40 height=30></canvas><div data-cobrowse-mask><canvas id=m width=40 height=30></canvas></div>';
     const a = box.querySelector<HTMLCanvasElement>('#a')!;
     const m = box.querySelector<HTMLCanvasElement>('#m')!;
     h = new Harness(document, createMediaWatchers());
@@ -59,7 +84,11 @@ describe('capture watcher: media, dialog, canvas', () => {
     await until(() => h.flushRequests > 0, 3000, 'a picture');
     await tick(400); // the others had their chance
     const ops = only(h.flush(), OpCode.Canvas);
-    eq(ops.map((o) => o.id), [h.id(a)], 'only the drawn, unmasked canvas');
+    eq(
+      ops.map((o) => o.id),
+      [h.id(a)],
+      'only the drawn, unmasked canvas',
+    );
     assert(ops[0]!.image.startsWith('data:image/'), 'a data URL');
     // the same picture again is not sent
     g.fillRect(0, 0, 20, 20);

@@ -33,10 +33,18 @@ describe('capture watcher: styles', () => {
     assert(h.flushRequests > 0, 'requested a flush');
     const ops = h.flush().filter((o) => o.op === OpCode.SheetInsert || o.op === OpCode.SheetDelete);
     const ref = ownerSheetRef(h.id(style));
-    eq(ops.map((o) => o.op), [OpCode.SheetInsert, OpCode.SheetInsert, OpCode.SheetDelete], 'op order');
-    const [i1, i2, del] = ops as [any, any, any];
+    eq(
+      ops.map((o) => o.op),
+      [OpCode.SheetInsert, OpCode.SheetInsert, OpCode.SheetDelete],
+      'op order',
+    );
+    const [i1, i2, del] = ops as Array<Record<string, unknown>>;
     eq([i1.ref, i1.index, i1.rule], [ref, 1, '.b { color: blue; }'], 'first insert');
-    eq([i2.index, i2.rule], [0, `.c { background: url("${new URL('img/x.png', document.baseURI).href}"); }`], 'second insert, absolute url');
+    eq(
+      [i2.index, i2.rule],
+      [0, `.c { background: url("${new URL('img/x.png', document.baseURI).href}"); }`],
+      'second insert, absolute url',
+    );
     eq([del.ref, del.index], [ref, 2], 'delete');
     eq(h.flush().length, 0, 'nothing left');
   });
@@ -133,12 +141,24 @@ describe('capture watcher: styles', () => {
     // later edits of an announced constructed sheet
     sheet.insertRule('p { margin: 0 }', 1);
     const d1 = h.flush();
-    eq(only(d1, OpCode.SheetInsert).map((o) => [o.ref, o.index, o.rule]), [[sheetRef, 1, 'p { margin: 0px; }']], 'insert');
+    eq(
+      only(d1, OpCode.SheetInsert).map((o) => [o.ref, o.index, o.rule]),
+      [[sheetRef, 1, 'p { margin: 0px; }']],
+      'insert',
+    );
     sheet.replaceSync('p { color: blue }');
-    eq(only(h.flush(), OpCode.SheetRules).map((o) => [o.ref, o.rules]), [[sheetRef, ['p { color: blue; }']]], 'replaceSync');
+    eq(
+      only(h.flush(), OpCode.SheetRules).map((o) => [o.ref, o.rules]),
+      [[sheetRef, ['p { color: blue; }']]],
+      'replaceSync',
+    );
     await sheet.replace('p { color: green }');
     await tick();
-    eq(only(h.flush(), OpCode.SheetRules).map((o) => o.rules), [['p { color: green; }']], 'replace()');
+    eq(
+      only(h.flush(), OpCode.SheetRules).map((o) => o.rules),
+      [['p { color: green; }']],
+      'replace()',
+    );
   });
 
   it('adoptedStyleSheets changed later: assignment and ObservableArray push()', () => {
@@ -154,7 +174,11 @@ describe('capture watcher: styles', () => {
     root.adoptedStyleSheets = [a];
     assert(h.flushRequests > before, 'the setter requests a flush');
     const d1 = h.flush();
-    eq(d1.map((o) => o.op), [OpCode.SheetNew, OpCode.SheetRules, OpCode.Adopt], 'announce then adopt');
+    eq(
+      d1.map((o) => o.op),
+      [OpCode.SheetNew, OpCode.SheetRules, OpCode.Adopt],
+      'announce then adopt',
+    );
     const refA = only(d1, OpCode.Adopt)[0]!.sheets[0]!;
     const b = new CSSStyleSheet();
     b.replaceSync('.b { color: blue }');
@@ -166,7 +190,11 @@ describe('capture watcher: styles', () => {
     eq(adopt.sheets[0], refA, 'old sheet kept its ref');
     eq(only(d2, OpCode.SheetNew).length, 1, 'only the new sheet announced');
     root.adoptedStyleSheets = [];
-    eq(only(h.flush(), OpCode.Adopt).map((o) => o.sheets), [[]], 'emptied');
+    eq(
+      only(h.flush(), OpCode.Adopt).map((o) => o.sheets),
+      [[]],
+      'emptied',
+    );
     eq(h.flush().length, 0, 'no repeats');
   });
 
@@ -181,7 +209,10 @@ describe('capture watcher: styles', () => {
     const sheet = style.sheet!;
     const rule = sheet.cssRules[0] as CSSStyleRule;
     const nested = (sheet.cssRules[1] as CSSMediaRule).cssRules[0] as CSSStyleRule;
-    const rulesSent = () => only(h.flush(), OpCode.SheetRules).filter((o) => o.ref === ref).map((o) => o.rules);
+    const rulesSent = () =>
+      only(h.flush(), OpCode.SheetRules)
+        .filter((o) => o.ref === ref)
+        .map((o) => o.rules);
 
     rule.style.color = 'rgb(1, 2, 3)';
     eq(rulesSent(), [['.a { color: rgb(1, 2, 3); margin: 1px; }', '@media screen {\n  .m { color: red; }\n}']], 'camelCase assignment');

@@ -29,10 +29,24 @@ describe('capture watcher: viewport', () => {
     box.querySelector<HTMLInputElement>('#f')!.focus();
     h = new Harness(document, createViewportWatchers());
     const snap = h.snapshot();
-    eq(only(snap, OpCode.Viewport).map((o) => [o.width, o.height]), [[innerWidth, innerHeight]], 'viewport');
+    eq(
+      only(snap, OpCode.Viewport).map((o) => [o.width, o.height]),
+      [[innerWidth, innerHeight]],
+      'viewport',
+    );
     eq(only(snap, OpCode.Viewport)[0]!.dpr, devicePixelRatio, 'dpr');
-    eq(only(snap, OpCode.Scroll).filter((o) => o.id === h.id(sc)).map((o) => [o.x, o.y]), [[30, 120]], 'scrolled element');
-    eq(only(snap, OpCode.Focus).map((o) => o.id), [h.id(box.querySelector('#f')!)], 'focus');
+    eq(
+      only(snap, OpCode.Scroll)
+        .filter((o) => o.id === h.id(sc))
+        .map((o) => [o.x, o.y]),
+      [[30, 120]],
+      'scrolled element',
+    );
+    eq(
+      only(snap, OpCode.Focus).map((o) => o.id),
+      [h.id(box.querySelector('#f')!)],
+      'focus',
+    );
   });
 
   it('scroll, focus inside a shadow root, selection: latest per flush', async () => {
@@ -56,17 +70,42 @@ describe('capture watcher: viewport', () => {
     await tick(); // selectionchange is queued
     await raf(); // and read in the next animation frame (the getters lay out)
     const ops = h.flush();
-    const scroll = only(ops, OpCode.Scroll).map((o) => [o.id, o.x, o.y]).sort();
-    eq(scroll, [[h.id(sc), 0, 40], [h.id(inner), 0, 25]].sort(), 'scroll positions');
-    eq(only(ops, OpCode.Focus).map((o) => o.id), [h.id(root.querySelector('input')!)], 'deepest focus');
-    eq(only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focus, o.focusOffset]), [[h.id(text), 1, h.id(text), 5]], 'selection');
+    const scroll = only(ops, OpCode.Scroll)
+      .map((o) => [o.id, o.x, o.y])
+      .sort();
+    eq(
+      scroll,
+      [
+        [h.id(sc), 0, 40],
+        [h.id(inner), 0, 25],
+      ].sort(),
+      'scroll positions',
+    );
+    eq(
+      only(ops, OpCode.Focus).map((o) => o.id),
+      [h.id(root.querySelector('input')!)],
+      'deepest focus',
+    );
+    eq(
+      only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focus, o.focusOffset]),
+      [[h.id(text), 1, h.id(text), 5]],
+      'selection',
+    );
     getSelection()!.removeAllRanges();
     (document.activeElement as HTMLElement | null)?.blur();
     await tick();
     await raf();
     const ops2 = h.flush();
-    eq(only(ops2, OpCode.Selection).map((o) => o.anchor), [0], 'selection cleared');
-    eq(only(ops2, OpCode.Focus).map((o) => o.id), [0], 'focus cleared');
+    eq(
+      only(ops2, OpCode.Selection).map((o) => o.anchor),
+      [0],
+      'selection cleared',
+    );
+    eq(
+      only(ops2, OpCode.Focus).map((o) => o.id),
+      [0],
+      'focus cleared',
+    );
   });
 
   it('caret moves inside a field never read the selection', async () => {
@@ -79,7 +118,13 @@ describe('capture watcher: viewport', () => {
     const proto = Document.prototype;
     const real = Object.getOwnPropertyDescriptor(proto, 'getSelection')!;
     const realFn = proto.getSelection;
-    Object.defineProperty(proto, 'getSelection', { ...real, value: function (this: Document) { reads++; return realFn.call(this); } });
+    Object.defineProperty(proto, 'getSelection', {
+      ...real,
+      value: function (this: Document) {
+        reads++;
+        return realFn.call(this);
+      },
+    });
     try {
       const f = box.querySelector('input')!;
       f.focus();
@@ -97,7 +142,11 @@ describe('capture watcher: viewport', () => {
       await raf();
       const ops = h.flush();
       assert(reads > 0, 'the spy saw no read of a selection outside a field: it is not on the call path');
-      eq(only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focusOffset]), [[h.id(text), 0, 5]], 'selection outside the field');
+      eq(
+        only(ops, OpCode.Selection).map((o) => [o.anchor, o.anchorOffset, o.focusOffset]),
+        [[h.id(text), 0, 5]],
+        'selection outside the field',
+      );
     } finally {
       Object.defineProperty(proto, 'getSelection', real);
     }
@@ -118,11 +167,30 @@ describe('capture watcher: viewport', () => {
     button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: 13, clientY: 14, detail: 1, view: window }));
     button.click(); // no position: not shown
     const ops = h.flush();
-    eq(only(ops, OpCode.Hover).map((o) => o.id), [h.id(button)], 'innermost hovered element, through a closed root');
-    eq(only(ops, OpCode.Pointer).map((o) => [o.x, o.y]), [[9, 18]], 'one pointer op: the latest');
-    eq(only(ops, OpCode.Click).map((o) => [o.x, o.y]), [[11, 12], [13, 14]], 'every click');
+    eq(
+      only(ops, OpCode.Hover).map((o) => o.id),
+      [h.id(button)],
+      'innermost hovered element, through a closed root',
+    );
+    eq(
+      only(ops, OpCode.Pointer).map((o) => [o.x, o.y]),
+      [[9, 18]],
+      'one pointer op: the latest',
+    );
+    eq(
+      only(ops, OpCode.Click).map((o) => [o.x, o.y]),
+      [
+        [11, 12],
+        [13, 14],
+      ],
+      'every click',
+    );
     document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, relatedTarget: null }));
-    eq(only(h.flush(), OpCode.Hover).map((o) => o.id), [0], 'pointer left the window');
+    eq(
+      only(h.flush(), OpCode.Hover).map((o) => o.id),
+      [0],
+      'pointer left the window',
+    );
   });
 
   it('pointer and clicks in nested same-origin frames: top-viewport coordinates (the pointer watcher alone)', async () => {
@@ -147,8 +215,16 @@ describe('capture watcher: viewport', () => {
     win.document.body.dispatchEvent(new win.PointerEvent('pointermove', at(5, 6)));
     win.document.querySelector('button')!.dispatchEvent(new win.MouseEvent('click', at(8, 9, 1)));
     const ops = h.flush();
-    eq(only(ops, OpCode.Pointer).map((o) => [o.x, o.y]), [[100 + 7 + 20 + 3 + 5, 50 + 7 + 10 + 3 + 6]], 'pointer in the inner frame');
-    eq(only(ops, OpCode.Click).map((o) => [o.x, o.y]), [[100 + 7 + 20 + 3 + 8, 50 + 7 + 10 + 3 + 9]], 'click in the inner frame');
+    eq(
+      only(ops, OpCode.Pointer).map((o) => [o.x, o.y]),
+      [[100 + 7 + 20 + 3 + 5, 50 + 7 + 10 + 3 + 6]],
+      'pointer in the inner frame',
+    );
+    eq(
+      only(ops, OpCode.Click).map((o) => [o.x, o.y]),
+      [[100 + 7 + 20 + 3 + 8, 50 + 7 + 10 + 3 + 9]],
+      'click in the inner frame',
+    );
   });
 
   it('pointer moves are sampled: a burst asks for at most one flush until the interval passed', async () => {
@@ -161,7 +237,11 @@ describe('capture watcher: viewport', () => {
     eq(h.flushRequests, n, 'no flush requested inside the interval');
     await tick(60);
     eq(h.flushRequests, n + 1, 'one trailing flush request');
-    eq(only(h.flush(), OpCode.Pointer).map((o) => o.x), [149], 'latest position');
+    eq(
+      only(h.flush(), OpCode.Pointer).map((o) => o.x),
+      [149],
+      'latest position',
+    );
   });
 
   it('resize and stop', async () => {
@@ -205,7 +285,11 @@ describe('capture watcher: viewport', () => {
       await tick();
       await raf();
       const ops = h.flush();
-      eq(only(ops, OpCode.Selection).map((o) => [o.anchorOffset, o.focusOffset]), [[0, 5]], 'selection still sent after selectionchange');
+      eq(
+        only(ops, OpCode.Selection).map((o) => [o.anchorOffset, o.focusOffset]),
+        [[0, 5]],
+        'selection still sent after selectionchange',
+      );
       assert(reads >= 1, 'read once after selectionchange');
       const after = reads;
       h.flush();

@@ -49,7 +49,12 @@ function intoRealm(inner: Transport, win: Window & typeof globalThis): Transport
 
 async function pair(sharer: Sharer, api: Api) {
   const [a, b] = createLoopbackPair();
-  const sharing = await api.startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET });
+  const sharing = await api.startSharing({
+    approve: approveEveryViewer,
+    document: sharer.doc,
+    transport: intoRealm(a, sharer.win),
+    secret: SECRET,
+  });
   const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
   open.push(sharing, viewing);
   await viewing.connected;
@@ -78,7 +83,11 @@ describe('<cobrowse-consent>', () => {
     assertEqual(dialog.getAttribute('aria-modal'), 'true');
     const label = shadow(el).getElementById(dialog.getAttribute('aria-labelledby')!)!;
     assertEqual(label.textContent, 'An agent wants to see this page');
-    const described = dialog.getAttribute('aria-describedby')!.split(' ').map((id) => shadow(el).getElementById(id)!.textContent).join(' ');
+    const described = dialog
+      .getAttribute('aria-describedby')!
+      .split(' ')
+      .map((id) => shadow(el).getElementById(id)!.textContent)
+      .join(' ');
     assert(/passwords, card numbers/.test(described), `says what is hidden: ${described}`);
     const allow = part(el, 'allow')!;
     assertEqual(allow.localName, 'button');
@@ -232,14 +241,18 @@ describe('<cobrowse-sharing-banner> over a real session', () => {
   });
 });
 
-
 describe('two viewers over WebRTC (signaled through a chat)', () => {
   it('the banner counts them and shows both codes, the annotations one cursor each; one leaves, both update', async function () {
     this.timeout(60_000);
     const join = chatRoom();
     const { sharer, api } = await sharerPage();
     const rtc = { iceServers: [] };
-    const sharing = await api.startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: api.createChatSignaling(join('customer')), rtc });
+    const sharing = await api.startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: api.createChatSignaling(join('customer')),
+      rtc,
+    });
     open.push(sharing);
     const banner = new api.CobrowseSharingBanner();
     banner.session = sharing;
@@ -249,7 +262,12 @@ describe('two viewers over WebRTC (signaled through a chat)', () => {
     assertEqual(part(banner, 'message')!.textContent, 'Waiting for the agent to connect…');
     const viewers: ViewingSession[] = [];
     for (const name of ['agent', 'supervisor']) {
-      const v = await startViewing({ container: viewerContainer(), signaling: createChatSignaling(join(name)), invitation: sharing.invitation!, rtc });
+      const v = await startViewing({
+        container: viewerContainer(),
+        signaling: createChatSignaling(join(name)),
+        invitation: sharing.invitation!,
+        rtc,
+      });
       open.push(v);
       viewers.push(v);
     }
@@ -281,10 +299,14 @@ describe('annotations over a real session', () => {
     viewing.pointer(160, 90);
     await waitFor(() => !!part(layer, 'cursor'), 4000, 'a cursor');
     const cursor = part(layer, 'cursor')!;
-    await waitFor(() => {
-      const r = cursor.getBoundingClientRect();
-      return Math.abs(r.left - 160) < 0.5 && Math.abs(r.top - 90) < 0.5;
-    }, 4000, 'the cursor to reach (160, 90) in the page’s viewport');
+    await waitFor(
+      () => {
+        const r = cursor.getBoundingClientRect();
+        return Math.abs(r.left - 160) < 0.5 && Math.abs(r.top - 90) < 0.5;
+      },
+      4000,
+      'the cursor to reach (160, 90) in the page’s viewport',
+    );
     viewing.pointer(200, 210);
     await waitFor(() => Math.abs(cursor.getBoundingClientRect().left - 200) < 0.5, 4000, 'the cursor to move');
     assertEqual(shadow(layer).querySelectorAll('[part~="cursor"]').length, 1, 'one cursor per viewer');
@@ -292,7 +314,10 @@ describe('annotations over a real session', () => {
     await waitFor(() => !!part(layer, 'ripple'), 4000, 'a ripple');
     const ripple = part(layer, 'ripple')!;
     const rr = ripple.getBoundingClientRect();
-    assert(Math.abs(rr.left + rr.width / 2 - 210) < 2 && Math.abs(rr.top + rr.height / 2 - 220) < 2, `ripple centred on the click: ${JSON.stringify(rr)}`);
+    assert(
+      Math.abs(rr.left + rr.width / 2 - 210) < 2 && Math.abs(rr.top + rr.height / 2 - 220) < 2,
+      `ripple centred on the click: ${JSON.stringify(rr)}`,
+    );
     assertEqual(sharer.win.getComputedStyle(ripple).animationName, 'ripple');
     await waitFor(() => !ripple.isConnected, 3000, 'the ripple to go');
 
@@ -339,12 +364,24 @@ describe('annotations over a real session', () => {
     s.handle.resync();
     await s.settle();
     const enc = new TextEncoder();
-    const needles = [`${token}banner`, `${token}consent`, `${token}button`, 'cobrowse-sharing-banner', 'cobrowse-annotations', 'cobrowse-consent', 'cobrowse-share-button', viewing.sas!];
+    const needles = [
+      `${token}banner`,
+      `${token}consent`,
+      `${token}button`,
+      'cobrowse-sharing-banner',
+      'cobrowse-annotations',
+      'cobrowse-consent',
+      'cobrowse-share-button',
+      viewing.sas!,
+    ];
     const leaks: string[] = [];
     for (const n of needles) s.frames.forEach((f, i) => countBytes(f, enc.encode(n)) && leaks.push(`${n} in frame ${i}`));
     assertEqual(leaks, []);
     assert(s.frames.length >= 3, 'frames were written meanwhile');
-    await s.expectSame('the mirror is the page without the elements', { absent: (n) => n.nodeType === 1 && (n as Element).hasAttribute('data-cobrowse-ignore'), styles: false });
+    await s.expectSame('the mirror is the page without the elements', {
+      absent: (n) => n.nodeType === 1 && (n as Element).hasAttribute('data-cobrowse-ignore'),
+      styles: false,
+    });
     s.stop();
     consent.remove();
   });
@@ -353,7 +390,13 @@ describe('annotations over a real session', () => {
 /** A session whose viewer must be approved through the consent dialog, and that viewer connecting. */
 async function approvalPair(sharer: Sharer, api: Api, options: Partial<Parameters<Api['startSharing']>[0]> = {}, own = false) {
   const [a, b] = createLoopbackPair();
-  const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET, viewerName: () => 'Alice', ...options });
+  const sharing = await api.startSharing({
+    document: sharer.doc,
+    transport: intoRealm(a, sharer.win),
+    secret: SECRET,
+    viewerName: () => 'Alice',
+    ...options,
+  });
   open.push(sharing);
   let consent: CobrowseConsent;
   if (own) {
@@ -379,7 +422,10 @@ describe('<cobrowse-consent> approves viewers of a session', () => {
     assertEqual(part(consent, 'title')!.textContent, 'Alice wants to see this page');
     const code = viewing.sas!;
     assertEqual(part(consent, 'code')!.textContent, `${code.slice(0, 3)} ${code.slice(3)}`, "the agent's code, easy to read out");
-    assert(/Allow only if they read out this same code/.test(part(consent, 'code-line')!.textContent!), part(consent, 'code-line')!.textContent!);
+    assert(
+      /Allow only if they read out this same code/.test(part(consent, 'code-line')!.textContent!),
+      part(consent, 'code-line')!.textContent!,
+    );
     assertEqual(shadow(consent).activeElement?.getAttribute('part'), 'button deny', 'focus on the safe choice');
     assertEqual(sharing.viewerList, [], 'nothing shared yet');
     const allowed = events(sharer.doc, 'cobrowse-allow');
@@ -398,7 +444,12 @@ describe('<cobrowse-consent> approves viewers of a session', () => {
     await consent.updateComplete;
     const start = async (viewerName: string) => {
       const [a, b] = createLoopbackPair();
-      const sharing = await api.startSharing({ document: sharer.doc, transport: intoRealm(a, sharer.win), secret: SECRET, viewerName: () => viewerName });
+      const sharing = await api.startSharing({
+        document: sharer.doc,
+        transport: intoRealm(a, sharer.win),
+        secret: SECRET,
+        viewerName: () => viewerName,
+      });
       open.push(sharing);
       const view = async () => {
         const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });

@@ -24,7 +24,6 @@ const PAGE = `<!doctype html><html><head><style>body{margin:0}.hot{color:red}</s
   <div style="height:2000px">tall</div></body></html>`;
 const masked = (node: Node) => (node as Element).id === 'card';
 
-
 /** A viewer element to the right of the sharer (which the harness puts at 0,0, 480×360). */
 function viewer(width = 242, attrs: Record<string, string> = {}): CobrowseViewer {
   const el = new CobrowseViewer();
@@ -60,7 +59,10 @@ function events<T>(target: EventTarget, type: string): T[] {
 
 /** Equal to the wire's precision (a tenth of a CSS pixel). */
 function assertNear(got: { x: number; y: number }, want: { x: number; y: number }, tolerance = 0.051): void {
-  assert(Math.abs(got.x - want.x) <= tolerance && Math.abs(got.y - want.y) <= tolerance, `expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  assert(
+    Math.abs(got.x - want.x) <= tolerance && Math.abs(got.y - want.y) <= tolerance,
+    `expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+  );
 }
 
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
@@ -140,7 +142,9 @@ describe('<cobrowse-viewer> over a session', () => {
   it('shows a progress bar while a large snapshot arrives, gone once the page is shown', async () => {
     // text that compresses badly, so the snapshot spans several records
     let seed = 7;
-    const noise = Array.from({ length: 2_500_000 }, () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) >>> 0) % 26))).join('');
+    const noise = Array.from({ length: 2_500_000 }, () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) >>> 0) % 26))).join(
+      '',
+    );
     const sharer = await createSharer({ html: `<!doctype html><body><pre id="big">${noise}</pre></body>` });
     const el = viewer();
     await el.updateComplete;
@@ -155,7 +159,10 @@ describe('<cobrowse-viewer> over a session', () => {
     await el.updateComplete;
     watch.disconnect();
     assert(values.length >= 1, 'the bar was shown');
-    assert(values.some((v) => v > 0 && v < 1), `partial progress was shown: ${values.join(', ')}`);
+    assert(
+      values.some((v) => v > 0 && v < 1),
+      `partial progress was shown: ${values.join(', ')}`,
+    );
     assertEqual(part(el, 'progress'), null, 'gone once the page is there');
     assertEqual(viewing.mirror.document!.getElementById('big')!.textContent!.length, noise.length);
   });
@@ -206,7 +213,10 @@ describe('<cobrowse-viewer> over a session', () => {
     await sendMouse({ type: 'move', position: [Math.round(b.left + 100), Math.round(b.top + 50)] });
     await waitFor(() => pointers.length > 0, 2000, 'the pointer');
     assertNear(pointers.at(-1)!, { x: Math.round(b.left + 100) - b.left, y: Math.round(b.top + 50) - b.top });
-    assert(Math.abs(pointers.at(-1)!.x - 100) <= 0.5 && Math.abs(pointers.at(-1)!.y - 50) <= 0.5, `near (100, 50): ${JSON.stringify(pointers.at(-1))}`);
+    assert(
+      Math.abs(pointers.at(-1)!.x - 100) <= 0.5 && Math.abs(pointers.at(-1)!.y - 50) <= 0.5,
+      `near (100, 50): ${JSON.stringify(pointers.at(-1))}`,
+    );
     await sendMouse({ type: 'click', position: [Math.round(b.left + 140), Math.round(b.top + 60)] });
     await waitFor(() => clicks.length > 0, 2000, 'the click');
     assertEqual(clicks.length, 1);
@@ -224,7 +234,10 @@ describe('<cobrowse-viewer> over a session', () => {
     await sendMouse({ type: 'move', position: [cx, cy] });
     await waitFor(() => pointers.length > count, 2000, 'the pointer, fit');
     const p = pointers.at(-1)!;
-    assert(Math.abs(p.x - (cx - b.left) / scale) <= 0.06 && Math.abs(p.y - (cy - b.top) / scale) <= 0.06, `the math: ${JSON.stringify(p)} at scale ${scale}`);
+    assert(
+      Math.abs(p.x - (cx - b.left) / scale) <= 0.06 && Math.abs(p.y - (cy - b.top) / scale) <= 0.06,
+      `the math: ${JSON.stringify(p)} at scale ${scale}`,
+    );
     assert(Math.abs(p.x - 300) < 1 / scale && Math.abs(p.y - 200) < 1 / scale, `near (300, 200): ${JSON.stringify(p)}`);
   });
 
@@ -366,7 +379,10 @@ describe('<cobrowse-viewer>: why it ended', () => {
     await waitFor(() => el.state === 'ended', 6000, 'the end');
     await el.updateComplete;
     assertEqual(el.reason, 'wrong-secret');
-    assert(/refused for security reasons \(wrong-secret\)\. Ask the customer to share again/.test(text(el, 'message')!), text(el, 'message')!);
+    assert(
+      /refused for security reasons \(wrong-secret\)\. Ask the customer to share again/.test(text(el, 'message')!),
+      text(el, 'message')!,
+    );
   });
 
   it('a tampered record: a security message', async () => {
@@ -435,13 +451,14 @@ describe('<cobrowse-viewer>: why it ended', () => {
       ['approval-timeout', 'The customer did not answer your request in time. Ask them in the chat, then try again.'],
     ];
     for (const [reason, message] of cases) assertEqual(viewerStrings.en[endedMessage(reason)], message, reason);
-    for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized']) assertEqual(endedMessage(r), 'endedSecurity', r);
+    for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized'])
+      assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
     // a first dial that never reached the customer's page is not a lost connection
     assertEqual(viewerStrings.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
     assertEqual(endedMessage('unreachable', true), 'endedLost');
     for (const key of Object.keys(viewerStrings.en) as (keyof typeof viewerStrings.en)[]) {
-      assert(viewerStrings.ja[key] && viewerStrings.ja[key] !== viewerStrings.en[key] || key === 'latency', `ja for ${key}`);
+      assert((viewerStrings.ja[key] && viewerStrings.ja[key] !== viewerStrings.en[key]) || key === 'latency', `ja for ${key}`);
     }
   });
 });
@@ -467,7 +484,10 @@ describe('<cobrowse-viewer>: the customer approves', () => {
     const { sharing, viewing, id } = await pending(el, sharer);
     assertEqual(text(el, 'state'), 'Awaiting approval');
     assertEqual(text(el, 'code'), viewing.sas);
-    assertEqual(text(el, 'message'), `Waiting for the customer to approve… Read your code ${viewing.sas} to the customer: they are asked to allow you, with the same code on their screen.`);
+    assertEqual(
+      text(el, 'message'),
+      `Waiting for the customer to approve… Read your code ${viewing.sas} to the customer: they are asked to allow you, with the same code on their screen.`,
+    );
     assertEqual(pendings, [{ sas: viewing.sas! }]);
     sharing.approve(id);
     await viewing.connected;
@@ -491,14 +511,21 @@ describe('<cobrowse-viewer>: the customer approves', () => {
     await waitFor(() => other.state === 'ended', 4000, 'the timeout');
     await other.updateComplete;
     assertEqual(other.reason, 'approval-timeout');
-    assertEqual(text(other, 'message'), 'Session ended The customer did not answer your request in time. Ask them in the chat, then try again.');
+    assertEqual(
+      text(other, 'message'),
+      'Session ended The customer did not answer your request in time. Ask them in the chat, then try again.',
+    );
   });
 
   it("notes a resumption (the customer's next page took over): same code, 'Reconnected (1×)'", async function () {
     this.timeout(30_000);
     const join = chatRoom();
     const first = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ document: first.doc, signaling: createChatSignaling(join('customer')), approve: approveEveryViewer });
+    const sharing = await startSharing({
+      document: first.doc,
+      signaling: createChatSignaling(join('customer')),
+      approve: approveEveryViewer,
+    });
     open.push(sharing);
     const el = viewer(400);
     const resumed = events<{ count: number }>(el, 'cobrowse-resumed');
@@ -510,7 +537,11 @@ describe('<cobrowse-viewer>: the customer approves', () => {
     assertEqual(part(el, 'resumed'), null, 'nothing to note yet');
     first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
     const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart') });
-    const again = await resumeSharing({ document: next.doc, signaling: createChatSignaling(join('customer')), approve: approveEveryViewer });
+    const again = await resumeSharing({
+      document: next.doc,
+      signaling: createChatSignaling(join('customer')),
+      approve: approveEveryViewer,
+    });
     assert(again, 'resumed');
     open.push(again);
     await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'Your cart', 15_000, 'the next page');
@@ -563,7 +594,10 @@ describe('<cobrowse-viewer>: language, accessibility, theming', () => {
     await el.updateComplete;
     watch.disconnect();
     assertEqual(said.at(-1), `Connected Code ${sharing.sas}`);
-    assert(said.some((s) => s.startsWith('Connecting…')), `connecting was announced: ${JSON.stringify(said)}`);
+    assert(
+      said.some((s) => s.startsWith('Connecting…')),
+      `connecting was announced: ${JSON.stringify(said)}`,
+    );
     assert(!status.contains(part(el, 'latency')), 'the latency is not announced every 2 s');
   });
 

@@ -17,7 +17,14 @@ import { assert, assertEqual, assertThrows, describe, fail, it } from './helpers
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-const CLASSES: Record<string, ErrorClass> = { ProtocolError, SecureError, TransportError, SignalingError, SessionError, ReferenceChatError };
+const CLASSES: Record<string, ErrorClass> = {
+  ProtocolError,
+  SecureError,
+  TransportError,
+  SignalingError,
+  SessionError,
+  ReferenceChatError,
+};
 
 /** `error` is a `cls` named `name` with `code`, a CodedError and an Error, and no other class of the list. */
 function checkCoded(error: unknown, name: keyof typeof CLASSES, code: string): void {

@@ -37,7 +37,10 @@ async function mustDiffer(change: (s: Document, m: Document) => void | Promise<v
   assertNoDiffs(compareDocuments(s, m), 'identical pages');
   await change(s, m);
   const diffs = compareDocuments(s, m);
-  assert(diffs.some((d) => expect.test(d)), `expected a difference matching ${expect}, got ${JSON.stringify(diffs.slice(0, 5))}`);
+  assert(
+    diffs.some((d) => expect.test(d)),
+    `expected a difference matching ${expect}, got ${JSON.stringify(diffs.slice(0, 5))}`,
+  );
 }
 
 describe('the fidelity comparer', () => {
@@ -51,7 +54,10 @@ describe('the fidelity comparer', () => {
     await mustDiffer((_s, m) => m.getElementById('x')!.removeAttribute('class'), /attribute class missing/);
     await mustDiffer((_s, m) => m.getElementById('x')!.setAttribute('class', 'b'), /attribute class/);
     await mustDiffer((_s, m) => void m.body.appendChild(m.createElement('p')), /child count/);
-    await mustDiffer((_s, m) => m.querySelector('svg')!.replaceWith(m.createElement('svg')), /element: sharer http:\/\/www.w3.org\/2000\/svg/);
+    await mustDiffer(
+      (_s, m) => m.querySelector('svg')!.replaceWith(m.createElement('svg')),
+      /element: sharer http:\/\/www.w3.org\/2000\/svg/,
+    );
     await mustDiffer((_s, m) => void (m.getElementById('x')!.lastChild as Comment).remove(), /child count/);
     await mustDiffer((_s, m) => void (m.querySelector('template')!.content.firstElementChild!.textContent = 'u'), /#content/);
     await mustDiffer((_s, m) => m.getElementById('x')!.setAttribute('onclick', 'x()'), /event handler/);
@@ -81,11 +87,22 @@ describe('the fidelity comparer', () => {
     const s = await frame('<img src="rel.png"><a href="x/y">a</a><div style="background:url(bg.png)"></div>');
     const m = await frame('<img src="rel.png"><a href="x/y">a</a><div style="background:url(bg.png)"></div>');
     const diffs = compareDocuments(s, m);
-    assert(diffs.some((d) => /attribute src: sharer \(resolved\) "http/.test(d)), JSON.stringify(diffs));
-    assert(diffs.some((d) => /attribute href/.test(d)), JSON.stringify(diffs));
-    assert(diffs.some((d) => /style: sharer \(resolved\)/.test(d)), JSON.stringify(diffs));
+    assert(
+      diffs.some((d) => /attribute src: sharer \(resolved\) "http/.test(d)),
+      JSON.stringify(diffs),
+    );
+    assert(
+      diffs.some((d) => /attribute href/.test(d)),
+      JSON.stringify(diffs),
+    );
+    assert(
+      diffs.some((d) => /style: sharer \(resolved\)/.test(d)),
+      JSON.stringify(diffs),
+    );
     const abs = (u: string) => new URL(u, s.baseURI).href;
-    const m2 = await frame(`<img src="${abs('rel.png')}"><a href="${abs('x/y')}">a</a><div style="background:url(${abs('bg.png')})"></div>`);
+    const m2 = await frame(
+      `<img src="${abs('rel.png')}"><a href="${abs('x/y')}">a</a><div style="background:url(${abs('bg.png')})"></div>`,
+    );
     assertNoDiffs(compareDocuments(s, m2), 'resolved URLs');
   });
   it('walks a 5,000-level tree without overflowing and finds the deepest difference', async () => {

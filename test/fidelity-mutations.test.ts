@@ -6,7 +6,8 @@ import { cleanup, createSharer, prng, startSession, tick, type Session } from '.
 
 afterEach(cleanup);
 
-const BASE = '<!DOCTYPE html><html><head></head><body><div id="root"><p id="a">a<b>b</b></p><p id="b">b</p><ul id="list"><li>1</li><li>2</li><li>3</li></ul></div></body></html>';
+const BASE =
+  '<!DOCTYPE html><html><head></head><body><div id="root"><p id="a">a<b>b</b></p><p id="b">b</p><ul id="list"><li>1</li><li>2</li><li>3</li></ul></div></body></html>';
 
 async function session(html = BASE): Promise<{ s: Session; doc: Document }> {
   const sharer = await createSharer({ html });
@@ -122,7 +123,9 @@ describe('fidelity: mutations', () => {
   it('a 5,000-level deep tree, in the snapshot and added later (no stack overflow)', async function () {
     this.timeout(120_000);
     // Chromium's own renderer crashes laying out a displayed tree this deep: keep it display:none
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="deep" style="display:none"></div><div id="later" style="display:none"></div></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><div id="deep" style="display:none"></div><div id="later" style="display:none"></div></body>',
+    });
     const doc = sharer.doc;
     const build = (at: Element, n: number): Element => {
       for (let i = 0; i < n; i++) at = at.appendChild(doc.createElement(i % 2 ? 'div' : 'span'));
@@ -208,7 +211,9 @@ async function randomSequence(s: Session, doc: Document, root: Element, seed: nu
     return el;
   };
   const place = (node: Node, all: Node[]) => {
-    const candidates = containers(all).filter((c) => c !== node && !node.contains(c) && !(node.nodeType === 1 && nodesIn(node).includes(c)));
+    const candidates = containers(all).filter(
+      (c) => c !== node && !node.contains(c) && !(node.nodeType === 1 && nodesIn(node).includes(c)),
+    );
     const parent = candidates.length ? pick(candidates) : root;
     const kids = Array.from(parent.childNodes);
     const before = kids.length && rnd() < 0.7 ? pick([...kids, null]) : null;

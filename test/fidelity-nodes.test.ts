@@ -177,17 +177,31 @@ describe('fidelity: node kinds', () => {
     assertEqual(Math.round(mhost.getBoundingClientRect().width), Math.round(host.getBoundingClientRect().width), 'closed host width');
     root.querySelector('b')!.textContent = 'closed content, changed and longer';
     await s.expectSame('closed shadow root changed', { closedRoot: (el) => roots.get(el) });
-    assertEqual(Math.round(mhost.getBoundingClientRect().width), Math.round(host.getBoundingClientRect().width), 'closed host width after change');
+    assertEqual(
+      Math.round(mhost.getBoundingClientRect().width),
+      Math.round(host.getBoundingClientRect().width),
+      'closed host width after change',
+    );
   });
 
   it('<noscript> content stays hidden in the mirror as on the sharer', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><noscript><p>enable JavaScript</p></noscript><p id="after">after</p></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><noscript><p>enable JavaScript</p></noscript><p id="after">after</p></body>',
+    });
     const s = await startSession(sharer);
     await s.expectSame('noscript');
     const sn = sharer.doc.querySelector('noscript')!;
     const mn = s.mirror.document!.querySelector('noscript')!;
-    assertEqual(getComputedStyle(mn).display === 'none' || mn.getBoundingClientRect().height === 0, sn.getBoundingClientRect().height === 0, 'noscript hidden');
-    assertEqual(s.mirror.document!.getElementById('after')!.getBoundingClientRect().top, sharer.doc.getElementById('after')!.getBoundingClientRect().top, 'layout after <noscript>');
+    assertEqual(
+      getComputedStyle(mn).display === 'none' || mn.getBoundingClientRect().height === 0,
+      sn.getBoundingClientRect().height === 0,
+      'noscript hidden',
+    );
+    assertEqual(
+      s.mirror.document!.getElementById('after')!.getBoundingClientRect().top,
+      sharer.doc.getElementById('after')!.getBoundingClientRect().top,
+      'layout after <noscript>',
+    );
   });
 
   it('template content changed after the start', async () => {
@@ -240,4 +254,3 @@ describe('fidelity: node kinds', () => {
     await s.expectSame('early start, after more changes');
   });
 });
-

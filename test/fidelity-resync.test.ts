@@ -6,7 +6,8 @@ import { activePatchCount } from '../src/capture/patches.js';
 
 afterEach(cleanup);
 
-const PAGE = '<!DOCTYPE html><style id="st"></style><body><div id="app"><input id="i"><ul id="l"><li>1</li></ul></div><div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div></body>';
+const PAGE =
+  '<!DOCTYPE html><style id="st"></style><body><div id="app"><input id="i"><ul id="l"><li>1</li></ul></div><div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div></body>';
 
 describe('fidelity: resync and stop', () => {
   it('a late joiner (resync snapshot + following deltas) equals the first mirror and the sharer', async () => {

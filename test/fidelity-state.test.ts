@@ -7,7 +7,9 @@ afterEach(cleanup);
 
 describe('fidelity: state', () => {
   it('same-origin iframes: srcdoc, nested, about:blank filled by script, added and navigated after the start', async () => {
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body><iframe id="f1" srcdoc="<p>one</p><iframe srcdoc='<b>nested</b>'></iframe>"></iframe></body>` });
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body><iframe id="f1" srcdoc="<p>one</p><iframe srcdoc='<b>nested</b>'></iframe>"></iframe></body>`,
+    });
     const f1 = sharer.doc.getElementById('f1') as HTMLIFrameElement;
     await new Promise((r) => setTimeout(r, 100));
     const s = await startSession(sharer);
@@ -31,7 +33,9 @@ describe('fidelity: state', () => {
   });
 
   it('form state: typed, programmatic, textarea, checkbox, radio, select single/multiple, contenteditable', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><input id="t"><textarea id="ta"></textarea><input type="checkbox" id="cb"><input type="radio" name="r" id="r1" checked><input type="radio" name="r" id="r2"><select id="s"><option>a</option><option>b</option></select><select id="m" multiple><option>x</option><option>y</option><option>z</option></select><div id="ce" contenteditable>edit</div></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><input id="t"><textarea id="ta"></textarea><input type="checkbox" id="cb"><input type="radio" name="r" id="r1" checked><input type="radio" name="r" id="r2"><select id="s"><option>a</option><option>b</option></select><select id="m" multiple><option>x</option><option>y</option><option>z</option></select><div id="ce" contenteditable>edit</div></body>',
+    });
     const s = await startSession(sharer);
     const d = sharer.doc;
     typeInto(d.getElementById('t') as HTMLInputElement, 'typed');
@@ -68,7 +72,9 @@ describe('fidelity: state', () => {
   });
 
   it('scroll positions of the document and of a scrolled element; viewport size', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body style="height:3000px;width:2000px"><div id="sc" style="width:100px;height:60px;overflow:auto"><div style="width:400px;height:600px">big</div></div></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body style="height:3000px;width:2000px"><div id="sc" style="width:100px;height:60px;overflow:auto"><div style="width:400px;height:600px">big</div></div></body>',
+    });
     const s = await startSession(sharer);
     sharer.win.scrollTo(30, 500);
     sharer.doc.getElementById('sc')!.scrollTop = 120;
@@ -76,7 +82,11 @@ describe('fidelity: state', () => {
     await s.expectSame('scrolled');
     const mw = s.mirror.document!.defaultView!;
     assertEqual([mw.innerWidth, mw.innerHeight], [sharer.win.innerWidth, sharer.win.innerHeight], 'mirror viewport');
-    assertEqual(s.mirror.viewport, { width: sharer.win.innerWidth, height: sharer.win.innerHeight, dpr: sharer.win.devicePixelRatio }, 'mirror.viewport');
+    assertEqual(
+      s.mirror.viewport,
+      { width: sharer.win.innerWidth, height: sharer.win.innerHeight, dpr: sharer.win.devicePixelRatio },
+      'mirror.viewport',
+    );
     sharer.frame.style.width = '400px';
     await new Promise((r) => setTimeout(r, 50));
     await s.settle();
@@ -102,7 +112,9 @@ describe('fidelity: state', () => {
   });
 
   it('<dialog> show / showModal / close, <details open>', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><dialog id="d">dialog</dialog><details id="det"><summary>s</summary>body</details></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><dialog id="d">dialog</dialog><details id="det"><summary>s</summary>body</details></body>',
+    });
     const s = await startSession(sharer);
     const d = sharer.doc.getElementById('d') as HTMLDialogElement;
     d.show();
@@ -126,7 +138,9 @@ describe('fidelity: state', () => {
     assertEqual(md.getElementById('img')!.getAttribute('src'), abs('img/a.png'), 'img src');
     assertEqual(md.getElementById('a')!.getAttribute('href'), abs('other.html?x=1#frag'), 'a href');
     assertEqual(md.getElementById('img')!.getAttribute('srcset'), `${abs('img/a-1x.png')} 1x, ${abs('img/a-2x.png')} 2x`, 'srcset');
-    const style = Array.from(md.querySelectorAll('style')).map((x) => x.sheet!.cssRules[0]?.cssText ?? '').join(' ');
+    const style = Array.from(md.querySelectorAll('style'))
+      .map((x) => x.sheet!.cssRules[0]?.cssText ?? '')
+      .join(' ');
     assertEqual(style.includes(abs('img/pattern.png')), true, `stylesheet url(): ${style}`);
     const sharerImg = sharer.doc.getElementById('img')!;
     sharerImg.setAttribute('src', 'img/changed.png');

@@ -100,7 +100,10 @@ describe('fidelity: styles', () => {
     shared.insertRule('i { color: rgb(200, 0, 0); }', 0);
     await s.expectSame('third root + rule added to the shared sheet');
     const mroots = Array.from(s.mirror.document!.getElementById('hosts')!.children).map((h) => h.shadowRoot!);
-    assert(mroots.length === 3 && mroots.every((r) => r.adoptedStyleSheets[0] === mroots[0].adoptedStyleSheets[0]), 'one sheet shared in the mirror');
+    assert(
+      mroots.length === 3 && mroots.every((r) => r.adoptedStyleSheets[0] === mroots[0].adoptedStyleSheets[0]),
+      'one sheet shared in the mirror',
+    );
   });
 
   it('a sheet adopted before its shadow root was captured (host detached, sheet never seen)', async () => {
@@ -143,7 +146,9 @@ describe('fidelity: styles', () => {
   });
 
   it(':focus appearance follows the sharer', async () => {
-    const sharer = await createSharer({ html: '<!DOCTYPE html><style>input:focus { background-color: rgb(255, 255, 0); } form:focus-within { color: rgb(1, 2, 3); }</style><form><input id="i"></form>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><style>input:focus { background-color: rgb(255, 255, 0); } form:focus-within { color: rgb(1, 2, 3); }</style><form><input id="i"></form>',
+    });
     const s = await startSession(sharer);
     const i = sharer.doc.getElementById('i')!;
     i.focus();

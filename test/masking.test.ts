@@ -46,7 +46,10 @@ async function assertNoLeak(s: Session, list: string[], shown: Control): Promise
   const last = `${s.frames.length - 1}:snapshot`;
   assertEqual(framesWith(s, shown.snapshot), ['0:snapshot'], 'control: unmasked text of the first snapshot found');
   const delta = framesWith(s, shown.delta);
-  assert(delta.length === 2 && delta[0]!.endsWith(':delta') && delta[1] === last, `control: unmasked text written with the changes found in a delta and the resync snapshot: ${delta.join()}`);
+  assert(
+    delta.length === 2 && delta[0]!.endsWith(':delta') && delta[1] === last,
+    `control: unmasked text written with the changes found in a delta and the resync snapshot: ${delta.join()}`,
+  );
   const leaks: string[] = [];
   for (const c of list) for (const at of framesWith(s, c)) leaks.push(`${c} in frame ${at}`);
   assertEqual(leaks, [], 'masked data in frames');
@@ -110,7 +113,11 @@ describe('masking', () => {
     // (a child's margin collapsing through the blocked element is not reproduced: the placeholder is
     // empty — a known limit, hence the inner <p> without margins)
     const after = sharer.doc.getElementById('after')!;
-    assertEqual(Math.round((mirrorOf(s, after) as Element).getBoundingClientRect().top), Math.round(after.getBoundingClientRect().top), 'layout after a placeholder');
+    assertEqual(
+      Math.round((mirrorOf(s, after) as Element).getBoundingClientRect().top),
+      Math.round(after.getBoundingClientRect().top),
+      'layout after a placeholder',
+    );
     const before = s.frames.length;
     sharer.doc.getElementById('b1')!.appendChild(sharer.doc.createElement('i')).textContent = canary('blocklater');
     (sharer.doc.getElementById('b1')!.querySelector('input') as HTMLInputElement).value = canary('blockvalue');
@@ -140,13 +147,19 @@ describe('masking', () => {
     await s.settle();
     const mpw = mirrorOf(s, pw)!;
     assert(!mpw.value.includes(token), 'mirror password value masked');
-    await assertNoLeak(s, canaries.filter((c) => /pw|cc|otp|np|cp/.test(c.slice(14))), shown);
+    await assertNoLeak(
+      s,
+      canaries.filter((c) => /pw|cc|otp|np|cp/.test(c.slice(14))),
+      shown,
+    );
   });
 
   it("inputs: 'all' masks every field, data-cobrowse-unmask shows one", async () => {
     const c = canary('allinput');
     const shown = control();
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body>${shown.html}<input id="a" value="${c}"><textarea id="t"></textarea><input id="u" data-cobrowse-unmask></body>` });
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body>${shown.html}<input id="a" value="${c}"><textarea id="t"></textarea><input id="u" data-cobrowse-unmask></body>`,
+    });
     const s = await startSession(sharer, { mask: { inputs: 'all' } });
     typeInto(sharer.doc.getElementById('t') as HTMLTextAreaElement, canary('alltyped'));
     typeInto(sharer.doc.getElementById('u') as HTMLInputElement, 'visible');
@@ -159,7 +172,9 @@ describe('masking', () => {
 
   it('masked subtree: nodes moved in and out, text changed, rule matching only after a class change', async () => {
     const shown = control();
-    const sharer = await createSharer({ html: `<!DOCTYPE html><body>${shown.html}<div class="secret" id="m"><span id="stay">stays</span></div><div id="out"><span id="mover">mover</span></div><p id="later">public first</p></body>` });
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body>${shown.html}<div class="secret" id="m"><span id="stay">stays</span></div><div id="out"><span id="mover">mover</span></div><p id="later">public first</p></body>`,
+    });
     const s = await startSession(sharer, { mask: { text: '.secret' } });
     const { doc } = sharer;
     const m = doc.getElementById('m')!;
@@ -194,12 +209,18 @@ describe('masking', () => {
     doc.getElementById('out')!.setAttribute('data-cobrowse-mask', '');
     doc.getElementById('out')!.appendChild(doc.createTextNode(canary('maskattrlater')));
     shown.change(doc);
-    await assertNoLeak(s, canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)), shown);
+    await assertNoLeak(
+      s,
+      canaries.filter((c) => /movedin|stays|afterparentmove|afterclass|maskattrlater/.test(c)),
+      shown,
+    );
   });
   it('an element unblocked in the same batch as changes inside it is written again whole (found by the masking property test)', async () => {
     // the viewer had only the placeholder: a change written inside it on its own named nodes the
     // viewer never had, so the mirror rejected the frame (seed 689941640 of masking-property)
-    const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="b" class="blocked"><p id="p">inside</p><input id="f"></div><div id="o"><span id="s">moved</span></div></body>' });
+    const sharer = await createSharer({
+      html: '<!DOCTYPE html><body><div id="b" class="blocked"><p id="p">inside</p><input id="f"></div><div id="o"><span id="s">moved</span></div></body>',
+    });
     const s = await startSession(sharer, { mask: { block: '.blocked' } });
     const { doc } = sharer;
     const b = doc.getElementById('b')!;

@@ -17,21 +17,27 @@ const color = (m: Mirror, id: number) => getComputedStyle(m.node(id) as Element)
 describe('mirror: shadow roots and templates', () => {
   it('attaches open and closed shadow roots, with adopted sheets in them', () => {
     const { m, s } = setup();
-    m.apply(s.snapshot(page([
-      h(5, 'x-open', {}, [], { shadow: shadow(6, 'open', h(7, 'p', {}, ['open'])) }),
-      h(8, 'x-closed', {}, [], { shadow: shadow(9, 'closed', h(10, 'p', {}, ['closed'])) }),
-    ])));
+    m.apply(
+      s.snapshot(
+        page([
+          h(5, 'x-open', {}, [], { shadow: shadow(6, 'open', h(7, 'p', {}, ['open'])) }),
+          h(8, 'x-closed', {}, [], { shadow: shadow(9, 'closed', h(10, 'p', {}, ['closed'])) }),
+        ]),
+      ),
+    );
     const open = m.node(5) as Element;
     equal(open.shadowRoot, m.node(6));
     equal((m.node(8) as Element).shadowRoot, null, 'closed stays closed');
     equal((m.node(9) as ShadowRoot).textContent, 'closed');
     equal((m.node(10) as Node).getRootNode(), m.node(9));
-    m.apply(s.delta(
-      { op: OpCode.SheetNew, sheet: 1, document: 1 },
-      { op: OpCode.SheetRules, ref: 3, rules: ['p { color: rgb(255, 0, 0) }'] },
-      { op: OpCode.Adopt, target: 9, sheets: [1] },
-      { op: OpCode.Adopt, target: 6, sheets: [1] },
-    ));
+    m.apply(
+      s.delta(
+        { op: OpCode.SheetNew, sheet: 1, document: 1 },
+        { op: OpCode.SheetRules, ref: 3, rules: ['p { color: rgb(255, 0, 0) }'] },
+        { op: OpCode.Adopt, target: 9, sheets: [1] },
+        { op: OpCode.Adopt, target: 6, sheets: [1] },
+      ),
+    );
     equal(color(m, 10), RED);
     equal(color(m, 7), RED);
     m.apply(s.delta({ op: OpCode.SheetInsert, ref: 3, index: 1, rule: 'p { color: rgb(0, 0, 255) }' }));
@@ -100,15 +106,34 @@ describe('mirror: frame documents', () => {
 
 describe('mirror: stylesheets and state selectors', () => {
   it('rewrites :hover / :focus selectors, also in inserted rules, keeping indices', () => {
-    equal(rewriteSelector('a:hover, b:focus-within > c:focus'), 'a[data-cobrowse-mirror-hover], b[data-cobrowse-mirror-focus-within] > c[data-cobrowse-mirror-focus]');
+    equal(
+      rewriteSelector('a:hover, b:focus-within > c:focus'),
+      'a[data-cobrowse-mirror-hover], b[data-cobrowse-mirror-focus-within] > c[data-cobrowse-mirror-focus]',
+    );
     equal(rewriteSelector('.md\\:hover\\:x:hover'), '.md\\:hover\\:x[data-cobrowse-mirror-hover]');
     equal(rewriteSelector('[title=":hover"]'), null);
     equal(rewriteSelector('p:hovered'), null);
     const { m, s } = setup();
-    m.apply(s.snapshot(page([
-      h(5, 'div', { class: 'card' }, [h(6, 'input', { id: 'q' })]),
-      h(7, 'x-host', {}, [], { shadow: shadow(8, 'open', h(9, 'style', {}, [t(10, ':host(:hover) { color: rgb(0, 128, 0) }')]), h(11, 'span', {}, ['s'])) }),
-    ], [h(12, 'style', {}, [t(13, '.card:hover { color: rgb(0, 128, 0) } .card:focus-within { background-color: rgb(0, 0, 255) } @media all { #q:focus { color: rgb(255, 0, 0) } }')])])));
+    m.apply(
+      s.snapshot(
+        page(
+          [
+            h(5, 'div', { class: 'card' }, [h(6, 'input', { id: 'q' })]),
+            h(7, 'x-host', {}, [], {
+              shadow: shadow(8, 'open', h(9, 'style', {}, [t(10, ':host(:hover) { color: rgb(0, 128, 0) }')]), h(11, 'span', {}, ['s'])),
+            }),
+          ],
+          [
+            h(12, 'style', {}, [
+              t(
+                13,
+                '.card:hover { color: rgb(0, 128, 0) } .card:focus-within { background-color: rgb(0, 0, 255) } @media all { #q:focus { color: rgb(255, 0, 0) } }',
+              ),
+            ]),
+          ],
+        ),
+      ),
+    );
     equal(color(m, 5), 'rgb(0, 0, 0)');
     m.apply(s.delta({ op: OpCode.Hover, id: 5 }, { op: OpCode.Focus, id: 6 }));
     equal(color(m, 5), GREEN);
@@ -118,10 +143,12 @@ describe('mirror: stylesheets and state selectors', () => {
     ok(color(m, 5) !== GREEN);
     equal(color(m, 7), GREEN, ':host(:hover) in a shadow <style>');
     // rules inserted later are rewritten too; indices match the sharer's sheet
-    m.apply(s.delta(
-      { op: OpCode.SheetInsert, ref: 12 * 2, index: 0, rule: 'x-host:hover { background-color: rgb(255, 0, 0) }' },
-      { op: OpCode.SheetDelete, ref: 12 * 2, index: 1 },
-    ));
+    m.apply(
+      s.delta(
+        { op: OpCode.SheetInsert, ref: 12 * 2, index: 0, rule: 'x-host:hover { background-color: rgb(255, 0, 0) }' },
+        { op: OpCode.SheetDelete, ref: 12 * 2, index: 1 },
+      ),
+    );
     const sheet = (m.node(12) as HTMLStyleElement).sheet!;
     equal(sheet.cssRules.length, 3);
     ok(sheet.cssRules[1]!.cssText.startsWith('.card[data-cobrowse-mirror-focus-within]'));
@@ -139,10 +166,14 @@ describe('mirror: stylesheets and state selectors', () => {
 
   it('constructed sheets in documents, rewritten; adopted in the document', () => {
     const { m, s } = setup();
-    m.apply(s.snapshot(page([h(5, 'a', { class: 'l' }, ['x'])]),
-      { op: OpCode.SheetNew, sheet: 4, document: 1 },
-      { op: OpCode.SheetRules, ref: 9, rules: ['.l { color: rgb(0, 0, 255) }', '.l:hover { color: rgb(0, 128, 0) }'] },
-      { op: OpCode.Adopt, target: 1, sheets: [4] }));
+    m.apply(
+      s.snapshot(
+        page([h(5, 'a', { class: 'l' }, ['x'])]),
+        { op: OpCode.SheetNew, sheet: 4, document: 1 },
+        { op: OpCode.SheetRules, ref: 9, rules: ['.l { color: rgb(0, 0, 255) }', '.l:hover { color: rgb(0, 128, 0) }'] },
+        { op: OpCode.Adopt, target: 1, sheets: [4] },
+      ),
+    );
     equal(color(m, 5), BLUE);
     m.apply(s.delta({ op: OpCode.Hover, id: 5 }));
     equal(color(m, 5), GREEN);
@@ -178,12 +209,27 @@ describe('mirror: canvas pictures (no scripts in the mirror: a canvas would show
     const m = new Mirror(c, { scale: 1, cursor: false });
     const s = new Sharer();
     const css = h(3, 'head', {}, [h(30, 'style', {}, [t(31, 'body{margin:0} .w{width:80px} .b{display:block;width:60px;height:10px}')])]);
-    m.apply(s.snapshot(tree(0, 0, doc(1, doctype(99), h(2, 'html', {}, [css, h(4, 'body', {}, [
-      h(5, 'canvas', { width: '40', height: '20' }),
-      h(6, 'canvas', { width: '40', height: '20', class: 'w' }),
-      h(7, 'canvas', { width: '40', height: '20', class: 'b' }),
-      h(8, 'canvas'),
-    ])])))));
+    m.apply(
+      s.snapshot(
+        tree(
+          0,
+          0,
+          doc(
+            1,
+            doctype(99),
+            h(2, 'html', {}, [
+              css,
+              h(4, 'body', {}, [
+                h(5, 'canvas', { width: '40', height: '20' }),
+                h(6, 'canvas', { width: '40', height: '20', class: 'w' }),
+                h(7, 'canvas', { width: '40', height: '20', class: 'b' }),
+                h(8, 'canvas'),
+              ]),
+            ]),
+          ),
+        ),
+      ),
+    );
 
     const [a, w, b, dflt] = [5, 6, 7, 8].map((id) => m.node(id) as HTMLCanvasElement);
     // before any picture (an untouched canvas sends none): the box is there, transparent
@@ -193,7 +239,9 @@ describe('mirror: canvas pictures (no scripts in the mirror: a canvas would show
     equal(box(dflt), '300x150');
     equal(getComputedStyle(a).display, 'inline', 'the canvas keeps its display');
     equal(getComputedStyle(b).display, 'block');
-    m.apply(s.delta({ op: OpCode.Canvas, id: 5, image: solid(40, 20, '#f00') }, { op: OpCode.Canvas, id: 6, image: solid(40, 20, '#00f') }));
+    m.apply(
+      s.delta({ op: OpCode.Canvas, id: 5, image: solid(40, 20, '#f00') }, { op: OpCode.Canvas, id: 6, image: solid(40, 20, '#00f') }),
+    );
     await settled(a, '40x20');
     await settled(w, '80x40');
     // mirror-owned: one marked child, nothing else in the canvas

@@ -25,26 +25,38 @@ describe('mirror: safety', () => {
     const m = new Mirror(c);
     const s = new Sharer();
     window.__pwned = undefined;
-    m.apply(s.snapshot(page([
-      h(5, 'script', {}, [t(6, CODE)]),
-      h(7, 'script', { src: '/__pwned_script.js', type: 'module' }),
-      h(8, 'img', { src: 'data:image/png;base64,AAAA', onerror: CODE, OnLoad: CODE }),
-      svg(9, 'svg', { onload: CODE }, [svg(10, 'script', { href: '/__pwned_svg.js' }, [t(11, CODE)]),
-        svg(12, 'a', { 'xlink:href': JS }, [svg(13, 'animate', { attributeName: 'href', to: JS, begin: '0s' }), svg(14, 'text', {}, ['x'])]),
-        svg(15, 'set', { attributeName: 'onmouseover', to: CODE })]),
-      h(16, 'a', { href: JS, target: '_top' }, ['link']),
-      h(17, 'iframe', { srcdoc: `<script>${CODE}</script>`, src: JS }),
-      h(18, 'form', { action: JS, target: '_top' }, [h(19, 'input', { name: 'q' }), h(20, 'button', { formaction: JS }, ['go'])]),
-      h(21, 'object', { data: `data:text/html,<script>${CODE}</script>` }),
-      h(22, 'embed', { src: `data:text/html,<script>${CODE}</script>` }),
-      h(23, 'a', { href: '  JaVa\tScRiPt:top.__pwned=1' }, ['tricky']),
-      h(24, 'img', { srcset: `${JS} 1x, /ok.png 2x` }),
-      h(25, 'div', { onclick: CODE, 'xlink:onclick': CODE }, ['div']),
-    ], [
-      h(30, 'meta', { 'http-equiv': 'refresh', content: `0;url=${JS}` }),
-      h(31, 'base', { href: 'https://evil.example/', target: '_top' }),
-      h(32, 'link', { rel: 'import', href: '/__pwned_import.html' }),
-    ])));
+    m.apply(
+      s.snapshot(
+        page(
+          [
+            h(5, 'script', {}, [t(6, CODE)]),
+            h(7, 'script', { src: '/__pwned_script.js', type: 'module' }),
+            h(8, 'img', { src: 'data:image/png;base64,AAAA', onerror: CODE, OnLoad: CODE }),
+            svg(9, 'svg', { onload: CODE }, [
+              svg(10, 'script', { href: '/__pwned_svg.js' }, [t(11, CODE)]),
+              svg(12, 'a', { 'xlink:href': JS }, [
+                svg(13, 'animate', { attributeName: 'href', to: JS, begin: '0s' }),
+                svg(14, 'text', {}, ['x']),
+              ]),
+              svg(15, 'set', { attributeName: 'onmouseover', to: CODE }),
+            ]),
+            h(16, 'a', { href: JS, target: '_top' }, ['link']),
+            h(17, 'iframe', { srcdoc: `<script>${CODE}</script>`, src: JS }),
+            h(18, 'form', { action: JS, target: '_top' }, [h(19, 'input', { name: 'q' }), h(20, 'button', { formaction: JS }, ['go'])]),
+            h(21, 'object', { data: `data:text/html,<script>${CODE}</script>` }),
+            h(22, 'embed', { src: `data:text/html,<script>${CODE}</script>` }),
+            h(23, 'a', { href: '  JaVa\tScRiPt:top.__pwned=1' }, ['tricky']),
+            h(24, 'img', { srcset: `${JS} 1x, /ok.png 2x` }),
+            h(25, 'div', { onclick: CODE, 'xlink:onclick': CODE }, ['div']),
+          ],
+          [
+            h(30, 'meta', { 'http-equiv': 'refresh', content: `0;url=${JS}` }),
+            h(31, 'base', { href: 'https://evil.example/', target: '_top' }),
+            h(32, 'link', { rel: 'import', href: '/__pwned_import.html' }),
+          ],
+        ),
+      ),
+    );
     const d = m.document!;
     const before = d;
     // activation attempts
@@ -55,16 +67,18 @@ describe('mirror: safety', () => {
     (m.node(25) as HTMLElement).click();
     (m.node(12) as Element).dispatchEvent(new MouseEvent('click', { bubbles: true }));
     // deltas that try to re-arm things
-    m.apply(s.delta(
-      { op: OpCode.Attr, id: 25, name: 'onmouseover', value: CODE },
-      { op: OpCode.Attr, id: 16, name: 'href', value: JS },
-      { op: OpCode.Attr, id: 7, name: 'type', value: 'text/javascript' },
-      { op: OpCode.AttrDel, id: 7, name: 'type' },
-      { op: OpCode.Attr, id: 17, name: 'srcdoc', value: `<script>${CODE}</script>` },
-      { op: OpCode.Attr, id: 25, name: 'data-cobrowse-mirror-hover', value: '' },
-      tree(4, 0, h(40, 'script', {}, [t(41, CODE)])),
-      { op: OpCode.Text, id: 6, data: CODE + ';1' },
-    ));
+    m.apply(
+      s.delta(
+        { op: OpCode.Attr, id: 25, name: 'onmouseover', value: CODE },
+        { op: OpCode.Attr, id: 16, name: 'href', value: JS },
+        { op: OpCode.Attr, id: 7, name: 'type', value: 'text/javascript' },
+        { op: OpCode.AttrDel, id: 7, name: 'type' },
+        { op: OpCode.Attr, id: 17, name: 'srcdoc', value: `<script>${CODE}</script>` },
+        { op: OpCode.Attr, id: 25, name: 'data-cobrowse-mirror-hover', value: '' },
+        tree(4, 0, h(40, 'script', {}, [t(41, CODE)])),
+        { op: OpCode.Text, id: 6, data: CODE + ';1' },
+      ),
+    );
     (m.node(16) as HTMLAnchorElement).click();
     await sleep(400);
     equal(window.__pwned, undefined, 'no script ran');
@@ -79,7 +93,7 @@ describe('mirror: safety', () => {
     equal(d.querySelectorAll('[onerror],[onload],[onclick],[onmouseover],[OnLoad]').length, 0);
     ok(!(m.node(9) as Element).hasAttribute('onload'));
     ok(!(m.node(25) as Element).hasAttribute('xlink:onclick'));
-    ok(!(m.node(25) as Element).hasAttribute('data-cobrowse-mirror-hover'), 'markers are the mirror\'s only');
+    ok(!(m.node(25) as Element).hasAttribute('data-cobrowse-mirror-hover'), "markers are the mirror's only");
     ok(!/javascript/i.test((m.node(16) as Element).getAttribute('href')!));
     ok(!/javascript/i.test((m.node(23) as Element).getAttribute('href')!));
     ok(!(m.node(12) as Element).hasAttribute('xlink:href'), 'SVG links cannot navigate');
@@ -103,23 +117,38 @@ describe('mirror: safety', () => {
     const c = mount();
     const m = new Mirror(c);
     const s = new Sharer();
-    m.apply(s.snapshot(page([
-      h(5, 'form', { name: 'forms' }, [
-        h(6, 'input', { name: 'insertBefore' }), h(7, 'input', { name: 'removeChild' }), h(8, 'input', { name: 'parentNode' }),
-        h(9, 'input', { name: 'firstChild' }), h(10, 'input', { name: 'attributes' }), h(11, 'input', { name: 'setAttribute' }),
-      ]),
-      h(12, 'img', { name: 'documentElement' }), h(13, 'img', { name: 'defaultView' }), h(14, 'img', { name: 'open' }),
-      h(15, 'img', { name: 'write' }), h(16, 'img', { name: 'createElementNS' }), h(17, 'img', { name: 'addEventListener' }),
-      h(18, 'img', { name: 'implementation' }), h(19, 'img', { name: 'getSelection' }),
-    ])));
-    m.apply(s.delta(
-      tree(5, 7, h(20, 'input', { name: 'x' })),
-      { op: OpCode.Remove, id: 6 },
-      { op: OpCode.Attr, id: 5, name: 'class', value: 'f' },
-      { op: OpCode.Scroll, id: 1, x: 0, y: 0 },
-      { op: OpCode.Selection, anchor: 5, anchorOffset: 0, focus: 5, focusOffset: 1 },
-      { op: OpCode.Hover, id: 9 },
-    ));
+    m.apply(
+      s.snapshot(
+        page([
+          h(5, 'form', { name: 'forms' }, [
+            h(6, 'input', { name: 'insertBefore' }),
+            h(7, 'input', { name: 'removeChild' }),
+            h(8, 'input', { name: 'parentNode' }),
+            h(9, 'input', { name: 'firstChild' }),
+            h(10, 'input', { name: 'attributes' }),
+            h(11, 'input', { name: 'setAttribute' }),
+          ]),
+          h(12, 'img', { name: 'documentElement' }),
+          h(13, 'img', { name: 'defaultView' }),
+          h(14, 'img', { name: 'open' }),
+          h(15, 'img', { name: 'write' }),
+          h(16, 'img', { name: 'createElementNS' }),
+          h(17, 'img', { name: 'addEventListener' }),
+          h(18, 'img', { name: 'implementation' }),
+          h(19, 'img', { name: 'getSelection' }),
+        ]),
+      ),
+    );
+    m.apply(
+      s.delta(
+        tree(5, 7, h(20, 'input', { name: 'x' })),
+        { op: OpCode.Remove, id: 6 },
+        { op: OpCode.Attr, id: 5, name: 'class', value: 'f' },
+        { op: OpCode.Scroll, id: 1, x: 0, y: 0 },
+        { op: OpCode.Selection, anchor: 5, anchorOffset: 0, focus: 5, focusOffset: 1 },
+        { op: OpCode.Hover, id: 9 },
+      ),
+    );
     const names = [...(m.node(5) as Element).children].map((e) => e.getAttribute('name'));
     equal(names.join(','), 'x,removeChild,parentNode,firstChild,attributes,setAttribute');
     equal((m.node(5) as Element).getAttribute('class'), 'f');
@@ -130,7 +159,7 @@ describe('mirror: safety', () => {
     m.destroy();
     c.remove();
   });
-  it('loads images, styles and fonts only from the allowed origins (the page\'s by default, never the console\'s own)', async () => {
+  it("loads images, styles and fonts only from the allowed origins (the page's by default, never the console's own)", async () => {
     // 127.0.0.2:1 refuses connections; the network layer still sees each attempt, and an attempt is
     // what a hostile page wants (the agent's address, the moment the agent looked). Resource Timing
     // cannot be the detector: it lists loads the policy blocked, too.
@@ -158,15 +187,15 @@ describe('mirror: safety', () => {
       return { own: names.filter((n) => n.includes(sheet)).length, foreign: names.filter((n) => n.startsWith(foreign)).length };
     };
     const byDefault = await run(undefined, `${site}/shop/cart.html`);
-    equal(byDefault.own, 1, 'the page\'s own stylesheet loads');
+    equal(byDefault.own, 1, "the page's own stylesheet loads");
     equal(byDefault.foreign, 0, 'requests to another origin');
     // a page that says it is on the console's origin gets nothing from there: the loads would carry
     // the agent's cookies
     const claimsConsole = await run(undefined, `${location.origin}/shop/cart.html`);
-    equal(claimsConsole.own, 0, 'loads from the console\'s own origin through \'page\'');
+    equal(claimsConsole.own, 0, "loads from the console's own origin through 'page'");
     // ...unless the console lists its origin itself (the test harness does)
     const listedOwn = await run({ resourceOrigins: ['page', location.origin] }, `${location.origin}/shop/cart.html`);
-    equal(listedOwn.own, 1, 'the console\'s origin, listed explicitly, loads');
+    equal(listedOwn.own, 1, "the console's origin, listed explicitly, loads");
     // the detector works: the same page with the policy opened up requests the foreign addresses
     const open = await run({ resourceOrigins: ['*'] }, `${site}/shop/cart.html`);
     ok(open.foreign >= 3, `the foreign loads are seen when allowed (${open.foreign})`);
@@ -197,7 +226,14 @@ describe('mirror: safety', () => {
       ['modulepreload manifest serviceworker import', 'x-cobrowse-blocked'],
       ['Icon', 'Icon'],
     ];
-    m.apply(s.snapshot(page([], cases.map(([rel], i) => h(40 + i, 'link', { rel, href: 'https://exfil.invalid/x' })))));
+    m.apply(
+      s.snapshot(
+        page(
+          [],
+          cases.map(([rel], i) => h(40 + i, 'link', { rel, href: 'https://exfil.invalid/x' })),
+        ),
+      ),
+    );
     cases.forEach(([rel, want], i) => equal((m.node(40 + i) as Element).getAttribute('rel'), want, `rel="${rel}"`));
     // a delta that re-arms a kept link
     m.apply(s.delta({ op: OpCode.Attr, id: 43, name: 'rel', value: 'stylesheet preconnect dns-prefetch' }));
@@ -212,13 +248,18 @@ describe('mirror: safety', () => {
     const s = new Sharer();
     const img = `${location.origin}/test/fixtures/styles.css?referrer-${Math.random()}`;
     const network = await watchNetwork();
-    m.apply(s.snapshot({ op: OpCode.Meta, url: 'https://shop.example/cart' }, page([
-      h(5, 'img', { src: img, referrerpolicy: 'unsafe-url', attributionsrc: 'https://exfil.invalid/attr' }),
-      h(6, 'a', { href: 'https://shop.example/x', referrerPolicy: 'unsafe-url', ping: 'https://shop.example/p' }, ['a']),
-    ], [
-      h(30, 'meta', { name: 'referrer', content: 'unsafe-url' }),
-      h(31, 'meta', { name: ' Referrer ', content: 'unsafe-url' }),
-    ])));
+    m.apply(
+      s.snapshot(
+        { op: OpCode.Meta, url: 'https://shop.example/cart' },
+        page(
+          [
+            h(5, 'img', { src: img, referrerpolicy: 'unsafe-url', attributionsrc: 'https://exfil.invalid/attr' }),
+            h(6, 'a', { href: 'https://shop.example/x', referrerPolicy: 'unsafe-url', ping: 'https://shop.example/p' }, ['a']),
+          ],
+          [h(30, 'meta', { name: 'referrer', content: 'unsafe-url' }), h(31, 'meta', { name: ' Referrer ', content: 'unsafe-url' })],
+        ),
+      ),
+    );
     await sleep(400);
     const seen = (await network()).requests.filter((r) => r.url === img);
     ok(!(m.node(5) as Element).hasAttribute('referrerpolicy'), 'img referrerpolicy dropped');
@@ -229,11 +270,13 @@ describe('mirror: safety', () => {
     equal(seen.length, 1, 'the image was requested once');
     equal(seen[0]!.referrer, '', 'the Referer header of a mirror load');
     // deltas that try the same
-    m.apply(s.delta(
-      { op: OpCode.Attr, id: 5, name: 'referrerpolicy', value: 'unsafe-url' },
-      { op: OpCode.Attr, id: 30, name: 'name', value: 'referrer' },
-      { op: OpCode.Attr, id: 6, name: 'attributionsrc', value: '' },
-    ));
+    m.apply(
+      s.delta(
+        { op: OpCode.Attr, id: 5, name: 'referrerpolicy', value: 'unsafe-url' },
+        { op: OpCode.Attr, id: 30, name: 'name', value: 'referrer' },
+        { op: OpCode.Attr, id: 6, name: 'attributionsrc', value: '' },
+      ),
+    );
     ok(!(m.node(5) as Element).hasAttribute('referrerpolicy'), 'referrerpolicy set by a delta');
     ok(!(m.node(30) as Element).hasAttribute('name'), 'meta name=referrer set by a delta');
     ok(!(m.node(6) as Element).hasAttribute('attributionsrc'), 'attributionsrc set by a delta');

@@ -202,21 +202,27 @@ describe('mirror: ops', () => {
 
   it('VALUE, CHECKED, SELECTED, and element value flags', () => {
     const { m, s } = setup();
-    m.apply(s.snapshot(page([
-      h(5, 'input', { type: 'text' }, [], { value: 'hi' }),
-      h(6, 'input', { type: 'checkbox' }, [], { checked: true }),
-      h(7, 'select', {}, [h(8, 'option', { value: 'a' }, ['A']), h(9, 'option', { value: 'b' }, ['B'], { selected: true })]),
-      h(10, 'textarea', {}, [], { value: 'long text' }),
-    ])));
+    m.apply(
+      s.snapshot(
+        page([
+          h(5, 'input', { type: 'text' }, [], { value: 'hi' }),
+          h(6, 'input', { type: 'checkbox' }, [], { checked: true }),
+          h(7, 'select', {}, [h(8, 'option', { value: 'a' }, ['A']), h(9, 'option', { value: 'b' }, ['B'], { selected: true })]),
+          h(10, 'textarea', {}, [], { value: 'long text' }),
+        ]),
+      ),
+    );
     equal((m.node(5) as HTMLInputElement).value, 'hi');
     equal((m.node(6) as HTMLInputElement).checked, true);
     equal((m.node(7) as HTMLSelectElement).value, 'b');
     equal((m.node(10) as HTMLTextAreaElement).value, 'long text');
-    m.apply(s.delta(
-      { op: OpCode.Value, id: 5, value: 'typed' },
-      { op: OpCode.Checked, id: 6, checked: false },
-      { op: OpCode.Selected, id: 8, selected: true },
-    ));
+    m.apply(
+      s.delta(
+        { op: OpCode.Value, id: 5, value: 'typed' },
+        { op: OpCode.Checked, id: 6, checked: false },
+        { op: OpCode.Selected, id: 8, selected: true },
+      ),
+    );
     equal((m.node(5) as HTMLInputElement).value, 'typed');
     equal((m.node(6) as HTMLInputElement).checked, false);
     equal((m.node(7) as HTMLSelectElement).value, 'a');
@@ -225,10 +231,15 @@ describe('mirror: ops', () => {
 
   it('SCROLL of an element and of the document sticks, also when content arrives later', async () => {
     const { m, s } = setup();
-    m.apply(s.snapshot({ op: OpCode.Viewport, width: 400, height: 300, dpr: 1 }, page([
-      h(5, 'div', { style: 'height:100px;overflow:auto' }, [h(6, 'div', { style: 'height:1000px' })]),
-      h(7, 'div', { style: 'height:3000px' }),
-    ])));
+    m.apply(
+      s.snapshot(
+        { op: OpCode.Viewport, width: 400, height: 300, dpr: 1 },
+        page([
+          h(5, 'div', { style: 'height:100px;overflow:auto' }, [h(6, 'div', { style: 'height:1000px' })]),
+          h(7, 'div', { style: 'height:3000px' }),
+        ]),
+      ),
+    );
     m.apply(s.delta({ op: OpCode.Scroll, id: 5, x: 0, y: 250 }, { op: OpCode.Scroll, id: 1, x: 0, y: 500 }));
     equal((m.node(5) as Element).scrollTop, 250);
     equal(m.iframe.contentWindow!.scrollY, 500);

@@ -43,8 +43,10 @@ function assertSameBytes(actual: Uint8Array, expected: Uint8Array, what: string)
   while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
   if (i === actual.length && i === expected.length) return;
   const around = (b: Uint8Array) => hex(b.subarray(Math.max(0, i - 8), i + 8));
-  fail(`${what}: first difference at byte ${i} of ${expected.length} (got ${actual.length}): ` +
-    `expected …${around(expected)}…, got …${around(actual)}…`);
+  fail(
+    `${what}: first difference at byte ${i} of ${expected.length} (got ${actual.length}): ` +
+      `expected …${around(expected)}…, got …${around(actual)}…`,
+  );
 }
 
 /** Decoding gives `frame`, encoding `frame` gives the bytes back. */
@@ -82,7 +84,10 @@ describe('protocol golden: varints', () => {
   it('sv edge cases, as POINTER x', () => {
     for (const [value, svHex] of V.SV_EDGES) {
       // POINTER x = value, y = 0
-      checkGolden({ bytes: bytes('01 01 00 0f', svHex, '00'), frame: { kind: 'delta', seq: 0, ops: [{ op: OpCode.Pointer, x: value, y: 0 }] } });
+      checkGolden({
+        bytes: bytes('01 01 00 0f', svHex, '00'),
+        frame: { kind: 'delta', seq: 0, ops: [{ op: OpCode.Pointer, x: value, y: 0 }] },
+      });
     }
   });
 
@@ -305,7 +310,10 @@ describe('protocol golden: secure handshake messages', () => {
     const T = (n: number) => n as HandshakeType;
     assertEqual(hex(encodeHandshake(T(1), filled(64, 0xaa))), hex(bytes('43 42 01 01', filled(64, 0xaa)))); // COMMIT
     assertEqual(hex(encodeHandshake(T(2), filled(32, 0xbb))), hex(bytes('43 42 01 02', filled(32, 0xbb)))); // KEY
-    assertEqual(hex(encodeHandshake(T(3), filled(32, 0xcc), filled(32, 0xdd))), hex(bytes('43 42 01 03', filled(32, 0xcc), filled(32, 0xdd)))); // REVEAL
+    assertEqual(
+      hex(encodeHandshake(T(3), filled(32, 0xcc), filled(32, 0xdd))),
+      hex(bytes('43 42 01 03', filled(32, 0xcc), filled(32, 0xdd))),
+    ); // REVEAL
     assertEqual(hex(encodeAbort('handshake')), '43 42 01 04 00');
     assertEqual(hex(encodeAbort('version')), '43 42 01 04 01');
     assertEqual(hex(encodeAbort('wrong-secret')), '43 42 01 04 02');
@@ -387,11 +395,17 @@ function receiver(): { r: Receiver; got: string[]; progress: string[]; closed: n
   const got: string[] = [];
   const progress: string[] = [];
   const closed: number[] = [];
-  const r = new Receiver(KEY, 0, 64 * 1024 * 1024, {
-    message: (m) => got.push(hex(m)),
-    progress: (n, total) => progress.push(`${n}/${total}`),
-    close: () => closed.push(1),
-  }, new SyncInflate());
+  const r = new Receiver(
+    KEY,
+    0,
+    64 * 1024 * 1024,
+    {
+      message: (m) => got.push(hex(m)),
+      progress: (n, total) => progress.push(`${n}/${total}`),
+      close: () => closed.push(1),
+    },
+    new SyncInflate(),
+  );
   return { r, got, progress, closed };
 }
 
@@ -424,7 +438,9 @@ describe('protocol golden: secure records', () => {
     const payload = plain.subarray(2);
     assertEqual(hex(payload.subarray(payload.length - 4)), '00 00 ff ff', 'ends with a sync flush');
     // an independent inflater: the browser's; a final empty stored block ends the stream for it
-    const stream = new Blob([new Uint8Array(payload), bytes('01 00 00 ff ff')]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    const stream = new Blob([new Uint8Array(payload), bytes('01 00 00 ff ff')])
+      .stream()
+      .pipeThrough(new DecompressionStream('deflate-raw'));
     const inflated = new Uint8Array(await new Response(stream).arrayBuffer());
     assertEqual(hex(inflated), hex(message));
   });
@@ -434,12 +450,18 @@ describe('protocol golden: secure records', () => {
     r.receive(sealed('00', '00', bytes('13 05', asc('hello')))); // counter 0: DATA START|END, total 5
     r.receive(sealed('01', '01', bytes('11 0a', asc('hello')))); // counter 1: DATA START, total 10
     r.receive(sealed('02', '02', bytes('12', asc('world')))); //   counter 2: DATA END
-    r.receive(sealed('03', '03', bytes(
-      '17 05', //              DATA START|END|DEFLATE, total 5
-      '00 05 00 fa ff', //     stored block (not final): LEN 5, NLEN ~5
-      asc('hello'),
-      '00 00 00 ff ff', //     sync flush: an empty stored block
-    )));
+    r.receive(
+      sealed(
+        '03',
+        '03',
+        bytes(
+          '17 05', //              DATA START|END|DEFLATE, total 5
+          '00 05 00 fa ff', //     stored block (not final): LEN 5, NLEN ~5
+          asc('hello'),
+          '00 00 00 ff ff', //     sync flush: an empty stored block
+        ),
+      ),
+    );
     r.receive(sealed('04', '04', bytes('02'))); //                  counter 4: CLOSE
     assertEqual(got, [hex(bytes(asc('hello'))), hex(bytes(asc('helloworld'))), hex(bytes(asc('hello')))]);
     assertEqual(progress, ['5/10', '10/10']);

@@ -34,20 +34,27 @@ if (run.includes('browser')) {
   // one counts file per run: several runs may share the folder
   const countFile = `test-results/browser-${process.pid}.json`;
   rmSync(countFile, { force: true });
-  const hardFiles = hard ? readdirSync('test/hardening').filter((f) => f.endsWith('.test.ts')).map((f) => `test/hardening/${f}`) : [];
-  const wtr = hard && !hardFiles.length
-    ? { status: 0, skipped: true }
-    : spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...wtrArgs], {
-        stdio: 'inherit',
-        env: { ...process.env, WTR_COUNT_FILE: countFile, ...(hard && { WTR_FILES: hardFiles.join(',') }) },
-      });
+  const hardFiles = hard
+    ? readdirSync('test/hardening')
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `test/hardening/${f}`)
+    : [];
+  const wtr =
+    hard && !hardFiles.length
+      ? { status: 0, skipped: true }
+      : spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...wtrArgs], {
+          stdio: 'inherit',
+          env: { ...process.env, WTR_COUNT_FILE: countFile, ...(hard && { WTR_FILES: hardFiles.join(',') }) },
+        });
   let counts = wtr.skipped
     ? { passed: 0, failed: 0, skipped: 0, failedFiles: [] }
     : { passed: 0, failed: 1, skipped: 0, failedFiles: ['(web-test-runner did not finish)'] };
   try {
     counts = JSON.parse(readFileSync(countFile, 'utf8'));
     rmSync(countFile, { force: true });
-  } catch {}
+  } catch {
+    /* the file is only there when the run wrote one */
+  }
   if (wtr.status !== 0 && counts.failed === 0) {
     counts.failed = 1; // the runner itself failed
     counts.failedFiles.push('(web-test-runner exited with an error)');
@@ -60,15 +67,24 @@ if (run.includes('node')) {
   const tap = `test-results/node-${process.pid}.tap`;
   const node = spawnSync(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...dirs],
+    [
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...dirs,
+    ],
     { stdio: 'inherit' },
   );
   let text = '';
   try {
     text = readFileSync(tap, 'utf8');
     rmSync(tap, { force: true });
-  } catch {}
+  } catch {
+    /* the file is only there when the run wrote one */
+  }
   const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   const failedNames = [...text.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]);
   // skips are named in the summary: a skipped check must be seen, not just counted

@@ -35,7 +35,10 @@ async function realFrames(count: number): Promise<Uint8Array[]> {
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -88,7 +91,7 @@ describe('secure channel: patched DEFLATE sync flush', () => {
     const d = new SyncDeflate();
     const compressed = frames.map((f) => concat([d.push(f), d.flush()]));
     assertEqual(inflateEach(compressed, frames), 1000);
-    assertEqual(inflateEach(compressed, frames, true), 1000, 'SyncInflate (the receiver\'s)');
+    assertEqual(inflateEach(compressed, frames, true), 1000, "SyncInflate (the receiver's)");
     // the stream ends with a final empty block so a strict decoder accepts its end
     const whole = concat([...compressed, Uint8Array.of(0x03, 0x00)]);
     const native = await nativeInflate(whole);
@@ -110,7 +113,10 @@ describe('secure channel: patched DEFLATE sync flush', () => {
     });
     const native = await nativeInflate(concat([...compressed, Uint8Array.of(0x03, 0x00)]));
     const exact = inflateEach(compressed, frames);
-    assert(typeof native === 'string' || exact < 1000, 'upstream flush produced a valid stream: is the bug fixed upstream? then drop the patch');
+    assert(
+      typeof native === 'string' || exact < 1000,
+      'upstream flush produced a valid stream: is the bug fixed upstream? then drop the patch',
+    );
   });
 
   it('large pushes, flushed at arbitrary points, round-trip (fflate Inflate and SyncInflate fed in pieces, as records arrive)', () => {
@@ -129,7 +135,7 @@ describe('secure channel: patched DEFLATE sync flush', () => {
       out = [];
       // the same bytes cut at random points (a record boundary falls anywhere in a large message)
       const got: Uint8Array[] = [];
-      for (let at = 0; at < c.length; ) {
+      for (let at = 0; at < c.length;) {
         const end = Math.min(c.length, at + 1 + (rnd() % 70_000));
         got.push(...sync.push(c.subarray(at, end)));
         at = end;

@@ -26,7 +26,7 @@ async function connect(p: Pipe = pipe(), secretV = randomSecret(), secretS = sec
 /** Collects a channel's messages and its close. */
 function watch(ch: SecureChannel) {
   const got: Uint8Array[] = [];
-  const closed: { error: SecureError | null } [] = [];
+  const closed: { error: SecureError | null }[] = [];
   ch.onmessage = (m) => got.push(m);
   ch.onclose = (error) => closed.push({ error });
   return { got, closed };
@@ -68,9 +68,14 @@ describe('secure channel: handshake', () => {
     assertEqual(dec.decode(v.got[0]), 'hello viewer');
     // handshake: COMMIT 68, KEY 36, REVEAL 68 bytes, magic "CB" and version 1
     const hs = p.log.slice(0, 3);
-    assertEqual(hs.map((m) => [m.from, m.data.length, m.data[0], m.data[1], m.data[2], m.data[3]]), [
-      ['a', 68, 0x43, 0x42, 1, 1], ['b', 36, 0x43, 0x42, 1, 2], ['a', 68, 0x43, 0x42, 1, 3],
-    ]);
+    assertEqual(
+      hs.map((m) => [m.from, m.data.length, m.data[0], m.data[1], m.data[2], m.data[3]]),
+      [
+        ['a', 68, 0x43, 0x42, 1, 1],
+        ['b', 36, 0x43, 0x42, 1, 2],
+        ['a', 68, 0x43, 0x42, 1, 3],
+      ],
+    );
     viewer.close();
     sharer.close();
   });
@@ -179,10 +184,10 @@ describe('secure channel: handshake', () => {
 describe('secure channel: rejected records', () => {
   // [what, code, tap, messages delivered before the rejection]
   const cases: Array<[string, SecureErrorCode, (p: Pipe) => void, string[]]> = [
-    ['a tampered byte', 'tampered', (p) => recordTap(p, 'a', 1, (d) => (d[d.length - 3] ^= 0x40, [d])), ['first']],
+    ['a tampered byte', 'tampered', (p) => recordTap(p, 'a', 1, (d) => ((d[d.length - 3] ^= 0x40), [d])), ['first']],
     ['a replayed record', 'replayed', (p) => recordTap(p, 'a', 1, (d) => [d, d.slice()]), ['first', 'second']],
     ['a truncated record', 'truncated', (p) => recordTap(p, 'a', 1, (d) => [d.subarray(0, 8)]), ['first']],
-    ['a forged counter', 'tampered', (p) => recordTap(p, 'a', 1, (d) => (d[0] = 5, [d])), ['first']],
+    ['a forged counter', 'tampered', (p) => recordTap(p, 'a', 1, (d) => ((d[0] = 5), [d])), ['first']],
   ];
   for (const [what, code, setup, delivered] of cases) {
     it(`${what} → ${code}: not delivered, the channel closes on both sides`, async () => {
@@ -193,7 +198,10 @@ describe('secure channel: rejected records', () => {
       const v = watch(viewer);
       for (const t of ['first', 'second', 'third']) viewer.send(enc.encode(`${t} message, long enough to be compressed`));
       await expectClose(s, code);
-      assertEqual(s.got.map((m) => dec.decode(m).split(' ')[0]), delivered);
+      assertEqual(
+        s.got.map((m) => dec.decode(m).split(' ')[0]),
+        delivered,
+      );
       await until(() => v.closed.length === 1);
       assertEqual(v.closed[0]!.error?.code, 'closed'); // the sharer closed the transport: no CLOSE record
       assertThrows(() => viewer.send(new Uint8Array(1)));
@@ -205,7 +213,7 @@ describe('secure channel: rejected records', () => {
     let held: Uint8Array | null = null;
     p.tap = (side, data, index) => {
       if (side !== 'a') return [data];
-      if (index === 4) return (held = data), [];
+      if (index === 4) return ((held = data), []);
       if (index === 5) return [data, held!];
       return [data];
     };
@@ -213,7 +221,10 @@ describe('secure channel: rejected records', () => {
     const s = watch(sharer);
     for (const t of ['first', 'second', 'third']) viewer.send(enc.encode(`${t} message`));
     await expectClose(s, 'reordered');
-    assertEqual(s.got.map((m) => dec.decode(m)), ['first message']);
+    assertEqual(
+      s.got.map((m) => dec.decode(m)),
+      ['first message'],
+    );
   });
 
   it('a compressed record from a viewer → compression: the sharer inflates nothing a viewer sends', () => {
@@ -233,7 +244,10 @@ describe('secure channel: rejected records', () => {
     assertEqual(got, [message]);
     const sharerSide = new Receiver(key, 0, 1 << 20, handlers, null);
     const err = assertThrows(() => sharerSide.receive(sealRecord(key, 0, compressed)));
-    assert(err instanceof SecureError && err.code === 'compression' && /only the sharer compresses/.test(err.message), `SecureError(compression) saying why, got ${String(err)}`);
+    assert(
+      err instanceof SecureError && err.code === 'compression' && /only the sharer compresses/.test(err.message),
+      `SecureError(compression) saying why, got ${String(err)}`,
+    );
     assertEqual(got.length, 1);
   });
 
@@ -278,19 +292,25 @@ describe('secure channel: data', () => {
     viewer.close();
   });
 
-  it('only the sharer compresses: a viewer\'s message crosses sealed but not deflated, the sharer\'s deflated', async () => {
+  it("only the sharer compresses: a viewer's message crosses sealed but not deflated, the sharer's deflated", async () => {
     const { viewer, sharer, p } = await connect();
     const s = watch(sharer);
     const v = watch(viewer);
     const big = new Uint8Array(100_000).fill(65);
     viewer.send(big);
     await until(() => s.got.length === 1);
-    const upBytes = p.log.filter((m) => m.from === 'a').slice(3).reduce((n, m) => n + m.data.length, 0);
+    const upBytes = p.log
+      .filter((m) => m.from === 'a')
+      .slice(3)
+      .reduce((n, m) => n + m.data.length, 0);
     assert(upBytes > big.length, `viewer → sharer not compressed: ${upBytes} bytes for ${big.length}`);
     sharer.send(big);
     await until(() => v.got.length === 1);
     assertEqual(v.got[0], big);
-    const downBytes = p.log.filter((m) => m.from === 'b').slice(2).reduce((n, m) => n + m.data.length, 0);
+    const downBytes = p.log
+      .filter((m) => m.from === 'b')
+      .slice(2)
+      .reduce((n, m) => n + m.data.length, 0);
     assert(downBytes < big.length / 20, `sharer → viewer compressed: ${downBytes} bytes for ${big.length}`);
     viewer.close();
   });
@@ -362,7 +382,10 @@ describe('secure channel: data', () => {
     await until(() => s.closed.length === 1);
     assertEqual(s.closed[0]!.error, null);
     assertEqual(v.closed, [{ error: null }]);
-    assertEqual(s.got.map((m) => dec.decode(m)), ['last words']);
+    assertEqual(
+      s.got.map((m) => dec.decode(m)),
+      ['last words'],
+    );
     const err = assertThrows(() => viewer.send(new Uint8Array(3))) as SecureError;
     assertEqual(err.code, 'closed');
     await sleep(20);
@@ -379,8 +402,10 @@ describe('secure channel: data', () => {
     const size = 20 * 1024 * 1024;
     const big = new Uint8Array(size);
     let x = 0x9e3779b9;
-    for (let i = 0; i < size; ) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    for (let i = 0; i < size;) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
       const word = (x >>> 0) % 5 === 0 ? String(x >>> 8) : ['div', 'class', 'item', 'price', 'span', ' ', '\n'][(x >>> 3) % 7]!;
       for (let j = 0; j < word.length && i < size; j++) big[i++] = word.charCodeAt(j);
     }
@@ -393,13 +418,19 @@ describe('secure channel: data', () => {
     const { longest, ticks } = stalls.stop();
     assertEqual(s.got[0]!.length, size);
     let same = true;
-    for (let i = 0; i < size; i += 1) if (s.got[0]![i] !== big[i]) { same = false; break; }
+    for (let i = 0; i < size; i += 1)
+      if (s.got[0]![i] !== big[i]) {
+        same = false;
+        break;
+      }
     assert(same, 'the 20 MB message differs');
     assert(progress.length > 5, `${progress.length} progress events`);
     for (let i = 1; i < progress.length; i++) assert(progress[i]![0] >= progress[i - 1]![0], 'progress is monotonic');
     assertEqual(progress[progress.length - 1], [size, size]);
     assert(progress.every(([, t]) => t === size));
-    console.log(`20 MB: ${total.toFixed(0)} ms end to end, send() returned in ${sendReturned.toFixed(1)} ms, longest gap between 10 ms ticks ${longest.toFixed(1)} ms, ${ticks} ticks, ${progress.length} progress events`);
+    console.log(
+      `20 MB: ${total.toFixed(0)} ms end to end, send() returned in ${sendReturned.toFixed(1)} ms, longest gap between 10 ms ticks ${longest.toFixed(1)} ms, ${ticks} ticks, ${progress.length} progress events`,
+    );
     assert(sendReturned < total / 4, `send() blocked ${sendReturned} ms`);
     // the page keeps running: the transfer is cut into many tasks, with the page's own timers between
     // them (relative checks only: the milliseconds are printed above, never asserted)
@@ -424,7 +455,15 @@ describe('secure channel: invitation secret', () => {
   });
 
   it('rejects bad input with SecureError(handshake)', () => {
-    for (const bad of ['', 'abc', 'not base64!', 'AAAA', encodeSecret(new Uint8Array(16)) + '=', '_____________________x', 'A'.repeat(90)]) {
+    for (const bad of [
+      '',
+      'abc',
+      'not base64!',
+      'AAAA',
+      encodeSecret(new Uint8Array(16)) + '=',
+      '_____________________x',
+      'A'.repeat(90),
+    ]) {
       const err = assertThrows(() => decodeSecret(bad), `accepted ${bad}`) as SecureError;
       assert(err instanceof SecureError, String(err));
       assertEqual(err.code, 'handshake');

@@ -37,7 +37,6 @@ const dec = new TextDecoder();
 
 afterEach(cleanupSessions);
 
-
 function record<T>(session: SharingSession, type: 'approval' | 'approvalended'): T[] {
   const seen: T[] = [];
   (session.on as (t: string, l: (d: T) => void) => void)(type, (d) => seen.push(d));
@@ -75,7 +74,10 @@ function tap(channel: SecureChannel, forward?: (m: Uint8Array) => void): Tap {
  */
 async function relay(toSharer: Parameters<typeof openSecureChannel>[0], toViewer: Parameters<typeof openSecureChannel>[0]) {
   const secret = decodeSecret(SECRET);
-  const [up, down] = await Promise.all([openSecureChannel(toSharer, { role: 'viewer', secret }), openSecureChannel(toViewer, { role: 'sharer', secret })]);
+  const [up, down] = await Promise.all([
+    openSecureChannel(toSharer, { role: 'viewer', secret }),
+    openSecureChannel(toViewer, { role: 'sharer', secret }),
+  ]);
   channels.push(up, down);
   const read = tap(up, (m) => {
     try {
@@ -148,7 +150,11 @@ describe('approval: the relay attack of the issue', () => {
   it('positive control: the same relay, approved with the code of its own channel, reads the page (and the viewer behind it converges)', async () => {
     const sharer = await createSharer({ html: PAGE });
     const { sharing, viewing, approvals, up, read } = await relayed(sharer, { approve: 'code' });
-    assertEqual(sharing.approve(approvals[0]!.id, `${up.sas.slice(0, 3)} ${up.sas.slice(3)}`), true, 'the code shown to whoever is on the other end of this channel');
+    assertEqual(
+      sharing.approve(approvals[0]!.id, `${up.sas.slice(0, 3)} ${up.sas.slice(3)}`),
+      true,
+      'the code shown to whoever is on the other end of this channel',
+    );
     await waitFor(() => converged(sharer, viewing), 4000, 'the viewer behind the relay to converge');
     assert(read.frames >= 1, 'frames reached the relay');
     assert(read.canary >= 1, `the canary is counted in what the relay reads (${read.canary})`);
@@ -248,7 +254,11 @@ describe('approval: prompt, function, deny', () => {
       const { viewing, errors } = await run(answer);
       assertEqual(viewing.state, 'ended');
       assertEqual(asked.at(-1)!.sas, viewing.sas, 'the function gets the code of this viewer');
-      if (answer === 'throw') assertEqual(errors.map((e) => e.message), ['the site’s UI broke']);
+      if (answer === 'throw')
+        assertEqual(
+          errors.map((e) => e.message),
+          ['the site’s UI broke'],
+        );
     }
     assertEqual(asked.length, 2, 'asked once per viewer');
     assertEqual(asked[0]!.id, 'transport');
@@ -259,7 +269,9 @@ describe('approval: prompt, function, deny', () => {
     const sharer = await createSharer({ html: PAGE });
     const [a] = createLoopbackPair();
     let error: unknown = null;
-    await startSharing({ document: sharer.doc, transport: a, secret: SECRET, approve: true as unknown as 'prompt' }).catch((e: unknown) => (error = e));
+    await startSharing({ document: sharer.doc, transport: a, secret: SECRET, approve: true as unknown as 'prompt' }).catch(
+      (e: unknown) => (error = e),
+    );
     assert(error instanceof TypeError, `a TypeError, got ${String(error)}`);
   });
 });
@@ -271,29 +283,58 @@ describe('approval over WebRTC (signaled through a chat)', () => {
     const sharer = await createSharer({ html: PAGE });
     const names = new Map<string, string>();
     const customer = join('customer');
-    const sharing = await startSharing({ document: sharer.doc, signaling: createChatSignaling(customer), rtc, viewerName: (peer) => names.get(peer) });
+    const sharing = await startSharing({
+      document: sharer.doc,
+      signaling: createChatSignaling(customer),
+      rtc,
+      viewerName: (peer) => names.get(peer),
+    });
     open.push(sharing);
     const approvals = record<ApprovalRequest>(sharing, 'approval');
     const relayMember = join('relay');
     const agentMember = join('agent');
     names.set(agentMember.id, 'Alice');
-    const first = await startViewing({ container: container(), signaling: createChatSignaling(relayMember), invitation: sharing.invitation!, rtc });
+    const first = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(relayMember),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(first);
     // each side finishes its handshake on the other's CONFIRM: wait for both
     await waitFor(() => approvals.length === 1 && first.sas !== null, 15_000, 'the first request');
-    assertEqual(approvals[0], { id: relayMember.id, name: null, mode: 'prompt', sas: first.sas }, 'a party the chat does not name has no name');
+    assertEqual(
+      approvals[0],
+      { id: relayMember.id, name: null, mode: 'prompt', sas: first.sas },
+      'a party the chat does not name has no name',
+    );
     assertEqual(sharing.sas, null, 'a waiting viewer is not "the" viewer');
     assertEqual(sharing.viewerList, []);
-    assertEqual(await resumeSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('probe')), rtc }), null, 'nothing stored for a viewer not approved');
-    const agent = await startViewing({ container: container(), signaling: createChatSignaling(agentMember), invitation: sharing.invitation!, rtc });
+    assertEqual(
+      await resumeSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('probe')), rtc }),
+      null,
+      'nothing stored for a viewer not approved',
+    );
+    const agent = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(agentMember),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(agent);
     await waitFor(() => approvals.length === 2 && agent.sas !== null, 15_000, 'the second request');
     assertEqual(approvals[1], { id: agentMember.id, name: 'Alice', mode: 'prompt', sas: agent.sas });
     assertEqual(sharing.approve(agentMember.id), true);
     await agent.connected;
     assertEqual(sharing.sas, agent.sas, 'the approved agent is the viewer');
-    assertEqual(sharing.viewerList.map((v) => [v.id, v.name]), [[agentMember.id, 'Alice']]);
-    assertEqual(sharing.pendingList.map((r) => r.id), [relayMember.id]);
+    assertEqual(
+      sharing.viewerList.map((v) => [v.id, v.name]),
+      [[agentMember.id, 'Alice']],
+    );
+    assertEqual(
+      sharing.pendingList.map((r) => r.id),
+      [relayMember.id],
+    );
     sharing.deny(relayMember.id);
     await waitFor(() => first.state === 'ended', 10_000, 'the first party to be refused');
     assertEqual(first.mirror.document, null);
@@ -309,23 +350,41 @@ describe('approval over WebRTC (signaled through a chat)', () => {
     open.push(sharing);
     const approvals = record<ApprovalRequest>(sharing, 'approval');
     const pushy = join('pushy');
-    const first = await startViewing({ container: container(), signaling: createChatSignaling(pushy), invitation: sharing.invitation!, rtc });
+    const first = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(pushy),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(first);
     await waitFor(() => approvals.length === 1 && first.sas !== null, 15_000, 'the first request');
     sharing.deny(pushy.id);
     await waitFor(() => first.state === 'ended', 10_000, 'the denied viewer to end');
     // the same address dials again: the sharer does not answer it, so the customer is not asked
     const again = await startViewing({
-      container: container(), signaling: createChatSignaling(pushy), invitation: sharing.invitation!, rtc, handshakeTimeout: 2000,
+      container: container(),
+      signaling: createChatSignaling(pushy),
+      invitation: sharing.invitation!,
+      rtc,
+      handshakeTimeout: 2000,
     });
     open.push(again);
     await waitFor(() => again.state === 'ended', 20_000, 'the second attempt to give up');
     assertEqual(again.mirror.document, null, 'nothing shown to the denied address');
     // positive control: a new address is asked, in the same session
     const other = join('other');
-    const third = await startViewing({ container: container(), signaling: createChatSignaling(other), invitation: sharing.invitation!, rtc });
+    const third = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(other),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(third);
     await waitFor(() => approvals.length === 2, 15_000, 'a request from another address');
-    assertEqual(approvals.map((a) => a.id), [pushy.id, other.id], 'the denied address asked once, the other once');
+    assertEqual(
+      approvals.map((a) => a.id),
+      [pushy.id, other.id],
+      'the denied address asked once, the other once',
+    );
   });
 });

@@ -33,7 +33,6 @@ const dec = new TextDecoder();
 
 afterEach(cleanupSessions);
 
-
 /** A session message as SPEC.md writes it: kind 1 (CONTROL), then the JSON. */
 const control = (json: object): Uint8Array => {
   const body = enc.encode(JSON.stringify(json));
@@ -54,7 +53,8 @@ function receive(channel: SecureChannel): Received {
   const got: Received = { snapshots: 0, deltas: 0, text: '' };
   channel.onmessage = (m) => {
     if (m[0] !== 0) return;
-    if (m[2] === 0) got.snapshots++; // the frame's kind byte (SPEC.md): 0 snapshot, 1 delta
+    if (m[2] === 0)
+      got.snapshots++; // the frame's kind byte (SPEC.md): 0 snapshot, 1 delta
     else got.deltas++;
     got.text += dec.decode(m);
   };
@@ -123,20 +123,34 @@ describe('limits: control messages per viewer', () => {
     const pointers = log.filter((e) => e === 'pointer').length;
     assert(clicks >= 20 && clicks <= allowed(20, 10, elapsed), `${clicks} clicks of 300 in ${elapsed.toFixed(0)} ms`);
     assert(pointers >= 60 && pointers <= allowed(60, 60, elapsed), `${pointers} pointer moves of 300 in ${elapsed.toFixed(0)} ms`);
-    assert(errors.length >= 2 && errors.every((e) => e instanceof SessionError && e.code === 'rate-limited'), errors.map(String).join(' | '));
+    assert(
+      errors.length >= 2 && errors.every((e) => e instanceof SessionError && e.code === 'rate-limited'),
+      errors.map(String).join(' | '),
+    );
     // one report per limited stretch: a kind is reported again only after one of its messages got
     // through in between (its bucket refilled; on a slow machine the flood outlasts a refill)
-    for (const [kind, burst] of [['click', 20], ['pointer', 60]] as const) {
+    for (const [kind, burst] of [
+      ['click', 20],
+      ['pointer', 60],
+    ] as const) {
       const seen = log.filter((e) => e === kind || e === `limited:${kind}`);
       const first = seen.indexOf(`limited:${kind}`);
       assert(first >= burst, `the ${kind} flood was reported once its burst of ${burst} was spent: ${show(seen.join(' '))}`);
-      seen.forEach((e, i) => assert(i === 0 || e !== `limited:${kind}` || seen[i - 1] === kind, `${kind} reported twice in one stretch: ${show(seen.join(' '))}`));
+      seen.forEach((e, i) =>
+        assert(
+          i === 0 || e !== `limited:${kind}` || seen[i - 1] === kind,
+          `${kind} reported twice in one stretch: ${show(seen.join(' '))}`,
+        ),
+      );
     }
   });
 });
 
 /** A viewer that dials the sharer itself (its own peer transport and secure channel). */
-async function rawWebRtcViewer(member: Member, invitation: { peer: string; secret: string }): Promise<{ channel: SecureChannel; send(raw: Uint8Array): void }> {
+async function rawWebRtcViewer(
+  member: Member,
+  invitation: { peer: string; secret: string },
+): Promise<{ channel: SecureChannel; send(raw: Uint8Array): void }> {
   const adapter = createChatSignaling(member);
   closers.push(adapter);
   await adapter.ready;
@@ -162,13 +176,23 @@ describe('limits: message size', () => {
     this.timeout(60_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
     open.push(sharing);
     const errors: Error[] = [];
     sharing.on('error', (e) => errors.push(e));
     const gone = left(sharing);
     const agent = join('agent');
-    const honest = await startViewing({ container: container(), signaling: createChatSignaling(agent), invitation: sharing.invitation!, rtc });
+    const honest = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(agent),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(honest);
     await honest.connected;
 

@@ -31,8 +31,6 @@ afterEach(() => {
   for (const pc of connections.splice(0)) pc.close();
 });
 
-
-
 const converged = (sharer: Sharer, v: ViewingSession) =>
   v.state === 'connected' && compareDocuments(sharer.doc, v.mirror.document, { mirror: v.mirror, styles: false }).length === 0;
 
@@ -66,7 +64,10 @@ describe('session: reconnection', () => {
     await waitFor(() => states.some((s) => s.state === 'reconnecting'), 10_000, 'reconnecting');
     await waitFor(() => converged(sharer, viewing), 20_000, 'the viewer to converge again');
     console.log(`reconnected and converged in ${(performance.now() - t0).toFixed(0)} ms`);
-    assertEqual(states.map((s) => s.state), ['reconnecting', 'connected']);
+    assertEqual(
+      states.map((s) => s.state),
+      ['reconnecting', 'connected'],
+    );
     assertEqual(viewing.sas, code, 'the code compared once still holds');
     assertEqual(sharing.viewerList.length, 1, 'the same viewer, not a second one');
     assertEqual(sharing.viewerList[0]!.sas, code);
@@ -78,8 +79,20 @@ describe('session: reconnection', () => {
     this.timeout(30_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 1500 });
-    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1500 });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: join('customer'),
+      rtc,
+      reconnectTimeout: 1500,
+    });
+    const viewing = await startViewing({
+      container: container(),
+      signaling: join('agent'),
+      invitation: sharing.invitation!,
+      rtc,
+      reconnectTimeout: 1500,
+    });
     open.push(viewing);
     await viewing.connected;
     const left: string[] = [];
@@ -119,14 +132,23 @@ describe('session: navigation', () => {
     const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart').replace('Sencha', 'Sencha × 2') });
     const resumed = await resumeSharing({ approve, document: next.doc, signaling: join('customer'), rtc });
     assert(resumed, 'the next page finds the session to resume');
-    assert(resumed.invitation!.secret !== sharing.invitation!.secret, 'the next page invites with a fresh secret (the old one was never stored)');
+    assert(
+      resumed.invitation!.secret !== sharing.invitation!.secret,
+      'the next page invites with a fresh secret (the old one was never stored)',
+    );
     open.push(resumed);
     await waitFor(() => converged(next, viewing), 20_000, 'the viewer to show the next page');
     console.log(`the viewer followed the navigation in ${(performance.now() - t0).toFixed(0)} ms`);
     assert(connections.length > pcsOfFirstPage, 'a new connection');
-    assertEqual(states.map((s) => s.state), ['reconnecting', 'connected']);
+    assertEqual(
+      states.map((s) => s.state),
+      ['reconnecting', 'connected'],
+    );
     assertEqual(viewing.sas, code);
-    assertEqual(resumed.viewerList.map((v) => v.sas), [code]);
+    assertEqual(
+      resumed.viewerList.map((v) => v.sas),
+      [code],
+    );
     assertEqual(viewing.mirror.document!.getElementById('title')!.textContent, 'Your cart');
     assertEqual(asked, 1, 'the approved viewer is not asked about again on the next page');
   });
@@ -135,24 +157,43 @@ describe('session: navigation', () => {
     this.timeout(60_000);
     const join = chatRoom();
     const first = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: first.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: first.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
     const firstPage = sharing.invitation!.peer;
     const agent = missingFirstDial(join('agent'), firstPage);
-    const viewing = await startViewing({ container: container(), signaling: createChatSignaling(agent.member), invitation: sharing.invitation!, rtc });
+    const viewing = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(agent.member),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(viewing);
     await viewing.connected;
     first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
     cut(0);
     const next = await createSharer({ html: PAGE.replace('Kumo Tea', 'Your cart') });
     // a first handshake may take long here: a resumption still gives way soon, so the next dial comes
-    const resumed = await resumeSharing({ approve: approveEveryViewer, document: next.doc, signaling: createChatSignaling(join('customer')), rtc, handshakeTimeout: 300_000 });
+    const resumed = await resumeSharing({
+      approve: approveEveryViewer,
+      document: next.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+      handshakeTimeout: 300_000,
+    });
     assert(resumed, 'the next page finds the session to resume');
     open.push(resumed);
     const errors: Error[] = [];
     resumed.on('error', (e) => errors.push(e));
     await waitFor(() => converged(next, viewing), 45_000, 'the viewer to show the next page, after a second dial');
     assert(agent.dropped() > 0, 'positive control: the first dial never reached the viewer');
-    assert(errors.some((e) => e instanceof SecureError && e.code === 'timeout'), `the unanswered attempt gave way: ${errors.map(String).join(' | ')}`);
+    assert(
+      errors.some((e) => e instanceof SecureError && e.code === 'timeout'),
+      `the unanswered attempt gave way: ${errors.map(String).join(' | ')}`,
+    );
   });
 
   it('resumeSharing finds nothing when no session was shared in this tab', async () => {
@@ -179,13 +220,25 @@ describe('session: many viewers', () => {
     this.timeout(90_000);
     const join = signalingRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: join('customer'), rtc, reconnectTimeout: 2000 });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: join('customer'),
+      rtc,
+      reconnectTimeout: 2000,
+    });
     open.push(sharing);
     const viewers: ViewingSession[] = [];
     const firstPc: number[] = [];
     for (let i = 0; i < 5; i++) {
       firstPc.push(connections.length);
-      const v = await startViewing({ container: container(), signaling: join(`viewer${i}`), invitation: sharing.invitation!, rtc, reconnectTimeout: 2000 });
+      const v = await startViewing({
+        container: container(),
+        signaling: join(`viewer${i}`),
+        invitation: sharing.invitation!,
+        rtc,
+        reconnectTimeout: 2000,
+      });
       open.push(v);
       viewers.push(v);
       await v.connected;
@@ -253,9 +306,19 @@ describe('session: resumption rules (issue 12)', () => {
     this.timeout(60_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
     const agent = counting(join('agent'), 'attacker');
-    const viewing = await startViewing({ container: container(), signaling: createChatSignaling(agent.member), invitation: sharing.invitation!, rtc });
+    const viewing = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(agent.member),
+      invitation: sharing.invitation!,
+      rtc,
+    });
     open.push(sharing, viewing);
     await viewing.connected;
     const states = record(viewing);
@@ -264,7 +327,13 @@ describe('session: resumption rules (issue 12)', () => {
     // an XSS on the customer's site reads this tab's stored state and resumes it from a page of its own
     assert(stored()?.viewers.length === 1, 'the state to steal is there');
     const fake = await createSharer({ html: PAGE.replace('Kumo Tea', 'FAKE page') });
-    const attacker = await resumeSharing({ approve: approveEveryViewer, document: fake.doc, signaling: createChatSignaling(join('attacker')), rtc, handshakeTimeout: 2000 });
+    const attacker = await resumeSharing({
+      approve: approveEveryViewer,
+      document: fake.doc,
+      signaling: createChatSignaling(join('attacker')),
+      rtc,
+      handshakeTimeout: 2000,
+    });
     assert(attacker, 'the stolen state resumes');
     open.push(attacker);
     const attackerErrors: Error[] = [];
@@ -305,7 +374,10 @@ describe('session: resumption rules (issue 12)', () => {
     }
     assertEqual(resumed, [{ count: 1 }, { count: 2 }], 'the agent is told of each resumption');
     assertEqual(viewing.sas, code, 'the code compared once stays');
-    assertEqual(sharing.viewerList.map((v) => v.sas), [code]);
+    assertEqual(
+      sharing.viewerList.map((v) => v.sas),
+      [code],
+    );
     assertEqual(asked, 1, 'resumed, not asked again');
   });
 
@@ -313,8 +385,20 @@ describe('session: resumption rules (issue 12)', () => {
     this.timeout(30_000);
     const join = signalingRoom();
     const first = await createSharer({ html: PAGE });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: first.doc, signaling: join('customer'), rtc, reconnectTimeout: 1000 });
-    const viewing = await startViewing({ container: container(), signaling: join('agent'), invitation: sharing.invitation!, rtc, reconnectTimeout: 1000 });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: first.doc,
+      signaling: join('customer'),
+      rtc,
+      reconnectTimeout: 1000,
+    });
+    const viewing = await startViewing({
+      container: container(),
+      signaling: join('agent'),
+      invitation: sharing.invitation!,
+      rtc,
+      reconnectTimeout: 1000,
+    });
     open.push(viewing);
     await viewing.connected;
     const raw = sessionStorage.getItem(KEY) ?? '';

@@ -71,7 +71,12 @@ describe('session: a sharer that cannot be reached', () => {
     this.timeout(20_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: '<!doctype html><p>hi</p>' });
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
     open.push(sharing);
     const { states, first } = await dial(sharing.invitation!.peer, join);
     assertEqual(await first, 'ended', 'ended before the watchdog');

@@ -17,7 +17,6 @@ const PAGE = `<!doctype html><html><head><style>.hot{color:red}</style></head><b
 
 afterEach(cleanupSessions);
 
-
 const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
 
 async function pair(sharer: Sharer, viewerSecret = SECRET, wrap?: (t: Transport) => Transport) {
@@ -153,25 +152,39 @@ describe('session over a transport', () => {
   });
 });
 
-
 describe('session over WebRTC, signaled through a chat', () => {
   it('one sharer, three viewers with their own codes; a late joiner and a leaver disturb no one', async function () {
     this.timeout(60_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });
     const rtc = { iceServers: [] };
-    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, signaling: createChatSignaling(join('customer')), rtc });
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
     open.push(sharing);
     assert(sharing.invitation, 'an invitation to post in the chat');
     const viewers: ViewingSession[] = [];
     for (const name of ['agent', 'supervisor']) {
-      const v = await startViewing({ container: container(), signaling: createChatSignaling(join(name)), invitation: sharing.invitation, rtc });
+      const v = await startViewing({
+        container: container(),
+        signaling: createChatSignaling(join(name)),
+        invitation: sharing.invitation,
+        rtc,
+      });
       open.push(v);
       viewers.push(v);
     }
     await Promise.all(viewers.map((v) => v.connected));
     sharer.doc.getElementById('list')!.insertAdjacentHTML('beforeend', '<li>Genmaicha</li>');
-    const late = await startViewing({ container: container(), signaling: createChatSignaling(join('trainee')), invitation: sharing.invitation, rtc });
+    const late = await startViewing({
+      container: container(),
+      signaling: createChatSignaling(join('trainee')),
+      invitation: sharing.invitation,
+      rtc,
+    });
     open.push(late);
     viewers.push(late);
     await late.connected;

@@ -40,13 +40,17 @@ describe('reference chat: the server messages the client acts on', () => {
   });
 
   it('TURN servers: a list and an expiry, else nothing', () => {
-    assertEqual<unknown>(readServerMessage({ type: 'ice-servers', iceServers: ice, expiresAt: 5 }), { type: 'ice', grant: { iceServers: ice, expiresAt: 5 } });
+    assertEqual<unknown>(readServerMessage({ type: 'ice-servers', iceServers: ice, expiresAt: 5 }), {
+      type: 'ice',
+      grant: { iceServers: ice, expiresAt: 5 },
+    });
     assertEqual<unknown>(readServerMessage({ type: 'ice-servers', iceServers: ice }), null, 'no expiry');
     assertEqual<unknown>(readServerMessage({ type: 'ice-servers', iceServers: 'turn:x', expiresAt: 5 }), null, 'not a list');
     assertEqual(asIceGrant(ice, '5'), null, 'an expiry that is not a number');
   });
 
   it('anything else is ignored: unknown types, no type, not an object', () => {
-    for (const msg of [{ type: 'welcome' }, { type: 'share-moved' }, { type: 7 }, {}, null]) assertEqual(readServerMessage(msg), null, JSON.stringify(msg));
+    for (const msg of [{ type: 'welcome' }, { type: 'share-moved' }, { type: 7 }, {}, null])
+      assertEqual(readServerMessage(msg), null, JSON.stringify(msg));
   });
 });

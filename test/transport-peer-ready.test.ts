@@ -39,7 +39,11 @@ function recording(side: 'a' | 'b', log: Log, lateOpen: boolean): PeerImplementa
     });
     if (lateOpen) {
       let handler: ((ev: Event) => void) | null = null;
-      Object.defineProperty(ch, 'onopen', { get: () => handler, set: (h: ((ev: Event) => void) | null) => (handler = h), configurable: true });
+      Object.defineProperty(ch, 'onopen', {
+        get: () => handler,
+        set: (h: ((ev: Event) => void) | null) => (handler = h),
+        configurable: true,
+      });
       ch.addEventListener('open', (ev) => {
         setTimeout(() => {
           openSeen = true;
@@ -106,11 +110,19 @@ describe('transport: the answerer speaks only after the initiator is ready', () 
         a.send(new Uint8Array([i]));
         b.send(new Uint8Array([100 + i]));
       }
-      const hung = new Promise<string>((resolve) => setTimeout(() => resolve(`hung: a got ${atA.length}, b got ${atB.length}; ${log.events.join(' ')}`), 10_000));
+      const hung = new Promise<string>((resolve) =>
+        setTimeout(() => resolve(`hung: a got ${atA.length}, b got ${atB.length}; ${log.events.join(' ')}`), 10_000),
+      );
       const outcome = await Promise.race([Promise.all([aDone, bDone]).then(() => 'done'), hung]); // a watchdog, not a speed claim
       assertEqual(outcome, 'done');
-      assertEqual(atA, Array.from({ length: 20 }, (_, i) => 100 + i));
-      assertEqual(atB, Array.from({ length: 20 }, (_, i) => i));
+      assertEqual(
+        atA,
+        Array.from({ length: 20 }, (_, i) => 100 + i),
+      );
+      assertEqual(
+        atB,
+        Array.from({ length: 20 }, (_, i) => i),
+      );
     } finally {
       a.close();
       b.close();

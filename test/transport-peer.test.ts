@@ -61,10 +61,16 @@ describe('transport: WebRTC data channel', () => {
     }
     await Promise.race([Promise.all([aDone, bDone]), broken]);
     assertEqual(atB, [42, ...Array.from({ length: 50 }, (_, i) => i)]);
-    assertEqual(atA, Array.from({ length: 50 }, (_, i) => 100 + i));
+    assertEqual(
+      atA,
+      Array.from({ length: 50 }, (_, i) => 100 + i),
+    );
     assertEqual(signals.filter((s) => s.type === 'offer').length, 1);
     assertEqual(signals.filter((s) => s.type === 'answer').length, 1);
-    assert(signals.some((s) => s.type === 'candidate' && typeof s.candidate.candidate === 'string'), 'no trickled candidate');
+    assert(
+      signals.some((s) => s.type === 'candidate' && typeof s.candidate.candidate === 'string'),
+      'no trickled candidate',
+    );
     a.close();
     b.close();
   });
@@ -116,7 +122,7 @@ describe('transport: WebRTC data channel', () => {
     while (a.bufferedAmount > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assertEqual(a.bufferedAmount, 0, 'bufferedAmount after the transfer');
     console.log(
-      `20 MB: ${elapsed.toFixed(0)} ms, ${((size / 1024 / 1024) / (elapsed / 1000)).toFixed(1)} MiB/s, ` +
+      `20 MB: ${elapsed.toFixed(0)} ms, ${(size / 1024 / 1024 / (elapsed / 1000)).toFixed(1)} MiB/s, ` +
         `longest timer gap ${longest.toFixed(1)} ms over ${ticks} ticks, ${progress.length} progress calls, ` +
         `bufferedAmount after send ${bufferedAfterSend}, later peak ${peakChannel}`,
     );
@@ -150,7 +156,10 @@ describe('transport: WebRTC data channel', () => {
     const err = await assertRejects(() => a.connected);
     assert(err instanceof TransportError && err.code === 'link', `got ${String(err)}`);
     assertEqual(await reason, 'error');
-    assertEqual(errors.map((e) => e.code), ['link']);
+    assertEqual(
+      errors.map((e) => e.code),
+      ['link'],
+    );
   });
 
   it('connected rejects with closed when closed before it opens', async () => {
@@ -199,7 +208,10 @@ describe('transport: WebRTC data channel', () => {
     a.restartIce();
     a.send(new Uint8Array([2]));
     const deadline = performance.now() + 10_000;
-    while ((offers().length < 2 || !signals.slice(signals.indexOf(offers()[1]!)).some((s) => s.type === 'answer')) && performance.now() < deadline) {
+    while (
+      (offers().length < 2 || !signals.slice(signals.indexOf(offers()[1]!)).some((s) => s.type === 'answer')) &&
+      performance.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     assertEqual(offers().length, 2, 'a second offer');

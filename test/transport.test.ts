@@ -42,7 +42,10 @@ describe('transport: loopback pair', () => {
     b.send(new Uint8Array([7]));
     assertEqual(atB.length, 0, 'nothing is delivered inside send()');
     await tick();
-    assertEqual(atB, Array.from({ length: 100 }, (_, i) => i));
+    assertEqual(
+      atB,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assertEqual(atA, [7]);
   });
 

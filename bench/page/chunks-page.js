@@ -28,7 +28,13 @@ function randomBytes(n) {
 window.__chunks = {
   /** Creates this end; `options`: chunkSize, highWaterMark, lowWaterMark (absent = the defaults). */
   open(initiator, options) {
-    transport = createPeerTransport({ initiator, config: { iceServers: [] }, connectTimeout: 20_000, ...options, onsignal: (s) => window.__signal(s) });
+    transport = createPeerTransport({
+      initiator,
+      config: { iceServers: [] },
+      connectTimeout: 20_000,
+      ...options,
+      onsignal: (s) => window.__signal(s),
+    });
   },
   signal(s) {
     transport.signal(s);

@@ -39,18 +39,27 @@ const local = {
   /** Tabs and a carousel: classes and aria attributes toggled on a few elements, 200 times. */
   attributes: {
     setup() {
-      const tabs = Array.from({ length: 8 }, (_, i) =>
-        `<button role="tab" class="tab" aria-selected="false" data-index="${i}">Tab ${i}</button>`).join('');
-      const slides = Array.from({ length: 12 }, (_, i) =>
-        `<li class="slide" style="transform: translateX(${i * 100}%)"><img alt="Product ${i}" src="/img/p${i}.jpg"></li>`).join('');
+      const tabs = Array.from(
+        { length: 8 },
+        (_, i) => `<button role="tab" class="tab" aria-selected="false" data-index="${i}">Tab ${i}</button>`,
+      ).join('');
+      const slides = Array.from(
+        { length: 12 },
+        (_, i) => `<li class="slide" style="transform: translateX(${i * 100}%)"><img alt="Product ${i}" src="/img/p${i}.jpg"></li>`,
+      ).join('');
       document.body.innerHTML = `<nav class="tabs">${tabs}</nav><ul class="carousel">${slides}</ul>`;
     },
     async run() {
       const tabs = [...document.querySelectorAll('.tab')];
       const slides = [...document.querySelectorAll('.slide')];
       for (let i = 0; i < 200; i++) {
-        tabs.forEach((t, j) => { t.classList.toggle('active', j === i % 8); t.setAttribute('aria-selected', String(j === i % 8)); });
-        slides.forEach((s, j) => { s.style.transform = `translateX(${(j - (i % 12)) * 100}%)`; });
+        tabs.forEach((t, j) => {
+          t.classList.toggle('active', j === i % 8);
+          t.setAttribute('aria-selected', String(j === i % 8));
+        });
+        slides.forEach((s, j) => {
+          s.style.transform = `translateX(${(j - (i % 12)) * 100}%)`;
+        });
         await nextTask();
       }
     },

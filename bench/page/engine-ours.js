@@ -4,7 +4,11 @@
 import { capture } from 'cobrowse-capture';
 import { FrameDecoder, OpCode } from '../../src/protocol/index.ts';
 
-const OP_NAMES = Object.fromEntries(Object.entries(OpCode).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
+const OP_NAMES = Object.fromEntries(
+  Object.entries(OpCode)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v, k]),
+);
 
 function concat(frames) {
   let n = 0;

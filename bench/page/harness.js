@@ -129,7 +129,11 @@ window.__bench = {
       const each = engine.each(msgs);
       out.gzEach = sum(each.map((m) => deflateSync(m, { level: 6 }).byteLength));
       out.largest = Math.max(0, ...each.map((m) => m.byteLength));
-      if (engine.analyze) out.analysis = engine.analyze(log.map((e) => e.msg), from);
+      if (engine.analyze)
+        out.analysis = engine.analyze(
+          log.map((e) => e.msg),
+          from,
+        );
     } catch (e) {
       out.error = String(e?.stack || e);
     } finally {

@@ -18,7 +18,11 @@ async function simplePeer(Peer) {
   const b = new Peer({ initiator: false, config });
   try {
     const failed = new Promise((_, reject) => {
-      for (const [p, who] of [[a, 'initiator'], [b, 'other']]) p.on('error', (e) => reject(new Error(`${who}: ${e?.message ?? e}`)));
+      for (const [p, who] of [
+        [a, 'initiator'],
+        [b, 'other'],
+      ])
+        p.on('error', (e) => reject(new Error(`${who}: ${e?.message ?? e}`)));
     });
     a.on('signal', (s) => b.signal(s));
     b.on('signal', (s) => a.signal(s));

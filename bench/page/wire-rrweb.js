@@ -11,7 +11,12 @@ window.__rr = {
   async run(name, params) {
     const W = makeWorkloads(params)[name];
     await W.setup?.();
-    const stop = record({ emit: (e) => { events.push(e); lastAt = performance.now(); } });
+    const stop = record({
+      emit: (e) => {
+        events.push(e);
+        lastAt = performance.now();
+      },
+    });
     await settle(() => lastAt, 300);
     const from = events.length;
     await W.run();

@@ -50,8 +50,20 @@ window.__wire = {
     const written = await W.run();
     const runMs = performance.now() - t0;
     await settle(() => counter.lastAt, 400);
-    const fingerprint = { elements: document.body.getElementsByTagName('*').length, text: document.body.textContent.length, classed: document.body.querySelectorAll('[class]').length };
-    return { written: written ?? null, runMs, fingerprint, firstKind: counter.firstKind, bytes: { ...counter.bytes }, msgs: { ...counter.msgs }, errors };
+    const fingerprint = {
+      elements: document.body.getElementsByTagName('*').length,
+      text: document.body.textContent.length,
+      classed: document.body.querySelectorAll('[class]').length,
+    };
+    return {
+      written: written ?? null,
+      runMs,
+      fingerprint,
+      firstKind: counter.firstKind,
+      bytes: { ...counter.bytes },
+      msgs: { ...counter.msgs },
+      errors,
+    };
   },
   now: () => performance.timeOrigin + performance.now(),
   stop: () => session?.stop(),

@@ -52,7 +52,9 @@ window.__view = {
   lastAt: () => performance.now() - state.lastAt, // ms since the last frame
   result: () => {
     const body = viewing.mirror.document.body;
-    const fingerprint = body ? { elements: body.getElementsByTagName('*').length, text: body.textContent.length, classed: body.querySelectorAll('[class]').length } : null;
+    const fingerprint = body
+      ? { elements: body.getElementsByTagName('*').length, text: body.textContent.length, classed: body.querySelectorAll('[class]').length }
+      : null;
     return { latencies: [...seen.values()], frames: state.frames, fingerprint, errors };
   },
   now: () => performance.timeOrigin + performance.now(),

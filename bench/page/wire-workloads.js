@@ -11,15 +11,19 @@ import { nextTask, workloads as benchWorkloads } from './workloads.js';
 export const stamp = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const WORDS = ('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut ' +
-  'labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco').split(' ');
+const WORDS = (
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut ' +
+  'labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco'
+).split(' ');
 
 /** A small app page (~650 nodes) with the three probes. */
 function basePage() {
   const rows = [];
   for (let i = 0; i < 60; i++) {
-    rows.push(`<li class="item" data-id="${i}"><span class="name">${WORDS[i % WORDS.length]} ${WORDS[(i * 5) % WORDS.length]}</span>` +
-      ` <b class="price">${(i * 1.37).toFixed(2)}</b> <button type="button">add</button></li>`);
+    rows.push(
+      `<li class="item" data-id="${i}"><span class="name">${WORDS[i % WORDS.length]} ${WORDS[(i * 5) % WORDS.length]}</span>` +
+        ` <b class="price">${(i * 1.37).toFixed(2)}</b> <button type="button">add</button></li>`,
+    );
   }
   document.body.innerHTML =
     `<header><h1>Shop</h1><nav><a href="#a">Home</a> <a href="#b">Cart</a></nav></header>` +

@@ -170,8 +170,20 @@ export const workloads = {
 
 // ---------------------------------------------------------------- todo app (TodoMVC-like, vanilla)
 
-const WORDS = ['buy milk', 'call Alice', 'review PR', 'fix the build', 'water plants', 'book flights',
-  'write report', 'pay rent', 'clean desk', 'update deps', 'plan sprint', 'read chapter 4'];
+const WORDS = [
+  'buy milk',
+  'call Alice',
+  'review PR',
+  'fix the build',
+  'water plants',
+  'book flights',
+  'write report',
+  'pay rent',
+  'clean desk',
+  'update deps',
+  'plan sprint',
+  'read chapter 4',
+];
 
 const TODO_HTML = `
 <section class="todoapp">
@@ -266,9 +278,11 @@ function prng(seed) {
   };
 }
 
-const LOREM = ('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut ' +
+const LOREM = (
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut ' +
   'labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi ' +
-  'aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum').split(' ');
+  'aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum'
+).split(' ');
 const CATS = ['shoes', 'bags', 'jackets', 'shirts', 'hats', 'watches', 'socks', 'belts'];
 
 const CSS = `
@@ -306,8 +320,7 @@ function buildShop(targetNodes) {
     const cat = pick(CATS);
     const sale = rnd() < 0.3;
     const price = (5 + rnd() * 200).toFixed(2);
-    const tags = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () =>
-      `<li class="tag">${pick(LOREM)}</li>`).join('');
+    const tags = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => `<li class="tag">${pick(LOREM)}</li>`).join('');
     return `
     <article class="card${rnd() < 0.1 ? ' card--featured' : ''}" id="p${id}" data-id="${id}" data-category="${cat}">
       <header class="card__header">
@@ -355,7 +368,7 @@ function buildShop(targetNodes) {
     const parts = [];
     for (let i = 0; i < cards; i++) parts.push(card());
     document.body.innerHTML = chrome(parts.join(''));
-    if (pass === 0) cards = Math.max(1, Math.round(cards * (targetNodes - base) / (countNodes(document.body) - base)));
+    if (pass === 0) cards = Math.max(1, Math.round((cards * (targetNodes - base)) / (countNodes(document.body) - base)));
   }
 }
 

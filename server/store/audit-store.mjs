@@ -109,14 +109,18 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
       const where = [];
       /** @type {(string | number)[]} */
       const params = [];
-      if (room !== undefined) where.push('room_tag = ?'), params.push(sealer.roomTag(room));
-      if (since !== undefined) where.push('at >= ?'), params.push(since);
-      if (until !== undefined) where.push('at < ?'), params.push(until);
-      if (kinds?.length) where.push(`kind IN (${kinds.map(() => '?').join(',')})`), params.push(...kinds);
-      if (excludeKinds?.length) where.push(`kind NOT IN (${excludeKinds.map(() => '?').join(',')})`), params.push(...excludeKinds);
+      if (room !== undefined) (where.push('room_tag = ?'), params.push(sealer.roomTag(room)));
+      if (since !== undefined) (where.push('at >= ?'), params.push(since));
+      if (until !== undefined) (where.push('at < ?'), params.push(until));
+      if (kinds?.length) (where.push(`kind IN (${kinds.map(() => '?').join(',')})`), params.push(...kinds));
+      if (excludeKinds?.length) (where.push(`kind NOT IN (${excludeKinds.map(() => '?').join(',')})`), params.push(...excludeKinds));
       const sql = `SELECT id, room_tag, kind, at, sealed FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`;
       const out = [];
-      for (const row of db.prepare(sql).raw().iterate(...params)) out.push(decode(/** @type {EventRow} */ (row)));
+      for (const row of db
+        .prepare(sql)
+        .raw()
+        .iterate(...params))
+        out.push(decode(/** @type {EventRow} */ (row)));
       return out;
     },
 
@@ -201,8 +205,10 @@ function checkStore(db, sealer, file) {
   const tables = listTables(db);
   if (tables.length === 0) throw new StoreError('not-a-store', `${file} is an empty database, not a cobrowse-rtc store`);
   const getMeta = (/** @type {string} */ name) => db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) ?? null;
-  if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT) throw new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`);
-  if (getMeta('version') !== String(VERSION)) throw new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`);
+  if (!tables.includes('meta') || !tables.includes('events') || getMeta('format') !== FORMAT)
+    throw new StoreError('not-a-store', `${file} is not a cobrowse-rtc store`);
+  if (getMeta('version') !== String(VERSION))
+    throw new StoreError('version', `${file} is format version ${getMeta('version')}; this server reads ${VERSION}`);
   const check = getMeta('check');
   if (!(check instanceof Uint8Array) || !sealer.verifyCheck(check)) {
     throw new StoreError('wrong-key', `the data key does not open ${file} (key check failed): wrong SIGNALING_DATA_KEY or key file`);
@@ -235,11 +241,13 @@ function createWriter(db, sealer, { flushMs, log }) {
   const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
   const insert = db.prepare('INSERT INTO events (id, room_tag, kind, at, sealed) VALUES (?, ?, ?, ?, ?)');
   const setHead = db.prepare("INSERT INTO meta (name, value) VALUES ('head', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
-  const appendTx = db.transaction((/** @type {string} */ room, /** @type {string} */ kind, /** @type {unknown} */ data, /** @type {number} */ at) => {
-    const id = /** @type {number} */ (maxId.get()) + 1;
-    insert.run(id, sealer.roomTag(room), kind, at, blob(sealer.seal({ id, room, kind, at, data })));
-    return id;
-  });
+  const appendTx = db.transaction(
+    (/** @type {string} */ room, /** @type {string} */ kind, /** @type {unknown} */ data, /** @type {number} */ at) => {
+      const id = /** @type {number} */ (maxId.get()) + 1;
+      insert.run(id, sealer.roomTag(room), kind, at, blob(sealer.seal({ id, room, kind, at, data })));
+      return id;
+    },
+  );
   const headTx = db.transaction(() => void setHead.run(blob(sealer.seal({ head: maxId.get() }))));
   let dirty = false;
   /** @type {NodeJS.Timeout | null} */

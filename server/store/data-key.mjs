@@ -27,7 +27,8 @@ export function loadDataKey({ key, keyFile, createKey = false }) {
   try {
     text = readFileSync(keyFile, 'utf8');
   } catch (err) {
-    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') throw new StoreError('io', `cannot read the key file ${keyFile}: ${/** @type {Error} */ (err).message}`);
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT')
+      throw new StoreError('io', `cannot read the key file ${keyFile}: ${/** @type {Error} */ (err).message}`);
     if (!createKey) throw new StoreError('no-key', `the key file ${keyFile} does not exist`);
     text = createKeyFile(keyFile);
     created = keyFile;
@@ -37,7 +38,9 @@ export function loadDataKey({ key, keyFile, createKey = false }) {
     if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) {
       warning = `the key file ${keyFile} can be read by other users: chmod 600 it`;
     }
-  } catch {}
+  } catch {
+    /* the mode cannot be read here: no warning */
+  }
   return { key: parseKey(text.trim(), `the key file ${keyFile}`), created, warning };
 }
 

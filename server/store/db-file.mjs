@@ -33,7 +33,8 @@ const BUSY_MS = 5000;
  * @returns {{ db: import('better-sqlite3').Database, file: string, close: () => void }}
  */
 export function openDatabaseFile(file, { create = false, readOnly = false } = {}) {
-  if (create && !readOnly) createPrivate(file); // no exists-then-create: another writer may be starting too
+  if (create && !readOnly)
+    createPrivate(file); // no exists-then-create: another writer may be starting too
   else if (!existsSync(file)) throw new StoreError('missing', `no database at ${file}`);
   checkHeader(file);
   let db;
@@ -71,7 +72,9 @@ function tidyAfterReader(/** @type {string} */ file) {
     const tidy = new Database(file, { fileMustExist: true });
     tidy.pragma('schema_version'); // SQLite only opens the file (and cleans up on close) once it reads
     tidy.close();
-  } catch {} // a folder this reader may not write: the empty files stay, harmlessly
+  } catch {
+    /* a folder this reader may not write: the empty files stay, harmlessly */
+  }
 }
 
 /** Refuses a file that is not SQLite before SQLite touches it (it would never write a foreign file, but says less). */

@@ -36,6 +36,13 @@ export async function openStore(options) {
   const keyFile = options.keyFile ?? (options.key === undefined && options.dataDir ? join(options.dataDir, 'signaling.key') : undefined);
   const { key, created, warning } = loadDataKey({ key: options.key, keyFile, createKey: !options.readOnly && options.createKey });
   if (warning) options.log?.(warning);
-  const store = await openAuditStore({ file, key, create: !options.readOnly, readOnly: options.readOnly, flushMs: options.flushMs, log: options.log });
+  const store = await openAuditStore({
+    file,
+    key,
+    create: !options.readOnly,
+    readOnly: options.readOnly,
+    flushMs: options.flushMs,
+    log: options.log,
+  });
   return Object.assign(store, { keyCreated: created, keyFile: keyFile ?? null });
 }

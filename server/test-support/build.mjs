@@ -12,7 +12,9 @@ export async function importSignaling() {
   const src = join(root, 'src/signaling');
   const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
   if (!existsSync(out) || statSync(out).mtimeMs < newest) {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+      stdio: 'inherit',
+    });
   }
   return import(out);
 }

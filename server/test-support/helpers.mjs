@@ -95,7 +95,9 @@ export async function chat(server, token) {
 
 /** A PeerJS client with the chat welcome's id and token, resolved on OPEN. */
 export async function peerjs(server, welcome, { key = server.peerKey, id = welcome.peer.id, token = welcome.peer.token } = {}) {
-  const c = client(`${server.ws}/peerjs/peerjs?key=${encodeURIComponent(key)}&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`);
+  const c = client(
+    `${server.ws}/peerjs/peerjs?key=${encodeURIComponent(key)}&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`,
+  );
   c.first = await c.next();
   return c;
 }

@@ -23,10 +23,30 @@ export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'cb-redis-'));
   const pidfile = join(dir, 'redis.pid');
   const port = await freePort();
-  execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', pidfile, '--dir', dir]);
+  execFileSync('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    pidfile,
+    '--dir',
+    dir,
+  ]);
   for (let i = 0; ; i++) {
     try {
-      if (execFileSync('redis-cli', ['-p', String(port), 'ping']).toString().trim() === 'PONG') break;
+      if (
+        execFileSync('redis-cli', ['-p', String(port), 'ping'])
+          .toString()
+          .trim() === 'PONG'
+      )
+        break;
     } catch {
       // not listening yet
     }
@@ -46,7 +66,10 @@ export async function startRedis() {
     port,
     pid,
     /** Redis memory and keys, for the record. */
-    cli: (/** @type {string[]} */ ...args) => execFileSync('redis-cli', ['-p', String(port), ...args]).toString().trim(),
+    cli: (/** @type {string[]} */ ...args) =>
+      execFileSync('redis-cli', ['-p', String(port), ...args])
+        .toString()
+        .trim(),
     stop() {
       try {
         process.kill(pid, 'SIGKILL');
@@ -65,7 +88,15 @@ export async function startRedis() {
 export async function startProcess({ redisUrl, secret, agentKey = 'test-agent-key', port, env = {} }) {
   port ??= await freePort();
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SIGNALING_SECRET: secret, AGENT_KEY: agentKey, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      SIGNALING_SECRET: secret,
+      AGENT_KEY: agentKey,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

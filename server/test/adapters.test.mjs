@@ -18,7 +18,10 @@ after(() => server.close());
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 const answer = { type: 'answer', sdp: 'v=0 answer' };
-const candidate = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+const candidate = {
+  type: 'candidate',
+  candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+};
 
 /** Customer and agent reference chats in one room. */
 async function pair() {
@@ -67,7 +70,10 @@ test('reference chat: welcome, text, invite and accept', async () => {
   assert.equal(err.re, 'accept');
   customer.close();
   agent.close();
-  assert.throws(() => agent.sendText('x'), (e) => e.code === 'closed');
+  assert.throws(
+    () => agent.sendText('x'),
+    (e) => e.code === 'closed',
+  );
 });
 
 test('reference chat: a bad token rejects with SignalingError(unauthorized)', async () => {
@@ -98,7 +104,10 @@ test('PeerJS adapter: two parties exchange offer, answer and candidates', async 
   assert.deepEqual(await got, { from: c.id, signal: candidate });
   a.close();
   a.close();
-  assert.throws(() => a.send(c.id, offer), (e) => e instanceof sig.SignalingError && e.code === 'closed');
+  assert.throws(
+    () => a.send(c.id, offer),
+    (e) => e instanceof sig.SignalingError && e.code === 'closed',
+  );
   c.close();
 });
 
@@ -134,7 +143,13 @@ test('PeerJS adapter: refusals are mapped to SignalingError codes', async () => 
   const lone = await startServer();
   const { token } = await createRoom(lone);
   const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket, reconnect: false });
-  const p = sig.createPeerJsSignaling({ url: lone.url, id: chat.welcome.peer.id, token: chat.welcome.peer.token, WebSocket, reconnect: false });
+  const p = sig.createPeerJsSignaling({
+    url: lone.url,
+    id: chat.welcome.peer.id,
+    token: chat.welcome.peer.token,
+    WebSocket,
+    reconnect: false,
+  });
   await p.ready;
   err = nextError(p);
   await lone.close();
@@ -142,33 +157,45 @@ test('PeerJS adapter: refusals are mapped to SignalingError codes', async () => 
   a.close();
 });
 
-test('PeerJS adapter: a lost server is dialled again; one that comes back without the room refuses it: unauthorized, once', { timeout: 30_000 }, async () => {
-  const lone = await startServer();
-  const { token } = await createRoom(lone);
-  const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket, reconnect: false });
-  const p = sig.createPeerJsSignaling({ url: lone.url, id: chat.welcome.peer.id, token: chat.welcome.peer.token, WebSocket, reconnect: { minDelay: 50, maxDelay: 200 } });
-  await p.ready;
-  const errors = [];
-  p.onerror = (e) => errors.push(e.code);
-  const port = lone.port;
-  await lone.close();
-  await sleep(300); // a few attempts against nothing: not errors
-  assert.deepEqual(errors, [], 'a server that is away is not an error while the adapter dials again');
-  const again = await startServer({ port }); // same address, empty memory: the peer id is unknown
-  for (let i = 0; i < 100 && !errors.includes('unauthorized'); i++) await sleep(50);
-  assert.ok(errors.includes('unauthorized'), `refused at last: ${errors}`);
-  await sleep(1000); // more attempts would bring more refusals
-  assert.deepEqual(errors, ['unauthorized'], 'reported once, then it stops dialling');
-  p.close();
-  await again.close();
-});
+test(
+  'PeerJS adapter: a lost server is dialled again; one that comes back without the room refuses it: unauthorized, once',
+  { timeout: 30_000 },
+  async () => {
+    const lone = await startServer();
+    const { token } = await createRoom(lone);
+    const chat = await sig.connectReferenceChat({ url: lone.url, token, WebSocket, reconnect: false });
+    const p = sig.createPeerJsSignaling({
+      url: lone.url,
+      id: chat.welcome.peer.id,
+      token: chat.welcome.peer.token,
+      WebSocket,
+      reconnect: { minDelay: 50, maxDelay: 200 },
+    });
+    await p.ready;
+    const errors = [];
+    p.onerror = (e) => errors.push(e.code);
+    const port = lone.port;
+    await lone.close();
+    await sleep(300); // a few attempts against nothing: not errors
+    assert.deepEqual(errors, [], 'a server that is away is not an error while the adapter dials again');
+    const again = await startServer({ port }); // same address, empty memory: the peer id is unknown
+    for (let i = 0; i < 100 && !errors.includes('unauthorized'); i++) await sleep(50);
+    assert.ok(errors.includes('unauthorized'), `refused at last: ${errors}`);
+    await sleep(1000); // more attempts would bring more refusals
+    assert.deepEqual(errors, ['unauthorized'], 'reported once, then it stops dialling');
+    p.close();
+    await again.close();
+  },
+);
 
 test('PeerJS adapter: malformed signals from the server side are reported, not delivered', async () => {
   const { customer, agent } = await pair();
   const c = sig.createPeerJsSignaling({ url: server.url, id: customer.welcome.peer.id, token: customer.welcome.peer.token, WebSocket });
   await c.ready;
   // a raw PeerJS client (not our adapter) sends a payload that is not a Signal
-  const raw = new WebSocket(`${server.ws}/peerjs/peerjs?key=peerjs&id=${agent.welcome.peer.id}&token=${encodeURIComponent(agent.welcome.peer.token)}`);
+  const raw = new WebSocket(
+    `${server.ws}/peerjs/peerjs?key=peerjs&id=${agent.welcome.peer.id}&token=${encodeURIComponent(agent.welcome.peer.token)}`,
+  );
   await new Promise((r) => raw.once('message', r));
   let delivered = false;
   c.onsignal = () => (delivered = true);
@@ -206,7 +233,10 @@ test('chat adapter over the reference chat: signals reach only their addressee',
   assert.equal(e.code, 'forbidden');
   assert.equal(e.re, 'signal');
   a.close();
-  assert.throws(() => a.send(c.id, offer), (x) => x.code === 'closed');
+  assert.throws(
+    () => a.send(c.id, offer),
+    (x) => x.code === 'closed',
+  );
 });
 
 test('chat adapter over any text chat: prefix envelope, other text passed on', async () => {

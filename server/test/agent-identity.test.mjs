@@ -30,7 +30,9 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** A JWT as an identity provider would sign it; `claims` and `header` override the defaults. */
 function jwt({ key = hsKey, alg = 'HS256', kid, claims = {}, exp = now() + 600, iss = ISSUER, aud = AUDIENCE } = {}) {
-  const t = new SignJWT({ sub: 'agent-7', name: 'Dana', cobrowse_queues: ['billing'], ...claims }).setProtectedHeader({ alg, ...(kid && { kid }) }).setIssuedAt();
+  const t = new SignJWT({ sub: 'agent-7', name: 'Dana', cobrowse_queues: ['billing'], ...claims })
+    .setProtectedHeader({ alg, ...(kid && { kid }) })
+    .setIssuedAt();
   if (exp !== null) t.setExpirationTime(exp);
   if (iss !== null) t.setIssuer(iss);
   if (aud !== null) t.setAudience(aud);
@@ -38,10 +40,17 @@ function jwt({ key = hsKey, alg = 'HS256', kid, claims = {}, exp = now() + 600, 
 }
 
 const api = (server, path, bearer, init = {}) =>
-  fetch(`${server.url}/api${path}`, { ...init, headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }), ...init.headers } });
+  fetch(`${server.url}/api${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }), ...init.headers },
+  });
 
 async function room(server, queue, name = 'Carol') {
-  const res = await fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, queue }) });
+  const res = await fetch(`${server.url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, queue }),
+  });
   assert.equal(res.status, 201);
   return res.json();
 }
@@ -74,10 +83,16 @@ describe('HS256 tokens of the identity provider', () => {
     assert.ok(ids.includes(billing.room), 'a room of its queue');
     assert.ok(ids.includes(named.room), 'a room named in cobrowse_rooms');
     assert.ok(!ids.includes(sales.room), 'not a room of another queue');
-    assert.ok(list.every((r) => !('agentToken' in r)), 'no token handed out with the list');
+    assert.ok(
+      list.every((r) => !('agentToken' in r)),
+      'no token handed out with the list',
+    );
     assert.equal(list.find((r) => r.room === billing.room).queue, 'billing');
 
-    const ok = await api(server, `/rooms/${billing.room}/agent-token`, token, { method: 'POST', body: JSON.stringify({ name: 'Mallory' }) });
+    const ok = await api(server, `/rooms/${billing.room}/agent-token`, token, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Mallory' }),
+    });
     assert.equal(ok.status, 200);
     const agent = await chat(server, (await ok.json()).token);
     assert.equal(agent.welcome.role, 'agent');
@@ -111,7 +126,14 @@ describe('HS256 tokens of the identity provider', () => {
       'no issuer': [await jwt({ iss: null }), /iss/],
       'wrong audience': [await jwt({ aud: 'another-app' }), /aud/],
       'bad signature': [await jwt({ key: new TextEncoder().encode('not-the-idp-secret-not-the-idp-secret!') }), /signature/],
-      'unsigned (alg none)': [new UnsecuredJWT({ sub: 'agent-7', cobrowse_queues: '*' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('10m').encode(), /algorithm/],
+      'unsigned (alg none)': [
+        new UnsecuredJWT({ sub: 'agent-7', cobrowse_queues: '*' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime('10m')
+          .encode(),
+        /algorithm/,
+      ],
       'HS512 (not allowed)': [await jwt({ alg: 'HS512', key: new TextEncoder().encode(HS_SECRET.repeat(2)) }), /algorithm/],
       'RS256 on an HS256-only server': [await jwt({ alg: 'RS256', key: (await generateKeyPair('RS256')).privateKey }), /algorithm/],
       'rooms claim not a list': [await jwt({ claims: { cobrowse_rooms: 'all' } }), /cobrowse_rooms/],
@@ -156,7 +178,11 @@ describe('RS256 and ES256 tokens, keys from a JWKS URL', () => {
       keys[alg] = await generateKeyPair(alg, { extractable: true });
       keys[alg].kid = `${alg.toLowerCase()}-key-1`;
     }
-    const jwks = { keys: await Promise.all(Object.entries(keys).map(async ([alg, k]) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg, use: 'sig' }))) };
+    const jwks = {
+      keys: await Promise.all(
+        Object.entries(keys).map(async ([alg, k]) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg, use: 'sig' })),
+      ),
+    };
     // the identity provider's key set, served by a real HTTP server
     idp = createServer((req, res) => {
       if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
@@ -192,10 +218,13 @@ describe('RS256 and ES256 tokens, keys from a JWKS URL', () => {
     const cases = {
       'an unknown key': [await jwt({ alg: 'ES256', key: stranger.privateKey, kid: keys.ES256.kid }), /signature|key/],
       'no exp': [await jwt({ alg: 'RS256', key: keys.RS256.privateKey, kid: keys.RS256.kid, exp: null }), /exp/],
-      'wrong issuer': [await jwt({ alg: 'ES256', key: keys.ES256.privateKey, kid: keys.ES256.kid, iss: 'https://other-idp.example/' }), /iss/],
+      'wrong issuer': [
+        await jwt({ alg: 'ES256', key: keys.ES256.privateKey, kid: keys.ES256.kid, iss: 'https://other-idp.example/' }),
+        /iss/,
+      ],
       // the classic confusion: HS256 keyed with the provider's public key, which anyone can fetch
       'HS256 keyed with the public key': [await jwt({ alg: 'HS256', key: new TextEncoder().encode(pem) }), /algorithm/],
-      'ES384': [await jwt({ alg: 'ES384', key: (await generateKeyPair('ES384')).privateKey }), /algorithm/],
+      ES384: [await jwt({ alg: 'ES384', key: (await generateKeyPair('ES384')).privateKey }), /algorithm/],
     };
     for (const [what, [token, reason]] of Object.entries(cases)) {
       assert.match(await refusal(server, token), reason, what);
@@ -225,7 +254,11 @@ test('an identity provider whose keys cannot be fetched: 503, not a refusal of t
 
 test('the audit log records the verified identity: sub, name, issuer', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cobrowse-identity-'));
-  const server = await startServer({ agentKey: undefined, agentJwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE }, audit: { dataDir: dir, createKey: true, flushMs: 20 } });
+  const server = await startServer({
+    agentKey: undefined,
+    agentJwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE },
+    audit: { dataDir: dir, createKey: true, flushMs: 20 },
+  });
   try {
     const billing = await room(server, 'billing');
     const res = await api(server, `/rooms/${billing.room}/agent-token`, await jwt(), { method: 'POST', body: '{}' });
@@ -240,7 +273,10 @@ test('the audit log records the verified identity: sub, name, issuer', async () 
       { sub: 'agent-9', name: 'Eli', iss: ISSUER, via: 'jwt' },
     ]);
     // and the admin CLI prints it
-    assert.match(format(events.find((e) => e.kind === 'participant.joined')), /agent "Dana" joined .*verified: sub agent-7 of https:\/\/idp\.example\.test\//);
+    assert.match(
+      format(events.find((e) => e.kind === 'participant.joined')),
+      /agent "Dana" joined .*verified: sub agent-7 of https:\/\/idp\.example\.test\//,
+    );
     agent.close();
     direct.close();
   } finally {
@@ -301,7 +337,12 @@ test('`node server/bin.mjs` says loudly when agents get in with the shared devel
   const dev = await cliOutput({});
   assert.match(dev, /DEVELOPMENT MODE: agents authenticate with ONE SHARED KEY/);
   assert.match(dev, /Generated development key for this run: \S{20,}/);
-  const prod = await cliOutput({ AGENT_JWT_SECRET: HS_SECRET, AGENT_JWT_ISSUER: ISSUER, AGENT_JWT_AUDIENCE: AUDIENCE, AGENT_KEY: 'leftover-key' });
+  const prod = await cliOutput({
+    AGENT_JWT_SECRET: HS_SECRET,
+    AGENT_JWT_ISSUER: ISSUER,
+    AGENT_JWT_AUDIENCE: AUDIENCE,
+    AGENT_KEY: 'leftover-key',
+  });
   assert.doesNotMatch(prod, /DEVELOPMENT MODE/);
   assert.match(prod, /agents: JWTs \(HS256 secret, iss https:\/\/idp\.example\.test\/, aud cobrowse-signaling\)/);
   assert.match(prod, /AGENT_KEY is set but IGNORED/);

@@ -11,7 +11,11 @@ after(() => server.close());
 const agentHeaders = { authorization: 'Bearer test-agent-key', 'content-type': 'application/json' };
 
 test('POST /api/rooms creates a room with a customer token', async () => {
-  const res = await fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"  Carol \\u0007"}' });
+  const res = await fetch(`${server.url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"name":"  Carol \\u0007"}',
+  });
   assert.equal(res.status, 201);
   assert.equal(res.headers.get('access-control-allow-origin'), '*');
   const body = await res.json();
@@ -53,10 +57,18 @@ test('bad bodies get JSON errors', async () => {
   const bad = await fetch(`${server.url}/api/rooms/x/agent-token`, { method: 'POST', headers: agentHeaders, body: '{nope' });
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).code, 'malformed');
-  const big = await fetch(`${server.url}/api/rooms/x/agent-token`, { method: 'POST', headers: agentHeaders, body: JSON.stringify({ name: 'x'.repeat(10_000) }) });
+  const big = await fetch(`${server.url}/api/rooms/x/agent-token`, {
+    method: 'POST',
+    headers: agentHeaders,
+    body: JSON.stringify({ name: 'x'.repeat(10_000) }),
+  });
   assert.equal(big.status, 413);
   assert.equal((await big.json()).code, 'too-large');
-  const name = await fetch(`${server.url}/api/rooms/x/agent-token`, { method: 'POST', headers: agentHeaders, body: JSON.stringify({ name: 42 }) });
+  const name = await fetch(`${server.url}/api/rooms/x/agent-token`, {
+    method: 'POST',
+    headers: agentHeaders,
+    body: JSON.stringify({ name: 42 }),
+  });
   assert.equal(name.status, 404); // the room is checked first
   const preflight = await fetch(`${server.url}/api/rooms`, { method: 'OPTIONS' });
   assert.equal(preflight.status, 204);
@@ -67,7 +79,9 @@ test('room creation is rate limited per address', async () => {
   // 3 burst (some used by the tests above, which run first in this file)
   const statuses = [];
   for (let i = 0; i < 4; i++) {
-    statuses.push((await fetch(`${server.url}/api/rooms`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status);
+    statuses.push(
+      (await fetch(`${server.url}/api/rooms`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+    );
   }
   assert.equal(statuses.at(-1), 429);
 });

@@ -53,11 +53,17 @@ test('the secret is in no room event, no welcome, no history, even when a client
   for (const w of [late.welcome, again.welcome]) {
     assert.equal(w.share.state, 'active');
     assert.deepEqual(w.share.invitation, { peer: customer.welcome.peer.id }, 'where, not how');
-    assert.ok(w.history.some((e) => e.type === 'accept'), 'the history says a share started');
+    assert.ok(
+      w.history.some((e) => e.type === 'accept'),
+      'the history says a share started',
+    );
     assert.ok(!JSON.stringify(w).includes(SECRET), 'the welcome (history included) never carries the secret');
   }
   await sleep(50);
-  for (const [who, frames] of [['the inviting agent', seenByAgent], ['a bystander', seenByBystander]]) {
+  for (const [who, frames] of [
+    ['the inviting agent', seenByAgent],
+    ['a bystander', seenByBystander],
+  ]) {
     assert.ok(frames.length > 0);
     assert.ok(!frames.some((f) => f.includes(SECRET)), `${who} never received the secret from the room`);
   }
@@ -111,7 +117,7 @@ test('invitation: customer only, during an active share, to a connected agent of
   await customer.next((m) => m.type === 'leave' && m.from.peer === gone.welcome.peer.id);
   send(customer, { to: gone.welcome.peer.id, invitation: invitationFor(customer) });
   assert.equal(await refusal(customer), 'unreachable', 'to an agent no longer connected');
-  assert.ok(await agent.none('invitation') && (await bystander.none('invitation')) && (await other.agent.none('invitation')));
+  assert.ok((await agent.none('invitation')) && (await bystander.none('invitation')) && (await other.agent.none('invitation')));
   for (const c of [customer, agent, bystander, other.customer, other.agent, other.bystander]) c.close();
 });
 

@@ -30,19 +30,34 @@ test('the packed server installs alone and its bin serves the API and the chat; 
   const app = join(dir, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'contact-center', version: '1.0.0', private: true }));
-  await run('npm', ['install', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: app, env, timeout: 240_000 });
+  await run('npm', ['install', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
+    cwd: app,
+    env,
+    timeout: 240_000,
+  });
 
   const bin = join(app, 'node_modules', '.bin', 'cobrowse-rtc-server');
-  const child = spawn(bin, ['--port', '0'], { cwd: app, env: { ...env, AGENT_KEY: 'package-test-key' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['--port', '0'], {
+    cwd: app,
+    env: { ...env, AGENT_KEY: 'package-test-key' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.after(() => child.kill('SIGKILL'));
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await address(child, exited);
 
-  const created = await fetch(`${url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada' }) });
+  const created = await fetch(`${url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Ada' }),
+  });
   assert.equal(created.status, 201);
   const { room, token } = /** @type {{ room: string, token: string }} */ (await created.json());
   const listed = await fetch(`${url}/api/rooms`, { headers: { authorization: 'Bearer package-test-key' } });
-  assert.deepEqual((await listed.json()).map((/** @type {{ room: string }} */ r) => r.room), [room]);
+  assert.deepEqual(
+    (await listed.json()).map((/** @type {{ room: string }} */ r) => r.room),
+    [room],
+  );
   // the PeerJS relay (the `peer` dependency) is mounted and answers
   assert.equal((await fetch(`${url}/peerjs`)).status, 200);
 
@@ -54,7 +69,9 @@ test('the packed server installs alone and its bin serves the API and the chat; 
   assert.deepEqual(await exited, { code: 0, signal: null }, 'SIGTERM closes the server and exits 0');
 
   // the second bin: the administrator's reader of the audit store, refusing a missing file
-  const admin = await run(join(app, 'node_modules', '.bin', 'cobrowse-rtc-admin'), ['verify', '--db', join(dir, 'none.db')], { env: { ...env, SIGNALING_DATA_KEY: Buffer.alloc(32, 7).toString('base64') } }).then(
+  const admin = await run(join(app, 'node_modules', '.bin', 'cobrowse-rtc-admin'), ['verify', '--db', join(dir, 'none.db')], {
+    env: { ...env, SIGNALING_DATA_KEY: Buffer.alloc(32, 7).toString('base64') },
+  }).then(
     () => ({ code: 0, stderr: '' }),
     (/** @type {{ code: number, stderr: string }} */ err) => err,
   );

@@ -118,85 +118,103 @@ test('share-moved: the customer page that resumed the share becomes its address 
   for (const c of [customer, agent, page2, late]) c.close();
 });
 
-test('the reference client: a process dies, the chat says reconnecting, comes back through the balancer with its peer id, and delivers what it missed', { timeout: 90_000 }, async () => {
-  const backends = [];
-  for (let i = 0; i < 3; i++) {
-    const p = await startProcess({ redisUrl: redis.url, secret: SECRET });
-    procs.add(p);
-    backends.push(p);
-  }
-  const lb = await startBalancer(backends);
-  const { room, token } = await createRoom(backends[0], 'Carol');
-  const customer = await sig.connectReferenceChat({ url: lb.url, token, WebSocket, reconnect: { minDelay: 100, maxDelay: 1000 } });
-  const holder = backends.find((p) => p.port === lb.choices.at(-1));
-  // the agent on another process: connect until the balancer puts it elsewhere
-  let agent;
-  for (;;) {
-    agent = await sig.connectReferenceChat({ url: lb.url, token: await backends[0].agentToken(room, 'Alice'), WebSocket });
-    if (lb.choices.at(-1) !== holder.port) break;
-    agent.close();
-  }
-  const peer = customer.welcome.peer.id;
-  // the customer page's PeerJS socket on the same process, the agent's viewer elsewhere
-  const peerjsOn = async (welcome, want) => {
-    for (;;) {
-      const a = sig.createPeerJsSignaling({ url: lb.url, id: welcome.peer.id, token: welcome.peer.token, WebSocket, reconnect: { minDelay: 100, maxDelay: 1000 } });
-      await a.ready;
-      if (want(lb.choices.at(-1))) return a;
-      a.close();
+test(
+  'the reference client: a process dies, the chat says reconnecting, comes back through the balancer with its peer id, and delivers what it missed',
+  { timeout: 90_000 },
+  async () => {
+    const backends = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await startProcess({ redisUrl: redis.url, secret: SECRET });
+      procs.add(p);
+      backends.push(p);
     }
-  };
-  const sharer = await peerjsOn(customer.welcome, (port) => port === holder.port);
-  const viewer = await peerjsOn(agent.welcome, (port) => port !== holder.port);
-  const sharerErrors = [];
-  sharer.onerror = (e) => sharerErrors.push(e);
-  const states = stateBecomes(customer, 'connected');
-  const lost = stateBecomes(customer, 'reconnecting');
-  const texts = [];
-  customer.ontext = (e) => texts.push(e.text);
+    const lb = await startBalancer(backends);
+    const { room, token } = await createRoom(backends[0], 'Carol');
+    const customer = await sig.connectReferenceChat({ url: lb.url, token, WebSocket, reconnect: { minDelay: 100, maxDelay: 1000 } });
+    const holder = backends.find((p) => p.port === lb.choices.at(-1));
+    // the agent on another process: connect until the balancer puts it elsewhere
+    let agent;
+    for (;;) {
+      agent = await sig.connectReferenceChat({ url: lb.url, token: await backends[0].agentToken(room, 'Alice'), WebSocket });
+      if (lb.choices.at(-1) !== holder.port) break;
+      agent.close();
+    }
+    const peer = customer.welcome.peer.id;
+    // the customer page's PeerJS socket on the same process, the agent's viewer elsewhere
+    const peerjsOn = async (welcome, want) => {
+      for (;;) {
+        const a = sig.createPeerJsSignaling({
+          url: lb.url,
+          id: welcome.peer.id,
+          token: welcome.peer.token,
+          WebSocket,
+          reconnect: { minDelay: 100, maxDelay: 1000 },
+        });
+        await a.ready;
+        if (want(lb.choices.at(-1))) return a;
+        a.close();
+      }
+    };
+    const sharer = await peerjsOn(customer.welcome, (port) => port === holder.port);
+    const viewer = await peerjsOn(agent.welcome, (port) => port !== holder.port);
+    const sharerErrors = [];
+    sharer.onerror = (e) => sharerErrors.push(e);
+    const states = stateBecomes(customer, 'connected');
+    const lost = stateBecomes(customer, 'reconnecting');
+    const texts = [];
+    customer.ontext = (e) => texts.push(e.text);
 
-  await holder.kill();
-  await lost;
-  assert.throws(() => customer.sendText('while away'), (err) => err.code === 'unreachable', 'sending while reconnecting says why');
-  agent.sendText('sent while the customer was away');
-  const answered = new Promise((r) => (viewer.onsignal = (from, signal) => r({ from, signal })));
-  sharer.send(agent.welcome.peer.id, { type: 'answer', sdp: 'v=0 sent while reconnecting' });
-  assert.deepEqual(await states, ['reconnecting', 'connected']);
-  assert.equal(customer.welcome.peer.id, peer, 'the peer id is kept across processes');
-  assert.notEqual(lb.choices.at(-1), holder.port);
-  await new Promise((r) => setTimeout(r, 200));
-  assert.deepEqual(texts, ['sent while the customer was away'], 'the missed message is delivered once');
-  // the agent still knows the customer under the same address, and the chat works both ways
-  const heard = new Promise((r) => (agent.ontext = r));
-  customer.sendText('back');
-  assert.equal((await heard).from.peer, peer);
-  assert.equal(agent.participant(peer)?.role, 'customer');
-  // the sharer's PeerJS socket came back by itself with the same id: what it sent meanwhile arrives,
-  // and a new viewer's offer reaches it across processes
-  assert.deepEqual(await answered, { from: peer, signal: { type: 'answer', sdp: 'v=0 sent while reconnecting' } });
-  const offered = new Promise((r) => (sharer.onsignal = (from, signal) => r({ from, signal })));
-  viewer.send(peer, { type: 'offer', sdp: 'v=0 after the crash' });
-  assert.deepEqual(await offered, { from: agent.welcome.peer.id, signal: { type: 'offer', sdp: 'v=0 after the crash' } });
-  assert.deepEqual(sharerErrors, [], 'a lost socket that came back is not an error');
-  for (const x of [customer, agent, sharer, viewer]) x.close();
-  lb.close();
-});
+    await holder.kill();
+    await lost;
+    assert.throws(
+      () => customer.sendText('while away'),
+      (err) => err.code === 'unreachable',
+      'sending while reconnecting says why',
+    );
+    agent.sendText('sent while the customer was away');
+    const answered = new Promise((r) => (viewer.onsignal = (from, signal) => r({ from, signal })));
+    sharer.send(agent.welcome.peer.id, { type: 'answer', sdp: 'v=0 sent while reconnecting' });
+    assert.deepEqual(await states, ['reconnecting', 'connected']);
+    assert.equal(customer.welcome.peer.id, peer, 'the peer id is kept across processes');
+    assert.notEqual(lb.choices.at(-1), holder.port);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(texts, ['sent while the customer was away'], 'the missed message is delivered once');
+    // the agent still knows the customer under the same address, and the chat works both ways
+    const heard = new Promise((r) => (agent.ontext = r));
+    customer.sendText('back');
+    assert.equal((await heard).from.peer, peer);
+    assert.equal(agent.participant(peer)?.role, 'customer');
+    // the sharer's PeerJS socket came back by itself with the same id: what it sent meanwhile arrives,
+    // and a new viewer's offer reaches it across processes
+    assert.deepEqual(await answered, { from: peer, signal: { type: 'answer', sdp: 'v=0 sent while reconnecting' } });
+    const offered = new Promise((r) => (sharer.onsignal = (from, signal) => r({ from, signal })));
+    viewer.send(peer, { type: 'offer', sdp: 'v=0 after the crash' });
+    assert.deepEqual(await offered, { from: agent.welcome.peer.id, signal: { type: 'offer', sdp: 'v=0 after the crash' } });
+    assert.deepEqual(sharerErrors, [], 'a lost socket that came back is not an error');
+    for (const x of [customer, agent, sharer, viewer]) x.close();
+    lb.close();
+  },
+);
 
-test('the reference client stops for good when the room is gone (a restart without Redis): state closed, onclose', { timeout: 30_000 }, async () => {
-  const solo = await startServer();
-  const { token } = await createRoom(solo, 'Carol');
-  const customer = await sig.connectReferenceChat({ url: solo.url, token, WebSocket, reconnect: { minDelay: 50, maxDelay: 200 } });
-  const port = solo.port;
-  const closed = new Promise((r) => (customer.onclose = (code) => r(code)));
-  const seen = [];
-  customer.onstate = (s) => seen.push(s);
-  await solo.close();
-  const again = await startServer({ port }); // same address, empty memory: the room no longer exists
-  assert.equal(await closed, 4401);
-  assert.deepEqual(seen, ['reconnecting', 'closed']);
-  assert.equal(customer.state, 'closed');
-  await again.close();
-});
+test(
+  'the reference client stops for good when the room is gone (a restart without Redis): state closed, onclose',
+  { timeout: 30_000 },
+  async () => {
+    const solo = await startServer();
+    const { token } = await createRoom(solo, 'Carol');
+    const customer = await sig.connectReferenceChat({ url: solo.url, token, WebSocket, reconnect: { minDelay: 50, maxDelay: 200 } });
+    const port = solo.port;
+    const closed = new Promise((r) => (customer.onclose = (code) => r(code)));
+    const seen = [];
+    customer.onstate = (s) => seen.push(s);
+    await solo.close();
+    const again = await startServer({ port }); // same address, empty memory: the room no longer exists
+    assert.equal(await closed, 4401);
+    assert.deepEqual(seen, ['reconnecting', 'closed']);
+    assert.equal(customer.state, 'closed');
+    await again.close();
+  },
+);
 
 test('the reference client with reconnect: false closes at once', { timeout: 30_000 }, async () => {
   const solo = await startServer();

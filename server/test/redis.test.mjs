@@ -57,7 +57,10 @@ test('two processes on one Redis: a customer on A and an agent on B chat, share,
   const [a, b] = [await start(), await start()];
   const { customer, agent } = await customerOnAgentOn(a, b);
   // presence across processes: the agent's welcome lists the customer connected to A
-  assert.ok(agent.welcome.participants.some((p) => p.role === 'customer' && p.peer === customer.welcome.peer.id), JSON.stringify(agent.welcome.participants));
+  assert.ok(
+    agent.welcome.participants.some((p) => p.role === 'customer' && p.peer === customer.welcome.peer.id),
+    JSON.stringify(agent.welcome.participants),
+  );
 
   agent.send({ type: 'text', text: 'hello from B' });
   assert.equal((await customer.next((m) => m.type === 'text' && m.from.role === 'agent')).text, 'hello from B');
@@ -79,11 +82,19 @@ test('two processes on one Redis: a customer on A and an agent on B chat, share,
   const viewer = await peerjs(b, agent.welcome);
   assert.equal(sharer.first.type, 'OPEN');
   assert.equal(viewer.first.type, 'OPEN');
-  viewer.send({ type: 'OFFER', dst: customer.welcome.peer.id, payload: { sdp: { type: 'offer', sdp: 'v=0 offer' }, connectionId: 'dc_1' } });
+  viewer.send({
+    type: 'OFFER',
+    dst: customer.welcome.peer.id,
+    payload: { sdp: { type: 'offer', sdp: 'v=0 offer' }, connectionId: 'dc_1' },
+  });
   const offer = await sharer.next('OFFER');
   assert.equal(offer.src, agent.welcome.peer.id);
   assert.equal(offer.payload.sdp.sdp, 'v=0 offer');
-  sharer.send({ type: 'ANSWER', dst: agent.welcome.peer.id, payload: { sdp: { type: 'answer', sdp: 'v=0 answer' }, connectionId: 'dc_1' } });
+  sharer.send({
+    type: 'ANSWER',
+    dst: agent.welcome.peer.id,
+    payload: { sdp: { type: 'answer', sdp: 'v=0 answer' }, connectionId: 'dc_1' },
+  });
   const answer = await viewer.next('ANSWER');
   assert.equal(answer.src, customer.welcome.peer.id);
   assert.equal(answer.payload.sdp.sdp, 'v=0 answer');
@@ -139,8 +150,14 @@ test('every process restarts: every room and its share state are still there, to
   const [a2, b2] = [await start(), await start()];
 
   const listing = await (await fetch(`${b2.url}/api/rooms`, { headers: { authorization: `Bearer ${b2.agentKey}` } })).json();
-  assert.ok(listing.some((r) => r.room === shared.room && r.share === 'active'), JSON.stringify(listing));
-  assert.ok(listing.some((r) => r.room === idle && r.share === 'idle'), JSON.stringify(listing));
+  assert.ok(
+    listing.some((r) => r.room === shared.room && r.share === 'active'),
+    JSON.stringify(listing),
+  );
+  assert.ok(
+    listing.some((r) => r.room === idle && r.share === 'idle'),
+    JSON.stringify(listing),
+  );
 
   const customer = await chat(a2, shared.token);
   assert.equal(customer.welcome.room, shared.room);
@@ -156,7 +173,8 @@ test('every process restarts: every room and its share state are still there, to
 test('the room-creation limit per address is one bucket for every process, not one per process', async () => {
   const [a, b] = [await start(), await start()];
   redis.cli('eval', "for _, k in ipairs(redis.call('keys', 'cb:rate:*')) do redis.call('del', k) end", '0'); // earlier tests' rooms
-  const create = (p) => fetch(`${p.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+  const create = (p) =>
+    fetch(`${p.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
   // the burst (10) spread over both processes, then the next is refused on either
   const statuses = [];
   for (let i = 0; i < 10; i++) statuses.push(await create(i % 2 ? b : a));

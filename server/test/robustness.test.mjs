@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, roomWithBoth, peerjs, client, createRoom, chat, sleep } from '../test-support/helpers.mjs';
+import { startServer, roomWithBoth, peerjs, createRoom, chat, sleep } from '../test-support/helpers.mjs';
 
 let server;
 before(async () => {
@@ -113,7 +113,10 @@ test('repeated bad frames close the socket (4408), each reason logged once', asy
 
 test('`node server/bin.mjs` starts, serves, and survives junk', async () => {
   const script = fileURLToPath(new URL('../bin.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0', AGENT_KEY: 'k' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: '0', AGENT_KEY: 'k' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const url = await new Promise((resolve, reject) => {
       let out = '';

@@ -64,7 +64,9 @@ function startWriter(/** @type {string} */ file, /** @type {number} */ writer, /
   const result = new Promise((resolve, reject) => {
     let sent = null;
     child.on('message', (m) => typeof m === 'object' && (sent = m));
-    child.on('close', (code) => (sent && code === 0 ? resolve(sent) : reject(new Error(`writer ${writer} exited ${code} without its result: ${stderr}`))));
+    child.on('close', (code) =>
+      sent && code === 0 ? resolve(sent) : reject(new Error(`writer ${writer} exited ${code} without its result: ${stderr}`)),
+    );
   });
   return { child, ready, result, go: () => child.send('go') };
 }
@@ -92,7 +94,9 @@ async function readWhile(/** @type {string} */ file, /** @type {() => boolean} *
       const v = reader.verify();
       seen.push(v.rows);
       if (v.unreadable.length || v.missing.length || v.headError) {
-        broken.push(`at ${v.rows} rows: unreadable ${v.unreadable.slice(0, 5)}, missing ${v.missing.slice(0, 5)}${v.missing.length > 5 ? '…' : ''}, head ${v.headError ?? 'ok'}`);
+        broken.push(
+          `at ${v.rows} rows: unreadable ${v.unreadable.slice(0, 5)}, missing ${v.missing.slice(0, 5)}${v.missing.length > 5 ? '…' : ''}, head ${v.headError ?? 'ok'}`,
+        );
       }
     }
     await sleep(2);
@@ -113,63 +117,89 @@ function admin(/** @type {string[]} */ args) {
   });
 }
 
-test(`${WRITERS} processes append ${PER_WRITER} events each to one new file while another reads: every event once, in each writer's order, nothing reported as tampered`, { timeout: 180_000 }, async () => {
-  const dir = tmp();
-  const file = join(dir, 'signaling.db');
-  const writers = Array.from({ length: WRITERS }, (_, w) => startWriter(file, w, PER_WRITER));
-  await Promise.all(writers.map((w) => w.ready));
-  for (const w of writers) w.go(); // all at once, on a file none of them has created yet
-  let done = false;
-  const results = Promise.all(writers.map((w) => w.result)).finally(() => (done = true));
-  const [sent, { seen, broken }] = await Promise.all([results, readWhile(file, () => !done)]);
+test(
+  `${WRITERS} processes append ${PER_WRITER} events each to one new file while another reads: every event once, in each writer's order, nothing reported as tampered`,
+  { timeout: 180_000 },
+  async () => {
+    const dir = tmp();
+    const file = join(dir, 'signaling.db');
+    const writers = Array.from({ length: WRITERS }, (_, w) => startWriter(file, w, PER_WRITER));
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.go(); // all at once, on a file none of them has created yet
+    let done = false;
+    const results = Promise.all(writers.map((w) => w.result)).finally(() => (done = true));
+    const [sent, { seen, broken }] = await Promise.all([results, readWhile(file, () => !done)]);
 
-  for (const [w, { ids, logs }] of sent.entries()) {
-    assert.deepEqual(logs, [], `writer ${w} logged failures`);
-    assert.equal(ids.filter((id) => id > 0).length, PER_WRITER, `writer ${w}: every record returned an id`);
-  }
-  assert.deepEqual(broken.slice(0, 3), [], `the reader saw ${broken.length} broken snapshots of ${seen.length}`);
-  assert.ok(seen.some((rows) => rows > 0 && rows < WRITERS * PER_WRITER), `the reader read while the writers wrote (it saw ${JSON.stringify(seen.slice(0, 20))}…)`);
-
-  const store = await openStore({ file, key: KEY, readOnly: true });
-  try {
-    const events = store.events();
-    const ids = events.map((e) => e.id);
-    assert.equal(events.length, WRITERS * PER_WRITER, 'every event is stored');
-    assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => i + 1), 'ids are unique, dense and increasing');
-    assert.deepEqual(events.filter((e) => e.error), [], 'no row reads as tampered');
-    for (const [w, { ids: acked }] of sent.entries()) {
-      const mine = events.filter((e) => e.data.writer === w);
-      assert.deepEqual(mine.map((e) => e.data.seq), Array.from({ length: PER_WRITER }, (_, i) => i), `writer ${w}: each event exactly once, in its order`);
-      assert.deepEqual(mine.map((e) => e.id), acked, `writer ${w}: the ids it was given are the rows holding its events`);
+    for (const [w, { ids, logs }] of sent.entries()) {
+      assert.deepEqual(logs, [], `writer ${w} logged failures`);
+      assert.equal(ids.filter((id) => id > 0).length, PER_WRITER, `writer ${w}: every record returned an id`);
     }
-    // one writer after the other would change writer WRITERS - 1 times along the ids
-    const switches = events.filter((e, i) => i > 0 && e.data.writer !== events[i - 1].data.writer).length;
-    assert.ok(switches > WRITERS - 1, `the writers' events interleave (${switches} changes of writer along the ids)`);
-    assert.deepEqual(store.verify(), { rows: WRITERS * PER_WRITER, unreadable: [], missing: [] });
-  } finally {
-    await store.close();
-  }
-  const clean = await admin(['verify', '--db', file]);
-  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.deepEqual(broken.slice(0, 3), [], `the reader saw ${broken.length} broken snapshots of ${seen.length}`);
+    assert.ok(
+      seen.some((rows) => rows > 0 && rows < WRITERS * PER_WRITER),
+      `the reader read while the writers wrote (it saw ${JSON.stringify(seen.slice(0, 20))}…)`,
+    );
 
-  // tampering is still found: one bit of one row's sealed body, in the middle of the interleaving;
-  // and the last two rows cut (the head the writers sealed covers every row)
-  const total = WRITERS * PER_WRITER;
-  const victim = Math.floor(total / 2);
-  const db = new Database(file);
-  db.prepare('UPDATE events SET sealed = substr(sealed, 1, 40) || X\'00\' || substr(sealed, 42) WHERE id = ?').run(victim);
-  db.prepare('DELETE FROM events WHERE id > ?').run(total - 2);
-  db.close();
-  const tampered = await openStore({ file, key: KEY, readOnly: true });
-  try {
-    assert.deepEqual(tampered.verify(), { rows: total - 2, unreadable: [victim], missing: [total - 1, total] });
-  } finally {
-    await tampered.close();
-  }
-  const cli = await admin(['verify', '--db', file]);
-  assert.equal(cli.code, 3, cli.stdout);
-  assert.match(cli.stdout, new RegExp(`tampered rows \\(1\\): ${victim}\\nmissing rows \\(deleted\\) \\(2\\): ${total - 1}, ${total}\\n`));
-});
+    const store = await openStore({ file, key: KEY, readOnly: true });
+    try {
+      const events = store.events();
+      const ids = events.map((e) => e.id);
+      assert.equal(events.length, WRITERS * PER_WRITER, 'every event is stored');
+      assert.deepEqual(
+        ids,
+        Array.from({ length: ids.length }, (_, i) => i + 1),
+        'ids are unique, dense and increasing',
+      );
+      assert.deepEqual(
+        events.filter((e) => e.error),
+        [],
+        'no row reads as tampered',
+      );
+      for (const [w, { ids: acked }] of sent.entries()) {
+        const mine = events.filter((e) => e.data.writer === w);
+        assert.deepEqual(
+          mine.map((e) => e.data.seq),
+          Array.from({ length: PER_WRITER }, (_, i) => i),
+          `writer ${w}: each event exactly once, in its order`,
+        );
+        assert.deepEqual(
+          mine.map((e) => e.id),
+          acked,
+          `writer ${w}: the ids it was given are the rows holding its events`,
+        );
+      }
+      // one writer after the other would change writer WRITERS - 1 times along the ids
+      const switches = events.filter((e, i) => i > 0 && e.data.writer !== events[i - 1].data.writer).length;
+      assert.ok(switches > WRITERS - 1, `the writers' events interleave (${switches} changes of writer along the ids)`);
+      assert.deepEqual(store.verify(), { rows: WRITERS * PER_WRITER, unreadable: [], missing: [] });
+    } finally {
+      await store.close();
+    }
+    const clean = await admin(['verify', '--db', file]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+
+    // tampering is still found: one bit of one row's sealed body, in the middle of the interleaving;
+    // and the last two rows cut (the head the writers sealed covers every row)
+    const total = WRITERS * PER_WRITER;
+    const victim = Math.floor(total / 2);
+    const db = new Database(file);
+    db.prepare("UPDATE events SET sealed = substr(sealed, 1, 40) || X'00' || substr(sealed, 42) WHERE id = ?").run(victim);
+    db.prepare('DELETE FROM events WHERE id > ?').run(total - 2);
+    db.close();
+    const tampered = await openStore({ file, key: KEY, readOnly: true });
+    try {
+      assert.deepEqual(tampered.verify(), { rows: total - 2, unreadable: [victim], missing: [total - 1, total] });
+    } finally {
+      await tampered.close();
+    }
+    const cli = await admin(['verify', '--db', file]);
+    assert.equal(cli.code, 3, cli.stdout);
+    assert.match(
+      cli.stdout,
+      new RegExp(`tampered rows \\(1\\): ${victim}\\nmissing rows \\(deleted\\) \\(2\\): ${total - 1}, ${total}\\n`),
+    );
+  },
+);
 
 test('across hosts, one store file each: the CLI reads several files as one log, merged by time, each event naming its file', async () => {
   const dir = tmp();
@@ -204,12 +234,26 @@ test('across hosts, one store file each: the CLI reads several files as one log,
   ]);
   const json = await admin(['audit', '--json', '--room', 'room-1', ...both]);
   assert.equal(json.code, 0, json.stderr);
-  assert.deepEqual(json.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((e) => [e.store, e.id, e.kind, e.data.role]), [
-    [fileA, 1, 'participant.joined', 'customer'],
-    [fileB, 1, 'participant.joined', 'agent'],
-  ]);
+  assert.deepEqual(
+    json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((e) => [e.store, e.id, e.kind, e.data.role]),
+    [
+      [fileA, 1, 'participant.joined', 'customer'],
+      [fileB, 1, 'participant.joined', 'agent'],
+    ],
+  );
   const one = await admin(['transcript', '--room', 'room-1', '--db', fileB, '--json']);
-  assert.deepEqual(one.stdout.trim().split('\n').map((l) => JSON.parse(l).data.text), ['two (B)', 'three (B)', 'five (B, same ms)'], 'one file reads as before');
+  assert.deepEqual(
+    one.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).data.text),
+    ['two (B)', 'three (B)', 'five (B, same ms)'],
+    'one file reads as before',
+  );
   assert.equal(JSON.parse(one.stdout.split('\n')[0]).store, undefined, 'one file: events carry no `store`');
   const twice = await admin(['transcript', '--room', 'room-2', '--db', fileA, '--db', join(dir, '.', 'host-a.db')]);
   assert.equal(twice.stdout.trim().split('\n').length, 1, 'a file named twice is read once');
@@ -220,7 +264,7 @@ test('across hosts, one store file each: the CLI reads several files as one log,
 
   // a row changed in B's file: that file is named as the tampered one; A's events still read
   const db = new Database(fileB);
-  db.prepare("UPDATE events SET at = at + 1 WHERE id = 3").run();
+  db.prepare('UPDATE events SET at = at + 1 WHERE id = 3').run();
   db.close();
   const after = await admin(['transcript', '--room', 'room-1', ...both]);
   assert.equal(after.code, 3);

@@ -66,13 +66,32 @@ test('round trip: events come back as recorded, filtered by room, kind and time'
   const again = await openStore({ dataDir: dir, key: KEY, readOnly: true });
   try {
     const all = again.events();
-    assert.deepEqual(all.map((e) => [e.id, e.room, e.kind]), [[1, 'room-a', 'chat.text'], [2, 'room-b', 'participant.joined'], [3, 'room-a', 'cobrowse.invited']]);
+    assert.deepEqual(
+      all.map((e) => [e.id, e.room, e.kind]),
+      [
+        [1, 'room-a', 'chat.text'],
+        [2, 'room-b', 'participant.joined'],
+        [3, 'room-a', 'cobrowse.invited'],
+      ],
+    );
     assert.deepEqual(all[0].data, { from: { role: 'customer', name: 'Ann', peer: 'p1' }, text: 'hello ✓' });
     assert.equal(all[1].at, t0 + 10);
-    assert.deepEqual(again.transcript('room-a').map((e) => e.data.text), ['hello ✓']);
-    assert.deepEqual(again.events({ room: 'room-a' }).map((e) => e.id), [1, 3]);
-    assert.deepEqual(again.events({ since: t0 + 10 }).map((e) => e.id), [2, 3]);
-    assert.deepEqual(again.events({ excludeKinds: ['chat.text'] }).map((e) => e.id), [2, 3]);
+    assert.deepEqual(
+      again.transcript('room-a').map((e) => e.data.text),
+      ['hello ✓'],
+    );
+    assert.deepEqual(
+      again.events({ room: 'room-a' }).map((e) => e.id),
+      [1, 3],
+    );
+    assert.deepEqual(
+      again.events({ since: t0 + 10 }).map((e) => e.id),
+      [2, 3],
+    );
+    assert.deepEqual(
+      again.events({ excludeKinds: ['chat.text'] }).map((e) => e.id),
+      [2, 3],
+    );
     assert.deepEqual(again.events({ room: 'nobody' }), []);
     assert.deepEqual(again.verify(), { rows: 3, unreadable: [], missing: [] });
     assert.equal(again.record('room-a', 'chat.text', {}), 0, 'a read-only store records nothing');
@@ -87,7 +106,10 @@ test('the file on disk holds no plaintext: no chat text, names, addresses, room 
   const store = await openStore({ dataDir: dir, key: KEY });
   const room = 'RoomIdCanary0001';
   store.record(room, 'room.created', { customerName: 'Zebediah Canary', address: '203.0.113.77' });
-  store.record(room, 'chat.text', { from: { role: 'customer', name: 'Zebediah Canary', peer: 'PeerCanary' }, text: 'my card is 4111-canary-1111' });
+  store.record(room, 'chat.text', {
+    from: { role: 'customer', name: 'Zebediah Canary', peer: 'PeerCanary' },
+    text: 'my card is 4111-canary-1111',
+  });
   store.record(room, 'cobrowse.accepted', { mask: { text: ['.secret-canary-class'] } });
   const canaries = ['Canary', 'canary', '203.0.113.77', room, 'PeerCanary', '4111'];
   const check = (raw, when) => {
@@ -114,7 +136,10 @@ test('a wrong, malformed or missing key, or not a store: a clear error, never ga
   store.record('r', 'chat.text', { text: 'x' });
   await store.close();
 
-  const wrong = await openStore({ file, key: OTHER_KEY }).then(() => null, (e) => e);
+  const wrong = await openStore({ file, key: OTHER_KEY }).then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(wrong instanceof StoreError);
   assert.equal(wrong.code, 'wrong-key');
   assert.match(wrong.message, /key check failed/);
@@ -124,7 +149,10 @@ test('a wrong, malformed or missing key, or not a store: a clear error, never ga
   await reopened.close();
   assert.deepEqual(readFileSync(file), bytesAfter);
 
-  await assert.rejects(openStore({ file, key: Buffer.alloc(31).toString('base64') }), { code: 'bad-key', message: /31 bytes: it must be 32/ });
+  await assert.rejects(openStore({ file, key: Buffer.alloc(31).toString('base64') }), {
+    code: 'bad-key',
+    message: /31 bytes: it must be 32/,
+  });
   await assert.rejects(openStore({ file, key: 'not base64!' }), { code: 'bad-key' });
   await assert.rejects(openStore({ file }), { code: 'no-key' });
   await assert.rejects(openStore({ file, keyFile: join(dir, 'nope.key') }), { code: 'no-key', message: /does not exist/ });
@@ -159,13 +187,19 @@ test('a tampered row is reported as such; every other row still reads', async ()
   for (let i = 1; i <= 5; i++) store.record(i === 4 ? 'room-b' : 'room-a', 'chat.text', { text: `message ${i}` });
   await store.close();
   // row 2: one bit of the sealed body flipped; row 3: moved to room-b (its clear room tag replaced)
-  await editFile(file, `
+  await editFile(
+    file,
+    `
     UPDATE events SET sealed = substr(sealed, 1, 40) || X'00' || substr(sealed, 42) WHERE id = 2;
-    UPDATE events SET room_tag = (SELECT room_tag FROM events WHERE id = 4) WHERE id = 3;`);
+    UPDATE events SET room_tag = (SELECT room_tag FROM events WHERE id = 4) WHERE id = 3;`,
+  );
   const again = await openStore({ file, key: KEY, readOnly: true });
   try {
     const all = again.events();
-    assert.deepEqual(all.map((e) => e.data?.text ?? e.error.split(':')[0]), ['message 1', 'tampered', 'tampered', 'message 4', 'message 5']);
+    assert.deepEqual(
+      all.map((e) => e.data?.text ?? e.error.split(':')[0]),
+      ['message 1', 'tampered', 'tampered', 'message 4', 'message 5'],
+    );
     assert.match(all[1].error, /does not open/);
     assert.match(all[2].error, /do not match/);
     assert.equal(all[2].room, undefined, 'nothing of a tampered row is trusted');
@@ -220,7 +254,11 @@ test('every event is committed when `record` returns: a reader in another proces
     store.record('r', 'chat.text', { text: 'one' });
     const first = await admin(['transcript', '--room', 'r', '--db', file, '--json'], { SIGNALING_DATA_KEY: KEY });
     assert.equal(first.code, 0, first.stderr);
-    const texts = (/** @type {string} */ out) => out.split('\n').filter(Boolean).map((l) => JSON.parse(l).data.text);
+    const texts = (/** @type {string} */ out) =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).data.text);
     assert.deepEqual(texts(first.stdout), ['one'], 'no flush, no timer: on disk already');
     store.record('r', 'chat.text', { text: 'two' });
     const second = await admin(['transcript', '--room', 'r', '--db', file, '--json'], { SIGNALING_DATA_KEY: KEY });
@@ -254,7 +292,10 @@ test('a writer killed mid-stream (SIGKILL) loses no event it acknowledged', asyn
   // 'close', not 'exit': every ack the child wrote before it died is read, not only those read so far
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(signal ?? code)));
   await new Promise((resolve, reject) => {
-    const watchdog = setTimeout(() => reject(new Error(`the writer acknowledged only ${acked.length} events within 60 s: ${stderr}`)), 60_000);
+    const watchdog = setTimeout(
+      () => reject(new Error(`the writer acknowledged only ${acked.length} events within 60 s: ${stderr}`)),
+      60_000,
+    );
     child.stdout.on('data', (d) => {
       buffered += d;
       const lines = buffered.split('\n');
@@ -299,18 +340,26 @@ test('a store written by the earlier sql.js version is read, written and verifie
   const before = readFileSync(file);
   const cli = await admin(['transcript', '--room', 'OldRoomId0000001', '--db', file], { SIGNALING_DATA_KEY: KEY });
   assert.equal(cli.code, 0, cli.stderr);
-  assert.match(cli.stdout, /^2026-11-25T10:00:02\.000Z  #3  customer "Olga Oldfile": written by sql\.js\n$/);
+  assert.match(cli.stdout, /^2026-11-25T10:00:02\.000Z {2}#3 {2}customer "Olga Oldfile": written by sql\.js\n$/);
   assert.deepEqual(readFileSync(file), before, 'a reader converts nothing');
 
   // a server on it: the history is there, new events follow it, the file becomes WAL
   const server = await startServer({ audit: { file, key: KEY } });
   try {
-    assert.deepEqual(server.audit.events().map((e) => [e.id, e.room, e.kind]), [
-      [1, 'OldRoomId0000001', 'room.created'], [2, 'OldRoomId0000001', 'participant.joined'],
-      [3, 'OldRoomId0000001', 'chat.text'], [4, 'OldRoomId0000002', 'chat.text'],
-    ]);
+    assert.deepEqual(
+      server.audit.events().map((e) => [e.id, e.room, e.kind]),
+      [
+        [1, 'OldRoomId0000001', 'room.created'],
+        [2, 'OldRoomId0000001', 'participant.joined'],
+        [3, 'OldRoomId0000001', 'chat.text'],
+        [4, 'OldRoomId0000002', 'chat.text'],
+      ],
+    );
     const { room } = await createRoom(server, 'Nina New');
-    assert.deepEqual(server.audit.events({ room }).map((e) => [e.id, e.kind]), [[5, 'room.created']]);
+    assert.deepEqual(
+      server.audit.events({ room }).map((e) => [e.id, e.kind]),
+      [[5, 'room.created']],
+    );
   } finally {
     await server.close();
   }
@@ -323,7 +372,11 @@ test('a store written by the earlier sql.js version is read, written and verifie
 });
 
 test('mask descriptions: checked, normalized, size-limited', () => {
-  assert.deepEqual(checkMask({ text: ['.a', ' #b '], block: '.cards', inputs: 'sensitive' }), { text: ['.a', '#b'], block: ['.cards'], inputs: 'sensitive' });
+  assert.deepEqual(checkMask({ text: ['.a', ' #b '], block: '.cards', inputs: 'sensitive' }), {
+    text: ['.a', '#b'],
+    block: ['.cards'],
+    inputs: 'sensitive',
+  });
   assert.deepEqual(checkMask({}), {});
   assert.throws(() => checkMask([]), /must be an object/);
   assert.throws(() => checkMask({ inputs: 'some' }), /"all", "sensitive" or "none"/);
@@ -370,7 +423,8 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
     // the agent's viewer dials the customer's sharer over PeerJS
     const sharerPeer = await peerjs(server, customer.welcome);
     const viewerPeer = await peerjs(server, agent.welcome);
-    for (let i = 0; i < 2; i++) viewerPeer.send({ type: 'OFFER', dst: customer.welcome.peer.id, payload: { type: 'offer', sdp: 'v=0 canary 198.51.100.9' } });
+    for (let i = 0; i < 2; i++)
+      viewerPeer.send({ type: 'OFFER', dst: customer.welcome.peer.id, payload: { type: 'offer', sdp: 'v=0 canary 198.51.100.9' } });
     await sharerPeer.next('OFFER');
     await sharerPeer.next('OFFER');
 
@@ -380,10 +434,22 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
     await customer.next('leave');
 
     const events = server.audit.events({ room });
-    assert.deepEqual(events.map((e) => e.kind), [
-      'room.created', 'participant.joined', 'participant.joined', 'chat.text', 'chat.text',
-      'cobrowse.invited', 'cobrowse.accepted', 'cobrowse.viewing', 'cobrowse.ended', 'participant.left',
-    ], 'one viewing event per viewer connection, however many OFFERs');
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      [
+        'room.created',
+        'participant.joined',
+        'participant.joined',
+        'chat.text',
+        'chat.text',
+        'cobrowse.invited',
+        'cobrowse.accepted',
+        'cobrowse.viewing',
+        'cobrowse.ended',
+        'participant.left',
+      ],
+      'one viewing event per viewer connection, however many OFFERs',
+    );
     const byKind = (k) => events.find((e) => e.kind === k).data;
     assert.equal(byKind('room.created').customerName, 'Carol Canary');
     assert.match(byKind('room.created').address, /127\.0\.0\.1/);
@@ -399,9 +465,20 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
     assert.deepEqual(viewing.viewer, { role: 'agent', name: 'Alice Canary', peer: agent.welcome.peer.id });
     assert.equal(viewing.session, accepted.id);
     assert.match(viewing.address, /127\.0\.0\.1/);
-    assert.deepEqual(byKind('cobrowse.ended'), { by: agent.welcome.participants.find((p) => p.role === 'agent'), reason: 'resolved', state: 'active', session: accepted.id });
+    assert.deepEqual(byKind('cobrowse.ended'), {
+      by: agent.welcome.participants.find((p) => p.role === 'agent'),
+      reason: 'resolved',
+      state: 'active',
+      session: accepted.id,
+    });
     assert.equal(byKind('participant.left').name, 'Alice Canary');
-    assert.deepEqual(server.audit.transcript(room).map((e) => [e.data.from.role, e.data.text]), [['customer', 'hello, my order canary-42 is late'], ['agent', 'let me look']]);
+    assert.deepEqual(
+      server.audit.transcript(room).map((e) => [e.data.from.role, e.data.text]),
+      [
+        ['customer', 'hello, my order canary-42 is late'],
+        ['agent', 'let me look'],
+      ],
+    );
     secretLeaked = JSON.stringify(events).includes(SECRET);
     customer.close();
     sharerPeer.close();
@@ -437,7 +514,10 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
     assert.equal(wrongKey.status, 401, 'the agent key is not the admin key');
     const auth = { headers: { authorization: 'Bearer test-admin-key' } };
     const live = await (await fetch(`${server.url}/api/audit?room=${next.room}&kinds=chat.text`, auth)).json();
-    assert.deepEqual(live.events.map((e) => e.data.text), ['second run']);
+    assert.deepEqual(
+      live.events.map((e) => e.data.text),
+      ['second run'],
+    );
     const limited = await (await fetch(`${server.url}/api/audit?limit=2`, auth)).json();
     assert.equal(limited.events.length, 2);
     assert.equal(limited.truncated, true);
@@ -455,13 +535,22 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
   assert.equal(lines.length, 9, audited.stdout); // created, 2 joined, invited, accepted, viewing, ended, 2 left
   assert.match(audited.stdout, /created for "Carol Canary" from .*127\.0\.0\.1/);
   assert.match(audited.stdout, /agent "Alice Canary" asked to see the page/);
-  assert.match(audited.stdout, /customer "Carol Canary" accepted: session \d+, sharer peer \S+; masking: text \[\.account-number\]; block \[#saved-cards\]; inputs sensitive/);
+  assert.match(
+    audited.stdout,
+    /customer "Carol Canary" accepted: session \d+, sharer peer \S+; masking: text \[\.account-number\]; block \[#saved-cards\]; inputs sensitive/,
+  );
   assert.match(audited.stdout, /agent "Alice Canary" started viewing session \d+ \(sharer peer \S+\) from .*127\.0\.0\.1/);
   assert.match(audited.stdout, /agent "Alice Canary" ended session \d+: resolved/);
   assert.doesNotMatch(audited.stdout, /order canary-42/, 'the audit log is not the transcript');
   const json = await admin(['audit', '--data-dir', dir, '--json']);
-  const parsed = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.ok(parsed.some((e) => e.room !== room), 'without --room: every room');
+  const parsed = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.ok(
+    parsed.some((e) => e.room !== room),
+    'without --room: every room',
+  );
   const since = await admin(['audit', '--data-dir', dir, '--json', '--since', new Date(Date.now() + 60_000).toISOString()]);
   assert.equal(since.stdout, '');
   const transcript = await admin(['transcript', '--data-dir', dir, '--room', room]);
@@ -485,11 +574,15 @@ test('the real server records a whole co-browse, survives a restart, and the CLI
 test('the CLI never sends control characters from chat text to the terminal', async () => {
   const dir = tmp();
   const store = await openStore({ dataDir: dir, key: KEY });
-  store.record('r', 'chat.text', { from: { role: 'customer', name: 'Eve' }, text: 'hi\u001b]0;pwned\u0007\n2026-01-01T00:00:00.000Z  #99  agent "Bob": forged line' });
+  store.record('r', 'chat.text', {
+    from: { role: 'customer', name: 'Eve' },
+    text: 'hi\u001b]0;pwned\u0007\n2026-01-01T00:00:00.000Z  #99  agent "Bob": forged line',
+  });
   await store.close();
   const out = await admin(['transcript', '--data-dir', dir, '--room', 'r'], { SIGNALING_DATA_KEY: KEY });
   assert.equal(out.code, 0);
   assert.equal(out.stdout.trim().split('\n').length, 1, 'a newline in a message cannot forge a line');
+  // eslint-disable-next-line no-control-regex -- the raw ESC byte is what must not get through
   assert.doesNotMatch(out.stdout, /\u001b/);
   assert.match(out.stdout, /\\u001b\]0;pwned\\u0007\\u000a/);
 });
@@ -531,7 +624,10 @@ test('the TypeScript reference chat carries `mask` with the accept: relayed norm
     customer.accept({ peer: customer.welcome.peer.id, secret: SECRET, mask: { text: '.account-number', inputs: 'all' } });
     const ev = await accepted;
     assert.deepEqual(ev.mask, { text: ['.account-number'], inputs: 'all' });
-    assert.deepEqual(server.audit.events({ room, kinds: ['cobrowse.accepted'] })[0].data.mask, { text: ['.account-number'], inputs: 'all' });
+    assert.deepEqual(server.audit.events({ room, kinds: ['cobrowse.accepted'] })[0].data.mask, {
+      text: ['.account-number'],
+      inputs: 'all',
+    });
     customer.close();
     agent.close();
   } finally {
@@ -549,15 +645,25 @@ test('several writers on one file: two servers on one store both record, with on
   try {
     rooms = [(await createRoom(a, 'Ann')).room, (await createRoom(b, 'Bob')).room, (await createRoom(a, 'Cy')).room];
     const expected = rooms.map((room, i) => [i + 1, room, 'room.created']);
-    assert.deepEqual(a.audit.events().map((e) => [e.id, e.room, e.kind]), expected, 'server A sees what B recorded, in commit order');
-    assert.deepEqual(b.audit.events().map((e) => [e.id, e.room, e.kind]), expected);
+    assert.deepEqual(
+      a.audit.events().map((e) => [e.id, e.room, e.kind]),
+      expected,
+      'server A sees what B recorded, in commit order',
+    );
+    assert.deepEqual(
+      b.audit.events().map((e) => [e.id, e.room, e.kind]),
+      expected,
+    );
     assert.deepEqual(a.audit.verify(), { rows: 3, unreadable: [], missing: [] });
   } finally {
     await a.close();
     await b.close();
   }
   const r = await openStore({ dataDir: dir, key: KEY, readOnly: true });
-  assert.deepEqual(r.events().map((e) => e.room), rooms);
+  assert.deepEqual(
+    r.events().map((e) => e.room),
+    rooms,
+  );
   await r.close();
   await assert.rejects(openStore({ dataDir: dir, key: OTHER_KEY }), { code: 'wrong-key' }, 'a writer with another key is still refused');
 });
@@ -565,7 +671,10 @@ test('several writers on one file: two servers on one store both record, with on
 test('a data folder that cannot be made: a clear error at start-up, not lost events later', async () => {
   const dir = tmp();
   writeFileSync(join(dir, 'a-file'), '');
-  await assert.rejects(openStore({ dataDir: join(dir, 'a-file', 'data'), key: KEY }), { code: 'io', message: /cannot create .*a-file\/data\/signaling\.db/ });
+  await assert.rejects(openStore({ dataDir: join(dir, 'a-file', 'data'), key: KEY }), {
+    code: 'io',
+    message: /cannot create .*a-file\/data\/signaling\.db/,
+  });
   await assert.rejects(openStore({ dataDir: join(dir, 'a-file', 'data'), createKey: true }), { code: 'io', message: /key file/ });
 });
 
@@ -576,6 +685,9 @@ test('a server shutting down records who was still connected as having left', as
   await chat(server, token);
   await server.close();
   const r = await openStore({ dataDir: dir, key: KEY, readOnly: true });
-  assert.deepEqual(r.events({ room }).map((e) => e.kind), ['room.created', 'participant.joined', 'participant.left']);
+  assert.deepEqual(
+    r.events({ room }).map((e) => e.kind),
+    ['room.created', 'participant.joined', 'participant.left'],
+  );
   await r.close();
 });

@@ -94,7 +94,9 @@ test('the chat refuses missing, forged, expired and foreign tokens', async () =>
 test("the chat refuses a token with a valid MAC (the server's own secret) over claims of the wrong shape", async () => {
   const { room } = await createRoom(server);
   // positive control: a hand-made token over well-formed claims of this room is welcomed
-  const ok = client(`${server.ws}/chat?token=${encodeURIComponent(macOver(SECRET, 'chat', JSON.stringify({ room, role: 'customer', name: 'Hand', exp: later() })))}`);
+  const ok = client(
+    `${server.ws}/chat?token=${encodeURIComponent(macOver(SECRET, 'chat', JSON.stringify({ room, role: 'customer', name: 'Hand', exp: later() })))}`,
+  );
   assert.equal((await ok.next()).type, 'welcome');
   ok.close();
   const shapes = {

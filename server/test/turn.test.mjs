@@ -21,7 +21,13 @@ function check(server, secret = SECRET) {
 describe('turnCredentials', () => {
   test('username is `${expiry}:${user}`, credential base64(HMAC-SHA1(secret, username)): a vector from openssl', () => {
     // printf '%s' '1700003600:alice' | openssl dgst -sha1 -hmac 'north-wind' -binary | base64
-    const c = turnCredentials({ secret: 'north-wind', urls: ['turn:127.0.0.1:3478'], ttlSeconds: 3600, user: 'alice', now: 1_700_000_000_000 });
+    const c = turnCredentials({
+      secret: 'north-wind',
+      urls: ['turn:127.0.0.1:3478'],
+      ttlSeconds: 3600,
+      user: 'alice',
+      now: 1_700_000_000_000,
+    });
     assert.deepEqual(c, { urls: ['turn:127.0.0.1:3478'], username: '1700003600:alice', credential: 'iRtTIZ3N38dm9S+dP+UkHfnN9Qo=' });
   });
 
@@ -66,12 +72,20 @@ describe('createIceServers and the environment', () => {
     assert.throws(() => createIceServers({ secret: 's', urls: ['http://turn.example'] }), /not a stun/);
     assert.throws(() => createIceServers({ urls: ['turn:127.0.0.1'] }), /secret/);
     assert.throws(() => createIceServers({ secret: 's', urls: ['turn:127.0.0.1'], ttl: -1 }), /ttl/);
-    assert.deepEqual(createIceServers({ urls: ['stun:127.0.0.1'] }).iceServers('p'), [{ urls: ['stun:127.0.0.1'] }], 'STUN only needs no secret');
+    assert.deepEqual(
+      createIceServers({ urls: ['stun:127.0.0.1'] }).iceServers('p'),
+      [{ urls: ['stun:127.0.0.1'] }],
+      'STUN only needs no secret',
+    );
   });
 
   test('TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL', () => {
     assert.equal(turnOptionsFromEnv({}), undefined);
-    assert.deepEqual(turnOptionsFromEnv({ TURN_URLS: ' turn:a:3478 , stun:b ', TURN_SECRET: 'x' }), { secret: 'x', urls: ['turn:a:3478', 'stun:b'], ttl: 600 });
+    assert.deepEqual(turnOptionsFromEnv({ TURN_URLS: ' turn:a:3478 , stun:b ', TURN_SECRET: 'x' }), {
+      secret: 'x',
+      urls: ['turn:a:3478', 'stun:b'],
+      ttl: 600,
+    });
     assert.equal(createIceServers({ secret: 'x', urls: ['turn:a'] }).ttl, 600, 'short-lived by default');
     assert.equal(turnOptionsFromEnv({ TURN_URLS: 'turn:a', TURN_SECRET: 'x', TURN_TTL: '120' }).ttl, 120);
     assert.throws(() => createIceServers(turnOptionsFromEnv({ TURN_URLS: 'turn:a' })), /secret/, 'TURN without a secret is refused');
@@ -91,7 +105,8 @@ describe('the server hands them out only to the participants of an accepted shar
   });
 
   const INVITATION_SECRET = Buffer.alloc(16, 9).toString('base64url');
-  const getIce = (server, bearer) => fetch(`${server.url}/api/ice-servers`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
+  const getIce = (server, bearer) =>
+    fetch(`${server.url}/api/ice-servers`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
 
   /** A room with customer, the inviting agent and a bystander agent; the agent's invite accepted. */
   async function acceptedShare(server) {
@@ -146,11 +161,18 @@ describe('the server hands them out only to the participants of an accepted shar
     assert.ok(await agent.none('ice-servers'), 'the agent has none before the customer sends it the invitation');
     assert.ok(await bystander.none('ice-servers'));
 
-    customer.send({ type: 'invitation', to: agent.welcome.peer.id, invitation: { peer: customer.welcome.peer.id, secret: INVITATION_SECRET } });
+    customer.send({
+      type: 'invitation',
+      to: agent.welcome.peer.id,
+      invitation: { peer: customer.welcome.peer.id, secret: INVITATION_SECRET },
+    });
     const inv = await agent.next('invitation');
     const a = assertGrant(inv.iceServers, agent.welcome.peer.id, t0);
     assert.equal(inv.iceServersExpireAt, a.expiry * 1000);
-    assert.ok(await bystander.none((m) => m.type === 'invitation' || m.type === 'ice-servers' || JSON.stringify(m).includes('turn:')), 'the bystander gets nothing');
+    assert.ok(
+      await bystander.none((m) => m.type === 'invitation' || m.type === 'ice-servers' || JSON.stringify(m).includes('turn:')),
+      'the bystander gets nothing',
+    );
 
     // a second page of the sharing customer gets them in its welcome (it is the sharer)
     const second = await chat(withTurn, token);
@@ -160,7 +182,11 @@ describe('the server hands them out only to the participants of an accepted shar
 
   test('GET /api/ice-servers: the peer token of a participant of the accepted share; 403 for others, 401 without a valid one', async () => {
     const { customer, agent, bystander } = await acceptedShare(withTurn);
-    customer.send({ type: 'invitation', to: agent.welcome.peer.id, invitation: { peer: customer.welcome.peer.id, secret: INVITATION_SECRET } });
+    customer.send({
+      type: 'invitation',
+      to: agent.welcome.peer.id,
+      invitation: { peer: customer.welcome.peer.id, secret: INVITATION_SECRET },
+    });
     await agent.next('invitation');
     const t0 = Math.floor(Date.now() / 1000);
     for (const c of [customer, agent]) {
@@ -179,7 +205,8 @@ describe('the server hands them out only to the participants of an accepted shar
     // the share ends: nobody renews any more
     agent.send({ type: 'end' });
     await customer.next('end');
-    for (const c of [customer, agent]) assert.equal((await getIce(withTurn, c.welcome.peer.token)).status, 403, `${c.welcome.role} after the end`);
+    for (const c of [customer, agent])
+      assert.equal((await getIce(withTurn, c.welcome.peer.token)).status, 403, `${c.welcome.role} after the end`);
     for (const x of [customer, agent, bystander]) x.close();
   });
 

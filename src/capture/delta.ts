@@ -80,7 +80,8 @@ export class DeltaBuilder {
     const masked = scope.textMaskedUnder(parent);
     let c: Node = end;
     for (;;) {
-      if (nodeType(c) === ELEMENT_NODE && mask.isIgnored(c as Element)) this.drop(c); // inserted or moved: nothing to say
+      if (nodeType(c) === ELEMENT_NODE && mask.isIgnored(c as Element))
+        this.drop(c); // inserted or moved: nothing to say
       else this.writeTree(pid, this.nextCaptured(c), c, masked);
       emitted.add(c);
       if (c === node) break;

@@ -44,7 +44,11 @@ export function documentMode(doc: Document): 'no-quirks' | 'quirks' | 'limited-q
   if (compatMode(doc) === 'BackCompat') return 'quirks';
   const dt = doctype(doc);
   // limited-quirks: the XHTML 1.0 / HTML 4.01 transitional and frameset public ids
-  if (dt && /^-\/\/W3C\/\/DTD (XHTML 1\.0 (Transitional|Frameset)|HTML 4\.01 (Transitional|Frameset))\/\//i.test(dt.publicId) && (dt.systemId || /XHTML/i.test(dt.publicId))) {
+  if (
+    dt &&
+    /^-\/\/W3C\/\/DTD (XHTML 1\.0 (Transitional|Frameset)|HTML 4\.01 (Transitional|Frameset))\/\//i.test(dt.publicId) &&
+    (dt.systemId || /XHTML/i.test(dt.publicId))
+  ) {
     return 'limited-quirks';
   }
   return 'no-quirks';

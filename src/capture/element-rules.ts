@@ -14,8 +14,21 @@ export const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'aria-label', 
 
 /** Input types whose `value` is what the user typed or chose (not buttons, not files). */
 export const VALUE_INPUT_TYPES = new Set([
-  'text', 'search', 'email', 'url', 'tel', 'password', 'number', 'range', 'color',
-  'date', 'datetime-local', 'month', 'week', 'time', 'hidden',
+  'text',
+  'search',
+  'email',
+  'url',
+  'tel',
+  'password',
+  'number',
+  'range',
+  'color',
+  'date',
+  'datetime-local',
+  'month',
+  'week',
+  'time',
+  'hidden',
 ]);
 
 export function isFormField(tag: string): boolean {

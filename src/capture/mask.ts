@@ -1,5 +1,15 @@
 // Masking decisions, made on the sharer before anything is written: masked data never enters a frame.
-import { closest, ELEMENT_NODE, FRAGMENT_NODE, getAttribute, hasAttribute, localName, matches, nodeType, parentNode } from '../dom/safe-dom.js';
+import {
+  closest,
+  ELEMENT_NODE,
+  FRAGMENT_NODE,
+  getAttribute,
+  hasAttribute,
+  localName,
+  matches,
+  nodeType,
+  parentNode,
+} from '../dom/safe-dom.js';
 import { BLOCK_ATTR, IGNORE_ATTR, MARK_PREFIX, MASK_ATTR, UNMASK_ATTR } from './marks.js';
 
 /** What to hide from the viewer. Every rule runs on the sharer's machine. */

@@ -54,7 +54,7 @@ function release(hub: Hub, listener: Listener): void {
   if (hub.listeners.size) return;
   const current = findDescriptor(hub.target, hub.name);
   const stillOurs =
-    current && (current.value === hub.installed.value && current.set === hub.installed.set && current.get === hub.installed.get);
+    current && current.value === hub.installed.value && current.set === hub.installed.set && current.get === hub.installed.get;
   if (stillOurs) Object.defineProperty(hub.target, hub.name, hub.original);
   // else: someone wrapped us; our wrapper stays and does nothing but call through (no listeners)
   if (stillOurs) {
@@ -93,11 +93,7 @@ export function afterMethod<T extends object>(
 }
 
 /** After every assignment `obj[name] = value` through an accessor on `target`, calls `after(obj, value)`. */
-export function afterSetter<T extends object>(
-  target: T,
-  name: PropertyKey,
-  after: (self: T, value: unknown) => void,
-): () => void {
+export function afterSetter<T extends object>(target: T, name: PropertyKey, after: (self: T, value: unknown) => void): () => void {
   const listener: Listener = (self, args) => after(self as T, args[0]);
   const hub = hubFor(target, name, (h) => {
     const set = h.original.set;

@@ -2,7 +2,16 @@
 // the masking state carried down the walk. Used for the snapshot and for every subtree added later.
 import { ElementFlag, MATHML_NS, MAX_DEPTH, NodeKind, SVG_NS, HTML_NS } from '../protocol/constants.js';
 import type { FrameEncoder } from '../protocol/encoder.js';
-import { attributes, CDATA_NODE, COMMENT_NODE, DOCTYPE_NODE, DOCUMENT_NODE, ELEMENT_NODE, FRAGMENT_NODE, firstChild } from '../dom/safe-dom.js';
+import {
+  attributes,
+  CDATA_NODE,
+  COMMENT_NODE,
+  DOCTYPE_NODE,
+  DOCUMENT_NODE,
+  ELEMENT_NODE,
+  FRAGMENT_NODE,
+  firstChild,
+} from '../dom/safe-dom.js';
 import { localName, namespaceURI, nextSibling, nodeType, ownerDocument, parentNode, TEXT_NODE } from '../dom/safe-dom.js';
 import { boundingRect, documentMode } from './dom.js';
 import { CHILDLESS, isEventHandler, isFormField, TEXT_ATTRS, VALUE_INPUT_TYPES } from './element-rules.js';
@@ -117,7 +126,8 @@ export class Serializer {
         const data = (node as Text).data;
         const parent = parentNode(node);
         if (masked) e.textNode(id, maskText(data));
-        else if (parent && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'style') e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
+        else if (parent && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'style')
+          e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
         else e.textNode(id, data);
         return;
       }
@@ -198,7 +208,14 @@ export class Serializer {
     const { encoder: e, mask, written } = this.parts;
     const tag = localName(el);
     const ns = namespaceURI(el);
-    const kind = ns === HTML_NS ? NodeKind.HtmlElement : ns === SVG_NS ? NodeKind.SvgElement : ns === MATHML_NS ? NodeKind.MathElement : NodeKind.OtherElement;
+    const kind =
+      ns === HTML_NS
+        ? NodeKind.HtmlElement
+        : ns === SVG_NS
+          ? NodeKind.SvgElement
+          : ns === MATHML_NS
+            ? NodeKind.MathElement
+            : NodeKind.OtherElement;
     e.element(id, kind, tag, ns ?? '');
 
     const state = maskStateOf(el, mask);

@@ -3,7 +3,16 @@
 // (a frame that loads gets a new document). The serializer reports each one it writes; what changes
 // outside the MutationObserver's view (a new shadow root, a frame's new document) waits here for the
 // next delta.
-import { addListener, defaultView, DOCUMENT_NODE, FRAGMENT_NODE, isConnected, nodeType, removeListener, shadowRoot } from '../dom/safe-dom.js';
+import {
+  addListener,
+  defaultView,
+  DOCUMENT_NODE,
+  FRAGMENT_NODE,
+  isConnected,
+  nodeType,
+  removeListener,
+  shadowRoot,
+} from '../dom/safe-dom.js';
 import type { CaptureRoot } from './context.js';
 import { frameDocument, type NodeIds } from './ids.js';
 import { afterMethod } from './patches.js';

@@ -26,8 +26,9 @@ export function absoluteCssUrls(css: string, base: string): string {
 
 /** Each candidate URL of a `srcset` made absolute. */
 export function absoluteSrcset(srcset: string, base: string): string {
-  return srcset.replace(SRCSET_ITEM, (_m, lead: string, url: string, descriptor: string, comma: string) =>
-    `${lead}${absoluteUrl(url, base)}${descriptor}${comma}`,
+  return srcset.replace(
+    SRCSET_ITEM,
+    (_m, lead: string, url: string, descriptor: string, comma: string) => `${lead}${absoluteUrl(url, base)}${descriptor}${comma}`,
   );
 }
 

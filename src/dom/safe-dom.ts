@@ -97,10 +97,18 @@ export const adoptedSheets = (root: Document | ShadowRoot): readonly CSSStyleShe
 export const removeAttribute = (e: Element, n: string): void => E.removeAttribute.call(e, n);
 export const hasAttribute = (e: Element, n: string): boolean => E.hasAttribute.call(e, n);
 export const attachShadow = (e: Element, mode: ShadowRootMode): ShadowRoot => E.attachShadow.call(e, { mode });
-export const addListener = (t: EventTarget, type: string, fn: (e: Event) => void, options: boolean | AddEventListenerOptions = true): void =>
-  EventTarget.prototype.addEventListener.call(t, type, fn, options);
-export const removeListener = (t: EventTarget, type: string, fn: (e: Event) => void, options: boolean | EventListenerOptions = true): void =>
-  EventTarget.prototype.removeEventListener.call(t, type, fn, options);
+export const addListener = (
+  t: EventTarget,
+  type: string,
+  fn: (e: Event) => void,
+  options: boolean | AddEventListenerOptions = true,
+): void => EventTarget.prototype.addEventListener.call(t, type, fn, options);
+export const removeListener = (
+  t: EventTarget,
+  type: string,
+  fn: (e: Event) => void,
+  options: boolean | EventListenerOptions = true,
+): void => EventTarget.prototype.removeEventListener.call(t, type, fn, options);
 export const getSelection = (d: Document): Selection | null => D.getSelection.call(d);
 /** A node's document (a document is its own). */
 export const documentOf = (n: Node): Document | null => (nodeType(n) === DOCUMENT_NODE ? (n as Document) : ownerDocument(n));

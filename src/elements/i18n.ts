@@ -22,7 +22,6 @@ export function languageOf(el: Element | null): string {
 /** `{name}` placeholders are filled from `values`. */
 export function translate<K extends string>(catalog: Catalog<K>, lang: string, key: K, values?: Record<string, string | number>): string {
   const base = lang.split('-')[0]!;
-  const text =
-    overrides.get(lang)?.[key] ?? overrides.get(base)?.[key] ?? catalog[lang]?.[key] ?? catalog[base]?.[key] ?? catalog.en[key];
+  const text = overrides.get(lang)?.[key] ?? overrides.get(base)?.[key] ?? catalog[lang]?.[key] ?? catalog[base]?.[key] ?? catalog.en[key];
   return values ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`)) : text;
 }

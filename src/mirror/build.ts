@@ -13,10 +13,14 @@ export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
 export function elementNamespace(n: ElementNode): string | null {
   switch (n.kind) {
-    case NodeKind.HtmlElement: return dom.HTML_NS;
-    case NodeKind.SvgElement: return dom.SVG_NS;
-    case NodeKind.MathElement: return MATHML_NS;
-    default: return n.ns || null;
+    case NodeKind.HtmlElement:
+      return dom.HTML_NS;
+    case NodeKind.SvgElement:
+      return dom.SVG_NS;
+    case NodeKind.MathElement:
+      return MATHML_NS;
+    default:
+      return n.ns || null;
   }
 }
 
@@ -25,10 +29,14 @@ export function attrNamespace(name: string): string | null {
   const c = name.indexOf(':');
   if (c < 0) return null;
   switch (name.slice(0, c)) {
-    case 'xlink': return dom.XLINK_NS;
-    case 'xml': return dom.XML_NS;
-    case 'xmlns': return dom.XMLNS_NS;
-    default: return null;
+    case 'xlink':
+      return dom.XLINK_NS;
+    case 'xml':
+      return dom.XML_NS;
+    case 'xmlns':
+      return dom.XMLNS_NS;
+    default:
+      return null;
   }
 }
 
@@ -270,6 +278,7 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
  */
 export function modeMarkup(mode: DocumentMode): string {
   if (mode === 'quirks') return '';
-  if (mode === 'limited-quirks') return '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+  if (mode === 'limited-quirks')
+    return '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
   return '<!DOCTYPE html>';
 }

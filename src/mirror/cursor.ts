@@ -25,9 +25,17 @@ export class CursorOverlay {
     this.dot = document.createElement('div');
     this.dot.setAttribute('data-cobrowse-cursor', '');
     Object.assign(this.dot.style, {
-      position: 'absolute', left: '0', top: '0', width: '12px', height: '12px', margin: '-6px 0 0 -6px',
-      borderRadius: '50%', background: 'rgba(230, 60, 60, 0.85)', boxShadow: '0 0 0 2px #fff',
-      display: 'none', willChange: 'transform',
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      width: '12px',
+      height: '12px',
+      margin: '-6px 0 0 -6px',
+      borderRadius: '50%',
+      background: 'rgba(230, 60, 60, 0.85)',
+      boxShadow: '0 0 0 2px #fff',
+      display: 'none',
+      willChange: 'transform',
     });
     this.el.appendChild(this.dot);
     parent.appendChild(this.el);
@@ -51,13 +59,25 @@ export class CursorOverlay {
     const r = document.createElement('div');
     r.setAttribute('data-cobrowse-ripple', '');
     Object.assign(r.style, {
-      position: 'absolute', left: `${x - 16}px`, top: `${y - 16}px`, width: '32px', height: '32px',
-      borderRadius: '50%', border: '2px solid rgba(230, 60, 60, 0.9)', boxSizing: 'border-box',
+      position: 'absolute',
+      left: `${x - 16}px`,
+      top: `${y - 16}px`,
+      width: '32px',
+      height: '32px',
+      borderRadius: '50%',
+      border: '2px solid rgba(230, 60, 60, 0.9)',
+      boxSizing: 'border-box',
     });
     this.el.appendChild(r);
     const done = () => r.remove();
     if (typeof r.animate === 'function') {
-      const a = r.animate([{ transform: 'scale(0.3)', opacity: 1 }, { transform: 'scale(1.4)', opacity: 0 }], { duration: 500 });
+      const a = r.animate(
+        [
+          { transform: 'scale(0.3)', opacity: 1 },
+          { transform: 'scale(1.4)', opacity: 0 },
+        ],
+        { duration: 500 },
+      );
       a.onfinish = done;
       a.oncancel = done;
     } else setTimeout(done, 500);

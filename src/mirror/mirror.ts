@@ -11,7 +11,18 @@ import * as dom from '../dom/safe-dom.js';
 import { NodeMap } from './nodes.js';
 import { PAGE_ORIGIN, checkResourceOrigins, httpOrigin, policyMarkup, resourcePolicy } from './resources.js';
 import { protectedAttr } from './sanitize.js';
-import { Markers, Scrolls, canvasResized, setCanvas, setChecked, setDialog, setMedia, setSelected, setSelection, setValue } from './state.js';
+import {
+  Markers,
+  Scrolls,
+  canvasResized,
+  setCanvas,
+  setChecked,
+  setDialog,
+  setMedia,
+  setSelected,
+  setSelection,
+  setValue,
+} from './state.js';
 import { Sheets } from './styles.js';
 import { validateFrame } from './validate.js';
 
@@ -106,7 +117,14 @@ export class Mirror {
     this.iframe.setAttribute('sandbox', 'allow-same-origin');
     this.iframe.setAttribute('referrerpolicy', 'no-referrer');
     this.iframe.setAttribute('title', 'Co-browsing view');
-    Object.assign(this.iframe.style, { position: 'absolute', left: '0', top: '0', border: '0', transformOrigin: '0 0', background: '#fff' });
+    Object.assign(this.iframe.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      border: '0',
+      transformOrigin: '0 0',
+      background: '#fff',
+    });
     this.wrapper.appendChild(this.iframe);
     container.appendChild(this.wrapper);
     if (options.cursor !== false) this.cursor = new CursorOverlay(this.wrapper);
@@ -255,15 +273,21 @@ export class Mirror {
         this.canvasTouched(el, op.name);
         return;
       }
-      case OpCode.Value: return setValue(this.el(op.id), op.value);
-      case OpCode.Checked: return setChecked(this.el(op.id), op.checked);
-      case OpCode.Selected: return setSelected(this.el(op.id), op.selected);
+      case OpCode.Value:
+        return setValue(this.el(op.id), op.value);
+      case OpCode.Checked:
+        return setChecked(this.el(op.id), op.checked);
+      case OpCode.Selected:
+        return setSelected(this.el(op.id), op.selected);
       case OpCode.Scroll:
         this.scrolls.set(op.id, op.x, op.y);
         return this.scrolls.apply(op.id);
-      case OpCode.Focus: return this.markers.set('focus', op.id ? this.el(op.id) : null);
-      case OpCode.Hover: return this.markers.set('hover', op.id ? this.el(op.id) : null);
-      case OpCode.Selection: return setSelection(this.map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
+      case OpCode.Focus:
+        return this.markers.set('focus', op.id ? this.el(op.id) : null);
+      case OpCode.Hover:
+        return this.markers.set('hover', op.id ? this.el(op.id) : null);
+      case OpCode.Selection:
+        return setSelection(this.map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
       case OpCode.Pointer:
         this.options.onPointer?.(op.x, op.y);
         this.cursor?.move(op.x * this.scale, op.y * this.scale);
@@ -272,13 +296,20 @@ export class Mirror {
         this.options.onClick?.(op.x, op.y);
         this.cursor?.click(op.x * this.scale, op.y * this.scale);
         return;
-      case OpCode.SheetNew: return this.sheets.create(op.sheet, this.map.get(op.document) as Document);
-      case OpCode.SheetRules: return this.sheets.replaceRules(op.ref, op.rules);
-      case OpCode.SheetInsert: return this.sheets.insert(op.ref, op.index, op.rule);
-      case OpCode.SheetDelete: return this.sheets.delete(op.ref, op.index);
-      case OpCode.Adopt: return this.sheets.adopt(this.map.get(op.target)!, op.sheets);
-      case OpCode.Media: return setMedia(this.el(op.id), op.paused, op.time, op.rate, op.muted);
-      case OpCode.Canvas: return setCanvas(this.el(op.id), op.image);
+      case OpCode.SheetNew:
+        return this.sheets.create(op.sheet, this.map.get(op.document) as Document);
+      case OpCode.SheetRules:
+        return this.sheets.replaceRules(op.ref, op.rules);
+      case OpCode.SheetInsert:
+        return this.sheets.insert(op.ref, op.index, op.rule);
+      case OpCode.SheetDelete:
+        return this.sheets.delete(op.ref, op.index);
+      case OpCode.Adopt:
+        return this.sheets.adopt(this.map.get(op.target)!, op.sheets);
+      case OpCode.Media:
+        return setMedia(this.el(op.id), op.paused, op.time, op.rate, op.muted);
+      case OpCode.Canvas:
+        return setCanvas(this.el(op.id), op.image);
       case OpCode.Dialog: {
         const el = this.el(op.id);
         this.dialogs.delete(el); // re-inserted: applied in the order of the last ops

@@ -16,9 +16,33 @@ export const BLOCKED_URL = 'about:blank#cobrowse-blocked';
  * activation or load; `data:text/html` etc. would load an active document.
  */
 const URL_ATTRS = new Set([
-  'href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'codebase', 'cite', 'longdesc',
-  'lowsrc', 'dynsrc', 'ping', 'manifest', 'icon', 'profile', 'usemap', 'archive', 'classid', 'itemtype',
-  'xlink:href', 'srcset', 'imagesrcset', 'to', 'from', 'by', 'values',
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'poster',
+  'background',
+  'codebase',
+  'cite',
+  'longdesc',
+  'lowsrc',
+  'dynsrc',
+  'ping',
+  'manifest',
+  'icon',
+  'profile',
+  'usemap',
+  'archive',
+  'classid',
+  'itemtype',
+  'xlink:href',
+  'srcset',
+  'imagesrcset',
+  'to',
+  'from',
+  'by',
+  'values',
 ]);
 /** Attributes dropped on every element: inline documents and navigation targets. */
 const DROP_ALWAYS = new Set([
@@ -60,8 +84,25 @@ const DROP_ON: Record<string, Set<string>> = {
  * regex once removed only the first of `"preconnect preconnect"`.
  */
 const SAFE_REL = new Set([
-  'stylesheet', 'alternate', 'icon', 'shortcut', 'apple-touch-icon', 'apple-touch-icon-precomposed', 'mask-icon',
-  'canonical', 'author', 'license', 'help', 'next', 'prev', 'bookmark', 'tag', 'nofollow', 'noopener', 'noreferrer', 'me',
+  'stylesheet',
+  'alternate',
+  'icon',
+  'shortcut',
+  'apple-touch-icon',
+  'apple-touch-icon-precomposed',
+  'mask-icon',
+  'canonical',
+  'author',
+  'license',
+  'help',
+  'next',
+  'prev',
+  'bookmark',
+  'tag',
+  'nofollow',
+  'noopener',
+  'noreferrer',
+  'me',
 ]);
 /** What `rel` becomes when no token is left: names why, loads nothing. */
 export const BLOCKED_REL = 'x-cobrowse-blocked';
@@ -77,7 +118,9 @@ export function unsafeUrl(value: string): boolean {
   if (v.startsWith('data:')) {
     // images, fonts, media and CSS are passive; anything else (text/html, svg as a document,
     // xml, application/*) is not allowed as a URL
-    return !/^data:(image\/(png|jpeg|jpg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)|font\/|audio\/|video\/|text\/css|application\/(font|x-font))/.test(v);
+    return !/^data:(image\/(png|jpeg|jpg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)|font\/|audio\/|video\/|text\/css|application\/(font|x-font))/.test(
+      v,
+    );
   }
   return false;
 }

@@ -18,7 +18,9 @@ function call(proto: object, name: string, o: object, ...args: unknown[]): unkno
 /** `value` of an input / textarea / select (a file input refuses anything but '': ignored). */
 export function setValue(el: Element, v: string): void {
   if (dom.namespaceURI(el) !== dom.HTML_NS) return;
-  const proto = { input: HTMLInputElement, textarea: HTMLTextAreaElement, select: HTMLSelectElement, option: HTMLOptionElement }[dom.localName(el)];
+  const proto = { input: HTMLInputElement, textarea: HTMLTextAreaElement, select: HTMLSelectElement, option: HTMLOptionElement }[
+    dom.localName(el)
+  ];
   if (!proto) return;
   try {
     set(proto.prototype, 'value', el, v);
@@ -190,7 +192,9 @@ function canvasSize(el: Element, name: string, fallback: number): number {
 
 function writeCanvasRule(el: Element, pic: CanvasPicture): void {
   // a picture is base64 (safeCanvasImage): only its whitespace goes, nothing can leave the quotes
-  const url = pic.image?.replace(/\s+/g, '') ?? `data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='${canvasSize(el, 'width', 300)}' height='${canvasSize(el, 'height', 150)}'/%3E`;
+  const url =
+    pic.image?.replace(/\s+/g, '') ??
+    `data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='${canvasSize(el, 'width', 300)}' height='${canvasSize(el, 'height', 150)}'/%3E`;
   dom.setTextContent(pic.style, `:where(canvas[${CANVAS_ATTR}="${pic.token}"]){content:url("${url}")}`);
 }
 

@@ -19,9 +19,7 @@ export function rewriteSelector(sel: string): string | null {
   let changed = false;
   const out = sel
     .split(STRINGS)
-    .map((part, i) =>
-      i % 2 ? part : part.replace(STATE_PSEUDO, (_m, p: string) => ((changed = true), `[${MARKER}${p}]`)),
-    )
+    .map((part, i) => (i % 2 ? part : part.replace(STATE_PSEUDO, (_m, p: string) => ((changed = true), `[${MARKER}${p}]`))))
     .join('');
   return changed ? out : null;
 }

@@ -17,7 +17,26 @@ interface Info {
 }
 
 /** Elements that may host a shadow root (DOM spec "valid shadow host name"), plus custom elements. */
-const SHADOW_HOSTS = new Set(['article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span']);
+const SHADOW_HOSTS = new Set([
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'div',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'main',
+  'nav',
+  'p',
+  'section',
+  'span',
+]);
 
 export interface SheetModel {
   /** Constructed sheet ids the mirror has now. */
@@ -192,7 +211,8 @@ class Validator {
         if (this.hasShadow(parent)) fail('node', `${parent} already has a shadow root`);
         this.newShadows.add(parent);
       } else if (root.kind === NodeKind.Document) {
-        if (p.kind !== 'element' || p.ns !== dom.HTML_NS || (p.local !== 'iframe' && p.local !== 'frame')) fail('node', `a document under ${parent}`);
+        if (p.kind !== 'element' || p.ns !== dom.HTML_NS || (p.local !== 'iframe' && p.local !== 'frame'))
+          fail('node', `a document under ${parent}`);
       } else if (root.kind === NodeKind.Fragment) {
         if (p.kind !== 'element' || p.local !== 'template' || p.ns !== dom.HTML_NS) fail('node', `template content under ${parent}`);
       } else {
@@ -201,7 +221,8 @@ class Validator {
         if (p.kind === 'document' && (root.kind === NodeKind.Text || root.kind === NodeKind.CData)) fail('node', 'text in a document');
       }
       if (before) {
-        if (root.kind === NodeKind.Shadow || root.kind === NodeKind.Document || root.kind === NodeKind.Fragment) fail('node', 'before with an extra');
+        if (root.kind === NodeKind.Shadow || root.kind === NodeKind.Document || root.kind === NodeKind.Fragment)
+          fail('node', 'before with an extra');
         this.info(before, 'before');
         if (this.parentOf(before) !== parent) fail('node', `${before} is not a child of ${parent}`);
         if (root.kind === NodeKind.Ref && root.id === before) fail('node', 'a node inserted before itself');
@@ -237,12 +258,20 @@ class Validator {
 
 function kindOf(k: NodeKind): Kind {
   switch (k) {
-    case NodeKind.Document: return 'document';
-    case NodeKind.Shadow: return 'shadow';
-    case NodeKind.Fragment: return 'fragment';
-    case NodeKind.Doctype: return 'doctype';
-    case NodeKind.Text: case NodeKind.Comment: case NodeKind.CData: return 'data';
-    default: return 'element';
+    case NodeKind.Document:
+      return 'document';
+    case NodeKind.Shadow:
+      return 'shadow';
+    case NodeKind.Fragment:
+      return 'fragment';
+    case NodeKind.Doctype:
+      return 'doctype';
+    case NodeKind.Text:
+    case NodeKind.Comment:
+    case NodeKind.CData:
+      return 'data';
+    default:
+      return 'element';
   }
 }
 

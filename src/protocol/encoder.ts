@@ -1,15 +1,7 @@
 // Writes frames (SPEC.md) straight into bytes: the capture side calls one method per op or node, with
 // no intermediate objects. `encodeFrame` turns a plain `Frame` into bytes for tools and tests.
 import { ByteWriter } from './bytes.js';
-import {
-  FrameKind,
-  MAX_PERSISTENT_STRINGS,
-  MAX_STRINGS,
-  NodeKind,
-  OpCode,
-  PROTOCOL_VERSION,
-  type DialogState,
-} from './constants.js';
+import { FrameKind, MAX_PERSISTENT_STRINGS, MAX_STRINGS, NodeKind, OpCode, PROTOCOL_VERSION, type DialogState } from './constants.js';
 
 /** Values up to this many UTF-16 units are interned (repeated class names, types, short values). */
 const INTERN_VALUE_MAX = 40;

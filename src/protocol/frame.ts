@@ -14,30 +14,79 @@ export function encodeFrame(frame: Frame, encoder = new FrameEncoder()): Uint8Ar
   e.begin(frame.kind === 'snapshot' ? FrameKind.Snapshot : FrameKind.Delta, frame.seq);
   for (const op of frame.ops) {
     switch (op.op) {
-      case OpCode.Meta: e.meta(op.url); break;
-      case OpCode.Viewport: e.viewport(op.width, op.height, op.dpr); break;
-      case OpCode.Tree: e.tree(op.parent, op.before); writeTree(e, op.nodes); break;
-      case OpCode.Remove: e.remove(op.id); break;
-      case OpCode.Text: e.text(op.id, op.data); break;
-      case OpCode.Attr: e.attr(op.id, op.name, op.value); break;
-      case OpCode.AttrDel: e.attrDel(op.id, op.name); break;
-      case OpCode.Value: e.inputValue(op.id, op.value); break;
-      case OpCode.Checked: e.checked(op.id, op.checked); break;
-      case OpCode.Selected: e.selected(op.id, op.selected); break;
-      case OpCode.Scroll: e.scroll(op.id, op.x, op.y); break;
-      case OpCode.Focus: e.focus(op.id); break;
-      case OpCode.Selection: e.selection(op.anchor, op.anchorOffset, op.focus, op.focusOffset); break;
-      case OpCode.Hover: e.hover(op.id); break;
-      case OpCode.Pointer: e.pointer(op.x, op.y); break;
-      case OpCode.Click: e.click(op.x, op.y); break;
-      case OpCode.SheetNew: e.sheetNew(op.sheet, op.document); break;
-      case OpCode.SheetRules: e.sheetRules(op.ref, op.rules); break;
-      case OpCode.SheetInsert: e.sheetInsert(op.ref, op.index, op.rule); break;
-      case OpCode.SheetDelete: e.sheetDelete(op.ref, op.index); break;
-      case OpCode.Adopt: e.adopt(op.target, op.sheets); break;
-      case OpCode.Media: e.media(op.id, op.paused, op.time, op.rate, op.muted); break;
-      case OpCode.Canvas: e.canvas(op.id, op.image); break;
-      case OpCode.Dialog: e.dialog(op.id, op.state); break;
+      case OpCode.Meta:
+        e.meta(op.url);
+        break;
+      case OpCode.Viewport:
+        e.viewport(op.width, op.height, op.dpr);
+        break;
+      case OpCode.Tree:
+        e.tree(op.parent, op.before);
+        writeTree(e, op.nodes);
+        break;
+      case OpCode.Remove:
+        e.remove(op.id);
+        break;
+      case OpCode.Text:
+        e.text(op.id, op.data);
+        break;
+      case OpCode.Attr:
+        e.attr(op.id, op.name, op.value);
+        break;
+      case OpCode.AttrDel:
+        e.attrDel(op.id, op.name);
+        break;
+      case OpCode.Value:
+        e.inputValue(op.id, op.value);
+        break;
+      case OpCode.Checked:
+        e.checked(op.id, op.checked);
+        break;
+      case OpCode.Selected:
+        e.selected(op.id, op.selected);
+        break;
+      case OpCode.Scroll:
+        e.scroll(op.id, op.x, op.y);
+        break;
+      case OpCode.Focus:
+        e.focus(op.id);
+        break;
+      case OpCode.Selection:
+        e.selection(op.anchor, op.anchorOffset, op.focus, op.focusOffset);
+        break;
+      case OpCode.Hover:
+        e.hover(op.id);
+        break;
+      case OpCode.Pointer:
+        e.pointer(op.x, op.y);
+        break;
+      case OpCode.Click:
+        e.click(op.x, op.y);
+        break;
+      case OpCode.SheetNew:
+        e.sheetNew(op.sheet, op.document);
+        break;
+      case OpCode.SheetRules:
+        e.sheetRules(op.ref, op.rules);
+        break;
+      case OpCode.SheetInsert:
+        e.sheetInsert(op.ref, op.index, op.rule);
+        break;
+      case OpCode.SheetDelete:
+        e.sheetDelete(op.ref, op.index);
+        break;
+      case OpCode.Adopt:
+        e.adopt(op.target, op.sheets);
+        break;
+      case OpCode.Media:
+        e.media(op.id, op.paused, op.time, op.rate, op.muted);
+        break;
+      case OpCode.Canvas:
+        e.canvas(op.id, op.image);
+        break;
+      case OpCode.Dialog:
+        e.dialog(op.id, op.state);
+        break;
     }
   }
   return e.finish();
@@ -73,14 +122,30 @@ function writeTree(e: FrameEncoder, nodes: WireNode[]): void {
     }
     const n = nodes[task]!;
     switch (n.kind) {
-      case NodeKind.Ref: e.refNode(n.id); continue;
-      case NodeKind.Text: e.textNode(n.id, n.data); continue;
-      case NodeKind.Comment: e.commentNode(n.id, n.data); continue;
-      case NodeKind.CData: e.cdataNode(n.id, n.data); continue;
-      case NodeKind.Doctype: e.doctypeNode(n.id, n.name, n.publicId, n.systemId); continue;
-      case NodeKind.Document: e.documentNode(n.id, n.mode); break;
-      case NodeKind.Fragment: e.fragmentNode(n.id); break;
-      case NodeKind.Shadow: e.shadowNode(n.id, n.mode); break;
+      case NodeKind.Ref:
+        e.refNode(n.id);
+        continue;
+      case NodeKind.Text:
+        e.textNode(n.id, n.data);
+        continue;
+      case NodeKind.Comment:
+        e.commentNode(n.id, n.data);
+        continue;
+      case NodeKind.CData:
+        e.cdataNode(n.id, n.data);
+        continue;
+      case NodeKind.Doctype:
+        e.doctypeNode(n.id, n.name, n.publicId, n.systemId);
+        continue;
+      case NodeKind.Document:
+        e.documentNode(n.id, n.mode);
+        break;
+      case NodeKind.Fragment:
+        e.fragmentNode(n.id);
+        break;
+      case NodeKind.Shadow:
+        e.shadowNode(n.id, n.mode);
+        break;
       default: {
         e.element(n.id, n.kind, n.name, n.ns);
         for (let a = 0; a < n.attrs.length; a += 2) e.attribute(n.attrs[a]!, n.attrs[a + 1]!);

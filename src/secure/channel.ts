@@ -53,11 +53,17 @@ export class SecureChannel {
     this.resumeSecret = parts.resumeSecret;
     this.transport = parts.transport;
     this.sender = parts.sender;
-    this.receiver = new Receiver(parts.receiveKey, parts.receiveCounter, parts.limit, {
-      message: (m) => this.deliver(m),
-      progress: (received, total) => this.call(() => this.onprogress?.(received, total)),
-      close: () => this.finish(null, false),
-    }, parts.inflater);
+    this.receiver = new Receiver(
+      parts.receiveKey,
+      parts.receiveCounter,
+      parts.limit,
+      {
+        message: (m) => this.deliver(m),
+        progress: (received, total) => this.call(() => this.onprogress?.(received, total)),
+        close: () => this.finish(null, false),
+      },
+      parts.inflater,
+    );
     this.sender.onfail = (err) => this.finish(new SecureError('closed', `the transport failed: ${String(err)}`), false);
     this.transport.onmessage = (data) => {
       if (this.closed) return;

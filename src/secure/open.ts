@@ -96,7 +96,18 @@ export function openChannel(transport: Transport, options: SecureOptions, inflat
       if (plain.length !== 1 || plain[0] !== RecordType.Confirm) throw new SecureError('handshake', 'record 0 is not CONFIRM');
       done = true;
       clearTimeout(timer);
-      resolve(new SecureChannel({ transport, sas: k.sas, resumeSecret: k.resume, sender: sender!, receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer, receiveCounter: 1, limit, inflater }));
+      resolve(
+        new SecureChannel({
+          transport,
+          sas: k.sas,
+          resumeSecret: k.resume,
+          sender: sender!,
+          receiveKey: role === 'viewer' ? k.sharerToViewer : k.viewerToSharer,
+          receiveCounter: 1,
+          limit,
+          inflater,
+        }),
+      );
     }
 
     function onMessage(data: Uint8Array): void {

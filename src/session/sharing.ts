@@ -89,7 +89,10 @@ export class SharingSession extends Emitter<SharingEvents> {
       granted: (p) => this.grant(p),
       ended,
     });
-    this.fanOut = new FanOut(() => this.viewers.values(), (onFrame) => this.startCapture(onFrame));
+    this.fanOut = new FanOut(
+      () => this.viewers.values(),
+      (onFrame) => this.startCapture(onFrame),
+    );
     this.viewers = new ViewerSet(
       { reconnectTimeout: this.reconnectTimeout, reconnects: !options.transport, fanOut: this.fanOut, violations: this.violations },
       {
@@ -212,12 +215,16 @@ export class SharingSession extends Emitter<SharingEvents> {
     const known = this.viewers.get(address);
     const secret = known ? this.viewers.beginResume(known) : this.secret;
     // started now, synchronously, so no early message from the viewer is missed
-    openChannel(transport, {
-      role: 'sharer',
-      secret,
-      handshakeTimeout: known ? resumeHandshakeTimeout(this.options.handshakeTimeout) : this.options.handshakeTimeout,
-      maxMessageSize: VIEWER_MESSAGE_MAX,
-    }, null).then(
+    openChannel(
+      transport,
+      {
+        role: 'sharer',
+        secret,
+        handshakeTimeout: known ? resumeHandshakeTimeout(this.options.handshakeTimeout) : this.options.handshakeTimeout,
+        maxMessageSize: VIEWER_MESSAGE_MAX,
+      },
+      null,
+    ).then(
       (channel) => {
         if (!known) return this.handshaken(address, channel, transport);
         if (this.currentState === 'ended') return channel.close();
@@ -320,7 +327,9 @@ export async function startSharing(options: SharingOptions = {}): Promise<Sharin
  * there is none or it expired (`reconnectTimeout` after the last contact). The invitation is new (a
  * new address, a fresh secret): new viewers need it, and the customer's approval. Needs `signaling`.
  */
-export async function resumeSharing(options: SharingOptions & { signaling: NonNullable<SharingOptions['signaling']> }): Promise<SharingSession | null> {
+export async function resumeSharing(
+  options: SharingOptions & { signaling: NonNullable<SharingOptions['signaling']> },
+): Promise<SharingSession | null> {
   const stored = loadSharing((options.document ?? document).defaultView);
   if (!stored) return null;
   const session = new SharingSession(options, stored.viewers);

@@ -89,7 +89,13 @@ export class ViewerSet {
 
   /** What a later page needs to resume them (persist.ts). */
   stored(): StoredViewer[] {
-    return [...this.viewers.values()].map((v) => ({ address: v.info.id, sas: v.info.sas, name: v.info.name, resume: v.resume, previous: v.previous }));
+    return [...this.viewers.values()].map((v) => ({
+      address: v.info.id,
+      sas: v.info.sas,
+      name: v.info.name,
+      resume: v.resume,
+      previous: v.previous,
+    }));
   }
 
   /** The previous page's viewers: this page has a new address, so it dials them (and again, until they answer). */
@@ -264,7 +270,14 @@ export class ViewerSet {
     }
     if (!bucket.limited) {
       bucket.limited = true;
-      this.hooks.emit('error', new SessionError('rate-limited', `viewer ${viewer.info.id} sends too many '${kind}' messages: the excess is dropped`, viewer.info.id));
+      this.hooks.emit(
+        'error',
+        new SessionError(
+          'rate-limited',
+          `viewer ${viewer.info.id} sends too many '${kind}' messages: the excess is dropped`,
+          viewer.info.id,
+        ),
+      );
     }
     return false;
   }

@@ -8,9 +8,7 @@
  */
 import { CodedError } from '../errors.js';
 
-export type Signal =
-  | { type: 'offer' | 'answer'; sdp: string }
-  | { type: 'candidate'; candidate: RTCIceCandidateInit };
+export type Signal = { type: 'offer' | 'answer'; sdp: string } | { type: 'candidate'; candidate: RTCIceCandidateInit };
 
 export interface SignalingAdapter {
   /** This party's own address, once the adapter is connected (`ready` resolved). */
@@ -28,7 +26,15 @@ export interface SignalingAdapter {
 }
 
 /** Every code a `SignalingError` carries. */
-export const SIGNALING_ERROR_CODES = ['closed', 'unreachable', 'unauthorized', 'refused', 'too-large', 'rate-limited', 'malformed'] as const;
+export const SIGNALING_ERROR_CODES = [
+  'closed',
+  'unreachable',
+  'unauthorized',
+  'refused',
+  'too-large',
+  'rate-limited',
+  'malformed',
+] as const;
 
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 

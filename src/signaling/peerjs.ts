@@ -4,7 +4,19 @@
  * `payload` of an OFFER, ANSWER or CANDIDATE message; the server sets `src`.
  */
 import { SIGNALING_ERROR_CODES, SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './adapter.js';
-import { FINAL_CLOSE, OPEN, backoffDelay, retryTimer, closeCodeError, openSocket, parseFrame, wsUrl, type ReconnectOptions, type SocketConstructor, type SocketLike } from './socket.js';
+import {
+  FINAL_CLOSE,
+  OPEN,
+  backoffDelay,
+  retryTimer,
+  closeCodeError,
+  openSocket,
+  parseFrame,
+  wsUrl,
+  type ReconnectOptions,
+  type SocketConstructor,
+  type SocketLike,
+} from './socket.js';
 import { asSignal } from './validate.js';
 
 export interface PeerJsSignalingOptions {
@@ -66,11 +78,13 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
       const frame = JSON.stringify({ type: WIRE[signal.type], dst: to, payload: signal });
       // lost (or closing, its close event not yet here): kept for the next socket
       if (reconnecting || (opened && socket?.readyState !== OPEN && (options.reconnect ?? true) !== false)) {
-        if (queued.length >= QUEUE_MAX) throw new SignalingError('unreachable', 'reconnecting to the PeerJS server, and too many signals are waiting');
+        if (queued.length >= QUEUE_MAX)
+          throw new SignalingError('unreachable', 'reconnecting to the PeerJS server, and too many signals are waiting');
         queued.push(frame);
         return;
       }
-      if (!opened || !socket || socket.readyState !== OPEN) throw new SignalingError('unreachable', 'not connected to the PeerJS server yet: await `ready`');
+      if (!opened || !socket || socket.readyState !== OPEN)
+        throw new SignalingError('unreachable', 'not connected to the PeerJS server yet: await `ready`');
       socket.send(frame);
     },
     close(): void {
@@ -154,7 +168,10 @@ export function createPeerJsSignaling(options: PeerJsSignalingOptions): Signalin
     }
     reconnecting = false;
     queued.length = 0;
-    const error = new SignalingError(closeCodeError(code, opened), `the PeerJS server closed the connection (${code}${reason ? ` ${reason}` : ''})`);
+    const error = new SignalingError(
+      closeCodeError(code, opened),
+      `the PeerJS server closed the connection (${code}${reason ? ` ${reason}` : ''})`,
+    );
     if (error.code !== refusedWith) fail(error);
   }
 

@@ -110,7 +110,16 @@ export interface ChatWelcome {
 }
 
 /** The codes of the server's refusals this client knows (any other reads as `malformed`). */
-export const REFERENCE_CHAT_ERROR_CODES = ['malformed', 'too-large', 'rate-limited', 'unauthorized', 'forbidden', 'conflict', 'unreachable', 'closed'] as const;
+export const REFERENCE_CHAT_ERROR_CODES = [
+  'malformed',
+  'too-large',
+  'rate-limited',
+  'unauthorized',
+  'forbidden',
+  'conflict',
+  'unreachable',
+  'closed',
+] as const;
 
 export type ReferenceChatErrorCode = (typeof REFERENCE_CHAT_ERROR_CODES)[number];
 

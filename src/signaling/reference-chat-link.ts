@@ -6,7 +6,18 @@
  */
 import { SignalingError } from './adapter.js';
 import { ReferenceChatError, type ChatState, type ChatWelcome, type ReferenceChatOptions } from './reference-chat-api.js';
-import { FINAL_CLOSE, OPEN, backoffDelay, retryTimer, closeCodeError, openSocket, parseFrame, wsUrl, type SocketConstructor, type SocketLike } from './socket.js';
+import {
+  FINAL_CLOSE,
+  OPEN,
+  backoffDelay,
+  retryTimer,
+  closeCodeError,
+  openSocket,
+  parseFrame,
+  wsUrl,
+  type SocketConstructor,
+  type SocketLike,
+} from './socket.js';
 
 /** `timeout`'s default: milliseconds to wait for the welcome. */
 const WELCOME_TIMEOUT = 10_000;
@@ -91,8 +102,10 @@ export class ChatLink {
 
   /** Sends one message; throws a `ReferenceChatError` while reconnecting (`unreachable`) or once closed. */
   send(msg: object): void {
-    if (this.current === 'reconnecting') throw new ReferenceChatError('unreachable', 'the chat is reconnecting: send again when `state` is connected');
-    if (this.userClosed || this.current === 'closed' || this.socket.readyState !== OPEN) throw new ReferenceChatError('closed', 'the chat is closed');
+    if (this.current === 'reconnecting')
+      throw new ReferenceChatError('unreachable', 'the chat is reconnecting: send again when `state` is connected');
+    if (this.userClosed || this.current === 'closed' || this.socket.readyState !== OPEN)
+      throw new ReferenceChatError('closed', 'the chat is closed');
     this.socket.send(JSON.stringify(msg));
   }
 

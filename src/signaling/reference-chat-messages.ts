@@ -37,7 +37,9 @@ export function readServerMessage(msg: Record<string, unknown> | null): ServerMe
   const from = msg.from as ChatParty | undefined;
   switch (msg.type) {
     case 'signal':
-      return typeof msg.data === 'string' && from && typeof from.peer === 'string' ? { type: 'signal', from: from.peer, data: msg.data } : null;
+      return typeof msg.data === 'string' && from && typeof from.peer === 'string'
+        ? { type: 'signal', from: from.peer, data: msg.data }
+        : null;
     case 'invitation': {
       const inv = msg.invitation as { peer?: unknown; secret?: unknown } | undefined;
       // only the customer's page hands out the invitation
@@ -60,7 +62,11 @@ export function readServerMessage(msg: Record<string, unknown> | null): ServerMe
 /** A refusal as an error: an unknown code is `malformed` (`re`: the type of the refused message). */
 function refusal(msg: Record<string, unknown>): ReferenceChatError {
   const code = typeof msg.code === 'string' && ERROR_CODES.has(msg.code) ? (msg.code as ReferenceChatErrorCode) : 'malformed';
-  return new ReferenceChatError(code, typeof msg.message === 'string' ? msg.message : code, typeof msg.re === 'string' ? msg.re : undefined);
+  return new ReferenceChatError(
+    code,
+    typeof msg.message === 'string' ? msg.message : code,
+    typeof msg.re === 'string' ? msg.re : undefined,
+  );
 }
 
 /** STUN/TURN servers and their expiry as the server sends them, or null when either is missing. */

@@ -12,7 +12,19 @@
  * reference-chat-messages.ts; the types: reference-chat-api.ts.
  */
 import { decodeSignalText, type TextChat } from './chat.js';
-import type { ChatEvent, ChatInvitation, ChatParty, ChatState, ChatWelcome, IceGrant, InvitationEvent, InvitationRequest, ReferenceChat, ReferenceChatError, ReferenceChatOptions } from './reference-chat-api.js';
+import type {
+  ChatEvent,
+  ChatInvitation,
+  ChatParty,
+  ChatState,
+  ChatWelcome,
+  IceGrant,
+  InvitationEvent,
+  InvitationRequest,
+  ReferenceChat,
+  ReferenceChatError,
+  ReferenceChatOptions,
+} from './reference-chat-api.js';
 import { ChatLink, openChat } from './reference-chat-link.js';
 import { asIceGrant, fetchIce, readServerMessage } from './reference-chat-messages.js';
 import type { SocketLike } from './socket.js';
@@ -102,8 +114,15 @@ class ReferenceChatConnection implements ReferenceChat {
 
   accept(invitation: ChatInvitation): void {
     // the room gets the sharer's address and the mask, never the secret
-    this.link.send({ type: 'accept', invitation: { peer: invitation.peer }, ...(invitation.mask !== undefined && { mask: invitation.mask }) });
-    this.accepting = { to: this.inviter?.role === 'agent' ? this.inviter : null, invitation: { peer: invitation.peer, secret: invitation.secret } };
+    this.link.send({
+      type: 'accept',
+      invitation: { peer: invitation.peer },
+      ...(invitation.mask !== undefined && { mask: invitation.mask }),
+    });
+    this.accepting = {
+      to: this.inviter?.role === 'agent' ? this.inviter : null,
+      invitation: { peer: invitation.peer, secret: invitation.secret },
+    };
   }
 
   sendInvitation(to: string, invitation: { peer: string; secret: string }): void {

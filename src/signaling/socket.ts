@@ -43,7 +43,10 @@ export function parseFrame(data: unknown): Record<string, unknown> | null {
 }
 
 /** The reference server's close codes (server/PROTOCOL.md) as signaling error codes. */
-export function closeCodeError(code: number, opened: boolean): 'unauthorized' | 'rate-limited' | 'refused' | 'too-large' | 'closed' | 'unreachable' {
+export function closeCodeError(
+  code: number,
+  opened: boolean,
+): 'unauthorized' | 'rate-limited' | 'refused' | 'too-large' | 'closed' | 'unreachable' {
   switch (code) {
     case 4401:
       return 'unauthorized';

@@ -41,7 +41,10 @@ export class ChunkedMessage {
   readonly byteLength: number;
   private readonly bytes: Uint8Array<ArrayBuffer>;
 
-  constructor(message: Uint8Array, private readonly chunkSize: number) {
+  constructor(
+    message: Uint8Array,
+    private readonly chunkSize: number,
+  ) {
     const n = message.length;
     if (n + 1 <= chunkSize) {
       this.count = 1;

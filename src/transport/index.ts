@@ -2,9 +2,4 @@
 // The public surface (re-exported by src/index.ts); the chunking behind it is internal (chunker.ts).
 export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport.js';
 export { createLoopbackPair } from './loopback.js';
-export {
-  createPeerTransport,
-  type PeerTransport,
-  type PeerTransportOptions,
-  type PeerImplementation,
-} from './peer.js';
+export { createPeerTransport, type PeerTransport, type PeerTransportOptions, type PeerImplementation } from './peer.js';

@@ -230,7 +230,9 @@ class Peer implements PeerTransport {
       return;
     }
     if ((signal.type === 'offer') === this.options.initiator) {
-      this.fail(new TransportError('link', `unexpected ${signal.type}: both sides are ${this.options.initiator ? '' : 'not '}the initiator`));
+      this.fail(
+        new TransportError('link', `unexpected ${signal.type}: both sides are ${this.options.initiator ? '' : 'not '}the initiator`),
+      );
       return;
     }
     this.queue(async () => {

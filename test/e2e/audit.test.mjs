@@ -21,7 +21,14 @@ after(async () => {
 
 test('a co-browse in the browser is in the audit log: join, invite, accept with the mask, viewing, end', async () => {
   const { customer, agent, demo } = t;
-  await until(() => customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+  await until(
+    () =>
+      customer
+        .locator('#chat-state')
+        .textContent()
+        .then((s) => s === 'online'),
+    'the customer chat',
+  );
   await customer.fill('#chat-input', 'audit-canary: where is my parcel?');
   await customer.press('#chat-input', 'Enter');
   await startCobrowse(t);
@@ -30,7 +37,15 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
   const kinds = () => audit.events().map((e) => e.kind);
   await until(() => kinds().includes('cobrowse.ended'), 'the end in the audit log');
   const events = audit.events();
-  for (const k of ['room.created', 'participant.joined', 'chat.text', 'cobrowse.invited', 'cobrowse.accepted', 'cobrowse.viewing', 'cobrowse.ended']) {
+  for (const k of [
+    'room.created',
+    'participant.joined',
+    'chat.text',
+    'cobrowse.invited',
+    'cobrowse.accepted',
+    'cobrowse.viewing',
+    'cobrowse.ended',
+  ]) {
     assert.ok(kinds().includes(k), `${k} recorded; got ${kinds().join(', ')}`);
   }
   const accepted = events.find((e) => e.kind === 'cobrowse.accepted');
@@ -41,7 +56,11 @@ test('a co-browse in the browser is in the audit log: join, invite, accept with 
   assert.equal(viewing.data.sharer.peer, accepted.data.sharer);
   await audit.flush();
   assert.equal(readFileSync(join(dir, 'signaling.db')).includes('audit-canary'), false);
-  const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../server/admin.mjs', import.meta.url)), 'audit', '--data-dir', dir], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../server/admin.mjs', import.meta.url)), 'audit', '--data-dir', dir],
+    { encoding: 'utf8' },
+  );
   assert.match(out, /masking: text \[#address, input\[type=email\]\]; inputs sensitive/);
   assert.match(out, /agent "[^"]+" started viewing session \d+/);
 });

@@ -24,14 +24,35 @@ describe('co-browse through the reference server, two browser contexts', () => {
   });
 
   it('chats both ways', async () => {
-    await until(() => customer.locator('#chat-state').textContent().then((t) => t === 'online'), 'the customer chat');
+    await until(
+      () =>
+        customer
+          .locator('#chat-state')
+          .textContent()
+          .then((t) => t === 'online'),
+      'the customer chat',
+    );
     await customer.fill('#chat-input', 'Hello, my order will not go through');
     await customer.press('#chat-input', 'Enter');
     await agent.locator('#rooms button').first().click({ timeout: 15_000 });
-    await until(() => agent.locator('#log').textContent().then((t) => t.includes('my order will not go through')), 'the agent to see the message');
+    await until(
+      () =>
+        agent
+          .locator('#log')
+          .textContent()
+          .then((t) => t.includes('my order will not go through')),
+      'the agent to see the message',
+    );
     await agent.fill('#input', 'Let me have a look at the page');
     await agent.press('#input', 'Enter');
-    await until(() => customer.locator('#chat-log').textContent().then((t) => t.includes('have a look')), 'the customer to see the reply');
+    await until(
+      () =>
+        customer
+          .locator('#chat-log')
+          .textContent()
+          .then((t) => t.includes('have a look')),
+      'the customer to see the reply',
+    );
   });
 
   it('shares nothing until the customer allows, then shows the page with the same code on both sides', async () => {
@@ -41,8 +62,22 @@ describe('co-browse through the reference server, two browser contexts', () => {
     assert.deepEqual(await customer.evaluate(() => window.cobrowseSharing?.viewerList ?? []), [], 'no viewer before consent');
     await customer.locator('cobrowse-consent [part~=allow]').click();
     await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
-    const agentCode = await until(() => agent.locator('cobrowse-viewer [part=code]').textContent().then((t) => /^\d{6}$/.test(t) && t), "the agent's code");
-    const customerCode = await until(() => customer.locator('cobrowse-sharing-banner [part~=code]').textContent().then((t) => /^\d{6}$/.test(t.trim()) && t.trim()), "the customer's code");
+    const agentCode = await until(
+      () =>
+        agent
+          .locator('cobrowse-viewer [part=code]')
+          .textContent()
+          .then((t) => /^\d{6}$/.test(t) && t),
+      "the agent's code",
+    );
+    const customerCode = await until(
+      () =>
+        customer
+          .locator('cobrowse-sharing-banner [part~=code]')
+          .textContent()
+          .then((t) => /^\d{6}$/.test(t.trim()) && t.trim()),
+      "the customer's code",
+    );
     assert.equal(agentCode, customerCode);
   });
 

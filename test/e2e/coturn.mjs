@@ -18,9 +18,13 @@ export function findTurnserver() {
     try {
       accessSync(file, constants.X_OK);
       return file;
-    } catch {}
+    } catch {
+      /* not at this path: try the next one */
+    }
   }
-  throw new Error('turnserver (coturn) is not installed: the TURN end-to-end tests need it. Install it with `sudo apt-get install -y coturn` (.ci/run does).');
+  throw new Error(
+    'turnserver (coturn) is not installed: the TURN end-to-end tests need it. Install it with `sudo apt-get install -y coturn` (.ci/run does).',
+  );
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1 (coturn listens on both). */

@@ -21,7 +21,14 @@ describe('the demo, end to end, with the elements', () => {
 
   /** Chat, invite; the consent opens once the agent's browser is there, with its name and code; Allow. */
   async function approveTheAgent({ customer, agent }) {
-    await until(() => customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+    await until(
+      () =>
+        customer
+          .locator('#chat-state')
+          .textContent()
+          .then((s) => s === 'online'),
+      'the customer chat',
+    );
     await agent.locator('#rooms button').first().click({ timeout: 15_000 });
     await agent.locator('#chat').waitFor({ state: 'visible' });
     await agent.click('#invite');
@@ -29,7 +36,14 @@ describe('the demo, end to end, with the elements', () => {
     await allow.waitFor({ state: 'visible' });
     const title = await customer.locator('cobrowse-consent [part~=title]').textContent();
     assert.equal(title, 'Alice (agent) wants to see this page', 'the name the chat server gave the agent');
-    const agentCode = await until(() => agent.locator('cobrowse-viewer [part=code]').textContent().then((c) => /^\d{6}$/.test(c) && c), "the agent's code");
+    const agentCode = await until(
+      () =>
+        agent
+          .locator('cobrowse-viewer [part=code]')
+          .textContent()
+          .then((c) => /^\d{6}$/.test(c) && c),
+      "the agent's code",
+    );
     const shown = await customer.locator('cobrowse-consent [part~=code]').textContent();
     assert.equal(shown.replace(' ', ''), agentCode, 'the customer is shown the code the agent sees');
     assert.match(await agent.locator('cobrowse-viewer [part=message]').textContent(), /Waiting for the customer to approve/);
@@ -62,15 +76,21 @@ describe('the demo, end to end, with the elements', () => {
     const b = decodePng(view);
     // masked and blocked areas differ on purpose: compared on their own; the rest must match
     const masked = await t.customer.evaluate(() =>
-      [...document.querySelectorAll('#address, [data-cobrowse-block], [data-cobrowse-mask], input[type=password], input[name=card], input[type=email]')].map((el) => {
+      [
+        ...document.querySelectorAll(
+          '#address, [data-cobrowse-block], [data-cobrowse-mask], input[type=password], input[name=card], input[type=email]',
+        ),
+      ].map((el) => {
         const r = el.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       }),
     );
     masked.push({ x: CUSTOMER.width - 30, y: CUSTOMER.height - 30, width: 30, height: 30 }); // the customer's pointer, parked in the corner
     const crop = (img, r) => {
-      const x0 = Math.max(0, Math.floor(r.x)), y0 = Math.max(0, Math.floor(r.y));
-      const w = Math.min(img.width - x0, Math.ceil(r.width)), h = Math.min(img.height - y0, Math.ceil(r.height));
+      const x0 = Math.max(0, Math.floor(r.x)),
+        y0 = Math.max(0, Math.floor(r.y));
+      const w = Math.min(img.width - x0, Math.ceil(r.width)),
+        h = Math.min(img.height - y0, Math.ceil(r.height));
       const data = Buffer.alloc(w * h * 4);
       for (let y = 0; y < h; y++) img.data.copy(data, y * w * 4, ((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4);
       return { width: w, height: h, data };
@@ -78,13 +98,17 @@ describe('the demo, end to end, with the elements', () => {
     const card = await t.customer.locator('input[name=card]').boundingBox();
     const cardDiff = diffPixels(crop(a, card), crop(b, card));
     for (const r of masked) {
-      const x0 = Math.max(0, Math.floor(r.x)), y0 = Math.max(0, Math.floor(r.y));
+      const x0 = Math.max(0, Math.floor(r.x)),
+        y0 = Math.max(0, Math.floor(r.y));
       for (let y = y0; y < Math.min(a.height, Math.ceil(r.y + r.height)); y++) {
-        for (let x = x0; x < Math.min(a.width, Math.ceil(r.x + r.width)); x++) b.data.copy(a.data, (y * a.width + x) * 4, (y * b.width + x) * 4, (y * b.width + x) * 4 + 4);
+        for (let x = x0; x < Math.min(a.width, Math.ceil(r.x + r.width)); x++)
+          b.data.copy(a.data, (y * a.width + x) * 4, (y * b.width + x) * 4, (y * b.width + x) * 4 + 4);
       }
     }
     const rest = diffPixels(a, b);
-    console.log(`screenshots: ${(rest.ratio * 100).toFixed(2)}% of the unmasked pixels differ (${rest.count}); card field: ${cardDiff.count} px differ`);
+    console.log(
+      `screenshots: ${(rest.ratio * 100).toFixed(2)}% of the unmasked pixels differ (${rest.count}); card field: ${cardDiff.count} px differ`,
+    );
     assert.ok(rest.ratio < 0.01, `the pictures differ in ${(rest.ratio * 100).toFixed(2)}% of pixels (box ${JSON.stringify(rest.box)})`);
     assert.ok(cardDiff.count > 20, 'the card number is not what the agent sees');
     const cardValue = await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('input[name=card]').value);
@@ -95,11 +119,16 @@ describe('the demo, end to end, with the elements', () => {
   it("the customer's cursor and clicks show in the agent's view", async () => {
     await t.customer.mouse.move(300, 200);
     await until(
-      () => t.agent.evaluate(() => document.querySelector('cobrowse-viewer').shadowRoot.querySelector('[data-cobrowse-cursor]')?.style.transform),
+      () =>
+        t.agent.evaluate(
+          () => document.querySelector('cobrowse-viewer').shadowRoot.querySelector('[data-cobrowse-cursor]')?.style.transform,
+        ),
       "the customer's cursor in the agent's view",
     );
     await until(async () => {
-      const transform = await t.agent.evaluate(() => document.querySelector('cobrowse-viewer').shadowRoot.querySelector('[data-cobrowse-cursor]').style.transform);
+      const transform = await t.agent.evaluate(
+        () => document.querySelector('cobrowse-viewer').shadowRoot.querySelector('[data-cobrowse-cursor]').style.transform,
+      );
       const [x, y] = transform.match(/-?[\d.]+/g).map(Number);
       return Math.abs(x - 300) <= 2 && Math.abs(y - 200) <= 2;
     }, 'the cursor at the customer position (1:1)');
@@ -119,7 +148,9 @@ describe('the demo, end to end, with the elements', () => {
     await t.agent.mouse.move(box.x + 150, box.y + 120);
     await t.agent.mouse.move(box.x + 160, box.y + 130);
     await until(async () => {
-      const transform = await t.customer.evaluate(() => document.querySelector('cobrowse-annotations')?.shadowRoot.querySelector('[part~=cursor]')?.style.transform ?? '');
+      const transform = await t.customer.evaluate(
+        () => document.querySelector('cobrowse-annotations')?.shadowRoot.querySelector('[part~=cursor]')?.style.transform ?? '',
+      );
       const m = transform.match(/-?[\d.]+/g)?.map(Number);
       return m && Math.abs(m[0] - 160) <= 3 && Math.abs(m[1] - 130) <= 3;
     }, "the agent's cursor on the customer's page");

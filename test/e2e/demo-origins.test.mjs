@@ -58,7 +58,14 @@ describe('the demo: the shop and the agent console are two origins', () => {
 it('`node demo/server.mjs` (npm start) prints both origins and says loudly that the sign-in is a development stand-in', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cobrowse-demo-cli-'));
   const child = spawn(process.execPath, [fileURLToPath(new URL('../../demo/server.mjs', import.meta.url))], {
-    env: { PATH: process.env.PATH, PORT: '0', AGENT_PORT: '0', SIGNALING_PORT: '0', SIGNALING_DB: join(dir, 'db'), SIGNALING_DATA_KEY: randomBytes(32).toString('base64') },
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      AGENT_PORT: '0',
+      SIGNALING_PORT: '0',
+      SIGNALING_DB: join(dir, 'db'),
+      SIGNALING_DATA_KEY: randomBytes(32).toString('base64'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

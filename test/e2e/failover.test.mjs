@@ -41,11 +41,23 @@ describe('three signaling processes on Redis, one killed mid-session', () => {
     // customers' sockets to A (0), agents' to B (1); the HTTP API round robin over all three
     lb = await startBalancer(backends, { route: (head) => ({ customer: 0, agent: 1 })[roleOf(head)] });
     t = await openDemo({ demo: { signalingUrl: lb.url, jwtSecret: JWT_SECRET } });
-    if (process.env.E2E_LOG) for (const [who, page] of [['customer', t.customer], ['agent', t.agent]]) page.on('console', (m) => console.error(`[${who}] ${m.text()}`));
+    if (process.env.E2E_LOG)
+      for (const [who, page] of [
+        ['customer', t.customer],
+        ['agent', t.agent],
+      ])
+        page.on('console', (m) => console.error(`[${who}] ${m.text()}`));
     await startCobrowse(t).catch(async (err) => {
       // what each side and each process knew when the co-browse did not start
-      const customer = await t.customer.evaluate(() => ({ sharing: window.cobrowseSharing?.state ?? null, chat: document.querySelector('#chat-state')?.textContent, log: document.querySelector('#chat-log')?.textContent }));
-      const agent = await t.agent.evaluate(() => ({ viewing: window.cobrowseViewing?.state ?? null, log: document.querySelector('#log')?.textContent }));
+      const customer = await t.customer.evaluate(() => ({
+        sharing: window.cobrowseSharing?.state ?? null,
+        chat: document.querySelector('#chat-state')?.textContent,
+        log: document.querySelector('#chat-log')?.textContent,
+      }));
+      const agent = await t.agent.evaluate(() => ({
+        viewing: window.cobrowseViewing?.state ?? null,
+        log: document.querySelector('#log')?.textContent,
+      }));
       err.message += `\npage errors: ${JSON.stringify(t.pageErrors)}\ncustomer: ${JSON.stringify(customer)}\nagent: ${JSON.stringify(agent)}\nredis: ${redis.cli('eval', "local out = {} for _, k in ipairs(redis.call('keys', 'cb:*')) do local t = redis.call('type', k).ok if t == 'string' then table.insert(out, k .. '=' .. redis.call('get', k)) elseif t == 'hash' then table.insert(out, k .. '=' .. table.concat(redis.call('hkeys', k), ',')) else table.insert(out, k .. ':' .. t) end end return out", '0')}\nbalancer: ${lb.choices.map((port) => backends.findIndex((p) => p.port === port)).join(',')}\nprocesses:\n${backends.map((p) => p.output.slice(-800)).join('\n--\n')}`;
       throw err;
     });
@@ -65,7 +77,11 @@ describe('three signaling processes on Redis, one killed mid-session', () => {
     await t.customer.evaluate(() => {
       window.__chatStates = [];
       const el = document.querySelector('#chat-state');
-      new MutationObserver(() => window.__chatStates.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => window.__chatStates.push(el.textContent)).observe(el, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     await t.agent.evaluate(() => {
       window.__viewStates = [];
@@ -76,13 +92,28 @@ describe('three signaling processes on Redis, one killed mid-session', () => {
     // the P2P view does not go through the server: it follows the page while A is gone
     await t.customer.fill('input[name=name]', 'typed while process A is down');
     await converge(t, 'the view to follow the page without process A');
-    await until(() => t.customer.evaluate(() => document.querySelector('#chat-state').textContent === 'online' && window.__chatStates.includes('reconnecting…')), 'the customer chat to say reconnecting, then come back', SLOW);
+    await until(
+      () =>
+        t.customer.evaluate(
+          () => document.querySelector('#chat-state').textContent === 'online' && window.__chatStates.includes('reconnecting…'),
+        ),
+      'the customer chat to say reconnecting, then come back',
+      SLOW,
+    );
     assert.ok(lb.choices.slice(-6).some((port) => port === b.port || port === c.port));
 
     // the chat works across processes again: the customer (now on B or C) to the agent (on B)
     await t.customer.fill('#chat-input', 'are you still there?');
     await t.customer.press('#chat-input', 'Enter');
-    await until(() => t.agent.locator('#log').textContent().then((text) => text.includes('are you still there?')), 'the agent to read the customer', SLOW);
+    await until(
+      () =>
+        t.agent
+          .locator('#log')
+          .textContent()
+          .then((text) => text.includes('are you still there?')),
+      'the agent to read the customer',
+      SLOW,
+    );
     assert.deepEqual(await t.agent.evaluate(() => window.__viewStates), [], 'the view never left connected');
 
     // the next navigation: the new page's chat lands on B or C (A is dead) and resumes the share
@@ -100,12 +131,32 @@ describe('three signaling processes on Redis, one killed mid-session', () => {
     for (let i = 0; i < 3; i++) backends[i] = await start(ports[i]); // same addresses: the balancer's list
     await t.customer.fill('input[name=q]', 'typed after the restart');
     await converge(t, 'the view across the restart');
-    await until(() => t.customer.evaluate(() => document.querySelector('#chat-state').textContent === 'online'), 'the customer chat to come back', SLOW);
+    await until(
+      () => t.customer.evaluate(() => document.querySelector('#chat-state').textContent === 'online'),
+      'the customer chat to come back',
+      SLOW,
+    );
     // the agent's chat came back too (same room, same history): a message reaches the customer
-    await until(() => t.agent.locator('#log').textContent().then((text) => text.includes('Back in the chat.')), 'the agent chat to come back', SLOW);
+    await until(
+      () =>
+        t.agent
+          .locator('#log')
+          .textContent()
+          .then((text) => text.includes('Back in the chat.')),
+      'the agent chat to come back',
+      SLOW,
+    );
     await t.agent.fill('#input', 'still here after the deploy');
     await t.agent.press('#input', 'Enter');
-    await until(() => t.customer.locator('#chat-log').textContent().then((text) => text.includes('still here after the deploy')), 'the customer to read the agent', SLOW);
+    await until(
+      () =>
+        t.customer
+          .locator('#chat-log')
+          .textContent()
+          .then((text) => text.includes('still here after the deploy')),
+      'the customer to read the agent',
+      SLOW,
+    );
     assert.deepEqual(await t.agent.evaluate(() => window.__viewStates), [], 'the view never left connected');
     assert.deepEqual(t.pageErrors, []);
   });

@@ -21,7 +21,8 @@ export async function until(fn, what, ms = 15_000) {
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -62,7 +63,8 @@ export async function openDemo(options = {}) {
     },
     async close() {
       // close peer connections first: coturn keeps allocations of vanished peers for minutes
-      for (const page of [customer, agent, ...extra]) await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
+      for (const page of [customer, agent, ...extra])
+        await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
       await browser.close();
       await demo.close();
     },
@@ -71,7 +73,14 @@ export async function openDemo(options = {}) {
 
 /** The customer chats, the agent opens the chat, asks, the customer allows: the agent sees the page. */
 export async function startCobrowse({ customer, agent }) {
-  await until(() => customer.locator('#chat-state').textContent().then((t) => t === 'online'), 'the customer chat');
+  await until(
+    () =>
+      customer
+        .locator('#chat-state')
+        .textContent()
+        .then((t) => t === 'online'),
+    'the customer chat',
+  );
   await agent.locator('#rooms button').first().click({ timeout: 15_000 });
   await agent.locator('#chat').waitFor({ state: 'visible' });
   await agent.click('#invite');
@@ -92,18 +101,22 @@ export const RECORD_CONNECTIONS = `(() => {
 /** Dumps both sides until they agree (the shop has a ticking clock); fails with the differences. */
 export async function converge({ customer, agent }, what, ms = 20_000) {
   let diff = [];
-  await until(async () => {
-    const url = await customer.evaluate(() => location.href);
-    const [s, m] = await Promise.all([
-      customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_SHARER)}, '[data-cobrowse-ignore]')`),
-      agent.evaluate(
-        `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_MIRROR)})`,
-      ),
-    ]);
-    if (!m) return false;
-    diff = diffDumps(s, m, 40);
-    return diff.length === 0;
-  }, what, ms).catch((err) => {
+  await until(
+    async () => {
+      const url = await customer.evaluate(() => location.href);
+      const [s, m] = await Promise.all([
+        customer.evaluate(`(${DUMP_SOURCE})(document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_SHARER)}, '[data-cobrowse-ignore]')`),
+        agent.evaluate(
+          `window.cobrowseViewing.state === 'connected' && (${DUMP_SOURCE})(window.cobrowseViewing.mirror.document, ${JSON.stringify(url)}, ${JSON.stringify(MASKED_MIRROR)})`,
+        ),
+      ]);
+      if (!m) return false;
+      diff = diffDumps(s, m, 40);
+      return diff.length === 0;
+    },
+    what,
+    ms,
+  ).catch((err) => {
     err.message += `\n${diff.slice(0, 20).join('\n')}`;
     throw err;
   });

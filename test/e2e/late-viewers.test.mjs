@@ -31,13 +31,17 @@ describe('agents who join after a navigation', () => {
     }
     for (let i = 0; i < late.length; i++) {
       await t.customer.locator('cobrowse-consent[open] [part~=allow]').click({ timeout: 20_000 });
-      await until(() => t.customer.evaluate((n) => window.cobrowseSharing.viewerList.length === n, i + 2), `late agent ${i + 1} approved`).catch(async (err) => {
+      await until(
+        () => t.customer.evaluate((n) => window.cobrowseSharing.viewerList.length === n, i + 2),
+        `late agent ${i + 1} approved`,
+      ).catch(async (err) => {
         err.message += `\nlate agents: ${JSON.stringify(await Promise.all(late.map((a) => a.evaluate(() => window.cobrowseViewing?.state ?? null))))}`;
         throw err;
       });
     }
     const agents = [t.agent, ...late];
-    for (const a of agents) await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
+    for (const a of agents)
+      await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
     await t.customer.fill('input[name=q]', 'typed after everyone joined');
     for (const a of agents) await converge({ customer: t.customer, agent: a }, 'each agent to show the current page');
     for (const a of agents) {
@@ -50,7 +54,11 @@ describe('agents who join after a navigation', () => {
       const config = await (await fetch('/config.json')).json();
       const auth = { authorization: `Bearer ${(await (await fetch('/session.json')).json()).token}` };
       const [room] = await (await fetch(`${config.signaling}/api/rooms`, { headers: auth })).json();
-      const res = await fetch(`${config.signaling}/api/rooms/${encodeURIComponent(room.room)}/agent-token`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${config.signaling}/api/rooms/${encodeURIComponent(room.room)}/agent-token`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{}',
+      });
       const chat = await connectReferenceChat({ url: config.signaling, token: (await res.json()).token });
       const peer = chat.welcome.share.invitation?.peer ?? null;
       chat.close();

@@ -27,7 +27,10 @@ describe('co-browse across pages of the site', () => {
     const code = await t.agent.locator('cobrowse-viewer [part=code]').textContent();
     const t0 = Date.now();
     await Promise.all([t.customer.waitForURL((u) => u.pathname.endsWith(path)), go()]);
-    await until(() => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'), `${label}: the new page to resume sharing`).catch(async (err) => {
+    await until(
+      () => t.customer.evaluate(() => window.cobrowseSharing?.state === 'connected'),
+      `${label}: the new page to resume sharing`,
+    ).catch(async (err) => {
       err.message += `\nagent's chat: ${await t.agent.locator('#log').textContent()}`;
       err.message += `\ncustomer: ${JSON.stringify(await t.customer.evaluate(() => [window.cobrowseSharing?.state, window.cobrowseSharing?.viewerList]))}`;
       throw err;
@@ -35,7 +38,14 @@ describe('co-browse across pages of the site', () => {
     await converge(t, `${label}: the agent to follow`);
     timings.push([label, Date.now() - t0]);
     assert.equal(await t.agent.locator('cobrowse-viewer [part=code]').textContent(), code, 'the same code: the same session');
-    assert.equal(await t.customer.locator('cobrowse-consent').count().then((n) => n > 0), false, 'no new consent asked');
+    assert.equal(
+      await t.customer
+        .locator('cobrowse-consent')
+        .count()
+        .then((n) => n > 0),
+      false,
+      'no new consent asked',
+    );
     // one connection: the first resumed handshake went through. A stalled one (the viewer's first
     // message lost, issue 13 item 4) gave way after 5 s to a second dial, and a second connection
     assert.equal(await t.customer.evaluate(() => window.__pcs.length), 1, 'the new page connected to the agent at its first attempt');
@@ -60,7 +70,13 @@ describe('co-browse across pages of the site', () => {
     await follow('cart', () => t.customer.click('#cart-link'), '/cart.html');
     await t.customer.frameLocator('#shipping-frame').locator('#pref').selectOption('Hokkaido');
     await until(
-      () => t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('#shipping-frame').contentDocument?.getElementById('estimate')?.textContent.includes('2–4')),
+      () =>
+        t.agent.evaluate(() =>
+          window.cobrowseViewing.mirror.document
+            .querySelector('#shipping-frame')
+            .contentDocument?.getElementById('estimate')
+            ?.textContent.includes('2–4'),
+        ),
       'the iframe change to reach the agent',
     );
   });
@@ -76,7 +92,14 @@ describe('co-browse across pages of the site', () => {
     await t.customer.locator('cobrowse-sharing-banner [part~=stop]').click();
     await until(() => t.agent.evaluate(() => window.cobrowseViewing.state === 'ended'), 'the agent side to end');
     await t.customer.reload();
-    await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the chat after reload');
+    await until(
+      () =>
+        t.customer
+          .locator('#chat-state')
+          .textContent()
+          .then((s) => s === 'online'),
+      'the chat after reload',
+    );
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await t.customer.evaluate(() => typeof window.cobrowseSharing), 'undefined', 'nothing resumed after stop');
     assert.deepEqual(t.pageErrors, []);

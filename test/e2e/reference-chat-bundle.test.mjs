@@ -20,7 +20,19 @@ function connect({ bundle, url, token }) {
     window.__log = log;
     const chat = await lib.connectReferenceChat({ url, token });
     window.__chat = chat;
-    for (const name of ['onevent', 'ontext', 'oninvite', 'onaccept', 'oninvitation', 'onrequest', 'oniceservers', 'ondecline', 'onend', 'onjoin', 'onleave']) {
+    for (const name of [
+      'onevent',
+      'ontext',
+      'oninvite',
+      'onaccept',
+      'oninvitation',
+      'onrequest',
+      'oniceservers',
+      'ondecline',
+      'onend',
+      'onjoin',
+      'onleave',
+    ]) {
       chat[name] = (e) => log.push({ on: name, e: JSON.parse(JSON.stringify(e)) });
     }
     chat.onerror = (e) => log.push({ on: 'onerror', code: e.code, re: e.re, isError: e instanceof lib.ReferenceChatError });
@@ -64,7 +76,11 @@ describe('the reference chat client, bundled, in the browser', () => {
   it('each bundle calls every handler: invite, accept without the secret, the invitation to the inviter alone, a late agent’s request, errors, TURN, close', async () => {
     const { room, token } = demo.signaling.createRoom('Carol');
     // the customer's page takes the chat client's own entry, the agents the main entry (CDN builds: no bundler)
-    const bundles = { customer: '/dist/cdn/cobrowse-rtc-reference-server.js', agent: '/dist/cdn/cobrowse-rtc.js', late: '/dist/cdn/cobrowse-rtc.js' };
+    const bundles = {
+      customer: '/dist/cdn/cobrowse-rtc-reference-server.js',
+      agent: '/dist/cdn/cobrowse-rtc.js',
+      late: '/dist/cdn/cobrowse-rtc.js',
+    };
     const tokens = { customer: token, agent: demo.signaling.agentToken(room, 'Alice'), late: demo.signaling.agentToken(room, 'Bob') };
     const peers = {};
     for (const who of ['customer', 'agent', 'late']) {
@@ -91,7 +107,12 @@ describe('the reference chat client, bundled, in the browser', () => {
     const lateSoFar = JSON.stringify(await calls('late'));
     assert.ok(!lateSoFar.includes(SECRET), 'the late agent has not seen the secret');
     assert.ok(!lateSoFar.includes('oninvitation') && !lateSoFar.includes('oniceservers'), 'nor an invitation or TURN credentials');
-    const refused = await pages.late.evaluate(() => window.__chat.refreshIce().then(() => 'granted', (e) => e.code));
+    const refused = await pages.late.evaluate(() =>
+      window.__chat.refreshIce().then(
+        () => 'granted',
+        (e) => e.code,
+      ),
+    );
     assert.equal(refused, 'forbidden', 'GET /api/ice-servers refuses an agent the customer did not invite');
     const renewed = await pages.agent.evaluate(() => window.__chat.refreshIce().then((g) => g.iceServers[0].username));
     assert.match(renewed, new RegExp(`:${peers.agent}$`), 'the invited agent renews its own');
@@ -101,7 +122,10 @@ describe('the reference chat client, bundled, in the browser', () => {
     const request = await seen('customer', (c) => c.on === 'onrequest', 'the request');
     assert.deepEqual(request.e.from, { role: 'agent', name: 'Bob', peer: peers.late });
     assert.deepEqual(await pages.customer.evaluate((p) => window.__chat.participant(p), peers.late), request.e.from);
-    await pages.customer.evaluate(({ to, inv }) => window.__chat.sendInvitation(to, inv), { to: peers.late, inv: { peer: peers.customer, secret: SECRET } });
+    await pages.customer.evaluate(({ to, inv }) => window.__chat.sendInvitation(to, inv), {
+      to: peers.late,
+      inv: { peer: peers.customer, secret: SECRET },
+    });
     assert.equal((await seen('late', (c) => c.on === 'oninvitation', 'its invitation')).e.invitation.secret, SECRET);
     assert.equal((await calls('agent')).filter((c) => c.on === 'oninvitation').length, 1, 'the first agent is not sent it twice');
 
@@ -117,7 +141,10 @@ describe('the reference chat client, bundled, in the browser', () => {
       await seen(who, (c) => c.on === 'onstate' && c.state === 'reconnecting', 'reconnecting');
       await pages[who].evaluate(() => window.__chat.close());
       assert.deepEqual(await seen(who, (c) => c.on === 'onclose', 'the close'), { on: 'onclose', code: 1000 });
-      assert.ok((await calls(who)).some((c) => c.on === 'onstate' && c.state === 'closed'), `${who}: state closed`);
+      assert.ok(
+        (await calls(who)).some((c) => c.on === 'onstate' && c.state === 'closed'),
+        `${who}: state closed`,
+      );
     }
   });
 });

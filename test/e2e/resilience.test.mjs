@@ -48,7 +48,14 @@ describe('one customer, five agents', () => {
   it('each agent has its own code; one vanishing does not disturb the other four', async () => {
     const agents = [t.agent];
     for (let i = 0; i < 4; i++) agents.push(await t.open('agent.html'));
-    await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+    await until(
+      () =>
+        t.customer
+          .locator('#chat-state')
+          .textContent()
+          .then((s) => s === 'online'),
+      'the customer chat',
+    );
     for (const a of agents) {
       await a.locator('#rooms button').first().click({ timeout: 15_000 });
       await a.locator('#chat').waitFor({ state: 'visible' });
@@ -59,7 +66,8 @@ describe('one customer, five agents', () => {
       await t.customer.locator('cobrowse-consent[open] [part~=allow]').click({ timeout: 20_000 });
       await until(() => t.customer.evaluate((n) => window.cobrowseSharing.viewerList.length === n, i + 1), `agent ${i + 1} approved`);
     }
-    for (const a of agents) await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
+    for (const a of agents)
+      await until(() => a.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'every agent to see the page');
     const codes = await Promise.all(agents.map((a) => a.locator('cobrowse-viewer [part=code]').textContent()));
     assert.equal(new Set(codes).size, 5, `five channels, five codes: ${codes}`);
     const sharerCodes = await t.customer.evaluate(() => window.cobrowseSharing.viewerList.map((v) => v.sas));

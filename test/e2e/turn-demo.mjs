@@ -17,13 +17,21 @@ export function recordPeerConnections() {
   window.RTCPeerConnection = class extends Native {
     constructor(config) {
       super(config);
-      const rec = { pc: this, config: JSON.parse(JSON.stringify(config ?? {})), created: performance.now(), connectedAfter: null, errors: [] };
+      const rec = {
+        pc: this,
+        config: JSON.parse(JSON.stringify(config ?? {})),
+        created: performance.now(),
+        connectedAfter: null,
+        errors: [],
+      };
       records.push(rec);
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'connected' && rec.connectedAfter === null) rec.connectedAfter = performance.now() - rec.created;
       });
       rec.ice = [];
-      this.addEventListener('iceconnectionstatechange', () => rec.ice.push([Math.round(performance.timeOrigin + performance.now()), this.iceConnectionState]));
+      this.addEventListener('iceconnectionstatechange', () =>
+        rec.ice.push([Math.round(performance.timeOrigin + performance.now()), this.iceConnectionState]),
+      );
       this.addEventListener('icecandidateerror', (e) => rec.errors.push({ code: e.errorCode, text: e.errorText, url: e.url }));
     }
   };
@@ -41,7 +49,9 @@ export async function selectedPairs() {
     });
     const cand = (id) => {
       const c = id && stats.get(id);
-      return c ? { type: c.candidateType, address: c.address, protocol: c.protocol, relayProtocol: c.relayProtocol ?? null, url: c.url ?? null } : null;
+      return c
+        ? { type: c.candidateType, address: c.address, protocol: c.protocol, relayProtocol: c.relayProtocol ?? null, url: c.url ?? null }
+        : null;
     };
     out.push({
       config: rec.config,

@@ -35,7 +35,10 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
       await t.customer.fill('input[name=name]', 'Relayed Hanako');
       await t.customer.evaluate(() => window.scrollTo(0, 300));
       await converge(t, 'typing and scrolling to follow over the relay');
-      assert.equal(await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('input[name=name]').value), 'Relayed Hanako');
+      assert.equal(
+        await t.agent.evaluate(() => window.cobrowseViewing.mirror.document.querySelector('input[name=name]').value),
+        'Relayed Hanako',
+      );
 
       const ends = { sharer: await t.customer.evaluate(selectedPairs), viewer: await t.agent.evaluate(selectedPairs) };
       for (const [side, pairs] of Object.entries(ends)) {
@@ -68,7 +71,10 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
       for (const [side, pairs] of Object.entries(ends)) {
         assert.equal(pairs.length, 1, side);
         assert.equal(pairs[0].config.iceTransportPolicy, undefined, `${side}: default policy`);
-        assert.ok(pairs[0].config.iceServers.some((s) => s.username), `${side}: TURN offered`);
+        assert.ok(
+          pairs[0].config.iceServers.some((s) => s.username),
+          `${side}: TURN offered`,
+        );
         assert.equal(pairs[0].local.type, 'host', `${side}: a host candidate wins (${JSON.stringify(pairs[0].local)})`);
       }
       timings.host = [ends.sharer[0].connectedAfter, ends.viewer[0].connectedAfter];
@@ -82,18 +88,36 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
     // --allow-loopback-peers (which only the tests use) is on
     const hardened = await startCoturn({
       secret,
-      extraArgs: ['--no-multicast-peers', '--denied-peer-ip=127.0.0.0-127.255.255.255', '--denied-peer-ip=10.0.0.0-10.255.255.255', '--denied-peer-ip=169.254.0.0-169.254.255.255'],
+      extraArgs: [
+        '--no-multicast-peers',
+        '--denied-peer-ip=127.0.0.0-127.255.255.255',
+        '--denied-peer-ip=10.0.0.0-10.255.255.255',
+        '--denied-peer-ip=169.254.0.0-169.254.255.255',
+      ],
     });
     const t = await openTurnDemo({ secret, urls: [hardened.url] }, '?relay=1');
     try {
-      await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+      await until(
+        () =>
+          t.customer
+            .locator('#chat-state')
+            .textContent()
+            .then((s) => s === 'online'),
+        'the customer chat',
+      );
       await t.agent.locator('#rooms button').first().click({ timeout: 15_000 });
       await t.agent.locator('#chat').waitFor({ state: 'visible' });
       await t.agent.click('#invite');
       // the credentials are good (allocations succeed); the permission to reach a 127.0.0.1 peer is not
-      await until(() => /peer IP 127\.0\.0\.1 denied in the range: 127\.0\.0\.0-127\.255\.255\.255/.test(hardened.log()), 'coturn to refuse a loopback peer', 30_000);
+      await until(
+        () => /peer IP 127\.0\.0\.1 denied in the range: 127\.0\.0\.0-127\.255\.255\.255/.test(hardened.log()),
+        'coturn to refuse a loopback peer',
+        30_000,
+      );
       await until(() => t.agent.evaluate(() => window.cobrowseViewing?.state === 'ended'), 'the viewing session to end', 45_000);
-      const everConnected = await Promise.all([t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))));
+      const everConnected = await Promise.all(
+        [t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))),
+      );
       assert.deepEqual(everConnected, [false, false], 'no RTCPeerConnection connected through the hardened relay');
     } finally {
       await t.close();
@@ -104,25 +128,44 @@ describe('TURN: co-browse through Debian coturn on 127.0.0.1, relay only', () =>
   it('with a secret coturn does not share: 401 from the relay, relay-only never connects, the session ends', async () => {
     const t = await openTurnDemo({ secret: `${secret}-not-coturns`, urls: [coturn.url] }, '?relay=1');
     try {
-      await until(() => t.customer.locator('#chat-state').textContent().then((s) => s === 'online'), 'the customer chat');
+      await until(
+        () =>
+          t.customer
+            .locator('#chat-state')
+            .textContent()
+            .then((s) => s === 'online'),
+        'the customer chat',
+      );
       await t.agent.locator('#rooms button').first().click({ timeout: 15_000 });
       await t.agent.locator('#chat').waitFor({ state: 'visible' });
       await t.agent.click('#invite');
       // the customer's page starts the session at once (signaling only: nothing is captured before
       // the customer approves a viewer, and that dialog comes only with a viewer's handshake)
       // both sides try: coturn refuses their credentials (401 Unauthorized), so there is no candidate
-      for (const [side, page] of [['sharer', t.customer], ['viewer', t.agent]]) {
+      for (const [side, page] of [
+        ['sharer', t.customer],
+        ['viewer', t.agent],
+      ]) {
         const errors = await until(
           () => page.evaluate(() => window.__peerConnections.flatMap((r) => r.errors)).then((e) => e.length > 0 && e),
           `${side}: the TURN server to refuse the credentials`,
         );
-        assert.ok(errors.every((e) => e.code === 401), `${side}: ${JSON.stringify(errors)}`);
+        assert.ok(
+          errors.every((e) => e.code === 401),
+          `${side}: ${JSON.stringify(errors)}`,
+        );
       }
       // the viewer gives up (the transport's connect timeout or the handshake's, whichever first), bounded
       await until(() => t.agent.evaluate(() => window.cobrowseViewing?.state === 'ended'), 'the viewing session to end', 45_000);
-      const everConnected = await Promise.all([t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))));
+      const everConnected = await Promise.all(
+        [t.customer, t.agent].map((p) => p.evaluate(() => window.__peerConnections.some((r) => r.connectedAfter !== null))),
+      );
       assert.deepEqual(everConnected, [false, false], 'no RTCPeerConnection ever connected');
-      assert.equal(await t.customer.locator('cobrowse-consent [part~=allow]').isVisible(), false, 'no viewer to approve ever reached the customer');
+      assert.equal(
+        await t.customer.locator('cobrowse-consent [part~=allow]').isVisible(),
+        false,
+        'no viewer to approve ever reached the customer',
+      );
       const shown = await t.agent.locator('cobrowse-viewer [part=state]').textContent();
       assert.match(shown, /ended/i, 'the agent console says it ended');
       assert.ok(await t.agent.locator('cobrowse-viewer [part=message]').isVisible(), 'and what to do');

@@ -44,7 +44,9 @@ export function pipe() {
       closedFlag: false,
       onmessage: null,
       onclose: null,
-      get bufferedAmount() { return 0; },
+      get bufferedAmount() {
+        return 0;
+      },
       send(data) {
         if (closed) throw new Error('pipe closed');
         const copy = data.slice();
@@ -58,7 +60,10 @@ export function pipe() {
         reasons.a = side === 'a' ? 'local' : 'remote';
         reasons.b = side === 'b' ? 'local' : 'remote';
         later(() => {
-          while (queues.a.length || queues.b.length) { deliverOne('a'); deliverOne('b'); }
+          while (queues.a.length || queues.b.length) {
+            deliverOne('a');
+            deliverOne('b');
+          }
           for (const s of ['a', 'b']) {
             const e = ends[s];
             if (e.closedFlag) continue;
@@ -71,7 +76,16 @@ export function pipe() {
     return end;
   };
   const ends = { a: makeEnd('a'), b: makeEnd('b') };
-  const p = { a: ends.a, b: ends.b, log: [], tap: null, inject: (from, data) => enqueue(from, data), get closed() { return closed; } };
+  const p = {
+    a: ends.a,
+    b: ends.b,
+    log: [],
+    tap: null,
+    inject: (from, data) => enqueue(from, data),
+    get closed() {
+      return closed;
+    },
+  };
   return p;
 }
 

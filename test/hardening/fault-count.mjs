@@ -27,7 +27,9 @@ export async function recordFrames(agent) {
  * (then the log would be of a session nobody watches).
  */
 export async function frameCount(agent) {
-  const rec = await agent.evaluate(() => (window.__frameLogOf === window.cobrowseViewing ? { log: window.__frameLog, from: window.__frameLogFrom } : null));
+  const rec = await agent.evaluate(() =>
+    window.__frameLogOf === window.cobrowseViewing ? { log: window.__frameLog, from: window.__frameLogFrom } : null,
+  );
   if (!rec) throw new Error('the agent page has another viewing session than the one whose frames were logged');
   return countFrames(rec.log, rec.from);
 }
@@ -38,7 +40,9 @@ export async function frameCount(agent) {
  */
 export function countFrames(log, from = null) {
   let last = from;
-  let applied = 0, snapshots = 0, lost = 0;
+  let applied = 0,
+    snapshots = 0,
+    lost = 0;
   for (const [seq, snapshot] of log) {
     if (snapshot) {
       snapshots++;
@@ -83,7 +87,10 @@ export async function makeMarks(customer, prefix, k = 10, gapMs = 5) {
 /** The marks with this prefix found in the agent's mirror, in document order. */
 export async function marksInMirror(agent, prefix) {
   return agent.evaluate(
-    (prefix) => [...window.cobrowseViewing.mirror.document.querySelectorAll('#fault-marks li[data-mark]')].map((li) => li.dataset.mark).filter((m) => m.startsWith(`${prefix}-`)),
+    (prefix) =>
+      [...window.cobrowseViewing.mirror.document.querySelectorAll('#fault-marks li[data-mark]')]
+        .map((li) => li.dataset.mark)
+        .filter((m) => m.startsWith(`${prefix}-`)),
     prefix,
   );
 }

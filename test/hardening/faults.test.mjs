@@ -24,11 +24,43 @@ async function checkMarks(agent, marks) {
 }
 
 test('the frame count: a snapshot past the last applied delta stands in for the deltas in between', () => {
-  assert.deepEqual(countFrames([[5, true], [6, false], [7, false], [12, true], [13, false]]), { applied: 3, snapshots: 2, lost: 5 });
-  assert.deepEqual(countFrames([[5, true], [6, false], [6, true], [7, false]]), { applied: 2, snapshots: 2, lost: 0 });
-  assert.deepEqual(countFrames([[3, false], [5, false]]), { applied: 2, snapshots: 0, lost: 1 });
+  assert.deepEqual(
+    countFrames([
+      [5, true],
+      [6, false],
+      [7, false],
+      [12, true],
+      [13, false],
+    ]),
+    { applied: 3, snapshots: 2, lost: 5 },
+  );
+  assert.deepEqual(
+    countFrames([
+      [5, true],
+      [6, false],
+      [6, true],
+      [7, false],
+    ]),
+    { applied: 2, snapshots: 2, lost: 0 },
+  );
+  assert.deepEqual(
+    countFrames([
+      [3, false],
+      [5, false],
+    ]),
+    { applied: 2, snapshots: 0, lost: 1 },
+  );
   // the log starts after frame 9 was applied: a first snapshot at 14 stands in for 10..14
-  assert.deepEqual(countFrames([[14, true], [15, false]], 9), { applied: 1, snapshots: 1, lost: 5 });
+  assert.deepEqual(
+    countFrames(
+      [
+        [14, true],
+        [15, false],
+      ],
+      9,
+    ),
+    { applied: 1, snapshots: 1, lost: 5 },
+  );
 });
 
 describe('faults during a co-browse', () => {
@@ -39,9 +71,13 @@ describe('faults during a co-browse', () => {
     await converge(t, 'the first page');
   });
   after(async () => {
-    console.log('\n| fault | converged again after | delta frames lost (made good by a snapshot) | changes made during the fault: arrived / lost |\n|---|---|---|---|');
+    console.log(
+      '\n| fault | converged again after | delta frames lost (made good by a snapshot) | changes made during the fault: arrived / lost |\n|---|---|---|---|',
+    );
     for (const f of figures) {
-      const frames = f.frames ? `${f.frames.lost} (${f.frames.applied} applied, ${f.frames.snapshots} snapshots)` : '— (a new viewer, from a snapshot)';
+      const frames = f.frames
+        ? `${f.frames.lost} (${f.frames.applied} applied, ${f.frames.snapshots} snapshots)`
+        : '— (a new viewer, from a snapshot)';
       console.log(`| ${f.fault} | ${f.ms} ms | ${frames} | ${f.found} / ${f.marks.length - f.found} |`);
     }
     await t?.close();
@@ -108,7 +144,7 @@ describe('faults during a co-browse', () => {
     assert.ok(codes.includes((await t.agent.locator('cobrowse-viewer [part=code]').textContent()).trim()));
   });
 
-  it("the signaling server goes away: the peer-to-peer session goes on", async () => {
+  it('the signaling server goes away: the peer-to-peer session goes on', async () => {
     await recordFrames(t.agent);
     await t.demo.signaling.close();
     const t0 = Date.now();
@@ -153,7 +189,9 @@ describe('faults during a co-browse', () => {
     // each tick the page runs while throttled changes the ticker and adds a mark: every mark must arrive
     await t.customer.evaluate(() => {
       window.__tick = 0;
-      const list = document.getElementById('fault-marks') ?? document.body.appendChild(Object.assign(document.createElement('ol'), { id: 'fault-marks' }));
+      const list =
+        document.getElementById('fault-marks') ??
+        document.body.appendChild(Object.assign(document.createElement('ol'), { id: 'fault-marks' }));
       window.__ticker = setInterval(() => {
         document.querySelector('#ticker').textContent = `hidden tick ${++window.__tick}`;
         const li = document.createElement('li');
@@ -180,7 +218,13 @@ describe('faults during a co-browse', () => {
     const marks = Array.from({ length: await t.customer.evaluate(() => window.__tick) }, (_, i) => `hidden-${i}`);
     assert.ok(marks.length >= ticks && marks.length > 0, 'the page ran while throttled');
     const frames = await frameCount(t.agent);
-    record(`customer tab throttled as a hidden tab, 6 s (${ticks} page ticks ran, ${during} frames reached the agent meanwhile)`, ms, frames, marks, await checkMarks(t.agent, marks));
+    record(
+      `customer tab throttled as a hidden tab, 6 s (${ticks} page ticks ran, ${during} frames reached the agent meanwhile)`,
+      ms,
+      frames,
+      marks,
+      await checkMarks(t.agent, marks),
+    );
     assert.ok(during > 0, 'frames kept arriving while the tab was throttled');
     assert.equal(frames.lost, 0, 'the data channel was never touched: every delta applied');
     await cdp.detach();

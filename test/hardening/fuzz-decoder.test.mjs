@@ -14,7 +14,20 @@ const BULK = Number(process.env.FUZZ_FRAMES ?? 100_000);
 const HANG_S = 30;
 const watchdog = hangWatchdog('FrameDecoder.decode', HANG_S);
 after(() => watchdog.stop());
-const CODES = new Set(['version', 'truncated', 'varint', 'utf8', 'string-ref', 'table-full', 'op', 'node', 'depth', 'id', 'sequence', 'state']);
+const CODES = new Set([
+  'version',
+  'truncated',
+  'varint',
+  'utf8',
+  'string-ref',
+  'table-full',
+  'op',
+  'node',
+  'depth',
+  'id',
+  'sequence',
+  'state',
+]);
 
 /** Tallies outcomes of decoding hostile bytes. */
 class Tally {
@@ -33,7 +46,8 @@ class Tally {
       this.accepted++;
     } catch (err) {
       if (err instanceof ProtocolError && CODES.has(err.code)) this.byCode.set(err.code, (this.byCode.get(err.code) ?? 0) + 1);
-      else if (this.uncaught.length < 20) this.uncaught.push({ label, err: String(err?.stack ?? err), bytes: Buffer.from(bytes.subarray(0, 200)).toString('hex') });
+      else if (this.uncaught.length < 20)
+        this.uncaught.push({ label, err: String(err?.stack ?? err), bytes: Buffer.from(bytes.subarray(0, 200)).toString('hex') });
       else this.uncaught.push(null);
     } finally {
       watchdog.leave();
@@ -51,7 +65,9 @@ class Tally {
     for (const [code, n] of rows) lines.push(`| ProtocolError '${code}' | ${n} |`);
     lines.push(`| accepted (decodes; not committed) | ${this.accepted} |`);
     lines.push(`| uncaught (not a ProtocolError) | ${this.uncaught.length} |`);
-    lines.push(`cases ${this.cases}, each returned (hang watchdog: ${HANG_S} s); heapUsed peak ${(this.heapPeak / 2 ** 20).toFixed(1)} MiB`);
+    lines.push(
+      `cases ${this.cases}, each returned (hang watchdog: ${HANG_S} s); heapUsed peak ${(this.heapPeak / 2 ** 20).toFixed(1)} MiB`,
+    );
     return lines.join('\n');
   }
 }
@@ -115,10 +131,19 @@ test(`decoder fuzz: ${BULK} mutated / random / crafted frames interleaved with a
     for (let k = 1 + r.int(3); k > 0 && t.cases < BULK; k--) {
       let m, label;
       const p = r.int(100);
-      if (p < 8) { label = 'random bytes'; m = r.bytes(r.int(r.chance(0.9) ? 64 : 4096)); }
-      else if (p < 13) { label = 'random after a valid header'; m = concat(Uint8Array.of(1, r.int(2)), Uint8Array.from(uvBytes(r.int(1e6))), r.bytes(r.int(200))); }
-      else if (p < 14) { label = 'depth bomb'; m = depthBomb(MAX_DEPTH - 2 + r.int(5) + (r.chance(0.3) ? r.int(100_000) : 0), { close: r.chance(0.5), header: [1, 1, stream.seq & 0x7f] }); }
-      else {
+      if (p < 8) {
+        label = 'random bytes';
+        m = r.bytes(r.int(r.chance(0.9) ? 64 : 4096));
+      } else if (p < 13) {
+        label = 'random after a valid header';
+        m = concat(Uint8Array.of(1, r.int(2)), Uint8Array.from(uvBytes(r.int(1e6))), r.bytes(r.int(200)));
+      } else if (p < 14) {
+        label = 'depth bomb';
+        m = depthBomb(MAX_DEPTH - 2 + r.int(5) + (r.chance(0.3) ? r.int(100_000) : 0), {
+          close: r.chance(0.5),
+          header: [1, 1, stream.seq & 0x7f],
+        });
+      } else {
         label = r.pick(MUTATOR_NAMES);
         m = bytes;
         // one to three mutations stacked
@@ -174,7 +199,10 @@ test('decoder fuzz (fast-check): stacked mutations of valid frames never disturb
   fc.assert(
     fc.property(
       fc.integer({ min: 0, max: 0x7fffffff }),
-      fc.array(fc.record({ m: fc.constantFrom(...MUTATOR_NAMES), s: fc.integer({ min: 0, max: 0x7fffffff }) }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.record({ m: fc.constantFrom(...MUTATOR_NAMES), s: fc.integer({ min: 0, max: 0x7fffffff }) }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
       (seed, muts) => {
         const r = prng(seed);
         const enc = new FrameEncoder();
@@ -215,7 +243,37 @@ test('decoder: frames claiming huge sizes are rejected before anything is alloca
     ['ADOPT of 2^32 - 1 sheets', H(1, 1, 0, OpCode.Adopt, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 1), 'truncated'],
     ['string ref 2^30 - 1', H(1, 1, 0, OpCode.Meta, uvBytes((2 ** 30 - 1) * 4)), 'string-ref'],
     ['seq of 10 varint bytes', H(1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1), 'varint'],
-    ['node ids delta-coded past 2^32 - 1', H(1, 1, 0, OpCode.Tree, 1, 0, NodeKind.HtmlElement, 0xfe, 0xff, 0xff, 0xff, 0x0f, 5, 0x64, 3, 0, NodeKind.Text, 0xfe, 0xff, 0xff, 0xff, 0x0f, 1, 0, 0), 'id'],
+    [
+      'node ids delta-coded past 2^32 - 1',
+      H(
+        1,
+        1,
+        0,
+        OpCode.Tree,
+        1,
+        0,
+        NodeKind.HtmlElement,
+        0xfe,
+        0xff,
+        0xff,
+        0xff,
+        0x0f,
+        5,
+        0x64,
+        3,
+        0,
+        NodeKind.Text,
+        0xfe,
+        0xff,
+        0xff,
+        0xff,
+        0x0f,
+        1,
+        0,
+        0,
+      ),
+      'id',
+    ],
   ];
   const before = process.memoryUsage();
   const dec = new FrameDecoder();
@@ -226,7 +284,11 @@ test('decoder: frames claiming huge sizes are rejected before anything is alloca
     // by the watchdog's 30 s here, where one decode takes microseconds
     watchdog.watch(bytes, () => {
       for (let i = 0; i < 2000; i++) {
-        try { dec.decode(bytes); } catch (e) { err = e; }
+        try {
+          dec.decode(bytes);
+        } catch (e) {
+          err = e;
+        }
       }
     });
     assert.ok(err instanceof ProtocolError, `${what}: ${err}`);
@@ -237,7 +299,15 @@ test('decoder: frames claiming huge sizes are rejected before anything is alloca
   }
   const after = process.memoryUsage();
   const grew = (after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers) / 2 ** 20;
-  console.log(['\nhuge claimed sizes (2,000 decodes each; time per decode: bench/fuzz-speed.mjs)', '| frame | size | rejected as |', '|---|---|---|', ...rows, `heap + array buffers grew ${grew.toFixed(1)} MiB over ${cases.length * 2000} decodes (honouring one claim would take ≥ 1 GiB)`].join('\n'));
+  console.log(
+    [
+      '\nhuge claimed sizes (2,000 decodes each; time per decode: bench/fuzz-speed.mjs)',
+      '| frame | size | rejected as |',
+      '|---|---|---|',
+      ...rows,
+      `heap + array buffers grew ${grew.toFixed(1)} MiB over ${cases.length * 2000} decodes (honouring one claim would take ≥ 1 GiB)`,
+    ].join('\n'),
+  );
   assert.ok(grew < 64, `memory grew ${grew} MiB`);
 });
 
@@ -249,10 +319,21 @@ test('decoder: depth bombs — MAX_DEPTH accepted; one more, or a million never 
   const bomb = (label, bytes, expect) => {
     let out;
     watchdog.enter(bytes);
-    try { out = dec.decode(bytes); } catch (e) { out = e; } finally { watchdog.leave(); }
-    rows.push(`| ${label} | ${(bytes.length / 1024).toFixed(0)} KiB | ${out instanceof ProtocolError ? `'${out.code}' at byte ${out.offset}` : 'accepted'} |`);
+    try {
+      out = dec.decode(bytes);
+    } catch (e) {
+      out = e;
+    } finally {
+      watchdog.leave();
+    }
+    rows.push(
+      `| ${label} | ${(bytes.length / 1024).toFixed(0)} KiB | ${out instanceof ProtocolError ? `'${out.code}' at byte ${out.offset}` : 'accepted'} |`,
+    );
     if (expect === 'ok') assert.ok(!(out instanceof Error), `${label}: ${out}`);
-    else { assert.ok(out instanceof ProtocolError, `${label}: ${out}`); assert.equal(out.code, expect, label); }
+    else {
+      assert.ok(out instanceof ProtocolError, `${label}: ${out}`);
+      assert.equal(out.code, expect, label);
+    }
     return out;
   };
   bomb(`${MAX_DEPTH} levels, closed`, depthBomb(MAX_DEPTH, { header: HEADER }), 'ok');

@@ -64,9 +64,15 @@ export function hangWatchdog(what, seconds = 30) {
 
 /** sfc32: small, fast, repeatable. Same seed → same run. */
 export function prng(seed) {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = seed >>> 0;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b + d) >>> 0;
     d = (d + 1) >>> 0;
     a = b ^ (b >>> 9);
@@ -79,7 +85,7 @@ export function prng(seed) {
   const r = {
     u32: next,
     /** integer in [0, n) */
-    int: (n) => (n <= 0x100000000 ? Math.floor((next() / 0x100000000) * n) : Math.floor((next() * 0x100000000 + next()) / 2 ** 64 * n)),
+    int: (n) => (n <= 0x100000000 ? Math.floor((next() / 0x100000000) * n) : Math.floor(((next() * 0x100000000 + next()) / 2 ** 64) * n)),
     range: (lo, hi) => lo + r.int(hi - lo + 1),
     chance: (p) => next() / 0x100000000 < p,
     pick: (arr) => arr[r.int(arr.length)],
@@ -99,9 +105,45 @@ export function seedFromEnv(name, fallback) {
 
 // ---- valid frames ----------------------------------------------------------------------------------
 
-const NAMES = ['div', 'span', 'a', 'p', 'input', 'li', 'ul', 'svg', 'path', 'math', 'mi', 'x-widget', 'my-el', 'template', 'iframe', 'option', 'select', 'textarea'];
+const NAMES = [
+  'div',
+  'span',
+  'a',
+  'p',
+  'input',
+  'li',
+  'ul',
+  'svg',
+  'path',
+  'math',
+  'mi',
+  'x-widget',
+  'my-el',
+  'template',
+  'iframe',
+  'option',
+  'select',
+  'textarea',
+];
 const ATTRS = ['class', 'id', 'href', 'style', 'data-x', 'aria-label', 'xlink:href', 'xml:lang', 'title', 'value', 'type', 'd'];
-const WORDS = ['', 'a', 'hello', 'btn btn-primary', '10px', 'https://example.com/p?q=1', 'Kumo Tea', 'tea', '日本語のテキスト', 'émoji 🍵 ok', 'Ω≈ç√∫', 'tab\tnew\nline', '\u0000nul', '"quoted"<b>&amp;', '\u{10FFFF}', '⚠'];
+const WORDS = [
+  '',
+  'a',
+  'hello',
+  'btn btn-primary',
+  '10px',
+  'https://example.com/p?q=1',
+  'Kumo Tea',
+  'tea',
+  '日本語のテキスト',
+  'émoji 🍵 ok',
+  'Ω≈ç√∫',
+  'tab\tnew\nline',
+  '\u0000nul',
+  '"quoted"<b>&amp;',
+  '\u{10FFFF}',
+  '⚠',
+];
 
 /** A random valid string (no lone surrogates: they do not survive UTF-8, by design of UTF-8). */
 export function randStr(r, maxLen = 60) {
@@ -148,19 +190,50 @@ export function randTree(r, nextId, { rootKind, budget = 30, maxDepth = 12 } = {
     const parentNode = parent >= 0 ? nodes[parent] : null;
     if (kind === undefined) {
       // a child in a child list: anything but shadow / fragment / document
-      const choices = [NodeKind.HtmlElement, NodeKind.HtmlElement, NodeKind.SvgElement, NodeKind.MathElement, NodeKind.OtherElement, NodeKind.Text, NodeKind.Text, NodeKind.Comment, NodeKind.CData, NodeKind.Ref];
+      const choices = [
+        NodeKind.HtmlElement,
+        NodeKind.HtmlElement,
+        NodeKind.SvgElement,
+        NodeKind.MathElement,
+        NodeKind.OtherElement,
+        NodeKind.Text,
+        NodeKind.Text,
+        NodeKind.Comment,
+        NodeKind.CData,
+        NodeKind.Ref,
+      ];
       if (parentNode && parentNode.kind === NodeKind.Document) choices.push(NodeKind.Doctype);
       if (!parentNode) choices.push(NodeKind.Doctype, NodeKind.Shadow, NodeKind.Fragment);
       kind = r.pick(choices);
     }
     const base = { kind, parent, slot };
     switch (kind) {
-      case NodeKind.Ref: nodes.push({ ...base, id: 1 + r.int(2 ** 30) }); return;
-      case NodeKind.Text: case NodeKind.Comment: case NodeKind.CData: nodes.push({ ...base, id: nextId(), data: randStr(r, 120) }); return;
-      case NodeKind.Doctype: nodes.push({ ...base, id: nextId(), name: r.pick(['html', 'svg', '']), publicId: r.chance(0.3) ? '-//W3C//DTD XHTML 1.0 Transitional//EN' : '', systemId: r.chance(0.2) ? randStr(r, 20) : '' }); return;
-      case NodeKind.Document: nodes.push({ ...base, id: nextId(), mode: r.pick(['no-quirks', 'quirks', 'limited-quirks']) }); break;
-      case NodeKind.Shadow: nodes.push({ ...base, id: nextId(), mode: r.pick(['open', 'closed']) }); break;
-      case NodeKind.Fragment: nodes.push({ ...base, id: nextId() }); break;
+      case NodeKind.Ref:
+        nodes.push({ ...base, id: 1 + r.int(2 ** 30) });
+        return;
+      case NodeKind.Text:
+      case NodeKind.Comment:
+      case NodeKind.CData:
+        nodes.push({ ...base, id: nextId(), data: randStr(r, 120) });
+        return;
+      case NodeKind.Doctype:
+        nodes.push({
+          ...base,
+          id: nextId(),
+          name: r.pick(['html', 'svg', '']),
+          publicId: r.chance(0.3) ? '-//W3C//DTD XHTML 1.0 Transitional//EN' : '',
+          systemId: r.chance(0.2) ? randStr(r, 20) : '',
+        });
+        return;
+      case NodeKind.Document:
+        nodes.push({ ...base, id: nextId(), mode: r.pick(['no-quirks', 'quirks', 'limited-quirks']) });
+        break;
+      case NodeKind.Shadow:
+        nodes.push({ ...base, id: nextId(), mode: r.pick(['open', 'closed']) });
+        break;
+      case NodeKind.Fragment:
+        nodes.push({ ...base, id: nextId() });
+        break;
       default: {
         const el = { ...base, id: nextId(), name: r.chance(0.8) ? r.pick(NAMES) : randStr(r, 12) || 'x', attrs: [] };
         if (kind === NodeKind.OtherElement) el.ns = r.pick(['urn:x', '', 'http://example.com/ns']);
@@ -188,7 +261,8 @@ export function randTree(r, nextId, { rootKind, budget = 30, maxDepth = 12 } = {
 /** A deep chain of elements (valid up to MAX_DEPTH nodes). */
 export function chainTree(depth, firstId = 1) {
   const nodes = [];
-  for (let i = 0; i < depth; i++) nodes.push({ kind: NodeKind.HtmlElement, id: firstId + i, parent: i - 1, slot: 'child', name: 'div', attrs: [] });
+  for (let i = 0; i < depth; i++)
+    nodes.push({ kind: NodeKind.HtmlElement, id: firstId + i, parent: i - 1, slot: 'child', name: 'div', attrs: [] });
   return nodes;
 }
 
@@ -200,41 +274,70 @@ const u32 = (r) => (r.chance(0.7) ? r.int(5000) : r.int(2 ** 32));
 export function randOp(r, nextId, top = false) {
   const code = 1 + r.int(24);
   switch (code) {
-    case OpCode.Meta: return { op: code, url: randStr(r, 80) };
-    case OpCode.Viewport: return { op: code, width: u32(r), height: u32(r), dpr: r.int(4000) / 1000 };
+    case OpCode.Meta:
+      return { op: code, url: randStr(r, 80) };
+    case OpCode.Viewport:
+      return { op: code, width: u32(r), height: u32(r), dpr: r.int(4000) / 1000 };
     case OpCode.Tree: {
-      if (top) return { op: code, parent: 0, before: 0, nodes: randTree(r, nextId, { rootKind: NodeKind.Document, budget: 20 + r.int(60) }) };
+      if (top)
+        return { op: code, parent: 0, before: 0, nodes: randTree(r, nextId, { rootKind: NodeKind.Document, budget: 20 + r.int(60) }) };
       return { op: code, parent: posId(r), before: r.chance(0.5) ? 0 : posId(r), nodes: randTree(r, nextId, { budget: 1 + r.int(25) }) };
     }
-    case OpCode.Remove: return { op: code, id: posId(r) };
-    case OpCode.Text: return { op: code, id: posId(r), data: randStr(r, 100) };
-    case OpCode.Attr: return { op: code, id: posId(r), name: r.pick(ATTRS), value: randStr(r, 60) };
-    case OpCode.AttrDel: return { op: code, id: posId(r), name: r.chance(0.8) ? r.pick(ATTRS) : randStr(r, 10) };
-    case OpCode.Value: return { op: code, id: posId(r), value: randStr(r, 50) };
-    case OpCode.Checked: return { op: code, id: posId(r), checked: r.chance(0.5) };
-    case OpCode.Selected: return { op: code, id: posId(r), selected: r.chance(0.5) };
-    case OpCode.Scroll: return { op: code, id: posId(r), x: i32(r), y: i32(r) };
-    case OpCode.Focus: return { op: code, id: r.chance(0.2) ? 0 : posId(r) };
-    case OpCode.Selection: return { op: code, anchor: r.chance(0.2) ? 0 : posId(r), anchorOffset: u32(r), focus: posId(r), focusOffset: u32(r) };
-    case OpCode.Hover: return { op: code, id: r.chance(0.2) ? 0 : posId(r) };
-    case OpCode.Pointer: return { op: code, x: i32(r), y: i32(r) };
-    case OpCode.Click: return { op: code, x: i32(r), y: i32(r) };
-    case OpCode.SheetNew: return { op: code, sheet: posId(r), document: posId(r) };
+    case OpCode.Remove:
+      return { op: code, id: posId(r) };
+    case OpCode.Text:
+      return { op: code, id: posId(r), data: randStr(r, 100) };
+    case OpCode.Attr:
+      return { op: code, id: posId(r), name: r.pick(ATTRS), value: randStr(r, 60) };
+    case OpCode.AttrDel:
+      return { op: code, id: posId(r), name: r.chance(0.8) ? r.pick(ATTRS) : randStr(r, 10) };
+    case OpCode.Value:
+      return { op: code, id: posId(r), value: randStr(r, 50) };
+    case OpCode.Checked:
+      return { op: code, id: posId(r), checked: r.chance(0.5) };
+    case OpCode.Selected:
+      return { op: code, id: posId(r), selected: r.chance(0.5) };
+    case OpCode.Scroll:
+      return { op: code, id: posId(r), x: i32(r), y: i32(r) };
+    case OpCode.Focus:
+      return { op: code, id: r.chance(0.2) ? 0 : posId(r) };
+    case OpCode.Selection:
+      return { op: code, anchor: r.chance(0.2) ? 0 : posId(r), anchorOffset: u32(r), focus: posId(r), focusOffset: u32(r) };
+    case OpCode.Hover:
+      return { op: code, id: r.chance(0.2) ? 0 : posId(r) };
+    case OpCode.Pointer:
+      return { op: code, x: i32(r), y: i32(r) };
+    case OpCode.Click:
+      return { op: code, x: i32(r), y: i32(r) };
+    case OpCode.SheetNew:
+      return { op: code, sheet: posId(r), document: posId(r) };
     case OpCode.SheetRules: {
       const rules = [];
       for (let i = r.int(6); i > 0; i--) rules.push(r.chance(0.5) ? `.c${r.int(99)} { color: red }` : randStr(r, 80));
       return { op: code, ref: 2 + r.int(1000), rules };
     }
-    case OpCode.SheetInsert: return { op: code, ref: 2 + r.int(1000), index: u32(r), rule: randStr(r, 60) };
-    case OpCode.SheetDelete: return { op: code, ref: 2 + r.int(1000), index: u32(r) };
+    case OpCode.SheetInsert:
+      return { op: code, ref: 2 + r.int(1000), index: u32(r), rule: randStr(r, 60) };
+    case OpCode.SheetDelete:
+      return { op: code, ref: 2 + r.int(1000), index: u32(r) };
     case OpCode.Adopt: {
       const sheets = [];
       for (let i = r.int(5); i > 0; i--) sheets.push(posId(r));
       return { op: code, target: posId(r), sheets };
     }
-    case OpCode.Media: return { op: code, id: posId(r), paused: r.chance(0.5), time: r.int(10_000_000) / 1000, rate: r.int(4000) / 1000, muted: r.chance(0.5) };
-    case OpCode.Canvas: return { op: code, id: posId(r), image: 'data:image/png;base64,' + randStr(r, 200) };
-    case OpCode.Dialog: return { op: code, id: posId(r), state: r.int(3) };
+    case OpCode.Media:
+      return {
+        op: code,
+        id: posId(r),
+        paused: r.chance(0.5),
+        time: r.int(10_000_000) / 1000,
+        rate: r.int(4000) / 1000,
+        muted: r.chance(0.5),
+      };
+    case OpCode.Canvas:
+      return { op: code, id: posId(r), image: 'data:image/png;base64,' + randStr(r, 200) };
+    case OpCode.Dialog:
+      return { op: code, id: posId(r), state: r.int(3) };
   }
   throw new Error('unreachable');
 }
@@ -293,7 +396,10 @@ export const MUTATORS = {
   },
   truncate: (r, b) => b.subarray(0, r.int(b.length)),
   insert: (r, b) => splice(b, r.int(b.length + 1), 0, r.bytes(1 + r.int(16))),
-  delete: (r, b) => { const at = r.int(b.length + 1); return splice(b, at, r.int(Math.min(16, b.length - at) + 1), []); },
+  delete: (r, b) => {
+    const at = r.int(b.length + 1);
+    return splice(b, at, r.int(Math.min(16, b.length - at) + 1), []);
+  },
   'duplicate-range': (r, b) => {
     if (!b.length) return b;
     const from = r.int(b.length);
@@ -311,7 +417,10 @@ export const MUTATORS = {
     const at = r.int(b.length + 1);
     return splice(b, at, Math.min(r.int(3), b.length - at), Uint8Array.from(uvBytes(idx * 4 + r.pick([0, 0, 0, 3]))));
   },
-  'end-marker': (r, b) => { const at = r.int(b.length + 1); return splice(b, at, 0, Uint8Array.of(r.pick([3, 0, 0x80]))); },
+  'end-marker': (r, b) => {
+    const at = r.int(b.length + 1);
+    return splice(b, at, 0, Uint8Array.of(r.pick([3, 0, 0x80])));
+  },
   splice: (r, b, other) => {
     const o = other ?? b;
     return concat(b.subarray(0, r.int(b.length + 1)), o.subarray(r.int(o.length + 1)));
@@ -324,7 +433,10 @@ export function concat(...parts) {
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -337,7 +449,10 @@ export function depthBomb(depth, { close = true, header = [1, 0, 0, 0] } = {}) {
   const out = new Uint8Array(head.length + depth * el.length + (close ? depth : 0));
   out.set(head);
   let at = head.length;
-  for (let i = 0; i < depth; i++) { out.set(el, at); at += el.length; }
+  for (let i = 0; i < depth; i++) {
+    out.set(el, at);
+    at += el.length;
+  }
   return out; // the trailing bytes are zero = END, one per level
 }
 export { MAX_DEPTH };

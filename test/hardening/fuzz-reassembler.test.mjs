@@ -24,18 +24,39 @@ const randChunkSize = (r) => (r.chance(0.3) ? 8 + r.int(32) : r.chance(0.5) ? 8 
 
 /** Chunk-stream mutations: what a broken or hostile peer could send. */
 const MUTATIONS = {
-  drop: (r, cs) => { cs.splice(r.int(cs.length), 1); },
-  duplicate: (r, cs) => { const i = r.int(cs.length); cs.splice(i, 0, cs[i].slice()); },
-  swap: (r, cs) => { const i = r.int(cs.length), j = r.int(cs.length); [cs[i], cs[j]] = [cs[j], cs[i]]; },
-  'flip header': (r, cs) => { const c = cs[r.int(cs.length)]; c[r.int(Math.min(5, c.length))] ^= 1 << r.int(8); },
-  'set kind': (r, cs) => { cs[r.int(cs.length)][0] = r.pick([0, 1, 2, 3, 0x80, 0xff]); },
-  truncate: (r, cs) => { const i = r.int(cs.length); cs[i] = cs[i].subarray(0, r.int(cs[i].length)); },
-  'random chunk': (r, cs) => { cs.splice(r.int(cs.length + 1), 0, r.bytes(r.int(64))); },
+  drop: (r, cs) => {
+    cs.splice(r.int(cs.length), 1);
+  },
+  duplicate: (r, cs) => {
+    const i = r.int(cs.length);
+    cs.splice(i, 0, cs[i].slice());
+  },
+  swap: (r, cs) => {
+    const i = r.int(cs.length),
+      j = r.int(cs.length);
+    [cs[i], cs[j]] = [cs[j], cs[i]];
+  },
+  'flip header': (r, cs) => {
+    const c = cs[r.int(cs.length)];
+    c[r.int(Math.min(5, c.length))] ^= 1 << r.int(8);
+  },
+  'set kind': (r, cs) => {
+    cs[r.int(cs.length)][0] = r.pick([0, 1, 2, 3, 0x80, 0xff]);
+  },
+  truncate: (r, cs) => {
+    const i = r.int(cs.length);
+    cs[i] = cs[i].subarray(0, r.int(cs[i].length));
+  },
+  'random chunk': (r, cs) => {
+    cs.splice(r.int(cs.length + 1), 0, r.bytes(r.int(64)));
+  },
   'huge total': (r, cs) => {
     const t = r.pick([LIMIT + 1, 0x7fffffff, 0xffffffff, 64 * 2 ** 20 + 1]);
     cs.splice(r.int(cs.length + 1), 0, Uint8Array.of(1, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255, ...r.bytes(r.int(8))));
   },
-  empty: (r, cs) => { cs.splice(r.int(cs.length + 1), 0, new Uint8Array(0)); },
+  empty: (r, cs) => {
+    cs.splice(r.int(cs.length + 1), 0, new Uint8Array(0));
+  },
 };
 const NAMES = Object.keys(MUTATIONS);
 
@@ -44,14 +65,20 @@ test(`reassembler fuzz: ${MESSAGES} messages, a third of them mutated (seed ${SE
   const re = new Reassembler({ maxMessageSize: LIMIT });
   const codes = new Map();
   const uncaught = [];
-  let chunks = 0, intact = 0, mutated = 0, lost = 0, heapPeak = 0, wrongMessages = 0;
+  let chunks = 0,
+    intact = 0,
+    mutated = 0,
+    lost = 0,
+    heapPeak = 0,
+    wrongMessages = 0;
   const push = (c) => {
     chunks++;
     watchdog.enter(c);
     try {
       return re.push(c);
     } catch (err) {
-      if (err instanceof TransportError && (err.code === 'chunk' || err.code === 'oversized')) codes.set(err.code, (codes.get(err.code) ?? 0) + 1);
+      if (err instanceof TransportError && (err.code === 'chunk' || err.code === 'oversized'))
+        codes.set(err.code, (codes.get(err.code) ?? 0) + 1);
       else uncaught.push(String(err));
       return err;
     } finally {
@@ -69,7 +96,10 @@ test(`reassembler fuzz: ${MESSAGES} messages, a third of them mutated (seed ${SE
     intact++;
   };
   for (let n = 0; n < MESSAGES; n++) {
-    if (!r.chance(1 / 3)) { deliverIntact(); continue; }
+    if (!r.chance(1 / 3)) {
+      deliverIntact();
+      continue;
+    }
     mutated++;
     const size = randChunkSize(r);
     const m = size < 40 ? r.bytes(r.int(2000)) : randMessage(r);
@@ -92,15 +122,18 @@ test(`reassembler fuzz: ${MESSAGES} messages, a third of them mutated (seed ${SE
     deliverIntact();
     if (n % 500 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   }
-  console.log([
-    `\nreassembler fuzz, seed ${SEED}: ${MESSAGES} messages (${mutated} mutated chunk streams, each followed by an intact message; ${intact} intact deliveries in all), ${chunks} chunks, limit ${LIMIT} B`,
-    '| outcome | count |', '|---|---|',
-    ...[...codes].map(([c, n]) => `| TransportError '${c}' | ${n} |`),
-    `| uncaught (not a TransportError) | ${uncaught.length} |`,
-    `| intact message lost or altered | ${lost} |`,
-    `| message over the limit returned | ${wrongMessages} |`,
-    `every push returned (hang watchdog: 30 s); heapUsed peak ${(heapPeak / 2 ** 20).toFixed(1)} MiB`,
-  ].join('\n'));
+  console.log(
+    [
+      `\nreassembler fuzz, seed ${SEED}: ${MESSAGES} messages (${mutated} mutated chunk streams, each followed by an intact message; ${intact} intact deliveries in all), ${chunks} chunks, limit ${LIMIT} B`,
+      '| outcome | count |',
+      '|---|---|',
+      ...[...codes].map(([c, n]) => `| TransportError '${c}' | ${n} |`),
+      `| uncaught (not a TransportError) | ${uncaught.length} |`,
+      `| intact message lost or altered | ${lost} |`,
+      `| message over the limit returned | ${wrongMessages} |`,
+      `every push returned (hang watchdog: 30 s); heapUsed peak ${(heapPeak / 2 ** 20).toFixed(1)} MiB`,
+    ].join('\n'),
+  );
   assert.deepEqual(uncaught, []);
   assert.equal(lost, 0);
   assert.equal(wrongMessages, 0);
@@ -132,7 +165,10 @@ test('reassembler: a FIRST claiming 4 GiB (or just over the default 64 MiB) is r
   for (let i = 0; i < 10_000; i++) {
     const t = i % 2 ? 0xffffffff : 64 * 2 ** 20 + 1;
     const chunk = Uint8Array.of(1, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255, 7);
-    assert.throws(() => watchdog.watch(chunk, () => re.push(chunk)), (e) => e instanceof TransportError && e.code === 'oversized');
+    assert.throws(
+      () => watchdog.watch(chunk, () => re.push(chunk)),
+      (e) => e instanceof TransportError && e.code === 'oversized',
+    );
   }
   const after = process.memoryUsage();
   const grew = (after.arrayBuffers - before.arrayBuffers + after.heapUsed - before.heapUsed) / 2 ** 20;

@@ -22,7 +22,10 @@ let browser, page, cdp;
 before(async () => {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./leaks-entry.ts', import.meta.url))],
-    bundle: true, write: false, format: 'iife', target: 'es2022',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2022',
   });
   browser = await chromium.launch({ executablePath: findChrome(), args: [...CHROME_FLAGS, '--js-flags=--expose-gc'] });
   page = await browser.newPage();
@@ -69,7 +72,14 @@ async function heapMB() {
 test('capture start/stop ×1,000 on a 5,000-node page: heap back to baseline, 0 patches', { timeout: 600_000 }, async () => {
   const nodes = await page.evaluate(() => {
     let n = 0;
-    const walk = (root) => { for (const el of root.querySelectorAll('*')) { n++; if (el.shadowRoot) { n += el.shadowRoot.querySelectorAll('*').length; } } };
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        n++;
+        if (el.shadowRoot) {
+          n += el.shadowRoot.querySelectorAll('*').length;
+        }
+      }
+    };
     walk(document);
     for (const f of document.querySelectorAll('iframe')) if (f.contentDocument) n += f.contentDocument.querySelectorAll('*').length;
     return n + document.querySelectorAll('*').length * 0; // elements only (text nodes not counted)
@@ -80,7 +90,12 @@ test('capture start/stop ×1,000 on a 5,000-node page: heap back to baseline, 0 
       let frames = 0;
       let bytes = 0;
       for (let i = 0; i < n; i++) {
-        const h = window.leaks.capture(document, { onFrame: (f) => { frames++; bytes += f.byteLength; } });
+        const h = window.leaks.capture(document, {
+          onFrame: (f) => {
+            frames++;
+            bytes += f.byteLength;
+          },
+        });
         if (i % 50 === 0) await new Promise((r) => requestAnimationFrame(r));
         h.stop();
       }
@@ -92,7 +107,9 @@ test('capture start/stop ×1,000 on a 5,000-node page: heap back to baseline, 0 
   const r = await loop(1000);
   const ms = Date.now() - t0;
   const end = await heapMB();
-  console.log(`capture ×1000 on ${nodes} elements: heap ${base.toFixed(2)} MB → ${end.toFixed(2)} MB (Δ ${(end - base).toFixed(2)} MB), activePatchCount ${r.patches}, ${r.frames} frames (${(r.bytes / 1e6).toFixed(0)} MB), ${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `capture ×1000 on ${nodes} elements: heap ${base.toFixed(2)} MB → ${end.toFixed(2)} MB (Δ ${(end - base).toFixed(2)} MB), activePatchCount ${r.patches}, ${r.frames} frames (${(r.bytes / 1e6).toFixed(0)} MB), ${(ms / 1000).toFixed(1)} s`,
+  );
   assert.ok(r.frames >= 1000, 'each capture produced its snapshot');
   assert.equal(r.patches, 0);
   assert.ok(end - base < TOLERANCE_MB, `heap grew ${(end - base).toFixed(2)} MB`);
@@ -124,7 +141,9 @@ test('session start/stop ×200 over a loopback pair: heap back to baseline, 0 pa
   const r = await loop(200);
   const ms = Date.now() - t0;
   const end = await heapMB();
-  console.log(`session ×200 (5,000-node page, loopback): heap ${base.toFixed(2)} MB → ${end.toFixed(2)} MB (Δ ${(end - base).toFixed(2)} MB), activePatchCount ${r.patches}, ${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `session ×200 (5,000-node page, loopback): heap ${base.toFixed(2)} MB → ${end.toFixed(2)} MB (Δ ${(end - base).toFixed(2)} MB), activePatchCount ${r.patches}, ${(ms / 1000).toFixed(1)} s`,
+  );
   assert.equal(r.patches, 0);
   assert.ok(end - base < TOLERANCE_MB, `heap grew ${(end - base).toFixed(2)} MB`);
 });

@@ -105,7 +105,15 @@ interface PageSpec {
   inputs: 'sensitive' | 'all';
   boxes: Array<{ classes: string[]; maskAttr: boolean; field: number }>;
 }
-const FIELDS = ['type="password"', 'autocomplete="cc-number"', 'type="email"', 'autocomplete="email"', '', 'autocomplete="one-time-code"', 'type="hidden"'];
+const FIELDS = [
+  'type="password"',
+  'autocomplete="cc-number"',
+  'type="email"',
+  'autocomplete="email"',
+  '',
+  'autocomplete="one-time-code"',
+  'type="hidden"',
+];
 const pageArb: fc.Arbitrary<PageSpec> = fc.record({
   inputs: fc.constantFrom('sensitive' as const, 'all' as const),
   boxes: fc.array(
@@ -116,9 +124,12 @@ const pageArb: fc.Arbitrary<PageSpec> = fc.record({
 
 function pageHtml(p: PageSpec): string {
   const boxes = p.boxes
-    .map((b, i) => `<div id="b${i}" class="box ${b.classes.join(' ')}"${b.maskAttr ? ' data-cobrowse-mask' : ''} style="position:relative;min-height:10px">` +
-      `<p id="p${i}">neutral ${i}</p><span id="s${i}" title="t${i}">s${i}</span><img id="i${i}" alt="a${i}" width="4" height="4">` +
-      `<input id="f${i}" ${FIELDS[b.field]} placeholder="ph${i}"><textarea id="ta${i}">ta ${i}</textarea><style id="st${i}">.n${i}{color:red}</style></div>`)
+    .map(
+      (b, i) =>
+        `<div id="b${i}" class="box ${b.classes.join(' ')}"${b.maskAttr ? ' data-cobrowse-mask' : ''} style="position:relative;min-height:10px">` +
+        `<p id="p${i}">neutral ${i}</p><span id="s${i}" title="t${i}">s${i}</span><img id="i${i}" alt="a${i}" width="4" height="4">` +
+        `<input id="f${i}" ${FIELDS[b.field]} placeholder="ph${i}"><textarea id="ta${i}">ta ${i}</textarea><style id="st${i}">.n${i}{color:red}</style></div>`,
+    )
     .join('');
   return `<!DOCTYPE html><html><head><title data-cobrowse-mask>title</title></head><body>${boxes}<div id="free"></div></body></html>`;
 }
@@ -142,13 +153,41 @@ type Step =
 const box = fc.nat(BOXES - 1);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant('text' as const), box, canary: fc.boolean() }), weight: 3 },
-  { arbitrary: fc.record({ k: fc.constant('attr' as const), box, attr: fc.constantFrom(...TEXT_ATTRS), on: fc.constantFrom('s' as const, 'i' as const, 'f' as const) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('attr' as const),
+      box,
+      attr: fc.constantFrom(...TEXT_ATTRS),
+      on: fc.constantFrom('s' as const, 'i' as const, 'f' as const),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ k: fc.constant('type' as const), box }), weight: 3 },
   { arbitrary: fc.record({ k: fc.constant('typeTa' as const), box }), weight: 1 },
   { arbitrary: fc.record({ k: fc.constant('valueAttr' as const), box }), weight: 1 },
-  { arbitrary: fc.record({ k: fc.constant('move' as const), what: fc.constantFrom('p' as const, 's' as const, 'f' as const, 'box' as const), from: box, to: fc.integer({ min: -1, max: BOXES - 1 }) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('move' as const),
+      what: fc.constantFrom('p' as const, 's' as const, 'f' as const, 'box' as const),
+      from: box,
+      to: fc.integer({ min: -1, max: BOXES - 1 }),
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.record({ k: fc.constant('class' as const), box, cls: fc.constantFrom(...CLASSES) }), weight: 4 },
-  { arbitrary: fc.record({ k: fc.constant('maskAttr' as const), box, attr: fc.constantFrom('data-cobrowse-mask' as const, 'data-cobrowse-ignore' as const, 'data-cobrowse-block' as const, 'data-cobrowse-unmask' as const) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('maskAttr' as const),
+      box,
+      attr: fc.constantFrom(
+        'data-cobrowse-mask' as const,
+        'data-cobrowse-ignore' as const,
+        'data-cobrowse-block' as const,
+        'data-cobrowse-unmask' as const,
+      ),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ k: fc.constant('html' as const), box }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant('style' as const), box, cssom: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant('title' as const) }), weight: 1 },
@@ -170,7 +209,9 @@ interface Totals {
 async function runOne(page: PageSpec, steps: Step[], totals: Totals): Promise<string[]> {
   const sharer = await createSharer({ html: pageHtml(page) });
   const doc = sharer.doc;
-  const s: Session = await startSession(sharer, { mask: { text: MASK_SEL, block: BLOCK_SEL, ignore: IGNORE_SEL, unmask: UNMASK_SEL, inputs: page.inputs } });
+  const s: Session = await startSession(sharer, {
+    mask: { text: MASK_SEL, block: BLOCK_SEL, ignore: IGNORE_SEL, unmask: UNMASK_SEL, inputs: page.inputs },
+  });
   let n = 0;
   const released = new Map<number, number>(); // canary -> first frame index where it may appear
   const made: number[] = [];
@@ -228,7 +269,10 @@ async function runOne(page: PageSpec, steps: Step[], totals: Totals): Promise<st
         if (b) b.toggleAttribute(step.attr);
         break;
       case 'html':
-        b?.insertAdjacentHTML('beforeend', `<div><b title="${canary()}">${canary()}</b><textarea>${canary()}</textarea><input type="password" value="${canary()}"><input type="hidden" value="${canary()}"><img alt="${canary()}"><!--${canary()}--></div>`);
+        b?.insertAdjacentHTML(
+          'beforeend',
+          `<div><b title="${canary()}">${canary()}</b><textarea>${canary()}</textarea><input type="password" value="${canary()}"><input type="hidden" value="${canary()}"><img alt="${canary()}"><!--${canary()}--></div>`,
+        );
         break;
       case 'style': {
         const st = $(`st${step.box}`) as HTMLStyleElement | null;
@@ -280,7 +324,9 @@ async function runOne(page: PageSpec, steps: Step[], totals: Totals): Promise<st
         } catch {
           /* diagnostics only */
         }
-        leaks.push(`canary ${c} (${where.get(c)}) in frame ${i} (${from === undefined ? 'never visible' : `visible from frame ${from}`}) op: ${op}`);
+        leaks.push(
+          `canary ${c} (${where.get(c)}) in frame ${i} (${from === undefined ? 'never visible' : `visible from frame ${from}`}) op: ${op}`,
+        );
       }
     }
   });

@@ -27,7 +27,9 @@ describe('hard: masking regressions', () => {
   for (const order of ['block-then-change', 'change-then-block', 'class-then-change']) {
     it(`a change inside an element blocked in the same batch is not written (${order})`, async () => {
       const canary = `BLOCKCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
-      const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="card"><p id="num">neutral</p><input id="f"></div><p id="out">out</p></body>' });
+      const sharer = await createSharer({
+        html: '<!DOCTYPE html><body><div id="card"><p id="num">neutral</p><input id="f"></div><p id="out">out</p></body>',
+      });
       const s = await startSession(sharer, { mask: { block: '.blocked' } });
       const d = sharer.doc;
       const card = d.getElementById('card')!;
@@ -64,7 +66,8 @@ describe('hard: masking regressions', () => {
       });
       const s = await startSession(sharer, { mask: { ignore: '.overlay' } });
       const d = sharer.doc;
-      const target = into === 'blocked' ? d.getElementById('card')! : into === 'ignored' ? d.getElementById('overlay')! : d.querySelector('#overlay i')!;
+      const target =
+        into === 'blocked' ? d.getElementById('card')! : into === 'ignored' ? d.getElementById('overlay')! : d.querySelector('#overlay i')!;
       const box = d.getElementById('box')!;
       target.appendChild(box);
       d.getElementById('p')!.textContent = `${canary}text`;
@@ -121,7 +124,9 @@ describe('hard: masking regressions', () => {
   for (const when of ['adopted-before-start', 'adopted-after-start', 'shared-with-unmasked-root']) {
     it(`a constructed sheet adopted inside masked text is masked (${when})`, async () => {
       const canary = `SHEETCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
-      const sharer = await createSharer({ html: '<!DOCTYPE html><body><div id="open"></div><div id="card" class="secret"><x-card></x-card></div><p id="out">out</p></body>' });
+      const sharer = await createSharer({
+        html: '<!DOCTYPE html><body><div id="open"></div><div id="card" class="secret"><x-card></x-card></div><p id="out">out</p></body>',
+      });
       const d = sharer.doc;
       const w = sharer.win as Window & typeof globalThis;
       const host = d.querySelector('x-card')!;
@@ -150,11 +155,12 @@ describe('hard: masking regressions', () => {
     });
   }
 
-  it('a hidden input\'s value is never sent (property, attribute, typed, after a type change), whatever the options', async () => {
+  it("a hidden input's value is never sent (property, attribute, typed, after a type change), whatever the options", async () => {
     const canary = `HIDDENCANARY${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
     for (const inputs of ['none', 'sensitive', 'all'] as const) {
       const sharer = await createSharer({
-        html: `<!DOCTYPE html><body><form><input type="hidden" name="csrf" id="h" value="${canary}attr">` +
+        html:
+          `<!DOCTYPE html><body><form><input type="hidden" name="csrf" id="h" value="${canary}attr">` +
           `<input type="HIDDEN " id="h2" value="${canary}upper"><input id="shown" value="${canary}control"></form></body>`,
       });
       const d = sharer.doc;
@@ -175,14 +181,16 @@ describe('hard: masking regressions', () => {
       s.handle.resync();
       await s.settle();
       const hits = (needle: string) => s.frames.filter((f) => countBytes(f, enc.encode(needle)) > 0).length;
-      console.log(`[masking-regressions] hidden inputs (inputs: ${inputs}): frames=${s.frames.length} with the control canary=${hits(`${canary}control`)}`);
+      console.log(
+        `[masking-regressions] hidden inputs (inputs: ${inputs}): frames=${s.frames.length} with the control canary=${hits(`${canary}control`)}`,
+      );
       // positive control: the same search finds the visible field's value in the same run
       assertEqual(hits(`${canary}control`) > 0, true, `inputs: ${inputs}: the visible field's value is in the frames`);
       for (const part of ['attr', 'upper', 'prop', 'attr2', 'typed', 'added', 'later']) {
         assertEqual(hits(`${canary}${part}`), 0, `inputs: ${inputs}: frames carrying the hidden value "${part}"`);
       }
       const mh = s.mirror.document!.querySelector('input[name=csrf]') as HTMLInputElement;
-      assertEqual(mh.value, '', 'the mirror\'s hidden input is empty');
+      assertEqual(mh.value, '', "the mirror's hidden input is empty");
       cleanup();
     }
   });

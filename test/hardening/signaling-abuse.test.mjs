@@ -7,7 +7,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createHmac } from 'node:crypto';
-import { WebSocket } from 'ws';
 import { startServer, roomWithBoth, peerjs, client, createRoom, chat, sleep } from '../../server/test-support/helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -16,7 +15,12 @@ let server;
 const table = [];
 const row = (abuse, socket, answer) => table.push({ abuse, socket, answer });
 /** What ran and how it ended: the summary is printed from this, never assumed. */
-const outcome = { declared: /** @type {string[]} */ ([]), passed: /** @type {string[]} */ ([]), failed: /** @type {string[]} */ ([]), healthy: 0 };
+const outcome = {
+  declared: /** @type {string[]} */ ([]),
+  passed: /** @type {string[]} */ ([]),
+  failed: /** @type {string[]} */ ([]),
+  healthy: 0,
+};
 
 /** `test()` that records whether its body ran and passed (a skipped test's body never runs). */
 function abuseTest(name, options, body) {
@@ -43,7 +47,9 @@ after(async () => {
   const head = outcome.failed.length
     ? `${outcome.failed.length} of ${ran.size} tests FAILED (${outcome.failed.join('; ')}): no claim about crashes; the rows below are the answers checked before that`
     : `${table.length} abuses in ${ran.size} tests, all passed` +
-      (outcome.healthy ? `: crashes 0 (the same server process then served a healthy pair: ${outcome.healthy} checks)` : ' (no healthy-pair check ran: no claim about crashes)');
+      (outcome.healthy
+        ? `: crashes 0 (the same server process then served a healthy pair: ${outcome.healthy} checks)`
+        : ' (no healthy-pair check ran: no claim about crashes)');
   console.log(`\nsignaling abuse: ${head}${notRun.length ? `; not run: ${notRun.join('; ')}` : ''}\n`);
   if (!table.length) return;
   const w = [Math.max(...table.map((r) => r.abuse.length)), 7];
@@ -213,7 +219,10 @@ abuseTest('tokens: none, garbage, forged, foreign, wrong kind, expired → unaut
   const [chatClaims] = chatToken.split('.');
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const asAgent = { ...JSON.parse(Buffer.from(chatClaims, 'base64url').toString()), role: 'agent', name: 'Mallory' };
-  const otherSecret = (kind, claims) => `${b64(claims)}.${createHmac('sha256', 'another server').update(`${kind}.${b64(claims)}`).digest('base64url')}`;
+  const otherSecret = (kind, claims) =>
+    `${b64(claims)}.${createHmac('sha256', 'another server')
+      .update(`${kind}.${b64(claims)}`)
+      .digest('base64url')}`;
   const chatCases = {
     'no token': `${server.ws}/chat`,
     'empty token': `${server.ws}/chat?token=`,
@@ -292,7 +301,7 @@ abuseTest('cross-room signalling and role abuse are refused and nothing is deliv
   await healthy();
 });
 
-abuseTest('spoofing: `from` in chat and `src` in PeerJS are always the server\'s', async () => {
+abuseTest("spoofing: `from` in chat and `src` in PeerJS are always the server's", async () => {
   const { customer, agent } = await roomWithBoth(server);
   const fake = { role: 'agent', name: 'Supervisor', peer: agent.welcome.peer.id };
   customer.send({ type: 'text', text: 'trust me', from: fake, at: 0, id: 1 });
@@ -338,7 +347,10 @@ abuseTest('a client that never reads is dropped once 4 MB are queued for it; mem
     let peakRss = 0;
     const left = sender.next((m) => m.type === 'leave' && m.from.peer === victim.welcome.peer.id, 30_000);
     let gone = false;
-    left.then(() => (gone = true), () => {});
+    left.then(
+      () => (gone = true),
+      () => {},
+    );
     while (!gone && sent < 2000) {
       sender.send({ type: 'signal', to: victim.welcome.peer.id, data });
       sent += 1;
@@ -350,11 +362,20 @@ abuseTest('a client that never reads is dropped once 4 MB are queued for it; mem
     await left;
     const mb = (sent * data.length) / 1e6;
     assert.ok(sent < 2000, 'the victim was dropped before 120 MB were sent to it');
-    assert.ok(s.logs.some((l) => l.includes('client not reading')), s.logs.join('\n'));
+    assert.ok(
+      s.logs.some((l) => l.includes('client not reading')),
+      s.logs.join('\n'),
+    );
     assert.equal(s.store.get(room).members.size, 1);
     const growth = (peakRss - rss0) / 1e6;
-    console.log(`slow reader (chat): dropped after ${mb.toFixed(1)} MB addressed to it; RSS growth of the (shared test) process ${growth.toFixed(1)} MB`);
-    row('chat socket that never reads', 'chat', `dropped (1006) after ${mb.toFixed(1)} MB sent to it (4 MB server-side cap + kernel buffers)`);
+    console.log(
+      `slow reader (chat): dropped after ${mb.toFixed(1)} MB addressed to it; RSS growth of the (shared test) process ${growth.toFixed(1)} MB`,
+    );
+    row(
+      'chat socket that never reads',
+      'chat',
+      `dropped (1006) after ${mb.toFixed(1)} MB sent to it (4 MB server-side cap + kernel buffers)`,
+    );
 
     // the same through PeerJS
     const { customer, agent } = await roomWithBoth(s);
@@ -391,7 +412,8 @@ abuseTest('half HTTP upgrades and raw TCP junk: held without harm; bad upgrades 
   const cases = {
     'non-HTTP bytes': '\x16\x03\x01\x02\x00garbage\r\n\r\n',
     'upgrade on an unknown path': `GET /nope HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    'upgrade without Sec-WebSocket-Key': 'GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    'upgrade without Sec-WebSocket-Key':
+      'GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n',
     'upgrade with version 99': `GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 99\r\n\r\n`,
     'header of 100 KB': `GET /chat HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(100_000)}\r\n\r\n`,
   };
@@ -411,7 +433,11 @@ abuseTest('half HTTP upgrades and raw TCP junk: held without harm; bad upgrades 
   await healthy();
   const open = held.filter((s) => !s.destroyed && s.readyState === 'open').length;
   assert.equal(open, 300, 'the half upgrades were still held while the pair was served');
-  row('300 half upgrade requests held open', 'HTTP', `${open} held open; a healthy pair served alongside (when they are dropped: the slow test, HARD_SLOW=1)`);
+  row(
+    '300 half upgrade requests held open',
+    'HTTP',
+    `${open} held open; a healthy pair served alongside (when they are dropped: the slow test, HARD_SLOW=1)`,
+  );
   for (const s of held) s.destroy();
 });
 

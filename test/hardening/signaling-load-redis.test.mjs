@@ -38,38 +38,57 @@ function fdLimit() {
   return text === 'unlimited' ? Infinity : Number(text);
 }
 
-test(`${PROCESSES} processes on one Redis: ${SOCKETS} sockets across processes, every cross-process set-up goes through`, { timeout: 300_000 }, async () => {
-  assert.ok(
-    hasRedisServer(),
-    'redis-server is not on PATH: install it (Debian/Ubuntu: `apt-get install redis-server`; .ci/run does) — this test runs a private one and never skips',
-  );
-  const needed = SOCKETS / PROCESSES + 200;
-  assert.ok(fdLimit() >= needed, `ulimit -n is ${fdLimit()}: each client and server process needs ${needed} open files (\`ulimit -n 4096\`)`);
+test(
+  `${PROCESSES} processes on one Redis: ${SOCKETS} sockets across processes, every cross-process set-up goes through`,
+  { timeout: 300_000 },
+  async () => {
+    assert.ok(
+      hasRedisServer(),
+      'redis-server is not on PATH: install it (Debian/Ubuntu: `apt-get install redis-server`; .ci/run does) — this test runs a private one and never skips',
+    );
+    const needed = SOCKETS / PROCESSES + 200;
+    assert.ok(
+      fdLimit() >= needed,
+      `ulimit -n is ${fdLimit()}: each client and server process needs ${needed} open files (\`ulimit -n 4096\`)`,
+    );
 
-  const r = await runSignalingLoad({ processes: PROCESSES, redis: true, sockets: SOCKETS, setupSeconds: SETUP_SECONDS, concurrency: 12, holdSeconds: HOLD_SECONDS, roomIdleMs: ROOM_IDLE_MS });
+    const r = await runSignalingLoad({
+      processes: PROCESSES,
+      redis: true,
+      sockets: SOCKETS,
+      setupSeconds: SETUP_SECONDS,
+      concurrency: 12,
+      holdSeconds: HOLD_SECONDS,
+      roomIdleMs: ROOM_IDLE_MS,
+    });
 
-  // held: every socket opened and stayed open, each room on two processes as the servers recorded it
-  assert.equal(r.holdFailed, 0, `rooms that could not be opened: ${r.holdErrors.join(' | ')}`);
-  assert.equal(r.sockets, SOCKETS, 'every held socket opened');
-  assert.equal(r.socketsAfterHold, SOCKETS, 'every held socket is still open after holding them a while');
-  assert.equal(
-    r.placement.ok,
-    r.rooms,
-    `rooms whose sockets the servers did not record where they were sent, customer's on A and agent's on B (cb:pj, cb:mem; ${r.placement.stored} of ${r.rooms} rooms still stored)`,
-  );
-  assert.equal(r.placement.crossProcess, r.rooms, "every room's customer and agent on different processes");
-  for (const p of r.perProcess) assert.equal(p.sockets, SOCKETS / PROCESSES, `process ${p.proc} holds its third of the sockets`);
-  // rooms in use outlive roomIdleMs: quiet for twice as long, every room and PeerJS route is still in Redis
-  assert.equal(r.placementAfterHold.stored, r.rooms, `rooms in use that expired from Redis while their sockets were held ${HOLD_SECONDS} s`);
-  assert.equal(r.placementAfterHold.ok, r.rooms, 'rooms whose PeerJS routes (cb:pj) or members (cb:mem) were lost while held');
+    // held: every socket opened and stayed open, each room on two processes as the servers recorded it
+    assert.equal(r.holdFailed, 0, `rooms that could not be opened: ${r.holdErrors.join(' | ')}`);
+    assert.equal(r.sockets, SOCKETS, 'every held socket opened');
+    assert.equal(r.socketsAfterHold, SOCKETS, 'every held socket is still open after holding them a while');
+    assert.equal(
+      r.placement.ok,
+      r.rooms,
+      `rooms whose sockets the servers did not record where they were sent, customer's on A and agent's on B (cb:pj, cb:mem; ${r.placement.stored} of ${r.rooms} rooms still stored)`,
+    );
+    assert.equal(r.placement.crossProcess, r.rooms, "every room's customer and agent on different processes");
+    for (const p of r.perProcess) assert.equal(p.sockets, SOCKETS / PROCESSES, `process ${p.proc} holds its third of the sockets`);
+    // rooms in use outlive roomIdleMs: quiet for twice as long, every room and PeerJS route is still in Redis
+    assert.equal(
+      r.placementAfterHold.stored,
+      r.rooms,
+      `rooms in use that expired from Redis while their sockets were held ${HOLD_SECONDS} s`,
+    );
+    assert.equal(r.placementAfterHold.ok, r.rooms, 'rooms whose PeerJS routes (cb:pj) or members (cb:mem) were lost while held');
 
-  // set-ups across processes (the warm-up's, one at a time, and the concurrent ones): none failed, none misrouted, every ordered pair carried some
-  assert.equal(r.warmupFailed, 0, `failed warm-up set-ups: ${r.warmupErrors.join(' | ')}`);
-  assert.equal(r.setupsFailed, 0, `failed set-ups: ${r.setupErrors.join(' | ')}`);
-  assert.equal(r.misrouted, 0, 'a relayed invite/accept/invitation/OFFER/ANSWER arrived with the wrong sender or content');
-  assert.equal(r.pairs.length, PROCESSES * (PROCESSES - 1));
-  for (const p of r.pairs) {
-    assert.notEqual(p.a, p.b);
-    assert.ok(p.ok > 0, `no set-up with the customer on process ${p.a} and the agent on ${p.b}`);
-  }
-});
+    // set-ups across processes (the warm-up's, one at a time, and the concurrent ones): none failed, none misrouted, every ordered pair carried some
+    assert.equal(r.warmupFailed, 0, `failed warm-up set-ups: ${r.warmupErrors.join(' | ')}`);
+    assert.equal(r.setupsFailed, 0, `failed set-ups: ${r.setupErrors.join(' | ')}`);
+    assert.equal(r.misrouted, 0, 'a relayed invite/accept/invitation/OFFER/ANSWER arrived with the wrong sender or content');
+    assert.equal(r.pairs.length, PROCESSES * (PROCESSES - 1));
+    for (const p of r.pairs) {
+      assert.notEqual(p.a, p.b);
+      assert.ok(p.ok > 0, `no set-up with the customer on process ${p.a} and the agent on ${p.b}`);
+    }
+  },
+);

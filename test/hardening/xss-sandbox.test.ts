@@ -11,8 +11,32 @@ import type { Op } from '../../src/protocol/types.js';
 import { afterEach, assertEqual, describe, it } from '../helpers/assert.js';
 import { framesInside, watchNetwork, type SeenNetwork } from '../helpers/commands.js';
 import { cleanup, createSharer, startSession } from '../helpers/harness.js';
-import { Sharer as FrameSharer, comment, doc as docSpec, doctype, frag, h, mount, shadow, svg, t, tree, type Spec } from '../helpers/mirror-frames.js';
-import { SHARER_NAME, buildVectors, code, hostilePage, isTrap, js, trapKind, trapUrl, type Category, type Vector } from './fixtures/xss-vectors.js';
+import {
+  Sharer as FrameSharer,
+  comment,
+  doc as docSpec,
+  doctype,
+  frag,
+  h,
+  mount,
+  shadow,
+  svg,
+  t,
+  tree,
+  type Spec,
+} from '../helpers/mirror-frames.js';
+import {
+  SHARER_NAME,
+  buildVectors,
+  code,
+  hostilePage,
+  isTrap,
+  js,
+  trapKind,
+  trapUrl,
+  type Category,
+  type Vector,
+} from './fixtures/xss-vectors.js';
 
 afterEach(cleanup);
 
@@ -128,19 +152,25 @@ function liveMarkup(d: Document): string[] {
       const n = a.name.toLowerCase();
       const bare = n.includes(':') ? n.slice(n.indexOf(':') + 1) : n;
       if (bare.startsWith('on')) bad.push(`${tag}[${a.name}]`);
+      // eslint-disable-next-line no-control-regex -- browsers ignore these characters inside a URL scheme
       const v = a.value.replace(/[\u0000-\u0020\u007f-\u00a0]/g, '').toLowerCase();
-      if (/^(javascript|vbscript|livescript):|^data:text\/html/.test(v) || /(^|[\s,(;"'])(javascript|vbscript):/.test(v)) bad.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
+      if (/^(javascript|vbscript|livescript):|^data:text\/html/.test(v) || /(^|[\s,(;"'])(javascript|vbscript):/.test(v))
+        bad.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
       if (bare === 'srcdoc' || bare === 'target' || bare === 'formtarget') bad.push(`${tag}[${a.name}]`);
-      if (n.startsWith('data-cobrowse-mirror-') && !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas)$/.test(n)) bad.push(`${tag}[${n}]`);
+      if (n.startsWith('data-cobrowse-mirror-') && !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas)$/.test(n))
+        bad.push(`${tag}[${n}]`);
     }
     const scriptNs = el.namespaceURI === 'http://www.w3.org/1999/xhtml' || el.namespaceURI === 'http://www.w3.org/2000/svg';
-    if (tag === 'script' && scriptNs && el.getAttribute('type') !== 'text/x-cobrowse-inert') bad.push(`script[type=${el.getAttribute('type')}]`);
-    if (tag === 'script' && scriptNs && (el.hasAttribute('src') || el.hasAttribute('href') || el.hasAttribute('xlink:href'))) bad.push('script[src]');
+    if (tag === 'script' && scriptNs && el.getAttribute('type') !== 'text/x-cobrowse-inert')
+      bad.push(`script[type=${el.getAttribute('type')}]`);
+    if (tag === 'script' && scriptNs && (el.hasAttribute('src') || el.hasAttribute('href') || el.hasAttribute('xlink:href')))
+      bad.push('script[src]');
     if (tag === 'iframe' && el.hasAttribute('src')) bad.push(`iframe[src=${el.getAttribute('src')}]`);
     if ((tag === 'object' && el.hasAttribute('data')) || (tag === 'embed' && el.hasAttribute('src'))) bad.push(`${tag} with content`);
     if (tag === 'meta' && el.hasAttribute('http-equiv')) bad.push('meta[http-equiv]');
     if (tag === 'base' && el.hasAttribute('href')) bad.push('base[href]');
-    if (tag === 'link' && /\b(import|modulepreload|prerender|serviceworker|prefetch|preload)\b/i.test(el.getAttribute('rel') ?? '')) bad.push(`link[rel=${el.getAttribute('rel')}]`);
+    if (tag === 'link' && /\b(import|modulepreload|prerender|serviceworker|prefetch|preload)\b/i.test(el.getAttribute('rel') ?? ''))
+      bad.push(`link[rel=${el.getAttribute('rel')}]`);
     if (/^(animate|set|animatetransform|animatemotion)$/i.test(tag)) {
       const an = (el.getAttribute('attributeName') ?? '').toLowerCase().replace(/^.*:/, '');
       if (an === 'href' || an === 'src' || an.startsWith('on')) bad.push(`${tag}[attributeName=${an}]`);
@@ -190,7 +220,7 @@ function check(f: Figures): void {
   assertEqual(f.scriptRuns, 0, `script executions reaching the agent's page (${f.pwnedIds.join(',')})`);
   assertEqual(f.activeRequests, [], 'active requests to trap origins');
   assertEqual(f.topRequests, [], 'requests from the agent page itself to trap origins');
-  assertEqual(f.unexpectedOrigins, [], 'requests to origins other than the page\'s');
+  assertEqual(f.unexpectedOrigins, [], "requests to origins other than the page's");
   assertEqual([...new Set(f.liveMarkup)], [], 'live dangerous markup in the mirror');
   assertEqual(f.navigated, false, 'the mirror was navigated');
   assertEqual(f.sandbox, 'allow-same-origin', 'sandbox attribute');
@@ -213,14 +243,20 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
         Node.prototype.appendChild.call(body, p);
         await s.settle();
         const md = s.mirror.document;
-        const text = md ? (Object.getOwnPropertyDescriptor(Node.prototype, 'textContent')!.get!.call(Object.getOwnPropertyDescriptor(Document.prototype, 'documentElement')!.get!.call(md)) as string) : '';
+        const text = md
+          ? (Object.getOwnPropertyDescriptor(Node.prototype, 'textContent')!.get!.call(
+              Object.getOwnPropertyDescriptor(Document.prototype, 'documentElement')!.get!.call(md),
+            ) as string)
+          : '';
         if (!text.includes('after')) broke.push(`${v.id} (no update)`);
       } catch (e) {
         broke.push(`${v.id}: ${(e as Error).message.slice(0, 80)}`);
       }
       cleanup();
     }
-    console.log(`[xss-sandbox] capture under clobbering: ${vectors.length - broke.length}/${vectors.length} vectors captured; broke capture: ${broke.length}${broke.length ? `\n  ${broke.join('\n  ')}` : ''}`);
+    console.log(
+      `[xss-sandbox] capture under clobbering: ${vectors.length - broke.length}/${vectors.length} vectors captured; broke capture: ${broke.length}${broke.length ? `\n  ${broke.join('\n  ')}` : ''}`,
+    );
     // Document named properties (img/form name=defaultView, addEventListener, firstChild, nodeType,
     // getSelection, activeElement) and form controls named like Element members (form.localName,
     // form.attributes) broke 6 of these 39 until capture read the DOM through prototypes
@@ -239,7 +275,12 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     topReq.watch(window);
     const before = top.__xss;
     pwned.clear();
-    const sharer = await createSharer({ html: hostilePage(vectors), width: 800, height: 600, beforeInsert: (f) => f.setAttribute('name', SHARER_NAME) });
+    const sharer = await createSharer({
+      html: hostilePage(vectors),
+      width: 800,
+      height: 600,
+      beforeInsert: (f) => f.setAttribute('name', SHARER_NAME),
+    });
     const s = await startSession(sharer, { mask: { text: ['.secret'] } });
     const mirrorReq = new Requests();
     mirrorReq.watch(s.mirror.iframe.contentWindow);
@@ -258,7 +299,9 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     const sharerTraps = new Set(sharerReq.traps());
     // what left the browser, not counting the sharer page's own loads
     const { sent: mirrorTraps, own: sharerSent } = sentTraps(await network(), SHARER_NAME);
-    console.log(`[xss-sandbox] capture: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`);
+    console.log(
+      `[xss-sandbox] capture: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`,
+    );
     const f: Figures = {
       route: 'capture',
       vectors: vectors.length,
@@ -318,38 +361,77 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
       const tag = localName.call(el) as string;
       const attrs: string[] = [];
       for (const a of Array.from(attributes.call(el) as NamedNodeMap)) attrs.push(a.name, a.value);
-      const kids = Array.from(childNodes.call(el) as NodeList).map(toSpec).filter((x): x is Spec => !!x);
+      const kids = Array.from(childNodes.call(el) as NodeList)
+        .map(toSpec)
+        .filter((x): x is Spec => !!x);
       const ns = (namespaceURI.call(el) as string | null) ?? '';
       elements.push({ id, tag, ns });
-      const kind = ns === 'http://www.w3.org/2000/svg' ? NodeKind.SvgElement : ns === 'http://www.w3.org/1998/Math/MathML' ? NodeKind.MathElement : NodeKind.HtmlElement;
+      const kind =
+        ns === 'http://www.w3.org/2000/svg'
+          ? NodeKind.SvgElement
+          : ns === 'http://www.w3.org/1998/Math/MathML'
+            ? NodeKind.MathElement
+            : NodeKind.HtmlElement;
       // built by hand, not with h(): attribute values such as "__proto__" must stay plain data
       const spec: Spec = { node: { kind, id, name: tag, attrs } as Spec['node'], children: kids };
       if (tag === 'template') {
         const fid = nextId++;
-        spec.content = frag(fid, ...Array.from((el as HTMLTemplateElement).content.childNodes).map(toSpec).filter((x): x is Spec => !!x));
+        spec.content = frag(
+          fid,
+          ...Array.from((el as HTMLTemplateElement).content.childNodes)
+            .map(toSpec)
+            .filter((x): x is Spec => !!x),
+        );
       }
       return spec;
     };
     const body: Spec[] = [];
     for (const v of vectors) {
       const parsed = new DOMParser().parseFromString(`<!DOCTYPE html><body>${v.html}</body>`, 'text/html');
-      const section = h(nextId++, 'section', { 'data-v': v.id }, [
-        ...Array.from(parsed.head.childNodes), ...Array.from(parsed.body.childNodes),
-      ].map(toSpec).filter((x): x is Spec => !!x));
+      const section = h(
+        nextId++,
+        'section',
+        { 'data-v': v.id },
+        [...Array.from(parsed.head.childNodes), ...Array.from(parsed.body.childNodes)].map(toSpec).filter((x): x is Spec => !!x),
+      );
       body.push(section);
     }
     // things capture never sends but a crafted frame can: a frame document and shadow roots full of script
     const C = code;
     const fid = nextId++;
-    const frameDoc = docSpec(nextId++, doctype(nextId++), h(nextId++, 'html', {}, [
-      h(nextId++, 'head', {}, [h(nextId++, 'meta', { 'http-equiv': 'refresh', content: `0;url=${js('crafted-framedoc-meta')}` }), h(nextId++, 'base', { href: trapUrl('A', 'crafted-framedoc-base') + '/' })]),
-      h(nextId++, 'body', { onload: C('crafted-framedoc-body') }, [h(nextId++, 'script', {}, [t(nextId++, C('crafted-framedoc-script'))]), h(nextId++, 'img', { src: 'rel.png', onerror: C('crafted-framedoc-img') })]),
-    ]));
-    body.push(h(fid, 'iframe', { srcdoc: `<script>${C('crafted-srcdoc')}</script>`, src: trapUrl('A', 'crafted-iframe-src') }, [], { doc: frameDoc }));
+    const frameDoc = docSpec(
+      nextId++,
+      doctype(nextId++),
+      h(nextId++, 'html', {}, [
+        h(nextId++, 'head', {}, [
+          h(nextId++, 'meta', { 'http-equiv': 'refresh', content: `0;url=${js('crafted-framedoc-meta')}` }),
+          h(nextId++, 'base', { href: trapUrl('A', 'crafted-framedoc-base') + '/' }),
+        ]),
+        h(nextId++, 'body', { onload: C('crafted-framedoc-body') }, [
+          h(nextId++, 'script', {}, [t(nextId++, C('crafted-framedoc-script'))]),
+          h(nextId++, 'img', { src: 'rel.png', onerror: C('crafted-framedoc-img') }),
+        ]),
+      ]),
+    );
+    body.push(
+      h(fid, 'iframe', { srcdoc: `<script>${C('crafted-srcdoc')}</script>`, src: trapUrl('A', 'crafted-iframe-src') }, [], {
+        doc: frameDoc,
+      }),
+    );
     elements.push({ id: fid, tag: 'iframe', ns: 'http://www.w3.org/1999/xhtml' });
     for (const mode of ['open', 'closed'] as const) {
       const hid = nextId++;
-      body.push(h(hid, 'div', {}, [], { shadow: shadow(nextId++, mode, h(nextId++, 'script', {}, [t(nextId++, C(`crafted-shadow-${mode}`))]), h(nextId++, 'img', { src: 'x', onerror: C(`crafted-shadow-${mode}-img`) }), h(nextId++, 'a', { href: js(`crafted-shadow-${mode}-a`), target: '_top' }, ['a'])) }));
+      body.push(
+        h(hid, 'div', {}, [], {
+          shadow: shadow(
+            nextId++,
+            mode,
+            h(nextId++, 'script', {}, [t(nextId++, C(`crafted-shadow-${mode}`))]),
+            h(nextId++, 'img', { src: 'x', onerror: C(`crafted-shadow-${mode}-img`) }),
+            h(nextId++, 'a', { href: js(`crafted-shadow-${mode}-a`), target: '_top' }, ['a']),
+          ),
+        }),
+      );
     }
     const head: Spec[] = [
       h(nextId++, 'meta', { 'http-equiv': 'refresh', content: `0;url=${js('crafted-meta-js')}` }),
@@ -360,7 +442,9 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
       h(nextId++, 'link', { rel: 'import', href: trapUrl('A', 'crafted-import') }),
       h(nextId++, 'script', { src: trapUrl('A', 'crafted-head-script', '.js') }, [t(nextId++, C('crafted-head-script'))]),
     ];
-    const ops: Op[] = [{ ...tree(0, 0, docSpec(1, doctype(99_999_999), h(2, 'html', {}, [h(3, 'head', {}, head), h(4, 'body', {}, body)]))) }];
+    const ops: Op[] = [
+      { ...tree(0, 0, docSpec(1, doctype(99_999_999), h(2, 'html', {}, [h(3, 'head', {}, head), h(4, 'body', {}, body)]))) },
+    ];
     m.apply(s.snapshot(...ops));
     const mdoc = m.document!;
     // re-arming deltas on every element: handlers, javascript: URLs, srcdoc, script types, markers
@@ -386,10 +470,22 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
       }
       if (tag === 'object') deltas.push({ op: OpCode.Attr, id, name: 'data', value: trapUrl('A', `delta-object-${id}`) });
       if (tag === 'embed') deltas.push({ op: OpCode.Attr, id, name: 'src', value: trapUrl('A', `delta-embed-${id}`) });
-      if (tag === 'meta') deltas.push({ op: OpCode.Attr, id, name: 'http-equiv', value: 'refresh' }, { op: OpCode.Attr, id, name: 'content', value: `0;url=${trapUrl('A', `delta-meta-${id}`)}` });
-      if (tag === 'link') deltas.push({ op: OpCode.Attr, id, name: 'rel', value: 'modulepreload' }, { op: OpCode.Attr, id, name: 'href', value: trapUrl('A', `delta-link-${id}`) });
+      if (tag === 'meta')
+        deltas.push(
+          { op: OpCode.Attr, id, name: 'http-equiv', value: 'refresh' },
+          { op: OpCode.Attr, id, name: 'content', value: `0;url=${trapUrl('A', `delta-meta-${id}`)}` },
+        );
+      if (tag === 'link')
+        deltas.push(
+          { op: OpCode.Attr, id, name: 'rel', value: 'modulepreload' },
+          { op: OpCode.Attr, id, name: 'href', value: trapUrl('A', `delta-link-${id}`) },
+        );
       if (tag === 'base') deltas.push({ op: OpCode.Attr, id, name: 'href', value: trapUrl('A', `delta-base-${id}`) + '/' });
-      if (tag === 'animate' || tag === 'set') deltas.push({ op: OpCode.Attr, id, name: 'attributeName', value: 'href' }, { op: OpCode.Attr, id, name: 'to', value: js(`delta-anim-${id}`) });
+      if (tag === 'animate' || tag === 'set')
+        deltas.push(
+          { op: OpCode.Attr, id, name: 'attributeName', value: 'href' },
+          { op: OpCode.Attr, id, name: 'to', value: js(`delta-anim-${id}`) },
+        );
     }
     deltas.push(tree(4, 0, h(nextId++, 'script', { type: 'text/javascript' }, [t(nextId++, C('delta-new-script'))])));
     // chunks, so no one frame is huge
@@ -399,7 +495,9 @@ describe('hard: viewer sandbox vs a hostile page (xss corpus)', () => {
     mirrorReq.collect(m.iframe.contentWindow);
     topReq.collect(window, false); // its own timeline: the sharer frame is a child of the test page
     const mirrorTraps = sentTraps(await network()).sent;
-    console.log(`[xss-sandbox] crafted: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`);
+    console.log(
+      `[xss-sandbox] crafted: trap loads the mirror attempted ${mirrorReq.traps().length}, sent ${mirrorTraps.length} (the rest blocked by its resource policy)`,
+    );
     const f: Figures = {
       route: 'crafted',
       vectors: vectors.length + 12,

@@ -45,7 +45,9 @@ export function show(value: unknown, max = 300): string {
   else if (isNode(value)) s = describeNode(value);
   else {
     try {
-      s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : isNode(v) ? describeNode(v) : isWindow(v) ? '#window' : v));
+      s = JSON.stringify(value, (_k, v: unknown) =>
+        typeof v === 'bigint' ? String(v) : isNode(v) ? describeNode(v) : isWindow(v) ? '#window' : v,
+      );
     } catch {
       s = String(value);
     }
@@ -130,9 +132,10 @@ type Indexed = ArrayLike<number | bigint>;
 
 /** Typed arrays of the same kind element by element (as top-level values: Object.is); DataViews byte by byte. */
 function sameElements(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  const [x, y]: Indexed[] = 'length' in a
-    ? [a as unknown as Indexed, b as unknown as Indexed]
-    : [new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)];
+  const [x, y]: Indexed[] =
+    'length' in a
+      ? [a as unknown as Indexed, b as unknown as Indexed]
+      : [new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)];
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
   return true;

@@ -74,7 +74,7 @@ export async function watchNetwork(): Promise<() => Promise<SeenNetwork>> {
 /** The ids of the frame named `name` and of every frame inside it. */
 export function framesInside(frames: SeenFrame[], name: string): Set<string> {
   const inside = new Set(frames.filter((f) => f.name === name).map((f) => f.id));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const f of frames) if (inside.has(f.parent) && !inside.has(f.id)) grew = !!inside.add(f.id);
   }

@@ -141,12 +141,33 @@ const DROPPED_ON: Record<string, readonly string[]> = {
   meta: ['http-equiv'],
 };
 /** `<link rel>` tokens the mirror keeps (README, "The viewer's safety"); any other token is dropped. */
-const KEPT_REL = /^(stylesheet|alternate|icon|shortcut|apple-touch-icon(-precomposed)?|mask-icon|canonical|author|license|help|next|prev|bookmark|tag|nofollow|noopener|noreferrer|me)$/i;
-const relDropsTokens = (rel: string): boolean => rel.trim() !== '' && rel.trim().split(/\s+/).some((t) => !KEPT_REL.test(t));
+const KEPT_REL =
+  /^(stylesheet|alternate|icon|shortcut|apple-touch-icon(-precomposed)?|mask-icon|canonical|author|license|help|next|prev|bookmark|tag|nofollow|noopener|noreferrer|me)$/i;
+const relDropsTokens = (rel: string): boolean =>
+  rel.trim() !== '' &&
+  rel
+    .trim()
+    .split(/\s+/)
+    .some((t) => !KEPT_REL.test(t));
 /** URLs that would run script or load an active document: the mirror must neutralise them. */
 const ACTIVE_URL = /^\s*(javascript|vbscript):|^\s*data:(?!image\/|font\/|audio\/|video\/|text\/css)/i;
 
-const URLISH = new Set(['href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'cite', 'longdesc', 'xlink:href', 'ping', 'manifest', 'icon', 'usemap']);
+const URLISH = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'poster',
+  'background',
+  'cite',
+  'longdesc',
+  'xlink:href',
+  'ping',
+  'manifest',
+  'icon',
+  'usemap',
+]);
 
 function isUrlAttr(tag: string, name: string): boolean {
   return URL_ATTRS[tag]?.includes(name) ?? false;
@@ -265,7 +286,10 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
         const sd = s as DocumentType;
         const md = m as DocumentType;
         if (sd.name !== md.name || sd.publicId !== md.publicId || sd.systemId !== md.systemId) {
-          add(e, `doctype: sharer ${clip(`${sd.name}|${sd.publicId}|${sd.systemId}`)}, mirror ${clip(`${md.name}|${md.publicId}|${md.systemId}`)}`);
+          add(
+            e,
+            `doctype: sharer ${clip(`${sd.name}|${sd.publicId}|${sd.systemId}`)}, mirror ${clip(`${md.name}|${md.publicId}|${md.systemId}`)}`,
+          );
         }
         childrenOf = null;
         break;
@@ -354,14 +378,14 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
 
     // same-origin frame documents
     if (isHtml && (tag === 'iframe' || tag === 'frame' || tag === 'object')) {
-      let sd: Document | null = null;
+      let sd: Document | null;
       try {
         sd = (s as HTMLIFrameElement).contentDocument;
       } catch {
         sd = null;
       }
       if (sd) {
-        let md: Document | null = null;
+        let md: Document | null;
         try {
           md = (m as HTMLIFrameElement).contentDocument;
         } catch {
@@ -425,7 +449,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       if (lname === 'srcset' || lname === 'imagesrcset') {
         const want = srcsetItems(sv).map(([u, ...d]) => [resolveUrl(u, base), ...d].join(' '));
         const got = srcsetItems(mv).map((p) => p.join(' '));
-        if (want.join(', ') !== got.join(', ')) add(e, `${name}: sharer (resolved) ${clip(want.join(', '))}, mirror ${clip(got.join(', '))}`);
+        if (want.join(', ') !== got.join(', '))
+          add(e, `${name}: sharer (resolved) ${clip(want.join(', '))}, mirror ${clip(got.join(', '))}`);
         continue;
       }
       const want = isUrlAttr(tag, lname) ? resolveUrl(sv, base) : sv;
@@ -500,7 +525,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       const ms = mOwned[i] as CSSStyleSheet;
       const where = `styleSheets[${i}] (${ss.ownerNode ? describe(ss.ownerNode) : '?'})`;
       if (ss.disabled !== ms.disabled) add(e, `${where} disabled: sharer ${ss.disabled}, mirror ${ms.disabled}`);
-      if (ss.media.mediaText !== ms.media.mediaText) add(e, `${where} media: sharer ${clip(ss.media.mediaText)}, mirror ${clip(ms.media.mediaText)}`);
+      if (ss.media.mediaText !== ms.media.mediaText)
+        add(e, `${where} media: sharer ${clip(ss.media.mediaText)}, mirror ${clip(ms.media.mediaText)}`);
       // a linked sheet's url()s are relative to the sheet itself, the same file in both: compared as is
       compareSheet(e, where, ss, ms, ss.href ? '' : base);
     }
@@ -536,7 +562,10 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     while (todo.length) {
       const [sl, ml, at] = todo.pop()!;
       if (sl.length !== ml.length) {
-        add(e, `${at}: rule count: sharer ${sl.length}, mirror ${ml.length} (sharer: ${clip(Array.from(sl, (r) => r.cssText).join(' '), 200)}; mirror: ${clip(Array.from(ml, (r) => r.cssText).join(' '), 200)})`);
+        add(
+          e,
+          `${at}: rule count: sharer ${sl.length}, mirror ${ml.length} (sharer: ${clip(Array.from(sl, (r) => r.cssText).join(' '), 200)}; mirror: ${clip(Array.from(ml, (r) => r.cssText).join(' '), 200)})`,
+        );
         continue;
       }
       for (let i = 0; i < sl.length; i++) {
@@ -560,7 +589,8 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
           }
           if (dynamic && !mStyle.selectorText) add(e, `${here}: mirror rule has no selector`);
           const want = resolveCssUrls(sStyle.style.cssText, base);
-          if (want !== mStyle.style.cssText) add(e, `${here} (${clip(sStyle.selectorText, 60)}): declarations: sharer ${clip(want)}, mirror ${clip(mStyle.style.cssText)}`);
+          if (want !== mStyle.style.cssText)
+            add(e, `${here} (${clip(sStyle.selectorText, 60)}): declarations: sharer ${clip(want)}, mirror ${clip(mStyle.style.cssText)}`);
         } else if (sKids && mKids) {
           const head = (r: CSSRule) => r.cssText.slice(0, r.cssText.indexOf('{')).trim();
           if (head(sr) !== head(mr)) add(e, `${here}: rule: sharer ${clip(head(sr))}, mirror ${clip(head(mr))}`);

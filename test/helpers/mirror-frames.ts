@@ -14,21 +14,23 @@ export interface Spec {
 }
 type Extras = { shadow?: Spec; content?: Spec; doc?: Spec; value?: string; checked?: boolean; selected?: boolean };
 
-const elem = (kind: number) => (id: number, name: string, attrs: Record<string, string> = {}, children: Array<Spec | string> = [], x: Extras = {}): Spec => {
-  const node: Record<string, unknown> = { kind, id, name, attrs: Object.entries(attrs).flat() };
-  if (x.value !== undefined) node.value = x.value;
-  if (x.checked) node.checked = true;
-  if (x.selected) node.selected = true;
-  let auto = id * 1000; // ids for bare string children
-  const spec: Spec = {
-    node: node as Spec['node'],
-    children: children.map((c) => (typeof c === 'string' ? t(++auto, c) : c)),
+const elem =
+  (kind: number) =>
+  (id: number, name: string, attrs: Record<string, string> = {}, children: Array<Spec | string> = [], x: Extras = {}): Spec => {
+    const node: Record<string, unknown> = { kind, id, name, attrs: Object.entries(attrs).flat() };
+    if (x.value !== undefined) node.value = x.value;
+    if (x.checked) node.checked = true;
+    if (x.selected) node.selected = true;
+    let auto = id * 1000; // ids for bare string children
+    const spec: Spec = {
+      node: node as Spec['node'],
+      children: children.map((c) => (typeof c === 'string' ? t(++auto, c) : c)),
+    };
+    if (x.shadow) spec.shadow = x.shadow;
+    if (x.content) spec.content = x.content;
+    if (x.doc) spec.doc = x.doc;
+    return spec;
   };
-  if (x.shadow) spec.shadow = x.shadow;
-  if (x.content) spec.content = x.content;
-  if (x.doc) spec.doc = x.doc;
-  return spec;
-};
 export const h = elem(NodeKind.HtmlElement);
 export const svg = elem(NodeKind.SvgElement);
 export const t = (id: number, data: string): Spec => ({ node: { kind: NodeKind.Text, id, data } as Spec['node'] });
@@ -43,7 +45,11 @@ export const doctype = (id: number, name = 'html', publicId = '', systemId = '')
  */
 export const doc = (id: number, ...children: Spec[]): Spec => {
   const dt = children.find((c) => c.node.kind === NodeKind.Doctype)?.node as { publicId?: string } | undefined;
-  const mode: DocumentMode = !dt ? 'quirks' : /XHTML 1\.0 (Transitional|Frameset)/i.test(dt.publicId ?? '') ? 'limited-quirks' : 'no-quirks';
+  const mode: DocumentMode = !dt
+    ? 'quirks'
+    : /XHTML 1\.0 (Transitional|Frameset)/i.test(dt.publicId ?? '')
+      ? 'limited-quirks'
+      : 'no-quirks';
   return docIn(id, mode, ...children);
 };
 export const docIn = (id: number, mode: DocumentMode, ...children: Spec[]): Spec => ({

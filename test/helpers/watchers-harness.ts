@@ -138,7 +138,9 @@ export function bytesContain(frames: readonly Uint8Array[], needle: string): boo
 }
 
 /** A fresh same-origin iframe document to test in (its own realm, cleaned up by the caller). */
-export async function freshFrame(html = '<!doctype html><html><head></head><body></body></html>'): Promise<{ frame: HTMLIFrameElement; doc: Document }> {
+export async function freshFrame(
+  html = '<!doctype html><html><head></head><body></body></html>',
+): Promise<{ frame: HTMLIFrameElement; doc: Document }> {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:800px;height:600px;border:0';
   document.body.append(frame);

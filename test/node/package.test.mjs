@@ -63,7 +63,15 @@ describe('the npm package in a scratch app', { timeout: 240_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cb-pack-'));
     const tarball = join(dir, JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root))[0].filename);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module', dependencies: { 'cobrowse-rtc': `file:${tarball}`, lit: `^${ourLit}` } }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'scratch-app',
+        private: true,
+        type: 'module',
+        dependencies: { 'cobrowse-rtc': `file:${tarball}`, lit: `^${ourLit}` },
+      }),
+    );
     // the registry's packages are in npm's cache after `npm ci`; no network needed
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], dir);
     for (const [name, source] of Object.entries(APP)) writeFileSync(join(dir, name), source);
@@ -77,7 +85,15 @@ describe('the npm package in a scratch app', { timeout: 240_000 }, () => {
 
   /** Bundles one app entry as the app's bundler would; returns the code and the files it took in. */
   async function bundle(entry) {
-    const out = await build({ entryPoints: [join(dir, entry)], absWorkingDir: dir, bundle: true, format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [join(dir, entry)],
+      absWorkingDir: dir,
+      bundle: true,
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     return { code: out.outputFiles[0].text, inputs: Object.keys(out.metafile.inputs) };
   }
 
@@ -97,7 +113,7 @@ describe('the npm package in a scratch app', { timeout: 240_000 }, () => {
     }
   }
 
-  it('installs one Lit: the package resolves the app\'s copy (no nested node_modules/lit)', () => {
+  it("installs one Lit: the package resolves the app's copy (no nested node_modules/lit)", () => {
     const tree = JSON.parse(npm(['ls', 'lit', '--all', '--json'], dir));
     const nested = tree.dependencies['cobrowse-rtc'].dependencies?.lit;
     assert.ok(!nested || nested.deduped !== false, `cobrowse-rtc brings its own lit: ${JSON.stringify(nested)}`);
@@ -107,23 +123,53 @@ describe('the npm package in a scratch app', { timeout: 240_000 }, () => {
     const { code, inputs } = await bundle('all.js');
     const litElementCopies = inputs.filter((f) => f.endsWith('lit-element/lit-element.js'));
     assert.equal(litElementCopies.length, 1, `Lit copies bundled: ${litElementCopies.join(', ')}`);
-    assert.ok(inputs.some((f) => f.includes('node_modules/cobrowse-rtc/dist/chunks/')), 'the entries share code through chunks');
-    assert.deepEqual(await run(code), { oneSession: true, viewerDefined: true, consentDefined: true, litCopies: 1, startViewing: 'function' });
+    assert.ok(
+      inputs.some((f) => f.includes('node_modules/cobrowse-rtc/dist/chunks/')),
+      'the entries share code through chunks',
+    );
+    assert.deepEqual(await run(code), {
+      oneSession: true,
+      viewerDefined: true,
+      consentDefined: true,
+      litCopies: 1,
+      startViewing: 'function',
+    });
   });
 
   it('the main entry registers no element and bundles no Lit; the sharer core neither', async () => {
     const main = await bundle('main-only.js');
-    assert.deepEqual(main.inputs.filter((f) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(f)), []);
+    assert.deepEqual(
+      main.inputs.filter((f) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(f)),
+      [],
+    );
     assert.deepEqual(await run(main.code), { defined: [], api: 'functionfunction' });
     const core = await bundle('core-only.js');
-    assert.deepEqual(core.inputs.filter((f) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(f)), []);
+    assert.deepEqual(
+      core.inputs.filter((f) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(f)),
+      [],
+    );
     assert.ok(!core.inputs.some((f) => f.includes('mirror')), 'no mirror in the sharer core');
     assert.deepEqual(await run(core.code), { api: 'function' });
   });
 
-  it('every entry\'s types resolve through the exports map (tsc, moduleResolution bundler)', () => {
+  it("every entry's types resolve through the exports map (tsc, moduleResolution bundler)", () => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const args = [tsc, '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2022', '--lib', 'es2022,dom,dom.iterable', '--skipLibCheck', 'false', join(dir, 'types.ts')];
+    const args = [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'esnext',
+      '--moduleResolution',
+      'bundler',
+      '--target',
+      'es2022',
+      '--lib',
+      'es2022,dom,dom.iterable',
+      '--skipLibCheck',
+      'false',
+      join(dir, 'types.ts'),
+    ];
     try {
       execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
     } catch (err) {

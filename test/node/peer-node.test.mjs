@@ -48,5 +48,8 @@ test('Node ↔ Node: connects, carries messages both ways, a 1 MiB chunked messa
   a.close();
   assert.equal(await aClosed, 'local');
   assert.equal(await bClosed, 'remote');
-  assert.throws(() => b.send(new Uint8Array(1)), (e) => e instanceof TransportError && e.code === 'closed');
+  assert.throws(
+    () => b.send(new Uint8Array(1)),
+    (e) => e instanceof TransportError && e.code === 'closed',
+  );
 });

@@ -18,4 +18,3 @@ export function capturedElement(node: Node | null, id: (n: Node) => number): Ele
   }
   return null;
 }
-

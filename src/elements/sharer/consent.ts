@@ -291,9 +291,11 @@ export class CobrowseConsent extends SessionElement {
         </p>
         <p>
           <input id="code" part="code-input" inputmode="numeric" autocomplete="off" maxlength="7" aria-label=${this.t('codeInput')} />
-          ${this.triesLeft !== null
-            ? html`<span part="code-error" role="alert">${this.t('codeWrong', { tries: this.triesLeft })}</span>`
-            : nothing}
+          ${
+            this.triesLeft !== null
+              ? html`<span part="code-error" role="alert">${this.t('codeWrong', { tries: this.triesLeft })}</span>`
+              : nothing
+          }
         </p>`;
     }
     if (!viewer?.sas) return nothing;

@@ -104,7 +104,17 @@ export const viewerStrings: Catalog<ViewerKey> = {
 };
 
 /** Reasons the secure channel gives when it refuses the other side (SecureErrorCode). */
-const SECURITY = new Set(['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized', 'compression', 'version', 'handshake']);
+const SECURITY = new Set([
+  'wrong-secret',
+  'tampered',
+  'replayed',
+  'reordered',
+  'truncated',
+  'oversized',
+  'compression',
+  'version',
+  'handshake',
+]);
 
 /**
  * Which message explains an end reason (see EndReason in session/types.ts). `reached`: the view was

@@ -122,7 +122,8 @@ export class ViewerStatus {
   private setPhase(change: StateChange | ViewerStateDetail): void {
     if (change.state === 'connected') this.reached = true;
     this.update({ phase: change.state, reason: change.reason });
-    const detail: ViewerStateDetail = change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
+    const detail: ViewerStateDetail =
+      change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
     fire<ViewerStateDetail>(this.host, 'cobrowse-state', detail);
   }
 
@@ -133,7 +134,9 @@ export class ViewerStatus {
   }
 
   /** Takes new values and has the element render them. */
-  private update(values: Partial<Pick<ViewerStatus, 'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions'>>): void {
+  private update(
+    values: Partial<Pick<ViewerStatus, 'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions'>>,
+  ): void {
     Object.assign(this, values);
     this.host.requestUpdate();
   }

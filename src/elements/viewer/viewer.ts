@@ -182,7 +182,8 @@ export class CobrowseViewer extends LitElement {
     const transport = pick('transport');
     const secret = pick('secret') ?? invitation?.secret;
     // checked here, before startViewing puts a mirror in the view that nothing would take out again
-    if (!transport && !(signaling && invitation)) throw new TypeError('cobrowse-viewer: start() needs signaling and an invitation, or a transport');
+    if (!transport && !(signaling && invitation))
+      throw new TypeError('cobrowse-viewer: start() needs signaling and an invitation, or a transport');
     if (secret === undefined) throw new TypeError('cobrowse-viewer: start() needs the invitation secret');
     const resourceOrigins = checkResourceOrigins((this.resourceOrigins || 'page').trim().split(/\s+/));
 
@@ -290,4 +291,3 @@ export class CobrowseViewer extends LitElement {
       </div>`;
   }
 }
-

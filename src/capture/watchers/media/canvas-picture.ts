@@ -132,13 +132,17 @@ export class CanvasPicture {
       if (this.dirty || this.copyFresh) this.schedule();
     };
     try {
-      source.toBlob((blob) => {
-        if (!blob) return done(null);
-        const reader = new FileReader();
-        reader.onload = () => done(typeof reader.result === 'string' ? reader.result : null);
-        reader.onerror = () => done(null);
-        reader.readAsDataURL(blob);
-      }, CANVAS_TYPE, CANVAS_QUALITY);
+      source.toBlob(
+        (blob) => {
+          if (!blob) return done(null);
+          const reader = new FileReader();
+          reader.onload = () => done(typeof reader.result === 'string' ? reader.result : null);
+          reader.onerror = () => done(null);
+          reader.readAsDataURL(blob);
+        },
+        CANVAS_TYPE,
+        CANVAS_QUALITY,
+      );
     } catch {
       done(null); // a tainted canvas (cross-origin images) cannot be read
     }

@@ -7,9 +7,29 @@ import { Realms, Watcher } from '../base.js';
 import { CANVAS_QUALITY, CANVAS_TYPE, canvasElement, CanvasPicture, type PictureOwner } from './canvas-picture.js';
 import { createElementNS, HTML_NS, ownerDocument } from '../../../dom/safe-dom.js';
 
-const DRAW_2D = ['fillRect', 'strokeRect', 'clearRect', 'fill', 'stroke', 'drawImage', 'fillText', 'strokeText', 'putImageData', 'reset'] as const;
+const DRAW_2D = [
+  'fillRect',
+  'strokeRect',
+  'clearRect',
+  'fill',
+  'stroke',
+  'drawImage',
+  'fillText',
+  'strokeText',
+  'putImageData',
+  'reset',
+] as const;
 const DRAW_GL = ['clear', 'drawArrays', 'drawElements'] as const;
-const DRAW_GL2 = ['drawArraysInstanced', 'drawElementsInstanced', 'drawRangeElements', 'clearBufferfv', 'clearBufferiv', 'clearBufferuiv', 'clearBufferfi', 'blitFramebuffer'] as const;
+const DRAW_GL2 = [
+  'drawArraysInstanced',
+  'drawElementsInstanced',
+  'drawRangeElements',
+  'clearBufferfv',
+  'clearBufferiv',
+  'clearBufferuiv',
+  'clearBufferfi',
+  'blitFramebuffer',
+] as const;
 
 export class CanvasWatcher extends Watcher implements PictureOwner {
   readonly tags = ['canvas'];

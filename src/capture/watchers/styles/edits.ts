@@ -59,7 +59,7 @@ export class SheetEdits {
       if (!ref) continue;
       const base = baseOf(sheet, c);
       const masked = this.sheets.isMasked(sheet, c);
-      let count = 0;
+      let count: number;
       try {
         count = sheet.cssRules.length;
       } catch {

@@ -53,7 +53,15 @@ export class StylesWatcher extends Watcher {
         afterMethod(S, 'deleteRule', (s, a) => edits.add(s, { index: Number(a[0]), rule: null })),
         afterMethod(S, 'replaceSync', (s) => edits.add(s, FULL)),
         // replace() applies its rules when the promise resolves
-        afterMethod(S, 'replace', (s, _a, p) => void (p as Promise<unknown>).then(() => edits.add(s, FULL), () => {})),
+        afterMethod(
+          S,
+          'replace',
+          (s, _a, p) =>
+            void (p as Promise<unknown>).then(
+              () => edits.add(s, FULL),
+              () => {},
+            ),
+        ),
         // legacy aliases do not go through insertRule/deleteRule in Chromium
         afterMethod(S, 'addRule', (s) => edits.add(s, FULL)),
         afterMethod(S, 'removeRule', (s, a) => edits.add(s, { index: Number(a[0] ?? 0), rule: null })),

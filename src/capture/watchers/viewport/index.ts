@@ -11,5 +11,12 @@ import { SelectionWatcher } from './selection.js';
 import { ViewportSizeWatcher } from './size.js';
 
 export function createViewportWatchers(): CaptureWatcher[] {
-  return [new ViewportSizeWatcher(), new ScrollWatcher(), new FocusWatcher(), new SelectionWatcher(), new HoverWatcher(), new PointerWatcher()];
+  return [
+    new ViewportSizeWatcher(),
+    new ScrollWatcher(),
+    new FocusWatcher(),
+    new SelectionWatcher(),
+    new HoverWatcher(),
+    new PointerWatcher(),
+  ];
 }

@@ -56,7 +56,10 @@ export class SelectionWatcher extends Watcher {
   private write(c: CaptureContext, force: boolean): void {
     this.ready = false;
     const sel = getSelection(this.doc ?? c.document);
-    let a = 0, ao = 0, f = 0, fo = 0;
+    let a = 0,
+      ao = 0,
+      f = 0,
+      fo = 0;
     if (sel && sel.rangeCount && sel.anchorNode && sel.focusNode && !sel.isCollapsed) {
       a = c.id(sel.anchorNode);
       f = c.id(sel.focusNode);
