@@ -152,6 +152,31 @@ describe('the npm package in a scratch app', { timeout: 240_000 }, () => {
     assert.deepEqual(await run(core.code), { api: 'function' });
   });
 
+  it("the shipped code and declarations import only the package's declared dependencies", () => {
+    const pkgDir = join(dir, 'node_modules/cobrowse-rtc');
+    const declared = Object.keys(JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).dependencies);
+    const find = ['-name', '*.js', '-not', '-path', '*/cdn/*', '-o', '-name', '*.d.ts'];
+    const files = execFileSync('find', [join(pkgDir, 'dist'), ...find], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    const bare = new Set();
+    for (const file of files) {
+      // import/export statements (rollup's output keeps one a line) and import('…') types
+      for (const [, a, b] of readFileSync(file, 'utf8').matchAll(
+        /^\s*(?:import|export)\b[^'"]*?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+      )) {
+        const spec = a ?? b;
+        if (spec.startsWith('.')) continue;
+        bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      }
+    }
+    assert.deepEqual(
+      [...bare].filter((d) => !declared.includes(d)),
+      [],
+      `undeclared packages imported (declared: ${declared.join(', ')})`,
+    );
+  });
+
   it("every entry's types resolve through the exports map (tsc, moduleResolution bundler)", () => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const args = [

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import wrtc from '@roamhq/wrtc';
-import { createPeerTransport, TransportError } from '../../build/transport/index.js';
+import { createPeerTransport } from '../../build/transport/peer.js';
+import { TransportError } from '../../build/transport/transport.js';
 
 function pair() {
   const config = { iceServers: [] };

@@ -6,7 +6,7 @@
  *
  *   showAnnotations(session);   // added to the body, removed when the session ends
  */
-import { css, html } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 import type { SharingSession } from '../../session/sharing.js';
 import { SessionElement } from './session-element.js';
 import { define } from './shared.js';
@@ -143,7 +143,7 @@ export class CobrowseAnnotations extends SessionElement {
     setTimeout(() => el.remove(), RIPPLE_MS + 50);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     return html`${[...this.cursors].map(
       ([viewer, p]) =>
         html`<svg part="cursor" data-viewer=${viewer} viewBox="0 0 22 22" style="transform: translate(${p.x}px, ${p.y}px)">

@@ -7,7 +7,7 @@
  * It follows the session's events and disappears when the session ends. Stop fires a cancelable
  * `cobrowse-stop` (detail: the session) and then calls `session.stop()` unless it was cancelled.
  */
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { SharingSession } from '../../session/sharing.js';
 import { SessionElement } from './session-element.js';
 import { define, theme } from './shared.js';
@@ -135,7 +135,7 @@ export class CobrowseSharingBanner extends SessionElement {
     session.stop();
   }
 
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const s = this.session;
     if (!s || s.state === 'ended') return nothing;
     const viewers = s.viewerList;

@@ -14,7 +14,7 @@
  *
  * Without a session it only asks (`await consent.ask()`), and the site decides what follows.
  */
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { formatCode, MAX_CODE_TRIES } from '../../session/approval.js';
 import type { SharingSession } from '../../session/sharing.js';
 import type { ApprovalRequest } from '../../session/types.js';
@@ -303,7 +303,7 @@ export class CobrowseConsent extends SessionElement {
     return html`<p id="code-line" part="code-line">${before}<span part="code">${formatCode(viewer.sas)}</span>${after}</p>`;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const name = this.viewer?.name;
     const described = this.viewer?.sas || this.request?.mode === 'code' ? 'body code-line hidden' : 'body hidden';
     return html`<dialog

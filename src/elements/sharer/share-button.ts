@@ -3,7 +3,7 @@
  * a click fires `cobrowse-share-request`, and the site decides (ask for consent, invite through its
  * chat, start sharing). Disabled while `disabled` is set (e.g. while sharing).
  */
-import { css, html } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 import { define, SharerElement, theme } from './shared.js';
 
 /**
@@ -47,7 +47,7 @@ export class CobrowseShareButton extends SharerElement {
     this.renderRoot.querySelector('button')?.focus(options);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     return html`<button type="button" part="button" ?disabled=${this.disabled} @click=${() => this.fire('cobrowse-share-request', null)}>
       <slot>${this.t('share')}</slot>
     </button>`;

@@ -19,7 +19,7 @@
  * events at all: the agent can neither click links in it nor make its `:hover` lie about the
  * customer's.
  */
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { checkResourceOrigins } from '../../mirror/resources.js';
 import { startViewing, type ViewingSession } from '../../session/viewing.js';
 import type { EndReason, Invitation, SignalingSource } from '../../session/types.js';
@@ -282,7 +282,7 @@ export class CobrowseViewer extends LitElement {
     if (p) this.session!.click(p.x, p.y);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const message = renderMessage(this.status, this.t);
     return html`${renderBar(this.status, this.t, this.onEnd)}
       <div part="stage">
