@@ -4,12 +4,13 @@
 import { FrameDecoder } from '../protocol/decoder.js';
 import { DialogState, OpCode } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
-import type { DocumentMode, Frame, Op } from '../protocol/types.js';
-import { applyTree, modeMarkup, setSafeAttribute, type BuildContext } from './build.js';
+import type { Frame, Op } from '../protocol/types.js';
+import { applyTree, setSafeAttribute, type BuildContext } from './build.js';
 import { CursorOverlay } from './cursor.js';
 import * as dom from '../dom/safe-dom.js';
 import { NodeMap } from './nodes.js';
-import { PAGE_ORIGIN, checkResourceOrigins, httpOrigin, policyMarkup, resourcePolicy } from './resources.js';
+import { MirrorDocuments } from './documents.js';
+import { PAGE_ORIGIN, checkResourceOrigins, httpOrigin, resourcePolicy } from './resources.js';
 import { protectedAttr } from './sanitize.js';
 import {
   Markers,
@@ -93,21 +94,16 @@ export class Mirror {
   // per frame
   private removedRoots: Node[] = [];
   private laterIds: number[] = [];
-  private movedNodes: Node[] = [];
   /** The last DIALOG state of each dialog in this frame, applied again at its end (see run()). */
   private dialogs = new Map<Element, DialogState>();
-  /** The compat mode each mirror document was opened with (to reopen a moved frame's document). */
-  private modes = new WeakMap<Document, DocumentMode>();
-  private readonly resourceOrigins: readonly string[];
-  /** The Content-Security-Policy of every mirror document: fixed when the first one is opened. */
-  private policy: string | null = null;
+  private readonly documents: MirrorDocuments;
   private readonly ctx: BuildContext;
 
   constructor(
     private container: HTMLElement,
     private options: MirrorOptions = {},
   ) {
-    this.resourceOrigins = checkResourceOrigins(options.resourceOrigins ?? [PAGE_ORIGIN]);
+    const resourceOrigins = checkResourceOrigins(options.resourceOrigins ?? [PAGE_ORIGIN]);
     this.wrapper = document.createElement('div');
     this.wrapper.setAttribute('data-cobrowse-mirror', '');
     Object.assign(this.wrapper.style, { position: 'relative', overflow: 'hidden', transformOrigin: '0 0' });
@@ -133,15 +129,19 @@ export class Mirror {
       this.resize.observe(container);
     }
     this.layout();
+    // the policy is fixed when the first document opens: by then the META op has given the page's URL
+    const policy = () => resourcePolicy(resourceOrigins, httpOrigin(this.url), httpOrigin(container.ownerDocument.URL));
+    this.documents = new MirrorDocuments(this.map, this.iframe, policy, () => this.scrolls.apply());
     const self = this;
+    const docs = this.documents;
     this.ctx = {
       map: this.map,
-      topDocument: (mode) => self.openTop(mode),
-      frameDocument: (iframe, mode) => self.openFrame(iframe, mode),
+      topDocument: (mode) => docs.openTop(mode),
+      frameDocument: (iframe, mode) => docs.openFrame(iframe, mode),
       releaseLater: (ids) => void self.laterIds.push(...ids),
       styleOwner: (el) => self.sheets.ownerChanged(el),
-      shadowRoot: (sr) => self.guard(sr),
-      moved: (n) => void self.movedNodes.push(n),
+      shadowRoot: (sr) => docs.guard(sr),
+      moved: (n) => docs.moved(n),
     };
   }
 
@@ -239,7 +239,7 @@ export class Mirror {
         applyTree(this.ctx, op.parent, op.before, op.nodes);
         const p = op.parent ? this.map.get(op.parent)! : null;
         if (p) this.styleTouched(p);
-        this.rehomeFrames();
+        this.documents.rehomeFrames();
         return;
       }
       case OpCode.Remove: {
@@ -332,91 +332,6 @@ export class Mirror {
   }
 
   // ---- documents ----------------------------------------------------------------------------------
-
-  /**
-   * Reopens a document with a doctype that makes the parser give it the sharer's compat mode (the
-   * DOCUMENT node's `mode`: a srcdoc page without doctype is no-quirks), then empties it (that doctype
-   * included). `open()` also drops every listener, so the guards are installed again.
-   */
-  private reopen(doc: Document, mode: DocumentMode): Document {
-    this.modes.set(doc, mode);
-    if (dom.defaultView(doc)) {
-      (Document.prototype.open as (this: Document) => Document).call(doc);
-      // the policy is parsed before anything else arrives; a policy stays with its document for good
-      // (removing the <meta> below does not lift it), so every later load in it is checked
-      Document.prototype.write.call(doc, modeMarkup(mode) + policyMarkup(this.resourcePolicy()));
-      Document.prototype.close.call(doc);
-    }
-    for (let c = dom.firstChild(doc); c; c = dom.firstChild(doc)) dom.removeChild(doc, c);
-    this.guard(doc);
-    return doc;
-  }
-
-  /**
-   * Fixed on first use: a Document keeps every policy it was ever given, so a later, wider policy
-   * could not take effect anyway, and a narrower one would only break images the agent already saw.
-   */
-  private resourcePolicy(): string {
-    this.policy ??= resourcePolicy(this.resourceOrigins, httpOrigin(this.url), httpOrigin(this.container.ownerDocument.URL));
-    return this.policy;
-  }
-
-  private openTop(mode: DocumentMode): Document {
-    const doc = dom.contentDocument(this.iframe) ?? document.implementation.createHTMLDocument('');
-    return this.reopen(doc, mode);
-  }
-
-  private openFrame(iframe: Element, mode: DocumentMode): Document {
-    const live = dom.isHtml(iframe, 'iframe') && dom.isConnected(iframe) ? dom.contentDocument(iframe as HTMLIFrameElement) : null;
-    // a frame without a window (inside a template, or a <frame>) gets a detached document
-    const doc = live ?? dom.implementation(dom.ownerDocument(iframe)!).createHTMLDocument('');
-    const old = this.map.docOf.get(iframe);
-    if (old && this.map.frameOf.get(old) === iframe) this.map.frameOf.delete(old);
-    else this.map.frames++;
-    this.map.frameOf.set(doc, iframe);
-    this.map.docOf.set(iframe, doc);
-    return this.reopen(doc, mode);
-  }
-
-  /**
-   * An `<iframe>` that was moved without `moveBefore` lost its document (the browser reloads it as
-   * about:blank). Its old document still holds the mirrored nodes: move them into the new one, so every
-   * id inside stays valid.
-   */
-  private rehomeFrames(): void {
-    const moved = this.movedNodes;
-    this.movedNodes = [];
-    if (!this.map.frames) return;
-    for (const root of moved) {
-      for (const n of this.map.walk(root)) {
-        if (dom.nodeType(n) !== dom.ELEMENT_NODE) continue;
-        const old = this.map.docOf.get(n as Element);
-        if (!old || !dom.isHtml(n, 'iframe')) continue;
-        const now = dom.contentDocument(n as HTMLIFrameElement);
-        if (!now || now === old) continue;
-        const id = this.map.id(old);
-        this.reopen(now, this.modes.get(old) ?? 'no-quirks');
-        for (let c = dom.firstChild(old); c; c = dom.firstChild(old)) dom.insertBefore(now, c, null);
-        this.map.frameOf.delete(old);
-        this.map.frameOf.set(now, n as Element);
-        this.map.docOf.set(n as Element, now);
-        if (id > 0) this.map.set(id, now);
-      }
-    }
-  }
-
-  /**
-   * Guards installed from the viewer's realm on every mirror document and shadow root (defence in depth
-   * behind the sandbox): no form submits, no link follows, and resource loads re-apply scroll positions.
-   */
-  private guard(target: Document | ShadowRoot): void {
-    const stop = (e: Event) => e.preventDefault();
-    dom.addListener(target, 'submit', stop);
-    dom.addListener(target, 'click', stop);
-    dom.addListener(target, 'auxclick', stop);
-    dom.addListener(target, 'DOMActivate', stop);
-    dom.addListener(target, 'load', () => this.scrolls.apply());
-  }
 
   // ---- layout ---------------------------------------------------------------------------------------
 
