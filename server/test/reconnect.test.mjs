@@ -162,7 +162,15 @@ test(
     const states = stateBecomes(customer, 'connected');
     const lost = stateBecomes(customer, 'reconnecting');
     const texts = [];
-    customer.ontext = (e) => texts.push(e.text);
+    // one message seen before the crash: the replay on return must not deliver it again
+    const seenBefore = new Promise((resolve) => {
+      customer.ontext = (e) => {
+        texts.push(e.text);
+        resolve();
+      };
+    });
+    agent.sendText('before the crash');
+    await seenBefore;
 
     await holder.kill();
     await lost;
@@ -178,7 +186,11 @@ test(
     assert.equal(customer.welcome.peer.id, peer, 'the peer id is kept across processes');
     assert.notEqual(lb.choices.at(-1), holder.port);
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(texts, ['sent while the customer was away'], 'the missed message is delivered once');
+    assert.deepEqual(
+      texts,
+      ['before the crash', 'sent while the customer was away'],
+      'the missed message is delivered once, and nothing seen before the crash again',
+    );
     // the agent still knows the customer under the same address, and the chat works both ways
     const heard = new Promise((r) => (agent.ontext = r));
     customer.sendText('back');
