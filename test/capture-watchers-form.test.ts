@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
+import { describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { FormWatcher } from '../src/capture/watchers/form.js';
-import { Harness, assert, bytesContain, eq, only } from './helpers/watchers-harness.js';
+import { Harness, assert, bytesContain, eq, only, perTestBox } from './helpers/watchers-harness.js';
 
 /** Types like a user: real `input` events, no property setter from script. */
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
@@ -13,15 +13,10 @@ function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
 describe('capture watcher: form', () => {
   let box: HTMLElement;
   let h: Harness;
-  beforeEach(() => {
-    box = document.createElement('div');
-    document.body.append(box);
-  });
-  afterEach(() => {
-    h?.stop();
-    box.remove();
-    eq(activePatchCount(), 0, 'patches left after stop');
-  });
+  perTestBox(
+    (b) => (box = b),
+    () => h,
+  );
 
   it('user typing and programmatic .value: the latest value per field per flush', () => {
     box.innerHTML = '<input id=a><textarea id=b></textarea>';

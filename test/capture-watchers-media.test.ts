@@ -1,21 +1,16 @@
-import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
+import { describe, it } from './helpers/assert.js';
 import { DialogState, OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { createMediaWatchers } from '../src/capture/watchers/media/index.js';
-import { Harness, assert, eq, only, tick, until } from './helpers/watchers-harness.js';
+import { Harness, assert, eq, only, tick, until, perTestBox } from './helpers/watchers-harness.js';
 
 describe('capture watcher: media, dialog, canvas', () => {
   let box: HTMLElement;
   let h: Harness;
-  beforeEach(() => {
-    box = document.createElement('div');
-    document.body.append(box);
-  });
-  afterEach(() => {
-    h?.stop();
-    box.remove();
-    eq(activePatchCount(), 0, 'patches left');
-  });
+  perTestBox(
+    (b) => (box = b),
+    () => h,
+  );
 
   it('media state: snapshot and events', async () => {
     box.innerHTML = '<video muted></video><audio></audio>';

@@ -1,23 +1,18 @@
-import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
+import { afterEach, describe, it } from './helpers/assert.js';
 import { OpCode, constructedSheetRef, ownerSheetRef } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { StylesWatcher } from '../src/capture/watchers/styles/index.js';
 import { cssomOnly } from '../src/capture/watchers/styles/style-elements.js';
-import { Harness, assert, eq, only, tick } from './helpers/watchers-harness.js';
+import { Harness, assert, eq, only, tick, perTestBox } from './helpers/watchers-harness.js';
 
 describe('capture watcher: styles', () => {
   let box: HTMLElement;
   let h: Harness;
-  beforeEach(() => {
-    box = document.createElement('div');
-    document.body.append(box);
-  });
-  afterEach(() => {
-    h?.stop();
-    box.remove();
-    document.adoptedStyleSheets = [];
-    eq(activePatchCount(), 0, 'patches left after stop');
-  });
+  perTestBox(
+    (b) => (box = b),
+    () => h,
+    () => (document.adoptedStyleSheets = []),
+  );
 
   it('sends insertRule/deleteRule on a captured <style> in call order', () => {
     const style = document.createElement('style');

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, it } from './helpers/assert.js';
+import { describe, it } from './helpers/assert.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { activePatchCount } from '../src/capture/patches.js';
 import { createViewportWatchers } from '../src/capture/watchers/viewport/index.js';
 import { PointerWatcher } from '../src/capture/watchers/viewport/pointer.js';
-import { Harness, assert, eq, only, raf, tick } from './helpers/watchers-harness.js';
+import { Harness, assert, eq, only, raf, tick, perTestBox } from './helpers/watchers-harness.js';
 
 const mouse = (type: string, x: number, y: number, init: MouseEventInit = {}) =>
   new PointerEvent(type, { bubbles: true, composed: true, clientX: x, clientY: y, view: window, ...init });
@@ -11,15 +11,10 @@ const mouse = (type: string, x: number, y: number, init: MouseEventInit = {}) =>
 describe('capture watcher: viewport', () => {
   let box: HTMLElement;
   let h: Harness;
-  beforeEach(() => {
-    box = document.createElement('div');
-    document.body.append(box);
-  });
-  afterEach(() => {
-    h?.stop();
-    box.remove();
-    eq(activePatchCount(), 0, 'patches left');
-  });
+  perTestBox(
+    (b) => (box = b),
+    () => h,
+  );
 
   it('snapshot: viewport, scrolled elements, focus', () => {
     box.innerHTML = '<div id=sc style="height:50px;overflow:auto"><div style="height:500px;width:2000px"></div></div><input id=f>';

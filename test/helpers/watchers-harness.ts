@@ -6,6 +6,8 @@ import { FrameEncoder } from '../../src/protocol/encoder.js';
 import type { Op } from '../../src/protocol/types.js';
 import type { CaptureContext, CaptureWatcher, CaptureRoot } from '../../src/capture/context.js';
 import { MaskPolicy, type MaskOptions } from '../../src/capture/mask.js';
+import { activePatchCount } from '../../src/capture/patches.js';
+import { afterEach, beforeEach } from './assert.js';
 
 export function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
@@ -149,4 +151,23 @@ export async function freshFrame(
     frame.srcdoc = html;
   });
   return { frame, doc: frame.contentDocument! };
+}
+
+/**
+ * The fixture every watcher test file shares: a fresh container in the page before each test; after
+ * it, the test's harness stopped, the container removed, `cleanup` run, and no prototype patch left.
+ */
+export function perTestBox(setBox: (box: HTMLElement) => void, harness: () => Harness | undefined, cleanup?: () => void): void {
+  let box: HTMLElement | null = null;
+  beforeEach(() => {
+    box = document.createElement('div');
+    document.body.append(box);
+    setBox(box);
+  });
+  afterEach(() => {
+    harness()?.stop();
+    box?.remove();
+    cleanup?.();
+    eq(activePatchCount(), 0, 'patches left after stop');
+  });
 }
