@@ -8,7 +8,7 @@ export * from './reference-server.js';
 export { startViewing, ViewingSession, type ViewingEvents } from './session/viewing.js';
 export type { ViewingOptions, Progress } from './session/types.js';
 // the engine alone, and the channel the sessions run on
-export { capture, type CaptureHandle, type CaptureOptions } from './capture/index.js';
+export { capture, type CaptureHandle } from './capture/index.js';
 export { Mirror, type MirrorOptions, type MirrorViewport } from './mirror/mirror.js';
 export { ProtocolError, type ProtocolErrorCode } from './protocol/errors.js';
 export {

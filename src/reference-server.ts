@@ -4,6 +4,10 @@
 // because a site whose own chat carries the signals needs neither, so the sharer's core does not
 // carry them; the main entry re-exports them.
 export { createPeerJsSignaling, type PeerJsSignalingOptions } from './signaling/peerjs.js';
+// the types its API names (the adapter it makes, the chat it can carry signals over, the errors' base)
+export type { SignalingAdapter } from './signaling/adapter.js';
+export type { TextChat } from './signaling/chat.js';
+export type { CodedError } from './errors.js';
 export {
   connectReferenceChat,
   ReferenceChatError,

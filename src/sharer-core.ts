@@ -9,6 +9,7 @@ export { startSharing, resumeSharing, SharingSession, type SharingEvents } from 
 export type { Emitter } from './session/events.js';
 export type {
   SharingOptions,
+  CommonOptions,
   SessionState,
   StateChange,
   EndReason,
@@ -23,6 +24,7 @@ export type {
 export { SessionError, type SessionErrorCode } from './session/limits.js';
 export { CodedError } from './errors.js';
 export type { MaskOptions } from './capture/mask.js';
+export type { CaptureOptions } from './capture/capture.js';
 export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport/transport.js';
 export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './signaling/adapter.js';
 export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './signaling/chat.js';

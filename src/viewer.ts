@@ -8,3 +8,7 @@ export {
   type ViewerStateDetail,
 } from './elements/viewer/define.js';
 export { setMessages } from './elements/i18n.js';
+// the types its properties and events name, so a console that imports only this entry can type them
+export type { EndReason, Invitation, SessionState, SignalingSource } from './session/types.js';
+export type { ViewingSession } from './session/viewing.js';
+export type { Transport } from './transport/transport.js';

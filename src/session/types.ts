@@ -49,7 +49,7 @@ export interface Invitation {
  */
 export type SignalingSource = SignalingAdapter | (() => SignalingAdapter);
 
-interface CommonOptions {
+export interface CommonOptions {
   /** An established channel to run over as is (loopback, WebSocket, ...). One of `transport` and `signaling`. */
   transport?: Transport;
   /** How to set up a WebRTC data channel through the chat. One of `transport` and `signaling`. */
