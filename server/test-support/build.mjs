@@ -7,14 +7,26 @@ import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The signaling clients as Node tests use them: the reference server's (the `cobrowse-rtc/reference-server`
+ * entry), signaling over any text chat, and the adapter's error — modules that load without a DOM.
+ */
 export async function importSignaling() {
-  const out = join(root, 'build/signaling/index.js');
-  const src = join(root, 'src/signaling');
-  const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
+  const out = join(root, 'build/reference-server.js');
+  const sources = [
+    join(root, 'src/reference-server.ts'),
+    ...readdirSync(join(root, 'src/signaling')).map((f) => join(root, 'src/signaling', f)),
+  ];
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (!existsSync(out) || statSync(out).mtimeMs < newest) {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
       stdio: 'inherit',
     });
   }
-  return import(out);
+  const [server, chat, adapter] = await Promise.all([
+    import(out),
+    import(join(root, 'build/signaling/chat.js')),
+    import(join(root, 'build/signaling/adapter.js')),
+  ]);
+  return { ...server, ...chat, ...adapter };
 }
