@@ -13,6 +13,7 @@ import { SecureChannel } from '../../build/secure/channel.js';
 import { Sender } from '../../build/secure/sender.js';
 import { SecureError } from '../../build/secure/types.js';
 import { sealRecord } from '../../build/secure/record.js';
+import { SyncInflate } from '../../build/secure/sync-inflate.js';
 import { readVarint } from '../../build/secure/varint.js';
 import { pipe, settle, until } from './crypto-pipe.mjs';
 import { prng, seedFromEnv } from './fuzz-lib.mjs';
@@ -29,17 +30,19 @@ function channelPair(r) {
   const p = pipe();
   const v2s = r.bytes(32),
     s2v = r.bytes(32);
-  const parts = (transport, sendKey, receiveKey) => ({
+  // as openChannel hands them over: only the sharer compresses, only the viewer inflates
+  const parts = (transport, sendKey, receiveKey, role) => ({
     transport,
     sas: '000000',
     resumeSecret: new Uint8Array(32),
-    sender: new Sender(transport, sendKey, 1),
+    sender: new Sender(transport, sendKey, 1, role === 'sharer'),
     receiveKey,
     receiveCounter: 1,
     limit: 64 * 2 ** 20,
+    inflater: role === 'viewer' ? new SyncInflate() : null,
   });
-  const viewer = new SecureChannel(parts(p.a, v2s, s2v));
-  const sharer = new SecureChannel(parts(p.b, s2v, v2s));
+  const viewer = new SecureChannel(parts(p.a, v2s, s2v, 'viewer'));
+  const sharer = new SecureChannel(parts(p.b, s2v, v2s, 'sharer'));
   return { p, viewer, sharer, v2s, s2v };
 }
 
