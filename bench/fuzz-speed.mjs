@@ -7,7 +7,7 @@
 // 1. decode time of mutated / random frames interleaved with a valid stream (mean, max, the frame size
 //    at the max); 2. time per rejection of frames claiming huge sizes; 3. depth bombs; 4. Reassembler
 //    push time over mutated chunk streams.
-import { FrameDecoder, FrameEncoder, encodeFrame, OpCode, MAX_DEPTH } from '../build/protocol/index.js';
+import { FrameDecoder, FrameEncoder, encodeFrame, OpCode, MAX_DEPTH } from '../test/hardening/protocol-src.mjs';
 import { Reassembler, chunkMessage } from '../build/transport/chunker.js';
 import { prng, randFrame, MUTATORS, MUTATOR_NAMES, depthBomb, uvBytes } from '../test/hardening/fuzz-lib.mjs';
 

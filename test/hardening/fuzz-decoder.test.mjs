@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FrameDecoder, FrameEncoder, encodeFrame, ProtocolError, OpCode, NodeKind, MAX_DEPTH } from '../../build/protocol/index.js';
+import { FrameDecoder, FrameEncoder, encodeFrame, ProtocolError, OpCode, NodeKind, MAX_DEPTH } from './protocol-src.mjs';
 import { prng, seedFromEnv, randFrame, MUTATORS, MUTATOR_NAMES, depthBomb, uvBytes, chainTree, concat, hangWatchdog } from './fuzz-lib.mjs';
 
 const SEED = seedFromEnv('FUZZ_SEED', 0x6c0b2025);

@@ -1,7 +1,7 @@
 // Shared by test/hardening/fuzz-*.test.mjs: a seeded PRNG, a generator of valid frames (plain data, as
 // FrameDecoder returns them), byte-level mutators and a hang watchdog. Not a test file itself.
 import { Worker } from 'node:worker_threads';
-import { NodeKind, OpCode, MAX_DEPTH } from '../../build/protocol/index.js';
+import { NodeKind, OpCode, MAX_DEPTH } from './protocol-src.mjs';
 
 // ---- hang watchdog ---------------------------------------------------------------------------------
 
