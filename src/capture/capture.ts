@@ -47,17 +47,17 @@ export interface CaptureHandle {
 }
 
 export class Capture implements CaptureHandle {
-  private readonly encoder = new FrameEncoder();
-  private readonly watchers: WatcherSet;
-  private readonly observer: MutationObserver;
-  private readonly trees: ObservedTrees;
-  private readonly serializer: Serializer;
-  private readonly delta: DeltaBuilder;
-  private queue: MutationRecord[] = [];
-  private scheduled = false;
-  private stopped = false;
-  private errorLogged = false;
-  private seqNo = 0;
+  readonly #encoder = new FrameEncoder();
+  readonly #watchers: WatcherSet;
+  readonly #observer: MutationObserver;
+  readonly #trees: ObservedTrees;
+  readonly #serializer: Serializer;
+  readonly #delta: DeltaBuilder;
+  #queue: MutationRecord[] = [];
+  #scheduled = false;
+  #stopped = false;
+  #errorLogged = false;
+  #seqNo = 0;
 
   constructor(
     private readonly document: Document,
@@ -65,116 +65,116 @@ export class Capture implements CaptureHandle {
     watchers: readonly CaptureWatcher[],
   ) {
     const ids = new NodeIds();
-    const encoder = this.encoder;
+    const encoder = this.#encoder;
     const mask = new MaskPolicy(options.mask);
     const context: CaptureContext = {
       document,
       encoder,
       mask,
       id: (node) => ids.get(node),
-      requestFlush: () => this.schedule(),
-      roots: () => this.trees.liveRoots(),
+      requestFlush: () => this.#schedule(),
+      roots: () => this.#trees.liveRoots(),
     };
-    this.watchers = new WatcherSet(watchers, context);
-    this.observer = new MutationObserver((records) => this.delivered(records));
-    this.trees = new ObservedTrees(this.observer, ids, this.watchers, () => this.schedule());
-    const set = this.watchers;
+    this.#watchers = new WatcherSet(watchers, context);
+    this.#observer = new MutationObserver((records) => this.#delivered(records));
+    this.#trees = new ObservedTrees(this.#observer, ids, this.#watchers, () => this.#schedule());
+    const set = this.#watchers;
     const written = new WrittenMasks();
     const elementAdded = (el: Element, tag: string, id: number) => set.elementAdded(el, tag, id);
-    this.serializer = new Serializer({ ids, encoder, mask, written, trees: this.trees, elementAdded });
-    this.delta = new DeltaBuilder({ ids, encoder, mask, written, trees: this.trees }, this.serializer);
-    this.snapshot();
+    this.#serializer = new Serializer({ ids, encoder, mask, written, trees: this.#trees, elementAdded });
+    this.#delta = new DeltaBuilder({ ids, encoder, mask, written, trees: this.#trees }, this.#serializer);
+    this.#snapshot();
   }
 
   get seq(): number {
-    return this.seqNo;
+    return this.#seqNo;
   }
 
   resync(): void {
-    if (this.stopped) return;
-    this.flush();
-    this.snapshot();
+    if (this.#stopped) return;
+    this.#flush();
+    this.#snapshot();
   }
 
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.observer.disconnect();
-    this.queue = [];
-    this.trees.stop();
-    this.watchers.stop();
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#observer.disconnect();
+    this.#queue = [];
+    this.#trees.stop();
+    this.#watchers.stop();
   }
 
   /** MutationObserver records: written now, or queued until the next animation frame. */
-  private delivered(records: MutationRecord[]): void {
-    for (const r of records) this.queue.push(r);
-    if (this.options.batch !== 'animation-frame') return this.flush();
-    this.trees.noteDetached(records);
-    this.schedule();
+  #delivered(records: MutationRecord[]): void {
+    for (const r of records) this.#queue.push(r);
+    if (this.options.batch !== 'animation-frame') return this.#flush();
+    this.#trees.noteDetached(records);
+    this.#schedule();
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
+  #schedule(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
     if (this.options.batch === 'animation-frame') {
       const win = defaultView(this.document) ?? window;
-      win.requestAnimationFrame(() => this.flush());
+      win.requestAnimationFrame(() => this.#flush());
       return;
     }
     // state changes (events, patched setters) are written at the end of the current script, with any
     // DOM changes of the same script (the MutationObserver delivers at that same checkpoint)
-    queueMicrotask(() => this.flush());
+    queueMicrotask(() => this.#flush());
   }
 
-  private emit(frame: Uint8Array): void {
+  #emit(frame: Uint8Array): void {
     try {
       this.options.onFrame(frame);
     } catch (err) {
-      this.report(err);
+      this.#report(err);
     }
   }
 
-  private report(err: unknown): void {
+  #report(err: unknown): void {
     if (this.options.onError) return this.options.onError(err);
-    if (this.errorLogged) return;
-    this.errorLogged = true;
+    if (this.#errorLogged) return;
+    this.#errorLogged = true;
     console.error('cobrowse-rtc capture:', err);
   }
 
-  private snapshot(): void {
-    const e = this.encoder;
-    e.begin(FrameKind.Snapshot, this.seqNo);
+  #snapshot(): void {
+    const e = this.#encoder;
+    e.begin(FrameKind.Snapshot, this.#seqNo);
     e.meta(documentURL(this.document));
     e.tree(0, 0);
-    this.serializer.write(this.document, false, true);
-    this.watchers.snapshot();
-    this.emit(e.finish());
+    this.#serializer.write(this.document, false, true);
+    this.#watchers.snapshot();
+    this.#emit(e.finish());
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    if (this.stopped) return;
-    const records = this.queue;
-    this.queue = [];
-    for (const r of this.observer.takeRecords()) records.push(r);
-    const e = this.encoder;
-    e.begin(FrameKind.Delta, this.seqNo + 1);
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#stopped) return;
+    const records = this.#queue;
+    this.#queue = [];
+    for (const r of this.#observer.takeRecords()) records.push(r);
+    const e = this.#encoder;
+    e.begin(FrameKind.Delta, this.#seqNo + 1);
     try {
-      this.delta.build(records);
-      this.trees.written();
-      this.watchers.flush();
+      this.#delta.build(records);
+      this.#trees.written();
+      this.#watchers.flush();
     } catch (err) {
       // a bug here must not break the page; the viewer is brought back in step with a snapshot
       e.finish();
-      this.report(err);
-      this.snapshot();
+      this.#report(err);
+      this.#snapshot();
       return;
     }
     if (e.opCount === 0) {
       e.finish();
       return;
     }
-    this.seqNo++;
-    this.emit(e.finish());
+    this.#seqNo++;
+    this.#emit(e.finish());
   }
 }

@@ -11,17 +11,17 @@ import type { WrittenMasks } from './written-masks.js';
 
 export class DeltaScope {
   /** Captured elements that became ignored in this batch (see `hidden`). */
-  private readonly newlyIgnored = new Set<Node>();
+  readonly #newlyIgnored = new Set<Node>();
   /** Captured elements that became blocked in this batch: nothing inside them is written (see `hidden`). */
-  private readonly newlyBlocked = new Set<Node>();
+  readonly #newlyBlocked = new Set<Node>();
   /**
    * Captured elements that stopped being blocked in this batch: the viewer has only their placeholder,
    * so nothing inside them is written on its own; they are written again whole.
    */
-  private readonly newlyUnblocked = new Set<Node>();
+  readonly #newlyUnblocked = new Set<Node>();
   /** Per element: keeps its subtree out of the capture (see `capturedChain`). */
-  private readonly uncaptured = new Map<Node, boolean>();
-  private readonly maskedAt = new Map<Node, boolean>();
+  readonly #uncaptured = new Map<Node, boolean>();
+  readonly #maskedAt = new Map<Node, boolean>();
 
   constructor(
     private readonly ids: NodeIds,
@@ -37,27 +37,27 @@ export class DeltaScope {
       if (!ids.get(el)) continue;
       // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
       // of it first are still there to move)
-      if (mask.isIgnored(el)) this.newlyIgnored.add(el);
+      if (mask.isIgnored(el)) this.#newlyIgnored.add(el);
       // became blocked: its placeholder is written with the attributes; a change inside it in this
       // same batch must not be written first
       const was = this.written.wasBlocked(el);
       const now = mask.isBlocked(el);
-      if (!was && now) this.newlyBlocked.add(el);
-      else if (was && !now) this.newlyUnblocked.add(el);
+      if (!was && now) this.#newlyBlocked.add(el);
+      else if (was && !now) this.#newlyUnblocked.add(el);
     }
   }
 
   clear(): void {
-    this.newlyIgnored.clear();
-    this.newlyBlocked.clear();
-    this.newlyUnblocked.clear();
-    this.uncaptured.clear();
-    this.maskedAt.clear();
+    this.#newlyIgnored.clear();
+    this.#newlyBlocked.clear();
+    this.#newlyUnblocked.clear();
+    this.#uncaptured.clear();
+    this.#maskedAt.clear();
   }
 
   /** Masking was rewritten (an element written again): cached answers may be stale. */
   maskingRewritten(): void {
-    this.maskedAt.clear();
+    this.#maskedAt.clear();
   }
 
   /** A known node the viewer still has where it is: attached, under a captured parent, not hidden. */
@@ -78,11 +78,11 @@ export class DeltaScope {
   capturedChain(p: Node): boolean {
     for (let n: Node | null = p; n; n = parentOf(n)) {
       if (nodeType(n) !== ELEMENT_NODE) continue;
-      let out = this.uncaptured.get(n);
+      let out = this.#uncaptured.get(n);
       if (out === undefined) {
         const el = n as Element;
         out = CHILDLESS.has(localName(el)) || this.mask.isIgnored(el) || this.mask.isBlocked(el);
-        this.uncaptured.set(n, out);
+        this.#uncaptured.set(n, out);
       }
       if (out) return false;
     }
@@ -95,9 +95,9 @@ export class DeltaScope {
    * (a newly blocked element still gets its placeholder, a newly unblocked one is written whole).
    */
   hidden(node: Node, blockedSelf = true): boolean {
-    const ignored = this.newlyIgnored;
-    const blocked = this.newlyBlocked;
-    const unblocked = this.newlyUnblocked;
+    const ignored = this.#newlyIgnored;
+    const blocked = this.#newlyBlocked;
+    const unblocked = this.#newlyUnblocked;
     if (ignored.size === 0 && blocked.size === 0 && unblocked.size === 0) return false;
     for (let n: Node | null = node; n; n = parentOf(n)) {
       if (ignored.has(n)) return true;
@@ -108,14 +108,14 @@ export class DeltaScope {
 
   /** Whether text placed under `parent` is masked. */
   textMaskedUnder(parent: Node): boolean {
-    let m = this.maskedAt.get(parent);
+    let m = this.#maskedAt.get(parent);
     if (m === undefined) {
       const mask = this.mask;
       m = mask.isTextMaskedAt(parent);
       if (!m && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'textarea') {
         m = mask.isValueMasked(parent as Element, false);
       }
-      this.maskedAt.set(parent, m);
+      this.#maskedAt.set(parent, m);
     }
     return m;
   }

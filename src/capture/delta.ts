@@ -22,67 +22,70 @@ export interface DeltaParts {
 }
 
 export class DeltaBuilder {
-  private readonly batch = new MutationBatch();
-  private readonly scope: DeltaScope;
-  private readonly emitted = new Set<Node>();
-  private readonly bases = new BaseUrls();
+  readonly #batch = new MutationBatch();
+  readonly #scope: DeltaScope;
+  readonly #emitted = new Set<Node>();
+  readonly #bases = new BaseUrls();
   /** Ids from here on belong to nodes written in this batch. */
-  private firstNew = 0;
+  #firstNew = 0;
 
   constructor(
     private readonly parts: DeltaParts,
     private readonly serializer: Serializer,
   ) {
-    this.scope = new DeltaScope(parts.ids, parts.mask, parts.written, parts.trees);
+    this.#scope = new DeltaScope(parts.ids, parts.mask, parts.written, parts.trees);
   }
 
   /** Writes the ops of `records` and of the trees' new shadow roots and frame documents (a frame is open). */
   build(records: readonly MutationRecord[]): void {
-    const { batch, scope, parts } = this;
-    this.firstNew = parts.ids.next;
+    const { parts } = this;
+    const batch = this.#batch;
+    const scope = this.#scope;
+    this.#firstNew = parts.ids.next;
     try {
       batch.collect(records);
       scope.begin(batch.attrs.keys());
-      for (const node of batch.added) this.insert(node);
-      for (const host of parts.trees.newShadows) this.attachShadow(host);
-      for (const frame of parts.trees.loadedFrames) this.replaceFrameDocument(frame);
-      this.removeAll(batch.removed);
-      for (const t of batch.texts) this.text(t);
-      for (const [el, names] of batch.attrs) this.attributes(el, names);
+      for (const node of batch.added) this.#insert(node);
+      for (const host of parts.trees.newShadows) this.#attachShadow(host);
+      for (const frame of parts.trees.loadedFrames) this.#replaceFrameDocument(frame);
+      this.#removeAll(batch.removed);
+      for (const t of batch.texts) this.#text(t);
+      for (const [el, names] of batch.attrs) this.#attributes(el, names);
     } finally {
       batch.clear();
       scope.clear();
-      this.emitted.clear();
-      this.bases.clear();
+      this.#emitted.clear();
+      this.#bases.clear();
     }
   }
 
   /** Known before this batch (new nodes are written inside their new subtree). */
-  private isOld(id: number): boolean {
-    return id > 0 && id < this.firstNew;
+  #isOld(id: number): boolean {
+    return id > 0 && id < this.#firstNew;
   }
 
-  private insert(node: Node): void {
+  #insert(node: Node): void {
     const { ids, mask } = this.parts;
-    const { emitted, scope } = this;
+    const emitted = this.#emitted;
+    const scope = this.#scope;
     if (emitted.has(node)) return;
-    if (ids.get(node) >= this.firstNew) return; // written inside a new subtree already
+    if (ids.get(node) >= this.#firstNew) return; // written inside a new subtree already
     const parent = parentNode(node);
     if (!parent || !this.parts.trees.isAttached(node)) return;
     const pid = ids.get(parent);
-    if (!this.isOld(pid)) return; // parent not captured, or new (its subtree has this)
+    if (!this.#isOld(pid)) return; // parent not captured, or new (its subtree has this)
     if (nodeType(parent) === ELEMENT_NODE && !this.parts.written.childrenCaptured(parent as Element)) return;
     if (scope.hidden(parent) || !scope.capturedChain(parent)) return;
     // siblings inserted next to each other: write the run from its end, so each `before` exists
-    const added = this.batch.added;
+    const added = this.#batch.added;
     let end = node;
     for (let n = nextSibling(end); n && !emitted.has(n) && (added.has(n) || !ids.get(n)); n = nextSibling(end)) end = n;
     const masked = scope.textMaskedUnder(parent);
     let c: Node = end;
     for (;;) {
       if (nodeType(c) === ELEMENT_NODE && mask.isIgnored(c as Element))
-        this.drop(c); // inserted or moved: nothing to say
-      else this.writeTree(pid, this.nextCaptured(c), c, masked);
+        this.#drop(c); // inserted or moved: nothing to say
+      else this.#writeTree(pid, this.#nextCaptured(c), c, masked);
       emitted.add(c);
       if (c === node) break;
       c = c.previousSibling!;
@@ -90,7 +93,7 @@ export class DeltaBuilder {
   }
 
   /** A TREE op: `node` written under `pid` before `before`, then REMOVE for what it replaced. */
-  private writeTree(pid: number, before: number, node: Node, masked: boolean): void {
+  #writeTree(pid: number, before: number, node: Node, masked: boolean): void {
     this.parts.encoder.tree(pid, before);
     this.serializer.write(node, masked, false); // a known node becomes a REF (or is written again)
     const replaced = this.serializer.replaced;
@@ -103,7 +106,7 @@ export class DeltaBuilder {
    * without one are ignored elements (the run being written goes from its end, so the others have
    * theirs already).
    */
-  private nextCaptured(node: Node): number {
+  #nextCaptured(node: Node): number {
     const ids = this.parts.ids;
     let next = nextSibling(node);
     while (next && !ids.get(next)) next = nextSibling(next);
@@ -111,7 +114,7 @@ export class DeltaBuilder {
   }
 
   /** Removes a node from the viewer's copy (when it has it) and forgets its subtree's ids. */
-  private drop(node: Node): void {
+  #drop(node: Node): void {
     const { ids, encoder, trees } = this.parts;
     const id = ids.get(node);
     if (!id) return;
@@ -119,64 +122,64 @@ export class DeltaBuilder {
     ids.forgetSubtree(node, trees.shadowOf);
   }
 
-  private attachShadow(host: Element): void {
+  #attachShadow(host: Element): void {
     const { ids, trees } = this.parts;
     const hid = ids.get(host);
-    if (!this.isOld(hid) || !this.scope.isLive(host)) return;
+    if (!this.#isOld(hid) || !this.#scope.isLive(host)) return;
     const root = trees.shadowOf(host);
-    if (!root || ids.get(root) || this.scope.hidden(host)) return;
-    this.writeTree(hid, 0, root, this.scope.textMaskedUnder(host));
+    if (!root || ids.get(root) || this.#scope.hidden(host)) return;
+    this.#writeTree(hid, 0, root, this.#scope.textMaskedUnder(host));
   }
 
-  private replaceFrameDocument(frame: HTMLIFrameElement): void {
+  #replaceFrameDocument(frame: HTMLIFrameElement): void {
     const { ids, trees } = this.parts;
     const fid = ids.get(frame);
-    if (!this.isOld(fid) || !this.scope.isLive(frame)) return;
+    if (!this.#isOld(fid) || !this.#scope.isLive(frame)) return;
     const doc = frameDocument(frame);
-    if (!doc || ids.get(doc) || this.scope.hidden(frame)) return; // cross-origin now, or the document we have already
+    if (!doc || ids.get(doc) || this.#scope.hidden(frame)) return; // cross-origin now, or the document we have already
     const old = trees.swapFrameDocument(frame, doc);
     if (old) ids.forgetSubtree(old, trees.shadowOf);
-    this.writeTree(fid, 0, doc, this.scope.textMaskedUnder(frame));
+    this.#writeTree(fid, 0, doc, this.#scope.textMaskedUnder(frame));
   }
 
-  private removeAll(removed: Set<Node>): void {
+  #removeAll(removed: Set<Node>): void {
     const { ids, encoder, trees } = this.parts;
     // ids first, then forget: forgetting one subtree must not hide a node removed on its own
     const gone: Node[] = [];
     for (const node of removed) {
       const id = ids.get(node);
-      if (!this.isOld(id) || this.scope.isLive(node)) continue;
+      if (!this.#isOld(id) || this.#scope.isLive(node)) continue;
       encoder.remove(id);
       gone.push(node);
     }
     for (const node of gone) ids.forgetSubtree(node, trees.shadowOf);
   }
 
-  private text(node: Node): void {
+  #text(node: Node): void {
     const id = this.parts.ids.get(node);
-    if (!this.isOld(id) || !this.scope.isLive(node) || this.scope.hidden(node)) return;
+    if (!this.#isOld(id) || !this.#scope.isLive(node) || this.#scope.hidden(node)) return;
     const parent = parentNode(node)!;
     let data = (node as CharacterData).data;
-    if (this.scope.textMaskedUnder(parent)) data = maskText(data);
+    if (this.#scope.textMaskedUnder(parent)) data = maskText(data);
     else if (nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'style') {
-      data = absoluteCssUrls(data, this.bases.of(ownerDocument(node)!));
+      data = absoluteCssUrls(data, this.#bases.of(ownerDocument(node)!));
     }
     this.parts.encoder.text(id, data);
   }
 
-  private attributes(el: Element, names: readonly string[]): void {
+  #attributes(el: Element, names: readonly string[]): void {
     const { ids, mask } = this.parts;
     const id = ids.get(el);
-    if (id >= this.firstNew) return;
+    if (id >= this.#firstNew) return;
     let maskAttr = false; // a loop, not names.some(): no closure per changed element
     for (let i = 0; i < names.length && !maskAttr; i++) maskAttr = mask.dependsOn(names[i]!);
-    if (maskAttr && this.ignoreChanged(el, id)) return;
-    if (!id || !this.scope.isLive(el) || this.scope.hidden(el, false)) return;
+    if (maskAttr && this.#ignoreChanged(el, id)) return;
+    if (!id || !this.#scope.isLive(el) || this.#scope.hidden(el, false)) return;
     const tag = localName(el);
     const typeChanged = tag === 'input' && (names.includes('type') || names.includes('autocomplete'));
-    if ((maskAttr || typeChanged) && this.maskingChanged(el, typeChanged)) return this.rewrite(el, id);
+    if ((maskAttr || typeChanged) && this.#maskingChanged(el, typeChanged)) return this.#rewrite(el, id);
     const e = this.parts.encoder;
-    const base = this.bases.of(ownerDocument(el)!);
+    const base = this.#bases.of(ownerDocument(el)!);
     for (const name of names) {
       if (isEventHandler(name)) continue;
       const value = getAttribute(el, name);
@@ -184,8 +187,8 @@ export class DeltaBuilder {
         e.attrDel(id, name);
         continue;
       }
-      const textMasked = TEXT_ATTRS.has(name) && this.scope.textMaskedUnder(el);
-      const valueMasked = name === 'value' && isFormField(tag) && mask.isValueMasked(el, this.scope.textMaskedUnder(el));
+      const textMasked = TEXT_ATTRS.has(name) && this.#scope.textMaskedUnder(el);
+      const valueMasked = name === 'value' && isFormField(tag) && mask.isValueMasked(el, this.#scope.textMaskedUnder(el));
       e.attr(id, name, textMasked || valueMasked ? mask.maskValue(el, value) : resolveAttribute(tag, name, value, base));
     }
   }
@@ -195,37 +198,37 @@ export class DeltaBuilder {
    * written where it is now (if its parent is captured: not inside another ignored or blocked
    * element). True when the change was handled here.
    */
-  private ignoreChanged(el: Element, id: number): boolean {
+  #ignoreChanged(el: Element, id: number): boolean {
     const ignored = this.parts.mask.isIgnored(el);
     if (id && ignored) {
-      if (this.scope.isLive(el)) this.drop(el);
+      if (this.#scope.isLive(el)) this.#drop(el);
       return true;
     }
     if (id || ignored) return false;
     // no id: ignored until now, or never captured (inside something not captured) — then its
     // parent has none either
-    if (this.scope.isLive(el)) this.writeInPlace(el);
+    if (this.#scope.isLive(el)) this.#writeInPlace(el);
     return true;
   }
 
   /** Whether the element's own masking or blocking differs from what it was written with. */
-  private maskingChanged(el: Element, typeChanged: boolean): boolean {
+  #maskingChanged(el: Element, typeChanged: boolean): boolean {
     if (typeChanged) return true; // a field's type or autocomplete decides whether it is sensitive
     return maskStateOf(el, this.parts.mask) !== this.parts.written.stateOf(el);
   }
 
   /** Writes the element again, whole, under new ids: its masking changed. */
-  private rewrite(el: Element, id: number): void {
+  #rewrite(el: Element, id: number): void {
     const { ids, encoder, trees } = this.parts;
     encoder.remove(id);
     ids.forgetSubtree(el, trees.shadowOf);
-    this.scope.maskingRewritten();
-    this.writeInPlace(el);
+    this.#scope.maskingRewritten();
+    this.#writeInPlace(el);
   }
 
   /** A TREE op that writes the element, whole, where it is now. */
-  private writeInPlace(el: Element): void {
+  #writeInPlace(el: Element): void {
     const parent = parentNode(el)!;
-    this.writeTree(this.parts.ids.get(parent), this.nextCaptured(el), el, this.scope.textMaskedUnder(parent));
+    this.#writeTree(this.parts.ids.get(parent), this.#nextCaptured(el), el, this.#scope.textMaskedUnder(parent));
   }
 }

@@ -3,20 +3,20 @@
 import { ELEMENT_NODE, firstChild, localName, nextSibling, nodeType } from '../dom/safe-dom.js';
 
 export class NodeIds {
-  private readonly map = new WeakMap<Node, number>();
+  readonly #map = new WeakMap<Node, number>();
   /** The next id to hand out. Ids >= the value at the start of a flush belong to nodes new in it. */
   next = 1;
 
   get(node: Node): number {
-    return this.map.get(node) ?? 0;
+    return this.#map.get(node) ?? 0;
   }
 
   /** The node's id, giving it a new one when it has none. */
   ensure(node: Node): number {
-    let id = this.map.get(node);
+    let id = this.#map.get(node);
     if (id === undefined) {
       id = this.next++;
-      this.map.set(node, id);
+      this.#map.set(node, id);
     }
     return id;
   }
@@ -29,7 +29,7 @@ export class NodeIds {
     const stack: Node[] = [root];
     while (stack.length) {
       const node = stack.pop()!;
-      if (!this.map.delete(node)) continue; // not captured: neither is anything below it
+      if (!this.#map.delete(node)) continue; // not captured: neither is anything below it
       for (let c = firstChild(node); c; c = nextSibling(c)) stack.push(c);
       if (nodeType(node) === ELEMENT_NODE) {
         const el = node as Element;

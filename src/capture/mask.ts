@@ -63,24 +63,24 @@ function selectorList(extra: string, option: string | readonly string[] | undefi
  */
 export class MaskPolicy {
   readonly inputs: 'all' | 'sensitive' | 'none';
-  private readonly maskSelector: string;
-  private readonly blockSelector: string;
-  private readonly unmaskSelector: string;
+  readonly #maskSelector: string;
+  readonly #blockSelector: string;
+  readonly #unmaskSelector: string;
   /** Null without `ignore` selectors: then the attribute alone decides, without `matches`. */
-  private readonly ignoreSelector: string | null;
+  readonly #ignoreSelector: string | null;
 
   /** The site gave selectors: any attribute change may change what they match. */
-  private readonly hasSelectors: boolean;
+  readonly #hasSelectors: boolean;
 
   constructor(options: MaskOptions = {}) {
     this.inputs = options.inputs ?? 'sensitive';
-    this.hasSelectors = [options.text, options.block, options.unmask, options.ignore].some((o) => o !== undefined && o.length > 0);
-    this.maskSelector = selectorList(MASK_ATTR, options.text);
-    this.blockSelector = selectorList(BLOCK_ATTR, options.block);
-    this.unmaskSelector = selectorList(UNMASK_ATTR, options.unmask);
-    this.ignoreSelector = options.ignore?.length ? selectorList(IGNORE_ATTR, options.ignore) : null;
+    this.#hasSelectors = [options.text, options.block, options.unmask, options.ignore].some((o) => o !== undefined && o.length > 0);
+    this.#maskSelector = selectorList(MASK_ATTR, options.text);
+    this.#blockSelector = selectorList(BLOCK_ATTR, options.block);
+    this.#unmaskSelector = selectorList(UNMASK_ATTR, options.unmask);
+    this.#ignoreSelector = options.ignore?.length ? selectorList(IGNORE_ATTR, options.ignore) : null;
     // fail at start, with the selector named, rather than on the first mutation
-    for (const s of [this.maskSelector, this.blockSelector, this.unmaskSelector, this.ignoreSelector ?? '*']) {
+    for (const s of [this.#maskSelector, this.#blockSelector, this.#unmaskSelector, this.#ignoreSelector ?? '*']) {
       try {
         new DocumentFragment().querySelector(s); // not document.createDocumentFragment(): the page's may be clobbered
       } catch {
@@ -91,18 +91,18 @@ export class MaskPolicy {
 
   /** Whether a change of this attribute can change an element's masking or blocking. */
   dependsOn(attributeName: string): boolean {
-    return this.hasSelectors || attributeName.startsWith(MARK_PREFIX);
+    return this.#hasSelectors || attributeName.startsWith(MARK_PREFIX);
   }
 
   /** The element is left out of the capture, with its subtree (not even a placeholder). */
   isIgnored(el: Element): boolean {
     // asked for every element of a snapshot: the attribute test is far cheaper than `matches`
-    return hasAttribute(el, IGNORE_ATTR) || (this.ignoreSelector !== null && matches(el, this.ignoreSelector));
+    return hasAttribute(el, IGNORE_ATTR) || (this.#ignoreSelector !== null && matches(el, this.#ignoreSelector));
   }
 
   /** The element is blocked (placeholder only). */
   isBlocked(el: Element): boolean {
-    return matches(el, this.blockSelector);
+    return matches(el, this.#blockSelector);
   }
 
   /**
@@ -110,8 +110,8 @@ export class MaskPolicy {
    * `inherited` (no rule on the element itself).
    */
   ownTextRule(el: Element): boolean | undefined {
-    if (matches(el, this.unmaskSelector)) return false;
-    if (matches(el, this.maskSelector)) return true;
+    if (matches(el, this.#unmaskSelector)) return false;
+    if (matches(el, this.#maskSelector)) return true;
     return undefined;
   }
 
@@ -142,7 +142,7 @@ export class MaskPolicy {
     if (this.isSensitiveField(el)) return true;
     if (textMasked) return true;
     if (this.inputs !== 'all') return false;
-    return !matches(el, this.unmaskSelector) && !closest(el, `[${UNMASK_ATTR}]`);
+    return !matches(el, this.#unmaskSelector) && !closest(el, `[${UNMASK_ATTR}]`);
   }
 
   /** The value the viewer sees for a field. */

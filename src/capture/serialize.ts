@@ -40,9 +40,9 @@ const OPEN = 0;
 const CLOSE = 1;
 
 export class Serializer {
-  private readonly nodes: (Node | null)[] = [];
-  private readonly info: number[] = []; // bit 0: CLOSE marker; bit 1: masked; rest: depth
-  private readonly bases = new BaseUrls();
+  readonly #nodes: (Node | null)[] = [];
+  readonly #info: number[] = []; // bit 0: CLOSE marker; bit 1: masked; rest: depth
+  readonly #bases = new BaseUrls();
   /** Old ids of nodes written again instead of moved: the caller writes REMOVE for them after the tree. */
   readonly replaced: number[] = [];
 
@@ -54,7 +54,8 @@ export class Serializer {
    * delta, a node that already has an id is moved with a REF.
    */
   write(root: Node, textMasked: boolean, snapshot: boolean): void {
-    const { nodes, info } = this;
+    const nodes = this.#nodes;
+    const info = this.#info;
     const e = this.parts.encoder;
     nodes.length = 0;
     info.length = 0;
@@ -65,15 +66,15 @@ export class Serializer {
       const bits = info.pop()!;
       if (bits & 1) {
         e.end();
-        if (node) this.pushExtras(node, bits);
+        if (node) this.#pushExtras(node, bits);
         continue;
       }
-      this.open(node!, (bits & 2) !== 0, bits >>> 2, snapshot);
+      this.#open(node!, (bits & 2) !== 0, bits >>> 2, snapshot);
     }
   }
 
   /** After an element's children: its shadow root, template content and frame document. */
-  private pushExtras(node: Node, bits: number): void {
+  #pushExtras(node: Node, bits: number): void {
     if (nodeType(node) !== ELEMENT_NODE) return;
     const el = node as Element;
     const depth = bits >>> 2;
@@ -81,20 +82,20 @@ export class Serializer {
     if (depth + 2 >= MAX_DEPTH) return; // the flags announced no extras this deep
     // pushed in reverse: the shadow root is written first
     const doc = localName(el) === 'iframe' ? frameDocument(el as HTMLIFrameElement) : null;
-    if (doc) this.push(doc, OPEN, masked, depth + 1);
+    if (doc) this.#push(doc, OPEN, masked, depth + 1);
     if (localName(el) === 'template' && (el as HTMLTemplateElement).content) {
-      this.push((el as HTMLTemplateElement).content, OPEN, masked, depth + 1);
+      this.#push((el as HTMLTemplateElement).content, OPEN, masked, depth + 1);
     }
     const shadow = this.parts.trees.shadowOf(el);
-    if (shadow) this.push(shadow, OPEN, masked, depth + 1);
+    if (shadow) this.#push(shadow, OPEN, masked, depth + 1);
   }
 
-  private push(node: Node | null, kind: number, masked: number, depth: number): void {
-    this.nodes.push(node);
-    this.info.push(kind | masked | (depth << 2));
+  #push(node: Node | null, kind: number, masked: number, depth: number): void {
+    this.#nodes.push(node);
+    this.#info.push(kind | masked | (depth << 2));
   }
 
-  private open(node: Node, masked: boolean, depth: number, snapshot: boolean): void {
+  #open(node: Node, masked: boolean, depth: number, snapshot: boolean): void {
     const { encoder: e, ids, trees } = this.parts;
     const type = nodeType(node);
     if (type === ELEMENT_NODE && this.parts.mask.isIgnored(node as Element)) {
@@ -111,7 +112,7 @@ export class Serializer {
     if (!snapshot) {
       const known = ids.get(node);
       if (known) {
-        const old = this.rewrittenId(node, type, masked);
+        const old = this.#rewrittenId(node, type, masked);
         if (!old) {
           e.refNode(known);
           return;
@@ -127,7 +128,7 @@ export class Serializer {
         const parent = parentNode(node);
         if (masked) e.textNode(id, maskText(data));
         else if (parent && nodeType(parent) === ELEMENT_NODE && localName(parent as Element) === 'style')
-          e.textNode(id, absoluteCssUrls(data, this.baseOf(node)));
+          e.textNode(id, absoluteCssUrls(data, this.#baseOf(node)));
         else e.textNode(id, data);
         return;
       }
@@ -145,7 +146,7 @@ export class Serializer {
       case DOCUMENT_NODE:
         e.documentNode(id, documentMode(node as Document));
         trees.rootWritten(node as Document);
-        this.pushChildren(node, null, masked, depth);
+        this.#pushChildren(node, null, masked, depth);
         return;
       case FRAGMENT_NODE: {
         if ((node as ShadowRoot).host) {
@@ -155,11 +156,11 @@ export class Serializer {
           e.fragmentNode(id);
           trees.fragmentWritten(node as DocumentFragment);
         }
-        this.pushChildren(node, null, masked, depth);
+        this.#pushChildren(node, null, masked, depth);
         return;
       }
       case ELEMENT_NODE:
-        this.element(node as Element, id, masked, depth);
+        this.#element(node as Element, id, masked, depth);
         return;
       default:
         // processing instructions and the like: an empty comment keeps sibling positions intact
@@ -172,7 +173,7 @@ export class Serializer {
    * again whole instead (its masking changes with the move, or it went unobserved), after forgetting
    * its subtree's ids; 0 to move it.
    */
-  private rewrittenId(node: Node, type: number, maskedHere: boolean): number {
+  #rewrittenId(node: Node, type: number, maskedHere: boolean): number {
     const { ids, written, trees } = this.parts;
     const masked = type === ELEMENT_NODE ? effectiveMask(written.stateOf(node as Element), maskedHere) : maskedHere;
     if (!trees.isUnobserved(node) && masked === written.wasMasked(node)) return 0;
@@ -181,15 +182,15 @@ export class Serializer {
     return id;
   }
 
-  private pushChildren(node: Node, closeFor: Element | null, masked: boolean, depth: number): void {
+  #pushChildren(node: Node, closeFor: Element | null, masked: boolean, depth: number): void {
     const m = masked ? 2 : 0;
-    this.push(closeFor ?? null, CLOSE, m, depth);
+    this.#push(closeFor ?? null, CLOSE, m, depth);
     if (depth + 2 >= MAX_DEPTH) return; // deeper than the wire allows: the subtree ends here
-    const start = this.nodes.length;
-    for (let c = firstChild(node); c; c = nextSibling(c)) this.push(c, OPEN, m, depth + 1);
+    const start = this.#nodes.length;
+    for (let c = firstChild(node); c; c = nextSibling(c)) this.#push(c, OPEN, m, depth + 1);
     // children were pushed first-to-last; reverse them so the first is popped first
-    const nodes = this.nodes;
-    const info = this.info;
+    const nodes = this.#nodes;
+    const info = this.#info;
     for (let i = start, j = nodes.length - 1; i < j; i++, j--) {
       const n = nodes[i]!;
       nodes[i] = nodes[j]!;
@@ -200,11 +201,11 @@ export class Serializer {
     }
   }
 
-  private baseOf(node: Node): string {
-    return this.bases.of(ownerDocument(node) ?? (node as Document));
+  #baseOf(node: Node): string {
+    return this.#bases.of(ownerDocument(node) ?? (node as Document));
   }
 
-  private element(el: Element, id: number, inheritedMask: boolean, depth: number): void {
+  #element(el: Element, id: number, inheritedMask: boolean, depth: number): void {
     const { encoder: e, mask, written } = this.parts;
     const tag = localName(el);
     const ns = namespaceURI(el);
@@ -223,26 +224,26 @@ export class Serializer {
     const masked = effectiveMask(state, inheritedMask);
     if (masked) written.markMasked(el);
 
-    if (state & MaskState.Blocked) return this.placeholder(el);
+    if (state & MaskState.Blocked) return this.#placeholder(el);
 
     const valueMasked = isFormField(tag) && mask.isValueMasked(el, masked);
-    this.attributes(el, tag, masked, valueMasked);
-    const flags = this.flags(el, tag, kind, masked, depth);
-    e.elementFlags(flags, flags & ElementFlag.Value ? this.value(el, tag, valueMasked) : undefined);
+    this.#attributes(el, tag, masked, valueMasked);
+    const flags = this.#flags(el, tag, kind, masked, depth);
+    e.elementFlags(flags, flags & ElementFlag.Value ? this.#value(el, tag, valueMasked) : undefined);
 
     this.parts.elementAdded(el, tag, id);
 
     // a value-masked textarea's text child is its default value: mask it too
     const childMasked = masked || (valueMasked && tag === 'textarea');
     if (CHILDLESS.has(tag)) {
-      this.push(el, CLOSE, childMasked ? 2 : 0, depth);
+      this.#push(el, CLOSE, childMasked ? 2 : 0, depth);
       return;
     }
-    this.pushChildren(el, el, childMasked, depth);
+    this.#pushChildren(el, el, childMasked, depth);
   }
 
   /** A blocked element: a placeholder of the same box (size, margins, display), nothing inside. */
-  private placeholder(el: Element): void {
+  #placeholder(el: Element): void {
     const e = this.parts.encoder;
     const rect = boundingRect(el);
     const cs = getComputedStyle(el);
@@ -257,9 +258,9 @@ export class Serializer {
     e.end();
   }
 
-  private attributes(el: Element, tag: string, masked: boolean, valueMasked: boolean): void {
+  #attributes(el: Element, tag: string, masked: boolean, valueMasked: boolean): void {
     const { encoder: e, mask } = this.parts;
-    const base = this.baseOf(el);
+    const base = this.#baseOf(el);
     const attrs = attributes(el);
     for (let i = 0; i < attrs.length; i++) {
       const attr = attrs[i]!;
@@ -273,7 +274,7 @@ export class Serializer {
   }
 
   /** The element's flags: form state, and which extras (shadow root, template content, frame document) follow. */
-  private flags(el: Element, tag: string, kind: NodeKind, masked: boolean, depth: number): number {
+  #flags(el: Element, tag: string, kind: NodeKind, masked: boolean, depth: number): number {
     let flags = 0;
     const html = kind === NodeKind.HtmlElement;
     if (tag === 'input' && html) {
@@ -303,7 +304,7 @@ export class Serializer {
   }
 
   /** The value of an input or textarea flagged with ElementFlag.Value, masked when it must be. */
-  private value(el: Element, tag: string, valueMasked: boolean): string {
+  #value(el: Element, tag: string, valueMasked: boolean): string {
     const v = tag === 'textarea' ? (el as HTMLTextAreaElement).value : (el as HTMLInputElement).value;
     return valueMasked ? this.parts.mask.maskValue(el, v) : v;
   }

@@ -36,21 +36,21 @@ export interface TreeSink {
 }
 
 export class ObservedTrees implements TreeSink {
-  private readonly roots = new Set<CaptureRoot>();
-  private readonly observed = new WeakSet<Node>();
-  private readonly closedShadows = new WeakMap<Element, ShadowRoot>();
+  readonly #roots = new Set<CaptureRoot>();
+  readonly #observed = new WeakSet<Node>();
+  readonly #closedShadows = new WeakMap<Element, ShadowRoot>();
   /** `<template>` contents captured (their nodes are live although not connected). */
-  private readonly fragments = new WeakSet<DocumentFragment>();
-  private readonly frameDocs = new WeakMap<HTMLIFrameElement, Document>();
-  private readonly watchedFrames = new Map<HTMLIFrameElement, () => void>();
-  private readonly patchedRealms = new WeakSet<object>();
-  private readonly unpatch: (() => void)[] = [];
+  readonly #fragments = new WeakSet<DocumentFragment>();
+  readonly #frameDocs = new WeakMap<HTMLIFrameElement, Document>();
+  readonly #watchedFrames = new Map<HTMLIFrameElement, () => void>();
+  readonly #patchedRealms = new WeakSet<object>();
+  readonly #unpatch: (() => void)[] = [];
   /** Captured hosts that got a shadow root since the last delta. */
   readonly newShadows = new Set<Element>();
   /** Captured frames that loaded a document since the last delta. */
   readonly loadedFrames = new Set<HTMLIFrameElement>();
   /** Nodes detached at a MutationObserver delivery before a deferred flush (batch: 'animation-frame'). */
-  private readonly unobserved = new Set<Node>();
+  readonly #unobserved = new Set<Node>();
 
   constructor(
     private readonly observer: MutationObserver,
@@ -61,52 +61,52 @@ export class ObservedTrees implements TreeSink {
   ) {}
 
   /** One function for the whole capture (ids.forgetSubtree takes it on every call). */
-  readonly shadowOf = (el: Element): ShadowRoot | null => shadowRoot(el) ?? this.closedShadows.get(el) ?? null;
+  readonly shadowOf = (el: Element): ShadowRoot | null => shadowRoot(el) ?? this.#closedShadows.get(el) ?? null;
 
   rootWritten(root: CaptureRoot): void {
-    this.roots.add(root);
-    if (this.observed.has(root)) return;
-    this.observed.add(root);
+    this.#roots.add(root);
+    if (this.#observed.has(root)) return;
+    this.#observed.add(root);
     this.observer.observe(root, OBSERVE);
-    if (nodeType(root) === DOCUMENT_NODE) this.patchRealm(defaultView(root as Document));
+    if (nodeType(root) === DOCUMENT_NODE) this.#patchRealm(defaultView(root as Document));
     this.watchers.rootAdded(root);
   }
 
   frameWritten(frame: HTMLIFrameElement): void {
     const doc = frameDocument(frame);
-    if (doc) this.frameDocs.set(frame, doc);
-    if (this.watchedFrames.has(frame)) return;
+    if (doc) this.#frameDocs.set(frame, doc);
+    if (this.#watchedFrames.has(frame)) return;
     // a frame that loads (srcdoc, src, navigation) gets a new document: send it whole
     const onLoad = () => {
       this.loadedFrames.add(frame);
       this.changed();
     };
     addListener(frame, 'load', onLoad, false);
-    this.watchedFrames.set(frame, () => removeListener(frame, 'load', onLoad, false));
+    this.#watchedFrames.set(frame, () => removeListener(frame, 'load', onLoad, false));
   }
 
   fragmentWritten(fragment: DocumentFragment): void {
-    this.fragments.add(fragment);
-    if (this.observed.has(fragment)) return;
-    this.observed.add(fragment);
+    this.#fragments.add(fragment);
+    if (this.#observed.has(fragment)) return;
+    this.#observed.add(fragment);
     this.observer.observe(fragment, OBSERVE);
   }
 
   isUnobserved(node: Node): boolean {
-    return this.unobserved.has(node);
+    return this.#unobserved.has(node);
   }
 
   /** In a captured tree: connected, or inside a captured `<template>`'s content. */
   isAttached(node: Node): boolean {
     if (isConnected(node)) return true;
     const root = rootNode(node);
-    return nodeType(root) === FRAGMENT_NODE && this.fragments.has(root as DocumentFragment) && this.ids.get(root) > 0;
+    return nodeType(root) === FRAGMENT_NODE && this.#fragments.has(root as DocumentFragment) && this.ids.get(root) > 0;
   }
 
   /** Records the frame's current document; returns the one written before (its ids are to forget). */
   swapFrameDocument(frame: HTMLIFrameElement, doc: Document): Document | undefined {
-    const old = this.frameDocs.get(frame);
-    this.frameDocs.set(frame, doc);
+    const old = this.#frameDocs.get(frame);
+    this.#frameDocs.set(frame, doc);
     return old;
   }
 
@@ -118,7 +118,7 @@ export class ObservedTrees implements TreeSink {
   noteDetached(records: readonly MutationRecord[]): void {
     for (const r of records) {
       const removed = r.removedNodes;
-      for (let i = 0; i < removed.length; i++) if (!isConnected(removed[i]!)) this.unobserved.add(removed[i]!);
+      for (let i = 0; i < removed.length; i++) if (!isConnected(removed[i]!)) this.#unobserved.add(removed[i]!);
     }
   }
 
@@ -126,31 +126,31 @@ export class ObservedTrees implements TreeSink {
   written(): void {
     this.newShadows.clear();
     this.loadedFrames.clear();
-    this.unobserved.clear();
+    this.#unobserved.clear();
   }
 
   /** Every root still captured (for the watchers). */
   liveRoots(): Iterable<CaptureRoot> {
-    for (const root of this.roots) if (!this.ids.get(root)) this.roots.delete(root);
-    return this.roots;
+    for (const root of this.#roots) if (!this.ids.get(root)) this.#roots.delete(root);
+    return this.#roots;
   }
 
   stop(): void {
-    for (const off of this.watchedFrames.values()) off();
-    this.watchedFrames.clear();
-    for (const off of this.unpatch) off();
-    this.unpatch.length = 0;
-    this.roots.clear();
+    for (const off of this.#watchedFrames.values()) off();
+    this.#watchedFrames.clear();
+    for (const off of this.#unpatch) off();
+    this.#unpatch.length = 0;
+    this.#roots.clear();
     this.written();
   }
 
   /** Patches `attachShadow` in a realm (the top window or a same-origin frame's) once. */
-  private patchRealm(win: (Window & typeof globalThis) | null): void {
-    if (!win || this.patchedRealms.has(win)) return;
-    this.patchedRealms.add(win);
-    this.unpatch.push(
+  #patchRealm(win: (Window & typeof globalThis) | null): void {
+    if (!win || this.#patchedRealms.has(win)) return;
+    this.#patchedRealms.add(win);
+    this.#unpatch.push(
       afterMethod(win.Element.prototype, 'attachShadow', (host, _args, root) => {
-        this.closedShadows.set(host, root as ShadowRoot);
+        this.#closedShadows.set(host, root as ShadowRoot);
         if (this.ids.get(host)) {
           this.newShadows.add(host);
           this.changed();

@@ -70,20 +70,20 @@ export function resolveAttribute(tag: string, name: string, value: string, base:
 
 /** A document's base URL, read once per document while one pass runs (`baseURI` is not free). */
 export class BaseUrls {
-  private doc: Document | null = null;
-  private base = '';
+  #doc: Document | null = null;
+  #base = '';
 
   of(doc: Document): string {
-    if (doc !== this.doc) {
-      this.doc = doc;
-      this.base = baseURI(doc);
+    if (doc !== this.#doc) {
+      this.#doc = doc;
+      this.#base = baseURI(doc);
     }
-    return this.base;
+    return this.#base;
   }
 
   /** Forgets the base read (the next pass reads it again: a `<base>` may have changed). */
   clear(): void {
-    this.doc = null;
-    this.base = '';
+    this.#doc = null;
+    this.#base = '';
   }
 }

@@ -3,9 +3,9 @@
 import type { CaptureContext, CaptureRoot, CaptureWatcher } from './context.js';
 
 export class WatcherSet {
-  private readonly byTag = new Map<string, CaptureWatcher[]>();
+  readonly #byTag = new Map<string, CaptureWatcher[]>();
   /** Watchers with `elementAdded` and no `tags`: called for every element. */
-  private readonly everyElement: CaptureWatcher[] = [];
+  readonly #everyElement: CaptureWatcher[] = [];
 
   constructor(
     private readonly watchers: readonly CaptureWatcher[],
@@ -14,13 +14,13 @@ export class WatcherSet {
     for (const w of watchers) {
       if (!w.elementAdded) continue;
       if (!w.tags) {
-        this.everyElement.push(w);
+        this.#everyElement.push(w);
         continue;
       }
       for (const tag of w.tags) {
-        const list = this.byTag.get(tag) ?? [];
+        const list = this.#byTag.get(tag) ?? [];
         list.push(w);
-        this.byTag.set(tag, list);
+        this.#byTag.set(tag, list);
       }
     }
   }
@@ -31,9 +31,9 @@ export class WatcherSet {
 
   /** An element was written with `id`; `tag` is its local name (already read by the caller). */
   elementAdded(el: Element, tag: string, id: number): void {
-    const hooks = this.byTag.get(tag);
+    const hooks = this.#byTag.get(tag);
     if (hooks) for (const w of hooks) w.elementAdded!(el, id, this.context);
-    for (const w of this.everyElement) w.elementAdded!(el, id, this.context);
+    for (const w of this.#everyElement) w.elementAdded!(el, id, this.context);
   }
 
   snapshot(): void {

@@ -28,25 +28,25 @@ export function effectiveMask(state: number, inherited: boolean): boolean {
 
 export class WrittenMasks {
   /** Elements whose masking state is not the default (see MaskState). */
-  private readonly states = new WeakMap<Element, number>();
+  readonly #states = new WeakMap<Element, number>();
   /** Nodes written while masked (text, and elements whose text is masked): to notice moves out. */
-  private readonly masked = new WeakSet<Node>();
+  readonly #masked = new WeakSet<Node>();
 
   stateOf(el: Element): number {
-    return this.states.get(el) ?? 0;
+    return this.#states.get(el) ?? 0;
   }
 
   setState(el: Element, state: number): void {
-    if (state) this.states.set(el, state);
-    else this.states.delete(el);
+    if (state) this.#states.set(el, state);
+    else this.#states.delete(el);
   }
 
   markMasked(node: Node): void {
-    this.masked.add(node);
+    this.#masked.add(node);
   }
 
   wasMasked(node: Node): boolean {
-    return this.masked.has(node);
+    return this.#masked.has(node);
   }
 
   wasBlocked(el: Element): boolean {

@@ -13,18 +13,18 @@ export const CURSOR_EASE_MS = 40;
 
 export class CursorOverlay {
   readonly el: HTMLDivElement;
-  private dot: HTMLDivElement;
-  private target: { x: number; y: number } | null = null;
-  private frame = 0;
-  private shown = false;
+  #dot: HTMLDivElement;
+  #target: { x: number; y: number } | null = null;
+  #frame = 0;
+  #shown = false;
 
   constructor(parent: HTMLElement) {
     this.el = document.createElement('div');
     this.el.setAttribute('data-cobrowse-mirror-overlay', '');
     Object.assign(this.el.style, { position: 'absolute', inset: '0', pointerEvents: 'none', overflow: 'hidden' });
-    this.dot = document.createElement('div');
-    this.dot.setAttribute('data-cobrowse-cursor', '');
-    Object.assign(this.dot.style, {
+    this.#dot = document.createElement('div');
+    this.#dot.setAttribute('data-cobrowse-cursor', '');
+    Object.assign(this.#dot.style, {
       position: 'absolute',
       left: '0',
       top: '0',
@@ -37,22 +37,22 @@ export class CursorOverlay {
       display: 'none',
       willChange: 'transform',
     });
-    this.el.appendChild(this.dot);
+    this.el.appendChild(this.#dot);
     parent.appendChild(this.el);
   }
 
   /** Pointer at (x, y) in overlay px (already scaled). Drawn at the next animation frame. */
   move(x: number, y: number): void {
-    if (!this.shown) {
+    if (!this.#shown) {
       // the first position is drawn at once and without easing: gliding in from (0, 0) would be a lie
-      this.shown = true;
-      this.dot.style.display = 'block';
-      this.write(x, y);
-      if (!reducedMotion()) this.dot.style.transition = `transform ${CURSOR_EASE_MS}ms linear`;
+      this.#shown = true;
+      this.#dot.style.display = 'block';
+      this.#write(x, y);
+      if (!reducedMotion()) this.#dot.style.transition = `transform ${CURSOR_EASE_MS}ms linear`;
       return;
     }
-    this.target = { x, y };
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.#target = { x, y };
+    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#flush());
   }
 
   click(x: number, y: number): void {
@@ -83,15 +83,15 @@ export class CursorOverlay {
     } else setTimeout(done, 500);
   }
 
-  private flush(): void {
-    this.frame = 0;
-    const t = this.target;
-    this.target = null;
-    if (t) this.write(t.x, t.y);
+  #flush(): void {
+    this.#frame = 0;
+    const t = this.#target;
+    this.#target = null;
+    if (t) this.#write(t.x, t.y);
   }
 
-  private write(x: number, y: number): void {
-    this.dot.style.transform = `translate(${x}px, ${y}px)`;
+  #write(x: number, y: number): void {
+    this.#dot.style.transform = `translate(${x}px, ${y}px)`;
   }
 }
 

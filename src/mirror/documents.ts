@@ -9,11 +9,11 @@ import { policyMarkup } from './resources.js';
 
 export class MirrorDocuments {
   /** The compat mode each mirror document was opened with (to reopen a moved frame's document). */
-  private modes = new WeakMap<Document, DocumentMode>();
+  #modes = new WeakMap<Document, DocumentMode>();
   /** The Content-Security-Policy of every mirror document: fixed when the first one is opened. */
-  private policy: string | null = null;
+  #policy: string | null = null;
   /** Nodes moved in the current frame: an <iframe> among them may have lost its document. */
-  private movedNodes: Node[] = [];
+  #movedNodes: Node[] = [];
 
   constructor(
     private readonly map: NodeMap,
@@ -26,7 +26,7 @@ export class MirrorDocuments {
 
   /** Records a node moved by the frame being applied (see rehomeFrames). */
   moved(node: Node): void {
-    this.movedNodes.push(node);
+    this.#movedNodes.push(node);
   }
 
   /**
@@ -34,13 +34,13 @@ export class MirrorDocuments {
    * DOCUMENT node's `mode`: a srcdoc page without doctype is no-quirks), then empties it (that doctype
    * included). `open()` also drops every listener, so the guards are installed again.
    */
-  private reopen(doc: Document, mode: DocumentMode): Document {
-    this.modes.set(doc, mode);
+  #reopen(doc: Document, mode: DocumentMode): Document {
+    this.#modes.set(doc, mode);
     if (dom.defaultView(doc)) {
       (Document.prototype.open as (this: Document) => Document).call(doc);
       // the policy is parsed before anything else arrives; a policy stays with its document for good
       // (removing the <meta> below does not lift it), so every later load in it is checked
-      Document.prototype.write.call(doc, modeMarkup(mode) + policyMarkup(this.resourcePolicy()));
+      Document.prototype.write.call(doc, modeMarkup(mode) + policyMarkup(this.#resourcePolicy()));
       Document.prototype.close.call(doc);
     }
     for (let c = dom.firstChild(doc); c; c = dom.firstChild(doc)) dom.removeChild(doc, c);
@@ -52,14 +52,14 @@ export class MirrorDocuments {
    * Fixed on first use: a Document keeps every policy it was ever given, so a later, wider policy
    * could not take effect anyway, and a narrower one would only break images the agent already saw.
    */
-  private resourcePolicy(): string {
-    this.policy ??= this.makePolicy();
-    return this.policy;
+  #resourcePolicy(): string {
+    this.#policy ??= this.makePolicy();
+    return this.#policy;
   }
 
   openTop(mode: DocumentMode): Document {
     const doc = dom.contentDocument(this.iframe) ?? document.implementation.createHTMLDocument('');
-    return this.reopen(doc, mode);
+    return this.#reopen(doc, mode);
   }
 
   openFrame(iframe: Element, mode: DocumentMode): Document {
@@ -71,7 +71,7 @@ export class MirrorDocuments {
     else this.map.frames++;
     this.map.frameOf.set(doc, iframe);
     this.map.docOf.set(iframe, doc);
-    return this.reopen(doc, mode);
+    return this.#reopen(doc, mode);
   }
 
   /**
@@ -80,8 +80,8 @@ export class MirrorDocuments {
    * id inside stays valid.
    */
   rehomeFrames(): void {
-    const moved = this.movedNodes;
-    this.movedNodes = [];
+    const moved = this.#movedNodes;
+    this.#movedNodes = [];
     if (!this.map.frames) return;
     for (const root of moved) {
       for (const n of this.map.walk(root)) {
@@ -91,7 +91,7 @@ export class MirrorDocuments {
         const now = dom.contentDocument(n as HTMLIFrameElement);
         if (!now || now === old) continue;
         const id = this.map.id(old);
-        this.reopen(now, this.modes.get(old) ?? 'no-quirks');
+        this.#reopen(now, this.#modes.get(old) ?? 'no-quirks');
         for (let c = dom.firstChild(old); c; c = dom.firstChild(old)) dom.insertBefore(now, c, null);
         this.map.frameOf.delete(old);
         this.map.frameOf.set(now, n as Element);

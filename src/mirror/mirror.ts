@@ -80,33 +80,33 @@ export class Mirror {
   /** True before the first snapshot, and after a frame could not be applied cleanly. */
   needsSnapshot = true;
 
-  private wrapper: HTMLDivElement;
-  private decoder = new FrameDecoder();
-  private map = new NodeMap();
-  private sheets = new Sheets(this.map);
-  private scrolls = new Scrolls(this.map);
-  private markers = new Markers(this.map);
-  private cursor: CursorOverlay | null = null;
-  private resize: ResizeObserver | null = null;
-  private scale = 1;
-  private hasSnapshot = false;
-  private destroyed = false;
+  #wrapper: HTMLDivElement;
+  #decoder = new FrameDecoder();
+  #map = new NodeMap();
+  #sheets = new Sheets(this.#map);
+  #scrolls = new Scrolls(this.#map);
+  #markers = new Markers(this.#map);
+  #cursor: CursorOverlay | null = null;
+  #resize: ResizeObserver | null = null;
+  #scale = 1;
+  #hasSnapshot = false;
+  #destroyed = false;
   // per frame
-  private removedRoots: Node[] = [];
-  private laterIds: number[] = [];
+  #removedRoots: Node[] = [];
+  #laterIds: number[] = [];
   /** The last DIALOG state of each dialog in this frame, applied again at its end (see run()). */
-  private dialogs = new Map<Element, DialogState>();
-  private readonly documents: MirrorDocuments;
-  private readonly ctx: BuildContext;
+  #dialogs = new Map<Element, DialogState>();
+  readonly #documents: MirrorDocuments;
+  readonly #ctx: BuildContext;
 
   constructor(
     private container: HTMLElement,
     private options: MirrorOptions = {},
   ) {
     const resourceOrigins = checkResourceOrigins(options.resourceOrigins ?? [PAGE_ORIGIN]);
-    this.wrapper = document.createElement('div');
-    this.wrapper.setAttribute('data-cobrowse-mirror', '');
-    Object.assign(this.wrapper.style, { position: 'relative', overflow: 'hidden', transformOrigin: '0 0' });
+    this.#wrapper = document.createElement('div');
+    this.#wrapper.setAttribute('data-cobrowse-mirror', '');
+    Object.assign(this.#wrapper.style, { position: 'relative', overflow: 'hidden', transformOrigin: '0 0' });
     this.iframe = document.createElement('iframe');
     // exactly this: same origin so the viewer can build the DOM from outside; no allow-scripts,
     // no allow-forms, no allow-popups, no allow-top-navigation
@@ -121,25 +121,25 @@ export class Mirror {
       transformOrigin: '0 0',
       background: '#fff',
     });
-    this.wrapper.appendChild(this.iframe);
-    container.appendChild(this.wrapper);
-    if (options.cursor !== false) this.cursor = new CursorOverlay(this.wrapper);
+    this.#wrapper.appendChild(this.iframe);
+    container.appendChild(this.#wrapper);
+    if (options.cursor !== false) this.#cursor = new CursorOverlay(this.#wrapper);
     if ((options.scale ?? 'fit') === 'fit' && typeof ResizeObserver === 'function') {
-      this.resize = new ResizeObserver(() => this.layout());
-      this.resize.observe(container);
+      this.#resize = new ResizeObserver(() => this.#layout());
+      this.#resize.observe(container);
     }
-    this.layout();
+    this.#layout();
     // the policy is fixed when the first document opens: by then the META op has given the page's URL
     const policy = () => resourcePolicy(resourceOrigins, httpOrigin(this.url), httpOrigin(container.ownerDocument.URL));
-    this.documents = new MirrorDocuments(this.map, this.iframe, policy, () => this.scrolls.apply());
+    this.#documents = new MirrorDocuments(this.#map, this.iframe, policy, () => this.#scrolls.apply());
     const self = this;
-    const docs = this.documents;
-    this.ctx = {
-      map: this.map,
+    const docs = this.#documents;
+    this.#ctx = {
+      map: this.#map,
       topDocument: (mode) => docs.openTop(mode),
       frameDocument: (iframe, mode) => docs.openFrame(iframe, mode),
-      releaseLater: (ids) => void self.laterIds.push(...ids),
-      styleOwner: (el) => self.sheets.ownerChanged(el),
+      releaseLater: (ids) => void self.#laterIds.push(...ids),
+      styleOwner: (el) => self.#sheets.ownerChanged(el),
       shadowRoot: (sr) => docs.guard(sr),
       moved: (n) => docs.moved(n),
     };
@@ -147,15 +147,15 @@ export class Mirror {
 
   /** The mirrored top document, once a snapshot has been applied. */
   get document(): Document | null {
-    return this.hasSnapshot ? ((this.map.get(this.map.topId) as Document | undefined) ?? null) : null;
+    return this.#hasSnapshot ? ((this.#map.get(this.#map.topId) as Document | undefined) ?? null) : null;
   }
   /** The mirrored node with that id. */
   node(id: number): Node | undefined {
-    return this.map.get(id);
+    return this.#map.get(id);
   }
   /** The id of a mirrored node, -1 when it has none. */
   id(node: Node): number {
-    return this.map.id(node);
+    return this.#map.id(node);
   }
 
   /**
@@ -163,34 +163,34 @@ export class Mirror {
    * ProtocolError and leaves the mirror exactly as it was.
    */
   apply(bytes: Uint8Array): void {
-    if (this.destroyed) throw new ProtocolError('state', 'the mirror is destroyed');
-    const frame = this.decoder.decode(bytes);
+    if (this.#destroyed) throw new ProtocolError('state', 'the mirror is destroyed');
+    const frame = this.#decoder.decode(bytes);
     if (frame.kind === 'delta') {
-      if (!this.hasSnapshot) throw new ProtocolError('state', 'a delta before any snapshot');
+      if (!this.#hasSnapshot) throw new ProtocolError('state', 'a delta before any snapshot');
       if (frame.seq !== this.seq + 1) throw new ProtocolError('sequence', `delta ${frame.seq} after ${this.seq}`);
     }
-    validateFrame(frame, this.map, this.sheets);
-    this.run(frame);
-    this.decoder.commit();
+    validateFrame(frame, this.#map, this.#sheets);
+    this.#run(frame);
+    this.#decoder.commit();
     this.seq = frame.seq;
   }
 
-  private run(frame: Frame): void {
+  #run(frame: Frame): void {
     let clean = true;
     if (frame.kind === 'snapshot') {
       // the page's URL first: the first document opened fixes the resource policy with its origin
       for (const op of frame.ops) if (op.op === OpCode.Meta) this.url = op.url;
-      this.map.clear();
-      this.sheets.clear();
-      this.scrolls.clear();
-      this.markers.clear();
-      this.hasSnapshot = true;
+      this.#map.clear();
+      this.#sheets.clear();
+      this.#scrolls.clear();
+      this.#markers.clear();
+      this.#hasSnapshot = true;
     }
     let grew = false;
     for (const op of frame.ops) {
       try {
         if (op.op === OpCode.Tree) grew = true;
-        this.op(op);
+        this.#op(op);
       } catch (e) {
         clean = false;
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
@@ -198,7 +198,7 @@ export class Mirror {
     }
     // end of frame: each dialog gets the state of its last DIALOG op, whatever `open` attribute ops
     // came before or after it in the frame (setting or removing the attribute changes the state too)
-    for (const [el, state] of this.dialogs) {
+    for (const [el, state] of this.#dialogs) {
       try {
         setDialog(el, state);
       } catch (e) {
@@ -206,156 +206,156 @@ export class Mirror {
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
       }
     }
-    this.dialogs.clear();
+    this.#dialogs.clear();
     // end of frame: ids of subtrees that stayed removed are released
-    for (const r of this.removedRoots) if (!this.map.parent(r)) this.map.release(r);
-    for (const id of this.laterIds) this.map.releaseId(id);
-    this.removedRoots = [];
-    this.laterIds = [];
-    this.sheets.flush();
-    if (grew) this.scrolls.apply();
-    if (this.sheets.drift) {
-      this.sheets.drift = false;
+    for (const r of this.#removedRoots) if (!this.#map.parent(r)) this.#map.release(r);
+    for (const id of this.#laterIds) this.#map.releaseId(id);
+    this.#removedRoots = [];
+    this.#laterIds = [];
+    this.#sheets.flush();
+    if (grew) this.#scrolls.apply();
+    if (this.#sheets.drift) {
+      this.#sheets.drift = false;
       clean = false;
       this.options.onError?.(new ProtocolError('state', 'a stylesheet rule index did not match'));
     }
     this.needsSnapshot = !clean;
   }
 
-  private el(id: number): Element {
-    return this.map.get(id) as Element;
+  #el(id: number): Element {
+    return this.#map.get(id) as Element;
   }
 
-  private op(op: Op): void {
+  #op(op: Op): void {
     switch (op.op) {
       case OpCode.Meta:
         this.url = op.url;
         return;
       case OpCode.Viewport:
         this.viewport = { width: op.width, height: op.height, dpr: op.dpr };
-        this.layout();
+        this.#layout();
         return;
       case OpCode.Tree: {
-        applyTree(this.ctx, op.parent, op.before, op.nodes);
-        const p = op.parent ? this.map.get(op.parent)! : null;
-        if (p) this.styleTouched(p);
-        this.documents.rehomeFrames();
+        applyTree(this.#ctx, op.parent, op.before, op.nodes);
+        const p = op.parent ? this.#map.get(op.parent)! : null;
+        if (p) this.#styleTouched(p);
+        this.#documents.rehomeFrames();
         return;
       }
       case OpCode.Remove: {
-        const n = this.map.get(op.id)!;
+        const n = this.#map.get(op.id)!;
         const p = dom.parentNode(n);
         if (p) {
-          this.styleTouched(p);
+          this.#styleTouched(p);
           dom.removeChild(p, n);
         }
-        this.removedRoots.push(n);
+        this.#removedRoots.push(n);
         return;
       }
       case OpCode.Text: {
-        const n = this.map.get(op.id)!;
+        const n = this.#map.get(op.id)!;
         dom.setData(n as CharacterData, op.data);
         const p = dom.parentNode(n);
-        if (p) this.styleTouched(p);
+        if (p) this.#styleTouched(p);
         return;
       }
       case OpCode.Attr: {
-        const el = this.el(op.id);
+        const el = this.#el(op.id);
         if (protectedAttr(dom.localName(el), op.name)) return;
         setSafeAttribute(el, op.name, op.value);
-        this.styleTouched(el);
-        this.canvasTouched(el, op.name);
+        this.#styleTouched(el);
+        this.#canvasTouched(el, op.name);
         return;
       }
       case OpCode.AttrDel: {
-        const el = this.el(op.id);
+        const el = this.#el(op.id);
         if (!protectedAttr(dom.localName(el), op.name)) dom.removeAttribute(el, op.name);
-        this.canvasTouched(el, op.name);
+        this.#canvasTouched(el, op.name);
         return;
       }
       case OpCode.Value:
-        return setValue(this.el(op.id), op.value);
+        return setValue(this.#el(op.id), op.value);
       case OpCode.Checked:
-        return setChecked(this.el(op.id), op.checked);
+        return setChecked(this.#el(op.id), op.checked);
       case OpCode.Selected:
-        return setSelected(this.el(op.id), op.selected);
+        return setSelected(this.#el(op.id), op.selected);
       case OpCode.Scroll:
-        this.scrolls.set(op.id, op.x, op.y);
-        return this.scrolls.apply(op.id);
+        this.#scrolls.set(op.id, op.x, op.y);
+        return this.#scrolls.apply(op.id);
       case OpCode.Focus:
-        return this.markers.set('focus', op.id ? this.el(op.id) : null);
+        return this.#markers.set('focus', op.id ? this.#el(op.id) : null);
       case OpCode.Hover:
-        return this.markers.set('hover', op.id ? this.el(op.id) : null);
+        return this.#markers.set('hover', op.id ? this.#el(op.id) : null);
       case OpCode.Selection:
-        return setSelection(this.map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
+        return setSelection(this.#map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
       case OpCode.Pointer:
         this.options.onPointer?.(op.x, op.y);
-        this.cursor?.move(op.x * this.scale, op.y * this.scale);
+        this.#cursor?.move(op.x * this.#scale, op.y * this.#scale);
         return;
       case OpCode.Click:
         this.options.onClick?.(op.x, op.y);
-        this.cursor?.click(op.x * this.scale, op.y * this.scale);
+        this.#cursor?.click(op.x * this.#scale, op.y * this.#scale);
         return;
       case OpCode.SheetNew:
-        return this.sheets.create(op.sheet, this.map.get(op.document) as Document);
+        return this.#sheets.create(op.sheet, this.#map.get(op.document) as Document);
       case OpCode.SheetRules:
-        return this.sheets.replaceRules(op.ref, op.rules);
+        return this.#sheets.replaceRules(op.ref, op.rules);
       case OpCode.SheetInsert:
-        return this.sheets.insert(op.ref, op.index, op.rule);
+        return this.#sheets.insert(op.ref, op.index, op.rule);
       case OpCode.SheetDelete:
-        return this.sheets.delete(op.ref, op.index);
+        return this.#sheets.delete(op.ref, op.index);
       case OpCode.Adopt:
-        return this.sheets.adopt(this.map.get(op.target)!, op.sheets);
+        return this.#sheets.adopt(this.#map.get(op.target)!, op.sheets);
       case OpCode.Media:
-        return setMedia(this.el(op.id), op.paused, op.time, op.rate, op.muted);
+        return setMedia(this.#el(op.id), op.paused, op.time, op.rate, op.muted);
       case OpCode.Canvas:
-        return setCanvas(this.el(op.id), op.image);
+        return setCanvas(this.#el(op.id), op.image);
       case OpCode.Dialog: {
-        const el = this.el(op.id);
-        this.dialogs.delete(el); // re-inserted: applied in the order of the last ops
-        this.dialogs.set(el, op.state);
+        const el = this.#el(op.id);
+        this.#dialogs.delete(el); // re-inserted: applied in the order of the last ops
+        this.#dialogs.set(el, op.state);
         return setDialog(el, op.state);
       }
     }
   }
 
   /** A canvas' width/height changed: the sharer's bitmap was cleared (and resized). */
-  private canvasTouched(el: Element, name: string): void {
+  #canvasTouched(el: Element, name: string): void {
     if ((name === 'width' || name === 'height') && dom.isHtml(el, 'canvas')) canvasResized(el);
   }
 
   /** A change inside or on a `<style>`/`<link>`: its sheet is re-read and rewritten after the frame. */
-  private styleTouched(n: Node): void {
+  #styleTouched(n: Node): void {
     if (dom.nodeType(n) !== dom.ELEMENT_NODE) return;
     const name = dom.localName(n as Element);
-    if (name === 'style' || name === 'link') this.sheets.ownerChanged(n as Element);
+    if (name === 'style' || name === 'link') this.#sheets.ownerChanged(n as Element);
   }
 
   // ---- documents ----------------------------------------------------------------------------------
 
   // ---- layout ---------------------------------------------------------------------------------------
 
-  private layout(): void {
-    if (this.destroyed) return;
+  #layout(): void {
+    if (this.#destroyed) return;
     const vw = this.viewport?.width || this.container.clientWidth || 1024;
     const vh = this.viewport?.height || this.container.clientHeight || 768;
     const opt = this.options.scale ?? 'fit';
-    this.scale = typeof opt === 'number' ? opt : (this.container.clientWidth || vw) / vw;
-    Object.assign(this.iframe.style, { width: `${vw}px`, height: `${vh}px`, transform: `scale(${this.scale})` });
-    Object.assign(this.wrapper.style, { width: `${vw * this.scale}px`, height: `${vh * this.scale}px` });
+    this.#scale = typeof opt === 'number' ? opt : (this.container.clientWidth || vw) / vw;
+    Object.assign(this.iframe.style, { width: `${vw}px`, height: `${vh}px`, transform: `scale(${this.#scale})` });
+    Object.assign(this.#wrapper.style, { width: `${vw * this.#scale}px`, height: `${vh * this.#scale}px` });
   }
 
   /** Removes the iframe and the overlay, and forgets every node. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.resize?.disconnect();
-    this.wrapper.remove();
-    this.map.clear();
-    this.sheets.clear();
-    this.scrolls.clear();
-    this.markers.clear();
-    this.decoder.reset();
-    this.hasSnapshot = false;
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#resize?.disconnect();
+    this.#wrapper.remove();
+    this.#map.clear();
+    this.#sheets.clear();
+    this.#scrolls.clear();
+    this.#markers.clear();
+    this.#decoder.reset();
+    this.#hasSnapshot = false;
   }
 }

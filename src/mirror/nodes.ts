@@ -3,8 +3,8 @@
 import * as dom from '../dom/safe-dom.js';
 
 export class NodeMap {
-  private byId = new Map<number, Node>();
-  private idOf = new WeakMap<Node, number>();
+  #byId = new Map<number, Node>();
+  #idOf = new WeakMap<Node, number>();
   /** Our own reference to every shadow root we attached (closed ones are invisible otherwise). */
   readonly shadowOf = new WeakMap<Element, ShadowRoot>();
   /** `<template>` content fragment -> its template. */
@@ -18,24 +18,24 @@ export class NodeMap {
   topId = 0;
 
   get size(): number {
-    return this.byId.size;
+    return this.#byId.size;
   }
   get(id: number): Node | undefined {
-    return this.byId.get(id);
+    return this.#byId.get(id);
   }
   has(id: number): boolean {
-    return this.byId.has(id);
+    return this.#byId.has(id);
   }
   id(node: Node): number {
-    return this.idOf.get(node) ?? -1;
+    return this.#idOf.get(node) ?? -1;
   }
   set(id: number, node: Node): void {
-    this.byId.set(id, node);
-    this.idOf.set(node, id);
+    this.#byId.set(id, node);
+    this.#idOf.set(node, id);
   }
   clear(): void {
-    this.byId.clear();
-    this.idOf = new WeakMap();
+    this.#byId.clear();
+    this.#idOf = new WeakMap();
     this.frames = 0;
     this.topId = 0;
   }
@@ -74,18 +74,18 @@ export class NodeMap {
 
   /** Forgets one id (unless its node has been given a newer id since). */
   releaseId(id: number): void {
-    const n = this.byId.get(id);
+    const n = this.#byId.get(id);
     if (!n) return;
-    this.byId.delete(id);
-    if (this.idOf.get(n) === id) this.idOf.delete(n);
+    this.#byId.delete(id);
+    if (this.#idOf.get(n) === id) this.#idOf.delete(n);
   }
 
   /** Forgets every id of a subtree (at the end of the frame that removed it). */
   release(root: Node): void {
     for (const n of this.walk(root)) {
-      const id = this.idOf.get(n);
-      if (id !== undefined && this.byId.get(id) === n) this.byId.delete(id);
-      this.idOf.delete(n);
+      const id = this.#idOf.get(n);
+      if (id !== undefined && this.#byId.get(id) === n) this.#byId.delete(id);
+      this.#idOf.delete(n);
       if (dom.nodeType(n) === dom.DOCUMENT_NODE && this.frameOf.has(n as Document)) this.frames--;
     }
   }

@@ -41,20 +41,20 @@ export function setSelected(el: Element, v: boolean): void {
  * that adds content and after resource loads.
  */
 export class Scrolls {
-  private pos = new Map<number, [number, number]>();
+  #pos = new Map<number, [number, number]>();
   constructor(private map: NodeMap) {}
   set(id: number, x: number, y: number): void {
-    this.pos.set(id, [x, y]);
+    this.#pos.set(id, [x, y]);
   }
   clear(): void {
-    this.pos.clear();
+    this.#pos.clear();
   }
   apply(only?: number): void {
-    for (const [id, [x, y]] of this.pos) {
+    for (const [id, [x, y]] of this.#pos) {
       if (only !== undefined && id !== only) continue;
       const n = this.map.get(id);
       if (!n) {
-        this.pos.delete(id);
+        this.#pos.delete(id);
         continue;
       }
       if (dom.nodeType(n) === dom.DOCUMENT_NODE) {
@@ -77,13 +77,13 @@ export type MarkerKind = 'hover' | 'focus';
  * classes do.
  */
 export class Markers {
-  private marked = new Map<string, Element[]>();
+  #marked = new Map<string, Element[]>();
   constructor(private map: NodeMap) {}
 
   set(kind: MarkerKind, el: Element | null): void {
     for (const name of kind === 'hover' ? ['hover'] : ['focus', 'focus-within', 'focus-visible']) {
-      for (const e of this.marked.get(name) ?? []) dom.removeAttribute(e, MARKER + name);
-      this.marked.delete(name);
+      for (const e of this.#marked.get(name) ?? []) dom.removeAttribute(e, MARKER + name);
+      this.#marked.delete(name);
     }
     if (!el) return;
     const chain: Element[] = [];
@@ -99,19 +99,19 @@ export class Markers {
         crossed = true;
       }
     }
-    if (kind === 'hover') this.mark('hover', chain);
+    if (kind === 'hover') this.#mark('hover', chain);
     else {
-      this.mark('focus', exact);
-      this.mark('focus-within', chain);
-      if (focusVisible(el)) this.mark('focus-visible', [el]);
+      this.#mark('focus', exact);
+      this.#mark('focus-within', chain);
+      if (focusVisible(el)) this.#mark('focus-visible', [el]);
     }
   }
-  private mark(name: string, els: Element[]): void {
+  #mark(name: string, els: Element[]): void {
     for (const e of els) dom.setAttribute(e, MARKER + name, '');
-    this.marked.set(name, els);
+    this.#marked.set(name, els);
   }
   clear(): void {
-    this.marked.clear();
+    this.#marked.clear();
   }
 }
 

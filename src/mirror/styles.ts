@@ -98,54 +98,54 @@ interface Constructed {
 }
 
 export class Sheets {
-  private constructed = new Map<number, Constructed>();
-  private dirty = new Set<Element>();
-  private listening = new WeakSet<Element>();
+  #constructed = new Map<number, Constructed>();
+  #dirty = new Set<Element>();
+  #listening = new WeakSet<Element>();
   /** Set when an index did not match the sheet (a desync: a fresh snapshot fixes it). */
   drift = false;
 
   constructor(private map: NodeMap) {}
 
   has(id: number): boolean {
-    return this.constructed.has(id);
+    return this.#constructed.has(id);
   }
   clear(): void {
-    this.constructed.clear();
-    this.dirty.clear();
+    this.#constructed.clear();
+    this.#dirty.clear();
   }
 
   create(id: number, doc: Document): void {
     const w = dom.defaultView(doc) ?? window;
-    this.constructed.set(id, { copies: new Map([[doc, new w.CSSStyleSheet()]]), home: doc });
+    this.#constructed.set(id, { copies: new Map([[doc, new w.CSSStyleSheet()]]), home: doc });
   }
 
   /** Every CSSStyleSheet a sheet ref stands for. */
-  private targets(ref: number): CSSStyleSheet[] {
-    if (ref % 2) return [...(this.constructed.get((ref - 1) / 2)?.copies.values() ?? [])];
+  #targets(ref: number): CSSStyleSheet[] {
+    if (ref % 2) return [...(this.#constructed.get((ref - 1) / 2)?.copies.values() ?? [])];
     const el = this.map.get(ref / 2) as Element | undefined;
     const s = el && ownerSheetOf(el);
     return s ? [s] : [];
   }
 
   replaceRules(ref: number, rules: string[]): void {
-    for (const s of this.targets(ref)) {
+    for (const s of this.#targets(ref)) {
       while (s.cssRules.length) s.deleteRule(s.cssRules.length - 1);
       rules.forEach((r, i) => insertAt(s, r, i) || (this.drift = true));
     }
   }
   insert(ref: number, index: number, rule: string): void {
-    for (const s of this.targets(ref)) if (!insertAt(s, rule, index)) this.drift = true;
+    for (const s of this.#targets(ref)) if (!insertAt(s, rule, index)) this.drift = true;
   }
   delete(ref: number, index: number): void {
-    for (const s of this.targets(ref)) {
+    for (const s of this.#targets(ref)) {
       if (index < s.cssRules.length) s.deleteRule(index);
       else this.drift = true;
     }
   }
 
   /** The sheet for use in `doc`: browsers refuse to adopt a sheet constructed in another document. */
-  private copyFor(id: number, doc: Document): CSSStyleSheet {
-    const c = this.constructed.get(id)!;
+  #copyFor(id: number, doc: Document): CSSStyleSheet {
+    const c = this.#constructed.get(id)!;
     let s = c.copies.get(doc);
     if (!s) {
       const w = dom.defaultView(doc) ?? window;
@@ -160,30 +160,30 @@ export class Sheets {
   adopt(target: Node, ids: number[]): void {
     const isDoc = dom.nodeType(target) === dom.DOCUMENT_NODE;
     const doc = isDoc ? (target as Document) : dom.ownerDocument(target)!;
-    const sheets = ids.map((id) => this.copyFor(id, doc));
+    const sheets = ids.map((id) => this.#copyFor(id, doc));
     if (isDoc) dom.setDocAdopted(target as Document, sheets);
     else dom.setShadowAdopted(target as ShadowRoot, sheets);
   }
 
   /** A `<style>`/`<link>` was created or its content changed: rewrite once it is in place. */
   ownerChanged(el: Element): void {
-    this.dirty.add(el);
+    this.#dirty.add(el);
   }
 
   /** Rewrites the sheets of changed owners (after a frame is applied: sheets exist once connected). */
   flush(): void {
-    for (const el of this.dirty) {
+    for (const el of this.#dirty) {
       const s = ownerSheetOf(el);
       if (s) rewriteSheet(s);
-      if (dom.localName(el) === 'link' && !this.listening.has(el)) {
+      if (dom.localName(el) === 'link' && !this.#listening.has(el)) {
         // a <link> sheet arrives later; rewrite it when it does (load fires again on href change)
-        this.listening.add(el);
+        this.#listening.add(el);
         dom.addListener(el, 'load', () => {
           const sheet = ownerSheetOf(el);
           if (sheet) rewriteSheet(sheet);
         });
       }
     }
-    this.dirty.clear();
+    this.#dirty.clear();
   }
 }

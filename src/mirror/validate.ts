@@ -53,34 +53,34 @@ export function validateFrame(frame: Frame, map: NodeMap, sheets: SheetModel): v
 
 class Validator {
   /** Nodes created by this frame. */
-  private created = new Map<number, Info>();
+  #created = new Map<number, Info>();
   /** Model parent of nodes created or moved by this frame (0 = detached). */
-  private vparent = new Map<number, number>();
-  private newSheets = new Set<number>();
+  #vparent = new Map<number, number>();
+  #newSheets = new Set<number>();
   /** Hosts that have (or get, in this frame) a shadow root. */
-  private newShadows = new Set<number>();
-  private hasTop: boolean;
+  #newShadows = new Set<number>();
+  #hasTop: boolean;
 
   constructor(
     private fresh: boolean,
     private map: NodeMap,
     private sheets: SheetModel,
   ) {
-    this.hasTop = !fresh;
+    this.#hasTop = !fresh;
   }
 
   run(ops: Op[]): void {
-    for (const op of ops) this.op(op);
-    if (!this.hasTop) fail('state', 'a snapshot without a top document');
+    for (const op of ops) this.#op(op);
+    if (!this.#hasTop) fail('state', 'a snapshot without a top document');
   }
 
-  private node(id: number): Node | undefined {
+  #node(id: number): Node | undefined {
     return this.fresh ? undefined : this.map.get(id);
   }
-  private info(id: number, what = 'node'): Info {
-    const c = this.created.get(id);
+  #info(id: number, what = 'node'): Info {
+    const c = this.#created.get(id);
     if (c) return c;
-    const n = this.node(id);
+    const n = this.#node(id);
     if (!n) return fail('id', `unknown ${what} id ${id}`);
     switch (dom.nodeType(n)) {
       case dom.ELEMENT_NODE:
@@ -95,31 +95,31 @@ class Validator {
         return { kind: 'data' };
     }
   }
-  private element(id: number, what: string): Info {
-    const i = this.info(id, what);
+  #element(id: number, what: string): Info {
+    const i = this.#info(id, what);
     if (i.kind !== 'element') fail('node', `${what} ${id} is not an element`);
     return i;
   }
-  private parentOf(id: number): number {
-    const v = this.vparent.get(id);
+  #parentOf(id: number): number {
+    const v = this.#vparent.get(id);
     if (v !== undefined) return v;
-    const n = this.node(id);
+    const n = this.#node(id);
     const p = n && this.map.parent(n);
     return p ? this.map.id(p) : 0;
   }
   /** The ids of `id` and all its model ancestors (through hosts, templates and frames). */
-  private ancestors(id: number): Set<number> {
+  #ancestors(id: number): Set<number> {
     const out = new Set<number>();
-    for (let a = id; a > 0 && !out.has(a); a = this.parentOf(a)) out.add(a);
+    for (let a = id; a > 0 && !out.has(a); a = this.#parentOf(a)) out.add(a);
     return out;
   }
-  private hasShadow(hostId: number): boolean {
-    if (this.newShadows.has(hostId)) return true;
-    const n = this.node(hostId);
+  #hasShadow(hostId: number): boolean {
+    if (this.#newShadows.has(hostId)) return true;
+    const n = this.#node(hostId);
     return !!n && this.map.shadowOf.has(n as Element);
   }
 
-  private op(op: Op): void {
+  #op(op: Op): void {
     switch (op.op) {
       case OpCode.Meta:
       case OpCode.Viewport:
@@ -127,18 +127,18 @@ class Validator {
       case OpCode.Click:
         return;
       case OpCode.Tree:
-        return this.tree(op.parent, op.before, op.nodes);
+        return this.#tree(op.parent, op.before, op.nodes);
       case OpCode.Remove: {
-        const i = this.info(op.id);
+        const i = this.#info(op.id);
         if (i.kind === 'document' || i.kind === 'shadow' || i.kind === 'fragment') fail('node', `cannot remove ${i.kind} ${op.id}`);
-        this.vparent.set(op.id, 0);
+        this.#vparent.set(op.id, 0);
         return;
       }
       case OpCode.Text:
-        if (this.info(op.id).kind !== 'data') fail('node', `TEXT on ${op.id}, not a text node`);
+        if (this.#info(op.id).kind !== 'data') fail('node', `TEXT on ${op.id}, not a text node`);
         return;
       case OpCode.Attr:
-        this.element(op.id, 'ATTR target');
+        this.#element(op.id, 'ATTR target');
         checkAttrName(op.name);
         return;
       case OpCode.AttrDel:
@@ -148,68 +148,68 @@ class Validator {
       case OpCode.Media:
       case OpCode.Canvas:
       case OpCode.Dialog:
-        this.element(op.id, 'target');
+        this.#element(op.id, 'target');
         return;
       case OpCode.Scroll: {
-        const k = this.info(op.id).kind;
+        const k = this.#info(op.id).kind;
         if (k !== 'element' && k !== 'document') fail('node', `SCROLL on ${op.id}`);
         return;
       }
       case OpCode.Focus:
       case OpCode.Hover:
-        if (op.id) this.element(op.id, 'FOCUS/HOVER target');
+        if (op.id) this.#element(op.id, 'FOCUS/HOVER target');
         return;
       case OpCode.Selection:
         if (op.anchor) {
-          this.info(op.anchor);
-          this.info(op.focus);
+          this.#info(op.anchor);
+          this.#info(op.focus);
         }
         return;
       case OpCode.SheetNew: {
-        if (this.info(op.document).kind !== 'document') fail('node', `SHEET_NEW in ${op.document}, not a document`);
-        this.newSheets.add(op.sheet);
+        if (this.#info(op.document).kind !== 'document') fail('node', `SHEET_NEW in ${op.document}, not a document`);
+        this.#newSheets.add(op.sheet);
         return;
       }
       case OpCode.SheetRules:
       case OpCode.SheetInsert:
       case OpCode.SheetDelete:
-        return this.sheetRef(op.ref);
+        return this.#sheetRef(op.ref);
       case OpCode.Adopt: {
-        const k = this.info(op.target).kind;
+        const k = this.#info(op.target).kind;
         if (k !== 'document' && k !== 'shadow') fail('node', `ADOPT on ${op.target}`);
-        for (const s of op.sheets) if (!this.sheetExists(s)) fail('id', `unknown sheet ${s}`);
+        for (const s of op.sheets) if (!this.#sheetExists(s)) fail('id', `unknown sheet ${s}`);
         return;
       }
     }
   }
 
-  private sheetExists(sheet: number): boolean {
-    return this.newSheets.has(sheet) || (!this.fresh && this.sheets.has(sheet));
+  #sheetExists(sheet: number): boolean {
+    return this.#newSheets.has(sheet) || (!this.fresh && this.sheets.has(sheet));
   }
-  private sheetRef(ref: number): void {
+  #sheetRef(ref: number): void {
     if (ref % 2) {
-      if (!this.sheetExists((ref - 1) / 2)) fail('id', `unknown sheet ${(ref - 1) / 2}`);
+      if (!this.#sheetExists((ref - 1) / 2)) fail('id', `unknown sheet ${(ref - 1) / 2}`);
       return;
     }
-    const i = this.element(ref / 2, 'sheet owner');
+    const i = this.#element(ref / 2, 'sheet owner');
     if (i.local !== 'style' && i.local !== 'link') fail('node', `${ref / 2} owns no sheet`);
   }
 
-  private tree(parent: number, before: number, nodes: WireNode[]): void {
+  #tree(parent: number, before: number, nodes: WireNode[]): void {
     const root = nodes[0]!;
     if (parent === 0) {
       // a new top document (the decoder checked the root is a DOCUMENT); the old one is released at
       // the end of the frame, its nodes may still be referenced (moved) until then
-      this.hasTop = true;
+      this.#hasTop = true;
       if (before) fail('node', 'a top document has no sibling');
     } else {
-      const p = this.info(parent, 'parent');
+      const p = this.#info(parent, 'parent');
       if (root.kind === NodeKind.Shadow) {
         if (p.kind !== 'element' || p.ns !== dom.HTML_NS || !(SHADOW_HOSTS.has(p.local!) || p.local!.includes('-'))) {
           fail('node', `${parent} cannot host a shadow root`);
         }
-        if (this.hasShadow(parent)) fail('node', `${parent} already has a shadow root`);
-        this.newShadows.add(parent);
+        if (this.#hasShadow(parent)) fail('node', `${parent} already has a shadow root`);
+        this.#newShadows.add(parent);
       } else if (root.kind === NodeKind.Document) {
         if (p.kind !== 'element' || p.ns !== dom.HTML_NS || (p.local !== 'iframe' && p.local !== 'frame'))
           fail('node', `a document under ${parent}`);
@@ -223,25 +223,25 @@ class Validator {
       if (before) {
         if (root.kind === NodeKind.Shadow || root.kind === NodeKind.Document || root.kind === NodeKind.Fragment)
           fail('node', 'before with an extra');
-        this.info(before, 'before');
-        if (this.parentOf(before) !== parent) fail('node', `${before} is not a child of ${parent}`);
+        this.#info(before, 'before');
+        if (this.#parentOf(before) !== parent) fail('node', `${before} is not a child of ${parent}`);
         if (root.kind === NodeKind.Ref && root.id === before) fail('node', 'a node inserted before itself');
       }
     }
-    const above = parent ? this.ancestors(parent) : new Set<number>();
+    const above = parent ? this.#ancestors(parent) : new Set<number>();
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
       const pid = n.parent < 0 ? parent : nodes[n.parent]!.id;
       if (n.kind === NodeKind.Ref) {
-        const k = this.info(n.id, 'REF').kind;
+        const k = this.#info(n.id, 'REF').kind;
         if (k === 'document' || k === 'shadow' || k === 'fragment') fail('node', `REF of a ${k}`);
         if (above.has(n.id)) fail('node', `REF ${n.id} would be inside itself`);
-        if (k === 'doctype' && this.info(pid).kind !== 'document') fail('node', 'a doctype outside a document');
+        if (k === 'doctype' && this.#info(pid).kind !== 'document') fail('node', 'a doctype outside a document');
         if (pid === 0) fail('node', 'REF at the top');
-        this.vparent.set(n.id, pid);
+        this.#vparent.set(n.id, pid);
         continue;
       }
-      if (this.created.has(n.id) || this.node(n.id)) fail('id', `node id ${n.id} is already in use`);
+      if (this.#created.has(n.id) || this.#node(n.id)) fail('id', `node id ${n.id} is already in use`);
       const info: Info = { kind: kindOf(n.kind) };
       if (n.kind <= NodeKind.OtherElement) {
         const el = n as Extract<WireNode, { attrs: string[] }>;
@@ -250,8 +250,8 @@ class Validator {
         checkElementName(info.ns, el.name);
         for (let a = 0; a < el.attrs.length; a += 2) checkAttrName(el.attrs[a]!);
       }
-      this.created.set(n.id, info);
-      this.vparent.set(n.id, pid);
+      this.#created.set(n.id, info);
+      this.#vparent.set(n.id, pid);
     }
   }
 }

@@ -39,54 +39,54 @@ export class SecureChannel {
   /** Called once: null when closed normally (either side's close()), else why the channel failed. */
   onclose: ((error: SecureError | null) => void) | null = null;
 
-  private handler: ((message: Uint8Array) => void) | null = null;
+  #handler: ((message: Uint8Array) => void) | null = null;
   /** messages that arrived before onmessage was set (they can follow the handshake in the same task) */
-  private backlog: Uint8Array[] = [];
-  private closed = false;
-  private readonly transport: Transport;
-  private readonly sender: Sender;
-  private readonly receiver: Receiver;
+  #backlog: Uint8Array[] = [];
+  #closed = false;
+  readonly #transport: Transport;
+  readonly #sender: Sender;
+  readonly #receiver: Receiver;
 
   /** @internal — use openSecureChannel(). */
   constructor(parts: ChannelParts) {
     this.sas = parts.sas;
     this.resumeSecret = parts.resumeSecret;
-    this.transport = parts.transport;
-    this.sender = parts.sender;
-    this.receiver = new Receiver(
+    this.#transport = parts.transport;
+    this.#sender = parts.sender;
+    this.#receiver = new Receiver(
       parts.receiveKey,
       parts.receiveCounter,
       parts.limit,
       {
-        message: (m) => this.deliver(m),
-        progress: (received, total) => this.call(() => this.onprogress?.(received, total)),
-        close: () => this.finish(null, false),
+        message: (m) => this.#deliver(m),
+        progress: (received, total) => this.#call(() => this.onprogress?.(received, total)),
+        close: () => this.#finish(null, false),
       },
       parts.inflater,
     );
-    this.sender.onfail = (err) => this.finish(new SecureError('closed', `the transport failed: ${String(err)}`), false);
-    this.transport.onmessage = (data) => {
-      if (this.closed) return;
+    this.#sender.onfail = (err) => this.#finish(new SecureError('closed', `the transport failed: ${String(err)}`), false);
+    this.#transport.onmessage = (data) => {
+      if (this.#closed) return;
       try {
-        this.receiver.receive(data);
+        this.#receiver.receive(data);
       } catch (err) {
-        this.finish(err instanceof SecureError ? err : new SecureError('handshake', String(err)), false);
+        this.#finish(err instanceof SecureError ? err : new SecureError('handshake', String(err)), false);
       }
     };
-    this.transport.onclose = () => this.finish(new SecureError('closed', 'the transport closed without a close record'), false);
+    this.#transport.onclose = () => this.#finish(new SecureError('closed', 'the transport closed without a close record'), false);
   }
 
   /** Called with each message, whole, in the order sent. Messages that arrive before it is set wait for it. */
   get onmessage(): ((message: Uint8Array) => void) | null {
-    return this.handler;
+    return this.#handler;
   }
   set onmessage(handler: ((message: Uint8Array) => void) | null) {
-    this.handler = handler;
-    if (handler && this.backlog.length) {
+    this.#handler = handler;
+    if (handler && this.#backlog.length) {
       queueMicrotask(() => {
-        while (this.handler && this.backlog.length) {
-          const m = this.backlog.shift()!;
-          this.call(() => this.handler?.(m));
+        while (this.#handler && this.#backlog.length) {
+          const m = this.#backlog.shift()!;
+          this.#call(() => this.#handler?.(m));
         }
       });
     }
@@ -94,26 +94,26 @@ export class SecureChannel {
 
   /** Plaintext bytes accepted by send() and not yet sealed and handed to the transport. */
   get bufferedAmount(): number {
-    return this.sender.queued;
+    return this.#sender.queued;
   }
 
   /** Sends one message of any size; messages arrive in this order. Throws SecureError('closed') after close. */
   send(message: Uint8Array): void {
-    if (this.closed) throw new SecureError('closed', 'the secure channel is closed');
-    this.sender.send(message);
+    if (this.#closed) throw new SecureError('closed', 'the secure channel is closed');
+    this.#sender.send(message);
   }
 
   /** Closes both directions. Messages still queued (bufferedAmount) are dropped. Idempotent. */
   close(): void {
-    this.finish(null, true);
+    this.#finish(null, true);
   }
 
-  private deliver(message: Uint8Array): void {
-    if (this.handler && this.backlog.length === 0) this.call(() => this.handler?.(message));
-    else this.backlog.push(message);
+  #deliver(message: Uint8Array): void {
+    if (this.#handler && this.#backlog.length === 0) this.#call(() => this.#handler?.(message));
+    else this.#backlog.push(message);
   }
 
-  private call(fn: () => void): void {
+  #call(fn: () => void): void {
     try {
       fn();
     } catch (err) {
@@ -121,22 +121,22 @@ export class SecureChannel {
     }
   }
 
-  private finish(error: SecureError | null, tellOtherSide: boolean): void {
-    if (this.closed) return;
-    this.closed = true;
+  #finish(error: SecureError | null, tellOtherSide: boolean): void {
+    if (this.#closed) return;
+    this.#closed = true;
     if (tellOtherSide) {
-      this.sender.stop();
-      this.sender.final(Uint8Array.of(RecordType.Close));
+      this.#sender.stop();
+      this.#sender.final(Uint8Array.of(RecordType.Close));
     } else {
-      this.sender.stop();
+      this.#sender.stop();
     }
-    this.transport.onmessage = null;
-    this.transport.onclose = null;
+    this.#transport.onmessage = null;
+    this.#transport.onclose = null;
     try {
-      this.transport.close();
+      this.#transport.close();
     } catch {
       // already closed: nothing left to release
     }
-    this.call(() => this.onclose?.(error));
+    this.#call(() => this.onclose?.(error));
   }
 }

@@ -31,8 +31,8 @@ interface Incoming {
 }
 
 export class Receiver {
-  private expected: number;
-  private current: Incoming | null = null;
+  #expected: number;
+  #current: Incoming | null = null;
 
   constructor(
     private readonly key: Uint8Array,
@@ -42,25 +42,25 @@ export class Receiver {
     /** null: compressed records are refused (the sharer's side) */
     private readonly inflate: Inflater | null,
   ) {
-    this.expected = firstCounter;
+    this.#expected = firstCounter;
   }
 
   /** Opens one record and reports what it completes. Throws SecureError on any violation. */
   receive(record: Uint8Array): void {
-    const plain = openRecord(this.key, this.expected, record);
-    this.expected++;
+    const plain = openRecord(this.key, this.#expected, record);
+    this.#expected++;
     const type = plain[0];
     if (type === RecordType.Close) return this.on.close();
     if (type === undefined || (type & DATA_MASK) !== RecordType.Data) {
       throw new SecureError('handshake', `unexpected record type ${type}`);
     }
-    this.data(type & ~DATA_MASK, plain);
+    this.#data(type & ~DATA_MASK, plain);
   }
 
-  private data(flags: number, plain: Uint8Array): void {
+  #data(flags: number, plain: Uint8Array): void {
     let at = 1;
     if (flags & DataFlag.Start) {
-      if (this.current) throw new SecureError('truncated', 'a new message began before the previous one ended');
+      if (this.#current) throw new SecureError('truncated', 'a new message began before the previous one ended');
       const size = readVarint(plain, 1);
       if (!size) throw new SecureError('truncated', 'record ends inside the message size');
       const total = size[0];
@@ -69,7 +69,7 @@ export class Receiver {
       if (flags & DataFlag.Deflate && !this.inflate) {
         throw new SecureError('compression', 'a compressed record from the viewer: only the sharer compresses');
       }
-      this.current = {
+      this.#current = {
         total,
         received: 0,
         buffer: new Uint8Array(total),
@@ -77,7 +77,7 @@ export class Receiver {
         multi: (flags & DataFlag.End) === 0,
       };
     }
-    const m = this.current;
+    const m = this.#current;
     if (!m) throw new SecureError('truncated', 'a message continues that never began');
     const chunk = plain.subarray(at);
     if (m.deflated) {
@@ -87,22 +87,22 @@ export class Receiver {
       } catch (err) {
         throw new SecureError('compression', `record does not inflate: ${(err as Error).message}`);
       }
-      for (const part of parts) this.append(m, part);
+      for (const part of parts) this.#append(m, part);
     } else {
-      this.append(m, chunk);
+      this.#append(m, chunk);
     }
     if (!(flags & DataFlag.End)) {
       this.on.progress(m.received, m.total);
       return;
     }
-    this.current = null;
+    this.#current = null;
     if (m.received !== m.total) throw new SecureError('truncated', `message of ${m.received} bytes, its header says ${m.total}`);
     // a message of several records ends its progress at (total, total), just before it is delivered
     if (m.multi) this.on.progress(m.received, m.total);
     this.on.message(m.buffer);
   }
 
-  private append(m: Incoming, part: Uint8Array): void {
+  #append(m: Incoming, part: Uint8Array): void {
     if (m.received + part.length > m.total) {
       throw new SecureError('oversized', `message grows past the ${m.total} bytes its header says`);
     }

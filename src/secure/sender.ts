@@ -23,12 +23,12 @@ export const MIN_DEFLATE = 32;
 const PLAIN_PER_RECORD = 1024 * 1024;
 
 export class Sender {
-  private counter: number;
+  #counter: number;
   /** null: nothing is compressed (the viewer's side: only the sharer compresses, receiver.ts) */
-  private readonly deflate: SyncDeflate | null;
-  private readonly queue: Uint8Array[] = [];
-  private pumping = false;
-  private stopped = false;
+  readonly #deflate: SyncDeflate | null;
+  readonly #queue: Uint8Array[] = [];
+  #pumping = false;
+  #stopped = false;
   /** plaintext bytes accepted by send() and not yet sealed and handed to the transport */
   queued = 0;
   /** Called when the transport throws on send (closed under us). */
@@ -40,27 +40,27 @@ export class Sender {
     firstCounter: number,
     compress: boolean,
   ) {
-    this.counter = firstCounter;
-    this.deflate = compress ? new SyncDeflate(6) : null;
+    this.#counter = firstCounter;
+    this.#deflate = compress ? new SyncDeflate(6) : null;
   }
 
   send(message: Uint8Array): void {
     const buffered = this.transport.bufferedAmount ?? 0;
-    if (!this.pumping && this.queue.length === 0 && message.length <= SLICE && buffered <= HIGH_WATER) {
+    if (!this.#pumping && this.#queue.length === 0 && message.length <= SLICE && buffered <= HIGH_WATER) {
       new MessageWriter(this, message).step(message.length);
       return;
     }
     // the caller may reuse its buffer once send() returns (capture's encoder does): keep a copy
-    this.queue.push(message.slice());
+    this.#queue.push(message.slice());
     this.queued += message.length;
-    if (!this.pumping) void this.pump();
+    if (!this.#pumping) void this.#pump();
   }
 
   /** Seals one record payload with the next counter and hands it to the transport. */
   record(payload: Uint8Array): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     try {
-      this.transport.send(sealRecord(this.key, this.counter++, payload));
+      this.transport.send(sealRecord(this.key, this.#counter++, payload));
     } catch (err) {
       this.stop();
       this.onfail(err);
@@ -70,7 +70,7 @@ export class Sender {
   /** After stop(): one last record (the sealed CLOSE), when the transport still takes it. */
   final(payload: Uint8Array): void {
     try {
-      this.transport.send(sealRecord(this.key, this.counter++, payload));
+      this.transport.send(sealRecord(this.key, this.#counter++, payload));
     } catch {
       // the transport is gone: the other side learns of the close from it
     }
@@ -78,18 +78,18 @@ export class Sender {
 
   /** Drops whatever is queued; nothing more is sent. */
   stop(): void {
-    this.stopped = true;
-    this.queue.length = 0;
+    this.#stopped = true;
+    this.#queue.length = 0;
     this.queued = 0;
   }
 
   /** Whether messages of MIN_DEFLATE bytes or more are compressed. */
   get compresses(): boolean {
-    return this.deflate !== null;
+    return this.#deflate !== null;
   }
 
   compress(data: Uint8Array, end: boolean): Uint8Array {
-    const deflate = this.deflate!;
+    const deflate = this.#deflate!;
     const a = deflate.push(data);
     if (!end) return a;
     const b = deflate.flush();
@@ -100,19 +100,19 @@ export class Sender {
     return out;
   }
 
-  private async pump(): Promise<void> {
-    this.pumping = true;
+  async #pump(): Promise<void> {
+    this.#pumping = true;
     try {
       let since = performance.now();
-      while (this.queue.length && !this.stopped) {
-        const message = this.queue[0]!;
+      while (this.#queue.length && !this.#stopped) {
+        const message = this.#queue[0]!;
         const writer = new MessageWriter(this, message);
         while (!writer.done) {
-          while ((this.transport.bufferedAmount ?? 0) > HIGH_WATER && !this.stopped) {
+          while ((this.transport.bufferedAmount ?? 0) > HIGH_WATER && !this.#stopped) {
             await sleep(4);
             since = performance.now();
           }
-          if (this.stopped) return;
+          if (this.#stopped) return;
           const before = writer.offset;
           writer.step(SLICE);
           this.queued -= writer.offset - before;
@@ -121,10 +121,10 @@ export class Sender {
             since = performance.now();
           }
         }
-        this.queue.shift();
+        this.#queue.shift();
       }
     } finally {
-      this.pumping = false;
+      this.#pumping = false;
     }
   }
 }
@@ -133,17 +133,17 @@ export class Sender {
 class MessageWriter {
   offset = 0;
   done = false;
-  private readonly deflated: boolean;
-  private pending: Uint8Array[] = [];
-  private pendingSize = 0;
-  private started = false;
-  private plainSinceRecord = 0;
+  readonly #deflated: boolean;
+  #pending: Uint8Array[] = [];
+  #pendingSize = 0;
+  #started = false;
+  #plainSinceRecord = 0;
 
   constructor(
     private readonly sender: Sender,
     private readonly message: Uint8Array,
   ) {
-    this.deflated = sender.compresses && message.length >= MIN_DEFLATE;
+    this.#deflated = sender.compresses && message.length >= MIN_DEFLATE;
   }
 
   /** Consumes up to `max` more plaintext bytes, emitting every record that is complete. */
@@ -152,50 +152,50 @@ class MessageWriter {
     const end = Math.min(m.length, this.offset + max);
     const last = end === m.length;
     const slice = m.subarray(this.offset, end);
-    const out = this.deflated ? this.sender.compress(slice, last) : slice;
-    this.plainSinceRecord += end - this.offset;
+    const out = this.#deflated ? this.sender.compress(slice, last) : slice;
+    this.#plainSinceRecord += end - this.offset;
     this.offset = end;
     if (out.length) {
-      this.pending.push(out);
-      this.pendingSize += out.length;
+      this.#pending.push(out);
+      this.#pendingSize += out.length;
     }
-    while (this.pendingSize > PAYLOAD_MAX) this.emit(PAYLOAD_MAX, false);
+    while (this.#pendingSize > PAYLOAD_MAX) this.#emit(PAYLOAD_MAX, false);
     if (last) {
-      this.emit(this.pendingSize, true);
+      this.#emit(this.#pendingSize, true);
       this.done = true;
-    } else if (this.plainSinceRecord >= PLAIN_PER_RECORD && this.pendingSize > 0) {
-      this.emit(this.pendingSize, false);
+    } else if (this.#plainSinceRecord >= PLAIN_PER_RECORD && this.#pendingSize > 0) {
+      this.#emit(this.#pendingSize, false);
     }
   }
 
-  private emit(size: number, end: boolean): void {
+  #emit(size: number, end: boolean): void {
     let flags = 0;
     let header = 1;
-    if (!this.started) {
-      flags |= DataFlag.Start | (this.deflated ? DataFlag.Deflate : 0);
+    if (!this.#started) {
+      flags |= DataFlag.Start | (this.#deflated ? DataFlag.Deflate : 0);
       header += varintSize(this.message.length);
     }
     if (end) flags |= DataFlag.End;
     const payload = new Uint8Array(header + size);
     payload[0] = RecordType.Data | flags;
-    if (!this.started) writeVarint(payload, 1, this.message.length);
-    this.take(payload, header, size);
-    this.started = true;
-    this.plainSinceRecord = 0;
+    if (!this.#started) writeVarint(payload, 1, this.message.length);
+    this.#take(payload, header, size);
+    this.#started = true;
+    this.#plainSinceRecord = 0;
     this.sender.record(payload);
   }
 
   /** Moves `size` pending bytes into `out` at `at`. */
-  private take(out: Uint8Array, at: number, size: number): void {
+  #take(out: Uint8Array, at: number, size: number): void {
     while (size > 0) {
-      const head = this.pending[0]!;
+      const head = this.#pending[0]!;
       const n = Math.min(size, head.length);
       out.set(head.subarray(0, n), at);
       at += n;
       size -= n;
-      this.pendingSize -= n;
-      if (n === head.length) this.pending.shift();
-      else this.pending[0] = head.subarray(n);
+      this.#pendingSize -= n;
+      if (n === head.length) this.#pending.shift();
+      else this.#pending[0] = head.subarray(n);
     }
   }
 }

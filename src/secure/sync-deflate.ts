@@ -52,35 +52,36 @@ function flushSync(d: DeflateInternals): void {
 
 /** A DEFLATE stream that returns, on each call, the compressed bytes produced so far. */
 export class SyncDeflate {
-  private readonly d: DeflateInternals;
-  private chunks: Uint8Array[] = [];
-  private size = 0;
+  readonly #d: DeflateInternals;
+  #chunks: Uint8Array[] = [];
+  #size = 0;
 
   constructor(level = 6) {
     const d = new Deflate({ level: level as 6 }, (chunk) => {
       // fflate may reuse its output buffer between calls: keep a copy
-      this.chunks.push(chunk.slice());
-      this.size += chunk.length;
+      this.#chunks.push(chunk.slice());
+      this.#size += chunk.length;
     });
-    this.d = checkInternals(d);
+    this.#d = checkInternals(d);
   }
 
   /** Adds part of a message; may return some compressed bytes already (or none). */
   push(data: Uint8Array): Uint8Array {
-    (this.d as unknown as Deflate).push(data, false);
-    return this.take();
+    (this.#d as unknown as Deflate).push(data, false);
+    return this.#take();
   }
 
   /** Ends the current message: everything pushed so far, decodable on its own by the receiver. */
   flush(): Uint8Array {
-    flushSync(this.d);
-    return this.take();
+    flushSync(this.#d);
+    return this.#take();
   }
 
-  private take(): Uint8Array {
-    const { chunks, size } = this;
-    this.chunks = [];
-    this.size = 0;
+  #take(): Uint8Array {
+    const chunks = this.#chunks;
+    const size = this.#size;
+    this.#chunks = [];
+    this.#size = 0;
     if (chunks.length === 1) return chunks[0]!;
     const out = new Uint8Array(size);
     let at = 0;

@@ -32,25 +32,25 @@ function checkInternals(x: unknown): InflateInternals {
 }
 
 export class SyncInflate {
-  private readonly i: InflateInternals;
-  private readonly room = new Uint8Array(ROOM);
-  private out: Uint8Array[] = [];
+  readonly #i: InflateInternals;
+  readonly #room = new Uint8Array(ROOM);
+  #out: Uint8Array[] = [];
 
   constructor() {
-    this.i = checkInternals(new Inflate((chunk) => void this.out.push(chunk)));
+    this.#i = checkInternals(new Inflate((chunk) => void this.#out.push(chunk)));
   }
 
   /** Inflates one sync-flushed part of the stream; returns the output (the pieces, in order). */
   push(data: Uint8Array): Uint8Array[] {
-    const i = this.i;
+    const i = this.#i;
     // fflate replaced its window buffer with a fresh 32 KiB copy after the last push: move the window
     // into the roomy buffer, so this push writes after it without reallocating
-    if (i.o !== this.room) {
-      this.room.set(i.o.subarray(0, i.s.b));
-      i.o = this.room;
+    if (i.o !== this.#room) {
+      this.#room.set(i.o.subarray(0, i.s.b));
+      i.o = this.#room;
     }
-    this.out = [];
+    this.#out = [];
     i.push(data, false);
-    return this.out;
+    return this.#out;
   }
 }

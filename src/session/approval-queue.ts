@@ -37,9 +37,9 @@ export interface QueueHooks {
 }
 
 export class ApprovalQueue {
-  private readonly pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, Pending>();
   /** Addresses the customer denied: a denied viewer does not ask again in this session. */
-  private readonly refused = new Set<string>();
+  readonly #refused = new Set<string>();
 
   constructor(
     private readonly mode: ApproveMode,
@@ -50,73 +50,73 @@ export class ApprovalQueue {
   ) {}
 
   get size(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   has(id: string): boolean {
-    return this.pending.has(id);
+    return this.#pending.has(id);
   }
 
   isRefused(id: string): boolean {
-    return this.refused.has(id);
+    return this.#refused.has(id);
   }
 
   /** The viewers waiting, as the `approval` event describes them. */
   list(): ApprovalRequest[] {
-    return [...this.pending.values()].map((p) => this.describe(p));
+    return [...this.#pending.values()].map((p) => this.#describe(p));
   }
 
   /** A new viewer finished its handshake: it waits for the customer, and is told so. */
   add(request: ViewerRequest, channel: SecureChannel, transport: Transport): void {
-    const old = this.pending.get(request.id);
-    if (old) this.endPending(old, 'replaced');
+    const old = this.#pending.get(request.id);
+    if (old) this.#endPending(old, 'replaced');
     const p: Pending = {
       request,
       channel,
       transport,
       wrong: 0,
       ping: viewerBuckets(performance.now()).ping,
-      timer: setTimeout(() => this.refuse(p, 'approval-timeout'), this.timeout),
+      timer: setTimeout(() => this.#refuse(p, 'approval-timeout'), this.timeout),
     };
-    this.pending.set(request.id, p);
-    channel.onmessage = (message) => this.receive(p, message);
+    this.#pending.set(request.id, p);
+    channel.onmessage = (message) => this.#receive(p, message);
     channel.onclose = (error) => {
       const violation = this.violations.of(transport, error);
       if (violation) this.hooks.emit('error', violation);
-      this.endPending(p, violation ? violation.code : error ? error.code : 'remote-stopped');
+      this.#endPending(p, violation ? violation.code : error ? error.code : 'remote-stopped');
     };
     channel.send(controlMessage({ t: 'pending' }));
-    this.ask(p);
+    this.#ask(p);
   }
 
   /** See `SharingSession.approve`. */
   approve(id: string, code?: string): boolean {
-    const p = this.pending.get(id);
+    const p = this.#pending.get(id);
     if (!p) return false;
     if (this.mode === 'code' && typeof code !== 'string') {
       throw new TypeError("approve(id, code): this session's approve mode is 'code': pass the code the agent reads out");
     }
     if (code !== undefined && !codeMatches(code, p.request.sas)) {
-      if (++p.wrong >= MAX_CODE_TRIES) this.refuse(p, 'denied');
+      if (++p.wrong >= MAX_CODE_TRIES) this.#refuse(p, 'denied');
       return false;
     }
-    return this.grant(p);
+    return this.#grant(p);
   }
 
   deny(id: string): void {
-    const p = this.pending.get(id);
-    if (p) this.refuse(p, 'denied');
+    const p = this.#pending.get(id);
+    if (p) this.#refuse(p, 'denied');
   }
 
   /** This page is going away: its next page does not know the waiting viewers, so they are not left waiting. */
   refuseAll(): void {
-    for (const p of [...this.pending.values()]) this.refuse(p, 'approval-timeout');
+    for (const p of [...this.#pending.values()]) this.#refuse(p, 'approval-timeout');
   }
 
   /** The session is over: every waiting viewer's channel closes, after a `bye` with `reason` if given. */
   close(reason?: EndReason): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
+    const all = [...this.#pending.values()];
+    this.#pending.clear();
     for (const p of all) {
       clearTimeout(p.timer);
       p.channel.onclose = p.channel.onmessage = null;
@@ -126,10 +126,10 @@ export class ApprovalQueue {
   }
 
   /** Asks the site's function, or tells the UI (`approval`). */
-  private ask(p: Pending): void {
+  #ask(p: Pending): void {
     const mode = this.mode;
     if (typeof mode !== 'function') {
-      this.hooks.emit('approval', this.describe(p));
+      this.hooks.emit('approval', this.#describe(p));
       return;
     }
     let answer: Promise<boolean>;
@@ -139,39 +139,39 @@ export class ApprovalQueue {
       answer = Promise.reject(error);
     }
     answer.then(
-      (allowed) => void (allowed === true ? this.grant(p) : this.refuse(p, 'denied')),
+      (allowed) => void (allowed === true ? this.#grant(p) : this.#refuse(p, 'denied')),
       (error: unknown) => {
         this.hooks.emit('error', error instanceof Error ? error : new Error(String(error)));
-        this.refuse(p, 'denied');
+        this.#refuse(p, 'denied');
       },
     );
   }
 
-  private describe(p: Pending): ApprovalRequest {
+  #describe(p: Pending): ApprovalRequest {
     const mode = this.mode === 'code' ? 'code' : 'prompt';
     // in 'code' mode the customer must hear the code from the agent: this page does not show it
     return { id: p.request.id, name: p.request.name, mode, sas: mode === 'code' ? null : p.request.sas };
   }
 
   /** Takes `p` out of the queue; false when it was no longer there (answered, gone, session over). */
-  private unpend(p: Pending): boolean {
-    if (this.pending.get(p.request.id) !== p) return false;
-    this.pending.delete(p.request.id);
+  #unpend(p: Pending): boolean {
+    if (this.#pending.get(p.request.id) !== p) return false;
+    this.#pending.delete(p.request.id);
     clearTimeout(p.timer);
     return true;
   }
 
   /** Approved: the session makes it a viewer. False when it was no longer waiting. */
-  private grant(p: Pending): boolean {
-    if (!this.unpend(p)) return false;
+  #grant(p: Pending): boolean {
+    if (!this.#unpend(p)) return false;
     this.hooks.granted(p);
     return true;
   }
 
   /** Denied or not answered: it is told why and gets nothing else; its channel closes. */
-  private refuse(p: Pending, reason: 'denied' | 'approval-timeout'): void {
-    if (!this.unpend(p)) return;
-    if (reason === 'denied') this.refused.add(p.request.id);
+  #refuse(p: Pending, reason: 'denied' | 'approval-timeout'): void {
+    if (!this.#unpend(p)) return;
+    if (reason === 'denied') this.#refused.add(p.request.id);
     const channel = p.channel;
     channel.onmessage = null;
     channel.onclose = null;
@@ -183,8 +183,8 @@ export class ApprovalQueue {
   }
 
   /** The waiting viewer went away (closed, replaced, broke a limit). */
-  private endPending(p: Pending, reason: EndReason): void {
-    if (!this.unpend(p)) return;
+  #endPending(p: Pending, reason: EndReason): void {
+    if (!this.#unpend(p)) return;
     p.channel.onclose = p.channel.onmessage = null;
     p.channel.close();
     this.hooks.emit('approvalended', { id: p.request.id, approved: false, reason });
@@ -192,10 +192,10 @@ export class ApprovalQueue {
   }
 
   /** A waiting viewer may ping and leave; nothing else it sends does anything. */
-  private receive(p: Pending, message: Uint8Array): void {
+  #receive(p: Pending, message: Uint8Array): void {
     if (message[0] !== MessageKind.Control) return;
     const control = parseControl(message.subarray(1));
-    if (control?.t === 'bye') this.endPending(p, 'remote-stopped');
+    if (control?.t === 'bye') this.#endPending(p, 'remote-stopped');
     else if (control?.t === 'ping' && p.ping.take(performance.now())) p.channel.send(controlMessage({ t: 'pong', id: control.id }));
   }
 }

@@ -7,17 +7,17 @@
 export type Emit<Events extends object> = <K extends keyof Events>(type: K, detail: Events[K]) => void;
 
 export class Emitter<Events extends object> {
-  private listeners = new Map<keyof Events, Set<(detail: never) => void>>();
+  #listeners = new Map<keyof Events, Set<(detail: never) => void>>();
 
   on<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
     set.add(listener as (detail: never) => void);
     return () => set.delete(listener as (detail: never) => void);
   }
 
   protected emit<K extends keyof Events>(type: K, detail: Events[K]): void {
-    const set = this.listeners.get(type);
+    const set = this.#listeners.get(type);
     if (!set) return;
     for (const listener of [...set]) {
       try {

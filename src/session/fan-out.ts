@@ -19,9 +19,9 @@ export interface Recipient {
 }
 
 export class FanOut<R extends Recipient> {
-  private handle: CaptureHandle | null = null;
+  #handle: CaptureHandle | null = null;
   /** Viewers whose next snapshot is on its way. */
-  private readonly awaiting = new Set<R>();
+  readonly #awaiting = new Set<R>();
 
   constructor(
     /** Every approved viewer, in the order they joined. */
@@ -32,36 +32,36 @@ export class FanOut<R extends Recipient> {
 
   /** Starts the capture on the first viewer; later viewers get a resync snapshot of their own. */
   sendSnapshot(viewer: R): void {
-    this.awaiting.add(viewer);
-    if (this.handle) this.handle.resync();
-    else this.handle = this.startCapture((frame) => this.route(frame));
+    this.#awaiting.add(viewer);
+    if (this.#handle) this.#handle.resync();
+    else this.#handle = this.startCapture((frame) => this.#route(frame));
   }
 
   /** The viewer's channel is gone: it gets nothing until its next snapshot. */
   forget(viewer: R): void {
     viewer.live = false;
-    this.awaiting.delete(viewer);
+    this.#awaiting.delete(viewer);
   }
 
   stop(): void {
-    this.handle?.stop();
-    this.handle = null;
+    this.#handle?.stop();
+    this.#handle = null;
   }
 
   /** Snapshots go to the viewers waiting for one (who then go live); deltas to the live viewers. */
-  private route(frame: Uint8Array): void {
+  #route(frame: Uint8Array): void {
     const snapshot = isSnapshotFrame(frame);
-    if (snapshot && this.awaiting.size === 0) return;
+    if (snapshot && this.#awaiting.size === 0) return;
     const message = frameMessage(frame);
     if (!snapshot) {
       for (const viewer of this.recipients()) if (viewer.live) viewer.channel?.send(message);
       return;
     }
-    for (const viewer of this.awaiting) {
+    for (const viewer of this.#awaiting) {
       if (!viewer.channel) continue;
       viewer.channel.send(message);
       viewer.live = true;
     }
-    this.awaiting.clear();
+    this.#awaiting.clear();
   }
 }

@@ -30,8 +30,8 @@ export type LimitedKind = keyof typeof RATES;
 
 /** A token bucket: `burst` tokens, refilled at `perSecond`. */
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  #tokens: number;
+  #last: number;
   /** True from a refusal until the next message is let through: one report per limited stretch. */
   limited = false;
 
@@ -40,16 +40,16 @@ export class TokenBucket {
     private readonly perSecond: number,
     now: number,
   ) {
-    this.tokens = burst;
-    this.last = now;
+    this.#tokens = burst;
+    this.#last = now;
   }
 
   /** Takes a token if there is one (`now`: a monotonic clock in ms). */
   take(now: number): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.perSecond) / 1000);
+    this.#last = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
     return true;
   }
 }

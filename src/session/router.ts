@@ -46,18 +46,18 @@ export interface RouterOptions {
 }
 
 export class PeerRouter {
-  private readonly routes = new Map<string, Route>();
+  readonly #routes = new Map<string, Route>();
 
   constructor(
     private readonly adapter: SignalingAdapter,
     private readonly options: RouterOptions,
   ) {
-    adapter.onsignal = (from, signal) => this.route(from, signal);
+    adapter.onsignal = (from, signal) => this.#route(from, signal);
   }
 
   /** A new connection to `to` (any previous one to that address is closed). */
   dial(to: string): PeerTransport {
-    return this.create(to, true);
+    return this.#create(to, true);
   }
 
   /** Stops routing (the transports themselves stay up). */
@@ -65,8 +65,8 @@ export class PeerRouter {
     this.adapter.onsignal = null;
   }
 
-  private create(address: string, initiator: boolean): PeerTransport {
-    this.routes.get(address)?.peer.close();
+  #create(address: string, initiator: boolean): PeerTransport {
+    this.#routes.get(address)?.peer.close();
     const peer = createPeerTransport({
       initiator,
       config: typeof this.options.rtc === 'function' ? this.options.rtc() : this.options.rtc,
@@ -80,25 +80,25 @@ export class PeerRouter {
       },
     });
     const route: Route = { peer, remoteSession: '' };
-    this.routes.set(address, route);
+    this.#routes.set(address, route);
     const previous = peer.onclose;
     peer.onclose = (reason) => {
-      if (this.routes.get(address) === route) this.routes.delete(address);
+      if (this.#routes.get(address) === route) this.#routes.delete(address);
       previous?.(reason);
     };
     this.options.onPeer(address, peer);
     return peer;
   }
 
-  private route(from: string, signal: Signal): void {
-    let route = this.routes.get(from);
+  #route(from: string, signal: Signal): void {
+    let route = this.#routes.get(from);
     if (signal.type === 'offer') {
       const session = sdpSession(signal.sdp);
       const restart = route && route.remoteSession === session;
       if (!restart) {
         if (!this.options.admit(from)) return;
-        this.create(from, false);
-        route = this.routes.get(from)!;
+        this.#create(from, false);
+        route = this.#routes.get(from)!;
       }
       route!.remoteSession = session;
     } else if (signal.type === 'answer' && route) {

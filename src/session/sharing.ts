@@ -44,33 +44,33 @@ const TRANSPORT_VIEWER = 'transport';
 export class SharingSession extends Emitter<SharingEvents> {
   /** With signaling: what to post in the chat so the agent's viewer can join. */
   invitation: Invitation | null = null;
-  private currentState: SessionState = 'connecting';
-  private readonly secret: Uint8Array;
-  private readonly violations = new Violations();
-  private readonly queue: ApprovalQueue;
+  #currentState: SessionState = 'connecting';
+  readonly #secret: Uint8Array;
+  readonly #violations = new Violations();
+  readonly #queue: ApprovalQueue;
   /** Approved viewers, in the order they joined. */
-  private readonly viewers: ViewerSet;
-  private readonly fanOut: FanOut<Viewer>;
-  private readonly transports = new Set<Transport>();
-  private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
+  readonly #viewers: ViewerSet;
+  readonly #fanOut: FanOut<Viewer>;
+  readonly #transports = new Set<Transport>();
+  #signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
-  private refresh: ReturnType<typeof setInterval> | undefined;
-  private readonly settled = deferred();
+  #refresh: ReturnType<typeof setInterval> | undefined;
+  readonly #settled = deferred();
   /** This page is going away (pagehide): it answers no one any more; its next page takes over. */
-  private leaving = false;
-  private readonly onPageHide = () => {
-    if (this.leaving) return; // once: a second pagehide (the frame removed later) must not write stale state
-    this.leaving = true;
-    this.viewers.broadcast(controlMessage({ t: 'moving' }));
+  #leaving = false;
+  readonly #onPageHide = () => {
+    if (this.#leaving) return; // once: a second pagehide (the frame removed later) must not write stale state
+    this.#leaving = true;
+    this.#viewers.broadcast(controlMessage({ t: 'moving' }));
     // the next page does not know the viewers still waiting: they are not left waiting for nothing
-    this.queue.refuseAll();
+    this.#queue.refuseAll();
     // the last contact: the stored state expires reconnectTimeout from now. After this the next
     // page owns the stored state: this one never writes it again
-    this.save();
-    clearInterval(this.refresh);
+    this.#save();
+    clearInterval(this.#refresh);
   };
   /** Resolves when the first viewer is connected (approved); rejects if the session ends first. */
-  readonly connected = this.settled.promise;
+  readonly connected = this.#settled.promise;
 
   constructor(
     private readonly options: SharingOptions,
@@ -78,69 +78,69 @@ export class SharingSession extends Emitter<SharingEvents> {
   ) {
     super();
     const { secret } = options;
-    this.secret = secret === undefined ? randomSecret() : typeof secret === 'string' ? decodeSecret(secret) : secret;
+    this.#secret = secret === undefined ? randomSecret() : typeof secret === 'string' ? decodeSecret(secret) : secret;
     const emit = this.emit.bind(this);
     const ended = (reason: EndReason) => {
       // over a given transport there is only this one viewer: when it goes, the session is over
-      if (this.options.transport) this.end(reason);
+      if (this.options.transport) this.#end(reason);
     };
-    this.queue = new ApprovalQueue(approveMode(options.approve), options.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT, this.violations, {
+    this.#queue = new ApprovalQueue(approveMode(options.approve), options.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT, this.#violations, {
       emit,
-      granted: (p) => this.grant(p),
+      granted: (p) => this.#grant(p),
       ended,
     });
-    this.fanOut = new FanOut(
-      () => this.viewers.values(),
-      (onFrame) => this.startCapture(onFrame),
+    this.#fanOut = new FanOut(
+      () => this.#viewers.values(),
+      (onFrame) => this.#startCapture(onFrame),
     );
-    this.viewers = new ViewerSet(
-      { reconnectTimeout: this.reconnectTimeout, reconnects: !options.transport, fanOut: this.fanOut, violations: this.violations },
+    this.#viewers = new ViewerSet(
+      { reconnectTimeout: this.#reconnectTimeout, reconnects: !options.transport, fanOut: this.#fanOut, violations: this.#violations },
       {
         emit,
         changed: (store) => {
-          if (store) this.persist();
-          this.updateState();
+          if (store) this.#persist();
+          this.#updateState();
         },
         left: (reason) => {
-          this.persist();
-          if (this.options.transport) return this.end(reason);
-          this.updateState();
+          this.#persist();
+          if (this.options.transport) return this.#end(reason);
+          this.#updateState();
         },
         dial: (address) => {
-          if (!this.leaving) this.router?.dial(address);
+          if (!this.#leaving) this.router?.dial(address);
         },
       },
     );
   }
 
   get state(): SessionState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** The approved viewers now (connected or reconnecting), in the order they joined. */
   get viewerList(): ViewerInfo[] {
-    return [...this.viewers.values()].map((v) => ({ ...v.info }));
+    return [...this.#viewers.values()].map((v) => ({ ...v.info }));
   }
 
   /** The viewers waiting for approval (as the `approval` event describes them). */
   get pendingList(): ApprovalRequest[] {
-    return this.queue.list();
+    return this.#queue.list();
   }
 
   /** The code of the first approved viewer (the agent), or null before one was approved. */
   get sas(): string | null {
-    return this.viewers.first()?.info.sas ?? null;
+    return this.#viewers.first()?.info.sas ?? null;
   }
 
-  private get doc(): Document {
+  get #doc(): Document {
     return this.options.document ?? document;
   }
 
-  private get persisting(): boolean {
-    return !!this.signaling && this.options.persist !== false;
+  get #persisting(): boolean {
+    return !!this.#signaling && this.options.persist !== false;
   }
 
-  private get reconnectTimeout(): number {
+  get #reconnectTimeout(): number {
     return this.options.reconnectTimeout ?? DEFAULT_RECONNECT_TIMEOUT;
   }
 
@@ -150,70 +150,70 @@ export class SharingSession extends Emitter<SharingEvents> {
    * when the viewer is approved, false when it is not (or is no longer) waiting.
    */
   approve(id: string, code?: string): boolean {
-    return this.queue.approve(id, code);
+    return this.#queue.approve(id, code);
   }
 
   /** Refuses a waiting viewer: it is told `denied`, gets nothing, and may not ask again in this session. */
   deny(id: string): void {
-    this.queue.deny(id);
+    this.#queue.deny(id);
   }
 
   /** Ends the session for every viewer (each is told why), stops capturing, closes everything. */
   stop(reason: EndReason = 'stopped'): void {
-    if (this.currentState === 'ended') return;
-    this.viewers.close(reason);
-    this.queue.close(reason);
-    for (const transport of this.transports) transport.close();
-    this.end(reason);
+    if (this.#currentState === 'ended') return;
+    this.#viewers.close(reason);
+    this.#queue.close(reason);
+    for (const transport of this.#transports) transport.close();
+    this.#end(reason);
   }
 
   /** @internal started by startSharing */
   async start(): Promise<void> {
     const { transport, signaling } = this.options;
     if (transport) {
-      this.connect(TRANSPORT_VIEWER, transport);
+      this.#connect(TRANSPORT_VIEWER, transport);
       return;
     }
     if (!signaling) throw new TypeError('startSharing needs a transport or signaling');
-    this.signaling = useSignaling(signaling);
-    const { adapter } = this.signaling;
+    this.#signaling = useSignaling(signaling);
+    const { adapter } = this.#signaling;
     adapter.onerror = (error) => this.emit('error', error);
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
       maxReceiveSize: VIEWER_TRANSPORT_MAX,
-      admit: (from) => this.admits(from),
+      admit: (from) => this.#admits(from),
       onPeer: (from, peer) => {
-        this.violations.watch(peer);
-        this.connect(from, peer);
+        this.#violations.watch(peer);
+        this.#connect(from, peer);
       },
     });
     try {
       await adapter.ready;
     } catch (error) {
-      this.end('signaling');
+      this.#end('signaling');
       throw error;
     }
-    this.invitation = { peer: adapter.id, secret: encodeSecret(this.secret) };
-    this.doc.defaultView?.addEventListener('pagehide', this.onPageHide);
-    this.viewers.restore(this.resumeFrom);
-    if (this.resumeFrom.length) this.updateState();
-    this.persist();
+    this.invitation = { peer: adapter.id, secret: encodeSecret(this.#secret) };
+    this.#doc.defaultView?.addEventListener('pagehide', this.#onPageHide);
+    this.#viewers.restore(this.resumeFrom);
+    if (this.resumeFrom.length) this.#updateState();
+    this.#persist();
     // the stored state expires reconnectTimeout after the last contact: refreshed while this page lives
-    if (this.persisting) this.refresh = setInterval(() => this.persist(), Math.max(1000, this.reconnectTimeout / 3));
+    if (this.#persisting) this.#refresh = setInterval(() => this.#persist(), Math.max(1000, this.#reconnectTimeout / 3));
   }
 
   /** Whether to answer a new connection from `from`. */
-  private admits(from: string): boolean {
-    if (this.currentState === 'ended' || this.leaving || this.queue.isRefused(from)) return false;
-    if (this.viewers.get(from) || this.queue.has(from)) return true;
-    return this.viewers.size + this.queue.size < (this.options.maxViewers ?? 8);
+  #admits(from: string): boolean {
+    if (this.#currentState === 'ended' || this.#leaving || this.#queue.isRefused(from)) return false;
+    if (this.#viewers.get(from) || this.#queue.has(from)) return true;
+    return this.#viewers.size + this.#queue.size < (this.options.maxViewers ?? 8);
   }
 
   /** Runs the handshake on a new transport from `address`; a known viewer must prove its resumption secret. */
-  private connect(address: string, transport: Transport): void {
-    this.transports.add(transport);
-    const known = this.viewers.get(address);
-    const secret = known ? this.viewers.beginResume(known) : this.secret;
+  #connect(address: string, transport: Transport): void {
+    this.#transports.add(transport);
+    const known = this.#viewers.get(address);
+    const secret = known ? this.#viewers.beginResume(known) : this.#secret;
     // started now, synchronously, so no early message from the viewer is missed
     openChannel(
       transport,
@@ -226,34 +226,34 @@ export class SharingSession extends Emitter<SharingEvents> {
       null,
     ).then(
       (channel) => {
-        if (!known) return this.handshaken(address, channel, transport);
-        if (this.currentState === 'ended') return channel.close();
-        this.viewers.resumed(known, channel, transport, secret);
+        if (!known) return this.#handshaken(address, channel, transport);
+        if (this.#currentState === 'ended') return channel.close();
+        this.#viewers.resumed(known, channel, transport, secret);
       },
       (error: unknown) => {
-        if (known) this.viewers.resumeFailed(known, error);
-        this.transports.delete(transport);
+        if (known) this.#viewers.resumeFailed(known, error);
+        this.#transports.delete(transport);
         transport.close();
         this.emit('error', error instanceof Error ? error : new SecureError('handshake', String(error)));
         // over a given transport there is only this one viewer: its failure ends the session
-        if (this.options.transport) this.end(error instanceof SecureError ? error.code : 'handshake');
+        if (this.options.transport) this.#end(error instanceof SecureError ? error.code : 'handshake');
       },
     );
   }
 
   /** A new viewer finished its handshake: it waits for the customer, and is told so. */
-  private handshaken(address: string, channel: SecureChannel, transport: Transport): void {
-    if (this.currentState === 'ended' || this.leaving || this.viewers.get(address)) return channel.close();
-    this.queue.add({ id: address, sas: channel.sas, name: this.nameOf(address) }, channel, transport);
+  #handshaken(address: string, channel: SecureChannel, transport: Transport): void {
+    if (this.#currentState === 'ended' || this.#leaving || this.#viewers.get(address)) return channel.close();
+    this.#queue.add({ id: address, sas: channel.sas, name: this.#nameOf(address) }, channel, transport);
   }
 
   /** Approved: it becomes a viewer and gets its snapshot. */
-  private grant(p: Pending): void {
-    this.viewers.join(p.request, p.channel, p.transport, p.ping);
+  #grant(p: Pending): void {
+    this.#viewers.join(p.request, p.channel, p.transport, p.ping);
   }
 
   /** The viewer's name in this side's chat; a throwing `viewerName` is reported, not fatal. */
-  private nameOf(address: string): string | null {
+  #nameOf(address: string): string | null {
     try {
       const name = this.options.viewerName?.(address);
       return typeof name === 'string' && name ? name : null;
@@ -263,9 +263,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     }
   }
 
-  private startCapture(onFrame: (frame: Uint8Array) => void): CaptureHandle {
+  #startCapture(onFrame: (frame: Uint8Array) => void): CaptureHandle {
     const { mask, batch } = this.options;
-    return capture(this.doc, {
+    return capture(this.#doc, {
       onFrame,
       mask,
       batch,
@@ -273,38 +273,38 @@ export class SharingSession extends Emitter<SharingEvents> {
     });
   }
 
-  private persist(): void {
-    if (!this.leaving) this.save();
+  #persist(): void {
+    if (!this.#leaving) this.#save();
   }
 
-  private save(): void {
-    if (!this.persisting || this.currentState === 'ended') return;
-    saveSharing(this.doc.defaultView, { viewers: this.viewers.stored(), expires: Date.now() + this.reconnectTimeout });
+  #save(): void {
+    if (!this.#persisting || this.#currentState === 'ended') return;
+    saveSharing(this.#doc.defaultView, { viewers: this.#viewers.stored(), expires: Date.now() + this.#reconnectTimeout });
   }
 
   /** connected: a viewer has a channel; reconnecting: viewers, none connected now; connecting: none yet. */
-  private updateState(): void {
-    if (this.currentState === 'ended') return;
-    const all = [...this.viewers.values()];
+  #updateState(): void {
+    if (this.#currentState === 'ended') return;
+    const all = [...this.#viewers.values()];
     const state: SessionState = all.some((v) => v.channel) ? 'connected' : all.length ? 'reconnecting' : 'connecting';
-    if (state === this.currentState) return;
-    this.currentState = state;
+    if (state === this.#currentState) return;
+    this.#currentState = state;
     this.emit('state', { state });
-    if (state === 'connected') this.settled.resolve();
+    if (state === 'connected') this.#settled.resolve();
   }
 
-  private end(reason: EndReason): void {
-    if (this.currentState === 'ended') return;
-    this.viewers.stopAllWaiting();
-    this.queue.close();
-    clearInterval(this.refresh);
-    this.fanOut.stop();
-    this.doc.defaultView?.removeEventListener('pagehide', this.onPageHide);
-    if (this.persisting) saveSharing(this.doc.defaultView, null);
+  #end(reason: EndReason): void {
+    if (this.#currentState === 'ended') return;
+    this.#viewers.stopAllWaiting();
+    this.#queue.close();
+    clearInterval(this.#refresh);
+    this.#fanOut.stop();
+    this.#doc.defaultView?.removeEventListener('pagehide', this.#onPageHide);
+    if (this.#persisting) saveSharing(this.#doc.defaultView, null);
     this.router?.detach();
-    if (this.signaling?.owned) this.signaling.adapter.close();
-    this.settled.reject(new Error(`the session ended: ${reason}`));
-    this.currentState = 'ended';
+    if (this.#signaling?.owned) this.#signaling.adapter.close();
+    this.#settled.reject(new Error(`the session ended: ${reason}`));
+    this.#currentState = 'ended';
     this.emit('state', { state: 'ended', reason });
   }
 }

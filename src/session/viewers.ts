@@ -61,7 +61,7 @@ export interface ViewerSetOptions {
 }
 
 export class ViewerSet {
-  private readonly viewers = new Map<string, Viewer>();
+  readonly #viewers = new Map<string, Viewer>();
 
   constructor(
     private readonly options: ViewerSetOptions,
@@ -69,27 +69,27 @@ export class ViewerSet {
   ) {}
 
   get size(): number {
-    return this.viewers.size;
+    return this.#viewers.size;
   }
 
   get(id: string): Viewer | undefined {
-    return this.viewers.get(id);
+    return this.#viewers.get(id);
   }
 
   /** In the order they joined. */
   values(): Iterable<Viewer> {
-    return this.viewers.values();
+    return this.#viewers.values();
   }
 
   /** The first approved viewer (the agent), if any. */
   first(): Viewer | undefined {
-    for (const viewer of this.viewers.values()) return viewer;
+    for (const viewer of this.#viewers.values()) return viewer;
     return undefined;
   }
 
   /** What a later page needs to resume them (persist.ts). */
   stored(): StoredViewer[] {
-    return [...this.viewers.values()].map((v) => ({
+    return [...this.#viewers.values()].map((v) => ({
       address: v.info.id,
       sas: v.info.sas,
       name: v.info.name,
@@ -103,8 +103,8 @@ export class ViewerSet {
     for (const s of stored) {
       const viewer = newViewer({ id: s.address, sas: s.sas, name: s.name }, null, s.resume);
       viewer.previous = s.previous;
-      this.viewers.set(s.address, viewer);
-      this.waitFor(viewer, true);
+      this.#viewers.set(s.address, viewer);
+      this.#waitFor(viewer, true);
     }
   }
 
@@ -113,9 +113,9 @@ export class ViewerSet {
     const { id, sas, name } = request;
     const viewer = newViewer({ id, sas, name }, channel, channel.resumeSecret);
     viewer.buckets.ping = ping;
-    this.viewers.set(id, viewer);
+    this.#viewers.set(id, viewer);
     this.hooks.emit('approvalended', { id, approved: true });
-    this.attach(viewer, channel, transport);
+    this.#attach(viewer, channel, transport);
     this.options.fanOut.sendSnapshot(viewer);
     this.hooks.emit('viewerjoined', { ...viewer.info });
     this.hooks.changed(true);
@@ -136,14 +136,14 @@ export class ViewerSet {
   /** A known viewer is back on a new channel: the new channel's resumption secret replaces the one it proved. */
   resumed(viewer: Viewer, channel: SecureChannel, transport: Transport, proved: Uint8Array): void {
     viewer.attempting = false;
-    if (this.viewers.get(viewer.info.id) !== viewer) return channel.close();
-    this.stopWaiting(viewer);
-    this.retire(viewer);
+    if (this.#viewers.get(viewer.info.id) !== viewer) return channel.close();
+    this.#stopWaiting(viewer);
+    this.#retire(viewer);
     viewer.channel = channel;
     viewer.previous = proved;
     viewer.resume = channel.resumeSecret;
     viewer.tryPrevious = false;
-    this.attach(viewer, channel, transport);
+    this.#attach(viewer, channel, transport);
     this.options.fanOut.sendSnapshot(viewer);
     this.hooks.emit('viewerresumed', { ...viewer.info });
     this.hooks.changed(true);
@@ -151,20 +151,20 @@ export class ViewerSet {
 
   /** To the approved viewers only: a waiting one learns nothing about this page. */
   broadcast(message: Uint8Array): void {
-    for (const viewer of this.viewers.values()) viewer.channel?.send(message);
+    for (const viewer of this.#viewers.values()) viewer.channel?.send(message);
   }
 
   /** The session ends: no viewer is waited for any more. */
   stopAllWaiting(): void {
-    for (const viewer of this.viewers.values()) this.stopWaiting(viewer);
+    for (const viewer of this.#viewers.values()) this.#stopWaiting(viewer);
   }
 
   /** Ends every viewer's channel, after a `bye` with `reason`, and forgets them. */
   close(reason: EndReason): void {
     // forget the viewers first: their channels' close callbacks then find nothing to drop
-    const all = [...this.viewers.values()];
-    this.viewers.clear();
-    for (const viewer of all) this.stopWaiting(viewer);
+    const all = [...this.#viewers.values()];
+    this.#viewers.clear();
+    for (const viewer of all) this.#stopWaiting(viewer);
     for (const { channel } of all) {
       if (!channel) continue;
       channel.onclose = channel.onmessage = null;
@@ -173,23 +173,23 @@ export class ViewerSet {
     }
   }
 
-  private attach(v: Viewer, channel: SecureChannel, transport: Transport): void {
-    channel.onmessage = (message) => this.receive(v, message);
+  #attach(v: Viewer, channel: SecureChannel, transport: Transport): void {
+    channel.onmessage = (message) => this.#receive(v, message);
     channel.onclose = (error) => {
       if (v.channel !== channel) return;
       const violation = this.options.violations.of(transport, error);
       if (violation) {
         this.hooks.emit('error', violation);
-        return this.drop(v, violation.code);
+        return this.#drop(v, violation.code);
       }
       // a close without an error is the viewer's own close() (its bye may have gone with its queue)
-      if (!error || !this.options.reconnects) return this.drop(v, error ? error.code : 'remote-stopped');
-      this.lose(v);
+      if (!error || !this.options.reconnects) return this.#drop(v, error ? error.code : 'remote-stopped');
+      this.#lose(v);
     };
   }
 
   /** Detaches and closes a viewer's current channel (a newer one replaces it, or it is gone). */
-  private retire(viewer: Viewer): void {
+  #retire(viewer: Viewer): void {
     const old = viewer.channel;
     viewer.channel = null;
     this.options.fanOut.forget(viewer);
@@ -200,42 +200,42 @@ export class ViewerSet {
   }
 
   /** The viewer's connection is gone: keep its place for `reconnectTimeout`. */
-  private lose(viewer: Viewer): void {
-    this.retire(viewer);
-    this.waitFor(viewer);
+  #lose(viewer: Viewer): void {
+    this.#retire(viewer);
+    this.#waitFor(viewer);
     this.hooks.emit('viewerreconnecting', { ...viewer.info });
     this.hooks.changed(false);
   }
 
   /** Keeps a lost viewer's place; with `dial` (after a navigation) this page dials it until it answers. */
-  private waitFor(viewer: Viewer, dial = false): void {
-    this.stopWaiting(viewer);
-    viewer.grace = setTimeout(() => this.drop(viewer, 'unreachable'), this.options.reconnectTimeout);
+  #waitFor(viewer: Viewer, dial = false): void {
+    this.#stopWaiting(viewer);
+    viewer.grace = setTimeout(() => this.#drop(viewer, 'unreachable'), this.options.reconnectTimeout);
     if (!dial) return;
     const attempt = () => {
-      if (viewer.channel || viewer.attempting || this.viewers.get(viewer.info.id) !== viewer) return;
+      if (viewer.channel || viewer.attempting || this.#viewers.get(viewer.info.id) !== viewer) return;
       this.hooks.dial(viewer.info.id);
     };
     attempt();
     viewer.redial = setInterval(attempt, REDIAL_MS);
   }
 
-  private stopWaiting(viewer: Viewer): void {
+  #stopWaiting(viewer: Viewer): void {
     clearTimeout(viewer.grace);
     clearInterval(viewer.redial);
     viewer.grace = viewer.redial = undefined;
   }
 
-  private drop(viewer: Viewer, reason: EndReason): void {
-    if (this.viewers.get(viewer.info.id) !== viewer) return;
-    this.stopWaiting(viewer);
-    this.viewers.delete(viewer.info.id);
-    this.retire(viewer);
+  #drop(viewer: Viewer, reason: EndReason): void {
+    if (this.#viewers.get(viewer.info.id) !== viewer) return;
+    this.#stopWaiting(viewer);
+    this.#viewers.delete(viewer.info.id);
+    this.#retire(viewer);
     this.hooks.emit('viewerleft', { ...viewer.info, reason });
     this.hooks.left(reason);
   }
 
-  private receive(viewer: Viewer, message: Uint8Array): void {
+  #receive(viewer: Viewer, message: Uint8Array): void {
     if (viewer.previous) {
       // the viewer speaks on the new channel: it adopted the new secret, the old one is dead
       viewer.previous = null;
@@ -246,23 +246,23 @@ export class ViewerSet {
     if (!control) return;
     switch (control.t) {
       case 'resync':
-        if (this.allow(viewer, 'resync')) this.options.fanOut.sendSnapshot(viewer);
+        if (this.#allow(viewer, 'resync')) this.options.fanOut.sendSnapshot(viewer);
         break;
       case 'ping':
-        if (this.allow(viewer, 'ping')) viewer.channel?.send(controlMessage({ t: 'pong', id: control.id }));
+        if (this.#allow(viewer, 'ping')) viewer.channel?.send(controlMessage({ t: 'pong', id: control.id }));
         break;
       case 'bye':
-        this.drop(viewer, 'remote-stopped');
+        this.#drop(viewer, 'remote-stopped');
         break;
       case 'pointer':
       case 'click':
-        if (this.allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
+        if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
         break;
     }
   }
 
   /** Takes a token from the viewer's bucket for `kind`; reports the first refusal of a stretch. */
-  private allow(viewer: Viewer, kind: LimitedKind): boolean {
+  #allow(viewer: Viewer, kind: LimitedKind): boolean {
     const bucket = viewer.buckets[kind];
     if (bucket.take(performance.now())) {
       bucket.limited = false;

@@ -50,35 +50,35 @@ export interface ViewingEvents {
 export class ViewingSession extends Emitter<ViewingEvents> {
   readonly mirror: Mirror;
   sas: string | null = null;
-  private waitingForApproval = false;
-  private resumptions = 0;
-  private currentState: SessionState = 'connecting';
-  private channel: SecureChannel | null = null;
-  private signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
+  #waitingForApproval = false;
+  #resumptions = 0;
+  #currentState: SessionState = 'connecting';
+  #channel: SecureChannel | null = null;
+  #signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
-  private readonly transports = new Set<Transport>();
-  private secret: Uint8Array = new Uint8Array(0);
+  readonly #transports = new Set<Transport>();
+  #secret: Uint8Array = new Uint8Array(0);
   /**
    * What a resumed channel must prove: the resumption secret of the last channel, once the sharer
    * approved this viewer (its first snapshot). Before that there is nothing to resume.
    */
-  private resume: Uint8Array | null = null;
+  #resume: Uint8Array | null = null;
   /** The first channel's resumption secret, until the approval makes it `resume`. */
-  private unapproved: Uint8Array | null = null;
-  private sharerAddress: string | null = null;
-  private redial: ReturnType<typeof setInterval> | undefined;
+  #unapproved: Uint8Array | null = null;
+  #sharerAddress: string | null = null;
+  #redial: ReturnType<typeof setInterval> | undefined;
   /** Handshakes under way: a redial waits for them (two racing connections could each win on one side). */
-  private attempting = 0;
-  private giveUp: ReturnType<typeof setTimeout> | undefined;
-  private resyncRequested = false;
-  private pings = new Map<number, number>();
-  private nextPing = 1;
+  #attempting = 0;
+  #giveUp: ReturnType<typeof setTimeout> | undefined;
+  #resyncRequested = false;
+  #pings = new Map<number, number>();
+  #nextPing = 1;
   /** Messages and records of large messages received (the link check's proof). */
-  private arrivals = 0;
-  private unwatchLink: () => void = () => {};
-  private readonly settled = deferred();
+  #arrivals = 0;
+  #unwatchLink: () => void = () => {};
+  readonly #settled = deferred();
   /** Resolves when the first snapshot has been applied; rejects if the session ends first. */
-  readonly connected = this.settled.promise;
+  readonly connected = this.#settled.promise;
 
   constructor(private readonly options: ViewingOptions) {
     super();
@@ -89,35 +89,35 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   }
 
   get state(): SessionState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** True while the customer is asked to approve this viewer (after `pending`, before the page). */
   get awaitingApproval(): boolean {
-    return this.waitingForApproval;
+    return this.#waitingForApproval;
   }
 
   /** Sends the agent's pointer to the sharer (drawn over the customer's page, never a click there). */
   pointer(x: number, y: number): void {
-    this.control({ t: 'pointer', x, y });
+    this.#control({ t: 'pointer', x, y });
   }
 
   click(x: number, y: number): void {
-    this.control({ t: 'click', x, y });
+    this.#control({ t: 'click', x, y });
   }
 
   /** Measures the round trip to the sharer; the result arrives as a `latency` event. */
   ping(): void {
-    const id = this.nextPing++;
-    this.pings.set(id, performance.now());
-    this.control({ t: 'ping', id });
+    const id = this.#nextPing++;
+    this.#pings.set(id, performance.now());
+    this.#control({ t: 'ping', id });
   }
 
   /** Ends the session (the sharer is told) and removes the mirror. */
   stop(reason: EndReason = 'stopped'): void {
-    if (this.currentState === 'ended') return;
-    this.control({ t: 'bye', reason });
-    this.end(reason);
+    if (this.#currentState === 'ended') return;
+    this.#control({ t: 'bye', reason });
+    this.#end(reason);
   }
 
   /** @internal started by startViewing */
@@ -125,96 +125,96 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     const { transport, signaling, invitation } = this.options;
     const secretText = this.options.secret ?? invitation?.secret;
     if (secretText === undefined) throw new TypeError('startViewing needs the invitation secret');
-    this.secret = typeof secretText === 'string' ? decodeSecret(secretText) : secretText;
-    if (transport) return this.connect(null, transport);
+    this.#secret = typeof secretText === 'string' ? decodeSecret(secretText) : secretText;
+    if (transport) return this.#connect(null, transport);
     if (!signaling || !invitation) throw new TypeError('startViewing needs a transport, or signaling and an invitation');
-    const { adapter } = (this.signaling = useSignaling(signaling));
+    const { adapter } = (this.#signaling = useSignaling(signaling));
     adapter.onerror = (error) => this.emit('error', error);
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
       // a resumption only while this viewer waits for one: a connected view is never taken over, and
       // only a party that knows the resumption secret can finish a handshake it offers
-      admit: () => this.resume !== null && this.currentState === 'reconnecting',
-      onPeer: (from, peer) => this.connect(from, peer),
+      admit: () => this.#resume !== null && this.#currentState === 'reconnecting',
+      onPeer: (from, peer) => this.#connect(from, peer),
     });
     try {
       await adapter.ready;
     } catch (error) {
-      this.end('signaling');
+      this.#end('signaling');
       throw error;
     }
-    this.sharerAddress = invitation.peer;
+    this.#sharerAddress = invitation.peer;
     this.router.dial(invitation.peer);
   }
 
-  private connect(address: string | null, transport: Transport): void {
-    this.transports.add(transport);
-    const resuming = this.resume !== null;
+  #connect(address: string | null, transport: Transport): void {
+    this.#transports.add(transport);
+    const resuming = this.#resume !== null;
     const reached = linkOpened(transport);
-    this.attempting++;
+    this.#attempting++;
     openSecureChannel(transport, {
       role: 'viewer',
-      secret: this.resume ?? this.secret,
+      secret: this.#resume ?? this.#secret,
       handshakeTimeout: resuming ? resumeHandshakeTimeout(this.options.handshakeTimeout) : this.options.handshakeTimeout,
     }).then(
       (channel) => {
-        this.attempting--;
-        this.adopt(address, channel, transport, resuming);
+        this.#attempting--;
+        this.#adopt(address, channel, transport, resuming);
       },
       (error: unknown) => {
-        this.attempting--;
-        this.transports.delete(transport);
+        this.#attempting--;
+        this.#transports.delete(transport);
         transport.close();
         // a failed attempt to resume is one of several: the redial or the timeout decides
-        if (resuming && this.currentState !== 'ended') return;
+        if (resuming && this.#currentState !== 'ended') return;
         this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        this.end(firstFailure(error, reached()));
+        this.#end(firstFailure(error, reached()));
       },
     );
   }
 
-  private adopt(address: string | null, channel: SecureChannel, transport: Transport, resumed: boolean): void {
-    if (this.currentState === 'ended') return channel.close();
-    this.dropChannel();
-    this.channel = channel;
-    if (address) this.sharerAddress = address;
-    clearInterval(this.redial);
-    clearTimeout(this.giveUp);
-    this.redial = this.giveUp = undefined;
-    this.resyncRequested = false;
+  #adopt(address: string | null, channel: SecureChannel, transport: Transport, resumed: boolean): void {
+    if (this.#currentState === 'ended') return channel.close();
+    this.#dropChannel();
+    this.#channel = channel;
+    if (address) this.#sharerAddress = address;
+    clearInterval(this.#redial);
+    clearTimeout(this.#giveUp);
+    this.#redial = this.#giveUp = undefined;
+    this.#resyncRequested = false;
     channel.onmessage = (message) => {
-      this.arrivals++;
-      this.receive(message);
+      this.#arrivals++;
+      this.#receive(message);
     };
     // back from a network outage, the link must prove it carries data, or it is dropped and redialed
     // (link-check.ts); dropping the transport is a cut link for the channel, so the redial follows
-    this.unwatchLink();
-    this.unwatchLink = watchLink(transport, {
+    this.#unwatchLink();
+    this.#unwatchLink = watchLink(transport, {
       ping: () => this.ping(),
-      arrivals: () => this.arrivals,
+      arrivals: () => this.#arrivals,
       stalled: () => {
-        if (this.channel === channel) transport.close();
+        if (this.#channel === channel) transport.close();
       },
     });
     channel.onprogress = (received, total) => {
-      this.arrivals++; // a large message on its way proves the link as well as a whole one
+      this.#arrivals++; // a large message on its way proves the link as well as a whole one
       this.emit('progress', { received, total });
     };
     channel.onclose = (error) => {
-      if (this.channel !== channel) return;
-      this.channel = null;
-      if (!error || !this.router) return this.end(error ? error.code : 'remote-stopped');
-      this.reconnect();
+      if (this.#channel !== channel) return;
+      this.#channel = null;
+      if (!error || !this.router) return this.#end(error ? error.code : 'remote-stopped');
+      this.#reconnect();
     };
     if (resumed) {
       // the new channel's secret replaces the one just proved; the code compared once stays shown
-      this.resume = channel.resumeSecret;
-      this.emit('resumed', { count: ++this.resumptions });
+      this.#resume = channel.resumeSecret;
+      this.emit('resumed', { count: ++this.#resumptions });
       this.ping(); // speaking on the new channel tells the sharer it was adopted (it drops the old secret)
       return;
     }
-    this.unapproved = channel.resumeSecret;
-    this.waitingForApproval = false;
+    this.#unapproved = channel.resumeSecret;
+    this.#waitingForApproval = false;
     this.sas = channel.sas;
     this.emit('sas', channel.sas);
   }
@@ -223,106 +223,106 @@ export class ViewingSession extends Emitter<ViewingEvents> {
    * The connection is gone: dial the sharer again until it answers, or it dials us. After `moving`
    * (the sharer's page is going away) there is no one to dial: its next page dials us.
    */
-  private reconnect(dialSharer = true): void {
-    if (this.currentState === 'ended' || this.giveUp !== undefined) return;
-    this.setState('reconnecting');
-    this.giveUp = setTimeout(() => this.end('unreachable'), this.options.reconnectTimeout ?? DEFAULT_RECONNECT_TIMEOUT);
+  #reconnect(dialSharer = true): void {
+    if (this.#currentState === 'ended' || this.#giveUp !== undefined) return;
+    this.#setState('reconnecting');
+    this.#giveUp = setTimeout(() => this.#end('unreachable'), this.options.reconnectTimeout ?? DEFAULT_RECONNECT_TIMEOUT);
     if (!dialSharer) return;
     const dial = () => {
-      if (this.sharerAddress && this.router && !this.attempting) this.router.dial(this.sharerAddress);
+      if (this.#sharerAddress && this.router && !this.#attempting) this.router.dial(this.#sharerAddress);
     };
     dial(); // at once: the sharer answers a new connection even before it noticed the old one died
-    this.redial = setInterval(dial, REDIAL_MS);
+    this.#redial = setInterval(dial, REDIAL_MS);
   }
 
-  private receive(message: Uint8Array): void {
-    if (message[0] === MessageKind.Frame) return this.applyFrame(message.subarray(1));
+  #receive(message: Uint8Array): void {
+    if (message[0] === MessageKind.Frame) return this.#applyFrame(message.subarray(1));
     if (message[0] !== MessageKind.Control) return;
     const control = parseControl(message.subarray(1));
     switch (control?.t) {
       case 'bye':
-        return this.end(control.reason === 'denied' || control.reason === 'approval-timeout' ? control.reason : 'remote-stopped');
+        return this.#end(control.reason === 'denied' || control.reason === 'approval-timeout' ? control.reason : 'remote-stopped');
       case 'pending':
-        if (this.resume || !this.sas) return; // approved already: a late or stray message
-        this.waitingForApproval = true;
+        if (this.#resume || !this.sas) return; // approved already: a late or stray message
+        this.#waitingForApproval = true;
         return this.emit('pending', { sas: this.sas });
       case 'moving': {
         // the sharer's page is going away: its next page will dial us (redialing its old address is moot)
-        this.dropChannel();
-        if (!this.router) return this.end('remote-stopped');
-        return this.reconnect(false);
+        this.#dropChannel();
+        if (!this.router) return this.#end('remote-stopped');
+        return this.#reconnect(false);
       }
       case 'ping':
-        return this.control({ t: 'pong', id: control.id });
+        return this.#control({ t: 'pong', id: control.id });
       case 'pong': {
-        const sent = this.pings.get(control.id);
-        this.pings.delete(control.id);
+        const sent = this.#pings.get(control.id);
+        this.#pings.delete(control.id);
         if (sent !== undefined) this.emit('latency', performance.now() - sent);
       }
     }
   }
 
-  private applyFrame(frame: Uint8Array): void {
+  #applyFrame(frame: Uint8Array): void {
     const snapshot = isSnapshotFrame(frame);
-    if (this.resyncRequested && !snapshot) return; // deltas before the asked-for snapshot are moot
+    if (this.#resyncRequested && !snapshot) return; // deltas before the asked-for snapshot are moot
     try {
       this.mirror.apply(frame);
     } catch (error) {
-      if (!this.resyncRequested) {
-        this.resyncRequested = true;
+      if (!this.#resyncRequested) {
+        this.#resyncRequested = true;
         this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        this.control({ t: 'resync' });
+        this.#control({ t: 'resync' });
       }
       return;
     }
     if (snapshot) {
-      this.resyncRequested = false;
+      this.#resyncRequested = false;
       // the first snapshot means the customer approved this viewer: from now on it may resume
-      if (!this.resume && this.unapproved) {
-        this.resume = this.unapproved;
-        this.unapproved = null;
+      if (!this.#resume && this.#unapproved) {
+        this.#resume = this.#unapproved;
+        this.#unapproved = null;
       }
-      this.waitingForApproval = false;
+      this.#waitingForApproval = false;
     }
     this.emit('frame', { seq: this.mirror.seq, snapshot });
-    if (snapshot && this.currentState !== 'connected') this.setState('connected');
+    if (snapshot && this.#currentState !== 'connected') this.#setState('connected');
   }
 
   /** Detaches and closes the current channel (a new one replaces it, or the sharer moves). */
-  private dropChannel(): void {
-    const old = this.channel;
-    this.channel = null;
+  #dropChannel(): void {
+    const old = this.#channel;
+    this.#channel = null;
     if (old) {
       old.onclose = old.onmessage = old.onprogress = null;
       old.close();
     }
   }
 
-  private control(message: Control): void {
+  #control(message: Control): void {
     // the sharer refuses a viewer's message over a few KiB: a site's long reason must not end it so
     if (message.t === 'bye') message = { t: 'bye', reason: message.reason.slice(0, 200) };
-    if (this.channel && this.currentState !== 'ended') this.channel.send(controlMessage(message));
+    if (this.#channel && this.#currentState !== 'ended') this.#channel.send(controlMessage(message));
   }
 
-  private setState(state: SessionState): void {
-    if (this.currentState === state || this.currentState === 'ended') return;
-    this.currentState = state;
+  #setState(state: SessionState): void {
+    if (this.#currentState === state || this.#currentState === 'ended') return;
+    this.#currentState = state;
     this.emit('state', { state });
-    if (state === 'connected') this.settled.resolve();
+    if (state === 'connected') this.#settled.resolve();
   }
 
-  private end(reason: EndReason): void {
-    if (this.currentState === 'ended') return;
-    this.currentState = 'ended';
-    clearInterval(this.redial);
-    clearTimeout(this.giveUp);
-    this.unwatchLink();
-    this.channel?.close();
-    for (const transport of this.transports) transport.close();
+  #end(reason: EndReason): void {
+    if (this.#currentState === 'ended') return;
+    this.#currentState = 'ended';
+    clearInterval(this.#redial);
+    clearTimeout(this.#giveUp);
+    this.#unwatchLink();
+    this.#channel?.close();
+    for (const transport of this.#transports) transport.close();
     this.router?.detach();
-    if (this.signaling?.owned) this.signaling.adapter.close();
+    if (this.#signaling?.owned) this.#signaling.adapter.close();
     this.mirror.destroy();
-    this.settled.reject(new Error(`the session ended: ${reason}`));
+    this.#settled.reject(new Error(`the session ended: ${reason}`));
     this.emit('state', { state: 'ended', reason });
   }
 }

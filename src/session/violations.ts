@@ -9,18 +9,18 @@ import type { Transport, TransportError } from '../transport/transport.js';
 
 export class Violations {
   /** Transports that failed because the viewer broke the rules. */
-  private readonly broken = new WeakMap<Transport, TransportError>();
+  readonly #broken = new WeakMap<Transport, TransportError>();
 
   /** Notes the rule a viewer's peer transport reports broken (an oversized or malformed chunk). */
   watch(peer: PeerTransport): void {
     peer.onerror = (error) => {
-      if (error.code === 'oversized' || error.code === 'chunk') this.broken.set(peer, error);
+      if (error.code === 'oversized' || error.code === 'chunk') this.#broken.set(peer, error);
     };
   }
 
   /** The rule a viewer broke when its channel closed (`error`: the channel's), or null for a lost link. */
   of(transport: Transport, error: SecureError | null): SecureError | TransportError | null {
     if (error?.code === 'oversized') return error;
-    return this.broken.get(transport) ?? null;
+    return this.#broken.get(transport) ?? null;
   }
 }

@@ -77,10 +77,10 @@ export function openChat(options: ReferenceChatOptions, resume: string | null): 
 }
 
 export class ChatLink {
-  private current: ChatState = 'connected';
-  private userClosed = false;
-  private attempts = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #current: ChatState = 'connected';
+  #userClosed = false;
+  #attempts = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private socket: SocketLike,
@@ -88,7 +88,7 @@ export class ChatLink {
     private readonly options: ReferenceChatOptions,
     private readonly hooks: LinkHooks,
   ) {
-    this.listen(socket);
+    this.#listen(socket);
   }
 
   /** The server's latest welcome: a reconnection brings a new one. */
@@ -97,69 +97,69 @@ export class ChatLink {
   }
 
   get state(): ChatState {
-    return this.current;
+    return this.#current;
   }
 
   /** Sends one message; throws a `ReferenceChatError` while reconnecting (`unreachable`) or once closed. */
   send(msg: object): void {
-    if (this.current === 'reconnecting')
+    if (this.#current === 'reconnecting')
       throw new ReferenceChatError('unreachable', 'the chat is reconnecting: send again when `state` is connected');
-    if (this.userClosed || this.current === 'closed' || this.socket.readyState !== OPEN)
+    if (this.#userClosed || this.#current === 'closed' || this.socket.readyState !== OPEN)
       throw new ReferenceChatError('closed', 'the chat is closed');
     this.socket.send(JSON.stringify(msg));
   }
 
   close(): void {
-    if (this.userClosed) return;
-    this.userClosed = true;
-    if (this.current === 'reconnecting') this.finish(1000, '');
+    if (this.#userClosed) return;
+    this.#userClosed = true;
+    if (this.#current === 'reconnecting') this.#finish(1000, '');
     else this.socket.close(1000);
   }
 
-  private listen(socket: SocketLike): void {
+  #listen(socket: SocketLike): void {
     socket.onmessage = (event) => this.hooks.message(parseFrame(event.data));
-    socket.onclose = (event) => this.lost(event.code, event.reason);
+    socket.onclose = (event) => this.#lost(event.code, event.reason);
   }
 
   /** The socket closed: for good (our close, a final code, reconnection off), or dial again with backoff. */
-  private lost(code: number, reason: string): void {
+  #lost(code: number, reason: string): void {
     const reconnect = this.options.reconnect ?? true;
-    if (this.userClosed || !reconnect || FINAL_CLOSE.has(code)) return this.finish(code, reason);
-    this.setState('reconnecting');
-    this.retryTimer = retryTimer(() => void this.redial(), backoffDelay(this.attempts++, reconnect));
+    if (this.#userClosed || !reconnect || FINAL_CLOSE.has(code)) return this.#finish(code, reason);
+    this.#setState('reconnecting');
+    this.#retryTimer = retryTimer(() => void this.#redial(), backoffDelay(this.#attempts++, reconnect));
   }
 
-  private async redial(): Promise<void> {
+  async #redial(): Promise<void> {
     const before = this.latest;
     let opened: { socket: SocketLike; welcome: ChatWelcome };
     try {
       opened = await openChat(this.options, before.peer.token);
     } catch (err) {
-      if (this.userClosed) return;
+      if (this.#userClosed) return;
       // refused (token expired, room deleted): no point in trying again
-      if (err instanceof SignalingError && err.code === 'unauthorized') return this.finish(4401, err.message);
-      return this.lost(1006, '');
+      if (err instanceof SignalingError && err.code === 'unauthorized') return this.#finish(4401, err.message);
+      return this.#lost(1006, '');
     }
-    if (this.userClosed) return opened.socket.close(1000);
-    this.attempts = 0;
+    if (this.#userClosed) return opened.socket.close(1000);
+    this.#attempts = 0;
     this.socket = opened.socket;
     this.latest = opened.welcome;
-    this.listen(opened.socket);
+    this.#listen(opened.socket);
     const then = this.hooks.reconnected(opened.welcome, before);
-    this.setState('connected');
+    this.#setState('connected');
     then();
   }
 
-  private finish(code: number, reason: string): void {
-    if (this.current === 'closed') return;
-    clearTimeout(this.retryTimer);
-    this.setState('closed');
+  #finish(code: number, reason: string): void {
+    if (this.#current === 'closed') return;
+    clearTimeout(this.#retryTimer);
+    this.#setState('closed');
     this.hooks.closed(code, reason);
   }
 
-  private setState(state: ChatState): void {
-    if (this.current === state) return;
-    this.current = state;
+  #setState(state: ChatState): void {
+    if (this.#current === state) return;
+    this.#current = state;
     this.hooks.state(state);
   }
 }

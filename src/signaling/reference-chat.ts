@@ -64,28 +64,28 @@ class ReferenceChatConnection implements ReferenceChat {
   onstate: Handler<ChatState> = null;
   onclose: ((code: number, reason: string) => void) | null = null;
 
-  private readonly link: ChatLink;
-  private readonly signalChats = new Set<TextChat>();
-  private people = new Map<string, ChatParty>();
+  readonly #link: ChatLink;
+  readonly #signalChats = new Set<TextChat>();
+  #people = new Map<string, ChatParty>();
   /** Who asked for the pending invitation: the inviting agent gets the secret once the accept went through. */
-  private inviter: ChatParty | null = null;
-  private accepting: { to: ChatParty | null; invitation: { peer: string; secret: string } } | null = null;
-  private grant: IceGrant | null = null;
+  #inviter: ChatParty | null = null;
+  #accepting: { to: ChatParty | null; invitation: { peer: string; secret: string } } | null = null;
+  #grant: IceGrant | null = null;
   /** The newest room event id seen: a reconnection replays the history after it. */
-  private lastEventId = 0;
+  #lastEventId = 0;
 
   constructor(
     socket: SocketLike,
     welcome: ChatWelcome,
     private readonly options: ReferenceChatOptions,
   ) {
-    this.adopt(welcome);
-    this.link = new ChatLink(socket, welcome, options, {
-      message: (msg) => this.receive(msg),
+    this.#adopt(welcome);
+    this.#link = new ChatLink(socket, welcome, options, {
+      message: (msg) => this.#receive(msg),
       reconnected: (next, before) => {
-        const seen = this.lastEventId;
-        this.adopt(next);
-        return () => this.replayMissed(next, seen, before.peer.id);
+        const seen = this.#lastEventId;
+        this.#adopt(next);
+        return () => this.#replayMissed(next, seen, before.peer.id);
       },
       state: (state) => this.onstate?.(state),
       closed: (code, reason) => this.onclose?.(code, reason),
@@ -93,70 +93,70 @@ class ReferenceChatConnection implements ReferenceChat {
   }
 
   get welcome(): ChatWelcome {
-    return this.link.welcome;
+    return this.#link.welcome;
   }
 
   get state(): ChatState {
-    return this.link.state;
+    return this.#link.state;
   }
 
   get ice(): IceGrant | null {
-    return this.grant;
+    return this.#grant;
   }
 
   sendText(text: string): void {
-    this.link.send({ type: 'text', text });
+    this.#link.send({ type: 'text', text });
   }
 
   invite(): void {
-    this.link.send({ type: 'invite' });
+    this.#link.send({ type: 'invite' });
   }
 
   accept(invitation: ChatInvitation): void {
     // the room gets the sharer's address and the mask, never the secret
-    this.link.send({
+    this.#link.send({
       type: 'accept',
       invitation: { peer: invitation.peer },
       ...(invitation.mask !== undefined && { mask: invitation.mask }),
     });
-    this.accepting = {
-      to: this.inviter?.role === 'agent' ? this.inviter : null,
+    this.#accepting = {
+      to: this.#inviter?.role === 'agent' ? this.#inviter : null,
       invitation: { peer: invitation.peer, secret: invitation.secret },
     };
   }
 
   sendInvitation(to: string, invitation: { peer: string; secret: string }): void {
-    this.link.send({ type: 'invitation', to, invitation: { peer: invitation.peer, secret: invitation.secret } });
+    this.#link.send({ type: 'invitation', to, invitation: { peer: invitation.peer, secret: invitation.secret } });
   }
 
   requestInvitation(): void {
-    this.link.send({ type: 'request-invitation' });
+    this.#link.send({ type: 'request-invitation' });
   }
 
   shareMoved(invitation: { peer: string }): void {
-    this.link.send({ type: 'share-moved', invitation: { peer: invitation.peer } });
+    this.#link.send({ type: 'share-moved', invitation: { peer: invitation.peer } });
   }
 
   participant(peer: string): ChatParty | undefined {
-    return this.people.get(peer);
+    return this.#people.get(peer);
   }
 
   async refreshIce(): Promise<IceGrant> {
     const grant = await fetchIce(this.options.url, this.welcome.peer.token);
-    this.setIce(grant);
+    this.#setIce(grant);
     return grant;
   }
 
   decline(): void {
-    this.link.send({ type: 'decline' });
+    this.#link.send({ type: 'decline' });
   }
 
   end(reason?: string): void {
-    this.link.send(reason === undefined ? { type: 'end' } : { type: 'end', reason });
+    this.#link.send(reason === undefined ? { type: 'end' } : { type: 'end', reason });
   }
 
   signalingChat(): TextChat {
-    const send = (msg: object): void => this.link.send(msg);
+    const send = (msg: object): void => this.#link.send(msg);
     const self = this;
     const textChat: TextChat = {
       // the current connection's: kept across reconnections unless the server had to issue a new one
@@ -171,64 +171,64 @@ class ReferenceChatConnection implements ReferenceChat {
       },
       onmessage: null,
     };
-    this.signalChats.add(textChat);
+    this.#signalChats.add(textChat);
     return textChat;
   }
 
   close(): void {
-    this.link.close();
+    this.#link.close();
   }
 
   /** A (new) welcome: participants, share and TURN state as the server says now. */
-  private adopt(welcome: ChatWelcome): void {
-    this.people = new Map(welcome.participants.map((p) => [p.peer, p]));
-    this.inviter = welcome.share.state === 'pending' ? welcome.share.from : null;
+  #adopt(welcome: ChatWelcome): void {
+    this.#people = new Map(welcome.participants.map((p) => [p.peer, p]));
+    this.#inviter = welcome.share.state === 'pending' ? welcome.share.from : null;
     const grant = asIceGrant(welcome.iceServers, welcome.iceServersExpireAt);
-    if (grant) this.grant = grant;
-    for (const ev of welcome.history) this.lastEventId = Math.max(this.lastEventId, ev.id);
+    if (grant) this.#grant = grant;
+    for (const ev of welcome.history) this.#lastEventId = Math.max(this.#lastEventId, ev.id);
   }
 
   /** Room events that happened while the socket was down, in order (not our own return). */
-  private replayMissed(welcome: ChatWelcome, seen: number, formerPeer: string): void {
+  #replayMissed(welcome: ChatWelcome, seen: number, formerPeer: string): void {
     for (const ev of welcome.history) {
       if (ev.id <= seen) continue;
       if (ev.type === 'join' && (ev.from.peer === welcome.peer.id || ev.from.peer === formerPeer)) continue;
-      this.receive(ev as unknown as Record<string, unknown>);
+      this.#receive(ev as unknown as Record<string, unknown>);
     }
-    this.people = new Map(welcome.participants.map((p) => [p.peer, p]));
+    this.#people = new Map(welcome.participants.map((p) => [p.peer, p]));
   }
 
-  private setIce(grant: IceGrant): void {
-    this.grant = grant;
-    this.oniceservers?.(this.grant);
+  #setIce(grant: IceGrant): void {
+    this.#grant = grant;
+    this.oniceservers?.(this.#grant);
   }
 
-  private receive(msg: Record<string, unknown> | null): void {
+  #receive(msg: Record<string, unknown> | null): void {
     const message = readServerMessage(msg);
     switch (message?.type) {
       case 'signal':
-        for (const c of this.signalChats) c.onmessage?.(message.from, message.data);
+        for (const c of this.#signalChats) c.onmessage?.(message.from, message.data);
         return;
       case 'invitation':
-        if (message.grant) this.setIce(message.grant);
+        if (message.grant) this.#setIce(message.grant);
         return this.oninvitation?.(message.event);
       case 'request':
         return this.onrequest?.(message.event);
       case 'ice':
-        return this.setIce(message.grant);
+        return this.#setIce(message.grant);
       case 'error':
-        if (message.error.re === 'accept') this.accepting = null;
+        if (message.error.re === 'accept') this.#accepting = null;
         return this.onerror?.(message.error);
       case 'event':
-        return this.event(message.event);
+        return this.#event(message.event);
     }
   }
 
   /** A room event: the room's state follows it, then the handlers hear of it. */
-  private event(ev: ChatEvent): void {
-    if (typeof ev.id === 'number') this.lastEventId = Math.max(this.lastEventId, ev.id);
-    this.track(ev);
-    if (ev.type === 'accept') this.accepted(ev);
+  #event(ev: ChatEvent): void {
+    if (typeof ev.id === 'number') this.#lastEventId = Math.max(this.#lastEventId, ev.id);
+    this.#track(ev);
+    if (ev.type === 'accept') this.#accepted(ev);
     this.onevent?.(ev);
     switch (ev.type) {
       case 'text':
@@ -249,21 +249,21 @@ class ReferenceChatConnection implements ReferenceChat {
   }
 
   /** Keeps the participant list and the pending inviter current. */
-  private track(ev: ChatEvent): void {
-    if (ev.type === 'join') this.people.set(ev.from.peer, ev.from);
-    else if (ev.type === 'leave') this.people.delete(ev.from.peer);
-    else if (ev.type === 'invite') this.inviter = ev.from;
-    else if (ev.type === 'decline' || ev.type === 'end' || ev.type === 'accept') this.inviter = null;
+  #track(ev: ChatEvent): void {
+    if (ev.type === 'join') this.#people.set(ev.from.peer, ev.from);
+    else if (ev.type === 'leave') this.#people.delete(ev.from.peer);
+    else if (ev.type === 'invite') this.#inviter = ev.from;
+    else if (ev.type === 'decline' || ev.type === 'end' || ev.type === 'accept') this.#inviter = null;
   }
 
   /** Our own accept came back from the server: now, and only now, the inviting agent gets the secret. */
-  private accepted(ev: Accept): void {
-    const pending = this.accepting;
-    this.accepting = null;
+  #accepted(ev: Accept): void {
+    const pending = this.#accepting;
+    this.#accepting = null;
     if (!pending?.to || ev.from.peer !== this.welcome.peer.id || ev.invitation.peer !== pending.invitation.peer) return;
     if (ev.invitedBy?.peer !== pending.to.peer) return; // not the invite we answered
     try {
-      this.link.send({ type: 'invitation', to: pending.to.peer, invitation: pending.invitation });
+      this.#link.send({ type: 'invitation', to: pending.to.peer, invitation: pending.invitation });
     } catch {
       // closed meanwhile: the agent asks again with requestInvitation() when it reconnects
     }

@@ -22,24 +22,24 @@ export interface SenderOptions {
 }
 
 export class ChannelSender {
-  private channel: RTCDataChannel | null = null;
-  private readonly queue: (ChunkedMessage | undefined)[] = [];
-  private head = 0;
+  #channel: RTCDataChannel | null = null;
+  readonly #queue: (ChunkedMessage | undefined)[] = [];
+  #head = 0;
   /** Next chunk of `queue[head]` to send. */
-  private next = 0;
+  #next = 0;
   /** Bytes of chunks still in `queue`. */
-  private queued = 0;
+  #queued = 0;
   /** The channel does not report what it buffers: pace with a timer instead of waiting for events. */
-  private untracked = false;
-  private paceTimer: ReturnType<typeof setTimeout> | undefined;
+  #untracked = false;
+  #paceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Nothing is sent until `release()` (the other side cannot receive yet: peer.ts). */
-  private held = false;
+  #held = false;
 
   constructor(private readonly options: SenderOptions) {}
 
   /** Bytes accepted and not yet on the network: ours plus the channel's own buffer. */
   get bufferedAmount(): number {
-    return this.queued + (this.channel?.bufferedAmount ?? 0);
+    return this.#queued + (this.#channel?.bufferedAmount ?? 0);
   }
 
   /**
@@ -47,51 +47,51 @@ export class ChannelSender {
    * starts only at `release()` (and once the channel is open).
    */
   attach(channel: RTCDataChannel, held = false): void {
-    this.channel = channel;
-    this.held = held;
+    this.#channel = channel;
+    this.#held = held;
     channel.bufferedAmountLowThreshold = this.options.lowWaterMark;
-    channel.addEventListener('bufferedamountlow', () => this.pump());
-    channel.addEventListener('open', () => this.pump());
+    channel.addEventListener('bufferedamountlow', () => this.#pump());
+    channel.addEventListener('open', () => this.#pump());
   }
 
   /** Sending may start (a held sender); what was queued meanwhile goes out in order. */
   release(): void {
-    if (!this.held) return;
-    this.held = false;
-    this.pump();
+    if (!this.#held) return;
+    this.#held = false;
+    this.#pump();
   }
 
   enqueue(message: ChunkedMessage): void {
-    this.queue.push(message);
-    this.queued += message.byteLength;
-    this.pump();
+    this.#queue.push(message);
+    this.#queued += message.byteLength;
+    this.#pump();
   }
 
   /** Forgets everything not yet handed to the channel (on close). */
   clear(): void {
-    this.queue.length = 0;
-    this.head = this.next = this.queued = 0;
-    clearTimeout(this.paceTimer);
-    this.paceTimer = undefined;
+    this.#queue.length = 0;
+    this.#head = this.#next = this.#queued = 0;
+    clearTimeout(this.#paceTimer);
+    this.#paceTimer = undefined;
   }
 
-  private pump(): void {
-    const ch = this.channel;
-    if (!ch || this.held || ch.readyState !== 'open') return;
+  #pump(): void {
+    const ch = this.#channel;
+    if (!ch || this.#held || ch.readyState !== 'open') return;
     const { highWaterMark: high, lowWaterMark: low } = this.options;
     // never more than a high-water mark in one task, even if the channel's count lags behind
-    const budget = this.untracked ? low : high;
+    const budget = this.#untracked ? low : high;
     let sent = 0;
     try {
-      while (this.head < this.queue.length && ch.bufferedAmount < high && sent < budget) {
-        const message = this.queue[this.head]!;
-        const chunk = message.chunk(this.next);
+      while (this.#head < this.#queue.length && ch.bufferedAmount < high && sent < budget) {
+        const message = this.#queue[this.#head]!;
+        const chunk = message.chunk(this.#next);
         ch.send(chunk);
         sent += chunk.length;
-        this.queued -= chunk.length;
-        if (++this.next === message.count) {
-          this.queue[this.head++] = undefined; // let the message's buffer go as soon as it is sent
-          this.next = 0;
+        this.#queued -= chunk.length;
+        if (++this.#next === message.count) {
+          this.#queue[this.#head++] = undefined; // let the message's buffer go as soon as it is sent
+          this.#next = 0;
         }
       }
     } catch (error) {
@@ -99,15 +99,15 @@ export class ChannelSender {
       this.options.onfailure(error);
       return;
     }
-    if (sent > 0 && ch.bufferedAmount === 0) this.untracked = true;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    } else if (ch.bufferedAmount <= low && this.paceTimer === undefined) {
+    if (sent > 0 && ch.bufferedAmount === 0) this.#untracked = true;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (ch.bufferedAmount <= low && this.#paceTimer === undefined) {
       // more to send and no `bufferedamountlow` will come (the buffer is not above it): next task
-      this.paceTimer = setTimeout(() => {
-        this.paceTimer = undefined;
-        this.pump();
+      this.#paceTimer = setTimeout(() => {
+        this.#paceTimer = undefined;
+        this.#pump();
       }, 0);
     }
   }

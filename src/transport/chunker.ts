@@ -39,7 +39,7 @@ export class ChunkedMessage {
   readonly count: number;
   /** Total bytes of all chunks (what the link will carry). */
   readonly byteLength: number;
-  private readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly #bytes: Uint8Array<ArrayBuffer>;
 
   constructor(
     message: Uint8Array,
@@ -48,15 +48,15 @@ export class ChunkedMessage {
     const n = message.length;
     if (n + 1 <= chunkSize) {
       this.count = 1;
-      this.bytes = new Uint8Array(n + 1);
-      this.bytes[0] = CHUNK_WHOLE;
-      this.bytes.set(message, 1);
+      this.#bytes = new Uint8Array(n + 1);
+      this.#bytes[0] = CHUNK_WHOLE;
+      this.#bytes.set(message, 1);
     } else {
       const first = chunkSize - FIRST_HEADER;
       const more = chunkSize - 1;
       this.count = 1 + Math.ceil((n - first) / more);
-      this.bytes = new Uint8Array(n + FIRST_HEADER + (this.count - 1));
-      const b = this.bytes;
+      this.#bytes = new Uint8Array(n + FIRST_HEADER + (this.count - 1));
+      const b = this.#bytes;
       b[0] = CHUNK_FIRST;
       b[1] = n >>> 24;
       b[2] = (n >>> 16) & 0xff;
@@ -73,13 +73,13 @@ export class ChunkedMessage {
         src = end;
       }
     }
-    this.byteLength = this.bytes.length;
+    this.byteLength = this.#bytes.length;
   }
 
   /** Chunk `i` (0-based) as a view: no copy. Chunk i starts at i × chunkSize. */
   chunk(i: number): Uint8Array<ArrayBuffer> {
     const start = i * this.chunkSize;
-    return this.bytes.subarray(start, Math.min(start + this.chunkSize, this.bytes.length));
+    return this.#bytes.subarray(start, Math.min(start + this.chunkSize, this.#bytes.length));
   }
 }
 
@@ -110,18 +110,18 @@ export interface ReassemblerOptions {
  */
 export class Reassembler {
   onprogress: ((received: number, total: number) => void) | null;
-  private readonly max: number;
-  private buffer: Uint8Array | null = null;
-  private received = 0;
+  readonly #max: number;
+  #buffer: Uint8Array | null = null;
+  #received = 0;
 
   constructor(options: ReassemblerOptions = {}) {
-    this.max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.onprogress = options.onprogress ?? null;
   }
 
   /** True while a multi-chunk message is partly received. */
   get pending(): boolean {
-    return this.buffer !== null;
+    return this.#buffer !== null;
   }
 
   /**
@@ -129,56 +129,56 @@ export class Reassembler {
    * the caller must hand in a buffer it owns, as a data channel's message event does.
    */
   push(chunk: Uint8Array): Uint8Array | null {
-    if (chunk.length === 0) return this.malformed('an empty chunk');
+    if (chunk.length === 0) return this.#malformed('an empty chunk');
     const kind = chunk[0];
     if (kind === CHUNK_MORE) {
-      const buf = this.buffer;
-      if (!buf) return this.malformed('a MORE chunk without a FIRST');
+      const buf = this.#buffer;
+      if (!buf) return this.#malformed('a MORE chunk without a FIRST');
       const part = chunk.length - 1;
-      if (part === 0) return this.malformed('an empty MORE chunk');
-      if (this.received + part > buf.length) return this.malformed('chunks longer than the message total');
-      buf.set(chunk.subarray(1), this.received);
-      return this.advance(part);
+      if (part === 0) return this.#malformed('an empty MORE chunk');
+      if (this.#received + part > buf.length) return this.#malformed('chunks longer than the message total');
+      buf.set(chunk.subarray(1), this.#received);
+      return this.#advance(part);
     }
-    if (this.buffer) return this.malformed(`a new message (kind ${kind}) before the last one was complete`);
+    if (this.#buffer) return this.#malformed(`a new message (kind ${kind}) before the last one was complete`);
     if (kind === CHUNK_WHOLE) {
-      if (chunk.length - 1 > this.max) return this.oversized(chunk.length - 1);
+      if (chunk.length - 1 > this.#max) return this.#oversized(chunk.length - 1);
       return chunk.subarray(1);
     }
-    if (kind !== CHUNK_FIRST) return this.malformed(`unknown chunk kind ${kind}`);
-    if (chunk.length < FIRST_HEADER) return this.malformed('a FIRST chunk shorter than its header');
+    if (kind !== CHUNK_FIRST) return this.#malformed(`unknown chunk kind ${kind}`);
+    if (chunk.length < FIRST_HEADER) return this.#malformed('a FIRST chunk shorter than its header');
     const total = ((chunk[1] << 24) | (chunk[2] << 16) | (chunk[3] << 8) | chunk[4]) >>> 0;
     const part = chunk.length - FIRST_HEADER;
-    if (total > this.max) return this.oversized(total);
-    if (part > total) return this.malformed('a FIRST chunk longer than its message total');
-    this.buffer = new Uint8Array(total); // checked against the limit above: a peer cannot make us allocate more
-    this.buffer.set(chunk.subarray(FIRST_HEADER));
-    this.received = 0;
-    return this.advance(part);
+    if (total > this.#max) return this.#oversized(total);
+    if (part > total) return this.#malformed('a FIRST chunk longer than its message total');
+    this.#buffer = new Uint8Array(total); // checked against the limit above: a peer cannot make us allocate more
+    this.#buffer.set(chunk.subarray(FIRST_HEADER));
+    this.#received = 0;
+    return this.#advance(part);
   }
 
   /** Drops a partial message (the link went away mid-message). */
   reset(): void {
-    this.buffer = null;
-    this.received = 0;
+    this.#buffer = null;
+    this.#received = 0;
   }
 
-  private advance(part: number): Uint8Array | null {
-    const buf = this.buffer!;
-    this.received += part;
-    this.onprogress?.(this.received, buf.length);
-    if (this.received < buf.length) return null;
+  #advance(part: number): Uint8Array | null {
+    const buf = this.#buffer!;
+    this.#received += part;
+    this.onprogress?.(this.#received, buf.length);
+    if (this.#received < buf.length) return null;
     this.reset();
     return buf;
   }
 
-  private malformed(what: string): never {
+  #malformed(what: string): never {
     this.reset();
     throw new TransportError('chunk', `malformed chunk: ${what}`);
   }
 
-  private oversized(total: number): never {
+  #oversized(total: number): never {
     this.reset();
-    throw new TransportError('oversized', `a message of ${total} bytes is over the limit of ${this.max}`);
+    throw new TransportError('oversized', `a message of ${total} bytes is over the limit of ${this.#max}`);
   }
 }

@@ -13,61 +13,61 @@
 import { TransportError, type Transport, type TransportCloseReason } from './transport.js';
 
 class LoopbackTransport implements Transport {
-  private handler: ((data: Uint8Array) => void) | null = null;
-  private held: Uint8Array[] = [];
+  #handler: ((data: Uint8Array) => void) | null = null;
+  #held: Uint8Array[] = [];
   onclose: ((reason: TransportCloseReason) => void) | null = null;
   peer: LoopbackTransport | null = null;
-  private closed = false;
-  private inFlight = 0;
+  #closed = false;
+  #inFlight = 0;
 
   get onmessage(): ((data: Uint8Array) => void) | null {
-    return this.handler;
+    return this.#handler;
   }
 
   set onmessage(handler: ((data: Uint8Array) => void) | null) {
-    this.handler = handler;
-    if (handler && this.held.length) queueMicrotask(() => this.release());
+    this.#handler = handler;
+    if (handler && this.#held.length) queueMicrotask(() => this.#release());
   }
 
   /** Hands held messages, in order, to the handler (while there is one). */
-  private release(): void {
-    while (this.held.length && this.handler && !this.closed) this.handler(this.held.shift()!);
+  #release(): void {
+    while (this.#held.length && this.#handler && !this.#closed) this.#handler(this.#held.shift()!);
   }
 
-  private deliver(data: Uint8Array): void {
-    if (this.closed) return;
-    if (this.handler && !this.held.length) this.handler(data);
-    else this.held.push(data);
+  #deliver(data: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#handler && !this.#held.length) this.#handler(data);
+    else this.#held.push(data);
   }
 
   /** Bytes sent and not yet delivered to the other side. */
   get bufferedAmount(): number {
-    return this.inFlight;
+    return this.#inFlight;
   }
 
   send(data: Uint8Array): void {
-    if (this.closed) throw new TransportError('closed', 'send after close');
+    if (this.#closed) throw new TransportError('closed', 'send after close');
     const copy = data.slice();
     const to = this.peer!;
-    this.inFlight += copy.length;
+    this.#inFlight += copy.length;
     queueMicrotask(() => {
-      this.inFlight -= copy.length;
-      to.deliver(copy);
+      this.#inFlight -= copy.length;
+      to.#deliver(copy);
     });
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     queueMicrotask(() => this.onclose?.('local'));
     const to = this.peer!;
     // queued after every message already in flight, so those arrive first
-    queueMicrotask(() => to.remoteClosed());
+    queueMicrotask(() => to.#remoteClosed());
   }
 
-  private remoteClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
+  #remoteClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.onclose?.('remote');
   }
 }

@@ -88,93 +88,93 @@ class Peer implements PeerTransport {
   onerror: ((error: TransportError) => void) | null = null;
   readonly connected: Promise<void>;
 
-  private readonly pc: RTCPeerConnection;
-  private readonly sender: ChannelSender;
-  private readonly reassembler: Reassembler;
-  private readonly chunkSize: number;
-  private readonly maxMessageSize: number;
-  private channel: RTCDataChannel | null = null;
-  private closed = false;
-  private opened = false;
+  readonly #pc: RTCPeerConnection;
+  readonly #sender: ChannelSender;
+  readonly #reassembler: Reassembler;
+  readonly #chunkSize: number;
+  readonly #maxMessageSize: number;
+  #channel: RTCDataChannel | null = null;
+  #closed = false;
+  #opened = false;
   /** Something arrived from the other side (the answerer sends nothing before). */
-  private heard = false;
+  #heard = false;
   /** Signals are applied one after another: each step awaits the previous one's SDP work. */
-  private ops: Promise<void> = Promise.resolve();
+  #ops: Promise<void> = Promise.resolve();
   /** Candidates that arrived before the remote description (they cannot be added yet). */
-  private early: RTCIceCandidateInit[] = [];
-  private settle!: (error?: TransportError) => void;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private recovery: { restart?: ReturnType<typeof setTimeout>; giveUp?: ReturnType<typeof setTimeout> } = {};
+  #early: RTCIceCandidateInit[] = [];
+  #settle!: (error?: TransportError) => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #recovery: { restart?: ReturnType<typeof setTimeout>; giveUp?: ReturnType<typeof setTimeout> } = {};
   iceRestarts = 0;
 
   constructor(private readonly options: PeerTransportOptions) {
-    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.reassembler = new Reassembler({
-      maxMessageSize: Math.min(this.maxMessageSize, options.maxReceiveSize ?? Infinity),
+    this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.#maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#reassembler = new Reassembler({
+      maxMessageSize: Math.min(this.#maxMessageSize, options.maxReceiveSize ?? Infinity),
       onprogress: (received, total) => this.onprogress?.(received, total),
     });
-    this.sender = new ChannelSender({
+    this.#sender = new ChannelSender({
       highWaterMark: options.highWaterMark ?? 1024 * 1024,
       lowWaterMark: options.lowWaterMark ?? 256 * 1024,
-      onfailure: (err) => this.fail(new TransportError('link', `the data channel refused a message: ${String(err)}`)),
+      onfailure: (err) => this.#fail(new TransportError('link', `the data channel refused a message: ${String(err)}`)),
     });
     this.connected = new Promise<void>((resolve, reject) => {
-      this.settle = (error) => (error ? reject(error) : resolve());
+      this.#settle = (error) => (error ? reject(error) : resolve());
     });
     this.connected.catch(() => {}); // a caller that never awaits it must not get an unhandled rejection
-    this.timer = setTimeout(
-      () => this.fail(new TransportError('link', 'the data channel did not open in time')),
+    this.#timer = setTimeout(
+      () => this.#fail(new TransportError('link', 'the data channel did not open in time')),
       options.connectTimeout ?? 30_000,
     );
 
     const PC = options.wrtc?.RTCPeerConnection ?? RTCPeerConnection;
-    const pc = (this.pc = new PC(options.config));
+    const pc = (this.#pc = new PC(options.config));
     pc.onicecandidate = (e) => {
       const c = e.candidate;
       // null (and '' in some stacks) marks the end of gathering: nothing to carry
-      if (!c || !c.candidate || this.closed) return;
+      if (!c || !c.candidate || this.#closed) return;
       // a plain object: stacks differ in whether RTCIceCandidate has toJSON
-      this.emit({ type: 'candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } });
+      this.#emit({ type: 'candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } });
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
       this.onstatechange?.(state);
-      this.recover(state);
+      this.#recover(state);
     };
     if (options.initiator) {
-      this.setChannel(pc.createDataChannel(LABEL, { ordered: true }));
-      this.queue(async () => {
+      this.#setChannel(pc.createDataChannel(LABEL, { ordered: true }));
+      this.#queue(async () => {
         const offer = await pc.createOffer();
         await pc.setLocalDescription(offer);
-        this.emit({ type: 'offer', sdp: offer.sdp ?? '' });
+        this.#emit({ type: 'offer', sdp: offer.sdp ?? '' });
       });
     } else {
       pc.ondatachannel = (e) => {
-        if (!this.channel) this.setChannel(e.channel);
+        if (!this.#channel) this.#setChannel(e.channel);
       };
     }
   }
 
   get bufferedAmount(): number {
-    return this.sender.bufferedAmount;
+    return this.#sender.bufferedAmount;
   }
 
   send(data: Uint8Array): void {
-    if (this.closed) throw new TransportError('closed', 'send after close');
-    if (data.length > this.maxMessageSize) {
-      throw new TransportError('oversized', `a message of ${data.length} bytes is over the limit of ${this.maxMessageSize}`);
+    if (this.#closed) throw new TransportError('closed', 'send after close');
+    if (data.length > this.#maxMessageSize) {
+      throw new TransportError('oversized', `a message of ${data.length} bytes is over the limit of ${this.#maxMessageSize}`);
     }
-    this.sender.enqueue(chunkMessage(data, { chunkSize: this.chunkSize }));
+    this.#sender.enqueue(chunkMessage(data, { chunkSize: this.#chunkSize }));
   }
 
   restartIce(): void {
-    if (this.closed || !this.options.initiator) return;
+    if (this.#closed || !this.options.initiator) return;
     this.iceRestarts++;
-    this.queue(async () => {
-      const offer = await this.pc.createOffer({ iceRestart: true });
-      await this.pc.setLocalDescription(offer);
-      this.emit({ type: 'offer', sdp: offer.sdp ?? '' });
+    this.#queue(async () => {
+      const offer = await this.#pc.createOffer({ iceRestart: true });
+      await this.#pc.setLocalDescription(offer);
+      this.#emit({ type: 'offer', sdp: offer.sdp ?? '' });
     });
   }
 
@@ -182,23 +182,23 @@ class Peer implements PeerTransport {
    * Before the channel opens, ICE failure is final (connectTimeout covers the rest). After, a
    * disconnected or failed link gets ICE restarts (initiator) and `iceRecoveryTimeout` to come back.
    */
-  private recover(state: RTCIceConnectionState): void {
+  #recover(state: RTCIceConnectionState): void {
     if (state === 'connected' || state === 'completed') {
-      clearTimeout(this.recovery.restart);
-      clearTimeout(this.recovery.giveUp);
-      this.recovery = {};
+      clearTimeout(this.#recovery.restart);
+      clearTimeout(this.#recovery.giveUp);
+      this.#recovery = {};
       return;
     }
     if (state !== 'disconnected' && state !== 'failed') return;
-    if (!this.opened) {
-      if (state === 'failed') this.fail(new TransportError('link', 'ICE failed: no route to the other side'));
+    if (!this.#opened) {
+      if (state === 'failed') this.#fail(new TransportError('link', 'ICE failed: no route to the other side'));
       return;
     }
     // 'failed' at once (unless a restart is already due); 'disconnected' after a moment, since by the
     // time it is reported consent checks have gone unanswered for seconds, but a blip may still heal
-    this.scheduleRestart(state === 'failed' ? 0 : RESTART_AFTER_DISCONNECTED_MS);
-    this.recovery.giveUp ??= setTimeout(
-      () => this.fail(new TransportError('link', 'the connection was lost and did not come back')),
+    this.#scheduleRestart(state === 'failed' ? 0 : RESTART_AFTER_DISCONNECTED_MS);
+    this.#recovery.giveUp ??= setTimeout(
+      () => this.#fail(new TransportError('link', 'the connection was lost and did not come back')),
       this.options.iceRecoveryTimeout ?? 15_000,
     );
   }
@@ -208,48 +208,48 @@ class Peer implements PeerTransport {
    * a restart made while no path exists (the network not back yet) finds nothing, and the next one
    * must be tried. Each is an offer through the chat, so never faster than that.
    */
-  private scheduleRestart(delay: number): void {
-    if (this.recovery.restart !== undefined) return;
-    this.recovery.restart = setTimeout(() => {
-      this.recovery.restart = undefined;
-      const state = this.pc.iceConnectionState;
-      if (this.closed || state === 'connected' || state === 'completed') return;
+  #scheduleRestart(delay: number): void {
+    if (this.#recovery.restart !== undefined) return;
+    this.#recovery.restart = setTimeout(() => {
+      this.#recovery.restart = undefined;
+      const state = this.#pc.iceConnectionState;
+      if (this.#closed || state === 'connected' || state === 'completed') return;
       this.restartIce();
-      this.scheduleRestart(RESTART_RETRY_MS);
+      this.#scheduleRestart(RESTART_RETRY_MS);
     }, delay);
   }
 
   signal(signal: Signal): void {
-    if (this.closed) return;
-    const pc = this.pc;
+    if (this.#closed) return;
+    const pc = this.#pc;
     if (signal.type === 'candidate') {
-      this.queue(async () => {
-        if (pc.remoteDescription) await this.addCandidate(signal.candidate);
-        else this.early.push(signal.candidate);
+      this.#queue(async () => {
+        if (pc.remoteDescription) await this.#addCandidate(signal.candidate);
+        else this.#early.push(signal.candidate);
       });
       return;
     }
     if ((signal.type === 'offer') === this.options.initiator) {
-      this.fail(
+      this.#fail(
         new TransportError('link', `unexpected ${signal.type}: both sides are ${this.options.initiator ? '' : 'not '}the initiator`),
       );
       return;
     }
-    this.queue(async () => {
+    this.#queue(async () => {
       await pc.setRemoteDescription({ type: signal.type, sdp: signal.sdp });
       if (signal.type === 'offer') {
         const answer = await pc.createAnswer();
         await pc.setLocalDescription(answer);
-        this.emit({ type: 'answer', sdp: answer.sdp ?? '' });
+        this.#emit({ type: 'answer', sdp: answer.sdp ?? '' });
       }
-      const early = this.early;
-      this.early = [];
-      for (const c of early) await this.addCandidate(c);
+      const early = this.#early;
+      this.#early = [];
+      for (const c of early) await this.#addCandidate(c);
     });
   }
 
   close(): void {
-    this.finish('local');
+    this.#finish('local');
   }
 
   /**
@@ -262,93 +262,93 @@ class Peer implements PeerTransport {
    * sent to it. An initiator that never sends READY but speaks first (this library before READY, as
    * the viewer of a first connection) releases the answerer all the same.
    */
-  private setChannel(channel: RTCDataChannel): void {
-    this.channel = channel;
+  #setChannel(channel: RTCDataChannel): void {
+    this.#channel = channel;
     channel.binaryType = 'arraybuffer';
     // both senders start held: the initiator's until READY is out (it goes ahead of anything
     // queued), the answerer's until something from the initiator has arrived
-    this.sender.attach(channel, true);
+    this.#sender.attach(channel, true);
     channel.onopen = () => {
-      this.opened = true;
-      clearTimeout(this.timer);
-      if (this.options.initiator) this.sendReady(channel);
-      if (!this.closed) this.settle();
+      this.#opened = true;
+      clearTimeout(this.#timer);
+      if (this.options.initiator) this.#sendReady(channel);
+      if (!this.#closed) this.#settle();
     };
     channel.onclose = () => {
-      if (this.opened) this.finish('remote');
-      else this.fail(new TransportError('link', 'the data channel closed before it opened'));
+      if (this.#opened) this.#finish('remote');
+      else this.#fail(new TransportError('link', 'the data channel closed before it opened'));
     };
     channel.onmessage = (e: MessageEvent<ArrayBuffer | string>) => {
-      if (this.closed) return;
+      if (this.#closed) return;
       let message: Uint8Array | null;
       try {
         if (typeof e.data === 'string') throw new TransportError('chunk', 'malformed chunk: a text message');
         const chunk = new Uint8Array(e.data);
-        if (this.firstFromInitiator(chunk)) return;
-        message = this.reassembler.push(chunk);
+        if (this.#firstFromInitiator(chunk)) return;
+        message = this.#reassembler.push(chunk);
       } catch (err) {
         // a lost message would silently break everything above (counters, string tables): fail loudly
-        this.fail(err instanceof TransportError ? err : new TransportError('chunk', String(err)));
+        this.#fail(err instanceof TransportError ? err : new TransportError('chunk', String(err)));
         return;
       }
       if (message) this.onmessage?.(message);
     };
   }
 
-  private sendReady(channel: RTCDataChannel): void {
+  #sendReady(channel: RTCDataChannel): void {
     try {
       channel.send(READY);
-      this.sender.release();
+      this.#sender.release();
     } catch (err) {
-      this.fail(new TransportError('link', `the data channel refused a message: ${String(err)}`));
+      this.#fail(new TransportError('link', `the data channel refused a message: ${String(err)}`));
     }
   }
 
   /** The answerer's first chunk releases its sender; true when it was READY (nothing more to do). */
-  private firstFromInitiator(chunk: Uint8Array): boolean {
-    if (this.options.initiator || this.heard) return false;
-    this.heard = true;
-    this.sender.release();
+  #firstFromInitiator(chunk: Uint8Array): boolean {
+    if (this.options.initiator || this.#heard) return false;
+    this.#heard = true;
+    this.#sender.release();
     return chunk.length === 1 && chunk[0] === CHUNK_READY;
   }
 
-  private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+  async #addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     // one unusable candidate (an mDNS name that does not resolve, say) must not end the link: ICE
     // tries the others, and reports 'failed' if none works
-    await this.pc.addIceCandidate(candidate).catch(() => {});
+    await this.#pc.addIceCandidate(candidate).catch(() => {});
   }
 
-  private queue(step: () => Promise<void>): void {
-    this.ops = this.ops
-      .then(() => (this.closed ? undefined : step()))
-      .catch((err: unknown) => this.fail(new TransportError('link', `signaling failed: ${String(err)}`)));
+  #queue(step: () => Promise<void>): void {
+    this.#ops = this.#ops
+      .then(() => (this.#closed ? undefined : step()))
+      .catch((err: unknown) => this.#fail(new TransportError('link', `signaling failed: ${String(err)}`)));
   }
 
-  private emit(signal: Signal): void {
-    if (!this.closed) this.options.onsignal(signal);
+  #emit(signal: Signal): void {
+    if (!this.#closed) this.options.onsignal(signal);
   }
 
-  private fail(error: TransportError): void {
-    if (this.closed) return;
+  #fail(error: TransportError): void {
+    if (this.#closed) return;
     this.onerror?.(error);
-    this.finish('error', error);
+    this.#finish('error', error);
   }
 
-  private finish(reason: TransportCloseReason, error?: TransportError): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.timer);
-    clearTimeout(this.recovery.restart);
-    clearTimeout(this.recovery.giveUp);
-    this.sender.clear();
-    this.reassembler.reset();
-    if (!this.opened) this.settle(error ?? new TransportError('closed', 'closed before the data channel opened'));
-    const ch = this.channel;
+  #finish(reason: TransportCloseReason, error?: TransportError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#recovery.restart);
+    clearTimeout(this.#recovery.giveUp);
+    this.#sender.clear();
+    this.#reassembler.reset();
+    if (!this.#opened) this.#settle(error ?? new TransportError('closed', 'closed before the data channel opened'));
+    const ch = this.#channel;
     if (ch) ch.onopen = ch.onclose = ch.onmessage = null;
-    this.pc.oniceconnectionstatechange = this.pc.onicecandidate = null;
+    this.#pc.oniceconnectionstatechange = this.#pc.onicecandidate = null;
     // closing the connection ends the SCTP association: the other side's channel closes at once
     ch?.close();
-    this.pc.close();
+    this.#pc.close();
     queueMicrotask(() => this.onclose?.(reason));
   }
 }

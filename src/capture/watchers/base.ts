@@ -5,18 +5,18 @@ import { addListener, defaultView, DOCUMENT_NODE, nodeType, ownerDocument, remov
 
 /** Everything a watcher must undo on `stop()`, in one list. */
 export class Disposer {
-  private readonly undo: Array<() => void> = [];
+  readonly #undo: Array<() => void> = [];
   add(fn: () => void): void {
-    this.undo.push(fn);
+    this.#undo.push(fn);
   }
   /** addEventListener with its removal recorded. */
   listen(target: EventTarget, type: string, fn: (e: Event) => void, capture = true): void {
     const opts: AddEventListenerOptions = { capture, passive: true };
     addListener(target, type, fn, opts);
-    this.undo.push(() => removeListener(target, type, fn, opts));
+    this.#undo.push(() => removeListener(target, type, fn, opts));
   }
   dispose(): void {
-    for (const fn of this.undo.splice(0).reverse()) {
+    for (const fn of this.#undo.splice(0).reverse()) {
       try {
         fn();
       } catch {
@@ -56,15 +56,15 @@ export function windowOf(root: CaptureRoot | Node): (Window & typeof globalThis)
  * a same-origin iframe needs its own patches. The returned removers go to the disposer.
  */
 export class Realms {
-  private readonly seen = new WeakSet<Window>();
+  readonly #seen = new WeakSet<Window>();
   constructor(
     private readonly disposer: Disposer,
     private readonly install: (win: Window & typeof globalThis) => Array<() => void>,
   ) {}
   add(root: CaptureRoot | Node): void {
     const win = windowOf(root);
-    if (!win || this.seen.has(win)) return;
-    this.seen.add(win);
+    if (!win || this.#seen.has(win)) return;
+    this.#seen.add(win);
     for (const undo of this.install(win)) this.disposer.add(undo);
   }
 }

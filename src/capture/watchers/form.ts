@@ -18,14 +18,14 @@ const CHECKABLE = /^(checkbox|radio)$/i;
 export class FormWatcher extends Watcher {
   readonly tags = ['option'];
   /** Fields (input, textarea, select) to read at the next flush. */
-  private readonly dirty = new Set<Field>();
+  readonly #dirty = new Set<Field>();
   /** What this watcher last wrote per element ('1'/'0' for checked and selected), to skip repeats. */
-  private readonly sent = new WeakMap<Element, string>();
+  readonly #sent = new WeakMap<Element, string>();
   /** Options' selectedness as last known to the viewer (from the element encoding, then our ops). */
-  private readonly optionState = new WeakMap<Element, boolean>();
+  readonly #optionState = new WeakMap<Element, boolean>();
 
   /** Marks the field an event or a patched setter touched (a form: every control, for reset()). */
-  private readonly mark = (el: unknown): void => {
+  readonly #mark = (el: unknown): void => {
     if (!el || nodeType(el as Node) !== ELEMENT_NODE) return;
     const e = el as Element;
     const name = localName(e);
@@ -34,23 +34,23 @@ export class FormWatcher extends Watcher {
     else if (name === 'option') field = (e as HTMLOptionElement).closest('select') ?? null;
     else if (name === 'form') {
       // reset(): every control changes, and no input event says so
-      for (const f of Array.from(formElements(e as HTMLFormElement))) this.mark(f);
+      for (const f of Array.from(formElements(e as HTMLFormElement))) this.#mark(f);
       return;
     }
     if (!field) return;
-    this.dirty.add(field as Field);
+    this.#dirty.add(field as Field);
     this.request();
   };
   // the reset event fires before the form is reset; the flush reads the values afterwards
-  private readonly onEvent = (e: Event) => this.mark(innerTarget(e));
+  readonly #onEvent = (e: Event) => this.#mark(innerTarget(e));
 
-  private readonly realms = new Realms(this.disposer, (win) => {
+  readonly #realms = new Realms(this.disposer, (win) => {
     const undo: Array<() => void> = [];
     const set = (proto: object | undefined, name: string) => {
-      if (proto) undo.push(afterSetter(proto, name, this.mark));
+      if (proto) undo.push(afterSetter(proto, name, this.#mark));
     };
     const call = <T extends object>(proto: T | undefined, name: keyof T & string) => {
-      if (proto) undo.push(afterMethod(proto, name, this.mark));
+      if (proto) undo.push(afterMethod(proto, name, this.#mark));
     };
     const I = win.HTMLInputElement?.prototype;
     const T = win.HTMLTextAreaElement?.prototype;
@@ -73,17 +73,17 @@ export class FormWatcher extends Watcher {
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(root);
+    this.#realms.add(root);
     // capture phase on every root: shadow roots see their own fields (events are retargeted above)
-    this.disposer.listen(root, 'input', this.onEvent);
-    this.disposer.listen(root, 'change', this.onEvent);
-    this.disposer.listen(root, 'compositionend', this.onEvent); // the committed IME text
-    this.disposer.listen(root, 'reset', this.onEvent);
+    this.disposer.listen(root, 'input', this.#onEvent);
+    this.disposer.listen(root, 'change', this.#onEvent);
+    this.disposer.listen(root, 'compositionend', this.#onEvent); // the committed IME text
+    this.disposer.listen(root, 'reset', this.#onEvent);
   }
 
   elementAdded(el: Element): void {
     // the element encoding told the viewer this option's state
-    if (localName(el) === 'option') this.optionState.set(el, (el as HTMLOptionElement).selected);
+    if (localName(el) === 'option') this.#optionState.set(el, (el as HTMLOptionElement).selected);
   }
 
   snapshot(c: CaptureContext): void {
@@ -93,42 +93,42 @@ export class FormWatcher extends Watcher {
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    for (const el of this.dirty) this.write(c, el);
-    this.dirty.clear();
+    for (const el of this.#dirty) this.#write(c, el);
+    this.#dirty.clear();
   }
 
   override stop(): void {
     super.stop();
-    this.dirty.clear();
+    this.#dirty.clear();
   }
 
-  private write(c: CaptureContext, el: Field): void {
+  #write(c: CaptureContext, el: Field): void {
     const id = c.id(el);
     // not captured (removed, inside a blocked subtree) or a blocked placeholder: nothing to say
     if (!id || c.mask.isBlocked(el)) return;
     const name = localName(el);
-    if (name === 'select') return this.writeSelect(c, el as HTMLSelectElement);
+    if (name === 'select') return this.#writeSelect(c, el as HTMLSelectElement);
     if (name === 'input' && CHECKABLE.test((el as HTMLInputElement).type)) {
       const input = el as HTMLInputElement;
-      this.writeChecked(c, input, id);
+      this.#writeChecked(c, input, id);
       // checking a radio unchecks the others of its group without any event
       if (input.type.toLowerCase() === 'radio' && input.checked && input.name) {
-        for (const other of radioGroup(input)) if (other !== input) this.writeChecked(c, other, c.id(other));
+        for (const other of radioGroup(input)) if (other !== input) this.#writeChecked(c, other, c.id(other));
       }
       return;
     }
     if (name === 'input' && (el as HTMLInputElement).type.toLowerCase() === 'file') return; // a local path
     const value = isMasked(c, el) ? c.mask.maskValue(el, el.value) : el.value;
-    if (this.sent.get(el) === value) return;
-    this.sent.set(el, value);
+    if (this.#sent.get(el) === value) return;
+    this.#sent.set(el, value);
     c.encoder.inputValue(id, value);
   }
 
-  private writeChecked(c: CaptureContext, input: HTMLInputElement, id: number): void {
+  #writeChecked(c: CaptureContext, input: HTMLInputElement, id: number): void {
     if (!id) return;
     const v = input.checked ? '1' : '0';
-    if (this.sent.get(input) === v) return;
-    this.sent.set(input, v);
+    if (this.#sent.get(input) === v) return;
+    this.#sent.set(input, v);
     c.encoder.checked(id, input.checked);
   }
 
@@ -137,15 +137,15 @@ export class FormWatcher extends Watcher {
    * covers `<select multiple>`, where VALUE (setting .value) could only express one option. A masked
    * select sends nothing: which option is chosen is the value.
    */
-  private writeSelect(c: CaptureContext, select: HTMLSelectElement): void {
+  #writeSelect(c: CaptureContext, select: HTMLSelectElement): void {
     if (isMasked(c, select)) return;
     const options = select.options;
     for (let i = 0; i < options.length; i++) {
       const o = options[i]!;
-      if (this.optionState.get(o) === o.selected) continue;
+      if (this.#optionState.get(o) === o.selected) continue;
       const id = c.id(o);
       if (!id || c.mask.isBlocked(o)) continue;
-      this.optionState.set(o, o.selected);
+      this.#optionState.set(o, o.selected);
       c.encoder.selected(id, o.selected);
     }
   }

@@ -95,7 +95,7 @@ export class CobrowseAnnotations extends SessionElement {
   `;
 
   /** One cursor per viewer (an agent and a supervisor each point). */
-  private readonly cursors = new Map<string, Point>();
+  readonly #cursors = new Map<string, Point>();
 
   constructor() {
     super();
@@ -114,12 +114,12 @@ export class CobrowseAnnotations extends SessionElement {
     }
     return [
       s.on('pointer', ({ viewer, x, y }) => {
-        this.cursors.set(viewer, { x, y });
+        this.#cursors.set(viewer, { x, y });
         this.requestUpdate();
       }),
-      s.on('click', ({ x, y }) => this.ripple(x, y)),
+      s.on('click', ({ x, y }) => this.#ripple(x, y)),
       s.on('viewerleft', ({ id }) => {
-        this.cursors.delete(id);
+        this.#cursors.delete(id);
         this.requestUpdate();
       }),
       s.on('state', ({ state }) => {
@@ -129,11 +129,11 @@ export class CobrowseAnnotations extends SessionElement {
   }
 
   protected override forget(): void {
-    this.cursors.clear();
+    this.#cursors.clear();
   }
 
   /** A ring that grows and fades where the agent clicked; imperative: it only ever goes away. */
-  private ripple(x: number, y: number): void {
+  #ripple(x: number, y: number): void {
     const el = this.ownerDocument.createElement('div');
     el.setAttribute('part', 'ripple');
     // the \`translate\` property, not \`transform\`: the animation's \`scale\` would scale a transform's offset
@@ -144,7 +144,7 @@ export class CobrowseAnnotations extends SessionElement {
   }
 
   protected override render(): TemplateResult {
-    return html`${[...this.cursors].map(
+    return html`${[...this.#cursors].map(
       ([viewer, p]) =>
         html`<svg part="cursor" data-viewer=${viewer} viewBox="0 0 22 22" style="transform: translate(${p.x}px, ${p.y}px)">
           <path d="M2 1 L2 18 L7 13.5 L10.5 21 L13.5 19.7 L10 12.3 L17 12 Z" fill="currentColor" stroke="#fff" stroke-width="1.5" />

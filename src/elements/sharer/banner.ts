@@ -88,7 +88,7 @@ export class CobrowseSharingBanner extends SessionElement {
 
   declare inline: boolean;
   /** Viewers whose connection is lost for now (the session's list does not say). */
-  private readonly reconnecting = new Set<string>();
+  readonly #reconnecting = new Set<string>();
 
   constructor() {
     super();
@@ -110,25 +110,25 @@ export class CobrowseSharingBanner extends SessionElement {
       s.on('approvalended', update),
       s.on('viewerjoined', update),
       s.on('viewerreconnecting', (v) => {
-        this.reconnecting.add(v.id);
+        this.#reconnecting.add(v.id);
         update();
       }),
       s.on('viewerresumed', (v) => {
-        this.reconnecting.delete(v.id);
+        this.#reconnecting.delete(v.id);
         update();
       }),
       s.on('viewerleft', (v) => {
-        this.reconnecting.delete(v.id);
+        this.#reconnecting.delete(v.id);
         update();
       }),
     ];
   }
 
   protected override forget(): void {
-    this.reconnecting.clear();
+    this.#reconnecting.clear();
   }
 
-  private stop(): void {
+  #stop(): void {
     const session = this.session;
     if (!session) return;
     if (!this.fire('cobrowse-stop', session, true)) return;
@@ -154,12 +154,12 @@ export class CobrowseSharingBanner extends SessionElement {
       <ul part="viewers" title=${this.t('codeHint')}>
         ${viewers.map(
           (v) =>
-            html`<li part="viewer" data-viewer=${v.id} ?data-reconnecting=${this.reconnecting.has(v.id)}>
+            html`<li part="viewer" data-viewer=${v.id} ?data-reconnecting=${this.#reconnecting.has(v.id)}>
               ${v.name ? html`<span part="name">${v.name}</span> ` : nothing}${this.t('code')} <span part="code">${v.sas}</span>
             </li>`,
         )}
       </ul>
-      <button type="button" class="primary" part="button stop" @click=${this.stop}>${this.t('stop')}</button>
+      <button type="button" class="primary" part="button stop" @click=${this.#stop}>${this.t('stop')}</button>
     </section>`;
   }
 }

@@ -117,11 +117,11 @@ export class CobrowseConsent extends SessionElement {
   declare private request: ApprovalRequest | null;
   /** After a wrong code: tries left; else null. */
   declare private triesLeft: number | null;
-  private pending: ((allowed: boolean) => void)[] = [];
+  #pending: ((allowed: boolean) => void)[] = [];
   /** The session's requests not asked yet (one dialog at a time, in arrival order). */
-  private queue: ApprovalRequest[] = [];
+  #queue: ApprovalRequest[] = [];
   /** Where focus was before the dialog took it: it goes back there after the answer. */
-  private returnFocus: Element | null = null;
+  #returnFocus: Element | null = null;
 
   constructor() {
     super();
@@ -139,42 +139,42 @@ export class CobrowseConsent extends SessionElement {
   ask(viewer: ConsentViewer | null = null): Promise<boolean> {
     this.viewer = viewer;
     this.open = true;
-    return new Promise((resolve) => this.pending.push(resolve));
+    return new Promise((resolve) => this.#pending.push(resolve));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // an unanswered question is a no: never leave a caller waiting to share
-    if (this.open) this.answer(false);
+    if (this.open) this.#answer(false);
   }
 
   /** Asks about each of the session's viewers as it arrives (and those already waiting). */
   protected override listen(s: SharingSession): (() => void)[] {
     const stop = [
-      s.on('approval', (request) => this.enqueue(request)),
-      s.on('approvalended', ({ id }) => this.settled(id)),
+      s.on('approval', (request) => this.#enqueue(request)),
+      s.on('approvalended', ({ id }) => this.#settled(id)),
       s.on('state', ({ state }) => {
-        if (state === 'ended') this.settled(null);
+        if (state === 'ended') this.#settled(null);
       }),
     ];
-    for (const request of s.pendingList) this.enqueue(request);
+    for (const request of s.pendingList) this.#enqueue(request);
     return stop;
   }
 
   protected override forget(): void {
-    this.queue = [];
+    this.#queue = [];
   }
 
-  private enqueue(request: ApprovalRequest): void {
-    if (this.request?.id === request.id || this.queue.some((r) => r.id === request.id)) return;
-    this.queue.push(request);
-    this.next();
+  #enqueue(request: ApprovalRequest): void {
+    if (this.request?.id === request.id || this.#queue.some((r) => r.id === request.id)) return;
+    this.#queue.push(request);
+    this.#next();
   }
 
   /** The next waiting request, when no question is open. */
-  private next(): void {
+  #next(): void {
     if (this.open) return;
-    const request = this.queue.shift();
+    const request = this.#queue.shift();
     if (!request) return;
     this.request = request;
     this.triesLeft = null;
@@ -182,98 +182,98 @@ export class CobrowseConsent extends SessionElement {
   }
 
   /** A request is over without this dialog (answered elsewhere, timed out, the viewer left); null: all. */
-  private settled(id: string | null): void {
-    this.queue = id === null ? [] : this.queue.filter((r) => r.id !== id);
+  #settled(id: string | null): void {
+    this.#queue = id === null ? [] : this.#queue.filter((r) => r.id !== id);
     if (this.request && (id === null || this.request.id === id)) {
       this.request = null;
-      this.close();
-      for (const resolve of this.pending.splice(0)) resolve(false);
+      this.#close();
+      for (const resolve of this.#pending.splice(0)) resolve(false);
     }
-    this.next();
+    this.#next();
   }
 
-  private get dialog(): HTMLDialogElement | null {
+  get #dialog(): HTMLDialogElement | null {
     return this.renderRoot.querySelector('dialog');
   }
 
-  private get codeInput(): HTMLInputElement | null {
+  get #codeInput(): HTMLInputElement | null {
     return this.renderRoot.querySelector('[part~="code-input"]');
   }
 
-  private focusables(): HTMLElement[] {
+  #focusables(): HTMLElement[] {
     return [...this.renderRoot.querySelectorAll<HTMLElement>('input, button')];
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open')) return;
-    const dialog = this.dialog;
+    const dialog = this.#dialog;
     if (!dialog) return;
     if (this.open && !dialog.open && this.isConnected) {
-      this.returnFocus = deepActiveElement(this.ownerDocument);
+      this.#returnFocus = deepActiveElement(this.ownerDocument);
       dialog.showModal();
       // Deny first: a stray Enter must not share the page (a code field: Enter checks the code)
-      (this.codeInput ?? this.renderRoot.querySelector<HTMLButtonElement>('[part~="deny"]'))!.focus();
+      (this.#codeInput ?? this.renderRoot.querySelector<HTMLButtonElement>('[part~="deny"]'))!.focus();
     } else if (!this.open && dialog.open) {
       dialog.close();
     }
   }
 
   /** Allow pressed: for a session's request, approve (with the typed code in 'code' mode). */
-  private allow(): void {
+  #allow(): void {
     const request = this.request;
     const session = this.session;
-    if (!request || !session) return this.answer(true);
-    const typed = request.mode === 'code' ? (this.codeInput?.value ?? '') : undefined;
+    if (!request || !session) return this.#answer(true);
+    const typed = request.mode === 'code' ? (this.#codeInput?.value ?? '') : undefined;
     // this dialog's own answer: the `approvalended` it causes is not a question settled elsewhere
     this.request = null;
-    if (session.approve(request.id, typed)) return this.answer(true, request);
-    if (!session.pendingList.some((r) => r.id === request.id)) return this.answer(false, request); // the last try
+    if (session.approve(request.id, typed)) return this.#answer(true, request);
+    if (!session.pendingList.some((r) => r.id === request.id)) return this.#answer(false, request); // the last try
     this.request = request;
     this.triesLeft = (this.triesLeft ?? MAX_CODE_TRIES) - 1;
-    const input = this.codeInput;
+    const input = this.#codeInput;
     if (input) {
       input.value = '';
       input.focus();
     }
   }
 
-  private deny(): void {
-    this.answer(false);
+  #deny(): void {
+    this.#answer(false);
   }
 
-  private close(): void {
+  #close(): void {
     if (!this.open) return;
     this.open = false;
-    this.dialog?.close();
-    (this.returnFocus as HTMLElement | null)?.focus?.();
-    this.returnFocus = null;
+    this.#dialog?.close();
+    (this.#returnFocus as HTMLElement | null)?.focus?.();
+    this.#returnFocus = null;
   }
 
-  private answer(allowed: boolean, request = this.request): void {
+  #answer(allowed: boolean, request = this.request): void {
     if (!this.open) return;
     // cleared first: the `approvalended` that deny() causes must not count as settled elsewhere
     this.request = null;
     if (!allowed && request && this.session) this.session.deny(request.id);
-    this.close();
-    for (const resolve of this.pending.splice(0)) resolve(allowed);
+    this.#close();
+    for (const resolve of this.#pending.splice(0)) resolve(allowed);
     this.fire(allowed ? 'cobrowse-allow' : 'cobrowse-deny', request);
-    this.next();
+    this.#next();
   }
 
-  private onKeydown(e: KeyboardEvent): void {
+  #onKeydown(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
       e.preventDefault();
-      this.deny();
+      this.#deny();
       return;
     }
-    if (e.key === 'Enter' && e.target === this.codeInput) {
+    if (e.key === 'Enter' && e.target === this.#codeInput) {
       e.preventDefault();
-      this.allow();
+      this.#allow();
       return;
     }
     if (e.key !== 'Tab') return;
     // the modal dialog makes the page inert, but Tab may still leave for the browser's own UI: wrap
-    const items = this.focusables();
+    const items = this.#focusables();
     const first = items[0]!;
     const last = items[items.length - 1]!;
     const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
@@ -283,7 +283,7 @@ export class CobrowseConsent extends SessionElement {
     }
   }
 
-  private codeLine() {
+  #codeLine() {
     const viewer = this.viewer;
     if (this.request?.mode === 'code') {
       return html`<p id="code-line" part="code-line">
@@ -312,24 +312,24 @@ export class CobrowseConsent extends SessionElement {
       aria-modal="true"
       aria-labelledby="title"
       aria-describedby=${described}
-      @keydown=${this.onKeydown}
+      @keydown=${this.#onKeydown}
       @cancel=${(e: Event) => {
         e.preventDefault();
-        this.deny();
+        this.#deny();
       }}
       @close=${() => {
         // closed some other way (a second Escape may skip \`cancel\`); a stale event after a new
         // ask() finds the dialog open again and is not an answer
-        if (!this.dialog?.open && this.open) this.deny();
+        if (!this.#dialog?.open && this.open) this.#deny();
       }}
     >
       <h2 id="title" part="title">${name ? this.t('consentTitleNamed', { name }) : this.t('consentTitle')}</h2>
       <p id="body" part="body">${this.t('consentBody')}</p>
-      ${this.codeLine()}
+      ${this.#codeLine()}
       <p id="hidden" part="hidden">${this.t('consentHidden')}</p>
       <div part="actions">
-        <button type="button" part="button deny" @click=${() => this.deny()}>${this.t('deny')}</button>
-        <button type="button" class="primary" part="button allow" @click=${() => this.allow()}>${this.t('allow')}</button>
+        <button type="button" part="button deny" @click=${() => this.#deny()}>${this.t('deny')}</button>
+        <button type="button" class="primary" part="button allow" @click=${() => this.#allow()}>${this.t('allow')}</button>
       </div>
     </dialog>`;
   }

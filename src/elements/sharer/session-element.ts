@@ -10,20 +10,20 @@ import { SharerElement } from './shared.js';
 export abstract class SessionElement extends SharerElement {
   /** The session it shows (a reactive property of each element: `session: { attribute: false }`). */
   declare session: SharingSession | null;
-  private unsubscribe: (() => void)[] = [];
+  #unsubscribe: (() => void)[] = [];
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.follow();
+    this.#follow();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unfollow();
+    this.#unfollow();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.follow();
+    if (changed.has('session')) this.#follow();
   }
 
   /** Listens to `session`'s events; returns the functions that stop each listener. */
@@ -32,15 +32,15 @@ export abstract class SessionElement extends SharerElement {
   /** Forgets what the last session's events left here (called whenever the element lets go of it). */
   protected abstract forget(): void;
 
-  private follow(): void {
-    this.unfollow();
+  #follow(): void {
+    this.#unfollow();
     const s = this.session;
     if (!s || !this.isConnected) return;
-    this.unsubscribe = this.listen(s);
+    this.#unsubscribe = this.listen(s);
   }
 
-  private unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+  #unfollow(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
     this.forget();
   }
 }

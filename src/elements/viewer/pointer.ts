@@ -41,26 +41,26 @@ export function toSharerViewport(
  * would otherwise send 1000 messages a second that the customer's display could never show.
  */
 export class FrameThrottle {
-  private latest: { x: number; y: number } | null = null;
-  private frame = 0;
+  #latest: { x: number; y: number } | null = null;
+  #frame = 0;
 
   constructor(private readonly send: (clientX: number, clientY: number) => void) {}
 
   push(clientX: number, clientY: number): void {
-    this.latest = { x: clientX, y: clientY };
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.#latest = { x: clientX, y: clientY };
+    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#flush());
   }
 
   cancel(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.latest = null;
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    this.#latest = null;
   }
 
-  private flush(): void {
-    this.frame = 0;
-    const p = this.latest;
-    this.latest = null;
+  #flush(): void {
+    this.#frame = 0;
+    const p = this.#latest;
+    this.#latest = null;
     if (p) this.send(p.x, p.y);
   }
 }

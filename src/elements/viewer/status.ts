@@ -48,8 +48,8 @@ export class ViewerStatus {
   awaiting = false;
   /** Resumptions of this session so far. */
   resumptions = 0;
-  private unsubscribe: (() => void)[] = [];
-  private pinger: ReturnType<typeof setInterval> | undefined;
+  #unsubscribe: (() => void)[] = [];
+  #pinger: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly host: StatusHost,
@@ -67,74 +67,74 @@ export class ViewerStatus {
     this.awaiting = false;
     this.resumptions = 0;
     this.reached = false;
-    this.setPhase({ state: 'connecting' });
+    this.#setPhase({ state: 'connecting' });
   }
 
   /** The session could not be set up. */
   failed(): void {
-    this.setPhase({ state: 'ended', reason: 'signaling' });
+    this.#setPhase({ state: 'ended', reason: 'signaling' });
   }
 
   follow(session: ViewingSession): void {
     this.session = session;
-    this.unsubscribe = [
-      session.on('state', (change) => this.stateChanged(session, change)),
+    this.#unsubscribe = [
+      session.on('state', (change) => this.#stateChanged(session, change)),
       session.on('sas', (sas) => {
-        this.update({ sas });
+        this.#update({ sas });
         fire<string>(this.host, 'cobrowse-sas', sas);
       }),
       session.on('pending', ({ sas }) => {
-        this.update({ awaiting: true });
+        this.#update({ awaiting: true });
         fire<{ sas: string }>(this.host, 'cobrowse-pending', { sas });
       }),
       session.on('resumed', ({ count }) => {
-        this.update({ resumptions: count });
+        this.#update({ resumptions: count });
         fire<{ count: number }>(this.host, 'cobrowse-resumed', { count });
       }),
-      session.on('progress', ({ received, total }) => this.update({ progress: received < total ? received / total : null })),
-      session.on('latency', (ms) => this.update({ latency: ms })),
+      session.on('progress', ({ received, total }) => this.#update({ progress: received < total ? received / total : null })),
+      session.on('latency', (ms) => this.#update({ latency: ms })),
       session.on('frame', ({ snapshot }) => {
-        this.update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
+        this.#update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
         this.hooks.frame();
       }),
     ];
     // the session may have moved on while startViewing resolved
-    if (session.state !== this.phase) this.setPhase({ state: session.state });
-    if (session.sas && !this.sas) this.update({ sas: session.sas });
-    if (session.awaitingApproval) this.update({ awaiting: true });
-    if (session.state === 'connected') this.startPinging(session);
+    if (session.state !== this.phase) this.#setPhase({ state: session.state });
+    if (session.sas && !this.sas) this.#update({ sas: session.sas });
+    if (session.awaitingApproval) this.#update({ awaiting: true });
+    if (session.state === 'connected') this.#startPinging(session);
   }
 
   unfollow(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
-    clearInterval(this.pinger);
+    for (const off of this.#unsubscribe.splice(0)) off();
+    clearInterval(this.#pinger);
   }
 
-  private stateChanged(session: ViewingSession, change: StateChange): void {
-    this.setPhase(change);
-    if (change.state === 'connected') this.startPinging(session);
-    else clearInterval(this.pinger);
+  #stateChanged(session: ViewingSession, change: StateChange): void {
+    this.#setPhase(change);
+    if (change.state === 'connected') this.#startPinging(session);
+    else clearInterval(this.#pinger);
     if (change.state !== 'ended') return;
-    this.update({ progress: null });
+    this.#update({ progress: null });
     this.hooks.ended();
   }
 
-  private setPhase(change: StateChange | ViewerStateDetail): void {
+  #setPhase(change: StateChange | ViewerStateDetail): void {
     if (change.state === 'connected') this.reached = true;
-    this.update({ phase: change.state, reason: change.reason });
+    this.#update({ phase: change.state, reason: change.reason });
     const detail: ViewerStateDetail =
       change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
     fire<ViewerStateDetail>(this.host, 'cobrowse-state', detail);
   }
 
-  private startPinging(session: ViewingSession): void {
-    clearInterval(this.pinger);
+  #startPinging(session: ViewingSession): void {
+    clearInterval(this.#pinger);
     session.ping(); // at once: the agent sees a number as soon as the page is there
-    this.pinger = setInterval(() => session.ping(), PING_MS);
+    this.#pinger = setInterval(() => session.ping(), PING_MS);
   }
 
   /** Takes new values and has the element render them. */
-  private update(
+  #update(
     values: Partial<Pick<ViewerStatus, 'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions'>>,
   ): void {
     Object.assign(this, values);

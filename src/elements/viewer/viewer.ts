@@ -116,17 +116,17 @@ export class CobrowseViewer extends LitElement {
   declare secret: Uint8Array | string | null;
   declare rtc: RTCConfiguration | (() => RTCConfiguration) | null;
 
-  private readonly status = new ViewerStatus(this, {
-    frame: () => this.layout(),
-    ended: () => this.throttle.cancel(),
+  readonly #status = new ViewerStatus(this, {
+    frame: () => this.#layout(),
+    ended: () => this.#throttle.cancel(),
   });
-  private starting = false;
-  private viewport = '';
-  private readonly throttle = new FrameThrottle((x, y) => this.sendPointer(x, y));
+  #starting = false;
+  #viewport = '';
+  readonly #throttle = new FrameThrottle((x, y) => this.#sendPointer(x, y));
   /** A string in the element's language (its `lang`, inherited, then the document's, the browser's). */
-  private readonly t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
+  readonly #t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
   /** End session (one function for every render, so the button's listener stays the same). */
-  private readonly onEnd = (): void => this.stop();
+  readonly #onEnd = (): void => this.stop();
 
   constructor() {
     super();
@@ -149,17 +149,17 @@ export class CobrowseViewer extends LitElement {
 
   /** The running (or last) session: for its events (`frame`, `error`, ...) and its `mirror`. */
   get session(): ViewingSession | null {
-    return this.status.session;
+    return this.#status.session;
   }
 
   /** `idle` until `start()`, then the session's state. */
   get state(): ViewerState {
-    return this.status.phase;
+    return this.#status.phase;
   }
 
   /** Why the session ended, once `state` is `ended`. */
   get reason(): EndReason | undefined {
-    return this.status.reason;
+    return this.#status.reason;
   }
 
   /**
@@ -168,7 +168,7 @@ export class CobrowseViewer extends LitElement {
    * InvalidStateError while another session is on, and with the session's error when it cannot start.
    */
   async start(options: ViewerConnection = {}): Promise<ViewingSession> {
-    if (this.starting || (this.session && this.session.state !== 'ended')) {
+    if (this.#starting || (this.session && this.session.state !== 'ended')) {
       throw new DOMException(
         'cobrowse-viewer: a co-browse session is already on. An agent views one page at a time: end it (stop()) before starting another.',
         'InvalidStateError',
@@ -187,14 +187,14 @@ export class CobrowseViewer extends LitElement {
     if (secret === undefined) throw new TypeError('cobrowse-viewer: start() needs the invitation secret');
     const resourceOrigins = checkResourceOrigins((this.resourceOrigins || 'page').trim().split(/\s+/));
 
-    this.starting = true;
-    this.throttle.cancel();
-    this.viewport = '';
-    this.status.begin();
+    this.#starting = true;
+    this.#throttle.cancel();
+    this.#viewport = '';
+    this.#status.begin();
     try {
       await this.updateComplete; // the view is rendered: the mirror goes into it
       const session = await startViewing({
-        container: this.view!,
+        container: this.#view!,
         transport,
         signaling,
         invitation,
@@ -207,14 +207,14 @@ export class CobrowseViewer extends LitElement {
       });
       // nothing to do inside the mirror with a keyboard: Tab should not wander into the customer's page
       session.mirror.iframe.tabIndex = -1;
-      this.status.follow(session);
+      this.#status.follow(session);
       return session;
     } catch (error) {
-      this.view?.replaceChildren();
-      this.status.failed();
+      this.#view?.replaceChildren();
+      this.#status.failed();
       throw error;
     } finally {
-      this.starting = false;
+      this.#starting = false;
     }
   }
 
@@ -235,7 +235,7 @@ export class CobrowseViewer extends LitElement {
     });
   }
 
-  private get view(): HTMLElement | null {
+  get #view(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[part~="view"]');
   }
 
@@ -244,49 +244,49 @@ export class CobrowseViewer extends LitElement {
    * exactly as wide as the sharer's viewport, so the mirror's fit is 1:1 and the stage scrolls. The
    * Mirror's own ResizeObserver does the rest, the same code path for both.
    */
-  private layout(): void {
-    const view = this.view;
+  #layout(): void {
+    const view = this.#view;
     const vp = this.session?.mirror.viewport;
     const width = this.scale === 'actual' && vp ? `${vp.width}px` : '';
     const ratio = vp && vp.width && vp.height ? `${vp.width} / ${vp.height}` : '';
     const key = `${width} ${ratio}`;
-    if (!view || key === this.viewport) return;
-    this.viewport = key;
+    if (!view || key === this.#viewport) return;
+    this.#viewport = key;
     view.style.width = width;
     view.style.aspectRatio = ratio;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('scale')) this.layout();
+    if (changed.has('scale')) this.#layout();
   }
 
-  private mirrorPoint(e: MouseEvent): { x: number; y: number } | null {
+  #mirrorPoint(e: MouseEvent): { x: number; y: number } | null {
     const session = this.session;
     if (!session || session.state !== 'connected') return null;
     return toSharerViewport(e.clientX, e.clientY, session.mirror.iframe, session.mirror.viewport);
   }
 
-  private sendPointer(clientX: number, clientY: number): void {
+  #sendPointer(clientX: number, clientY: number): void {
     const session = this.session;
     if (!session || session.state !== 'connected') return;
     const p = toSharerViewport(clientX, clientY, session.mirror.iframe, session.mirror.viewport);
     if (p) session.pointer(p.x, p.y);
   }
 
-  private onPointerMove(e: PointerEvent): void {
-    if (this.session?.state === 'connected') this.throttle.push(e.clientX, e.clientY);
+  #onPointerMove(e: PointerEvent): void {
+    if (this.session?.state === 'connected') this.#throttle.push(e.clientX, e.clientY);
   }
 
-  private onClick(e: MouseEvent): void {
-    const p = this.mirrorPoint(e);
+  #onClick(e: MouseEvent): void {
+    const p = this.#mirrorPoint(e);
     if (p) this.session!.click(p.x, p.y);
   }
 
   protected override render(): TemplateResult {
-    const message = renderMessage(this.status, this.t);
-    return html`${renderBar(this.status, this.t, this.onEnd)}
+    const message = renderMessage(this.#status, this.#t);
+    return html`${renderBar(this.#status, this.#t, this.#onEnd)}
       <div part="stage">
-        <div part="view" role="group" aria-label=${this.t('view')} @pointermove=${this.onPointerMove} @click=${this.onClick}></div>
+        <div part="view" role="group" aria-label=${this.#t('view')} @pointermove=${this.#onPointerMove} @click=${this.#onClick}></div>
         <div part="message" aria-live="polite" ?hidden=${message === nothing}>${message}</div>
       </div>`;
   }

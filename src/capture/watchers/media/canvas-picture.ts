@@ -32,18 +32,18 @@ export class CanvasPicture {
   dirty = false;
   /** The last picture sent (or to send): sent again to a late viewer, and compared to skip repeats. */
   image: string | null = null;
-  private encoding = false;
-  private lastStart = -Infinity;
+  #encoding = false;
+  #lastStart = -Infinity;
   /** How long the last encode took: the interval stretches to twice that (at most half a core). */
-  private lastCost = 0;
-  private timer: ReturnType<typeof setTimeout> | 0 = 0;
+  #lastCost = 0;
+  #timer: ReturnType<typeof setTimeout> | 0 = 0;
   /** WebGL without preserveDrawingBuffer: a copy of the last frame drawn while throttled. */
-  private copy: HTMLCanvasElement | null = null;
-  private copyFresh = false;
+  #copy: HTMLCanvasElement | null = null;
+  #copyFresh = false;
   /** A microtask of the drawing task will read a WebGL canvas. */
-  private settling = false;
+  #settling = false;
   /** WebGL context's preserveDrawingBuffer, read once (getContextAttributes allocates). */
-  private preserve: boolean | undefined;
+  #preserve: boolean | undefined;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -52,84 +52,84 @@ export class CanvasPicture {
 
   /** After a draw call. Kept to a flag test: games draw thousands of times a frame. */
   drawn(gl: WebGLRenderingContext | null): void {
-    if (gl && !(this.preserve ??= !!gl.getContextAttributes()?.preserveDrawingBuffer)) {
+    if (gl && !(this.#preserve ??= !!gl.getContextAttributes()?.preserveDrawingBuffer)) {
       // The drawing buffer is cleared once the frame is presented, after this task: read it in a
       // microtask of this same task (when the page's rAF callback has finished drawing).
       this.dirty = true;
-      if (!this.settling) {
-        this.settling = true;
-        queueMicrotask(() => this.settleWebgl());
+      if (!this.#settling) {
+        this.#settling = true;
+        queueMicrotask(() => this.#settleWebgl());
       }
       return;
     }
     if (this.dirty) return;
     this.dirty = true;
-    this.schedule();
+    this.#schedule();
   }
 
   /** A picture is wanted (the canvas was drawn, or (re)inserted without a current picture). */
   want(): void {
     this.dirty = true;
-    this.schedule();
+    this.#schedule();
   }
 
-  private interval(): number {
-    return Math.max(CANVAS_INTERVAL_MS, 2 * this.lastCost);
+  #interval(): number {
+    return Math.max(CANVAS_INTERVAL_MS, 2 * this.#lastCost);
   }
 
-  private settleWebgl(): void {
-    this.settling = false;
+  #settleWebgl(): void {
+    this.#settling = false;
     if (this.owner.stopped || !this.dirty) return;
     const canvas = this.canvas;
-    if (!this.encoding && performance.now() - this.lastStart >= this.interval()) return this.take(canvas);
+    if (!this.#encoding && performance.now() - this.#lastStart >= this.#interval()) return this.#take(canvas);
     // Throttled: keep a copy of this frame (a GPU copy, cheap next to encoding it) so the last frame of
     // an animation that then stops is not lost; the trailing timer encodes the copy.
-    const copy = (this.copy ??= createElementNS(ownerDocument(canvas)!, HTML_NS, 'canvas') as HTMLCanvasElement);
+    const copy = (this.#copy ??= createElementNS(ownerDocument(canvas)!, HTML_NS, 'canvas') as HTMLCanvasElement);
     if (copy.width !== canvas.width) copy.width = canvas.width;
     if (copy.height !== canvas.height) copy.height = canvas.height;
     const g = copy.getContext('2d');
     if (!g) return;
     g.clearRect(0, 0, copy.width, copy.height);
     g.drawImage(canvas, 0, 0);
-    this.copyFresh = true;
-    this.schedule();
+    this.#copyFresh = true;
+    this.#schedule();
   }
 
-  private schedule(): void {
-    if (this.timer || this.encoding) return; // the running encode reschedules when it ends
-    const wait = Math.max(0, this.lastStart + this.interval() - performance.now());
+  #schedule(): void {
+    if (this.#timer || this.#encoding) return; // the running encode reschedules when it ends
+    const wait = Math.max(0, this.#lastStart + this.#interval() - performance.now());
     const timers = this.owner.timers;
     const t = setTimeout(() => {
       timers.delete(t);
-      this.timer = 0;
+      this.#timer = 0;
       if (this.owner.stopped) return;
-      if (this.copyFresh && this.copy) this.take(this.copy);
-      else if (this.dirty) this.take(this.canvas);
+      if (this.#copyFresh && this.#copy) this.#take(this.#copy);
+      else if (this.dirty) this.#take(this.canvas);
     }, wait);
-    this.timer = t;
+    this.#timer = t;
     timers.add(t);
   }
 
   /** Starts a picture of `source` (the canvas or its copy). */
-  private take(source: HTMLCanvasElement): void {
+  #take(source: HTMLCanvasElement): void {
     const canvas = this.canvas;
     if (!canvas.isConnected || !this.owner.shown(canvas)) {
-      this.dirty = this.copyFresh = false; // not shown: drop; a new draw marks it again
+      this.dirty = this.#copyFresh = false; // not shown: drop; a new draw marks it again
       return;
     }
     if (!canvas.width || !canvas.height) return;
-    this.dirty = this.copyFresh = false;
-    this.encoding = true;
-    const start = (this.lastStart = performance.now());
+    this.dirty = this.#copyFresh = false;
+    this.#encoding = true;
+    const start = (this.#lastStart = performance.now());
     const done = (url: string | null) => {
-      this.encoding = false;
-      this.lastCost = performance.now() - start;
+      this.#encoding = false;
+      this.#lastCost = performance.now() - start;
       if (this.owner.stopped) return;
       if (url && url !== this.image && !(this.image === null && url === this.owner.blankOf(canvas))) {
         this.image = url;
         this.owner.pictureTaken(canvas, url);
       }
-      if (this.dirty || this.copyFresh) this.schedule();
+      if (this.dirty || this.#copyFresh) this.#schedule();
     };
     try {
       source.toBlob(

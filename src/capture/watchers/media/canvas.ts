@@ -35,65 +35,65 @@ export class CanvasWatcher extends Watcher implements PictureOwner {
   readonly tags = ['canvas'];
   stopped = false;
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly canvases = new WeakMap<HTMLCanvasElement, CanvasPicture>();
+  readonly #canvases = new WeakMap<HTMLCanvasElement, CanvasPicture>();
   /** Canvases written since the last frame. */
-  private added: HTMLCanvasElement[] = [];
+  #added: HTMLCanvasElement[] = [];
   /** Pictures ready to write. */
-  private readonly pictures = new Map<HTMLCanvasElement, string>();
-  private readonly blanks = new Map<string, string>();
+  readonly #pictures = new Map<HTMLCanvasElement, string>();
+  readonly #blanks = new Map<string, string>();
 
-  private readonly drawn2d = (g: { canvas: unknown }) => this.drawn(g.canvas, null);
-  private readonly drawnGl = (g: WebGLRenderingContext) => this.drawn(g.canvas, g);
+  readonly #drawn2d = (g: { canvas: unknown }) => this.#drawn(g.canvas, null);
+  readonly #drawnGl = (g: WebGLRenderingContext) => this.#drawn(g.canvas, g);
 
-  private readonly realms = new Realms(this.disposer, (win) => {
+  readonly #realms = new Realms(this.disposer, (win) => {
     const undo: Array<() => void> = [];
     const C2 = win.CanvasRenderingContext2D?.prototype;
-    if (C2) for (const m of DRAW_2D) undo.push(afterMethod(C2, m, this.drawn2d));
+    if (C2) for (const m of DRAW_2D) undo.push(afterMethod(C2, m, this.#drawn2d));
     const GL = win.WebGLRenderingContext?.prototype;
-    if (GL) for (const m of DRAW_GL) undo.push(afterMethod(GL, m, this.drawnGl));
+    if (GL) for (const m of DRAW_GL) undo.push(afterMethod(GL, m, this.#drawnGl));
     const GL2 = win.WebGL2RenderingContext?.prototype;
     if (GL2) {
-      for (const m of DRAW_GL) undo.push(afterMethod(GL2, m, this.drawnGl));
-      for (const m of DRAW_GL2) undo.push(afterMethod(GL2, m, this.drawnGl));
+      for (const m of DRAW_GL) undo.push(afterMethod(GL2, m, this.#drawnGl));
+      for (const m of DRAW_GL2) undo.push(afterMethod(GL2, m, this.#drawnGl));
     }
     const BR = win.ImageBitmapRenderingContext?.prototype;
-    if (BR) undo.push(afterMethod(BR, 'transferFromImageBitmap', this.drawn2d));
+    if (BR) undo.push(afterMethod(BR, 'transferFromImageBitmap', this.#drawn2d));
     return undo;
   });
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(root);
+    this.#realms.add(root);
   }
 
   elementAdded(el: Element): void {
-    this.added.push(el as HTMLCanvasElement);
+    this.#added.push(el as HTMLCanvasElement);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(c.document);
-    for (const canvas of this.added) {
-      const p = this.pictureOf(canvas);
+    this.#realms.add(c.document);
+    for (const canvas of this.#added) {
+      const p = this.#pictureOf(canvas);
       // the last picture is current unless drawn since; otherwise a new one comes in a delta
       if (p.image && this.shown(canvas)) c.encoder.canvas(c.id(canvas), p.image);
       if (!p.image || p.dirty) p.want();
     }
-    this.added = [];
+    this.#added = [];
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    for (const canvas of this.added) {
+    for (const canvas of this.#added) {
       // a canvas (re)inserted: the viewer's new element is blank; the last picture is still right
       // unless drawn since
-      const p = this.pictureOf(canvas);
-      if (p.image) this.pictures.set(canvas, p.image);
+      const p = this.#pictureOf(canvas);
+      if (p.image) this.#pictures.set(canvas, p.image);
       if (!p.image || p.dirty) p.want();
     }
-    this.added = [];
-    for (const [canvas, url] of this.pictures) if (this.shown(canvas)) c.encoder.canvas(c.id(canvas), url);
-    this.pictures.clear();
+    this.#added = [];
+    for (const [canvas, url] of this.#pictures) if (this.shown(canvas)) c.encoder.canvas(c.id(canvas), url);
+    this.#pictures.clear();
   }
 
   override stop(): void {
@@ -101,8 +101,8 @@ export class CanvasWatcher extends Watcher implements PictureOwner {
     super.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.pictures.clear();
-    this.added = [];
+    this.#pictures.clear();
+    this.#added = [];
   }
 
   /** A canvas whose pixels may be sent: captured, not a blocked placeholder, not under masked text. */
@@ -112,31 +112,31 @@ export class CanvasWatcher extends Watcher implements PictureOwner {
   }
 
   pictureTaken(canvas: HTMLCanvasElement, url: string): void {
-    this.pictures.set(canvas, url);
+    this.#pictures.set(canvas, url);
     this.request();
   }
 
   blankOf(canvas: HTMLCanvasElement): string {
     const key = `${canvas.width}x${canvas.height}`;
-    let b = this.blanks.get(key);
+    let b = this.#blanks.get(key);
     if (b === undefined) {
       const e = createElementNS(ownerDocument(canvas)!, HTML_NS, 'canvas') as HTMLCanvasElement;
       e.width = canvas.width;
       e.height = canvas.height;
-      this.blanks.set(key, (b = e.toDataURL(CANVAS_TYPE, CANVAS_QUALITY)));
+      this.#blanks.set(key, (b = e.toDataURL(CANVAS_TYPE, CANVAS_QUALITY)));
     }
     return b;
   }
 
   /** After a draw call: a WeakMap lookup and a flag test (games draw thousands of times a frame). */
-  private drawn(canvas: unknown, gl: WebGLRenderingContext | null): void {
+  #drawn(canvas: unknown, gl: WebGLRenderingContext | null): void {
     const el = this.stopped ? null : canvasElement(canvas);
-    if (el) this.pictureOf(el).drawn(gl);
+    if (el) this.#pictureOf(el).drawn(gl);
   }
 
-  private pictureOf(canvas: HTMLCanvasElement): CanvasPicture {
-    let p = this.canvases.get(canvas);
-    if (!p) this.canvases.set(canvas, (p = new CanvasPicture(canvas, this)));
+  #pictureOf(canvas: HTMLCanvasElement): CanvasPicture {
+    let p = this.#canvases.get(canvas);
+    if (!p) this.#canvases.set(canvas, (p = new CanvasPicture(canvas, this)));
     return p;
   }
 }

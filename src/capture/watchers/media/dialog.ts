@@ -11,58 +11,58 @@ import { innerTarget } from '../targets.js';
 export class DialogWatcher extends Watcher {
   readonly tags = ['dialog'];
   /** Dialogs to write at the next frame. */
-  private readonly changed = new Set<HTMLDialogElement>();
+  readonly #changed = new Set<HTMLDialogElement>();
   /** The state last written per dialog. */
-  private readonly last = new WeakMap<Element, DialogState>();
+  readonly #last = new WeakMap<Element, DialogState>();
 
-  private readonly mark = (el: unknown) => {
+  readonly #mark = (el: unknown) => {
     const t = el as Element | null;
     if (!t || nodeType(t) !== ELEMENT_NODE || localName(t) !== 'dialog') return;
-    this.changed.add(t as HTMLDialogElement);
+    this.#changed.add(t as HTMLDialogElement);
     this.request();
   };
-  private readonly onClose = (e: Event) => this.mark(innerTarget(e));
+  readonly #onClose = (e: Event) => this.#mark(innerTarget(e));
 
-  private readonly realms = new Realms(this.disposer, (win) => {
+  readonly #realms = new Realms(this.disposer, (win) => {
     const D = win.HTMLDialogElement?.prototype;
-    return D ? (['show', 'showModal', 'close'] as const).map((m) => afterMethod(D, m, this.mark)) : [];
+    return D ? (['show', 'showModal', 'close'] as const).map((m) => afterMethod(D, m, this.#mark)) : [];
   });
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(root);
-    this.disposer.listen(root, 'close', this.onClose);
+    this.#realms.add(root);
+    this.disposer.listen(root, 'close', this.#onClose);
   }
 
   elementAdded(el: Element): void {
-    this.changed.add(el as HTMLDialogElement);
+    this.#changed.add(el as HTMLDialogElement);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(c.document);
+    this.#realms.add(c.document);
     // at a snapshot the viewer's new dialogs are closed: only open ones need saying
-    for (const el of this.changed) this.write(c, el, true);
-    this.changed.clear();
+    for (const el of this.#changed) this.#write(c, el, true);
+    this.#changed.clear();
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    for (const el of this.changed) this.write(c, el, false);
-    this.changed.clear();
+    for (const el of this.#changed) this.#write(c, el, false);
+    this.#changed.clear();
   }
 
   override stop(): void {
     super.stop();
-    this.changed.clear();
+    this.#changed.clear();
   }
 
-  private write(c: CaptureContext, el: HTMLDialogElement, snapshot: boolean): void {
+  #write(c: CaptureContext, el: HTMLDialogElement, snapshot: boolean): void {
     const id = c.id(el);
     if (!id) return;
     const state = dialogState(el);
-    if (snapshot ? state === DialogState.Closed : this.last.get(el) === state) return;
-    this.last.set(el, state);
+    if (snapshot ? state === DialogState.Closed : this.#last.get(el) === state) return;
+    this.#last.set(el, state);
     c.encoder.dialog(id, state);
   }
 }

@@ -12,7 +12,7 @@ type Change = [root: CaptureRoot, rootId: number, now: readonly CSSStyleSheet[],
 
 export class Adoptions {
   /** adoptedStyleSheets as last written, per root (compared by length and identity). */
-  private readonly last = new WeakMap<CaptureRoot, CSSStyleSheet[]>();
+  readonly #last = new WeakMap<CaptureRoot, CSSStyleSheet[]>();
 
   constructor(
     private readonly sheets: ConstructedSheets,
@@ -21,7 +21,7 @@ export class Adoptions {
 
   /** Whether any root's adoptions differ from what was written (the slow poll's question). */
   anyChanged(roots: Iterable<CaptureRoot>): boolean {
-    for (const root of roots) if (!sameSheets(this.last.get(root), adoptedSheets(root))) return true;
+    for (const root of roots) if (!sameSheets(this.#last.get(root), adoptedSheets(root))) return true;
     return false;
   }
 
@@ -31,7 +31,7 @@ export class Adoptions {
    * viewers already connected (the queued edits, what they were told).
    */
   write(c: CaptureContext, all: boolean, late: boolean): void {
-    const changes = this.changes(c, all);
+    const changes = this.#changes(c, all);
     const done = new Set<CSSStyleSheet>(); // announced in this frame
     for (const [root, rootId, now, before] of changes) {
       const doc = nodeType(root) === DOCUMENT_NODE ? (root as Document) : ownerDocument(root as ShadowRoot)!;
@@ -39,11 +39,11 @@ export class Adoptions {
       for (const sheet of now) {
         const id = this.sheets.idOf(sheet);
         const fresh = all ? !done.has(sheet) : !this.sheets.isAnnounced(sheet) || id === undefined;
-        ids.push(fresh ? this.announce(c, sheet, doc, late) : id!);
+        ids.push(fresh ? this.#announce(c, sheet, doc, late) : id!);
         done.add(sheet);
       }
       if (now.length || before?.length) c.encoder.adopt(rootId, ids);
-      if (!late) this.last.set(root, Array.from(now));
+      if (!late) this.#last.set(root, Array.from(now));
     }
   }
 
@@ -51,7 +51,7 @@ export class Adoptions {
    * The roots to write, and who adopts what, first: a sheet announced for an unmasked root may be
    * adopted by a masked one in the same frame (only roots whose adoptions changed can have new adopters).
    */
-  private changes(c: CaptureContext, all: boolean): Change[] {
+  #changes(c: CaptureContext, all: boolean): Change[] {
     const changes: Change[] = [];
     for (const root of c.roots()) {
       const rootId = c.id(root);
@@ -62,7 +62,7 @@ export class Adoptions {
       } catch {
         continue;
       }
-      const before = this.last.get(root);
+      const before = this.#last.get(root);
       if (!all && sameSheets(before, now)) continue;
       if (all && !now.length && !before) continue;
       changes.push([root, rootId, now, before]);
@@ -72,7 +72,7 @@ export class Adoptions {
   }
 
   /** Announces a constructed sheet (SHEET_NEW + its rules); returns its sheet id, as ADOPT lists it. */
-  private announce(c: CaptureContext, sheet: CSSStyleSheet, doc: Document, late: boolean): number {
+  #announce(c: CaptureContext, sheet: CSSStyleSheet, doc: Document, late: boolean): number {
     const id = this.sheets.ensureId(sheet);
     c.encoder.sheetNew(id, c.id(doc));
     c.encoder.sheetRules(constructedSheetRef(id), rulesOf(sheet, sheet.href ?? baseURI(doc), this.sheets.isMasked(sheet, c)) ?? []);

@@ -16,7 +16,7 @@ export const FULL = 'full' as const;
 
 export class SheetEdits {
   /** Edits per top-level sheet since the last frame, in call order. */
-  private readonly queue = new Map<CSSStyleSheet, SheetOp[] | typeof FULL>();
+  readonly #queue = new Map<CSSStyleSheet, SheetOp[] | typeof FULL>();
 
   constructor(
     private readonly sheets: ConstructedSheets,
@@ -27,35 +27,35 @@ export class SheetEdits {
   /** Queues an edit of a sheet the viewer has, or may get in this frame (an owner element just connected). */
   add(sheet: CSSStyleSheet, op: SheetOp | typeof FULL): void {
     if (isConstructed(sheet) ? !this.sheets.isAnnounced(sheet) : !sheet.ownerNode?.isConnected) return;
-    const q = this.queue.get(sheet);
-    if (op === FULL) this.queue.set(sheet, FULL);
-    else if (q === undefined) this.queue.set(sheet, [op]);
+    const q = this.#queue.get(sheet);
+    if (op === FULL) this.#queue.set(sheet, FULL);
+    else if (q === undefined) this.#queue.set(sheet, [op]);
     else if (q !== FULL) q.push(op);
     this.request();
   }
 
   /** The sheet is already to be sent whole (a hot path's early exit: one Map lookup). */
   isFull(sheet: CSSStyleSheet): boolean {
-    return this.queue.get(sheet) === FULL;
+    return this.#queue.get(sheet) === FULL;
   }
 
   /** Marks a sheet to be sent whole without asking for a flush (one is being written). */
   setFull(sheet: CSSStyleSheet): void {
-    this.queue.set(sheet, FULL);
+    this.#queue.set(sheet, FULL);
   }
 
   /** The sheet's rules were just written whole: its queued edits are in them. */
   drop(sheet: CSSStyleSheet): void {
-    this.queue.delete(sheet);
+    this.#queue.delete(sheet);
   }
 
   clear(): void {
-    this.queue.clear();
+    this.#queue.clear();
   }
 
   write(c: CaptureContext): void {
-    for (const [sheet, ops] of this.queue) {
-      const ref = this.refOf(sheet, c);
+    for (const [sheet, ops] of this.#queue) {
+      const ref = this.#refOf(sheet, c);
       if (!ref) continue;
       const base = baseOf(sheet, c);
       const masked = this.sheets.isMasked(sheet, c);
@@ -76,11 +76,11 @@ export class SheetEdits {
         else c.encoder.sheetDelete(ref, op.index);
       }
     }
-    this.queue.clear();
+    this.#queue.clear();
   }
 
   /** The sheet ref the viewer knows the sheet by; 0 when it has none (not announced, owner gone). */
-  private refOf(sheet: CSSStyleSheet, c: CaptureContext): number {
+  #refOf(sheet: CSSStyleSheet, c: CaptureContext): number {
     if (isConstructed(sheet)) {
       const id = this.sheets.idOf(sheet);
       return id === undefined || !this.sheets.isAnnounced(sheet) ? 0 : constructedSheetRef(id);

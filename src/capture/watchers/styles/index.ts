@@ -20,32 +20,32 @@ const ADOPTED_POLL_MS = 1000;
 
 export class StylesWatcher extends Watcher {
   readonly tags = ['style'];
-  private readonly sheets = new ConstructedSheets();
-  private readonly edits = new SheetEdits(this.sheets, this.request);
-  private readonly adoptions = new Adoptions(this.sheets, this.edits);
-  private readonly styleElements = new StyleElements(this.sheets, this.edits);
+  readonly #sheets = new ConstructedSheets();
+  readonly #edits = new SheetEdits(this.#sheets, this.request);
+  readonly #adoptions = new Adoptions(this.#sheets, this.#edits);
+  readonly #styleElements = new StyleElements(this.#sheets, this.#edits);
   /** The first snapshot was written. */
-  private started = false;
-  private poll: ReturnType<typeof setInterval> | 0 = 0;
+  #started = false;
+  #poll: ReturnType<typeof setInterval> | 0 = 0;
 
   /** A nested rule changed: the top-level sheet is sent whole (no nested-path op in the protocol). */
-  private readonly nestedChanged = (rule: CSSRule) => {
-    if (rule.parentStyleSheet) this.edits.add(rule.parentStyleSheet, FULL);
+  readonly #nestedChanged = (rule: CSSRule) => {
+    if (rule.parentStyleSheet) this.#edits.add(rule.parentStyleSheet, FULL);
   };
   /**
    * A rule's own text changed (its declarations, selector, key...). Called on hot paths (every
    * setProperty of the page, inline styles included): one Map lookup when the sheet is already queued.
    */
-  private readonly ruleChanged = (rule: CSSRule | null) => {
+  readonly #ruleChanged = (rule: CSSRule | null) => {
     if (!this.ctx) return;
     const sheet = rule?.parentStyleSheet;
-    if (sheet && !this.edits.isFull(sheet)) this.edits.add(sheet, FULL);
+    if (sheet && !this.#edits.isFull(sheet)) this.#edits.add(sheet, FULL);
   };
 
-  private readonly realms = new Realms(this.disposer, (win) => {
+  readonly #realms = new Realms(this.disposer, (win) => {
     const S = win.CSSStyleSheet?.prototype;
     const G = win.CSSGroupingRule?.prototype;
-    const edits = this.edits;
+    const edits = this.#edits;
     const undo: Array<() => void> = [];
     if (S) {
       undo.push(
@@ -67,8 +67,8 @@ export class StylesWatcher extends Watcher {
         afterMethod(S, 'removeRule', (s, a) => edits.add(s, { index: Number(a[0] ?? 0), rule: null })),
       );
     }
-    if (G) undo.push(afterMethod(G, 'insertRule', this.nestedChanged), afterMethod(G, 'deleteRule', this.nestedChanged));
-    undo.push(...declarationPatches(win, this.ruleChanged));
+    if (G) undo.push(afterMethod(G, 'insertRule', this.#nestedChanged), afterMethod(G, 'deleteRule', this.#nestedChanged));
+    undo.push(...declarationPatches(win, this.#ruleChanged));
     // Assigning adoptedStyleSheets: compare at the next flush. push() on the ObservableArray does not
     // call the setter; the flush comparison and a slow poll catch it.
     if (win.Document) undo.push(afterSetter(win.Document.prototype, 'adoptedStyleSheets', this.request));
@@ -78,46 +78,46 @@ export class StylesWatcher extends Watcher {
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(root);
-    this.startPoll();
+    this.#realms.add(root);
+    this.#startPoll();
   }
 
   elementAdded(el: Element): void {
-    if (localName(el) === 'style') this.styleElements.add(el);
+    if (localName(el) === 'style') this.#styleElements.add(el);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
-    this.realms.add(c.document);
-    this.startPoll();
+    this.#realms.add(c.document);
+    this.#startPoll();
     // The first snapshot reads live state: edits queued before it are already in it. A later one
     // (late viewer) leaves the queue to the next delta; the core flushes before it snapshots.
-    const late = this.started;
-    if (!late) this.edits.clear();
-    this.started = true;
-    this.adoptions.write(c, true, late);
-    this.styleElements.check(c, true);
+    const late = this.#started;
+    if (!late) this.#edits.clear();
+    this.#started = true;
+    this.#adoptions.write(c, true, late);
+    this.#styleElements.check(c, true);
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    this.adoptions.write(c, false, false);
-    this.styleElements.check(c, false);
-    this.edits.write(c);
+    this.#adoptions.write(c, false, false);
+    this.#styleElements.check(c, false);
+    this.#edits.write(c);
   }
 
   override stop(): void {
     super.stop();
-    this.edits.clear();
-    this.styleElements.clear();
+    this.#edits.clear();
+    this.#styleElements.clear();
   }
 
-  private startPoll(): void {
-    if (this.poll) return;
-    this.poll = setInterval(() => {
+  #startPoll(): void {
+    if (this.#poll) return;
+    this.#poll = setInterval(() => {
       const c = this.ctx;
-      if (c && this.adoptions.anyChanged(c.roots())) c.requestFlush();
+      if (c && this.#adoptions.anyChanged(c.roots())) c.requestFlush();
     }, ADOPTED_POLL_MS);
-    this.disposer.add(() => clearInterval(this.poll));
+    this.disposer.add(() => clearInterval(this.#poll));
   }
 }

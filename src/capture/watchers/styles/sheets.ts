@@ -11,42 +11,42 @@ import { baseURI } from '../../dom.js';
 export const isConstructed = (s: CSSStyleSheet): boolean => !s.ownerNode && !s.ownerRule && !s.parentStyleSheet;
 
 export class ConstructedSheets {
-  private next = 1;
-  private readonly ids = new WeakMap<CSSStyleSheet, number>();
+  #next = 1;
+  readonly #ids = new WeakMap<CSSStyleSheet, number>();
   /** Sheets the delta stream has announced (SHEET_NEW + SHEET_RULES). */
-  private readonly announced = new WeakSet<CSSStyleSheet>();
+  readonly #announced = new WeakSet<CSSStyleSheet>();
   /**
    * Every root seen adopting each sheet (weakly: a removed component's root may go). Never pruned
    * otherwise: a sheet once adopted inside masked text stays masked (it may be adopted there again at
    * any time, and one sheet is sent once).
    */
-  private readonly adopters = new WeakMap<CSSStyleSheet, Set<WeakRef<CaptureRoot>>>();
+  readonly #adopters = new WeakMap<CSSStyleSheet, Set<WeakRef<CaptureRoot>>>();
   /** The sheets each root is already listed under in `adopters`. */
-  private readonly registered = new WeakMap<CaptureRoot, WeakSet<CSSStyleSheet>>();
+  readonly #registered = new WeakMap<CaptureRoot, WeakSet<CSSStyleSheet>>();
 
   idOf(sheet: CSSStyleSheet): number | undefined {
-    return this.ids.get(sheet);
+    return this.#ids.get(sheet);
   }
 
   ensureId(sheet: CSSStyleSheet): number {
-    let id = this.ids.get(sheet);
-    if (id === undefined) this.ids.set(sheet, (id = this.next++));
+    let id = this.#ids.get(sheet);
+    if (id === undefined) this.#ids.set(sheet, (id = this.#next++));
     return id;
   }
 
   isAnnounced(sheet: CSSStyleSheet): boolean {
-    return this.announced.has(sheet);
+    return this.#announced.has(sheet);
   }
 
   markAnnounced(sheet: CSSStyleSheet): void {
-    this.announced.add(sheet);
+    this.#announced.add(sheet);
   }
 
   addAdopter(sheet: CSSStyleSheet, root: CaptureRoot): void {
-    let refs = this.adopters.get(sheet);
-    if (!refs) this.adopters.set(sheet, (refs = new Set()));
-    let seen = this.registered.get(root);
-    if (!seen) this.registered.set(root, (seen = new WeakSet()));
+    let refs = this.#adopters.get(sheet);
+    if (!refs) this.#adopters.set(sheet, (refs = new Set()));
+    let seen = this.#registered.get(root);
+    if (!seen) this.#registered.set(root, (seen = new WeakSet()));
     if (seen.has(sheet)) return;
     seen.add(sheet);
     refs.add(new WeakRef(root));
@@ -59,7 +59,7 @@ export class ConstructedSheets {
    */
   isMasked(sheet: CSSStyleSheet, c: CaptureContext): boolean {
     if (sheet.ownerNode) return c.mask.isTextMaskedAt(sheet.ownerNode);
-    const refs = this.adopters.get(sheet);
+    const refs = this.#adopters.get(sheet);
     if (!refs) return false;
     for (const ref of refs) {
       const root = ref.deref();

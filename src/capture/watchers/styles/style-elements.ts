@@ -8,8 +8,8 @@ import { baseOf, rulesOf, type ConstructedSheets } from './sheets.js';
 
 export class StyleElements {
   /** `<style>` elements written since the last frame. */
-  private added: Element[] = [];
-  private parser: CSSStyleSheet | null = null;
+  #added: Element[] = [];
+  #parser: CSSStyleSheet | null = null;
 
   constructor(
     private readonly sheets: ConstructedSheets,
@@ -17,18 +17,18 @@ export class StyleElements {
   ) {}
 
   add(el: Element): void {
-    this.added.push(el);
+    this.#added.push(el);
   }
 
   clear(): void {
-    this.added = [];
+    this.#added = [];
   }
 
   /** Writes the rules of those whose text is not the whole story (at a snapshot), or queues them whole. */
   check(c: CaptureContext, snapshot: boolean): void {
-    for (const el of this.added) {
+    for (const el of this.#added) {
       const sheet = (el as HTMLStyleElement).sheet;
-      if (!sheet || !cssomOnly(el, sheet, (this.parser ??= new CSSStyleSheet()))) continue;
+      if (!sheet || !cssomOnly(el, sheet, (this.#parser ??= new CSSStyleSheet()))) continue;
       if (!snapshot) {
         this.edits.setFull(sheet);
         continue;
@@ -37,7 +37,7 @@ export class StyleElements {
       const rules = id ? rulesOf(sheet, baseOf(sheet, c), this.sheets.isMasked(sheet, c)) : null;
       if (rules) c.encoder.sheetRules(ownerSheetRef(id), rules);
     }
-    this.added = [];
+    this.#added = [];
   }
 }
 

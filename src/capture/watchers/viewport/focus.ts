@@ -6,35 +6,35 @@ import { frameDocument } from '../../ids.js';
 import { Watcher } from '../base.js';
 
 export class FocusWatcher extends Watcher {
-  private changed = false;
+  #changed = false;
   /** The id last written (0: nothing focused; -1: nothing written yet). */
-  private last = -1;
+  #last = -1;
 
-  private readonly onFocus = () => {
-    this.changed = true;
+  readonly #onFocus = () => {
+    this.#changed = true;
     this.request();
   };
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.disposer.listen(root, 'focusin', this.onFocus);
-    this.disposer.listen(root, 'focusout', this.onFocus);
+    this.disposer.listen(root, 'focusin', this.#onFocus);
+    this.disposer.listen(root, 'focusout', this.#onFocus);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
     const id = focusedId(c);
-    this.last = id;
+    this.#last = id;
     if (id) c.encoder.focus(id);
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    if (!this.changed) return;
-    this.changed = false;
+    if (!this.#changed) return;
+    this.#changed = false;
     const id = focusedId(c);
-    if (id === this.last) return;
-    this.last = id;
+    if (id === this.#last) return;
+    this.#last = id;
     c.encoder.focus(id);
   }
 }

@@ -20,27 +20,27 @@ interface At {
 
 export class PointerWatcher extends Watcher {
   /** The latest move not written yet (null: none). */
-  private moved: At | null = null;
-  private lastSent = -Infinity;
-  private timer: ReturnType<typeof setTimeout> | 0 = 0;
-  private readonly clicks: At[] = [];
+  #moved: At | null = null;
+  #lastSent = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | 0 = 0;
+  readonly #clicks: At[] = [];
 
-  private readonly onMove = (e: Event) => {
+  readonly #onMove = (e: Event) => {
     const m = e as PointerEvent;
-    this.moved = { x: m.clientX, y: m.clientY, view: m.view };
-    if (this.timer) return;
-    const wait = this.lastSent + POINTER_INTERVAL_MS - performance.now();
+    this.#moved = { x: m.clientX, y: m.clientY, view: m.view };
+    if (this.#timer) return;
+    const wait = this.#lastSent + POINTER_INTERVAL_MS - performance.now();
     if (wait <= 0) return this.request();
-    this.timer = setTimeout(() => {
-      this.timer = 0;
+    this.#timer = setTimeout(() => {
+      this.#timer = 0;
       this.request();
     }, wait);
   };
-  private readonly onClick = (e: Event) => {
+  readonly #onClick = (e: Event) => {
     const m = e as MouseEvent;
     // keyboard activation and el.click() report (0, 0): not a click anyone saw at a place
     if (m.detail === 0 && m.clientX === 0 && m.clientY === 0) return;
-    this.clicks.push({ x: m.clientX, y: m.clientY, view: m.view });
+    this.#clicks.push({ x: m.clientX, y: m.clientY, view: m.view });
     this.request();
   };
 
@@ -48,8 +48,8 @@ export class PointerWatcher extends Watcher {
     this.ctx = c;
     if (nodeType(root) !== DOCUMENT_NODE) return;
     // composed events reach the document; one listener per document avoids counting twice
-    this.disposer.listen(root, 'pointermove', this.onMove);
-    this.disposer.listen(root, 'click', this.onClick);
+    this.disposer.listen(root, 'pointermove', this.#onMove);
+    this.disposer.listen(root, 'click', this.#onClick);
   }
 
   snapshot(c: CaptureContext): void {
@@ -58,24 +58,24 @@ export class PointerWatcher extends Watcher {
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    if (this.moved) {
-      const [x, y] = toTopViewport(this.moved.x, this.moved.y, this.moved.view);
+    if (this.#moved) {
+      const [x, y] = toTopViewport(this.#moved.x, this.#moved.y, this.#moved.view);
       c.encoder.pointer(x, y);
-      this.moved = null;
-      this.lastSent = performance.now();
+      this.#moved = null;
+      this.#lastSent = performance.now();
     }
-    for (const k of this.clicks) {
+    for (const k of this.#clicks) {
       const [x, y] = toTopViewport(k.x, k.y, k.view);
       c.encoder.click(x, y);
     }
-    this.clicks.length = 0;
+    this.#clicks.length = 0;
   }
 
   override stop(): void {
     super.stop();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = 0;
-    this.clicks.length = 0;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = 0;
+    this.#clicks.length = 0;
   }
 }
 

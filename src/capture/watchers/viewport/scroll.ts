@@ -8,56 +8,56 @@ import { innerTarget } from '../targets.js';
 
 export class ScrollWatcher extends Watcher {
   /** Scrolled targets since the last flush: elements or documents. */
-  private readonly scrolled = new Set<Element | Document>();
+  readonly #scrolled = new Set<Element | Document>();
   /** The position last written per target, as "x,y". */
-  private readonly last = new WeakMap<Node, string>();
+  readonly #last = new WeakMap<Node, string>();
   /** Elements written since the last frame: checked for a scroll position off the event path. */
-  private added: Element[] = [];
-  private addedCheck = 0;
+  #added: Element[] = [];
+  #addedCheck = 0;
 
-  private readonly onScroll = (e: Event) => {
+  readonly #onScroll = (e: Event) => {
     const t = innerTarget(e) as Node | null;
     if (!t) return;
     const type = nodeType(t);
     if (type !== DOCUMENT_NODE && type !== ELEMENT_NODE) return;
-    this.scrolled.add(t as Element | Document);
+    this.#scrolled.add(t as Element | Document);
     this.request();
   };
 
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
-    this.disposer.listen(root, 'scroll', this.onScroll);
+    this.disposer.listen(root, 'scroll', this.#onScroll);
   }
 
   elementAdded(el: Element): void {
     // bounded: rAF does not run in a hidden tab, and this list must not grow without end there
-    if (this.added.length < 1_000_000) this.added.push(el);
+    if (this.#added.length < 1_000_000) this.#added.push(el);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
-    for (const root of c.roots()) if (nodeType(root) === DOCUMENT_NODE) this.write(c, root as Document, true);
+    for (const root of c.roots()) if (nodeType(root) === DOCUMENT_NODE) this.#write(c, root as Document, true);
     // layout is clean during the snapshot: one read per element is cheap
-    for (const el of this.added) if (scrollTop(el) || scrollLeft(el)) this.write(c, el, true);
-    this.added = [];
+    for (const el of this.#added) if (scrollTop(el) || scrollLeft(el)) this.#write(c, el, true);
+    this.#added = [];
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    for (const t of this.scrolled) this.write(c, t, false);
-    this.scrolled.clear();
-    this.checkAddedLater();
+    for (const t of this.#scrolled) this.#write(c, t, false);
+    this.#scrolled.clear();
+    this.#checkAddedLater();
   }
 
   override stop(): void {
     super.stop();
-    if (this.addedCheck) cancelAnimationFrame(this.addedCheck);
-    this.addedCheck = 0;
-    this.scrolled.clear();
-    this.added = [];
+    if (this.#addedCheck) cancelAnimationFrame(this.#addedCheck);
+    this.#addedCheck = 0;
+    this.#scrolled.clear();
+    this.#added = [];
   }
 
-  private write(c: CaptureContext, t: Element | Document, force: boolean): void {
+  #write(c: CaptureContext, t: Element | Document, force: boolean): void {
     const id = c.id(t);
     if (!id) return;
     let x: number, y: number;
@@ -73,9 +73,9 @@ export class ScrollWatcher extends Watcher {
     x = Math.round(x);
     y = Math.round(y);
     const key = `${x},${y}`;
-    if (!force && this.last.get(t) === key) return;
+    if (!force && this.#last.get(t) === key) return;
     if (force && x === 0 && y === 0) return; // the default: nothing to say at a snapshot
-    this.last.set(t, key);
+    this.#last.set(t, key);
     c.encoder.scroll(id, x, y);
   }
 
@@ -85,16 +85,16 @@ export class ScrollWatcher extends Watcher {
    * new. Checking them in the flush would force a layout in the middle of the page's work, so they
    * are read in the next animation frame, when the browser lays out anyway.
    */
-  private checkAddedLater(): void {
-    if (!this.added.length || this.addedCheck) return;
-    const list = this.added;
-    this.added = [];
-    this.addedCheck = requestAnimationFrame(() => {
-      this.addedCheck = 0;
+  #checkAddedLater(): void {
+    if (!this.#added.length || this.#addedCheck) return;
+    const list = this.#added;
+    this.#added = [];
+    this.#addedCheck = requestAnimationFrame(() => {
+      this.#addedCheck = 0;
       let any = false;
       for (const el of list) {
         if (isConnected(el) && (scrollTop(el) || scrollLeft(el))) {
-          this.scrolled.add(el);
+          this.#scrolled.add(el);
           any = true;
         }
       }

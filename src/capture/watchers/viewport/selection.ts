@@ -7,26 +7,26 @@ import { Watcher } from '../base.js';
 
 export class SelectionWatcher extends Watcher {
   /** The document of the last selectionchange (a same-origin frame's, or the top one). */
-  private doc: Document | null = null;
+  #doc: Document | null = null;
   /** A selectionchange was seen and its animation frame has passed: the flush reads the selection. */
-  private ready = false;
+  #ready = false;
   /** The pending read's animation frame, and the window it was requested from. */
-  private frame = 0;
-  private frameWin: Window = window;
+  #frame = 0;
+  #frameWin: Window = window;
   /** What was last written, as "anchor,anchorOffset,focus,focusOffset". */
-  private last = '';
+  #last = '';
 
-  private readonly onSelection = (e: Event) => {
+  readonly #onSelection = (e: Event) => {
     const t = e.target as Node | null;
     // Chromium fires selectionchange at an <input>/<textarea> for caret moves inside it: selections
     // inside fields are not mirrored, and reading them would lay out the page on every keystroke
     if (t && nodeType(t) === ELEMENT_NODE) return;
-    this.doc = t ? (nodeType(t) === DOCUMENT_NODE ? (t as Document) : ownerDocument(t)) : null;
-    if (this.frame) return;
-    this.frameWin = (this.doc && defaultView(this.doc)) ?? window;
-    this.frame = this.frameWin.requestAnimationFrame(() => {
-      this.frame = 0;
-      this.ready = true;
+    this.#doc = t ? (nodeType(t) === DOCUMENT_NODE ? (t as Document) : ownerDocument(t)) : null;
+    if (this.#frame) return;
+    this.#frameWin = (this.#doc && defaultView(this.#doc)) ?? window;
+    this.#frame = this.#frameWin.requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.#ready = true;
       this.request();
     });
   };
@@ -34,28 +34,28 @@ export class SelectionWatcher extends Watcher {
   rootAdded(root: CaptureRoot, c: CaptureContext): void {
     this.ctx = c;
     // selectionchange fires at documents (and at fields, see above), never inside shadow roots
-    if (nodeType(root) === DOCUMENT_NODE) this.disposer.listen(root, 'selectionchange', this.onSelection);
+    if (nodeType(root) === DOCUMENT_NODE) this.disposer.listen(root, 'selectionchange', this.#onSelection);
   }
 
   snapshot(c: CaptureContext): void {
     this.ctx = c;
-    this.write(c, true);
+    this.#write(c, true);
   }
 
   flush(c: CaptureContext): void {
     this.ctx = c;
-    if (this.ready) this.write(c, false);
+    if (this.#ready) this.#write(c, false);
   }
 
   override stop(): void {
     super.stop();
-    if (this.frame) this.frameWin.cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    if (this.#frame) this.#frameWin.cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
   }
 
-  private write(c: CaptureContext, force: boolean): void {
-    this.ready = false;
-    const sel = getSelection(this.doc ?? c.document);
+  #write(c: CaptureContext, force: boolean): void {
+    this.#ready = false;
+    const sel = getSelection(this.#doc ?? c.document);
     let a = 0,
       ao = 0,
       f = 0,
@@ -69,8 +69,8 @@ export class SelectionWatcher extends Watcher {
       } else a = f = 0;
     }
     const key = `${a},${ao},${f},${fo}`;
-    if (!force && key === this.last) return;
-    this.last = key;
+    if (!force && key === this.#last) return;
+    this.#last = key;
     if (force && !a) return;
     c.encoder.selection(a, ao, f, fo);
   }
