@@ -52,20 +52,27 @@ function joined(name, modules) {
   };
 }
 
+/**
+ * tweetnacl is CommonJS. Its only `require` is Node's `crypto`, on a path browsers never take (they
+ * have `self.crypto`): `ignore` leaves it out, and `ignoreDynamicRequires` drops the plugin's
+ * "could not dynamically require" helper and its long message from every bundle (0.3 KB min+gz).
+ */
+const cjsOptions = { ignore: ['crypto'], ignoreDynamicRequires: true };
+
 /** Minified output: two compress passes (a few hundred bytes on the sharer's core), modern syntax kept. */
 const minify = () => terser({ ecma: 2020, compress: { passes: 2 } });
 
 const esm = (dir, inline) => ({
   input: entries,
   external: inline ? [] : isDependency,
-  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(), minify()] : [])],
+  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(cjsOptions), minify()] : [])],
   output: { dir, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
 });
 
 function iife(file, name, input, extra = []) {
   return {
     input,
-    plugins: [...extra, nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), commonjs(), minify()],
+    plugins: [...extra, nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), commonjs(cjsOptions), minify()],
     output: { file: `dist/${file}`, format: 'iife', name, sourcemap: true },
   };
 }

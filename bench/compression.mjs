@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Which compression for the secure channel (src/secure)? Measured on REAL frames: each workload runs
 // in a fresh headless Chromium page under our capture(), every frame is recorded, then each option
-// compresses and decompresses the same frame sequence here (fflate is plain JS: same engine, V8):
-//   stream   one raw-DEFLATE stream per channel, sync flush after every message (SyncDeflate, the
-//            patched flush of src/secure/sync-deflate.ts), inflated by one fflate Inflate stream
+// compresses and decompresses the same frame sequence here (both are plain JS: same engine, V8):
+//   stream   what ships: one raw-DEFLATE stream per channel, sync flush after every message, our
+//            fixed-Huffman encoder (src/secure/deflate.ts), inflated by one fflate Inflate stream
+//   fflate   the same stream from fflate's Deflate (dynamic Huffman tables; the sharer used it until
+//            issue 14), with its flush fixed (bench/fflate-sync-deflate.ts)
 //   dict     each message deflated alone with a preset dictionary (fflate `dictionary` option)
 //   alone    each message deflated alone
 // The dictionary is built leave-one-out: from the OTHER workloads' delta frames (16 KiB), so no
@@ -40,17 +42,23 @@ await esbuild.build({
   logLevel: 'silent',
   absWorkingDir: root,
 });
-await esbuild.build({
-  entryPoints: [path.join(root, 'src/secure/sync-deflate.ts')],
-  outfile: path.join(buildDir, 'sync-deflate.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'es2022',
-  logLevel: 'silent',
-  absWorkingDir: root,
-});
-const { SyncDeflate } = await import(path.join(buildDir, 'sync-deflate.mjs'));
+for (const [entry, out] of [
+  ['src/secure/deflate.ts', 'deflate.mjs'],
+  ['bench/fflate-sync-deflate.ts', 'fflate-sync-deflate.mjs'],
+]) {
+  await esbuild.build({
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(buildDir, out),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    logLevel: 'silent',
+    absWorkingDir: root,
+  });
+}
+const { SyncDeflate } = await import(path.join(buildDir, 'deflate.mjs'));
+const { SyncDeflate: FflateSyncDeflate } = await import(path.join(buildDir, 'fflate-sync-deflate.mjs'));
 
 // ------------------------------------------------------------ frames from Chromium
 const server = createServer((req, res) => {
@@ -111,24 +119,27 @@ function dictionaryFor(name) {
   return out;
 }
 
+/** One DEFLATE stream with a sync flush per message, inflated by one fflate Inflate stream. */
+function streamed(frames, d) {
+  let out = [];
+  const inf = new Inflate((c) => out.push(c));
+  return frames.map((f) => {
+    const t0 = performance.now();
+    const a = d.push(f);
+    const b = d.flush();
+    const t1 = performance.now();
+    inf.push(a);
+    inf.push(b);
+    const t2 = performance.now();
+    const got = concat(out);
+    out = [];
+    return { bytes: a.length + b.length, c: t1 - t0, d: t2 - t1, ok: eq(got, f) };
+  });
+}
+
 const options = {
-  stream(frames) {
-    const d = new SyncDeflate(LEVEL);
-    let out = [];
-    const inf = new Inflate((c) => out.push(c));
-    return frames.map((f) => {
-      const t0 = performance.now();
-      const a = d.push(f);
-      const b = d.flush();
-      const t1 = performance.now();
-      inf.push(a);
-      inf.push(b);
-      const t2 = performance.now();
-      const got = concat(out);
-      out = [];
-      return { bytes: a.length + b.length, c: t1 - t0, d: t2 - t1, ok: eq(got, f) };
-    });
-  },
+  stream: (frames) => streamed(frames, new SyncDeflate()),
+  fflate: (frames) => streamed(frames, new FflateSyncDeflate(LEVEL)),
   dict(frames, dictionary) {
     return frames.map((f) => {
       const t0 = performance.now();
@@ -189,6 +200,8 @@ for (const [name, frames] of Object.entries(recorded)) {
       deltaMedianBytes: median(d.map((x) => x.bytes)),
       usPerMsg: median(d.map((x) => (x.c + x.d) * 1000)), // compress + decompress, one delta message
       snapshotMs: sum(best.filter((_, i) => isSnapshot(frames[i])).map((x) => x.c + x.d)),
+      compressUs: median(d.map((x) => x.c * 1000)), // the sender's share: compress one delta message
+      snapshotCompressMs: sum(best.filter((_, i) => isSnapshot(frames[i])).map((x) => x.c)),
     };
   }
   rows.push(row);
@@ -196,16 +209,18 @@ for (const [name, frames] of Object.entries(recorded)) {
 
 // ------------------------------------------------------------ report
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`level ${LEVEL}; ratio = raw / compressed (higher is better); µs = median compress+decompress per delta message`);
 console.log(
-  `| workload | frames | raw B | delta median B | option | ok | bytes | ratio (all) | ratio (deltas) | delta median B | µs/msg | snapshot ms |`,
+  `level ${LEVEL}; ratio = raw / compressed (higher is better); µs = median compress+decompress per delta message; compress = the sender's part alone`,
 );
-console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
+console.log(
+  `| workload | frames | raw B | delta median B | option | ok | bytes | ratio (all) | ratio (deltas) | delta median B | µs/msg | snapshot ms | compress µs/msg | compress snapshot ms |`,
+);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   for (const opt of Object.keys(options)) {
     const o = r[opt];
     console.log(
-      `| ${r.workload} | ${r.frames} | ${r.raw} | ${r.rawDeltaMedian} | ${opt} | ${o.ok ? 'yes' : 'NO'} | ${o.bytes} | ${o.ratio.toFixed(2)} | ${o.deltaRatio.toFixed(2)} | ${o.deltaMedianBytes} | ${o.usPerMsg.toFixed(0)} | ${o.snapshotMs.toFixed(1)} |`,
+      `| ${r.workload} | ${r.frames} | ${r.raw} | ${r.rawDeltaMedian} | ${opt} | ${o.ok ? 'yes' : 'NO'} | ${o.bytes} | ${o.ratio.toFixed(2)} | ${o.deltaRatio.toFixed(2)} | ${o.deltaMedianBytes} | ${o.usPerMsg.toFixed(0)} | ${o.snapshotMs.toFixed(1)} | ${o.compressUs.toFixed(0)} | ${o.snapshotCompressMs.toFixed(1)} |`,
     );
   }
 }

@@ -8,7 +8,7 @@ import { pipe, type Pipe, type PipeEnd } from './helpers/pipe.js';
 import { DataFlag, RecordType } from '../src/secure/framing.js';
 import { Receiver } from '../src/secure/receiver.js';
 import { sealRecord } from '../src/secure/record.js';
-import { SyncDeflate } from '../src/secure/sync-deflate.js';
+import { SyncDeflate } from '../src/secure/deflate.js';
 import { SyncInflate } from '../src/secure/sync-inflate.js';
 
 const enc = new TextEncoder();
@@ -230,7 +230,7 @@ describe('secure channel: rejected records', () => {
   it('a compressed record from a viewer → compression: the sharer inflates nothing a viewer sends', () => {
     const key = crypto.getRandomValues(new Uint8Array(32));
     const message = enc.encode('hello '.repeat(20));
-    const deflate = new SyncDeflate(6);
+    const deflate = new SyncDeflate();
     const body = [deflate.push(message), deflate.flush()];
     const compressed = new Uint8Array(2 + body[0]!.length + body[1]!.length);
     compressed[0] = RecordType.Data | DataFlag.Start | DataFlag.End | DataFlag.Deflate;

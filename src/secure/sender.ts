@@ -8,7 +8,7 @@ import type { Transport } from '../transport/transport.js';
 import { DataFlag, RecordType } from './framing.js';
 import { nextTask, sleep } from './next-task.js';
 import { PAYLOAD_MAX, sealRecord } from './record.js';
-import { SyncDeflate } from './sync-deflate.js';
+import { SyncDeflate } from './deflate.js';
 import { varintSize, writeVarint } from './varint.js';
 
 /** Plaintext bytes compressed per step of a large message. */
@@ -41,7 +41,7 @@ export class Sender {
     compress: boolean,
   ) {
     this.#counter = firstCounter;
-    this.#deflate = compress ? new SyncDeflate(6) : null;
+    this.#deflate = compress ? new SyncDeflate() : null;
   }
 
   send(message: Uint8Array): void {

@@ -1,4 +1,4 @@
-// The receiving end of sync-deflate.ts: one raw-DEFLATE stream, inflated a message at a time.
+// The receiving end of deflate.ts: one raw-DEFLATE stream, inflated a message at a time.
 //
 // fflate 0.8.3's streaming `Inflate` is correct but slow for many small pushes: before every push it
 // asks for 128 KiB of room after its 32 KiB window and, since it keeps the window in a buffer of

@@ -1,15 +1,13 @@
-// One raw-DEFLATE stream with a sync flush after each message: later messages are compressed against
-// the history of earlier ones (a 32 KiB window), and every flush ends on a byte boundary, so the
-// receiver can inflate each message as soon as its bytes arrive.
+// BENCH ONLY: bench/compression.mjs compares it with src/secure/deflate.ts, the sharer's encoder since
+// issue 14. fflate's Deflate as one raw-DEFLATE stream with a sync flush after each message (what the
+// sharer used before).
 //
 // fflate 0.8.3's `Deflate.flush(true)` writes the empty stored block one bit too early whenever the
 // previous block ended at certain bit positions (upstream issue 101arrowz/fflate#267, fix in PR #286):
-// the output is corrupt after a few messages. We do not patch the package (node_modules is not ours
-// to edit, and a bundler may dedupe fflate with the host page's copy); instead `flushSync` below
-// replaces the one broken method for OUR stream only, reproducing upstream's flush with the fix.
-// It relies on three internals of fflate 0.8.x's Deflate (`s` state, `b` buffer, `p` compress);
-// `checkInternals` fails loudly at construction if a future release renames them, and
-// test/secure-deflate.test.ts round-trips 1000 real frames through it.
+// the output is corrupt after a few messages. `flushSync` below replaces the one broken method for
+// this stream only, reproducing upstream's flush with the fix. It relies on three internals of fflate
+// 0.8.x's Deflate (`s` state, `b` buffer, `p` compress); `checkInternals` fails loudly at
+// construction if a future release renames them; the bench checks every message round-trips.
 import { Deflate } from 'fflate';
 
 /** The parts of fflate 0.8.x's Deflate that its own flush uses (minified names, stable in 0.8.x). */
