@@ -20,6 +20,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
+import MagicString from 'magic-string';
 
 // nodeResolve's `ignoreSideEffectsForRoot`: package.json's `sideEffects` lists the dist/ files that
 // register elements, for the app's bundler; our own build from build/ must not read it (it would drop
@@ -59,13 +60,33 @@ function joined(name, modules) {
  */
 const cjsOptions = { ignore: ['crypto'], ignoreDynamicRequires: true };
 
-/** Minified output: two compress passes (a few hundred bytes on the sharer's core), modern syntax kept. */
-const minify = () => terser({ ecma: 2020, compress: { passes: 2 } });
+/**
+ * Minified output: two compress passes (a few hundred bytes on the sharer's core), modern syntax kept,
+ * and ASCII only (`ascii_only` writes `\u30aa` for `オ`): a classic script is decoded with the PAGE's
+ * encoding unless the server says `charset=utf-8`, and many do not. On a Shift_JIS page a raw UTF-8
+ * Japanese string would show as mojibake, on a windows-1252 page the mask `•` as `â€¢`.
+ */
+const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { ascii_only: true } });
+
+/** The same for the unminified npm ESM: every non-ASCII UTF-16 unit becomes `\uXXXX` (valid in strings, templates, regexes and comments). */
+function asciiOnly() {
+  return {
+    name: 'ascii-only',
+    renderChunk(code) {
+      if (!/[^\0-\x7f]/.test(code)) return null;
+      const out = new MagicString(code);
+      for (const m of code.matchAll(/[^\0-\x7f]/g)) {
+        out.overwrite(m.index, m.index + 1, `\\u${m[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+      }
+      return { code: out.toString(), map: out.generateMap({ hires: true }) };
+    },
+  };
+}
 
 const esm = (dir, inline) => ({
   input: entries,
   external: inline ? [] : isDependency,
-  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(cjsOptions), minify()] : [])],
+  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(cjsOptions), minify()] : [asciiOnly()])],
   output: { dir, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
 });
 

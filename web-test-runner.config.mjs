@@ -2,7 +2,7 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { findChrome, CHROME_FLAGS } from './test/find-chrome.mjs';
-import { shiftJisMiddleware } from './test/fixtures-plugin.mjs';
+import { charsetMiddleware, shiftJisMiddleware } from './test/fixtures-plugin.mjs';
 import { fidelityCommandsPlugin } from './test/helpers/screenshot-plugin.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { countReporter } from './test/count-reporter.mjs';
@@ -21,7 +21,7 @@ export default {
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 60_000 } },
   reporters: [defaultReporter(), countReporter()],
-  middleware: [shiftJisMiddleware()],
+  middleware: [shiftJisMiddleware(), charsetMiddleware()],
   plugins: [commonJsPlugin(['tweetnacl']), esbuildPlugin({ ts: true, target: 'es2022' }), fidelityCommandsPlugin()],
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } })],
 };
