@@ -6,7 +6,7 @@ export * from './sharer-core.js';
 export * from './reference-server.js';
 // the agent's side
 export { startViewing, ViewingSession, type ViewingEvents } from './session/viewing.js';
-export type { ViewingOptions, Progress } from './session/types.js';
+export type { ViewingOptions, Progress, ViewerControl } from './session/types.js';
 // the engine alone, and the channel the sessions run on
 export { capture, type CaptureHandle } from './capture/index.js';
 export { Mirror, type MirrorOptions, type MirrorViewport } from './mirror/mirror.js';

@@ -17,7 +17,9 @@ export type Control =
   | { t: 'ping'; id: number }
   | { t: 'pong'; id: number }
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
-  | { t: 'click'; x: number; y: number };
+  | { t: 'click'; x: number; y: number }
+  | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
+  | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string }; // sharer → viewer: where that stands
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -75,6 +77,11 @@ export function parseControl(body: Uint8Array): Control | null {
     case 'pointer':
     case 'click':
       return COORD(v.x) && COORD(v.y) ? { t: v.t, x: v.x, y: v.y } : null;
+    case 'control':
+      return v.op === 'request' || v.op === 'release' ? { t: 'control', op: v.op } : null;
+    case 'control-state':
+      if (v.state !== 'asking' && v.state !== 'granted' && v.state !== 'ended') return null;
+      return { t: 'control-state', state: v.state, ...(typeof v.reason === 'string' && { reason: v.reason.slice(0, 40) }) };
     default:
       return null;
   }

@@ -26,14 +26,24 @@ import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { approveMode } from './approval.js';
 import { ApprovalQueue, type Pending } from './approval-queue.js';
+import { ControlLease } from './control-lease.js';
 import { deferred, Emitter } from './events.js';
 import { FanOut } from './fan-out.js';
 import { VIEWER_MESSAGE_MAX, VIEWER_TRANSPORT_MAX } from './limits.js';
 import { controlMessage } from './messages.js';
 import { loadSharing, saveSharing, type StoredViewer } from './persist.js';
 import { PeerRouter, useSignaling } from './router.js';
-import { DEFAULT_APPROVAL_TIMEOUT, DEFAULT_RECONNECT_TIMEOUT, resumeHandshakeTimeout } from './timing.js';
-import type { ApprovalRequest, EndReason, Invitation, SessionState, SharingEvents, SharingOptions, ViewerInfo } from './types.js';
+import { DEFAULT_APPROVAL_TIMEOUT, DEFAULT_CONTROL_TIMEOUT, DEFAULT_RECONNECT_TIMEOUT, resumeHandshakeTimeout } from './timing.js';
+import type {
+  ApprovalRequest,
+  EndReason,
+  Invitation,
+  SessionState,
+  SharingEvents,
+  SharingOptions,
+  ViewerInfo,
+  ViewerRole,
+} from './types.js';
 import { ViewerSet, type Viewer } from './viewers.js';
 import { Violations } from './violations.js';
 
@@ -51,6 +61,8 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** Approved viewers, in the order they joined. */
   readonly #viewers: ViewerSet;
   readonly #fanOut: FanOut<Viewer>;
+  /** Who controls the page (at most one viewer, with the customer's yes). */
+  readonly #lease: ControlLease;
   readonly #transports = new Set<Transport>();
   #signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
@@ -64,10 +76,20 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.#viewers.broadcast(controlMessage({ t: 'moving' }));
     // the next page does not know the viewers still waiting: they are not left waiting for nothing
     this.#queue.refuseAll();
+    // control is not inherited: the next page (which may be of another origin) is asked again
+    this.#lease.revoke('navigation');
     // the last contact: the stored state expires reconnectTimeout from now. After this the next
     // page owns the stored state: this one never writes it again
     this.#save();
     clearInterval(this.#refresh);
+  };
+  /** The customer switched away from this tab: whoever controls the page must not act unseen. */
+  readonly #onVisibility = () => {
+    if (this.#doc.visibilityState === 'hidden') this.#lease.revoke('hidden');
+  };
+  /** The customer's own Escape takes control back. Only a real key press: the agent's keys are synthetic (untrusted). */
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (event.isTrusted && event.key === 'Escape' && this.#lease.holder) this.#lease.revoke('revoked');
   };
   /** Resolves when the first viewer is connected (approved); rejects if the session ends first. */
   readonly connected = this.#settled.promise;
@@ -109,8 +131,21 @@ export class SharingSession extends Emitter<SharingEvents> {
         dial: (address) => {
           if (!this.#leaving) this.router?.dial(address);
         },
+        control: (viewer, op) => (op === 'request' ? this.#lease.request(viewer.info.id) : this.#lease.release(viewer.info.id)),
       },
     );
+    this.#lease = new ControlLease(options.control ?? 'prompt', options.controlTimeout ?? DEFAULT_CONTROL_TIMEOUT, {
+      emit,
+      info: (id) => {
+        const viewer = this.#viewers.get(id);
+        return viewer ? { ...viewer.info } : null;
+      },
+      tell: (id, state, reason) =>
+        this.#viewers.get(id)?.channel?.send(controlMessage({ t: 'control-state', state, ...(reason && { reason }) })),
+    });
+    // a viewer whose link is lost loses control (and its request): asked again when it is back
+    this.on('viewerreconnecting', (info) => this.#lease.left(info.id, info));
+    this.on('viewerleft', (info) => this.#lease.left(info.id, info));
   }
 
   get state(): SessionState {
@@ -158,9 +193,32 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.#queue.deny(id);
   }
 
+  /** The viewer controlling the page now, or null. */
+  get controller(): ViewerInfo | null {
+    const id = this.#lease.holder;
+    const viewer = id ? this.#viewers.get(id) : undefined;
+    return viewer ? { ...viewer.info } : null;
+  }
+
+  /** The customer lets the viewer that asks (`controlrequest`) control the page. False when it no longer asks. */
+  grantControl(id: string): boolean {
+    return this.#lease.grant(id);
+  }
+
+  /** The customer refuses a control request. */
+  denyControl(id: string): void {
+    this.#lease.deny(id);
+  }
+
+  /** The customer takes control back (the banner's button, Escape): the viewer is told at once. */
+  revokeControl(): void {
+    this.#lease.revoke('revoked');
+  }
+
   /** Ends the session for every viewer (each is told why), stops capturing, closes everything. */
   stop(reason: EndReason = 'stopped'): void {
     if (this.#currentState === 'ended') return;
+    this.#lease.revoke('ended'); // told before the viewers' bye
     this.#viewers.close(reason);
     this.#queue.close(reason);
     for (const transport of this.#transports) transport.close();
@@ -170,6 +228,8 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** @internal started by startSharing */
   async start(): Promise<void> {
     const { transport, signaling } = this.options;
+    this.#doc.addEventListener('visibilitychange', this.#onVisibility);
+    this.#doc.addEventListener('keydown', this.#onKey, true);
     if (transport) {
       this.#connect(TRANSPORT_VIEWER, transport);
       return;
@@ -195,7 +255,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     }
     this.invitation = { peer: adapter.id, secret: encodeSecret(this.#secret) };
     this.#doc.defaultView?.addEventListener('pagehide', this.#onPageHide);
-    this.#viewers.restore(this.resumeFrom);
+    this.#viewers.restore(this.resumeFrom, (address) => this.#roleOf(address));
     if (this.resumeFrom.length) this.#updateState();
     this.#persist();
     // the stored state expires reconnectTimeout after the last contact: refreshed while this page lives
@@ -244,7 +304,7 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** A new viewer finished its handshake: it waits for the customer, and is told so. */
   #handshaken(address: string, channel: SecureChannel, transport: Transport): void {
     if (this.#currentState === 'ended' || this.#leaving || this.#viewers.get(address)) return channel.close();
-    this.#queue.add({ id: address, sas: channel.sas, name: this.#nameOf(address) }, channel, transport);
+    this.#queue.add({ id: address, sas: channel.sas, name: this.#nameOf(address), role: this.#roleOf(address) }, channel, transport);
   }
 
   /** Approved: it becomes a viewer and gets its snapshot. */
@@ -260,6 +320,17 @@ export class SharingSession extends Emitter<SharingEvents> {
     } catch (error) {
       this.emit('error', error instanceof Error ? error : new Error(String(error)));
       return null;
+    }
+  }
+
+  /** The viewer's role in this side's chat (`'agent'` without `viewerRole`); a throwing `viewerRole` fails safe: observer. */
+  #roleOf(address: string): ViewerRole {
+    try {
+      const role = this.options.viewerRole?.(address);
+      return role === 'observer' || (this.options.viewerRole && role !== 'agent') ? 'observer' : 'agent';
+    } catch (error) {
+      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+      return 'observer';
     }
   }
 
@@ -295,6 +366,9 @@ export class SharingSession extends Emitter<SharingEvents> {
 
   #end(reason: EndReason): void {
     if (this.#currentState === 'ended') return;
+    this.#lease.revoke('ended');
+    this.#doc.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#doc.removeEventListener('keydown', this.#onKey, true);
     this.#viewers.stopAllWaiting();
     this.#queue.close();
     clearInterval(this.#refresh);

@@ -16,6 +16,9 @@ export const DEFAULT_RECONNECT_TIMEOUT = 30_000;
 /** `approvalTimeout`'s default: how long a viewer may wait for the customer's answer. */
 export const DEFAULT_APPROVAL_TIMEOUT = 60_000;
 
+/** `controlTimeout`'s default: how long a control request waits for the customer (issue 16: 30 s). */
+export const DEFAULT_CONTROL_TIMEOUT = 30_000;
+
 /** Handshake limit for a resumed channel, which is retried (a first connection gets handshakeTimeout). */
 export const RESUME_HANDSHAKE_MS = 5000;
 

@@ -109,6 +109,49 @@ export interface SharingOptions extends CommonOptions {
    * Never taken from the viewer itself. Without it, or when it returns nothing, the name is null.
    */
   viewerName?: (address: string) => string | null | undefined;
+  /**
+   * The role a viewer's signaling address has in this side's chat (e.g. the agent token's claim, as
+   * the chat server stamped it): an `'observer'` sees the page and never controls it. Never taken
+   * from the viewer itself alone: a viewer that calls itself an observer is one, one that calls
+   * itself an agent is what this says. Default: `'agent'`.
+   */
+  viewerRole?: (address: string) => ViewerRole | null | undefined;
+  /**
+   * Whether a viewer may control this page (pointer, clicks, typing, scrolling) after asking:
+   * `'prompt'` (default) — the session emits `controlrequest`; the customer answers with
+   * `grantControl(id)` / `denyControl(id)` (the elements ask: `showConsent(session)`); `false` —
+   * never; a function — the site decides per request. Only one viewer controls at a time; the customer
+   * takes control back with `revokeControl()` (the banner's button, or Escape); it also ends when
+   * the tab is hidden and when the session ends. What the agent may touch is decided on this page.
+   */
+  control?: ControlMode;
+  /** Milliseconds the customer has to answer a control request before it expires. Default 30000. */
+  controlTimeout?: number;
+}
+
+/** See `SharingOptions.control`. */
+export type ControlMode = 'prompt' | false | ((viewer: ViewerInfo) => Promise<boolean> | boolean);
+
+/** Where a viewer's control of the page stands, as the viewer sees it. */
+export type ViewerControl = 'none' | 'asking' | 'granted';
+
+/** `'agent'` may ask for control; `'observer'` (a supervisor, a trainee) only watches. */
+export type ViewerRole = 'agent' | 'observer';
+
+/**
+ * Why a control request or a control ended: `denied` / `expired` (the customer said no, or did not
+ * answer), `revoked` (the customer took control back), `released` (the viewer gave it back),
+ * `hidden` (the customer's tab was hidden), `navigation` (the page went away: the next page does
+ * not inherit control), `left` (the viewer went away), `ended` (the session
+ * ended), `busy` (another viewer asks or controls), `not-allowed` (`control: false`), `observer`.
+ */
+export type ControlEndReason =
+  'denied' | 'expired' | 'revoked' | 'released' | 'hidden' | 'navigation' | 'left' | 'ended' | 'busy' | 'not-allowed' | 'observer';
+
+/** Detail of `control`: a viewer got control (`granted`), or its request or control ended (`reason`). */
+export interface ControlChange extends ViewerInfo {
+  granted: boolean;
+  reason?: ControlEndReason;
 }
 
 /** See `SharingOptions.approve`. */
@@ -122,6 +165,8 @@ export interface ViewerRequest {
   sas: string;
   /** Its name in this side's chat (`viewerName`), or null when unknown. */
   name: string | null;
+  /** `viewerRole`'s answer: an observer never controls the page. */
+  role: ViewerRole;
 }
 
 /**
@@ -162,6 +207,8 @@ export interface ViewerInfo {
   sas: string;
   /** Its name in this side's chat (`viewerName`), or null when unknown. */
   name: string | null;
+  /** `viewerRole`'s answer (or the viewer's own, when it said `'observer'`). */
+  role: ViewerRole;
 }
 
 export interface Progress {
@@ -186,6 +233,10 @@ export interface SharingEvents {
   /** The agent's pointer and clicks (annotations, never remote control), in this page's CSS pixels. */
   pointer: { viewer: string; x: number; y: number };
   click: { viewer: string; x: number; y: number };
+  /** A viewer asks to control the page (`control: 'prompt'`): `grantControl(id)` or `denyControl(id)` before `expires` (ms since the epoch). */
+  controlrequest: ViewerInfo & { expires: number };
+  /** A viewer got control, or a request or control ended (with why). */
+  control: ControlChange;
   /**
    * Something went wrong that did not end the session: a viewer refused (SecureError, TransportError
    * `oversized`), a viewer over its rate (SessionError `rate-limited`, once per stretch), a capture error.

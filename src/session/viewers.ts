@@ -19,7 +19,7 @@ import { SessionError, viewerBuckets, type LimitedKind, type TokenBucket } from 
 import { controlMessage, MessageKind, parseControl, sendBye } from './messages.js';
 import type { StoredViewer } from './persist.js';
 import { REDIAL_MS } from './timing.js';
-import type { EndReason, SharingEvents, ViewerInfo, ViewerRequest } from './types.js';
+import type { EndReason, SharingEvents, ViewerInfo, ViewerRequest, ViewerRole } from './types.js';
 import type { Violations } from './violations.js';
 
 export interface Viewer extends Recipient {
@@ -49,6 +49,8 @@ export interface ViewerHooks {
   left(reason: EndReason): void;
   /** Dials a viewer this page is waiting for (the session does nothing once it is leaving). */
   dial(address: string): void;
+  /** The viewer asks for control of the page, or gives it back (control-lease.ts decides). */
+  control(viewer: Viewer, op: 'request' | 'release'): void;
 }
 
 export interface ViewerSetOptions {
@@ -98,10 +100,10 @@ export class ViewerSet {
     }));
   }
 
-  /** The previous page's viewers: this page has a new address, so it dials them (and again, until they answer). */
-  restore(stored: StoredViewer[]): void {
+  /** The previous page's viewers (their roles as this page's chat says now): this page has a new address, so it dials them (and again, until they answer). */
+  restore(stored: StoredViewer[], roleOf: (address: string) => ViewerRole): void {
     for (const s of stored) {
-      const viewer = newViewer({ id: s.address, sas: s.sas, name: s.name }, null, s.resume);
+      const viewer = newViewer({ id: s.address, sas: s.sas, name: s.name, role: roleOf(s.address) }, null, s.resume);
       viewer.previous = s.previous;
       this.#viewers.set(s.address, viewer);
       this.#waitFor(viewer, true);
@@ -110,8 +112,8 @@ export class ViewerSet {
 
   /** The customer approved it: it becomes a viewer and gets its snapshot. */
   join(request: ViewerRequest, channel: SecureChannel, transport: Transport, ping: TokenBucket): void {
-    const { id, sas, name } = request;
-    const viewer = newViewer({ id, sas, name }, channel, channel.resumeSecret);
+    const { id, sas, name, role } = request;
+    const viewer = newViewer({ id, sas, name, role }, channel, channel.resumeSecret);
     viewer.buckets.ping = ping;
     this.#viewers.set(id, viewer);
     this.hooks.emit('approvalended', { id, approved: true });
@@ -257,6 +259,9 @@ export class ViewerSet {
       case 'pointer':
       case 'click':
         if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
+        break;
+      case 'control':
+        if (this.#allow(viewer, 'control')) this.hooks.control(viewer, control.op);
         break;
     }
   }

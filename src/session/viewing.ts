@@ -28,7 +28,7 @@ import { controlMessage, MessageKind, parseControl, type Control } from './messa
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
 import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
-import type { EndReason, Progress, SessionState, StateChange, ViewingOptions } from './types.js';
+import type { EndReason, Progress, SessionState, StateChange, ViewerControl, ViewingOptions } from './types.js';
 
 export interface ViewingEvents {
   state: StateChange;
@@ -44,6 +44,8 @@ export interface ViewingEvents {
   frame: { seq: number; snapshot: boolean };
   /** Round-trip time to the sharer over the secure channel, in ms (after each `ping()`). */
   latency: number;
+  /** Where this viewer's control of the page stands (`requestControl()`); with `none`, why it ended. */
+  control: { state: ViewerControl; reason?: string };
   error: Error;
 }
 
@@ -66,6 +68,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   /** The first channel's resumption secret, until the approval makes it `resume`. */
   #unapproved: Uint8Array | null = null;
   #sharerAddress: string | null = null;
+  #controlState: ViewerControl = 'none';
   #redial: ReturnType<typeof setInterval> | undefined;
   /** Handshakes under way: a redial waits for them (two racing connections could each win on one side). */
   #attempting = 0;
@@ -104,6 +107,24 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   click(x: number, y: number): void {
     this.#control({ t: 'click', x, y });
+  }
+
+  /** Where this viewer's control of the page stands: `none`, `asking` (the customer is asked), `granted`. */
+  get control(): ViewerControl {
+    return this.#controlState;
+  }
+
+  /**
+   * Asks the customer to let this viewer control the page. The answer arrives as `control` events:
+   * `asking`, then `granted`, or `none` with why (denied, expired, busy, not-allowed, observer, ...).
+   */
+  requestControl(): void {
+    this.#control({ t: 'control', op: 'request' });
+  }
+
+  /** Gives control of the page back to the customer (or withdraws the request). */
+  releaseControl(): void {
+    this.#control({ t: 'control', op: 'release' });
   }
 
   /** Measures the round trip to the sharer; the result arrives as a `latency` event. */
@@ -254,12 +275,23 @@ export class ViewingSession extends Emitter<ViewingEvents> {
       }
       case 'ping':
         return this.#control({ t: 'pong', id: control.id });
+      case 'control-state':
+        // always reported: a request refused at once goes from none to none, with why
+        if (control.state !== 'ended') return this.#setControl(control.state, undefined, true);
+        return this.#setControl('none', control.reason ?? 'ended', true);
       case 'pong': {
         const sent = this.#pings.get(control.id);
         this.#pings.delete(control.id);
         if (sent !== undefined) this.emit('latency', performance.now() - sent);
       }
     }
+  }
+
+  /** The sharer says where our control stands (or the link it stood on is gone: the sharer ended it). */
+  #setControl(state: ViewerControl, reason?: string, always = false): void {
+    if (state === this.#controlState && !always) return;
+    this.#controlState = state;
+    this.emit('control', { state, ...(reason !== undefined && { reason }) });
   }
 
   #applyFrame(frame: Uint8Array): void {
@@ -292,6 +324,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #dropChannel(): void {
     const old = this.#channel;
     this.#channel = null;
+    this.#setControl('none', 'left'); // the sharer ends control with the link it was granted on
     if (old) {
       old.onclose = old.onmessage = old.onprogress = null;
       old.close();
@@ -314,6 +347,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #end(reason: EndReason): void {
     if (this.#currentState === 'ended') return;
     this.#currentState = 'ended';
+    this.#setControl('none', 'ended');
     clearInterval(this.#redial);
     clearTimeout(this.#giveUp);
     this.#unwatchLink();

@@ -1,0 +1,194 @@
+// Who controls the customer's page (issue 16): a viewer asks, the customer's page decides, one viewer
+// at a time, and control ends when the customer takes it back, the tab is hidden, the viewer leaves
+// or gives it back, or the session ends. Sessions run over the loopback transport in one page.
+import { startSharing, startViewing, createLoopbackPair, createChatSignaling } from '../src/index.js';
+import { chatRoom } from './helpers/chat-room.js';
+import type { ControlChange, SharingOptions, SharingSession, ViewingSession } from '../src/index.js';
+import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { createSharer, waitFor } from './helpers/harness.js';
+import { cleanupSessions, container, open } from './helpers/session-fixture.js';
+import { approveEveryViewer } from './helpers/approval.js';
+import { sendKeys } from './helpers/commands.js';
+
+afterEach(cleanupSessions);
+
+const SECRET = 'c2VjcmV0LXNlY3JldC0xMjM0NQ';
+
+async function pair(options: SharingOptions = {}) {
+  const sharer = await createSharer({ html: '<!doctype html><p>page</p>' });
+  const [a, b] = createLoopbackPair();
+  const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: a, secret: SECRET, ...options });
+  const viewing = await startViewing({ container: container(), transport: b, secret: SECRET });
+  open.push(sharing, viewing);
+  await viewing.connected;
+  return { sharer, sharing, viewing };
+}
+
+/** Every `control` event of the sharer and of the viewer, in order. */
+function record(sharing: SharingSession, viewing: ViewingSession) {
+  const page: ControlChange[] = [];
+  const viewer: string[] = [];
+  sharing.on('control', (c) => page.push(c));
+  viewing.on('control', (c) => viewer.push(c.reason ? `${c.state}:${c.reason}` : c.state));
+  return { page, viewer };
+}
+
+describe('remote control: request, consent, revoke', () => {
+  it('prompt: the page is asked; Allow grants it; the customer takes it back', async () => {
+    const { sharing, viewing } = await pair();
+    const seen = record(sharing, viewing);
+    const asked: string[] = [];
+    sharing.on('controlrequest', (r) => asked.push(r.id));
+    viewing.requestControl();
+    await waitFor(() => asked.length === 1, 4000, 'the page is asked');
+    assertEqual(viewing.control, 'asking');
+    assertEqual(sharing.controller, null, 'nobody controls while the customer is asked');
+    assert(sharing.grantControl(asked[0]!), 'granted');
+    await waitFor(() => viewing.control === 'granted', 4000, 'the viewer hears it is granted');
+    assertEqual(sharing.controller?.id, asked[0]);
+    sharing.revokeControl();
+    await waitFor(() => viewing.control === 'none', 4000, 'the viewer hears control ended');
+    assertEqual(seen.viewer, ['asking', 'granted', 'none:revoked']);
+    assertEqual(
+      seen.page.map((c) => `${c.granted}:${c.reason ?? ''}`),
+      ['true:', 'false:revoked'],
+    );
+    assertEqual(sharing.controller, null);
+  });
+
+  it('Deny, and a request nobody answers expires', async () => {
+    const { sharing, viewing } = await pair({ controlTimeout: 300 });
+    const seen = record(sharing, viewing);
+    const asked: string[] = [];
+    sharing.on('controlrequest', (r) => asked.push(r.id));
+    viewing.requestControl();
+    await waitFor(() => asked.length === 1, 4000, 'asked');
+    sharing.denyControl(asked[0]!);
+    await waitFor(() => viewing.control === 'none', 4000, 'denied');
+    viewing.requestControl();
+    await waitFor(() => asked.length === 2, 4000, 'asked again');
+    await waitFor(() => seen.viewer.length === 4, 4000, 'the second request ends by itself');
+    assertEqual(seen.viewer, ['asking', 'none:denied', 'asking', 'none:expired']);
+    assert(!sharing.grantControl(asked[1]!), 'an expired request cannot be granted');
+    assertEqual(viewing.control, 'none');
+  });
+
+  it('control: false refuses every request without asking; a function decides per viewer', async () => {
+    const never = await pair({ control: false });
+    const asked: string[] = [];
+    never.sharing.on('controlrequest', (r) => asked.push(r.id));
+    const seen = record(never.sharing, never.viewing);
+    never.viewing.requestControl();
+    await waitFor(() => seen.viewer.length === 1, 4000, 'answered');
+    assertEqual(seen.viewer, ['none:not-allowed']);
+    assertEqual(asked, [], 'the customer is not asked');
+
+    const calls: string[] = [];
+    const decided = await pair({ control: (viewer) => (calls.push(viewer.id), true) });
+    decided.viewing.requestControl();
+    await waitFor(() => decided.viewing.control === 'granted', 4000, 'the function granted it');
+    assertEqual(calls, ['transport']);
+  });
+
+  it('an observer (viewerRole) is refused; a throwing viewerRole fails safe', async () => {
+    const { sharing, viewing } = await pair({ viewerRole: () => 'observer' });
+    const seen = record(sharing, viewing);
+    viewing.requestControl();
+    await waitFor(() => seen.viewer.length === 1, 4000, 'answered');
+    assertEqual(seen.viewer, ['none:observer']);
+    assertEqual(sharing.viewerList[0]?.role, 'observer');
+
+    const broken = await pair({
+      viewerRole: () => {
+        throw new Error('chat lookup failed');
+      },
+    });
+    const seen2 = record(broken.sharing, broken.viewing);
+    broken.viewing.requestControl();
+    await waitFor(() => seen2.viewer.length === 1, 4000, 'answered');
+    assertEqual(seen2.viewer, ['none:observer']);
+  });
+
+  it('the viewer gives control back; the session ending ends it', async () => {
+    const { sharing, viewing } = await pair({ control: () => true });
+    const seen = record(sharing, viewing);
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    viewing.releaseControl();
+    await waitFor(() => sharing.controller === null, 4000, 'released');
+    assertEqual(seen.page.at(-1)?.reason, 'released');
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted again');
+    sharing.stop();
+    await waitFor(() => viewing.control === 'none', 4000, 'ended with the session');
+    assertEqual(seen.page.at(-1)?.reason, 'ended');
+  });
+
+  it("the customer's tab hidden ends control", async () => {
+    const { sharer, sharing, viewing } = await pair({ control: () => true });
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    // a hidden tab: the document says so and fires visibilitychange (headless tabs never hide)
+    Object.defineProperty(sharer.doc, 'visibilityState', { value: 'hidden', configurable: true });
+    sharer.doc.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() => viewing.control === 'none', 4000, 'control ended');
+    assertEqual(sharing.controller, null);
+  });
+
+  it("the customer's own Escape takes control back; a synthetic Escape (what the agent's keys are) does not", async () => {
+    const { sharer, sharing, viewing } = await pair({ control: () => true });
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    const input = sharer.doc.createElement('input');
+    sharer.doc.body.append(input);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await new Promise((r) => setTimeout(r, 100));
+    assertEqual(viewing.control, 'granted', 'an untrusted Escape changes nothing');
+    sharer.frame.focus();
+    input.focus();
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => viewing.control === 'none', 4000, 'taken back');
+    assertEqual(sharing.controller, null);
+  });
+
+  it('one viewer at a time: a second request while one asks or controls is refused (busy); the others watch', async () => {
+    const join = chatRoom();
+    const sharer = await createSharer({ html: '<!doctype html><p>page</p>' });
+    const rtc = { iceServers: [] };
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      signaling: createChatSignaling(join('customer')),
+      rtc,
+    });
+    open.push(sharing);
+    const [agent, supervisor] = await Promise.all(
+      ['agent', 'supervisor'].map(async (name) => {
+        const v = await startViewing({
+          container: container(),
+          signaling: createChatSignaling(join(name)),
+          invitation: sharing.invitation!,
+          rtc,
+        });
+        open.push(v);
+        await v.connected;
+        return v;
+      }),
+    );
+    const asked: string[] = [];
+    sharing.on('controlrequest', (r) => asked.push(r.id));
+    const heard: string[] = [];
+    supervisor!.on('control', (c) => heard.push(`${c.state}:${c.reason ?? ''}`));
+    agent!.requestControl();
+    await waitFor(() => asked.length === 1, 4000, 'the agent asks');
+    supervisor!.requestControl();
+    await waitFor(() => heard.length === 1, 4000, 'the supervisor is answered');
+    assertEqual(heard, ['none:busy'], 'refused while the agent asks');
+    assert(sharing.grantControl(asked[0]!), 'the agent gets control');
+    supervisor!.requestControl();
+    await waitFor(() => heard.length === 2, 4000, 'answered again');
+    assertEqual(heard[1], 'none:busy', 'refused while the agent controls');
+    assertEqual(asked.length, 1, 'the customer was never asked about the supervisor');
+    assertEqual(agent!.control, 'granted');
+  });
+});
