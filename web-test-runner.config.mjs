@@ -1,14 +1,12 @@
-// Browser tests run in real Chromium (never jsdom). The browser is found by test/find-chrome.mjs.
-import { chromeLauncher } from '@web/test-runner-chrome';
+// Browser tests run in real browsers (never jsdom): Chromium by default, or the engines named in
+// WTR_BROWSERS=chromium,firefox,webkit (test/launchers/ finds and starts each one).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { findChrome, CHROME_FLAGS } from './test/find-chrome.mjs';
+import { browsersFromEnv } from './test/launchers/index.mjs';
 import { charsetMiddleware, shiftJisMiddleware } from './test/fixtures-plugin.mjs';
 import { fidelityCommandsPlugin } from './test/helpers/screenshot-plugin.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { countReporter } from './test/count-reporter.mjs';
 import { commonJsPlugin } from './test/cjs-plugin.mjs';
-
-const executablePath = findChrome();
 
 export default {
   // test/hardening/ is the hardening suite (npm run test:hard), not part of npm test
@@ -23,5 +21,5 @@ export default {
   reporters: [defaultReporter(), countReporter()],
   middleware: [shiftJisMiddleware(), charsetMiddleware()],
   plugins: [commonJsPlugin(['tweetnacl']), esbuildPlugin({ ts: true, target: 'es2022' }), fidelityCommandsPlugin()],
-  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_FLAGS } })],
+  browsers: browsersFromEnv(),
 };

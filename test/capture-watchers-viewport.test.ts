@@ -87,7 +87,8 @@ describe('capture watcher: viewport', () => {
       'selection',
     );
     getSelection()!.removeAllRanges();
-    (document.activeElement as HTMLElement | null)?.blur();
+    // blur the input itself: blur() on its shadow host unfocuses it in Chromium, but not in Firefox
+    root.querySelector('input')!.blur();
     await tick();
     await raf();
     const ops2 = h.flush();
@@ -123,6 +124,12 @@ describe('capture watcher: viewport', () => {
     try {
       const f = box.querySelector('input')!;
       f.focus();
+      // Firefox fires one selectionchange at the document when focus enters a field (the page's own
+      // selection ends there, and a read is right); the caret moves after it fire at the field only
+      await tick();
+      await raf();
+      h.flush();
+      reads = 0;
       f.setSelectionRange(1, 3);
       await tick();
       await raf();

@@ -10,6 +10,7 @@ import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
 import { endedMessage, viewerStrings } from '../src/elements/strings/viewer.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { inTop, open } from './helpers/element-fixture.js';
 import { resetMouse, sendKeys, sendMouse } from './helpers/commands.js';
 import { compareDocuments } from './helpers/compare.js';
@@ -412,6 +413,7 @@ describe('<cobrowse-viewer>: why it ended', () => {
   });
 
   it("a first dial nobody answers: the element says the customer's page could not be reached (not a lost connection)", async function () {
+    needsWebRTC(this);
     this.timeout(30_000);
     const el = viewer();
     await el.updateComplete;
@@ -518,6 +520,7 @@ describe('<cobrowse-viewer>: the customer approves', () => {
   });
 
   it("notes a resumption (the customer's next page took over): same code, 'Reconnected (1×)'", async function () {
+    needsWebRTC(this);
     this.timeout(30_000);
     const join = chatRoom();
     const first = await createSharer({ html: PAGE });

@@ -1,5 +1,6 @@
 // <canvas> (2D and WebGL) and media (<video>) state, end to end: sharer → frames → mirror.
 import { afterEach, assert, describe, it } from './helpers/assert.js';
+import { needsWebGL } from './helpers/engine.js';
 import { cleanup, createSharer, mirrorOf, startSession, waitFor } from './helpers/harness.js';
 
 afterEach(cleanup);
@@ -52,11 +53,12 @@ describe('fidelity: canvas and media', () => {
     assert(m.getBoundingClientRect().width === c.getBoundingClientRect().width, 'same box width');
   });
 
-  it('a WebGL canvas appears in the mirror', async () => {
+  it('a WebGL canvas appears in the mirror', async function () {
     const sharer = await createSharer({ html: '<!DOCTYPE html><body><canvas id="c" width="16" height="16"></canvas></body>' });
     const s = await startSession(sharer);
     const c = sharer.doc.getElementById('c') as HTMLCanvasElement;
     const gl = c.getContext('webgl');
+    await needsWebGL(this, gl);
     assert(gl, 'WebGL available (software)');
     gl.clearColor(0, 1, 0, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);

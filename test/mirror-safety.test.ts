@@ -3,6 +3,7 @@
 import { Mirror } from '../src/mirror/index.js';
 import { OpCode } from '../src/protocol/constants.js';
 import { watchNetwork } from './helpers/commands.js';
+import { needsNetworkLog } from './helpers/engine.js';
 import { describe, equal, it, ok, sleep } from './helpers/mirror-assert.js';
 import { Sharer, h, mount, page, svg, t, tree } from './helpers/mirror-frames.js';
 
@@ -159,7 +160,8 @@ describe('mirror: safety', () => {
     m.destroy();
     c.remove();
   });
-  it("loads images, styles and fonts only from the allowed origins (the page's by default, never the console's own)", async () => {
+  it("loads images, styles and fonts only from the allowed origins (the page's by default, never the console's own)", async function () {
+    await needsNetworkLog(this);
     // 127.0.0.2:1 refuses connections; the network layer still sees each attempt, and an attempt is
     // what a hostile page wants (the agent's address, the moment the agent looked). Resource Timing
     // cannot be the detector: it lists loads the policy blocked, too.
@@ -242,7 +244,8 @@ describe('mirror: safety', () => {
     c.remove();
   });
 
-  it('drops referrerpolicy, attributionsrc and <meta name=referrer>; loads carry no Referer', async () => {
+  it('drops referrerpolicy, attributionsrc and <meta name=referrer>; loads carry no Referer', async function () {
+    await needsNetworkLog(this);
     const c = mount();
     const m = new Mirror(c, { resourceOrigins: ['*'] });
     const s = new Sharer();

@@ -60,6 +60,7 @@ if (run.includes('browser')) {
     counts.failedFiles.push('(web-test-runner exited with an error)');
   }
   add(counts.passed, counts.failed, counts.skipped, counts.failedFiles);
+  total.skippedNames.push(...(counts.skippedNames ?? []));
 }
 
 if (run.includes('node')) {

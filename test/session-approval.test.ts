@@ -20,7 +20,8 @@ import {
   type ViewerRequest,
   type ViewingSession,
 } from '../src/index.js';
-import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { afterEach, assert, assertEqual, assertNoDiffs, beforeEach, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { approveEveryViewer } from './helpers/approval.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
@@ -277,6 +278,9 @@ describe('approval: prompt, function, deny', () => {
 });
 
 describe('approval over WebRTC (signaled through a chat)', () => {
+  beforeEach(function () {
+    needsWebRTC(this);
+  });
   it('a party that joins first is not "the" viewer; each viewer is its own approval, named by the sharer’s chat; a pending one is never stored', async function () {
     this.timeout(60_000);
     const join = chatRoom();

@@ -19,6 +19,7 @@ import {
   type ViewingSession,
 } from '../src/index.js';
 import { afterEach, assert, assertEqual, describe, it, show } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { approveEveryViewer } from './helpers/approval.js';
 import { chatRoom, type Member } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
@@ -173,6 +174,7 @@ function left(sharing: SharingSession): { id: string; reason: string }[] {
 
 describe('limits: message size', () => {
   it('an oversized message (secure channel, then data channel) ends that viewer only, with a typed error; the others stay', async function () {
+    needsWebRTC(this);
     this.timeout(60_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });

@@ -6,10 +6,16 @@
 import { createChatSignaling, encodeSecret, randomSecret, startSharing, startViewing } from '../src/index.js';
 import type { StateChange, ViewingSession } from '../src/index.js';
 import { chatRoom } from './helpers/chat-room.js';
-import { afterEach, assertEqual, describe, it } from './helpers/assert.js';
+import { afterEach, assertEqual, beforeEach, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { createSharer } from './helpers/harness.js';
 import { cleanupSessions, container, open } from './helpers/session-fixture.js';
 import { approveEveryViewer } from './helpers/approval.js';
+
+// every test of this file needs a real RTCPeerConnection
+beforeEach(function () {
+  needsWebRTC(this);
+});
 
 const rtc = { iceServers: [] };
 /** Ten times the test's handshakeTimeout, below the 10 s default and the 30 s connect timeout it must not wait for. */

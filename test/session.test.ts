@@ -4,6 +4,7 @@
 import { startSharing, startViewing, createLoopbackPair, createChatSignaling } from '../src/index.js';
 import type { SharingSession, ViewingSession, Transport, StateChange } from '../src/index.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { compareDocuments } from './helpers/compare.js';
 import { createSharer, typeInto, waitFor, type Sharer } from './helpers/harness.js';
@@ -154,6 +155,7 @@ describe('session over a transport', () => {
 
 describe('session over WebRTC, signaled through a chat', () => {
   it('one sharer, three viewers with their own codes; a late joiner and a leaver disturb no one', async function () {
+    needsWebRTC(this);
     this.timeout(60_000);
     const join = chatRoom();
     const sharer = await createSharer({ html: PAGE });

@@ -7,7 +7,13 @@
 // what arrives at its channel before that is dropped, as Chromium does.
 import { createPeerTransport, type PeerImplementation, type PeerTransport } from '../src/transport/peer.js';
 import type { Signal } from '../src/signaling/adapter.js';
-import { assert, assertEqual, describe, it } from './helpers/assert.js';
+import { assert, assertEqual, beforeEach, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
+
+// every test of this file needs a real RTCPeerConnection
+beforeEach(function () {
+  needsWebRTC(this);
+});
 
 /** How long the initiator's page is "busy" before its channel's `open` handler runs. */
 const LATE_OPEN_MS = 300;

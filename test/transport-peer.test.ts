@@ -2,8 +2,14 @@
 import { createPeerTransport, type PeerTransport, type PeerTransportOptions } from '../src/transport/peer.js';
 import { TransportError, type TransportCloseReason } from '../src/transport/transport.js';
 import type { Signal } from '../src/signaling/adapter.js';
-import { assert, assertEqual, assertRejects, assertThrows, describe, it } from './helpers/assert.js';
+import { assert, assertEqual, assertRejects, assertThrows, beforeEach, describe, it } from './helpers/assert.js';
+import { needsWebRTC } from './helpers/engine.js';
 import { watchStalls } from './helpers/stalls.js';
+
+// every test of this file needs a real RTCPeerConnection
+beforeEach(function () {
+  needsWebRTC(this);
+});
 
 type Extra = Partial<Omit<PeerTransportOptions, 'initiator' | 'onsignal'>>;
 

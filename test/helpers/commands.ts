@@ -85,3 +85,8 @@ export function framesInside(frames: SeenFrame[], name: string): Set<string> {
 export async function ime(steps: ({ compose: string } | { commit: string })[]): Promise<void> {
   await executeServerCommand('cobrowse-ime', { steps });
 }
+
+/** `key` pressed while `modifiers` are held, e.g. Shift+Tab (works in every engine of the runner). */
+export async function keyChord(modifiers: ('Shift' | 'Control' | 'Alt' | 'Meta')[], key: string): Promise<void> {
+  await executeServerCommand('cobrowse-key-chord', { modifiers, key });
+}

@@ -1,4 +1,6 @@
 // Tiny assertion helpers (no chai in this repo).
+import type { Mocha } from './assert.js';
+
 export function ok(v: unknown, msg = 'expected truthy'): asserts v {
   if (!v) throw new Error(msg);
 }
@@ -21,7 +23,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
 // mocha's globals (from web-test-runner), typed here: the repo has no @types/mocha
-type Fn = (this: unknown) => void | Promise<void>;
+type Fn = (this: Mocha) => void | Promise<void>;
 const g = globalThis as unknown as { describe: (name: string, fn: () => void) => void; it: (name: string, fn: Fn) => void };
 export const describe = (name: string, fn: () => void): void => g.describe(name, fn);
 export const it = (name: string, fn: Fn): void => g.it(name, fn);

@@ -1,7 +1,11 @@
-// A web-test-runner server plugin for the fidelity tests (chrome launcher / puppeteer):
+// A web-test-runner server plugin for the fidelity tests (puppeteer: Chromium and Firefox; WebDriver:
+// WebKit, see test/launchers/webkit.mjs):
+// - `cobrowse-abilities`: which of the commands below work with this browser (test/helpers/engine.ts).
 // - `cobrowse-pixel-diff` { a: rect, b: rect, tolerance? }: screenshots two rects of the test page (CSS
 //   px, in the viewport) and returns how many pixels differ. PNGs are decoded here with zlib (no
-//   dependency): 8-bit RGB/RGBA, non-interlaced, as Chromium writes them.
+//   dependency): 8-bit RGB/RGBA, non-interlaced, as Chromium, Firefox and WebKit write them.
+// - `cobrowse-key-chord` { modifiers: ['Shift'], key: 'Tab' }: one key pressed with modifiers held
+//   (the WebDriver branch of @web/test-runner-commands' sendKeys has no down/up).
 // - `cobrowse-ime` { steps: [{ compose: text } | { commit: text }] }: real IME input through the
 //   DevTools protocol (Input.imeSetComposition / Input.insertText) into the focused element.
 // - `cobrowse-network` { action: 'start' } then { action: 'stop' }: every request the page (and its
@@ -22,6 +26,33 @@ async function pageOf(session) {
   return session.browser.getPage(session.id);
 }
 
+/** DevTools (CDP) commands exist only in Chromium: puppeteer drives Firefox over WebDriver BiDi. */
+const isChromium = (session) => session.browser.type === 'puppeteer' && session.browser.name === 'Chrome';
+
+/** A screenshot of rect `r` (width × height), decoded: puppeteer clips; WebDriver shoots the viewport and we crop. */
+async function shoot(session, r, width, height) {
+  if (session.browser.type === 'webdriver') {
+    return crop(decodePng(await session.browser.viewportPng(session.id)), { x: r.x, y: r.y, width, height });
+  }
+  const page = await pageOf(session);
+  return decodePng(Buffer.from(await page.screenshot({ clip: { x: r.x, y: r.y, width, height }, type: 'png', encoding: 'binary' })));
+}
+
+function crop(img, r) {
+  // a WebDriver screenshot holds the viewport only: a rect below it would compare as blank
+  if (r.x < 0 || r.y < 0 || r.x + r.width > img.width || r.y + r.height > img.height) {
+    throw new Error(`rect ${JSON.stringify(r)} is outside the ${img.width}x${img.height} viewport that WebDriver screenshots`);
+  }
+  const width = Math.max(0, Math.min(r.width, img.width - r.x));
+  const height = Math.max(0, Math.min(r.height, img.height - r.y));
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = ((r.y + y) * img.width + r.x) * 4;
+    data.set(img.data.subarray(from, from + width * 4), y * width * 4);
+  }
+  return { width, height, data };
+}
+
 /** Network watchers by test session id. */
 const watchers = new Map();
 
@@ -29,16 +60,28 @@ export function fidelityCommandsPlugin() {
   return {
     name: 'cobrowse-fidelity-commands',
     async executeCommand({ command, payload, session }) {
-      if (command === 'cobrowse-pixel-diff') {
+      if (command === 'cobrowse-abilities') {
+        const chromium = isChromium(session);
+        return { engine: session.browser.name, screenshots: true, networkLog: chromium, ime: chromium };
+      }
+      if (command === 'cobrowse-key-chord') {
+        if (session.browser.type === 'webdriver') {
+          await session.browser.keyChord(session.id, payload.modifiers, payload.key);
+          return true;
+        }
         const page = await pageOf(session);
+        for (const m of payload.modifiers) await page.keyboard.down(m);
+        await page.keyboard.press(payload.key);
+        for (const m of [...payload.modifiers].reverse()) await page.keyboard.up(m);
+        return true;
+      }
+      if (command === 'cobrowse-pixel-diff') {
         const a = rect(payload.a);
         const b = rect(payload.b);
         const width = Math.min(a.width, b.width);
         const height = Math.min(a.height, b.height);
-        const shot = async (r) =>
-          decodePng(Buffer.from(await page.screenshot({ clip: { x: r.x, y: r.y, width, height }, type: 'png', encoding: 'binary' })));
-        const ia = await shot(a);
-        const ib = await shot(b);
+        const ia = await shoot(session, a, width, height);
+        const ib = await shoot(session, b, width, height);
         const tolerance = payload.tolerance ?? 8; // per channel: anti-aliasing noise
         let differing = 0;
         let firstX = -1;

@@ -60,9 +60,15 @@ export function cssomOnly(el: Element, sheet: CSSStyleSheet, parser: CSSStyleShe
   try {
     parser.replaceSync(text);
     const n = parser.cssRules.length;
-    parser.replaceSync('');
+    // emptied by deleteRule, not replaceSync(''): WebKit (WebKitGTK 2.50) appends on replaceSync instead of
+    // replacing, so the scratch sheet would grow with every check and every count after the first be wrong
+    empty(parser);
     return n !== live.length - imports;
   } catch {
     return false;
   }
+}
+
+function empty(sheet: CSSStyleSheet): void {
+  for (let i = sheet.cssRules.length; i-- > 0; ) sheet.deleteRule(i);
 }
