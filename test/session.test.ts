@@ -42,6 +42,20 @@ function states(session: SharingSession | ViewingSession): StateChange[] {
 }
 
 describe('session over a transport', () => {
+  it('resync() asks for a fresh snapshot; the view stays and converges', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const { viewing } = await pair(sharer);
+    await viewing.connected;
+    const snapshots: number[] = [];
+    viewing.on('frame', (f) => f.snapshot && snapshots.push(f.seq));
+    viewing.resync();
+    viewing.resync(); // one at a time: the second waits for the first
+    sharer.doc.getElementById('title')!.textContent = 'Kumo Tea & Co';
+    await waitFor(() => snapshots.length === 1 && converged(sharer, viewing), 4000, 'a fresh snapshot');
+    await new Promise((r) => setTimeout(r, 200));
+    assertEqual(snapshots.length, 1, 'exactly one snapshot for two calls in a row');
+  });
+
   it('mirrors the page after the handshake, with the same code on both sides', async () => {
     const sharer = await createSharer({ html: PAGE });
     const { sharing, viewing } = await pair(sharer);

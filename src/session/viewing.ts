@@ -127,6 +127,16 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.#control({ t: 'control', op: 'release' });
   }
 
+  /**
+   * Asks the sharer for a fresh snapshot (the view looks wrong, or the agent wants it redrawn); the
+   * mirror keeps the current picture until it arrives. The sharer allows a few per minute.
+   */
+  resync(): void {
+    if (this.#resyncRequested || !this.#resume) return; // one at a time; nothing to redraw before the approval
+    this.#resyncRequested = true;
+    this.#control({ t: 'resync' });
+  }
+
   /** Measures the round trip to the sharer; the result arrives as a `latency` event. */
   ping(): void {
     const id = this.#nextPing++;

@@ -115,7 +115,7 @@ describe('faults during a co-browse', () => {
     await recordFrames(t.agent);
     const t0 = Date.now();
     // a resync asks the customer for a fresh snapshot; cut as soon as part of it has arrived
-    await t.agent.evaluate(() => window.cobrowseViewing.channel.send(new Uint8Array([1, ...new TextEncoder().encode('{"t":"resync"}')])));
+    await t.agent.evaluate(() => window.cobrowseViewing.resync());
     await until(() => t.agent.evaluate(() => window.__progress.some((p) => p > 0 && p < 1)), 'part of the snapshot', 10_000);
     await t.agent.evaluate(() => window.__pcs.forEach((pc) => pc.close()));
     const marks = await makeMarks(t.customer, 'snapshot-cut', 10);
