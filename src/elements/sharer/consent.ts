@@ -271,7 +271,8 @@ export class CobrowseConsent extends SessionElement {
       this.#allow();
       return;
     }
-    if (e.key !== 'Tab') return;
+    // WebKitGTK reports Shift+Tab as key 'Unidentified', code 'Tab'
+    if (e.key !== 'Tab' && e.code !== 'Tab') return;
     // the modal dialog makes the page inert, but Tab may still leave for the browser's own UI: wrap
     const items = this.#focusables();
     const first = items[0]!;
