@@ -5,6 +5,7 @@
 import { WebSocket } from 'ws';
 import { CLOSE, createSocketGuard, sendBounded } from './limits.mjs';
 import { checkMask } from './mask-summary.mjs';
+import { controlEvent } from './control-events.mjs';
 
 /** @typedef {import('./rooms.mjs').Room} Room */
 /** @typedef {import('./rooms.mjs').Party} Party */
@@ -20,6 +21,11 @@ class Refusal extends Error {
     this.code = code;
   }
 }
+
+/** @param {string} code @param {string} message @returns {never} */
+const refuse = (code, message) => {
+  throw new Refusal(code, message);
+};
 
 /**
  * @param {object} ctx
@@ -226,6 +232,8 @@ export async function acceptChatSocket({
         return requestInvitation();
       case 'share-moved':
         return shareMoved(msg);
+      case 'control':
+        return controlEvent(msg, { party, room, store, audit, stamp, refuse });
       case 'decline': {
         if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
         if (room.invite.by === party.role)

@@ -26,4 +26,5 @@ export {
   type IceGrant,
   type MaskDescription,
   type ShareState,
+  type ControlReport,
 } from './signaling/reference-chat.js';

@@ -64,7 +64,23 @@ export type ChatEvent =
   | (Stamped & { type: 'decline' })
   | (Stamped & { type: 'end'; reason?: string })
   | (Stamped & { type: 'join' })
-  | (Stamped & { type: 'leave' });
+  | (Stamped & { type: 'leave' })
+  // what happened to remote control, as the customer's page reported it (`control()`)
+  | (Stamped & ControlReport);
+
+/**
+ * A remote-control event for the room and the audit log (server/PROTOCOL.md, `control`): `viewer`
+ * is the agent's peer id, `reason` a short code (`private`, `revoked`, `expired`, ...), `action`
+ * (with `refused`) the kind of input refused. Never a value the agent typed: the server refuses
+ * any other field.
+ */
+export interface ControlReport {
+  type: 'control';
+  event: 'requested' | 'granted' | 'denied' | 'ended' | 'refused';
+  viewer: string;
+  reason?: string;
+  action?: 'move' | 'click' | 'key' | 'scroll' | 'select';
+}
 
 /**
  * The invitation, delivered to this viewer only (never to the room, never stored), by the customer's
@@ -169,6 +185,8 @@ export interface ReferenceChat {
    * now `invitation.peer`: an agent who joins later dials this page, not the one the customer left.
    */
   shareMoved(invitation: { peer: string }): void;
+  /** Customer only, during a share: reports a remote-control event to the room and the audit log. */
+  control(report: Omit<ControlReport, 'type'>): void;
   /** The participant with this peer id, as the server stamped it, while connected; else undefined. */
   participant(peer: string): ChatParty | undefined;
   /** Fetches fresh STUN/TURN credentials (participants of an accepted share only); updates `ice`. */
@@ -195,6 +213,7 @@ export interface ReferenceChat {
   onend: ((event: Extract<ChatEvent, { type: 'end' }>) => void) | null;
   onjoin: ((event: Extract<ChatEvent, { type: 'join' }>) => void) | null;
   onleave: ((event: Extract<ChatEvent, { type: 'leave' }>) => void) | null;
+  oncontrol: ((event: Extract<ChatEvent, { type: 'control' }>) => void) | null;
   onerror: ((error: ReferenceChatError) => void) | null;
   /** `state` changed (lost, reconnecting, back, closed). Missed room events are delivered on return. */
   onstate: ((state: ChatState) => void) | null;

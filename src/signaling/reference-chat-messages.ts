@@ -28,7 +28,7 @@ export type ServerMessage =
   /** The server refused a message of this client. */
   | { type: 'error'; error: ReferenceChatError };
 
-const EVENT_TYPES = new Set(['text', 'invite', 'accept', 'decline', 'end', 'join', 'leave']);
+const EVENT_TYPES = new Set(['text', 'invite', 'accept', 'decline', 'end', 'join', 'leave', 'control']);
 const ERROR_CODES: ReadonlySet<string> = new Set(REFERENCE_CHAT_ERROR_CODES);
 
 /** What a parsed server message is, or null for one to ignore (unknown, or not shaped as the protocol says). */

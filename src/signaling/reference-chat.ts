@@ -15,6 +15,7 @@ import { decodeSignalText, type TextChat } from './chat.js';
 import type {
   ChatEvent,
   ChatInvitation,
+  ControlReport,
   ChatParty,
   ChatState,
   ChatWelcome,
@@ -60,6 +61,7 @@ class ReferenceChatConnection implements ReferenceChat {
   onend: Handler<Extract<ChatEvent, { type: 'end' }>> = null;
   onjoin: Handler<Extract<ChatEvent, { type: 'join' }>> = null;
   onleave: Handler<Extract<ChatEvent, { type: 'leave' }>> = null;
+  oncontrol: Handler<Extract<ChatEvent, { type: 'control' }>> = null;
   onerror: Handler<ReferenceChatError> = null;
   onstate: Handler<ChatState> = null;
   onclose: ((code: number, reason: string) => void) | null = null;
@@ -135,6 +137,11 @@ class ReferenceChatConnection implements ReferenceChat {
 
   shareMoved(invitation: { peer: string }): void {
     this.#link.send({ type: 'share-moved', invitation: { peer: invitation.peer } });
+  }
+
+  control(report: Omit<ControlReport, 'type'>): void {
+    const { event, viewer, reason, action } = report; // exactly these fields: the server refuses any other
+    this.#link.send({ type: 'control', event, viewer, ...(reason && { reason }), ...(action && { action }) });
   }
 
   participant(peer: string): ChatParty | undefined {
@@ -245,6 +252,8 @@ class ReferenceChatConnection implements ReferenceChat {
         return this.onjoin?.(ev);
       case 'leave':
         return this.onleave?.(ev);
+      case 'control':
+        return this.oncontrol?.(ev);
     }
   }
 
