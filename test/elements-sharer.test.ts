@@ -228,6 +228,43 @@ describe('<cobrowse-sharing-banner> over a real session', () => {
     assertEqual(sharing.state, 'connected');
   });
 
+  it('remote control: the request shows Allow / Deny; Allow hands control over, shown unmistakably; Take back ends it', async () => {
+    const { sharer, api } = await sharerPage();
+    const { sharing, viewing } = await pair(sharer, api);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    assertEqual(part(banner, 'control-request'), null, 'nothing to ask yet');
+    viewing.requestControl();
+    await waitFor(() => !!part(banner, 'control-request'), 4000, 'the request in the banner');
+    assert(
+      part(banner, 'control-request')!.textContent!.includes('The agent wants to control this page'),
+      part(banner, 'control-request')!.textContent!,
+    );
+    // Deny first: the agent hears it, the question goes
+    part(banner, 'deny-control')!.click();
+    await waitFor(() => !part(banner, 'control-request'), 4000, 'the question to close');
+    await waitFor(() => viewing.control === 'none', 4000, 'denied');
+    viewing.requestControl();
+    await waitFor(() => !!part(banner, 'allow-control'), 4000, 'asked again');
+    part(banner, 'allow-control')!.click();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    await banner.updateComplete;
+    assertEqual(part(banner, 'control-request'), null);
+    assert(part(banner, 'control')!.textContent!.includes('The agent is controlling this page'), part(banner, 'control')!.textContent!);
+    // a frame around the whole viewport that never takes a click
+    const frame = part(banner, 'frame')!;
+    const box = frame.getBoundingClientRect();
+    assertEqual([box.left, box.top, box.width, box.height], [0, 0, sharer.win.innerWidth, sharer.win.innerHeight]);
+    assertEqual(sharer.win.getComputedStyle(frame).pointerEvents, 'none');
+    part(banner, 'take-back')!.click();
+    await waitFor(() => viewing.control === 'none', 4000, 'taken back');
+    await banner.updateComplete;
+    assertEqual(part(banner, 'control'), null);
+    assertEqual(part(banner, 'frame'), null);
+  });
+
   it('in Japanese with lang="ja" on the page', async () => {
     const { sharer, api } = await sharerPage('', 'ja');
     const { sharing, viewing } = await pair(sharer, api);

@@ -27,6 +27,13 @@ import { define, theme } from './shared.js';
  * @csspart code - a viewer's 6-digit code
  * @csspart button - the Stop button
  * @csspart stop - the Stop button
+ * @csspart control-request - a viewer asks to control the page: who, what it means, Allow / Deny
+ * @csspart allow-control - Allow control
+ * @csspart deny-control - Deny control
+ * @csspart control - who controls the page now, and Take back
+ * @csspart take-back - the Take back control button (Escape does the same)
+ * @csspart frame - the frame around the viewport while a viewer controls the page
+ * @cssprop --cobrowse-control-color - the colour of everything that says the agent is in control
  * @cssprop --cobrowse-banner-background - banner background
  * @cssprop --cobrowse-banner-color - banner text
  * @cssprop --cobrowse-banner-border - banner border
@@ -83,12 +90,38 @@ export class CobrowseSharingBanner extends SessionElement {
       [part~='stop'] {
         margin-left: auto;
       }
+      [part~='control-request'],
+      [part~='control'] {
+        flex-basis: 100%;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+      }
+      [part~='control'] {
+        color: var(--cobrowse-control-color, #b71c1c);
+        font-weight: 600;
+      }
+      [part~='take-back'] {
+        border-color: var(--cobrowse-control-color, #b71c1c);
+        background: var(--cobrowse-control-color, #b71c1c);
+        color: #fff;
+      }
+      /* while someone else controls the page: a frame around the whole viewport that takes no click */
+      [part~='frame'] {
+        position: fixed;
+        inset: 0;
+        border: 4px solid var(--cobrowse-control-color, #b71c1c);
+        pointer-events: none;
+      }
     `,
   ];
 
   declare inline: boolean;
   /** Viewers whose connection is lost for now (the session's list does not say). */
   readonly #reconnecting = new Set<string>();
+  /** The control request the customer is asked about now, if any. */
+  #asking: { id: string; name: string | null } | null = null;
 
   constructor() {
     super();
@@ -121,11 +154,44 @@ export class CobrowseSharingBanner extends SessionElement {
         this.#reconnecting.delete(v.id);
         update();
       }),
+      s.on('controlrequest', (r) => {
+        this.#asking = { id: r.id, name: r.name };
+        update();
+      }),
+      s.on('control', (c) => {
+        if (this.#asking?.id === c.id) this.#asking = null; // answered, expired or gone
+        update();
+      }),
     ];
   }
 
   protected override forget(): void {
     this.#reconnecting.clear();
+    this.#asking = null;
+  }
+
+  /** The control request being asked now (Allow / Deny), or who controls the page (Take back). */
+  #control(s: SharingSession): TemplateResult | typeof nothing {
+    const holder = s.controller;
+    if (holder) {
+      const text = holder.name ? this.t('controllingNamed', { name: holder.name }) : this.t('controlling');
+      return html`<div part="control" role="alert">
+          <span>${text}</span>
+          <button type="button" part="button take-back" @click=${() => s.revokeControl()}>${this.t('takeBack')}</button>
+        </div>
+        <div part="frame"></div>`;
+    }
+    const asking = this.#asking;
+    if (!asking) return nothing;
+    const title = asking.name ? this.t('controlAskNamed', { name: asking.name }) : this.t('controlAsk');
+    return html`<div part="control-request" role="group" aria-label=${title}>
+      <strong>${title}</strong>
+      <span>${this.t('controlAskBody')}</span>
+      <button type="button" part="button deny-control" @click=${() => s.denyControl(asking.id)}>${this.t('denyControl')}</button>
+      <button type="button" class="primary" part="button allow-control" @click=${() => s.grantControl(asking.id)}>
+        ${this.t('allowControl')}
+      </button>
+    </div>`;
   }
 
   #stop(): void {
@@ -160,6 +226,7 @@ export class CobrowseSharingBanner extends SessionElement {
         )}
       </ul>
       <button type="button" class="primary" part="button stop" @click=${this.#stop}>${this.t('stop')}</button>
+      ${this.#control(s)}
     </section>`;
   }
 }

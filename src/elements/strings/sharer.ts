@@ -23,7 +23,15 @@ export type SharerKey =
   | 'code'
   | 'codeHint'
   | 'stop'
-  | 'share';
+  | 'share'
+  | 'controlAsk'
+  | 'controlAskNamed'
+  | 'controlAskBody'
+  | 'allowControl'
+  | 'denyControl'
+  | 'controlling'
+  | 'controllingNamed'
+  | 'takeBack';
 
 export const sharerStrings: Catalog<SharerKey> = {
   en: {
@@ -46,6 +54,14 @@ export const sharerStrings: Catalog<SharerKey> = {
     codeHint: 'The agent should read out the same code.',
     stop: 'Stop sharing',
     share: 'Share my screen with the agent',
+    controlAsk: 'The agent wants to control this page',
+    controlAskNamed: '{name} wants to control this page',
+    controlAskBody: 'They could click, type and scroll here while you watch. Private fields stay out of their reach.',
+    allowControl: 'Allow control',
+    denyControl: 'Deny',
+    controlling: 'The agent is controlling this page',
+    controllingNamed: '{name} is controlling this page',
+    takeBack: 'Take back control (Esc)',
   },
   ja: {
     consentTitle: 'オペレーターがこのページの表示を求めています',
@@ -68,5 +84,13 @@ export const sharerStrings: Catalog<SharerKey> = {
     codeHint: 'オペレーターが同じコードを読み上げることを確認してください。',
     stop: '共有を停止',
     share: '画面をオペレーターと共有',
+    controlAsk: 'オペレーターがこのページの操作を求めています',
+    controlAskNamed: '{name}さんがこのページの操作を求めています',
+    controlAskBody: '許可すると、お客様の見ている前でクリック・入力・スクロールができます。非公開の項目には触れられません。',
+    allowControl: '操作を許可する',
+    denyControl: '拒否する',
+    controlling: 'オペレーターがこのページを操作しています',
+    controllingNamed: '{name}さんがこのページを操作しています',
+    takeBack: '操作を取り戻す（Esc）',
   },
 };
