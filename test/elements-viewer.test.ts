@@ -117,6 +117,41 @@ describe('<cobrowse-viewer> over a session', () => {
     await waitFor(() => viewing.mirror.document?.getElementById('title')?.textContent === 'Kumo Tea — sale', 4000, 'the change');
   });
 
+  it('control: Ask for control → Asking… → Give back control; each refusal and end in plain words', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    const button = () => part(el, 'control-button') as HTMLButtonElement;
+    const asked: string[] = [];
+    sharing.on('controlrequest', (r) => asked.push(r.id));
+    assertEqual(button().textContent!.trim(), 'Ask for control');
+    button().click();
+    await waitFor(() => asked.length === 1, 4000, 'the customer is asked');
+    await el.updateComplete;
+    assertEqual(button().textContent!.trim(), 'Asking the customer…');
+    assert(button().disabled, 'one request at a time');
+    sharing.denyControl(asked[0]!);
+    await waitFor(() => text(el, 'control-note') === 'The customer said no to control.', 4000, 'the refusal, in words');
+    button().click();
+    await waitFor(() => asked.length === 2, 4000, 'asked again');
+    sharing.grantControl(asked[1]!);
+    await waitFor(() => button().textContent!.trim() === 'Give back control', 4000, 'granted');
+    assertEqual(button().getAttribute('aria-pressed'), 'true');
+    assert(text(el, 'control-note')!.startsWith('You control the page.'), text(el, 'control-note')!);
+    sharing.revokeControl();
+    await waitFor(() => text(el, 'control-note') === 'The customer took back control.', 4000, 'taken back, in words');
+    assertEqual(button().textContent!.trim(), 'Ask for control');
+    button().click();
+    await waitFor(() => asked.length === 3, 4000, 'asked a third time');
+    sharing.grantControl(asked[2]!);
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted again');
+    await el.updateComplete;
+    button().click(); // Give back control
+    await waitFor(() => sharing.controller === null, 4000, 'given back');
+  });
+
   it('shows where the customer is (host + path) and the latency, measured every 2 s', async () => {
     const sharer = await createSharer({ url: '/test/fixtures/page.html?secret=1#x' });
     const el = viewer(400);
@@ -289,7 +324,7 @@ describe('<cobrowse-viewer> over a session', () => {
     assertEqual(el.getAttribute('no-cursor'), '');
   });
 
-  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it, Enter presses it', async () => {
+  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it (after Ask for control), Enter presses it', async () => {
     const sharer = await createSharer({ html: PAGE });
     const before = inTop(document.createElement('button'));
     before.textContent = 'before';
@@ -302,7 +337,9 @@ describe('<cobrowse-viewer> over a session', () => {
     sharing.on('state', ({ state, reason }) => sharerStates.push(`${state}${reason ? ` ${reason}` : ''}`));
     before.focus();
     await sendKeys({ press: 'Tab' });
-    assertEqual(shadow(el).activeElement, part(el, 'end-button'), 'Tab reaches End session first (the mirror is not a tab stop)');
+    assertEqual(shadow(el).activeElement, part(el, 'control-button'), 'Tab reaches Ask for control first (the mirror is not a tab stop)');
+    await sendKeys({ press: 'Tab' });
+    assertEqual(shadow(el).activeElement, part(el, 'end-button'), 'then End session');
     assert(part(el, 'end-button')!.matches(':focus-visible'), 'the focus is visible');
     await sendKeys({ press: 'Enter' });
     await waitFor(() => sharing.state === 'ended', 4000, 'the sharer to end');

@@ -261,7 +261,8 @@ export class ViewerSet {
         if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
         break;
       case 'control':
-        if (this.#allow(viewer, 'control')) this.hooks.control(viewer, control.op);
+        // giving control back is never limited: only asking costs the customer an interruption
+        if (control.op === 'release' || this.#allow(viewer, 'control')) this.hooks.control(viewer, control.op);
         break;
     }
   }

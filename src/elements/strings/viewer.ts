@@ -36,7 +36,19 @@ export type ViewerKey =
   | 'endedTimeout'
   | 'endedDenied'
   | 'endedApprovalTimeout'
-  | 'endedOther';
+  | 'endedOther'
+  | 'askControl'
+  | 'askingControl'
+  | 'releaseControl'
+  | 'controlGranted'
+  | 'controlDenied'
+  | 'controlExpired'
+  | 'controlRevoked'
+  | 'controlHidden'
+  | 'controlBusy'
+  | 'controlNotAllowed'
+  | 'controlObserver'
+  | 'controlEnded';
 
 export const viewerStrings: Catalog<ViewerKey> = {
   en: {
@@ -69,6 +81,18 @@ export const viewerStrings: Catalog<ViewerKey> = {
     endedDenied: 'The customer did not allow you to see their page.',
     endedApprovalTimeout: 'The customer did not answer your request in time. Ask them in the chat, then try again.',
     endedOther: 'The session ended ({reason}). Ask the customer to share again if you still need to see the page.',
+    askControl: 'Ask for control',
+    askingControl: 'Asking the customer…',
+    releaseControl: 'Give back control',
+    controlGranted: 'You control the page. The customer watches and can take control back at any time.',
+    controlDenied: 'The customer said no to control.',
+    controlExpired: 'The customer did not answer your request for control.',
+    controlRevoked: 'The customer took back control.',
+    controlHidden: "The customer left the tab: control ended. Ask again when they're back.",
+    controlBusy: 'Another agent has control of this page (or is asking for it).',
+    controlNotAllowed: 'This site does not allow control of its pages.',
+    controlObserver: 'Observers cannot take control.',
+    controlEnded: 'Control ended.',
   },
   ja: {
     idle: '未接続',
@@ -100,8 +124,42 @@ export const viewerStrings: Catalog<ViewerKey> = {
     endedDenied: 'お客様がページの表示を許可しませんでした。',
     endedApprovalTimeout: 'お客様から時間内に応答がありませんでした。チャットで確認してから、もう一度お試しください。',
     endedOther: 'セッションが終了しました（{reason}）。ページを確認する必要があれば、もう一度共有するようお客様に依頼してください。',
+    askControl: '操作の許可を求める',
+    askingControl: 'お客様に確認しています…',
+    releaseControl: '操作を返す',
+    controlGranted: 'ページを操作できます。お客様は操作を見ており、いつでも取り戻せます。',
+    controlDenied: 'お客様が操作を許可しませんでした。',
+    controlExpired: 'お客様から操作の許可について応答がありませんでした。',
+    controlRevoked: 'お客様が操作を取り戻しました。',
+    controlHidden: 'お客様がタブを離れたため、操作は終了しました。戻られたらもう一度お願いしてください。',
+    controlBusy: '別のオペレーターがこのページを操作しています（または許可を求めています）。',
+    controlNotAllowed: 'このサイトではページの操作が許可されていません。',
+    controlObserver: '観察者はページを操作できません。',
+    controlEnded: '操作は終了しました。',
   },
 };
+
+/** What the agent is told when a control request or control ends, by `ControlEndReason`. */
+export function controlMessage(reason: string | undefined): ViewerKey {
+  switch (reason) {
+    case 'denied':
+      return 'controlDenied';
+    case 'expired':
+      return 'controlExpired';
+    case 'revoked':
+      return 'controlRevoked';
+    case 'hidden':
+      return 'controlHidden';
+    case 'busy':
+      return 'controlBusy';
+    case 'not-allowed':
+      return 'controlNotAllowed';
+    case 'observer':
+      return 'controlObserver';
+    default:
+      return 'controlEnded';
+  }
+}
 
 /** Reasons the secure channel gives when it refuses the other side (SecureErrorCode). */
 const SECURITY = new Set([

@@ -4,14 +4,14 @@
  * there is no page to show (waiting, connecting, awaiting approval, ended and what to do next).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { endedMessage, type ViewerKey } from '../strings/viewer.js';
+import { controlMessage, endedMessage, type ViewerKey } from '../strings/viewer.js';
 import type { ViewerStatus } from './status.js';
 
 /** A string of the element's language. */
 export type Translate = (key: ViewerKey, values?: Record<string, string | number>) => string;
 
-/** The bar; `onEnd`: what End session does. */
-export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void): TemplateResult {
+/** The bar; `onEnd`: what End session does; `onControl`: asks for control, or gives it back. */
+export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void, onControl: () => void): TemplateResult {
   const state = s.phase;
   const active = isActive(s);
   return html`<div part="bar">
@@ -22,9 +22,33 @@ export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void): Tem
       ${active && s.url ? html`<span part="page" title=${s.url}>${t('page', { page: shortUrl(s.url) })}</span>` : nothing}
       ${active && s.resumptions ? html`<span part="resumed">${t('resumedNote', { count: s.resumptions })}</span>` : nothing}
       ${state === 'connected' && s.latency !== null ? html`<span part="latency">${t('latency', { ms: Math.round(s.latency) })}</span>` : nothing}
+      ${state === 'connected' ? controlButton(s, t, onControl) : nothing}
       <button type="button" part="end-button" ?disabled=${!active} @click=${onEnd}>${t('end')}</button>
     </div>
+    ${state === 'connected' ? controlNote(s, t) : nothing}
     ${s.progress !== null ? html`<progress part="progress" max="1" .value=${s.progress} aria-label=${t('loading')}></progress>` : nothing}`;
+}
+
+/** Ask for control / Asking… / Give back control. */
+function controlButton(s: ViewerStatus, t: Translate, onControl: () => void): TemplateResult {
+  const label = s.control === 'granted' ? t('releaseControl') : s.control === 'asking' ? t('askingControl') : t('askControl');
+  return html`<button
+    type="button"
+    part="control-button"
+    data-control=${s.control}
+    aria-pressed=${s.control === 'granted' ? 'true' : 'false'}
+    ?disabled=${s.control === 'asking'}
+    @click=${onControl}
+  >
+    ${label}
+  </button>`;
+}
+
+/** What the agent may do now, or why control ended, in plain words. */
+function controlNote(s: ViewerStatus, t: Translate): TemplateResult | typeof nothing {
+  if (s.control === 'granted') return html`<p part="control-note" role="status" data-control="granted">${t('controlGranted')}</p>`;
+  if (s.control === 'none' && s.controlNote) return html`<p part="control-note" role="status">${t(controlMessage(s.controlNote))}</p>`;
+  return nothing;
 }
 
 /** The message over the view, or `nothing` while the page is shown. */

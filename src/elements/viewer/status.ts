@@ -5,7 +5,7 @@
  * element renders again whenever any of it changes.
  */
 import type { ViewingSession } from '../../session/viewing.js';
-import type { EndReason, SessionState, StateChange } from '../../session/types.js';
+import type { EndReason, SessionState, StateChange, ViewerControl } from '../../session/types.js';
 
 /** `idle`: no session yet; then a session's states. */
 export type ViewerState = 'idle' | SessionState;
@@ -48,6 +48,9 @@ export class ViewerStatus {
   awaiting = false;
   /** Resumptions of this session so far. */
   resumptions = 0;
+  /** Where this agent's control of the page stands, and why it last ended (null: nothing to say). */
+  control: ViewerControl = 'none';
+  controlNote: string | null = null;
   #unsubscribe: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval> | undefined;
 
@@ -67,6 +70,8 @@ export class ViewerStatus {
     this.awaiting = false;
     this.resumptions = 0;
     this.reached = false;
+    this.control = 'none';
+    this.controlNote = null;
     this.#setPhase({ state: 'connecting' });
   }
 
@@ -93,6 +98,9 @@ export class ViewerStatus {
       }),
       session.on('progress', ({ received, total }) => this.#update({ progress: received < total ? received / total : null })),
       session.on('latency', (ms) => this.#update({ latency: ms })),
+      session.on('control', ({ state, reason }) =>
+        this.#update({ control: state, controlNote: state === 'none' ? (reason ?? null) : null }),
+      ),
       session.on('frame', ({ snapshot }) => {
         this.#update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
         this.hooks.frame();
@@ -135,7 +143,12 @@ export class ViewerStatus {
 
   /** Takes new values and has the element render them. */
   #update(
-    values: Partial<Pick<ViewerStatus, 'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions'>>,
+    values: Partial<
+      Pick<
+        ViewerStatus,
+        'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions' | 'control' | 'controlNote'
+      >
+    >,
   ): void {
     Object.assign(this, values);
     this.host.requestUpdate();

@@ -77,6 +77,36 @@ export const viewerStyles = css`
     outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
     outline-offset: 2px;
   }
+  [part~='control-button'] {
+    font: inherit;
+    cursor: pointer;
+    border-radius: var(--cobrowse-radius, 6px);
+    padding: 0.35em 0.9em;
+    border: 1px solid var(--cobrowse-accent, #2451c7);
+    background: transparent;
+    color: var(--cobrowse-accent, #2451c7);
+  }
+  [part~='control-button'][data-control='granted'] {
+    background: var(--cobrowse-accent, #2451c7);
+    color: #fff;
+  }
+  [part~='control-button']:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  [part~='control-button']:focus-visible {
+    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline-offset: 2px;
+  }
+  [part~='control-note'] {
+    margin: 0;
+    padding: 0.3em 0.75em;
+    color: var(--cobrowse-muted, #555);
+  }
+  [part~='control-note'][data-control='granted'] {
+    color: var(--cobrowse-accent, #2451c7);
+    font-weight: 600;
+  }
   [part~='progress'] {
     display: block;
     width: 100%;

@@ -66,6 +66,8 @@ export interface ViewerConnection {
  * @csspart latency - the round-trip time
  * @csspart resumed - "Reconnected (n×)" after a resumption
  * @csspart end-button - End session
+ * @csspart control-button - Ask for control / Asking the customer… / Give back control (`data-control`: none, asking, granted)
+ * @csspart control-note - what control allows now, or why it ended
  * @csspart progress - the snapshot progress bar
  * @csspart stage - the area around the view
  * @csspart view - the mirror's box
@@ -127,6 +129,13 @@ export class CobrowseViewer extends LitElement {
   readonly #t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
   /** End session (one function for every render, so the button's listener stays the same). */
   readonly #onEnd = (): void => this.stop();
+  /** Ask for control, or give it back. */
+  readonly #onControl = (): void => {
+    const session = this.session;
+    if (!session) return;
+    if (session.control === 'granted') session.releaseControl();
+    else if (session.control === 'none') session.requestControl();
+  };
 
   constructor() {
     super();
@@ -284,7 +293,7 @@ export class CobrowseViewer extends LitElement {
 
   protected override render(): TemplateResult {
     const message = renderMessage(this.#status, this.#t);
-    return html`${renderBar(this.#status, this.#t, this.#onEnd)}
+    return html`${renderBar(this.#status, this.#t, this.#onEnd, this.#onControl)}
       <div part="stage">
         <div part="view" role="group" aria-label=${this.#t('view')} @pointermove=${this.#onPointerMove} @click=${this.#onClick}></div>
         <div part="message" aria-live="polite" ?hidden=${message === nothing}>${message}</div>
