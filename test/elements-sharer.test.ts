@@ -347,8 +347,13 @@ describe('annotations over a real session', () => {
       4000,
       'the cursor to reach (160, 90) in the page’s viewport',
     );
+    // the agent's pointer leaves its view: the cursor goes; it comes back with the next move
+    viewing.pointerOut();
+    await waitFor(() => !part(layer, 'cursor'), 4000, 'the cursor to go when the pointer leaves the view');
     viewing.pointer(200, 210);
-    await waitFor(() => Math.abs(cursor.getBoundingClientRect().left - 200) < 0.5, 4000, 'the cursor to move');
+    await waitFor(() => !!part(layer, 'cursor'), 4000, 'the cursor back');
+    const moved = part(layer, 'cursor')!;
+    await waitFor(() => Math.abs(moved.getBoundingClientRect().left - 200) < 0.5, 4000, 'the cursor to move');
     assertEqual(shadow(layer).querySelectorAll('[part~="cursor"]').length, 1, 'one cursor per viewer');
     viewing.click(210, 220);
     await waitFor(() => !!part(layer, 'ripple'), 4000, 'a ripple');

@@ -294,6 +294,15 @@ describe('<cobrowse-viewer> over a session', () => {
     await waitFor(() => pointers.length > 0, 2000, 'the pointer');
     await new Promise((r) => setTimeout(r, 100));
     assertEqual(pointers, [{ x: 19, y: 20 }], 'one message, the last position');
+    // leaving the view: the customer's page is told, and a pending move is not sent after it
+    const outs: string[] = [];
+    sharing.on('pointerout', ({ viewer }) => outs.push(viewer));
+    view.dispatchEvent(new PointerEvent('pointermove', { clientX: b.left + 40, clientY: b.top + 20, bubbles: true }));
+    view.dispatchEvent(new PointerEvent('pointerleave', { clientX: b.left - 5, clientY: b.top + 20 }));
+    await waitFor(() => outs.length === 1, 2000, 'pointerout on the customer’s side');
+    await frame();
+    await new Promise((r) => setTimeout(r, 100));
+    assertEqual(pointers.length, 1, 'the move before the leave was dropped, not sent after it');
     // outside the mirrored viewport: nothing
     view.dispatchEvent(new PointerEvent('pointermove', { clientX: b.left - 5, clientY: b.top + 20, bubbles: true }));
     await frame();

@@ -18,6 +18,7 @@ export type Control =
   | { t: 'pong'; id: number }
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
   | { t: 'click'; x: number; y: number }
+  | { t: 'pointer-out' } // viewer → sharer: the agent's pointer left the view (its cursor goes away)
   | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
   | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string }; // sharer → viewer: where that stands
 
@@ -68,6 +69,7 @@ export function parseControl(body: Uint8Array): Control | null {
     case 'resync':
     case 'moving':
     case 'pending':
+    case 'pointer-out':
       return { t: v.t };
     case 'bye':
       return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };

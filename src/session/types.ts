@@ -233,6 +233,8 @@ export interface SharingEvents {
   /** The agent's pointer and clicks (annotations, never remote control), in this page's CSS pixels. */
   pointer: { viewer: string; x: number; y: number };
   click: { viewer: string; x: number; y: number };
+  /** The agent's pointer left its view of the page: its cursor should go. */
+  pointerout: { viewer: string };
   /** A viewer asks to control the page (`control: 'prompt'`): `grantControl(id)` or `denyControl(id)` before `expires` (ms since the epoch). */
   controlrequest: ViewerInfo & { expires: number };
   /** A viewer got control, or a request or control ended (with why). */

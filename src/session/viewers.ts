@@ -260,6 +260,9 @@ export class ViewerSet {
       case 'click':
         if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
         break;
+      case 'pointer-out':
+        if (this.#allow(viewer, 'pointer')) this.hooks.emit('pointerout', { viewer: viewer.info.id });
+        break;
       case 'control':
         // giving control back is never limited: only asking costs the customer an interruption
         if (control.op === 'release' || this.#allow(viewer, 'control')) this.hooks.control(viewer, control.op);

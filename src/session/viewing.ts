@@ -109,6 +109,11 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.#control({ t: 'click', x, y });
   }
 
+  /** The agent's pointer left the view: the customer's page stops showing its cursor. */
+  pointerOut(): void {
+    this.#control({ t: 'pointer-out' });
+  }
+
   /** Where this viewer's control of the page stands: `none`, `asking` (the customer is asked), `granted`. */
   get control(): ViewerControl {
     return this.#controlState;

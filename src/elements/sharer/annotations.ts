@@ -118,6 +118,10 @@ export class CobrowseAnnotations extends SessionElement {
         this.requestUpdate();
       }),
       s.on('click', ({ x, y }) => this.#ripple(x, y)),
+      s.on('pointerout', ({ viewer }) => {
+        this.#cursors.delete(viewer);
+        this.requestUpdate();
+      }),
       s.on('viewerleft', ({ id }) => {
         this.#cursors.delete(id);
         this.requestUpdate();

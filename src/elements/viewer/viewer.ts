@@ -286,6 +286,12 @@ export class CobrowseViewer extends LitElement {
     if (this.session?.state === 'connected') this.#throttle.push(e.clientX, e.clientY);
   }
 
+  /** The agent's pointer left the view: a pending move is dropped and the customer's page hides the cursor. */
+  #onPointerLeave(): void {
+    this.#throttle.cancel();
+    if (this.session?.state === 'connected') this.session.pointerOut();
+  }
+
   #onClick(e: MouseEvent): void {
     const p = this.#mirrorPoint(e);
     if (p) this.session!.click(p.x, p.y);
@@ -295,7 +301,14 @@ export class CobrowseViewer extends LitElement {
     const message = renderMessage(this.#status, this.#t);
     return html`${renderBar(this.#status, this.#t, this.#onEnd, this.#onControl)}
       <div part="stage">
-        <div part="view" role="group" aria-label=${this.#t('view')} @pointermove=${this.#onPointerMove} @click=${this.#onClick}></div>
+        <div
+          part="view"
+          role="group"
+          aria-label=${this.#t('view')}
+          @pointermove=${this.#onPointerMove}
+          @pointerleave=${this.#onPointerLeave}
+          @click=${this.#onClick}
+        ></div>
         <div part="message" aria-live="polite" ?hidden=${message === nothing}>${message}</div>
       </div>`;
   }
