@@ -29,8 +29,7 @@ function walk(suite, counts, file) {
       // skips are named in the summary (the name carries the reason): a skipped check must be seen
       counts.skipped += 1;
       counts.skippedNames.push(`${file} › ${test.name}`);
-    }
-    else if (test.passed) counts.passed += 1;
+    } else if (test.passed) counts.passed += 1;
     else {
       counts.failed += 1;
       counts.failedFiles.push(`${file} › ${test.name}`);

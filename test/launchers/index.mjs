@@ -12,7 +12,10 @@ const LAUNCHERS = {
 };
 
 export function browsersFromEnv(value = process.env.WTR_BROWSERS || 'chromium') {
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(n in LAUNCHERS));
   if (unknown.length) {
     console.error(`WTR_BROWSERS: unknown engine ${unknown.join(', ')} (known: ${Object.keys(LAUNCHERS).join(', ')})`);

@@ -27,7 +27,9 @@ export function findWebKit() {
     install: INSTALL,
   });
   // with a display already there (a desktop, or a run inside xvfb-run) no Xvfb is needed
-  const xvfbRun = process.env.DISPLAY ? '' : findBinary({ what: 'xvfb-run', env: 'XVFB_RUN_PATH', candidates: ['/usr/bin/xvfb-run'], install: INSTALL });
+  const xvfbRun = process.env.DISPLAY
+    ? ''
+    : findBinary({ what: 'xvfb-run', env: 'XVFB_RUN_PATH', candidates: ['/usr/bin/xvfb-run'], install: INSTALL });
   return { driver, browser, xvfbRun };
 }
 

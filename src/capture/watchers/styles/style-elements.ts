@@ -70,5 +70,5 @@ export function cssomOnly(el: Element, sheet: CSSStyleSheet, parser: CSSStyleShe
 }
 
 function empty(sheet: CSSStyleSheet): void {
-  for (let i = sheet.cssRules.length; i-- > 0; ) sheet.deleteRule(i);
+  for (let i = sheet.cssRules.length; i-- > 0;) sheet.deleteRule(i);
 }
