@@ -18,6 +18,7 @@ import { createIceServers } from './turn.mjs';
 import { createAgentAuth } from './agent-auth.mjs';
 import { openStore } from './store/index.mjs';
 import { createAuditApi } from './store/audit-api.mjs';
+import { mountHome } from './home.mjs';
 
 // the options a program that starts the server reads from its environment, as bin.mjs does
 export { turnOptionsFromEnv } from './turn.mjs';
@@ -85,6 +86,7 @@ export async function startSignalingServer(options = {}) {
   });
   if (audit && options.adminKey) app.use('/api/audit', createAuditApi({ audit, adminKey: options.adminKey }));
   app.use('/api', api);
+  mountHome(app, { store: options.redis ? 'redis' : 'memory', audit: !!audit, turn: !!ice });
   const peer = mountPeerServer({ httpServer, app, mount: '/peerjs', key: peerKey, store, tokens, limits, log, audit });
   const chatWss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
 
