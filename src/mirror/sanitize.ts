@@ -104,6 +104,8 @@ const SAFE_REL = new Set([
   'noreferrer',
   'me',
 ]);
+/** URL attributes that navigate (when followed) rather than load: an unsafe one becomes BLOCKED_URL. */
+const NAVIGATES = new Set(['a href', 'area href', 'form action', 'button formaction', 'input formaction']);
 /** What `rel` becomes when no token is left: names why, loads nothing. */
 export const BLOCKED_REL = 'x-cobrowse-blocked';
 /** SVG animation elements: they can animate `href` to a `javascript:` URL or set `on*` attributes. */
@@ -156,7 +158,10 @@ export function safeAttr(ns: string | null, local: string, name: string, value: 
     if (bare === 'srcset' || bare === 'imagesrcset') return unsafeList(value, /,/) ? null : value;
     if (bare === 'values') return unsafeList(value, /;/) ? null : value;
     if (bare === 'ping') return unsafeList(value, /\s+/) ? null : value;
-    if (unsafeUrl(value)) return BLOCKED_URL;
+    // a link or a form keeps a harmless target (it stays a link, styled as one); an attribute that
+    // LOADS something (link href, src, poster, data...) is dropped: about:blank there would still be
+    // fetched, and refused by the mirror's policy with a console error on every page the agent views
+    if (unsafeUrl(value)) return NAVIGATES.has(`${local} ${bare}`) ? BLOCKED_URL : null;
   }
   // CSS can carry javascript: URLs only in ancient engines, but never let them through either
   if (n === 'style' && /javascript:|expression\s*\(/i.test(value)) return value.replace(/javascript:|expression\s*\(/gi, 'blocked(');
