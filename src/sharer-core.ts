@@ -20,6 +20,7 @@ export type {
   ControlMode,
   ControlChange,
   ControlEndReason,
+  InkStroke,
   ViewerRequest,
   ApprovalRequest,
   ApprovalEnd,

@@ -24,6 +24,8 @@ export const RATES = {
   click: { burst: 20, perSecond: 10 },
   // the element pings every 2 s, the link check once after an outage
   ping: { burst: 10, perSecond: 2 },
+  // pieces of strokes: one per animation frame while drawing
+  ink: { burst: 120, perSecond: 60 },
   // asking for control (and giving it back): a person's clicks, not a loop that re-prompts the customer
   control: { burst: 3, perSecond: 1 / 10 },
 } as const;
@@ -59,7 +61,14 @@ export class TokenBucket {
 /** One bucket per kind, for one viewer. */
 export function viewerBuckets(now: number): Record<LimitedKind, TokenBucket> {
   const make = (k: LimitedKind) => new TokenBucket(RATES[k].burst, RATES[k].perSecond, now);
-  return { resync: make('resync'), pointer: make('pointer'), click: make('click'), ping: make('ping'), control: make('control') };
+  return {
+    resync: make('resync'),
+    pointer: make('pointer'),
+    click: make('click'),
+    ping: make('ping'),
+    control: make('control'),
+    ink: make('ink'),
+  };
 }
 
 export type SessionErrorCode = 'rate-limited' | 'approval';

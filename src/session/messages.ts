@@ -19,6 +19,9 @@ export type Control =
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
   | { t: 'click'; x: number; y: number }
   | { t: 'pointer-out' } // viewer → sharer: the agent's pointer left the view (its cursor goes away)
+  // a piece of a stroke (x, y pairs, page coordinates), both ways; `by` and `c` (colour) only from the sharer
+  | { t: 'ink'; s: number; p: number[]; end?: boolean; by?: string; c?: string }
+  | { t: 'ink-clear'; by?: string }
   | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
   | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string }; // sharer → viewer: where that stands
 
@@ -52,6 +55,25 @@ export function sendBye(channel: { send(message: Uint8Array): void }, reason: st
 
 const COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** At most this many points in one piece of a stroke (a piece is sent every animation frame). */
+export const INK_POINTS_MAX = 256;
+const PAGE_COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e7;
+const COLOR = /^#[0-9a-f]{6}$/;
+
+function parseInk(v: Record<string, unknown>): Control | null {
+  const { s, p } = v;
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 2 ** 31) return null;
+  if (!Array.isArray(p) || p.length % 2 !== 0 || p.length > 2 * INK_POINTS_MAX || !p.every(PAGE_COORD)) return null;
+  return {
+    t: 'ink',
+    s,
+    p: p as number[],
+    ...(v.end === true && { end: true }),
+    ...(typeof v.by === 'string' && { by: v.by.slice(0, 64) }),
+    ...(typeof v.c === 'string' && COLOR.test(v.c) && { c: v.c }),
+  };
+}
+
 /**
  * Reads a control message; null when it is not one we understand (an unknown `t` from a newer
  * version is ignored, not fatal: the channel is authenticated, so this is a version skew, not an attack).
@@ -79,6 +101,10 @@ export function parseControl(body: Uint8Array): Control | null {
     case 'pointer':
     case 'click':
       return COORD(v.x) && COORD(v.y) ? { t: v.t, x: v.x, y: v.y } : null;
+    case 'ink':
+      return parseInk(v);
+    case 'ink-clear':
+      return typeof v.by === 'string' ? { t: 'ink-clear', by: v.by.slice(0, 64) } : { t: 'ink-clear' };
     case 'control':
       return v.op === 'request' || v.op === 'release' ? { t: 'control', op: v.op } : null;
     case 'control-state':

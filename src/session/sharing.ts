@@ -27,6 +27,7 @@ import type { Transport } from '../transport/transport.js';
 import { approveMode } from './approval.js';
 import { ApprovalQueue, type Pending } from './approval-queue.js';
 import { ControlLease } from './control-lease.js';
+import { InkRelay } from './ink.js';
 import { deferred, Emitter } from './events.js';
 import { FanOut } from './fan-out.js';
 import { VIEWER_MESSAGE_MAX, VIEWER_TRANSPORT_MAX } from './limits.js';
@@ -43,6 +44,7 @@ import type {
   SharingOptions,
   ViewerInfo,
   ViewerRole,
+  InkStroke,
 } from './types.js';
 import { ViewerSet, type Viewer } from './viewers.js';
 import { Violations } from './violations.js';
@@ -63,6 +65,8 @@ export class SharingSession extends Emitter<SharingEvents> {
   readonly #fanOut: FanOut<Viewer>;
   /** Who controls the page (at most one viewer, with the customer's yes). */
   readonly #lease: ControlLease;
+  /** Strokes drawn over the page, both ways. */
+  readonly #ink: InkRelay;
   readonly #transports = new Set<Transport>();
   #signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
@@ -132,8 +136,10 @@ export class SharingSession extends Emitter<SharingEvents> {
           if (!this.#leaving) this.router?.dial(address);
         },
         control: (viewer, op) => (op === 'request' ? this.#lease.request(viewer.info.id) : this.#lease.release(viewer.info.id)),
+        ink: (viewer, stroke) => (stroke ? this.#ink.fromViewer(viewer.info.id, stroke) : this.#ink.clearFromViewer(viewer.info.id)),
       },
     );
+    this.#ink = new InkRelay({ send: (message, except) => this.#viewers.broadcast(message, except) }, emit);
     this.#lease = new ControlLease(options.control ?? 'prompt', options.controlTimeout ?? DEFAULT_CONTROL_TIMEOUT, {
       emit,
       info: (id) => {
@@ -213,6 +219,21 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** The customer takes control back (the banner's button, Escape): the viewer is told at once. */
   revokeControl(): void {
     this.#lease.revoke('revoked');
+  }
+
+  /** The customer drew a piece of a stroke over the page (page coordinates): every viewer sees it. */
+  ink(stroke: InkStroke): void {
+    this.#ink.fromCustomer(stroke);
+  }
+
+  /** The customer cleared their strokes. */
+  clearInk(): void {
+    this.#ink.clearFromCustomer();
+  }
+
+  /** The colour a viewer's strokes are drawn in (the customer's page gives it). */
+  inkColor(viewer: string): string {
+    return this.#ink.colorOf(viewer);
   }
 
   /** Ends the session for every viewer (each is told why), stops capturing, closes everything. */

@@ -216,6 +216,17 @@ export interface Progress {
   total: number;
 }
 
+/**
+ * A piece of a stroke drawn over the page: `points` are x, y pairs in the sharer's page coordinates
+ * (CSS pixels of its top document, its scroll included); `id` is the stroke's (per author); `end` on
+ * its last piece.
+ */
+export interface InkStroke {
+  id: number;
+  points: number[];
+  end?: boolean;
+}
+
 /** The events of a `SharingSession` (`session.on(type, listener)`). */
 export interface SharingEvents {
   state: StateChange;
@@ -235,6 +246,10 @@ export interface SharingEvents {
   click: { viewer: string; x: number; y: number };
   /** The agent's pointer left its view of the page: its cursor should go. */
   pointerout: { viewer: string };
+  /** A viewer drew (a piece of a stroke, in its colour); `<cobrowse-annotations>` draws it. */
+  ink: InkStroke & { viewer: string; color: string };
+  /** A viewer cleared its strokes. */
+  inkclear: { viewer: string };
   /** A viewer asks to control the page (`control: 'prompt'`): `grantControl(id)` or `denyControl(id)` before `expires` (ms since the epoch). */
   controlrequest: ViewerInfo & { expires: number };
   /** A viewer got control, or a request or control ended (with why). */

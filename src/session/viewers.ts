@@ -19,7 +19,7 @@ import { SessionError, viewerBuckets, type LimitedKind, type TokenBucket } from 
 import { controlMessage, MessageKind, parseControl, sendBye } from './messages.js';
 import type { StoredViewer } from './persist.js';
 import { REDIAL_MS } from './timing.js';
-import type { EndReason, SharingEvents, ViewerInfo, ViewerRequest, ViewerRole } from './types.js';
+import type { EndReason, InkStroke, SharingEvents, ViewerInfo, ViewerRequest, ViewerRole } from './types.js';
 import type { Violations } from './violations.js';
 
 export interface Viewer extends Recipient {
@@ -51,6 +51,8 @@ export interface ViewerHooks {
   dial(address: string): void;
   /** The viewer asks for control of the page, or gives it back (control-lease.ts decides). */
   control(viewer: Viewer, op: 'request' | 'release'): void;
+  /** The viewer drew, or cleared its strokes (ink.ts shows and relays them). */
+  ink(viewer: Viewer, stroke: InkStroke | null): void;
 }
 
 export interface ViewerSetOptions {
@@ -151,9 +153,9 @@ export class ViewerSet {
     this.hooks.changed(true);
   }
 
-  /** To the approved viewers only: a waiting one learns nothing about this page. */
-  broadcast(message: Uint8Array): void {
-    for (const viewer of this.#viewers.values()) viewer.channel?.send(message);
+  /** To the approved viewers only (but `except`): a waiting one learns nothing about this page. */
+  broadcast(message: Uint8Array, except: string | null = null): void {
+    for (const viewer of this.#viewers.values()) if (viewer.info.id !== except) viewer.channel?.send(message);
   }
 
   /** The session ends: no viewer is waited for any more. */
@@ -259,6 +261,12 @@ export class ViewerSet {
       case 'pointer':
       case 'click':
         if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
+        break;
+      case 'ink':
+        if (this.#allow(viewer, 'ink')) this.hooks.ink(viewer, { id: control.s, points: control.p, ...(control.end && { end: true }) });
+        break;
+      case 'ink-clear':
+        if (this.#allow(viewer, 'ink')) this.hooks.ink(viewer, null);
         break;
       case 'pointer-out':
         if (this.#allow(viewer, 'pointer')) this.hooks.emit('pointerout', { viewer: viewer.info.id });

@@ -28,7 +28,7 @@ import { controlMessage, MessageKind, parseControl, type Control } from './messa
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
 import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
-import type { EndReason, Progress, SessionState, StateChange, ViewerControl, ViewingOptions } from './types.js';
+import type { EndReason, InkStroke, Progress, SessionState, StateChange, ViewerControl, ViewingOptions } from './types.js';
 
 export interface ViewingEvents {
   state: StateChange;
@@ -46,6 +46,10 @@ export interface ViewingEvents {
   latency: number;
   /** Where this viewer's control of the page stands (`requestControl()`); with `none`, why it ended. */
   control: { state: ViewerControl; reason?: string };
+  /** The customer (`by: 'customer'`) or another viewer (its id) drew a piece of a stroke, in `color`. */
+  ink: InkStroke & { by: string; color: string };
+  /** The customer or another viewer cleared its strokes. */
+  inkclear: { by: string };
   error: Error;
 }
 
@@ -107,6 +111,16 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   click(x: number, y: number): void {
     this.#control({ t: 'click', x, y });
+  }
+
+  /** A piece of a stroke the agent draws over the page (page coordinates of the customer's document). */
+  ink(stroke: InkStroke): void {
+    this.#control({ t: 'ink', s: stroke.id, p: stroke.points, ...(stroke.end && { end: true }) });
+  }
+
+  /** Clears this agent's strokes on the customer's page and the other viewers'. */
+  clearInk(): void {
+    this.#control({ t: 'ink-clear' });
   }
 
   /** The agent's pointer left the view: the customer's page stops showing its cursor. */
@@ -290,6 +304,11 @@ export class ViewingSession extends Emitter<ViewingEvents> {
       }
       case 'ping':
         return this.#control({ t: 'pong', id: control.id });
+      case 'ink':
+        if (!control.by || !control.c) return;
+        return this.emit('ink', { by: control.by, color: control.c, id: control.s, points: control.p, ...(control.end && { end: true }) });
+      case 'ink-clear':
+        return control.by ? this.emit('inkclear', { by: control.by }) : undefined;
       case 'control-state':
         // always reported: a request refused at once goes from none to none, with why
         if (control.state !== 'ended') return this.#setControl(control.state, undefined, true);
