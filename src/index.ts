@@ -7,6 +7,8 @@ export * from './reference-server.js';
 // the agent's side
 export { startViewing, ViewingSession, type ViewingEvents } from './session/viewing.js';
 export type { ViewingOptions, Progress, ViewerControl } from './session/types.js';
+// remote control on the customer's page (cobrowse-rtc/sharer enables it by itself)
+export { enableRemoteControl } from './control/index.js';
 // the engine alone, and the channel the sessions run on
 export { capture, type CaptureHandle } from './capture/index.js';
 export { Mirror, type MirrorOptions, type MirrorViewport } from './mirror/mirror.js';

@@ -27,6 +27,9 @@ export type {
   ApproveMode,
 } from './session/types.js';
 export { SessionError, type SessionErrorCode } from './session/limits.js';
+// remote control's types (the engine itself is in cobrowse-rtc/sharer, or enableRemoteControl() of the main entry)
+export type { ControlRules } from './session/control-port.js';
+export type { ControlAction, RefusalReason } from './control/actions.js';
 export { CodedError } from './errors.js';
 export type { MaskOptions } from './capture/mask.js';
 export type { CaptureOptions } from './capture/capture.js';

@@ -3,7 +3,15 @@
 // progress), fit vs actual, the agent's pointer and clicks arriving at the sharer at the right
 // coordinates, the customer's cursor coalesced per frame, ending, one session at a time, ended
 // reasons, Japanese, the live region, the keyboard and ::part styling.
-import { createChatSignaling, createLoopbackPair, resumeSharing, startSharing, type SharingSession, type Transport } from '../src/index.js';
+import {
+  createChatSignaling,
+  createLoopbackPair,
+  enableRemoteControl,
+  resumeSharing,
+  startSharing,
+  type SharingSession,
+  type Transport,
+} from '../src/index.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
@@ -118,6 +126,7 @@ describe('<cobrowse-viewer> over a session', () => {
   });
 
   it('control: Ask for control → Asking… → Give back control; each refusal and end in plain words', async () => {
+    enableRemoteControl(); // the customer's side: cobrowse-rtc/sharer does this when it loads
     const sharer = await createSharer({ html: PAGE });
     const el = viewer();
     const { sharing, viewing } = await connect(el, sharer);

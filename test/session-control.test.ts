@@ -1,10 +1,10 @@
 // Who controls the customer's page (issue 16): a viewer asks, the customer's page decides, one viewer
 // at a time, and control ends when the customer takes it back, the tab is hidden, the viewer leaves
 // or gives it back, or the session ends. Sessions run over the loopback transport in one page.
-import { startSharing, startViewing, createLoopbackPair, createChatSignaling } from '../src/index.js';
+import { startSharing, startViewing, createLoopbackPair, createChatSignaling, enableRemoteControl } from '../src/index.js';
 import { chatRoom } from './helpers/chat-room.js';
 import type { ControlChange, SharingOptions, SharingSession, ViewingSession } from '../src/index.js';
-import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
+import { afterEach, assert, assertEqual, before, describe, it } from './helpers/assert.js';
 import { createSharer, waitFor } from './helpers/harness.js';
 import { cleanupSessions, container, open } from './helpers/session-fixture.js';
 import { approveEveryViewer } from './helpers/approval.js';
@@ -33,7 +33,23 @@ function record(sharing: SharingSession, viewing: ViewingSession) {
   return { page, viewer };
 }
 
+// first, before anything enables it in this page: the sharer core alone has no remote control
+describe('remote control: a page without it', () => {
+  it('every request is answered unavailable, and the customer is never asked', async () => {
+    const { sharing, viewing } = await pair();
+    const seen = record(sharing, viewing);
+    const asked: string[] = [];
+    sharing.on('controlrequest', (r) => asked.push(r.id));
+    viewing.requestControl();
+    await waitFor(() => seen.viewer.length === 1, 4000, 'answered');
+    assertEqual(seen.viewer, ['none:unavailable']);
+    assertEqual(asked, []);
+    assert(!sharing.grantControl('transport'), 'nothing to grant');
+  });
+});
+
 describe('remote control: request, consent, revoke', () => {
+  before(() => enableRemoteControl());
   it('prompt: the page is asked; Allow grants it; the customer takes it back', async () => {
     const { sharing, viewing } = await pair();
     const seen = record(sharing, viewing);
@@ -190,5 +206,72 @@ describe('remote control: request, consent, revoke', () => {
     assertEqual(heard[1], 'none:busy', 'refused while the agent controls');
     assertEqual(asked.length, 1, 'the customer was never asked about the supervisor');
     assertEqual(agent!.control, 'granted');
+  });
+
+  it("the agent's input under control reaches the customer's page; a private field and acting without control are refused, with why", async () => {
+    const html = `<!doctype html><body style="margin:0">
+      <input id="name" style="position:absolute;left:10px;top:10px;width:200px;height:30px">
+      <input id="card" autocomplete="cc-number" style="position:absolute;left:10px;top:60px;width:200px;height:30px">
+      <form id="f" action="#" style="position:absolute;left:10px;top:110px"><button id="go" style="width:80px;height:30px">Go</button></form>
+    </body>`;
+    const sharer = await createSharer({ html });
+    const [a, b] = createLoopbackPair();
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      transport: a,
+      secret: SECRET,
+      control: () => true,
+      // the test page is an about:srcdoc frame: its links and forms resolve against this origin
+      controlRules: { allowedOrigins: [location.origin] },
+    });
+    const viewing = await startViewing({ container: container(), transport: b, secret: SECRET });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    const refusedAtViewer: string[] = [];
+    const refusedOnPage: string[] = [];
+    viewing.on('refused', (r) => refusedAtViewer.push(`${r.action} ${r.reason}`));
+    sharing.on('refused', (r) => refusedOnPage.push(`${r.action} ${r.reason}`));
+    // before control: nothing happens, the agent is told (its session does not even send it)
+    viewing.act({ a: 'click', x: 50, y: 25, id: 0 });
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    const idOf = (id: string) => viewing.mirror.id(viewing.mirror.document!.getElementById(id)!);
+    await waitFor(() => !!viewing.mirror.document?.getElementById('name'), 4000, 'the page in the mirror');
+    viewing.act({ a: 'click', x: 50, y: 25, id: idOf('name') });
+    for (const key of ['h', 'i']) viewing.act({ a: 'key', key, shift: false, ctrl: false, alt: false, meta: false });
+    const name = sharer.doc.getElementById('name') as HTMLInputElement;
+    await waitFor(() => name.value === 'hi', 4000, 'the typed text on the customer’s page');
+    await waitFor(
+      () => (viewing.mirror.document!.getElementById('name') as HTMLInputElement).value === 'hi',
+      4000,
+      'and back in the mirror',
+    );
+    // the card field is private to the customer: refused on the page, the agent told why
+    viewing.act({ a: 'click', x: 50, y: 75, id: idOf('card') });
+    await waitFor(() => refusedAtViewer.length === 1, 4000, 'the refusal');
+    assertEqual(refusedAtViewer, ['click private']);
+    assertEqual(refusedOnPage, ['click private']);
+    assert(sharer.doc.activeElement !== sharer.doc.getElementById('card'), 'the card field never got focus');
+    // a submit waits for the customer
+    const confirms: string[] = [];
+    sharing.on('controlconfirm', (v) => confirms.push(v.id));
+    let submitted = 0;
+    sharer.doc.getElementById('f')!.addEventListener('submit', (e) => (submitted++, e.preventDefault()));
+    viewing.act({ a: 'click', x: 50, y: 125, id: idOf('go') });
+    await waitFor(() => confirms.length === 1, 4000, 'the customer asked to confirm').catch((e) => {
+      throw new Error(`${e.message}; refused: ${refusedAtViewer.join(', ')}`);
+    });
+    await waitFor(() => refusedAtViewer.at(-1) === 'click confirm-submit', 4000, 'the agent told it waits');
+    assertEqual(submitted, 0, 'not before the customer says so');
+    sharing.confirmSubmit();
+    await waitFor(() => submitted === 1, 4000, 'submitted after the customer confirmed');
+    // control taken back: a late action of the agent's does nothing
+    sharing.revokeControl();
+    await waitFor(() => viewing.control === 'none', 4000, 'revoked');
+    name.blur();
+    viewing.act({ a: 'click', x: 50, y: 25, id: idOf('name') });
+    await new Promise((r) => setTimeout(r, 100));
+    assert(sharer.doc.activeElement !== name, 'no click after control ended');
   });
 });

@@ -8,6 +8,7 @@ import type { CaptureContext, CaptureWatcher } from './context.js';
 import { DeltaBuilder } from './delta.js';
 import { documentURL } from './dom.js';
 import { NodeIds } from './ids.js';
+import { NodeLookup } from './node-lookup.js';
 import { MaskPolicy, type MaskOptions } from './mask.js';
 import { Serializer } from './serialize.js';
 import { ObservedTrees } from './trees.js';
@@ -53,6 +54,8 @@ export class Capture implements CaptureHandle {
   readonly #trees: ObservedTrees;
   readonly #serializer: Serializer;
   readonly #delta: DeltaBuilder;
+  readonly #ids = new NodeIds();
+  readonly #lookup: NodeLookup;
   #queue: MutationRecord[] = [];
   #scheduled = false;
   #stopped = false;
@@ -64,7 +67,7 @@ export class Capture implements CaptureHandle {
     private readonly options: CaptureOptions,
     watchers: readonly CaptureWatcher[],
   ) {
-    const ids = new NodeIds();
+    const ids = this.#ids;
     const encoder = this.#encoder;
     const mask = new MaskPolicy(options.mask);
     const context: CaptureContext = {
@@ -83,11 +86,22 @@ export class Capture implements CaptureHandle {
     const elementAdded = (el: Element, tag: string, id: number) => set.elementAdded(el, tag, id);
     this.#serializer = new Serializer({ ids, encoder, mask, written, trees: this.#trees, elementAdded });
     this.#delta = new DeltaBuilder({ ids, encoder, mask, written, trees: this.#trees }, this.#serializer);
+    this.#lookup = new NodeLookup(ids, () => this.#trees.liveRoots());
     this.#snapshot();
   }
 
   get seq(): number {
     return this.#seqNo;
+  }
+
+  /** The node's capture id, 0 when it has none (not captured): the viewer's mirror knows it by this id. */
+  idOf(node: Node): number {
+    return this.#ids.get(node);
+  }
+
+  /** The captured node with this id, or null (remote control names elements by the id the agent saw). */
+  nodeOf(id: number): Node | null {
+    return this.#lookup.nodeOf(id);
   }
 
   resync(): void {

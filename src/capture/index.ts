@@ -13,3 +13,10 @@ export type { MaskOptions } from './mask.js';
 export function capture(doc: Document, options: CaptureOptions): CaptureHandle {
   return new Capture(doc, options, defaultWatchers());
 }
+
+/** The same, for the sharing session: the capture itself, which also maps ids to nodes (remote control). */
+export function captureForSession(doc: Document, options: CaptureOptions): Capture {
+  return new Capture(doc, options, defaultWatchers());
+}
+
+export type { Capture };

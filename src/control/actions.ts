@@ -74,6 +74,13 @@ export const REFUSAL_TEXT: Readonly<Record<RefusalReason, string>> = {
   'submit-declined': 'The customer declined to submit the form.',
 };
 
+/** What the agent is told for a refusal the session reports (any reason, also the session's own). */
+export function refusalText(reason: string): string {
+  if (reason === 'confirm-submit') return 'The customer is asked to confirm the submit.';
+  if (reason === 'not-controlling') return 'You do not control the page now.';
+  return (REFUSAL_TEXT as Record<string, string | undefined>)[reason] ?? 'The customer’s page refused that.';
+}
+
 /** The named keys a key action may carry (anything else must be a single printable character). */
 export const NAMED_KEYS: ReadonlySet<string> = new Set<NamedKey>([
   'Backspace',

@@ -5,7 +5,7 @@
  * last delta it includes, so it continues the one live sequence (SPEC.md, "Frame"). Masking happens
  * inside the capture: masked data never gets here.
  */
-import type { CaptureHandle } from '../capture/index.js';
+import type { Capture } from '../capture/index.js';
 import { isSnapshotFrame } from '../protocol/header.js';
 import type { SecureChannel } from '../secure/index.js';
 import { frameMessage } from './messages.js';
@@ -19,7 +19,12 @@ export interface Recipient {
 }
 
 export class FanOut<R extends Recipient> {
-  #handle: CaptureHandle | null = null;
+  #handle: Capture | null = null;
+
+  /** The running capture (null before the first viewer was approved): remote control maps ids through it. */
+  get capture(): Capture | null {
+    return this.#handle;
+  }
   /** Viewers whose next snapshot is on its way. */
   readonly #awaiting = new Set<R>();
 
@@ -27,7 +32,7 @@ export class FanOut<R extends Recipient> {
     /** Every approved viewer, in the order they joined. */
     private readonly recipients: () => Iterable<R>,
     /** Starts the capture, which calls `onFrame` with each frame. */
-    private readonly startCapture: (onFrame: (frame: Uint8Array) => void) => CaptureHandle,
+    private readonly startCapture: (onFrame: (frame: Uint8Array) => void) => Capture,
   ) {}
 
   /** Starts the capture on the first viewer; later viewers get a resync snapshot of their own. */

@@ -24,6 +24,8 @@ export const RATES = {
   click: { burst: 20, perSecond: 10 },
   // the element pings every 2 s, the link check once after an outage
   ping: { burst: 10, perSecond: 2 },
+  // the agent's input while it controls the page: pointer moves once per frame, keys as fast as a typist
+  act: { burst: 120, perSecond: 60 },
   // pieces of strokes: one per animation frame while drawing
   ink: { burst: 120, perSecond: 60 },
   // asking for control (and giving it back): a person's clicks, not a loop that re-prompts the customer
@@ -68,6 +70,7 @@ export function viewerBuckets(now: number): Record<LimitedKind, TokenBucket> {
     ping: make('ping'),
     control: make('control'),
     ink: make('ink'),
+    act: make('act'),
   };
 }
 

@@ -3,6 +3,8 @@
  * (src/protocol) or a small control message. Control messages are rare and tiny, so they are JSON;
  * the hot path (frames) stays binary. Specified in src/protocol/SPEC.md, "Session messages".
  */
+import type { ControlAction } from '../control/actions.js';
+
 export const enum MessageKind {
   Frame = 0,
   Control = 1,
@@ -22,6 +24,9 @@ export type Control =
   // a piece of a stroke (x, y pairs, page coordinates), both ways; `by` and `c` (colour) only from the sharer
   | { t: 'ink'; s: number; p: number[]; end?: boolean; by?: string; c?: string }
   | { t: 'ink-clear'; by?: string }
+  | { t: 'act'; action: unknown } // viewer → sharer, while it controls the page: one input (a ControlAction)
+  // sharer → viewer: an action it refused, and why (a RefusalReason, `not-controlling`, or `confirm-submit`: the customer is asked)
+  | { t: 'refused'; a: ControlAction['a']; reason: string }
   | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
   | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string }; // sharer → viewer: where that stands
 
@@ -54,6 +59,8 @@ export function sendBye(channel: { send(message: Uint8Array): void }, reason: st
 }
 
 const COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+const ACTIONS = new Set(['move', 'click', 'key', 'scroll', 'select']);
 
 /** At most this many points in one piece of a stroke (a piece is sent every animation frame). */
 export const INK_POINTS_MAX = 256;
@@ -103,6 +110,13 @@ export function parseControl(body: Uint8Array): Control | null {
       return COORD(v.x) && COORD(v.y) ? { t: v.t, x: v.x, y: v.y } : null;
     case 'ink':
       return parseInk(v);
+    case 'act':
+      // checked by remote control itself (src/control/parse.ts): the sharer core does not carry it
+      return typeof v.action === 'object' && v.action !== null ? { t: 'act', action: v.action } : null;
+    case 'refused':
+      return ACTIONS.has(v.a as string) && typeof v.reason === 'string'
+        ? { t: 'refused', a: v.a as ControlAction['a'], reason: v.reason.slice(0, 40) }
+        : null;
     case 'ink-clear':
       return typeof v.by === 'string' ? { t: 'ink-clear', by: v.by.slice(0, 64) } : { t: 'ink-clear' };
     case 'control':

@@ -16,7 +16,7 @@
  * This file is the session itself: its state, its start and end, and which part a new connection
  * goes to. What a viewer may send is bounded (limits.ts): small messages only, and a rate per kind.
  */
-import { capture, type CaptureHandle } from '../capture/index.js';
+import { captureForSession, type Capture } from '../capture/index.js';
 import { decodeSecret, randomSecret, type SecureChannel } from '../secure/index.js';
 // the sharer's side of the channel, without an inflater: only the sharer compresses (secure/receiver.ts)
 import { openChannel } from '../secure/open.js';
@@ -26,15 +26,16 @@ import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { approveMode } from './approval.js';
 import { ApprovalQueue, type Pending } from './approval-queue.js';
-import { ControlLease } from './control-lease.js';
 import { InkRelay } from './ink.js';
+import { remoteControlFor, type RemoteControlPort } from './control-port.js';
+import { viewerName, viewerRole } from './identity.js';
 import { deferred, Emitter } from './events.js';
 import { FanOut } from './fan-out.js';
 import { VIEWER_MESSAGE_MAX, VIEWER_TRANSPORT_MAX } from './limits.js';
 import { controlMessage } from './messages.js';
 import { loadSharing, saveSharing, type StoredViewer } from './persist.js';
 import { PeerRouter, useSignaling } from './router.js';
-import { DEFAULT_APPROVAL_TIMEOUT, DEFAULT_CONTROL_TIMEOUT, DEFAULT_RECONNECT_TIMEOUT, resumeHandshakeTimeout } from './timing.js';
+import { DEFAULT_APPROVAL_TIMEOUT, DEFAULT_RECONNECT_TIMEOUT, resumeHandshakeTimeout } from './timing.js';
 import type {
   ApprovalRequest,
   EndReason,
@@ -63,8 +64,9 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** Approved viewers, in the order they joined. */
   readonly #viewers: ViewerSet;
   readonly #fanOut: FanOut<Viewer>;
-  /** Who controls the page (at most one viewer, with the customer's yes). */
-  readonly #lease: ControlLease;
+  /** Who controls the page (at most one viewer, with the customer's yes), and its input. */
+  /** Null without remote control on this page (the sharer core alone): every request is answered `unavailable`. */
+  readonly #control: RemoteControlPort | null;
   /** Strokes drawn over the page, both ways. */
   readonly #ink: InkRelay;
   readonly #transports = new Set<Transport>();
@@ -81,19 +83,11 @@ export class SharingSession extends Emitter<SharingEvents> {
     // the next page does not know the viewers still waiting: they are not left waiting for nothing
     this.#queue.refuseAll();
     // control is not inherited: the next page (which may be of another origin) is asked again
-    this.#lease.revoke('navigation');
+    this.#control?.revoke('navigation');
     // the last contact: the stored state expires reconnectTimeout from now. After this the next
     // page owns the stored state: this one never writes it again
     this.#save();
     clearInterval(this.#refresh);
-  };
-  /** The customer switched away from this tab: whoever controls the page must not act unseen. */
-  readonly #onVisibility = () => {
-    if (this.#doc.visibilityState === 'hidden') this.#lease.revoke('hidden');
-  };
-  /** The customer's own Escape takes control back. Only a real key press: the agent's keys are synthetic (untrusted). */
-  readonly #onKey = (event: KeyboardEvent) => {
-    if (event.isTrusted && event.key === 'Escape' && this.#lease.holder) this.#lease.revoke('revoked');
   };
   /** Resolves when the first viewer is connected (approved); rejects if the session ends first. */
   readonly connected = this.#settled.promise;
@@ -135,23 +129,25 @@ export class SharingSession extends Emitter<SharingEvents> {
         dial: (address) => {
           if (!this.#leaving) this.router?.dial(address);
         },
-        control: (viewer, op) => (op === 'request' ? this.#lease.request(viewer.info.id) : this.#lease.release(viewer.info.id)),
+        control: (viewer, op) => this.#controlRequest(viewer.info.id, op),
+        act: (viewer, action) => this.#control?.act(viewer.info.id, action),
         ink: (viewer, stroke) => (stroke ? this.#ink.fromViewer(viewer.info.id, stroke) : this.#ink.clearFromViewer(viewer.info.id)),
       },
     );
     this.#ink = new InkRelay({ send: (message, except) => this.#viewers.broadcast(message, except) }, emit);
-    this.#lease = new ControlLease(options.control ?? 'prompt', options.controlTimeout ?? DEFAULT_CONTROL_TIMEOUT, {
+    this.#control = remoteControlFor(options, {
       emit,
       info: (id) => {
         const viewer = this.#viewers.get(id);
         return viewer ? { ...viewer.info } : null;
       },
-      tell: (id, state, reason) =>
-        this.#viewers.get(id)?.channel?.send(controlMessage({ t: 'control-state', state, ...(reason && { reason }) })),
+      send: (id, message) => this.#viewers.get(id)?.channel?.send(message),
+      capture: () => this.#fanOut.capture,
+      doc: () => this.#doc,
     });
     // a viewer whose link is lost loses control (and its request): asked again when it is back
-    this.on('viewerreconnecting', (info) => this.#lease.left(info.id, info));
-    this.on('viewerleft', (info) => this.#lease.left(info.id, info));
+    this.on('viewerreconnecting', (info) => this.#control?.left(info));
+    this.on('viewerleft', (info) => this.#control?.left(info));
   }
 
   get state(): SessionState {
@@ -201,24 +197,34 @@ export class SharingSession extends Emitter<SharingEvents> {
 
   /** The viewer controlling the page now, or null. */
   get controller(): ViewerInfo | null {
-    const id = this.#lease.holder;
+    const id = this.#control?.holder;
     const viewer = id ? this.#viewers.get(id) : undefined;
     return viewer ? { ...viewer.info } : null;
   }
 
   /** The customer lets the viewer that asks (`controlrequest`) control the page. False when it no longer asks. */
   grantControl(id: string): boolean {
-    return this.#lease.grant(id);
+    return this.#control?.grant(id) ?? false;
   }
 
   /** The customer refuses a control request. */
   denyControl(id: string): void {
-    this.#lease.deny(id);
+    this.#control?.deny(id);
   }
 
   /** The customer takes control back (the banner's button, Escape): the viewer is told at once. */
   revokeControl(): void {
-    this.#lease.revoke('revoked');
+    this.#control?.revoke('revoked');
+  }
+
+  /** The customer lets the controlling viewer submit the form it asked to (`controlconfirm`). */
+  confirmSubmit(): void {
+    this.#control?.confirmSubmit();
+  }
+
+  /** The customer refuses that submit: the viewer is told. */
+  declineSubmit(): void {
+    this.#control?.declineSubmit();
   }
 
   /** The customer drew a piece of a stroke over the page (page coordinates): every viewer sees it. */
@@ -239,7 +245,7 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** Ends the session for every viewer (each is told why), stops capturing, closes everything. */
   stop(reason: EndReason = 'stopped'): void {
     if (this.#currentState === 'ended') return;
-    this.#lease.revoke('ended'); // told before the viewers' bye
+    this.#control?.revoke('ended'); // told before the viewers' bye
     this.#viewers.close(reason);
     this.#queue.close(reason);
     for (const transport of this.#transports) transport.close();
@@ -249,8 +255,7 @@ export class SharingSession extends Emitter<SharingEvents> {
   /** @internal started by startSharing */
   async start(): Promise<void> {
     const { transport, signaling } = this.options;
-    this.#doc.addEventListener('visibilitychange', this.#onVisibility);
-    this.#doc.addEventListener('keydown', this.#onKey, true);
+    this.#control?.watch(this.#doc);
     if (transport) {
       this.#connect(TRANSPORT_VIEWER, transport);
       return;
@@ -333,31 +338,24 @@ export class SharingSession extends Emitter<SharingEvents> {
     this.#viewers.join(p.request, p.channel, p.transport, p.ping);
   }
 
-  /** The viewer's name in this side's chat; a throwing `viewerName` is reported, not fatal. */
+  /** A viewer asks for control or gives it back; without remote control on this page it is told `unavailable`. */
+  #controlRequest(id: string, op: 'request' | 'release'): void {
+    if (this.#control) return op === 'request' ? this.#control.request(id) : this.#control.release(id);
+    if (op === 'request')
+      this.#viewers.get(id)?.channel?.send(controlMessage({ t: 'control-state', state: 'ended', reason: 'unavailable' }));
+  }
+
   #nameOf(address: string): string | null {
-    try {
-      const name = this.options.viewerName?.(address);
-      return typeof name === 'string' && name ? name : null;
-    } catch (error) {
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
-      return null;
-    }
+    return viewerName(this.options, address, (error) => this.emit('error', error));
   }
 
-  /** The viewer's role in this side's chat (`'agent'` without `viewerRole`); a throwing `viewerRole` fails safe: observer. */
   #roleOf(address: string): ViewerRole {
-    try {
-      const role = this.options.viewerRole?.(address);
-      return role === 'observer' || (this.options.viewerRole && role !== 'agent') ? 'observer' : 'agent';
-    } catch (error) {
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
-      return 'observer';
-    }
+    return viewerRole(this.options, address, (error) => this.emit('error', error));
   }
 
-  #startCapture(onFrame: (frame: Uint8Array) => void): CaptureHandle {
+  #startCapture(onFrame: (frame: Uint8Array) => void): Capture {
     const { mask, batch } = this.options;
-    return capture(this.#doc, {
+    return captureForSession(this.#doc, {
       onFrame,
       mask,
       batch,
@@ -387,9 +385,8 @@ export class SharingSession extends Emitter<SharingEvents> {
 
   #end(reason: EndReason): void {
     if (this.#currentState === 'ended') return;
-    this.#lease.revoke('ended');
-    this.#doc.removeEventListener('visibilitychange', this.#onVisibility);
-    this.#doc.removeEventListener('keydown', this.#onKey, true);
+    this.#control?.revoke('ended');
+    this.#control?.unwatch(this.#doc);
     this.#viewers.stopAllWaiting();
     this.#queue.close();
     clearInterval(this.#refresh);

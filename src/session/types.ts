@@ -3,6 +3,8 @@ import type { CaptureOptions } from '../capture/index.js';
 import type { MirrorOptions } from '../mirror/index.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
+import type { ControlRules } from './control-port.js';
+import type { ControlAction, RefusalReason } from '../control/actions.js';
 
 /**
  * `connecting` — setting up (signaling, data channel, handshake; for a sharer: waiting for a viewer);
@@ -127,6 +129,14 @@ export interface SharingOptions extends CommonOptions {
   control?: ControlMode;
   /** Milliseconds the customer has to answer a control request before it expires. Default 30000. */
   controlTimeout?: number;
+  /**
+   * What the agent may touch while it controls the page, decided on this page: `allowedOrigins` (where
+   * its clicks may navigate; default this page's origin), `readonly` (selectors it may see but not
+   * change; also `data-cobrowse-readonly`), `editable` (`contenteditable` areas open to it; none by
+   * default), `confirmSubmit` (the customer confirms every form submit; default true). Masked,
+   * blocked and sensitive fields, file inputs and our own UI are never open to it.
+   */
+  controlRules?: ControlRules;
 }
 
 /** See `SharingOptions.control`. */
@@ -143,10 +153,22 @@ export type ViewerRole = 'agent' | 'observer';
  * answer), `revoked` (the customer took control back), `released` (the viewer gave it back),
  * `hidden` (the customer's tab was hidden), `navigation` (the page went away: the next page does
  * not inherit control), `left` (the viewer went away), `ended` (the session
- * ended), `busy` (another viewer asks or controls), `not-allowed` (`control: false`), `observer`.
+ * ended), `busy` (another viewer asks or controls), `not-allowed` (`control: false`), `unavailable` (this
+ * page has no remote control: the sharer core alone), `observer`.
  */
 export type ControlEndReason =
-  'denied' | 'expired' | 'revoked' | 'released' | 'hidden' | 'navigation' | 'left' | 'ended' | 'busy' | 'not-allowed' | 'observer';
+  | 'denied'
+  | 'expired'
+  | 'revoked'
+  | 'released'
+  | 'hidden'
+  | 'navigation'
+  | 'left'
+  | 'ended'
+  | 'busy'
+  | 'not-allowed'
+  | 'unavailable'
+  | 'observer';
 
 /** Detail of `control`: a viewer got control (`granted`), or its request or control ended (`reason`). */
 export interface ControlChange extends ViewerInfo {
@@ -254,6 +276,10 @@ export interface SharingEvents {
   controlrequest: ViewerInfo & { expires: number };
   /** A viewer got control, or a request or control ended (with why). */
   control: ControlChange;
+  /** The viewer in control wants to submit a form: `confirmSubmit()` or `declineSubmit()`. */
+  controlconfirm: ViewerInfo;
+  /** An action of the viewer in control was refused on this page (for the audit log: never a value). */
+  refused: { viewer: string; action: ControlAction['a']; reason: RefusalReason | 'not-controlling' };
   /**
    * Something went wrong that did not end the session: a viewer refused (SecureError, TransportError
    * `oversized`), a viewer over its rate (SessionError `rate-limited`, once per stretch), a capture error.

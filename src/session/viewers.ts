@@ -49,8 +49,10 @@ export interface ViewerHooks {
   left(reason: EndReason): void;
   /** Dials a viewer this page is waiting for (the session does nothing once it is leaving). */
   dial(address: string): void;
-  /** The viewer asks for control of the page, or gives it back (control-lease.ts decides). */
+  /** The viewer asks for control of the page, or gives it back (src/control/lease.ts decides). */
   control(viewer: Viewer, op: 'request' | 'release'): void;
+  /** The viewer's input while it controls the page, as it arrived (remote control checks it, and that the viewer controls the page). */
+  act(viewer: Viewer, action: unknown): void;
   /** The viewer drew, or cleared its strokes (ink.ts shows and relays them). */
   ink(viewer: Viewer, stroke: InkStroke | null): void;
 }
@@ -261,6 +263,9 @@ export class ViewerSet {
       case 'pointer':
       case 'click':
         if (this.#allow(viewer, control.t)) this.hooks.emit(control.t, { viewer: viewer.info.id, x: control.x, y: control.y });
+        break;
+      case 'act':
+        if (this.#allow(viewer, 'act')) this.hooks.act(viewer, control.action);
         break;
       case 'ink':
         if (this.#allow(viewer, 'ink')) this.hooks.ink(viewer, { id: control.s, points: control.p, ...(control.end && { end: true }) });

@@ -25,6 +25,7 @@ import type { PeerTransport } from '../transport/peer.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
+import { refusalText, type ControlAction } from '../control/actions.js';
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
 import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
@@ -50,6 +51,13 @@ export interface ViewingEvents {
   ink: InkStroke & { by: string; color: string };
   /** The customer or another viewer cleared its strokes. */
   inkclear: { by: string };
+  /**
+   * The customer's page did not do what the agent asked while in control: `reason` (`private`,
+   * `readonly`, `file`, `editable`, `navigation`, `outside`, `changed`, `not-focused`,
+   * `submit-declined`, `not-controlling`; `confirm-submit`: the customer is asked to confirm), `text`
+   * in plain words for the agent.
+   */
+  refused: { action: string; reason: string; text: string };
   error: Error;
 }
 
@@ -111,6 +119,15 @@ export class ViewingSession extends Emitter<ViewingEvents> {
 
   click(x: number, y: number): void {
     this.#control({ t: 'click', x, y });
+  }
+
+  /**
+   * One input of the agent while it controls the page (`control === 'granted'`): a pointer move, a
+   * click, a key, a scroll, an option picked. The customer's page decides; what it refuses comes back
+   * as a `refused` event with the reason. Ignored when this viewer does not control the page.
+   */
+  act(action: ControlAction): void {
+    if (this.#controlState === 'granted') this.#control({ t: 'act', action });
   }
 
   /** A piece of a stroke the agent draws over the page (page coordinates of the customer's document). */
@@ -309,6 +326,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         return this.emit('ink', { by: control.by, color: control.c, id: control.s, points: control.p, ...(control.end && { end: true }) });
       case 'ink-clear':
         return control.by ? this.emit('inkclear', { by: control.by }) : undefined;
+      case 'refused':
+        return this.emit('refused', { action: control.a, reason: control.reason, text: refusalText(control.reason) });
       case 'control-state':
         // always reported: a request refused at once goes from none to none, with why
         if (control.state !== 'ended') return this.#setControl(control.state, undefined, true);

@@ -9,8 +9,8 @@
  * A request while another viewer asks or holds control is refused (`busy`): the others watch.
  * With `control: false` every request is refused (`not-allowed`); an observer's too (`observer`).
  */
-import type { Emit } from './events.js';
-import type { ControlEndReason, ControlMode, SharingEvents, ViewerInfo } from './types.js';
+import type { Emit } from '../session/events.js';
+import type { ControlEndReason, ControlMode, SharingEvents, ViewerInfo } from '../session/types.js';
 
 export interface LeaseHooks {
   emit: Emit<SharingEvents>;
@@ -18,6 +18,8 @@ export interface LeaseHooks {
   info(id: string): ViewerInfo | null;
   /** Tells one viewer where its request or its control stands. */
   tell(id: string, state: 'asking' | 'granted' | 'ended', reason?: ControlEndReason): void;
+  /** This page can perform the agent's input (the entry it loaded includes remote control). */
+  available(): boolean;
 }
 
 export class ControlLease {
@@ -46,7 +48,16 @@ export class ControlLease {
     const viewer = this.hooks.info(id);
     if (!viewer) return;
     if (this.#holder === id || this.#asking?.id === id) return; // asked twice: the first question stands
-    const refusal = this.mode === false ? 'not-allowed' : viewer.role === 'observer' ? 'observer' : this.#busy() ? 'busy' : null;
+    const refusal =
+      this.mode === false
+        ? 'not-allowed'
+        : !this.hooks.available()
+          ? 'unavailable'
+          : viewer.role === 'observer'
+            ? 'observer'
+            : this.#busy()
+              ? 'busy'
+              : null;
     if (refusal) return this.#end(id, refusal);
     const timer = setTimeout(() => this.deny(id, 'expired'), this.timeout);
     this.#asking = { id, timer };

@@ -1,0 +1,156 @@
+/**
+ * Remote control in a sharing session: who holds it (lease.ts decides, on this page) and,
+ * while a viewer does, the replay that performs its input (replay.ts, checked by guard.ts). Every action of a
+ * viewer goes through here: performed only for the viewer in control, refused otherwise, and each
+ * refusal is told to the viewer and reported to the page (`refused`, for the audit log: never a value).
+ * Provided to sessions by `enableRemoteControl()` (index.ts): the sharer core does not carry it.
+ * A submit waits for the customer (`controlconfirm`, then `confirmSubmit()` / `declineSubmit()`).
+ */
+import type { RemoteControlHooks, RemoteControlPort } from '../session/control-port.js';
+import type { Emit } from '../session/events.js';
+import { controlMessage } from '../session/messages.js';
+import { DEFAULT_CONTROL_TIMEOUT } from '../session/timing.js';
+import type { ControlEndReason, SharingEvents, SharingOptions, ViewerInfo } from '../session/types.js';
+import type { ControlAction } from './actions.js';
+import { ControlGuard, type Verdict } from './guard.js';
+import { ControlLease } from './lease.js';
+import { parseAction } from './parse.js';
+import { ControlReplay } from './replay.js';
+
+type Refused = Verdict | { reason: 'not-controlling' };
+
+export class RemoteControl implements RemoteControlPort {
+  readonly #lease: ControlLease;
+  #engine: { viewer: string; engine: ControlReplay; confirming: ControlAction['a'] | null } | null = null;
+
+  constructor(
+    private readonly options: SharingOptions,
+    private readonly hooks: RemoteControlHooks,
+  ) {
+    // the lease's `control` events start and end the engine, then reach the page
+    const emit: Emit<SharingEvents> = (type, detail) => {
+      if (type === 'control') {
+        const change = detail as SharingEvents['control'];
+        if (change.granted) this.#start(change.id);
+        else this.#end(change.id);
+      }
+      hooks.emit(type, detail);
+    };
+    this.#lease = new ControlLease(options.control ?? 'prompt', options.controlTimeout ?? DEFAULT_CONTROL_TIMEOUT, {
+      emit,
+      info: hooks.info,
+      tell: (id, state, reason) => hooks.send(id, controlMessage({ t: 'control-state', state, ...(reason && { reason }) })),
+      available: () => true,
+    });
+  }
+
+  /** The customer switched away from this tab: whoever controls the page must not act unseen. */
+  readonly #onVisibility = (event: Event) => {
+    if ((event.target as Document).visibilityState === 'hidden') this.#lease.revoke('hidden');
+  };
+  /** The customer's own Escape takes control back. Only a real key press: the agent's keys are synthetic (untrusted). */
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (event.isTrusted && event.key === 'Escape' && this.#lease.holder) this.#lease.revoke('revoked');
+  };
+
+  /** Listens on the shared document for what ends control by itself (hidden tab, the customer's Escape). */
+  watch(doc: Document): void {
+    doc.addEventListener('visibilitychange', this.#onVisibility);
+    doc.addEventListener('keydown', this.#onKey, true);
+  }
+
+  unwatch(doc: Document): void {
+    doc.removeEventListener('visibilitychange', this.#onVisibility);
+    doc.removeEventListener('keydown', this.#onKey, true);
+  }
+
+  get holder(): string | null {
+    return this.#lease.holder;
+  }
+
+  request(id: string): void {
+    this.#lease.request(id);
+  }
+
+  release(id: string): void {
+    this.#lease.release(id);
+  }
+
+  grant(id: string): boolean {
+    return this.#lease.grant(id);
+  }
+
+  deny(id: string): void {
+    this.#lease.deny(id);
+  }
+
+  revoke(reason: ControlEndReason): void {
+    this.#lease.revoke(reason);
+  }
+
+  /** A viewer went away (or lost its link): what it asked or held ends. */
+  left(info: ViewerInfo): void {
+    this.#lease.left(info.id, info);
+  }
+
+  /** One input of a viewer, as it arrived: malformed ones are dropped, like any bad control message. */
+  act(viewer: string, raw: unknown): void {
+    const action = parseAction(raw);
+    if (!action) return;
+    const e = this.#engine;
+    if (!e || e.viewer !== viewer || this.#lease.holder !== viewer) return this.#report(viewer, action.a, { reason: 'not-controlling' });
+    this.#report(viewer, action.a, e.engine.perform(action));
+  }
+
+  confirmSubmit(): void {
+    const e = this.#engine;
+    if (!e?.confirming) return;
+    const action = e.confirming;
+    e.confirming = null;
+    this.#report(e.viewer, action, e.engine.confirmSubmit());
+  }
+
+  declineSubmit(): void {
+    const e = this.#engine;
+    if (!e?.confirming) return;
+    const action = e.confirming;
+    e.confirming = null;
+    this.#report(e.viewer, action, e.engine.declineSubmit());
+  }
+
+  /** Control was granted: an engine for it, on the capture the viewer sees (ids mean the same on both sides). */
+  #start(viewer: string): void {
+    const capture = this.hooks.capture();
+    try {
+      if (!capture) throw new Error('remote control before anything was captured');
+      const doc = this.hooks.doc();
+      const guard = new ControlGuard(doc, { ...this.options.controlRules, mask: this.options.mask }); // throws on a bad selector
+      this.#engine = { viewer, engine: new ControlReplay(doc, guard, capture), confirming: null };
+    } catch (error) {
+      this.hooks.emit('error', error instanceof Error ? error : new Error(String(error)));
+      this.#lease.revoke('unavailable');
+    }
+  }
+
+  #end(viewer: string): void {
+    if (this.#engine?.viewer !== viewer) return;
+    this.#engine.engine.end();
+    this.#engine = null;
+  }
+
+  /** Done (null), a submit waiting for the customer, or refused: the viewer is told, the page hears it. */
+  #report(viewer: string, action: ControlAction['a'], outcome: Refused): void {
+    if (outcome === null) return;
+    if (outcome === 'confirm-submit') {
+      if (this.#engine) this.#engine.confirming = action;
+      this.hooks.send(viewer, controlMessage({ t: 'refused', a: action, reason: 'confirm-submit' }));
+      const info = this.hooks.info(viewer);
+      if (info) this.hooks.emit('controlconfirm', info);
+      return;
+    }
+    // a pointer moving over a private field is refused at every move: only what the agent did is reported
+    if (action === 'move') return;
+    this.hooks.send(viewer, controlMessage({ t: 'refused', a: action, reason: outcome.reason }));
+    this.hooks.emit('refused', { viewer, action, reason: outcome.reason });
+  }
+}
