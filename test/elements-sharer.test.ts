@@ -265,6 +265,53 @@ describe('<cobrowse-sharing-banner> over a real session', () => {
     assertEqual(part(banner, 'frame'), null);
   });
 
+  it("remote control: the agent's submit waits for the customer's Submit in the banner; Cancel refuses it", async () => {
+    const { sharer, api } = await sharerPage(
+      '<form id="f" action="#"><button id="go" style="position:absolute;left:300px;top:200px;width:80px;height:30px">Send</button></form>',
+    );
+    const [a, b] = createLoopbackPair();
+    const sharing = await api.startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      transport: intoRealm(a, sharer.win),
+      secret: SECRET,
+      control: () => true,
+      controlRules: { allowedOrigins: [location.origin] }, // an about:srcdoc page: its form resolves against this origin
+    });
+    const viewing: ViewingSession = await startViewing({ container: viewerContainer(), transport: b, secret: SECRET });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    let submitted = 0;
+    sharer.doc.getElementById('f')!.addEventListener('submit', (e) => (submitted++, e.preventDefault()));
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    await waitFor(() => !!viewing.mirror.document?.getElementById('go'), 4000, 'the form in the mirror');
+    const go = () => viewing.act({ a: 'click', x: 340, y: 215, id: viewing.mirror.id(viewing.mirror.document!.getElementById('go')!) });
+    const refused: string[] = [];
+    viewing.on('refused', (r) => refused.push(r.reason));
+    go();
+    await waitFor(() => !!part(banner, 'confirm-submit'), 4000, 'the banner asks');
+    assert(
+      part(banner, 'confirm-submit')!.textContent!.includes('The agent wants to submit this form'),
+      part(banner, 'confirm-submit')!.textContent!,
+    );
+    assertEqual(submitted, 0);
+    part(banner, 'decline-submit')!.click();
+    await waitFor(() => refused.includes('submit-declined'), 4000, 'the agent hears the customer said no');
+    assertEqual(submitted, 0);
+    await banner.updateComplete;
+    assertEqual(part(banner, 'confirm-submit'), null);
+    go();
+    await waitFor(() => !!part(banner, 'submit'), 4000, 'asked again');
+    part(banner, 'submit')!.click();
+    await waitFor(() => submitted === 1, 4000, 'submitted once the customer said yes').catch((e) => {
+      throw new Error(`${e.message}: refused ${refused.join(',')}; at the point: ${sharer.doc.elementFromPoint(340, 215)?.localName}`);
+    });
+  });
+
   it('in Japanese with lang="ja" on the page', async () => {
     const { sharer, api } = await sharerPage('', 'ja');
     const { sharing, viewing } = await pair(sharer, api);

@@ -32,6 +32,9 @@ import { define, theme } from './shared.js';
  * @csspart deny-control - Deny control
  * @csspart control - who controls the page now, and Take back
  * @csspart take-back - the Take back control button (Escape does the same)
+ * @csspart confirm-submit - the agent wants to submit a form: Submit / Cancel
+ * @csspart submit - submit the form the agent asked to
+ * @csspart decline-submit - do not submit it
  * @csspart frame - the frame around the viewport while a viewer controls the page
  * @cssprop --cobrowse-control-color - the colour of everything that says the agent is in control
  * @cssprop --cobrowse-banner-background - banner background
@@ -91,6 +94,7 @@ export class CobrowseSharingBanner extends SessionElement {
         margin-left: auto;
       }
       [part~='control-request'],
+      [part~='confirm-submit'],
       [part~='control'] {
         flex-basis: 100%;
         display: flex;
@@ -122,6 +126,8 @@ export class CobrowseSharingBanner extends SessionElement {
   readonly #reconnecting = new Set<string>();
   /** The control request the customer is asked about now, if any. */
   #asking: { id: string; name: string | null } | null = null;
+  /** The viewer in control asked to submit a form: the customer confirms here. */
+  #confirming = false;
 
   constructor() {
     super();
@@ -160,6 +166,11 @@ export class CobrowseSharingBanner extends SessionElement {
       }),
       s.on('control', (c) => {
         if (this.#asking?.id === c.id) this.#asking = null; // answered, expired or gone
+        if (!c.granted) this.#confirming = false;
+        update();
+      }),
+      s.on('controlconfirm', () => {
+        this.#confirming = true;
         update();
       }),
     ];
@@ -168,6 +179,16 @@ export class CobrowseSharingBanner extends SessionElement {
   protected override forget(): void {
     this.#reconnecting.clear();
     this.#asking = null;
+    this.#confirming = false;
+  }
+
+  /** The prompt goes first: the submit is replayed where the agent clicked, which the taller banner may cover. */
+  async #answerSubmit(s: SharingSession, yes: boolean): Promise<void> {
+    this.#confirming = false;
+    this.requestUpdate();
+    await this.updateComplete;
+    if (yes) s.confirmSubmit();
+    else s.declineSubmit();
   }
 
   /** The control request being asked now (Allow / Deny), or who controls the page (Take back). */
@@ -179,6 +200,19 @@ export class CobrowseSharingBanner extends SessionElement {
           <span>${text}</span>
           <button type="button" part="button take-back" @click=${() => s.revokeControl()}>${this.t('takeBack')}</button>
         </div>
+        ${
+          this.#confirming
+            ? html`<div part="confirm-submit" role="alertdialog" aria-label=${this.t('confirmSubmit')}>
+                <strong>${this.t('confirmSubmit')}</strong>
+                <button type="button" part="button decline-submit" @click=${() => void this.#answerSubmit(s, false)}>
+                  ${this.t('cancelSubmit')}
+                </button>
+                <button type="button" class="primary" part="button submit" @click=${() => void this.#answerSubmit(s, true)}>
+                  ${this.t('submit')}
+                </button>
+              </div>`
+            : nothing
+        }
         <div part="frame"></div>`;
     }
     const asking = this.#asking;

@@ -31,7 +31,10 @@ export type SharerKey =
   | 'denyControl'
   | 'controlling'
   | 'controllingNamed'
-  | 'takeBack';
+  | 'takeBack'
+  | 'confirmSubmit'
+  | 'submit'
+  | 'cancelSubmit';
 
 export const sharerStrings: Catalog<SharerKey> = {
   en: {
@@ -62,6 +65,9 @@ export const sharerStrings: Catalog<SharerKey> = {
     controlling: 'The agent is controlling this page',
     controllingNamed: '{name} is controlling this page',
     takeBack: 'Take back control (Esc)',
+    confirmSubmit: 'The agent wants to submit this form. Submit it?',
+    submit: 'Submit',
+    cancelSubmit: 'Cancel',
   },
   ja: {
     consentTitle: 'オペレーターがこのページの表示を求めています',
@@ -92,5 +98,8 @@ export const sharerStrings: Catalog<SharerKey> = {
     controlling: 'オペレーターがこのページを操作しています',
     controllingNamed: '{name}さんがこのページを操作しています',
     takeBack: '操作を取り戻す（Esc）',
+    confirmSubmit: 'オペレーターがこのフォームを送信しようとしています。送信しますか？',
+    submit: '送信する',
+    cancelSubmit: 'キャンセル',
   },
 };
