@@ -161,6 +161,45 @@ describe('<cobrowse-viewer> over a session', () => {
     await waitFor(() => sharing.controller === null, 4000, 'given back');
   });
 
+  it("under control: the agent's real clicks, keys and wheel over the view act on the customer's page; a private field says why not", async () => {
+    enableRemoteControl();
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(480, { scale: 'actual' });
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    sharing.on('controlrequest', (r) => sharing.grantControl(r.id));
+    viewing.requestControl();
+    await waitFor(() => viewing.control === 'granted', 4000, 'granted');
+    await el.updateComplete;
+    /** The top page's point over the mirrored element (scale 1: actual). */
+    const over = (id: string): [number, number] => {
+      const box = viewing.mirror.iframe.getBoundingClientRect();
+      const r = viewing.mirror.document!.getElementById(id)!.getBoundingClientRect();
+      return [Math.round(box.left + r.left + r.width / 2), Math.round(box.top + r.top + r.height / 2)];
+    };
+    const name = sharer.doc.getElementById('name') as HTMLInputElement;
+    await sendMouse({ type: 'click', position: over('name') });
+    await waitFor(() => sharer.doc.activeElement === name, 4000, 'the customer’s field focused by the agent’s click');
+    await sendKeys({ press: 'End' });
+    await sendKeys({ type: 'e!' });
+    await waitFor(() => name.value === 'Anne!', 4000, `typed on the customer's page (now "${name.value}")`);
+    await waitFor(() => (viewing.mirror.document!.getElementById('name') as HTMLInputElement).value === 'Anne!', 4000, 'and mirrored');
+    await sendMouse({ type: 'move', position: over('title') });
+    const before = sharer.win.scrollY;
+    const view = part(el, 'view')!;
+    const [x, y] = over('title');
+    view.dispatchEvent(new WheelEvent('wheel', { deltaY: 120, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+    await waitFor(() => sharer.win.scrollY === before + 120, 4000, 'the customer’s page scrolled by the wheel');
+    await waitFor(() => viewing.mirror.document!.scrollingElement!.scrollTop === before + 120, 4000, 'and the mirror with it');
+    // the password field is private to the customer: the agent reads why, the field is untouched
+    view.dispatchEvent(new WheelEvent('wheel', { deltaY: -120, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+    await waitFor(() => sharer.win.scrollY === before, 4000, 'back up');
+    await sendMouse({ type: 'click', position: over('card') });
+    await waitFor(() => text(el, 'control-note') === 'This field is private to the customer.', 4000, 'the refusal in words');
+    assert(sharer.doc.activeElement !== sharer.doc.getElementById('card'), 'never focused');
+    await resetMouse();
+  });
+
   it('shows where the customer is (host + path) and the latency, measured every 2 s', async () => {
     const sharer = await createSharer({ url: '/test/fixtures/page.html?secret=1#x' });
     const el = viewer(400);

@@ -46,7 +46,11 @@ function controlButton(s: ViewerStatus, t: Translate, onControl: () => void): Te
 
 /** What the agent may do now, or why control ended, in plain words. */
 function controlNote(s: ViewerStatus, t: Translate): TemplateResult | typeof nothing {
-  if (s.control === 'granted') return html`<p part="control-note" role="status" data-control="granted">${t('controlGranted')}</p>`;
+  if (s.control === 'granted') {
+    return html`<p part="control-note" role="status" data-control="granted" ?data-refused=${!!s.refusal}>
+      ${s.refusal ?? t('controlGranted')}
+    </p>`;
+  }
   if (s.control === 'none' && s.controlNote) return html`<p part="control-note" role="status">${t(controlMessage(s.controlNote))}</p>`;
   return nothing;
 }

@@ -51,6 +51,8 @@ export class ViewerStatus {
   /** Where this agent's control of the page stands, and why it last ended (null: nothing to say). */
   control: ViewerControl = 'none';
   controlNote: string | null = null;
+  /** What the customer's page last refused the agent while in control, in plain words. */
+  refusal: string | null = null;
   #unsubscribe: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval> | undefined;
 
@@ -72,6 +74,7 @@ export class ViewerStatus {
     this.reached = false;
     this.control = 'none';
     this.controlNote = null;
+    this.refusal = null;
     this.#setPhase({ state: 'connecting' });
   }
 
@@ -99,8 +102,9 @@ export class ViewerStatus {
       session.on('progress', ({ received, total }) => this.#update({ progress: received < total ? received / total : null })),
       session.on('latency', (ms) => this.#update({ latency: ms })),
       session.on('control', ({ state, reason }) =>
-        this.#update({ control: state, controlNote: state === 'none' ? (reason ?? null) : null }),
+        this.#update({ control: state, controlNote: state === 'none' ? (reason ?? null) : null, refusal: null }),
       ),
+      session.on('refused', ({ text }) => this.#update({ refusal: text })),
       session.on('frame', ({ snapshot }) => {
         this.#update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
         this.hooks.frame();
@@ -146,7 +150,7 @@ export class ViewerStatus {
     values: Partial<
       Pick<
         ViewerStatus,
-        'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions' | 'control' | 'controlNote'
+        'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions' | 'control' | 'controlNote' | 'refusal'
       >
     >,
   ): void {

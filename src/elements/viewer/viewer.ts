@@ -27,6 +27,7 @@ import type { Transport } from '../../transport/transport.js';
 import { languageOf, translate } from '../i18n.js';
 import { viewerStrings } from '../strings/viewer.js';
 import { FrameThrottle, toSharerViewport } from './pointer.js';
+import { clickAction, keyAction, scrollAction } from './control-input.js';
 import { renderBar, renderMessage, type Translate } from './status-bar.js';
 import { fire, ViewerStatus, type ViewerState } from './status.js';
 import { viewerStyles } from './styles.js';
@@ -279,7 +280,10 @@ export class CobrowseViewer extends LitElement {
     const session = this.session;
     if (!session || session.state !== 'connected') return;
     const p = toSharerViewport(clientX, clientY, session.mirror.iframe, session.mirror.viewport);
-    if (p) session.pointer(p.x, p.y);
+    if (!p) return;
+    session.pointer(p.x, p.y);
+    // under control the page's hover follows the agent's pointer too (once per frame, like the cursor)
+    if (session.control === 'granted') session.act({ a: 'move', x: p.x, y: p.y });
   }
 
   #onPointerMove(e: PointerEvent): void {
@@ -294,7 +298,34 @@ export class CobrowseViewer extends LitElement {
 
   #onClick(e: MouseEvent): void {
     const p = this.#mirrorPoint(e);
-    if (p) this.session!.click(p.x, p.y);
+    if (!p) return;
+    const session = this.session!;
+    session.click(p.x, p.y);
+    if (session.control !== 'granted') return;
+    session.act(clickAction(session.mirror, p));
+    // keys go where the agent clicked: the view takes the keyboard while the agent controls the page
+    (e.currentTarget as HTMLElement).focus({ preventScroll: true });
+  }
+
+  /** Under control: keys to the customer's focused field (shortcuts with Ctrl/Meta stay the agent's). */
+  #onKeyDown(e: KeyboardEvent): void {
+    const session = this.session;
+    if (session?.control !== 'granted' || session.state !== 'connected') return;
+    const action = keyAction(e);
+    if (!action) return;
+    e.preventDefault();
+    session.act(action);
+  }
+
+  /** Under control: the wheel scrolls the customer's page (what is under the pointer), not the agent's. */
+  #onWheel(e: WheelEvent): void {
+    const session = this.session;
+    const p = this.#mirrorPoint(e);
+    if (!p || session?.control !== 'granted') return;
+    const action = scrollAction(session.mirror, p, e.deltaX, e.deltaY);
+    if (!action) return;
+    e.preventDefault();
+    session.act(action);
   }
 
   protected override render(): TemplateResult {
@@ -308,6 +339,9 @@ export class CobrowseViewer extends LitElement {
           @pointermove=${this.#onPointerMove}
           @pointerleave=${this.#onPointerLeave}
           @click=${this.#onClick}
+          @keydown=${this.#onKeyDown}
+          @wheel=${this.#onWheel}
+          tabindex=${this.#status.control === 'granted' ? '0' : '-1'}
         ></div>
         <div part="message" aria-live="polite" ?hidden=${message === nothing}>${message}</div>
       </div>`;
