@@ -433,6 +433,50 @@ describe('annotations over a real session', () => {
     await waitFor(() => !layer.isConnected, 2000, 'the layer to be removed when the session ends');
   });
 
+  it("drawing: the agent's strokes follow the page's scroll and fade; the customer's pen (Draw in the banner) reaches the agent; Clear", async () => {
+    const { sharer, api } = await sharerPage('<div style="height:3000px"></div>');
+    const { sharing, viewing } = await pair(sharer, api);
+    const layer = api.showAnnotations(sharing);
+    const banner = new api.CobrowseSharingBanner();
+    banner.session = sharing;
+    sharer.doc.body.append(banner);
+    await banner.updateComplete;
+    // the agent draws at page (100, 300)→(200, 300)
+    viewing.ink({ id: 1, points: [100, 300, 200, 300], end: true });
+    await waitFor(() => !!part(layer, 'stroke'), 4000, 'the agent’s stroke on the customer’s page');
+    const path = () => part(layer, 'stroke')!;
+    assertEqual(path().getAttribute('stroke'), sharing.inkColor('transport'), 'in the colour the page gave that viewer');
+    const box = () => path().getBoundingClientRect();
+    assert(Math.abs(box().left - 100) < 4 && Math.abs(box().top - 300) < 4, `drawn where it was drawn: ${JSON.stringify(box())}`);
+    sharer.win.scrollTo(0, 200);
+    await waitFor(() => Math.abs(box().top - 100) < 4, 4000, 'the stroke moves with the page’s scroll');
+    await waitFor(() => !part(layer, 'stroke'), 8000, 'the stroke fades and goes');
+    // the customer's pen: Draw in the banner, a real drag on the page
+    const seen: string[] = [];
+    viewing.on('ink', (s) => seen.push(`${s.by} ${s.points.length}${s.end ? ' end' : ''}`));
+    part(banner, 'pen')!.click();
+    await waitFor(() => layer.hasAttribute('drawing'), 4000, 'the layer takes the pen');
+    assertEqual(part(banner, 'pen')!.getAttribute('aria-pressed'), 'true');
+    const f = sharer.frame.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(f.left + 50), Math.round(f.top + 150)] });
+    await sendMouse({ type: 'down' });
+    for (let i = 1; i <= 5; i++) await sendMouse({ type: 'move', position: [Math.round(f.left + 50 + i * 20), Math.round(f.top + 150)] });
+    await sendMouse({ type: 'up' });
+    await waitFor(() => seen.some((s) => s.endsWith(' end')), 4000, 'the customer’s stroke at the agent');
+    assert(
+      seen.every((s) => s.startsWith('customer ')),
+      seen.join(' | '),
+    );
+    assert(seen.reduce((n, s) => n + Number(s.split(' ')[1]), 0) >= 12, `six points or more: ${seen.join(' | ')}`);
+    const cleared: string[] = [];
+    viewing.on('inkclear', ({ by }) => cleared.push(by));
+    part(banner, 'clear-ink')!.click();
+    await waitFor(() => cleared.includes('customer'), 4000, 'Clear reaches the agent');
+    part(banner, 'pen')!.click();
+    await waitFor(() => !layer.hasAttribute('drawing'), 4000, 'pen off: the page gets its pointer back');
+    await resetMouse();
+  });
+
   it('no frame ever holds the sharer elements: tag names, their text (canaries) — banner, annotations, consent', async () => {
     const token = `SHARERCANARY${Math.random().toString(36).slice(2, 8)}`;
     const { sharer, api } = await sharerPage();

@@ -6,7 +6,9 @@
  *
  *   showAnnotations(session);   // added to the body, removed when the session ends
  */
-import { css, html, type TemplateResult } from 'lit';
+import { css, html, unsafeCSS, type TemplateResult } from 'lit';
+import { CUSTOMER_INK } from '../../session/ink.js';
+import { InkStrokes, inkStyles } from '../ink-strokes.js';
 import type { SharingSession } from '../../session/sharing.js';
 import { SessionElement } from './session-element.js';
 import { define } from './shared.js';
@@ -37,6 +39,7 @@ export class CobrowseAnnotations extends SessionElement {
   };
 
   static override styles = css`
+    ${unsafeCSS(inkStyles)}
     :host {
       position: fixed;
       inset: 0;
@@ -44,6 +47,12 @@ export class CobrowseAnnotations extends SessionElement {
       overflow: hidden;
       contain: strict;
       z-index: var(--cobrowse-annotations-z-index, 2147483647);
+    }
+    /* the customer's pen: the layer takes the pointer while drawing (and only then) */
+    :host([drawing]) {
+      pointer-events: auto;
+      cursor: crosshair;
+      touch-action: none;
     }
     [part~='cursor'] {
       position: absolute;
@@ -96,6 +105,19 @@ export class CobrowseAnnotations extends SessionElement {
 
   /** One cursor per viewer (an agent and a supervisor each point). */
   readonly #cursors = new Map<string, Point>();
+  /** The strokes over the page: the viewers' and the customer's own. */
+  readonly #ink = new InkStrokes(() => this.requestUpdate());
+  /** The customer's stroke being drawn: its id, and points not sent yet (sent once per animation frame). */
+  #stroke: { id: number; unsent: number[]; frame: number } | null = null;
+  #strokes = 0;
+  readonly #onScroll = () => this.requestUpdate();
+  /** The banner's pen and clear buttons (or the site's own) speak through these document events. */
+  readonly #onPen = (e: Event) => this.toggleAttribute('drawing', (e as CustomEvent<boolean>).detail);
+  readonly #onClearInk = () => {
+    this.#ink.clear('customer');
+    this.session?.clearInk();
+    this.requestUpdate();
+  };
 
   constructor() {
     super();
@@ -105,6 +127,71 @@ export class CobrowseAnnotations extends SessionElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.setAttribute('aria-hidden', 'true'); // a picture of someone else's pointer: nothing to read
+    const win = this.ownerDocument.defaultView;
+    win?.addEventListener('scroll', this.#onScroll, { passive: true });
+    this.ownerDocument.addEventListener('cobrowse-pen', this.#onPen);
+    this.ownerDocument.addEventListener('cobrowse-clear-ink', this.#onClearInk);
+    this.addEventListener('pointerdown', this.#down);
+    this.addEventListener('pointermove', this.#move);
+    this.addEventListener('pointerup', this.#up);
+    this.addEventListener('pointercancel', this.#up);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ownerDocument.defaultView?.removeEventListener('scroll', this.#onScroll);
+    this.ownerDocument.removeEventListener('cobrowse-pen', this.#onPen);
+    this.ownerDocument.removeEventListener('cobrowse-clear-ink', this.#onClearInk);
+  }
+
+  /** A point of the customer's pen, in page coordinates (the viewers draw it where the page is). */
+  #pagePoint(e: PointerEvent): [number, number] {
+    const win = this.ownerDocument.defaultView!;
+    return [Math.round((e.clientX + win.scrollX) * 10) / 10, Math.round((e.clientY + win.scrollY) * 10) / 10];
+  }
+
+  readonly #down = (e: PointerEvent): void => {
+    if (!this.hasAttribute('drawing') || !this.session) return;
+    e.preventDefault();
+    this.setPointerCapture?.(e.pointerId);
+    this.#stroke = { id: ++this.#strokes, unsent: [], frame: 0 };
+    this.#addPoint(e, false);
+  };
+
+  readonly #move = (e: PointerEvent): void => {
+    if (this.#stroke) this.#addPoint(e, false);
+  };
+
+  readonly #up = (e: PointerEvent): void => {
+    if (this.#stroke) this.#addPoint(e, true);
+  };
+
+  #addPoint(e: PointerEvent, end: boolean): void {
+    const stroke = this.#stroke!;
+    const [x, y] = this.#pagePoint(e);
+    this.#ink.add('customer', CUSTOMER_INK, { id: stroke.id, points: [x, y], ...(end && { end: true }) });
+    stroke.unsent.push(x, y);
+    this.requestUpdate();
+    if (end) {
+      cancelAnimationFrame(stroke.frame);
+      this.#send(true);
+      this.#stroke = null;
+    } else if (!stroke.frame) {
+      stroke.frame = requestAnimationFrame(() => this.#send(false));
+    }
+  }
+
+  /** The points drawn since the last send, as one piece (at most one per animation frame; ≤ 256 points a message). */
+  #send(end: boolean): void {
+    const stroke = this.#stroke;
+    if (!stroke || !this.session) return;
+    stroke.frame = 0;
+    const points = stroke.unsent;
+    stroke.unsent = [];
+    for (let i = 0; i < points.length || (end && i === 0); i += 512) {
+      const last = i + 512 >= points.length;
+      this.session.ink({ id: stroke.id, points: points.slice(i, i + 512), ...(end && last && { end: true }) });
+    }
   }
 
   protected override listen(s: SharingSession): (() => void)[] {
@@ -118,6 +205,14 @@ export class CobrowseAnnotations extends SessionElement {
         this.requestUpdate();
       }),
       s.on('click', ({ x, y }) => this.#ripple(x, y)),
+      s.on('ink', ({ viewer, color, ...piece }) => {
+        this.#ink.add(viewer, color, piece);
+        this.requestUpdate();
+      }),
+      s.on('inkclear', ({ viewer }) => {
+        this.#ink.clear(viewer);
+        this.requestUpdate();
+      }),
       s.on('pointerout', ({ viewer }) => {
         this.#cursors.delete(viewer);
         this.requestUpdate();
@@ -134,6 +229,7 @@ export class CobrowseAnnotations extends SessionElement {
 
   protected override forget(): void {
     this.#cursors.clear();
+    this.#ink.reset();
   }
 
   /** A ring that grows and fades where the agent clicked; imperative: it only ever goes away. */
@@ -148,7 +244,9 @@ export class CobrowseAnnotations extends SessionElement {
   }
 
   protected override render(): TemplateResult {
-    return html`${[...this.#cursors].map(
+    const win = this.ownerDocument.defaultView;
+    const ink = this.#ink.size ? this.#ink.render(win?.scrollX ?? 0, win?.scrollY ?? 0) : [];
+    return html`${ink.length ? html`<svg part="ink">${ink}</svg>` : ''}${[...this.#cursors].map(
       ([viewer, p]) =>
         html`<svg part="cursor" data-viewer=${viewer} viewBox="0 0 22 22" style="transform: translate(${p.x}px, ${p.y}px)">
           <path d="M2 1 L2 18 L7 13.5 L10.5 21 L13.5 19.7 L10 12.3 L17 12 Z" fill="currentColor" stroke="#fff" stroke-width="1.5" />

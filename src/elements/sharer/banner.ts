@@ -27,6 +27,8 @@ import { define, theme } from './shared.js';
  * @csspart code - a viewer's 6-digit code
  * @csspart button - the Stop button
  * @csspart stop - the Stop button
+ * @csspart pen - Draw (toggles the customer's pen: `aria-pressed`); fires `cobrowse-pen` on the document
+ * @csspart clear-ink - Clear drawing (the customer's strokes, on both sides); fires `cobrowse-clear-ink`
  * @csspart control-request - a viewer asks to control the page: who, what it means, Allow / Deny
  * @csspart allow-control - Allow control
  * @csspart deny-control - Deny control
@@ -128,6 +130,8 @@ export class CobrowseSharingBanner extends SessionElement {
   #asking: { id: string; name: string | null } | null = null;
   /** The viewer in control asked to submit a form: the customer confirms here. */
   #confirming = false;
+  /** The customer's pen is on (`<cobrowse-annotations>` draws). */
+  #drawing = false;
 
   constructor() {
     super();
@@ -177,9 +181,21 @@ export class CobrowseSharingBanner extends SessionElement {
   }
 
   protected override forget(): void {
+    if (this.#drawing) this.#pen(false);
     this.#reconnecting.clear();
     this.#asking = null;
     this.#confirming = false;
+  }
+
+  /** Pen on or off, and clearing: told to `<cobrowse-annotations>` (or the site's own layer) through document events. */
+  #pen(on: boolean): void {
+    this.#drawing = on;
+    this.ownerDocument.dispatchEvent(new CustomEvent('cobrowse-pen', { detail: on }));
+    this.requestUpdate();
+  }
+
+  #clearInk(): void {
+    this.ownerDocument.dispatchEvent(new CustomEvent('cobrowse-clear-ink'));
   }
 
   /** The prompt goes first: the submit is replayed where the agent clicked, which the taller banner may cover. */
@@ -259,6 +275,19 @@ export class CobrowseSharingBanner extends SessionElement {
             </li>`,
         )}
       </ul>
+      ${
+        s.state === 'connected'
+          ? html`<button
+                type="button"
+                part="button pen"
+                aria-pressed=${this.#drawing ? 'true' : 'false'}
+                @click=${() => this.#pen(!this.#drawing)}
+              >
+                ${this.t('draw')}
+              </button>
+              <button type="button" part="button clear-ink" @click=${() => this.#clearInk()}>${this.t('clearDrawing')}</button>`
+          : nothing
+      }
       <button type="button" class="primary" part="button stop" @click=${this.#stop}>${this.t('stop')}</button>
       ${this.#control(s)}
     </section>`;

@@ -32,6 +32,8 @@ export type SharerKey =
   | 'controlling'
   | 'controllingNamed'
   | 'takeBack'
+  | 'draw'
+  | 'clearDrawing'
   | 'confirmSubmit'
   | 'submit'
   | 'cancelSubmit';
@@ -65,6 +67,8 @@ export const sharerStrings: Catalog<SharerKey> = {
     controlling: 'The agent is controlling this page',
     controllingNamed: '{name} is controlling this page',
     takeBack: 'Take back control (Esc)',
+    draw: 'Draw',
+    clearDrawing: 'Clear drawing',
     confirmSubmit: 'The agent wants to submit this form. Submit it?',
     submit: 'Submit',
     cancelSubmit: 'Cancel',
@@ -98,6 +102,8 @@ export const sharerStrings: Catalog<SharerKey> = {
     controlling: 'オペレーターがこのページを操作しています',
     controllingNamed: '{name}さんがこのページを操作しています',
     takeBack: '操作を取り戻す（Esc）',
+    draw: '描く',
+    clearDrawing: '描画を消す',
     confirmSubmit: 'オペレーターがこのフォームを送信しようとしています。送信しますか？',
     submit: '送信する',
     cancelSubmit: 'キャンセル',
