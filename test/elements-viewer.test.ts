@@ -200,6 +200,47 @@ describe('<cobrowse-viewer> over a session', () => {
     await resetMouse();
   });
 
+  it("drawing: the agent's Pen draws on the customer's page in page coordinates; the customer's strokes show over the view; Clear", async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(480, { scale: 'actual' });
+    const { sharing, viewing } = await connect(el, sharer);
+    await viewing.connected;
+    await el.updateComplete;
+    sharer.win.scrollTo(0, 100);
+    await waitFor(() => viewing.mirror.document!.scrollingElement!.scrollTop === 100, 4000, 'the mirror scrolled');
+    const got: number[][] = [];
+    sharing.on('ink', (s) => got.push(s.points));
+    (part(el, 'pen-button') as HTMLButtonElement).click();
+    await el.updateComplete;
+    assertEqual(part(el, 'pen-button')!.getAttribute('aria-pressed'), 'true');
+    const box = viewing.mirror.iframe.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 40), Math.round(box.top + 50)] });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 90), Math.round(box.top + 50)] });
+    await sendMouse({ type: 'up' });
+    await waitFor(() => got.flat().length >= 4, 4000, 'the stroke on the customer’s side');
+    const points = got.flat();
+    // viewport (40, 50) of the customer + its scroll (0, 100) = page (40, 150), at scale 1
+    assert(Math.abs(points[0]! - 40) <= 1 && Math.abs(points[1]! - 150) <= 1, `page coordinates: ${points.join(',')}`);
+    // the customer draws: the stroke shows over the view, where the page shows it
+    sharing.ink({ id: 9, points: [200, 200, 260, 200], end: true });
+    await waitFor(
+      () => !!shadow(el).querySelector('[part~="stroke"][data-author="customer"]'),
+      4000,
+      'the customer’s stroke over the view',
+    );
+    const stroke = shadow(el).querySelector('[part~="stroke"][data-author="customer"]')!.getBoundingClientRect();
+    assert(
+      Math.abs(stroke.left - (box.left + 200)) < 4 && Math.abs(stroke.top - (box.top + 100)) < 4,
+      `over page (200, 200): ${JSON.stringify(stroke)}`,
+    );
+    const cleared: string[] = [];
+    sharing.on('inkclear', ({ viewer }) => cleared.push(viewer));
+    (part(el, 'clear-ink') as HTMLButtonElement).click();
+    await waitFor(() => cleared.length === 1, 4000, 'Clear reaches the customer');
+    await resetMouse();
+  });
+
   it('shows where the customer is (host + path) and the latency, measured every 2 s', async () => {
     const sharer = await createSharer({ url: '/test/fixtures/page.html?secret=1#x' });
     const el = viewer(400);
@@ -381,7 +422,7 @@ describe('<cobrowse-viewer> over a session', () => {
     assertEqual(el.getAttribute('no-cursor'), '');
   });
 
-  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it (after Ask for control), Enter presses it', async () => {
+  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it (after Ask for control, Pen, Clear drawing), Enter presses it', async () => {
     const sharer = await createSharer({ html: PAGE });
     const before = inTop(document.createElement('button'));
     before.textContent = 'before';
@@ -395,8 +436,10 @@ describe('<cobrowse-viewer> over a session', () => {
     before.focus();
     await sendKeys({ press: 'Tab' });
     assertEqual(shadow(el).activeElement, part(el, 'control-button'), 'Tab reaches Ask for control first (the mirror is not a tab stop)');
-    await sendKeys({ press: 'Tab' });
-    assertEqual(shadow(el).activeElement, part(el, 'end-button'), 'then End session');
+    for (const next of ['pen-button', 'clear-ink', 'end-button']) {
+      await sendKeys({ press: 'Tab' });
+      assertEqual(shadow(el).activeElement, part(el, next), `then ${next}`);
+    }
     assert(part(el, 'end-button')!.matches(':focus-visible'), 'the focus is visible');
     await sendKeys({ press: 'Enter' });
     await waitFor(() => sharing.state === 'ended', 4000, 'the sharer to end');

@@ -48,7 +48,9 @@ export type ViewerKey =
   | 'controlBusy'
   | 'controlNotAllowed'
   | 'controlObserver'
-  | 'controlEnded';
+  | 'controlEnded'
+  | 'pen'
+  | 'clearInk';
 
 export const viewerStrings: Catalog<ViewerKey> = {
   en: {
@@ -93,6 +95,8 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlNotAllowed: 'This site does not allow control of its pages.',
     controlObserver: 'Observers cannot take control.',
     controlEnded: 'Control ended.',
+    pen: 'Pen',
+    clearInk: 'Clear drawing',
   },
   ja: {
     idle: '未接続',
@@ -136,6 +140,8 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlNotAllowed: 'このサイトではページの操作が許可されていません。',
     controlObserver: '観察者はページを操作できません。',
     controlEnded: '操作は終了しました。',
+    pen: 'ペン',
+    clearInk: '描画を消す',
   },
 };
 

@@ -10,8 +10,19 @@ import type { ViewerStatus } from './status.js';
 /** A string of the element's language. */
 export type Translate = (key: ViewerKey, values?: Record<string, string | number>) => string;
 
-/** The bar; `onEnd`: what End session does; `onControl`: asks for control, or gives it back. */
-export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void, onControl: () => void): TemplateResult {
+/** What the bar's buttons do. */
+export interface BarActions {
+  end(): void;
+  /** Asks for control, or gives it back. */
+  control(): void;
+  /** The agent's pen on or off, and whether it is on. */
+  pen(): void;
+  penOn: boolean;
+  clearInk(): void;
+}
+
+/** The bar. */
+export function renderBar(s: ViewerStatus, t: Translate, actions: BarActions): TemplateResult {
   const state = s.phase;
   const active = isActive(s);
   return html`<div part="bar">
@@ -22,8 +33,8 @@ export function renderBar(s: ViewerStatus, t: Translate, onEnd: () => void, onCo
       ${active && s.url ? html`<span part="page" title=${s.url}>${t('page', { page: shortUrl(s.url) })}</span>` : nothing}
       ${active && s.resumptions ? html`<span part="resumed">${t('resumedNote', { count: s.resumptions })}</span>` : nothing}
       ${state === 'connected' && s.latency !== null ? html`<span part="latency">${t('latency', { ms: Math.round(s.latency) })}</span>` : nothing}
-      ${state === 'connected' ? controlButton(s, t, onControl) : nothing}
-      <button type="button" part="end-button" ?disabled=${!active} @click=${onEnd}>${t('end')}</button>
+      ${state === 'connected' ? controlButton(s, t, actions.control) : nothing} ${state === 'connected' ? penButtons(t, actions) : nothing}
+      <button type="button" part="end-button" ?disabled=${!active} @click=${actions.end}>${t('end')}</button>
     </div>
     ${state === 'connected' ? controlNote(s, t) : nothing}
     ${s.progress !== null ? html`<progress part="progress" max="1" .value=${s.progress} aria-label=${t('loading')}></progress>` : nothing}`;
@@ -42,6 +53,14 @@ function controlButton(s: ViewerStatus, t: Translate, onControl: () => void): Te
   >
     ${label}
   </button>`;
+}
+
+/** Pen (draw over the page, both ways) and Clear. */
+function penButtons(t: Translate, actions: BarActions): TemplateResult {
+  return html`<button type="button" part="pen-button" aria-pressed=${actions.penOn ? 'true' : 'false'} @click=${actions.pen}>
+      ${t('pen')}
+    </button>
+    <button type="button" part="clear-ink" @click=${actions.clearInk}>${t('clearInk')}</button>`;
 }
 
 /** What the agent may do now, or why control ended, in plain words. */

@@ -1,7 +1,17 @@
 /** The look of `<cobrowse-viewer>`: its parts and the theme properties listed on the element. */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { inkStyles } from '../ink-strokes.js';
 
 export const viewerStyles = css`
+  ${unsafeCSS(inkStyles)}
+  [part~='view'][data-pen] {
+    cursor: crosshair;
+    touch-action: none;
+  }
+  [part~='pen-button'][aria-pressed='true'] {
+    background: var(--cobrowse-accent, #2451c7);
+    color: #fff;
+  }
   :host {
     display: flex;
     flex-direction: column;

@@ -28,7 +28,8 @@ import { languageOf, translate } from '../i18n.js';
 import { viewerStrings } from '../strings/viewer.js';
 import { FrameThrottle, toSharerViewport } from './pointer.js';
 import { clickAction, keyAction, scrollAction } from './control-input.js';
-import { renderBar, renderMessage, type Translate } from './status-bar.js';
+import { ViewerPen } from './pen.js';
+import { renderBar, renderMessage, type BarActions, type Translate } from './status-bar.js';
 import { fire, ViewerStatus, type ViewerState } from './status.js';
 import { viewerStyles } from './styles.js';
 
@@ -128,14 +129,27 @@ export class CobrowseViewer extends LitElement {
   readonly #throttle = new FrameThrottle((x, y) => this.#sendPointer(x, y));
   /** A string in the element's language (its `lang`, inherited, then the document's, the browser's). */
   readonly #t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
-  /** End session (one function for every render, so the button's listener stays the same). */
-  readonly #onEnd = (): void => this.stop();
-  /** Ask for control, or give it back. */
-  readonly #onControl = (): void => {
-    const session = this.session;
-    if (!session) return;
-    if (session.control === 'granted') session.releaseControl();
-    else if (session.control === 'none') session.requestControl();
+  /** Drawing over the view, both ways. */
+  readonly #pen = new ViewerPen(() => this.requestUpdate());
+  #unfollowPen: () => void = () => {};
+  /** The bar's buttons (one object for every render, so their listeners stay the same). */
+  readonly #actions: BarActions = {
+    end: () => this.stop(),
+    control: () => {
+      const session = this.session;
+      if (!session) return;
+      if (session.control === 'granted') session.releaseControl();
+      else if (session.control === 'none') session.requestControl();
+    },
+    pen: () => {
+      this.#pen.on = !this.#pen.on;
+      this.#actions.penOn = this.#pen.on;
+      this.requestUpdate();
+    },
+    penOn: false,
+    clearInk: () => {
+      if (this.session) this.#pen.clear(this.session);
+    },
   };
 
   constructor() {
@@ -218,6 +232,8 @@ export class CobrowseViewer extends LitElement {
       // nothing to do inside the mirror with a keyboard: Tab should not wander into the customer's page
       session.mirror.iframe.tabIndex = -1;
       this.#status.follow(session);
+      this.#unfollowPen();
+      this.#unfollowPen = this.#pen.follow(session);
       return session;
     } catch (error) {
       this.#view?.replaceChildren();
@@ -287,7 +303,9 @@ export class CobrowseViewer extends LitElement {
   }
 
   #onPointerMove(e: PointerEvent): void {
-    if (this.session?.state === 'connected') this.#throttle.push(e.clientX, e.clientY);
+    if (this.session?.state !== 'connected') return;
+    this.#pen.move(e, this.session);
+    this.#throttle.push(e.clientX, e.clientY);
   }
 
   /** The agent's pointer left the view: a pending move is dropped and the customer's page hides the cursor. */
@@ -296,7 +314,16 @@ export class CobrowseViewer extends LitElement {
     if (this.session?.state === 'connected') this.session.pointerOut();
   }
 
+  #onPointerDown(e: PointerEvent): void {
+    if (this.session?.state === 'connected') this.#pen.down(e, this.session);
+  }
+
+  #onPointerUp(e: PointerEvent): void {
+    if (this.session) this.#pen.up(e, this.session);
+  }
+
   #onClick(e: MouseEvent): void {
+    if (this.#pen.on) return; // the pen draws: it neither points nor clicks
     const p = this.#mirrorPoint(e);
     if (!p) return;
     const session = this.session!;
@@ -330,12 +357,17 @@ export class CobrowseViewer extends LitElement {
 
   protected override render(): TemplateResult {
     const message = renderMessage(this.#status, this.#t);
-    return html`${renderBar(this.#status, this.#t, this.#onEnd, this.#onControl)}
+    return html`${renderBar(this.#status, this.#t, this.#actions)}
       <div part="stage">
+        ${this.#pen.render(this.session, this.renderRoot.querySelector<HTMLElement>('[part~="stage"]'))}
         <div
           part="view"
           role="group"
           aria-label=${this.#t('view')}
+          ?data-pen=${this.#pen.on}
+          @pointerdown=${this.#onPointerDown}
+          @pointerup=${this.#onPointerUp}
+          @pointercancel=${this.#onPointerUp}
           @pointermove=${this.#onPointerMove}
           @pointerleave=${this.#onPointerLeave}
           @click=${this.#onClick}
