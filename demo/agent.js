@@ -62,6 +62,18 @@ async function openChat(room) {
   for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
   chat.ontext = (e) => log(e.from.name, e.text);
   chat.ondecline = () => log('system', 'The customer declined.');
+  // remote control as the customer's page reported it to the room (each agent's console says so)
+  chat.oncontrol = (e) => {
+    const who = e.viewer === chat.welcome.peer.id ? 'You' : (chat.participant(e.viewer)?.name ?? 'An agent');
+    const text = {
+      requested: `${who} asked to control the customer's page.`,
+      granted: `The customer let ${who === 'You' ? 'you' : who} control the page.`,
+      denied: `The customer did not let ${who === 'You' ? 'you' : who} control the page.`,
+      ended: `Control of the customer's page ended (${e.reason ?? 'ended'}).`,
+      refused: `The customer's page refused an action (${e.reason ?? 'refused'}).`,
+    }[e.event];
+    if (text && e.event !== 'refused') log('system', text);
+  };
   // the secret comes only to this console, from the customer's page: never from the room
   chat.oninvitation = (e) => view(e.invitation);
   // a share another agent asked for, or the customer offered: ask the customer's page to let us in

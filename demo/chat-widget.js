@@ -102,9 +102,11 @@ async function start() {
 
   // who is asking, as the chat server stamped them (never what a viewer says about itself)
   const viewerName = (peer) => chat.participant(peer)?.name ?? null;
+  // only an agent of this room may ask to control the page (anyone else the server stamped is an observer)
+  const viewerRole = (peer) => (chat.participant(peer)?.role === 'agent' ? 'agent' : 'observer');
 
   async function share() {
-    attach(await startSharing({ signaling, mask: MASK, rtc, viewerName }));
+    attach(await startSharing({ signaling, mask: MASK, rtc, viewerName, viewerRole }));
     // the room learns that a share started and the rules (for the agent and the server's audit log);
     // the secret goes to the inviting agent only, in a message addressed to it
     chat.accept({ ...session.invitation, mask: MASK });
@@ -124,11 +126,19 @@ async function start() {
     s.on('state', (st) => {
       if (st.state === 'ended') stopSharing(st.reason);
     });
+    // remote control, for the room and the server's audit log: who asked, what the customer decided,
+    // what the page refused and why (never a value the agent typed)
+    s.on('controlrequest', (r) => chat.control({ event: 'requested', viewer: r.id }));
+    s.on('control', (c) => {
+      const event = c.granted ? 'granted' : c.reason === 'denied' || c.reason === 'expired' ? 'denied' : 'ended';
+      chat.control({ event, viewer: c.id, ...(c.reason && { reason: c.reason }) });
+    });
+    s.on('refused', (r) => chat.control({ event: 'refused', viewer: r.viewer, reason: r.reason, action: r.action }));
     box.querySelector('cobrowse-share-button').hidden = true;
   }
 
   // a page of the shop opened while sharing (a link, a form, a reload): carry on, no new consent
-  const resumed = await resumeSharing({ signaling, mask: MASK, rtc, viewerName });
+  const resumed = await resumeSharing({ signaling, mask: MASK, rtc, viewerName, viewerRole });
   if (resumed) {
     attach(resumed);
     chat.shareMoved(resumed.invitation); // agents who join from now on dial this page
