@@ -151,6 +151,26 @@ describe('remote control: request, consent, revoke', () => {
     assertEqual(sharing.controller, null);
   });
 
+  it("startViewing({ role: 'observer' }): the viewer says it only watches; the page never lets it control", async () => {
+    const sharer = await createSharer({ html: '<!doctype html><p>page</p>' });
+    const [a, b] = createLoopbackPair();
+    const sharing = await startSharing({
+      approve: approveEveryViewer,
+      document: sharer.doc,
+      transport: a,
+      secret: SECRET,
+      control: () => true,
+    });
+    const viewing = await startViewing({ container: container(), transport: b, secret: SECRET, role: 'observer' });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    await waitFor(() => sharing.viewerList[0]?.role === 'observer', 4000, 'the page knows it is an observer');
+    const seen = record(sharing, viewing);
+    viewing.requestControl();
+    await waitFor(() => seen.viewer.length === 1, 4000, 'answered');
+    assertEqual(seen.viewer, ['none:observer']);
+  });
+
   it("the customer's own Escape takes control back; a synthetic Escape (what the agent's keys are) does not", async () => {
     const { sharer, sharing, viewing } = await pair({ control: () => true });
     viewing.requestControl();

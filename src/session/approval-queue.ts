@@ -191,11 +191,13 @@ export class ApprovalQueue {
     this.hooks.ended(reason);
   }
 
-  /** A waiting viewer may ping and leave; nothing else it sends does anything. */
+  /** A waiting viewer may ping, say it only watches, and leave; nothing else it sends does anything. */
   #receive(p: Pending, message: Uint8Array): void {
     if (message[0] !== MessageKind.Control) return;
     const control = parseControl(message.subarray(1));
     if (control?.t === 'bye') this.#endPending(p, 'remote-stopped');
+    else if (control?.t === 'observer')
+      p.request.role = 'observer'; // it becomes a viewer as one
     else if (control?.t === 'ping' && p.ping.take(performance.now())) p.channel.send(controlMessage({ t: 'pong', id: control.id }));
   }
 }

@@ -20,6 +20,7 @@ export type Control =
   | { t: 'pong'; id: number }
   | { t: 'pointer'; x: number; y: number } // viewer → sharer: the agent's pointer (annotation)
   | { t: 'click'; x: number; y: number }
+  | { t: 'observer' } // viewer → sharer: I only watch (its role can only be lowered this way)
   | { t: 'pointer-out' } // viewer → sharer: the agent's pointer left the view (its cursor goes away)
   // a piece of a stroke (x, y pairs, page coordinates), both ways; `by` and `c` (colour) only from the sharer
   | { t: 'ink'; s: number; p: number[]; end?: boolean; by?: string; c?: string }
@@ -99,6 +100,7 @@ export function parseControl(body: Uint8Array): Control | null {
     case 'moving':
     case 'pending':
     case 'pointer-out':
+    case 'observer':
       return { t: v.t };
     case 'bye':
       return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };

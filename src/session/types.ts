@@ -219,6 +219,12 @@ export interface ViewingOptions extends CommonOptions {
   secret?: Uint8Array | string;
   /** Options of the Mirror (scale, cursor, ...). */
   mirror?: Omit<MirrorOptions, 'onError'>;
+  /**
+   * `'observer'` (a supervisor, a trainee): this viewer only watches; the customer's page then never
+   * lets it control the page, whatever its chat says. Default `'agent'` (the customer's page still
+   * decides, with its own `viewerRole`).
+   */
+  role?: ViewerRole;
 }
 
 /** One approved viewer, as the sharer sees it. */

@@ -273,6 +273,13 @@ export class ViewerSet {
       case 'ink-clear':
         if (this.#allow(viewer, 'ink')) this.hooks.ink(viewer, null);
         break;
+      case 'observer':
+        // a viewer may only lower its own role: an observer never controls the page
+        if (viewer.info.role !== 'observer') {
+          viewer.info.role = 'observer';
+          this.hooks.changed(false);
+        }
+        break;
       case 'pointer-out':
         if (this.#allow(viewer, 'pointer')) this.hooks.emit('pointerout', { viewer: viewer.info.id });
         break;

@@ -284,6 +284,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.#waitingForApproval = false;
     this.sas = channel.sas;
     this.emit('sas', channel.sas);
+    if (this.options.role === 'observer') this.#control({ t: 'observer' });
   }
 
   /**
