@@ -4,7 +4,8 @@
 // cobrowse-rtc/reference-server.) This is the
 // one list of the sharer's API: the sharer entry (src/sharer.ts) adds the elements to it, the main
 // entry (src/index.ts) the agent's side.
-export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './session/sharing.js';
+export { SharingSession, type SharingEvents } from './session/sharing.js';
+export { startSharing, resumeSharing } from './session/start-sharing.js';
 // the base of both sessions' on()/off(), part of their types
 export type { Emitter } from './session/events.js';
 export type {

@@ -1,3 +1,4 @@
-export { startSharing, resumeSharing, SharingSession, type SharingEvents } from './sharing.js';
+export { SharingSession, type SharingEvents } from './sharing.js';
+export { startSharing, resumeSharing } from './start-sharing.js';
 export { startViewing, ViewingSession, type ViewingEvents } from './viewing.js';
 export type * from './types.js';

@@ -292,3 +292,34 @@ export interface SharingEvents {
    */
   error: Error;
 }
+
+/** The events of a `ViewingSession` (`session.on(type, listener)`). */
+export interface ViewingEvents {
+  state: StateChange;
+  /** The handshake is done: show this 6-digit code; the customer sees the same one unless someone is in between. */
+  sas: string;
+  /** The customer is asked to approve this viewer (by name and this code); nothing arrives before. */
+  pending: { sas: string };
+  /** The channel was resumed (a lost link came back, or the sharer's next page took over): `count` so far. */
+  resumed: { count: number };
+  /** A large message (a snapshot) is arriving. */
+  progress: Progress;
+  /** A frame was applied (after the mirror changed). */
+  frame: { seq: number; snapshot: boolean };
+  /** Round-trip time to the sharer over the secure channel, in ms (after each `ping()`). */
+  latency: number;
+  /** Where this viewer's control of the page stands (`requestControl()`); with `none`, why it ended. */
+  control: { state: ViewerControl; reason?: string };
+  /** The customer (`by: 'customer'`) or another viewer (its id) drew a piece of a stroke, in `color`. */
+  ink: InkStroke & { by: string; color: string };
+  /** The customer or another viewer cleared its strokes. */
+  inkclear: { by: string };
+  /**
+   * The customer's page did not do what the agent asked while in control: `reason` (`private`,
+   * `readonly`, `file`, `editable`, `navigation`, `outside`, `changed`, `not-focused`,
+   * `submit-declined`, `not-controlling`; `confirm-submit`: the customer is asked to confirm), `text`
+   * in plain words for the agent.
+   */
+  refused: { action: string; reason: string; text: string };
+  error: Error;
+}

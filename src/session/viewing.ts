@@ -19,47 +19,18 @@
 import { Mirror } from '../mirror/index.js';
 import { isSnapshotFrame } from '../protocol/header.js';
 import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/index.js';
-import { SecureError } from '../secure/types.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
-import type { PeerTransport } from '../transport/peer.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
 import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
 import { refusalText, type ControlAction } from '../control/actions.js';
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
+import { firstFailure, linkOpened } from './first-connection.js';
 import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
-import type { EndReason, InkStroke, Progress, SessionState, StateChange, ViewerControl, ViewingOptions } from './types.js';
+import type { EndReason, InkStroke, SessionState, ViewerControl, ViewingEvents, ViewingOptions } from './types.js';
 
-export interface ViewingEvents {
-  state: StateChange;
-  /** The handshake is done: show this 6-digit code; the customer sees the same one unless someone is in between. */
-  sas: string;
-  /** The customer is asked to approve this viewer (by name and this code); nothing arrives before. */
-  pending: { sas: string };
-  /** The channel was resumed (a lost link came back, or the sharer's next page took over): `count` so far. */
-  resumed: { count: number };
-  /** A large message (a snapshot) is arriving. */
-  progress: Progress;
-  /** A frame was applied (after the mirror changed). */
-  frame: { seq: number; snapshot: boolean };
-  /** Round-trip time to the sharer over the secure channel, in ms (after each `ping()`). */
-  latency: number;
-  /** Where this viewer's control of the page stands (`requestControl()`); with `none`, why it ended. */
-  control: { state: ViewerControl; reason?: string };
-  /** The customer (`by: 'customer'`) or another viewer (its id) drew a piece of a stroke, in `color`. */
-  ink: InkStroke & { by: string; color: string };
-  /** The customer or another viewer cleared its strokes. */
-  inkclear: { by: string };
-  /**
-   * The customer's page did not do what the agent asked while in control: `reason` (`private`,
-   * `readonly`, `file`, `editable`, `navigation`, `outside`, `changed`, `not-focused`,
-   * `submit-declined`, `not-controlling`; `confirm-submit`: the customer is asked to confirm), `text`
-   * in plain words for the agent.
-   */
-  refused: { action: string; reason: string; text: string };
-  error: Error;
-}
+export type { ViewingEvents } from './types.js';
 
 export class ViewingSession extends Emitter<ViewingEvents> {
   readonly mirror: Mirror;
@@ -413,32 +384,6 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.#settled.reject(new Error(`the session ended: ${reason}`));
     this.emit('state', { state: 'ended', reason });
   }
-}
-
-/**
- * Whether the transport's link ever opened, for a transport that can tell (a WebRTC one); any other
- * transport was handed over open.
- */
-function linkOpened(transport: Transport): () => boolean {
-  const link = (transport as Partial<PeerTransport>).connected;
-  if (!link) return () => true;
-  let opened = false;
-  link.then(
-    () => (opened = true),
-    () => {},
-  );
-  return () => opened;
-}
-
-/**
- * Why a first connection failed: one whose data channel never opened never reached the sharer (a
- * page that is gone, an address nobody holds, a network in between) — `unreachable`, at
- * handshakeTimeout at the latest, not after the channel's own 30 s connect timeout. A sharer that
- * did answer and then failed the handshake keeps the secure channel's code (`timeout`, `wrong-secret`).
- */
-function firstFailure(error: unknown, reached: boolean): EndReason {
-  if (!reached) return 'unreachable';
-  return error instanceof SecureError ? error.code : 'handshake';
 }
 
 /**
