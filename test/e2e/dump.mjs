@@ -15,7 +15,7 @@
 //   - on* attributes and attributes the mirror adds to mark state (data-cobrowse-mirror-*);
 //   - <style> text: the mirror rewrites :hover/:focus selectors; the rule count is compared instead;
 //   - URL attributes are compared resolved against the sharer's URL (the mirror stores them absolute);
-//     a <link> to a data: URL, which the mirror blocks, compares as "(blocked)";
+//     a <link> to a data: URL that is not an image, font or CSS is dropped by the mirror: not compared;
 //   - masked and blocked elements (the caller's selector) are compared by tag only;
 //   - an <iframe>'s src/srcdoc: the mirror never loads the real frame, it builds the captured one
 //     (whose document is compared).
@@ -50,13 +50,15 @@ export const DUMP_SOURCE = String.raw`
         .filter((a) => !(name === 'iframe' && (a.name === 'src' || a.name === 'srcdoc')))
         .map((a) => {
           let v = a.value;
-          // the mirror refuses data: stylesheets/icons and marks them blocked
-          if (name === 'link' && a.name === 'href' && (/^data:/i.test(v) || v === 'about:blank#cobrowse-blocked')) return 'href=(blocked)';
+          // a <link> to a data: URL that is not an image, a font or CSS (e.g. the favicon trick "data:,")
+          // loads nothing in the mirror: it has no href there (src/mirror/sanitize.ts), so none is compared
+          if (name === 'link' && a.name === 'href' && /^data:/i.test(v) && !/^data:(image\/|font\/|text\/css)/i.test(v)) return null;
           if (URL_ATTRS.has(a.name) && v && !/^(#|data:|blob:|about:|mailto:|tel:|javascript:)/i.test(v)) {
             try { v = new URL(v, base).href; } catch {}
           }
           return a.name + '=' + JSON.stringify(v);
         })
+        .filter((a) => a !== null)
         .sort();
       lines.push(pad + '<' + name + (attrs.length ? ' ' + attrs.join(' ') : '') + '>');
       if (name === 'input' || name === 'textarea' || name === 'select') {
