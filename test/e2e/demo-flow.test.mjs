@@ -4,7 +4,7 @@
 // → stop. The agent's viewer runs at 1:1 so the two pictures can be compared pixel for pixel.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { converge, openDemo, until } from './flow.mjs';
+import { approveTheAgent, converge, openDemo } from './flow.mjs';
 import { decodePng, diffPixels } from '../helpers/png.mjs';
 
 const CUSTOMER = { width: 900, height: 700 };
@@ -18,39 +18,6 @@ describe('the demo, end to end, with the elements', () => {
     await converge(t, 'the first page');
   });
   after(async () => t?.close());
-
-  /** Chat, invite; the consent opens once the agent's browser is there, with its name and code; Allow. */
-  async function approveTheAgent({ customer, agent }) {
-    await until(
-      () =>
-        customer
-          .locator('#chat-state')
-          .textContent()
-          .then((s) => s === 'online'),
-      'the customer chat',
-    );
-    await agent.locator('#rooms button').first().click({ timeout: 15_000 });
-    await agent.locator('#chat').waitFor({ state: 'visible' });
-    await agent.click('#invite');
-    const allow = customer.locator('cobrowse-consent [part~=allow]');
-    await allow.waitFor({ state: 'visible' });
-    const title = await customer.locator('cobrowse-consent [part~=title]').textContent();
-    assert.equal(title, 'Alice (agent) wants to see this page', 'the name the chat server gave the agent');
-    const agentCode = await until(
-      () =>
-        agent
-          .locator('cobrowse-viewer [part=code]')
-          .textContent()
-          .then((c) => /^\d{6}$/.test(c) && c),
-      "the agent's code",
-    );
-    const shown = await customer.locator('cobrowse-consent [part~=code]').textContent();
-    assert.equal(shown.replace(' ', ''), agentCode, 'the customer is shown the code the agent sees');
-    assert.match(await agent.locator('cobrowse-viewer [part=message]').textContent(), /Waiting for the customer to approve/);
-    assert.deepEqual(await customer.evaluate(() => window.cobrowseSharing.viewerList), [], 'nothing shared before the click');
-    await allow.click();
-    await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
-  }
 
   /** The mirror's iframe box in the agent's page (inside <cobrowse-viewer>'s shadow root). */
   const mirrorBox = () => t.agent.locator('cobrowse-viewer iframe').boundingBox();

@@ -1,5 +1,6 @@
 // The demo flow for end-to-end tests: the demo server (signaling included), one Chromium, a
 // customer and an agent in two browser contexts, and the steps a person takes.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../find-chrome.mjs';
 import { startDemo } from '../../demo/server.mjs';
@@ -120,4 +121,37 @@ export async function converge({ customer, agent }, what, ms = 20_000) {
     err.message += `\n${diff.slice(0, 20).join('\n')}`;
     throw err;
   });
+}
+
+/** Chat, invite; the consent opens once the agent's browser is there, with its name and code; Allow. */
+export async function approveTheAgent({ customer, agent }) {
+  await until(
+    () =>
+      customer
+        .locator('#chat-state')
+        .textContent()
+        .then((s) => s === 'online'),
+    'the customer chat',
+  );
+  await agent.locator('#rooms button').first().click({ timeout: 15_000 });
+  await agent.locator('#chat').waitFor({ state: 'visible' });
+  await agent.click('#invite');
+  const allow = customer.locator('cobrowse-consent [part~=allow]');
+  await allow.waitFor({ state: 'visible' });
+  const title = await customer.locator('cobrowse-consent [part~=title]').textContent();
+  assert.equal(title, 'Alice (agent) wants to see this page', 'the name the chat server gave the agent');
+  const agentCode = await until(
+    () =>
+      agent
+        .locator('cobrowse-viewer [part=code]')
+        .textContent()
+        .then((c) => /^\d{6}$/.test(c) && c),
+    "the agent's code",
+  );
+  const shown = await customer.locator('cobrowse-consent [part~=code]').textContent();
+  assert.equal(shown.replace(' ', ''), agentCode, 'the customer is shown the code the agent sees');
+  assert.match(await agent.locator('cobrowse-viewer [part=message]').textContent(), /Waiting for the customer to approve/);
+  assert.deepEqual(await customer.evaluate(() => window.cobrowseSharing.viewerList), [], 'nothing shared before the click');
+  await allow.click();
+  await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
 }
