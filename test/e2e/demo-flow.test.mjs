@@ -4,7 +4,7 @@
 // → stop. The agent's viewer runs at 1:1 so the two pictures can be compared pixel for pixel.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { approveTheAgent, converge, openDemo } from './flow.mjs';
+import { approveTheAgent, converge, openDemo, until } from './flow.mjs';
 import { decodePng, diffPixels } from '../helpers/png.mjs';
 
 const CUSTOMER = { width: 900, height: 700 };
