@@ -1,5 +1,5 @@
-// Browser tests run in real browsers (never jsdom): Chromium by default, or the engines named in
-// WTR_BROWSERS=chromium,firefox,webkit (test/launchers/ finds and starts each one).
+// Browser tests run in real browsers (never jsdom): Chromium, Firefox and WebKit by default, or the
+// engines named in WTR_BROWSERS (e.g. WTR_BROWSERS=chromium; test/launchers/ finds and starts each one).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { browsersFromEnv } from './test/launchers/index.mjs';
 import { charsetMiddleware, shiftJisMiddleware } from './test/fixtures-plugin.mjs';

@@ -9,7 +9,7 @@ import { afterEach, assert, assertEqual, beforeEach, describe, it } from './help
 import { needsWebRTC } from './helpers/engine.js';
 import { inTop, open } from './helpers/element-fixture.js';
 import { chatRoom } from './helpers/chat-room.js';
-import { keyChord, sendKeys, sendMouse, resetMouse } from './helpers/commands.js';
+import { keyChord, sendKeys, sendMouse, resetMouse, typeKeys } from './helpers/commands.js';
 import { cleanup, countBytes, createSharer, startSession, waitFor, type Sharer } from './helpers/harness.js';
 import { approveEveryViewer } from './helpers/approval.js';
 
@@ -637,14 +637,16 @@ describe('<cobrowse-consent> approves viewers of a session', () => {
     const input = part(consent, 'code-input') as HTMLInputElement;
     assertEqual(shadow(consent).activeElement, input, 'focus in the code field');
     const wrong = viewing.sas === '000000' ? '111111' : '000000';
-    await sendKeys({ type: wrong });
+    await typeKeys(wrong, input);
     await sendKeys({ press: 'Enter' });
     await consent.updateComplete;
     assert(consent.open, 'still asking');
     assertEqual(part(consent, 'code-error')!.textContent, 'That is not their code. Tries left: 2.');
     assertEqual(input.value, '', 'cleared for the next try');
     assertEqual(sharing.viewerList, []);
-    await sendKeys({ type: `${viewing.sas!.slice(0, 3)} ${viewing.sas!.slice(3)}` });
+    const code = `${viewing.sas!.slice(0, 3)} ${viewing.sas!.slice(3)}`;
+    await typeKeys(code, input);
+    assertEqual(input.value, code, 'every typed key in the code field');
     part(consent, 'allow')!.click();
     await waitFor(() => viewing.state === 'connected', 10_000, 'the approved viewer to connect');
     assert(!consent.open);

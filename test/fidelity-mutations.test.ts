@@ -2,6 +2,7 @@
 // thousands per task, a 5,000-level tree, a 100,000-node page, and a seeded random sequence compared
 // after every batch.
 import { afterEach, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
+import { skipIn } from './helpers/engine.js';
 import { cleanup, createSharer, prng, startSession, tick, type Session } from './helpers/harness.js';
 
 afterEach(cleanup);
@@ -162,6 +163,14 @@ describe('fidelity: mutations', () => {
   for (const seed of [1, 42, 20240607]) {
     it(`a seeded random mutation sequence (seed ${seed}), compared after every batch`, async function () {
       this.timeout(300_000);
+      if (seed === 42) {
+        // the capture is right there (DOM, attributes and sheets match; the mirror's style is the right one)
+        await skipIn(
+          this,
+          'WebKit',
+          "getComputedStyle on the sharer's own page reports a stale inherited color for an element that was moved out of unrendered SVG content (batch 39: an unstyled <li> says rgb(12, 0, 0) under a <p> of rgb(38, 0, 0))",
+        );
+      }
       const { s, doc } = await session('<!DOCTYPE html><body><div id="root"></div></body>');
       await randomSequence(s, doc, doc.getElementById('root')!, seed, 150);
     });

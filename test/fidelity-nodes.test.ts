@@ -84,7 +84,17 @@ describe('fidelity: node kinds', () => {
     assertEqual(md.querySelector('use')?.getAttributeNS('http://www.w3.org/1999/xlink', 'href'), '#g', 'xlink:href');
     assertEqual((md.getElementById('tpl') as HTMLTemplateElement).content.querySelector('.in-template b')?.textContent, 'content');
     assertEqual(md.getElementById('card')?.shadowRoot?.querySelector('footer')?.textContent, 'end', 'custom element shadow');
-    assertEqual(md.getElementById('h')?.getAttribute('@click'), 'vue()', 'unusual attribute names');
+    // WebKitGTK's parser makes '@click' but its setAttribute refuses it: there the mirror leaves it out
+    // (the attribute only; test/mirror.test.ts checks the report), elsewhere it is mirrored
+    const settable = (() => {
+      try {
+        document.createElement('div').setAttribute('@click', '');
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    assertEqual(md.getElementById('h')?.getAttribute('@click'), settable ? 'vue()' : null, 'unusual attribute names');
     assert(!md.querySelector('button')!.hasAttribute('onclick'), 'on* dropped');
   });
 

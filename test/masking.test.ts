@@ -1,7 +1,7 @@
 // Masking: canary strings placed in every masked position never appear in any frame (raw bytes of every
 // frame, and of a resync snapshot), and the mirror shows placeholders there.
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
-import { sendKeys } from './helpers/commands.js';
+import { typeKeys } from './helpers/commands.js';
 import { FrameKind } from '../src/protocol/constants.js';
 import { cleanup, countBytes, createSharer, mirrorOf, startSession, typeInto, type Session } from './helpers/harness.js';
 
@@ -137,7 +137,7 @@ describe('masking', () => {
     const pw = doc.getElementById('pw') as HTMLInputElement;
     pw.focus();
     const typed = canary('pwtyped');
-    await sendKeys({ type: typed });
+    await typeKeys(typed, pw);
     assertEqual(pw.value, typed, 'typed into the password field');
     (doc.getElementById('cc') as HTMLInputElement).value = canary('ccset');
     typeInto(doc.getElementById('otp') as HTMLInputElement, canary('otptyped'));

@@ -1,5 +1,6 @@
 // `npm test`: every suite, then one plain summary line "N passed, N failed".
-//   browser — web-test-runner in real Chromium (capture, mirror, protocol, secure, transport, session)
+//   browser — web-test-runner in real Chromium, Firefox and WebKit (capture, mirror, protocol, secure,
+//             transport, session, elements); WTR_BROWSERS=chromium picks one engine (test/launchers/)
 //   node    — node:test: the signaling server (server/test), Node-side peers (test/node) and the
 //             end-to-end tests that drive two Chromium contexts through the real server (test/e2e)
 // `node test/run.mjs browser` or `node test/run.mjs node` runs one; extra arguments after `--` go to
@@ -9,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { findChrome } from './find-chrome.mjs';
+import { browsersFromEnv } from './launchers/index.mjs';
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
@@ -17,7 +19,16 @@ const hard = suites.includes('hard');
 const wtrArgs = dash < 0 ? [] : args.slice(dash + 1);
 const run = hard ? ['browser', 'node'] : suites.length ? suites : ['browser', 'node'];
 
-findChrome(); // fails early with instructions when there is no browser
+findChrome(); // fails early with instructions when there is no browser (the node suite's e2e tests use it too)
+// the hardening suite's browser files are checked in Chromium only unless WTR_BROWSERS says otherwise
+if (hard && !process.env.WTR_BROWSERS) process.env.WTR_BROWSERS = 'chromium';
+// every engine asked for must be there: a missing one fails here, loudly, with its apt-get line
+if (run.includes('browser')) {
+  const missing = () => console.log('a browser engine is missing (see above)\n0 passed, 1 failed');
+  process.once('exit', missing); // find.mjs exits with the install line; CI still gets its summary line
+  browsersFromEnv();
+  process.off('exit', missing);
+}
 
 // the bundle tests, the early-start fixture and the end-to-end pages load dist/: build it first
 if (process.env.SKIP_BUILD !== '1') {

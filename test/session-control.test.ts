@@ -9,6 +9,7 @@ import { createSharer, waitFor } from './helpers/harness.js';
 import { cleanupSessions, container, open } from './helpers/session-fixture.js';
 import { approveEveryViewer } from './helpers/approval.js';
 import { sendKeys } from './helpers/commands.js';
+import { needsWebRTC } from './helpers/engine.js';
 
 afterEach(cleanupSessions);
 
@@ -187,7 +188,8 @@ describe('remote control: request, consent, revoke', () => {
     assertEqual(sharing.controller, null);
   });
 
-  it('one viewer at a time: a second request while one asks or controls is refused (busy); the others watch', async () => {
+  it('one viewer at a time: a second request while one asks or controls is refused (busy); the others watch', async function () {
+    needsWebRTC(this); // two viewers: signaled through a chat, over RTCPeerConnections
     const join = chatRoom();
     const sharer = await createSharer({ html: '<!doctype html><p>page</p>' });
     const rtc = { iceServers: [] };

@@ -119,12 +119,14 @@ function isEnterActivated(el: Element): boolean {
 }
 
 /**
- * Sends the key's events around its effect: keydown, keypress (characters and Enter), the effect,
+ * Sends the key's events around its effect: keydown, keypress (characters), the effect,
  * keyup. `target` gets keydown; keyup goes to whatever has focus by then (Tab moves it).
  */
 export function pressKey(target: Element, k: KeyAction, effect: () => void, focused: () => Element, onKeyUp = false): void {
   let go = fireKey(target, 'keydown', k);
-  if (go && !k.ctrl && !k.meta && (isPrintable(k.key) || k.key === 'Enter')) go = fireKey(target, 'keypress', k);
+  // no keypress for Enter: WebKit submits a form on an untrusted Enter keypress by itself, which
+  // would submit without the customer's confirmation (and twice with ours); characters only
+  if (go && !k.ctrl && !k.meta && isPrintable(k.key)) go = fireKey(target, 'keypress', k);
   if (go && !onKeyUp) effect();
   fireKey(focused(), 'keyup', k);
   if (go && onKeyUp) effect();

@@ -6,7 +6,8 @@ import { NodeKind } from '../protocol/constants.js';
 import type { DocumentMode, ElementNode, WireNode } from '../protocol/types.js';
 import * as dom from '../dom/safe-dom.js';
 import type { NodeMap } from './nodes.js';
-import { INERT_SCRIPT_TYPE, isScript, protectedAttr, safeAttr } from './sanitize.js';
+import { INERT_SCRIPT_TYPE, MARKER, isScript, protectedAttr, safeAttr } from './sanitize.js';
+import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 
 export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
@@ -24,34 +25,24 @@ export function elementNamespace(n: ElementNode): string | null {
   }
 }
 
-/** The namespace `setAttributeNS` needs for a `prefix:local` name, or null for a plain attribute. */
-export function attrNamespace(name: string): string | null {
-  const c = name.indexOf(':');
-  if (c < 0) return null;
-  switch (name.slice(0, c)) {
-    case 'xlink':
-      return dom.XLINK_NS;
-    case 'xml':
-      return dom.XML_NS;
-    case 'xmlns':
-      return dom.XMLNS_NS;
-    default:
-      return null;
-  }
-}
-
-/** Sets an attribute after `safeAttr` (dropped ones are removed, so an ATTR cannot resurrect them). */
-export function setSafeAttribute(el: Element, name: string, value: string): void {
+/**
+ * Sets an attribute after `safeAttr` (dropped ones are removed, so an ATTR cannot resurrect them).
+ * Returns false when the viewer's DOM refuses the name (see names.ts): that attribute is left out.
+ */
+export function setSafeAttribute(el: Element, name: string, value: string): boolean {
   const ns = dom.namespaceURI(el);
   const local = dom.localName(el).toLowerCase();
   const v = safeAttr(ns, local, name, value);
   const attrNs = attrNamespace(name);
   if (v === null) {
     if (!protectedAttr(local, name) && dom.hasAttribute(el, name)) dom.removeAttribute(el, name);
-    return;
+    return true;
   }
+  // checked before, not caught after: a throwing setter in the middle of a frame would leave it half applied
+  if (!attrNameSettable(name)) return false;
   if (attrNs) dom.setAttributeNS(el, attrNs, name, v);
   else dom.setAttribute(el, name, v);
+  return true;
 }
 
 /** What the builder needs from the mirror. */
@@ -65,6 +56,8 @@ export interface BuildContext {
   releaseLater(ids: number[]): void;
   /** A `<style>`/`<link>` element was created (its sheet is read once it is connected). */
   styleOwner(el: Element): void;
+  /** An attribute was left out: this browser's DOM refuses its name (reported once per name). */
+  refusedAttr(name: string): void;
   /** A shadow root was attached (listeners, adopted sheets). */
   shadowRoot(sr: ShadowRoot): void;
   /** Nodes moved by REF (frames inside them may need their documents back). */
@@ -255,7 +248,9 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       const local = n.name.toLowerCase();
       // first, before any attribute or child: a script that is never a JavaScript type never runs
       if (isScript(ns, local)) dom.setAttribute(el, 'type', INERT_SCRIPT_TYPE);
-      for (let a = 0; a < n.attrs.length; a += 2) setSafeAttribute(el, n.attrs[a]!, n.attrs[a + 1]!);
+      for (let a = 0; a < n.attrs.length; a += 2) {
+        if (!setSafeAttribute(el, n.attrs[a]!, n.attrs[a + 1]!)) ctx.refusedAttr(n.attrs[a]!);
+      }
       if (n.value !== undefined) {
         const v = n.value;
         post.push(() => setValue(el, v)); // after the children: a <select> needs its options
@@ -264,11 +259,27 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       if (n.selected) post.push(() => setSelected(el, true));
       if (local === 'style' || local === 'link') ctx.styleOwner(el);
       if (ns === dom.HTML_NS && local === 'canvas') initCanvas(el); // a replaced box without scripts
+      if (ns === dom.HTML_NS && local === 'noscript') hideNoscript(doc, el);
       return el;
     }
     default:
       throw new Error(`unexpected node kind ${n.kind}`);
   }
+}
+
+/**
+ * The sharer runs scripts, so its browser hides every `<noscript>` (the UA sheet's
+ * `@media (scripting) { noscript { display: none !important } }`). The mirror's iframe runs none, and
+ * Firefox and WebKit then lay a noscript out as an ordinary inline box (Chromium hides it anyway). A
+ * mirror-owned `<style>` child gives it the sharer's rule back: the capture never sends a noscript's
+ * children, the rule reaches the noscript's own tree (a shadow root's too), and `!important` wins over
+ * the page's rules as the UA's does on the sharer.
+ */
+function hideNoscript(doc: Document, el: Element): void {
+  const style = dom.createElementNS(doc, dom.HTML_NS, 'style');
+  dom.setAttribute(style, MARKER + 'noscript', '');
+  dom.setTextContent(style, 'noscript{display:none!important}');
+  dom.insertBefore(el, style, null);
 }
 
 /**

@@ -44,6 +44,8 @@ export interface MirrorOptions {
   /**
    * Something failed while applying a frame that had passed validation (a browser refused a DOM
    * change). The mirror may now differ from the sharer: `needsSnapshot` is set, ask for a snapshot.
+   * Also called, once per name and without `needsSnapshot`, for an attribute whose name this browser
+   * cannot set (left out: a snapshot would not bring it either).
    */
   onError?(err: Error): void;
   /**
@@ -91,6 +93,8 @@ export class Mirror {
   #scale = 1;
   #hasSnapshot = false;
   #destroyed = false;
+  /** Attribute names this browser refused (see #refusedAttr). */
+  #refusedNames = new Set<string>();
   // per frame
   #removedRoots: Node[] = [];
   #laterIds: number[] = [];
@@ -140,6 +144,7 @@ export class Mirror {
       frameDocument: (iframe, mode) => docs.openFrame(iframe, mode),
       releaseLater: (ids) => void self.#laterIds.push(...ids),
       styleOwner: (el) => self.#sheets.ownerChanged(el),
+      refusedAttr: (name) => self.#refusedAttr(name),
       shadowRoot: (sr) => docs.guard(sr),
       moved: (n) => docs.moved(n),
     };
@@ -222,6 +227,20 @@ export class Mirror {
     this.needsSnapshot = !clean;
   }
 
+  /**
+   * An attribute the sharer's page holds but this browser's DOM cannot set (WebKit refuses `@click`,
+   * which Chromium's and its own parser make). The rest of the frame applies; the agent's console is told
+   * once per name (a few names at most: a page could invent thousands). No snapshot is asked for: it
+   * would carry the same name again.
+   */
+  #refusedAttr(name: string): void {
+    if (this.#refusedNames.has(name) || this.#refusedNames.size >= 16) return;
+    this.#refusedNames.add(name);
+    this.options.onError?.(
+      new ProtocolError('node', `this browser cannot set the attribute ${JSON.stringify(name)}: left out of the mirror`),
+    );
+  }
+
   #el(id: number): Element {
     return this.#map.get(id) as Element;
   }
@@ -262,7 +281,7 @@ export class Mirror {
       case OpCode.Attr: {
         const el = this.#el(op.id);
         if (protectedAttr(dom.localName(el), op.name)) return;
-        setSafeAttribute(el, op.name, op.value);
+        if (!setSafeAttribute(el, op.name, op.value)) this.#refusedAttr(op.name);
         this.#styleTouched(el);
         this.#canvasTouched(el, op.name);
         return;

@@ -153,7 +153,6 @@ export function setMedia(el: Element, paused: boolean, time: number, rate: numbe
   if (dom.namespaceURI(el) !== dom.HTML_NS || !['video', 'audio'].includes(dom.localName(el))) return;
   const p = HTMLMediaElement.prototype;
   set(p, 'muted', el, muted);
-  if (rate > 0) set(p, 'playbackRate', el, rate);
   set(p, 'currentTime', el, time);
   if (paused) call(p, 'pause', el);
   else {
@@ -161,6 +160,9 @@ export function setMedia(el: Element, paused: boolean, time: number, rate: numbe
     const r = call(p, 'play', el) as Promise<void> | undefined;
     r?.catch(() => undefined);
   }
+  // last: on an element with no source yet, Firefox's pause()/play() start a load, which resets the
+  // rate to defaultPlaybackRate (1)
+  if (rate > 0) set(p, 'playbackRate', el, rate);
 }
 
 /**

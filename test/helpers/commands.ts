@@ -5,6 +5,24 @@ import { executeServerCommand, sendKeys, sendMouse, resetMouse } from '@web/test
 
 export { sendKeys, sendMouse, resetMouse };
 
+/**
+ * Types `text` with real keys into the focused `field`, one key at a time, each checked: WebKitGTK's
+ * WebDriver drops keys (within one sequence a key that repeats the one before it, '1223' arriving as
+ * '123'; on a busy machine now and then the last key of a sequence). A key that has not reached the
+ * field within a second is pressed again (at most twice more); a field that still misses one fails
+ * the caller's own check.
+ */
+export async function typeKeys(text: string, field: HTMLInputElement | HTMLTextAreaElement): Promise<void> {
+  for (const c of text) {
+    const want = field.value + c;
+    for (let attempt = 0; attempt < 3 && field.value !== want; attempt++) {
+      await sendKeys({ type: c });
+      const until = performance.now() + 1000;
+      while (field.value !== want && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 export interface Rect {
   x: number;
   y: number;

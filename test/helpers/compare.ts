@@ -17,7 +17,10 @@
 //   content the sharer (scripting on) never shows, and the capture does not send it. (The mirror runs
 //   without scripts, so it would render it: a mirror canvas shows the CANVAS picture instead, through a
 //   mirror-owned `<style data-cobrowse-mirror-canvas>` child, skipped anyway as said below.) The
-//   elements themselves, their attributes and computed styles are compared as usual;
+//   elements themselves, their attributes and computed styles are compared as usual (but a noscript's
+//   `display` is compared as "has a box or not": Chromium reports `inline` for one it never renders);
+// - an attribute whose name the viewer's own DOM refuses (WebKitGTK's setAttribute rejects `@click`,
+//   which its parser makes) is left out of the mirror: it is expected missing there;
 // - it adds its own attributes, all prefixed `data-cobrowse-mirror-` (hover/focus markers...): exactly
 //   those attribute names are ignored, and elements carrying one with no node id in the mirror
 //   (`mirror.id(node)` is 0) are the mirror's own (e.g. an injected style) and are skipped.
@@ -425,6 +428,7 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
       const mAttr = m.attributes.getNamedItem(name);
       if (!mAttr) {
         if (URLISH.has(lname) && ACTIVE_URL.test(attr.value)) continue; // neutralised by removal: fine
+        if (viewerRefuses(name)) continue; // left out, reported by the mirror (see the header)
         add(e, `attribute ${name} missing in the mirror (sharer ${clip(attr.value)})`);
         continue;
       }
@@ -610,12 +614,21 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     for (let k = 0; k < sample; k++) {
       const [s, m, e] = pairs[Math.floor(k * step)];
       if (!s.isConnected || !m.isConnected) continue;
+      if (inUnrenderedSvgContent(s)) continue;
       const sv = s.ownerDocument.defaultView;
       const mv = m.ownerDocument.defaultView;
       if (!sv || !mv) continue;
       const sc = sv.getComputedStyle(s);
       const mc = mv.getComputedStyle(m);
+      // a <noscript> on the sharer (scripting on) is never rendered, but only Firefox and WebKit say so
+      // in its computed `display` (none, their UA sheet); Chromium reports `inline` and just lays out
+      // no box. So for a noscript the comparison is whether it has a box, not what `display` says.
+      const noscript = s.localName === 'noscript' && s.namespaceURI === 'http://www.w3.org/1999/xhtml';
+      if (noscript && s.getClientRects().length !== m.getClientRects().length) {
+        add(e, `noscript boxes: sharer ${s.getClientRects().length}, mirror ${m.getClientRects().length}`);
+      }
       for (const p of COMPUTED_PROPS) {
+        if (noscript && p === 'display') continue;
         const a = sc.getPropertyValue(p);
         const b = mc.getPropertyValue(p);
         if (a !== b) add(e, `computed ${p}: sharer ${a}, mirror ${b}`);
@@ -623,6 +636,38 @@ export function compareDocuments(sharerDoc: Document, mirrorDoc: Document | null
     }
   }
   return diffs;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/**
+ * Whether `el` is in a subtree no browser renders: below an HTML element placed directly in SVG
+ * content (not in a <foreignObject>), as random mutations make. Its computed style means nothing
+ * there, and WebKit reports whatever it last resolved (sharer and mirror then differ by history).
+ */
+function inUnrenderedSvgContent(el: Element): boolean {
+  for (let x: Element | null = el; x; x = x.parentElement) {
+    const p = x.parentElement;
+    if (p && p.namespaceURI === SVG_NS && x.namespaceURI !== SVG_NS && p.localName !== 'foreignObject') return true;
+  }
+  return false;
+}
+
+/** Whether the viewer's (this page's) DOM refuses `name` in setAttribute(NS). */
+function viewerRefuses(name: string): boolean {
+  const el = document.createElement('div');
+  try {
+    const prefix = name.split(':')[0];
+    const ns = {
+      xlink: 'http://www.w3.org/1999/xlink',
+      xml: 'http://www.w3.org/XML/1998/namespace',
+      xmlns: 'http://www.w3.org/2000/xmlns/',
+    }[prefix];
+    if (name.includes(':') && ns) el.setAttributeNS(ns, name, '');
+    else el.setAttribute(name, '');
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function sameShape(a: Node, b: Node): boolean {

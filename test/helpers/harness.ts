@@ -325,20 +325,25 @@ export async function waitLinkSheet(doc: Document): Promise<void> {
   }
 }
 
-/** settle(), then waits (bounded) until the mirror's linked sheets are loaded. */
+/**
+ * settle(), then waits (bounded, 10 s) until the mirror's linked sheets and images have loaded: each
+ * `<link rel=stylesheet>` has its sheet (or its request is over) and each `<img>` is complete (loaded
+ * or failed). Polled, not awaited as events: WebKit runs no listener in the mirror's script-less
+ * document, not even ours, so a `load` listener there never fires.
+ */
 export async function waitMirrorLinks(s: Session, mirror: Mirror = s.mirror): Promise<void> {
   await s.settle();
   const md = mirror.document;
   if (!md) return;
-  for (const link of Array.from(md.querySelectorAll('link[rel=stylesheet]')) as HTMLLinkElement[]) {
-    if (!link.sheet) {
-      await Promise.race([
-        new Promise((r) => link.addEventListener('load', r, { once: true })),
-        new Promise((r) => link.addEventListener('error', r, { once: true })),
-        new Promise((r) => setTimeout(r, 3000)),
-      ]);
-    }
-  }
+  // a link is done with its sheet, or when its request is over (a resource-timing entry: failed ones too)
+  const done = (l: HTMLLinkElement) => !!l.sheet || !!md.defaultView?.performance.getEntriesByName(l.href).length;
+  const loaded = (): boolean =>
+    (Array.from(md.querySelectorAll('link[rel=stylesheet]')) as HTMLLinkElement[]).every(done) &&
+    (Array.from(md.images) as HTMLImageElement[]).every((img) => img.complete);
+  // bounded, not asserted (a link the policy blocks is never requested: the comparison tells); a busy
+  // machine (three engines side by side) can take seconds to answer even a 404
+  await waitFor(loaded, 10_000).catch(() => undefined);
+  await raf(window); // laid out with what arrived (the mirror's own frame callbacks may not run: see above)
 }
 
 /**

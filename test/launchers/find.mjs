@@ -20,7 +20,7 @@ export function findBinary({ what, env, candidates, install }) {
 
 function fail(why, what, env, install) {
   console.error(
-    `\n${why}\nThe browser tests asked for ${what} (WTR_BROWSERS=${process.env.WTR_BROWSERS ?? ''}). Install it, then run again:\n` +
+    `\n${why}\nThe browser tests asked for ${what} (WTR_BROWSERS=${process.env.WTR_BROWSERS || 'chromium,firefox,webkit, the default'}). Install it, then run again:\n` +
       `  Debian/Ubuntu:  ${install}\n` +
       `or point ${env} at it:  ${env}=/path/to/binary npm test\n`,
   );

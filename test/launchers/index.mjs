@@ -1,5 +1,6 @@
-// Which engines run the browser tests: WTR_BROWSERS=chromium,firefox,webkit (default: chromium).
-// Each engine is the system's own browser, found on disk; a missing one stops the run with its install line.
+// Which engines run the browser tests: WTR_BROWSERS=chromium,firefox,webkit (the default: all three, what
+// `npm test` and CI run; WTR_BROWSERS=chromium for a quick local run). Each engine is the system's own
+// browser, found on disk; a missing one stops the run with its install line (find.mjs).
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChrome, CHROME_FLAGS } from '../find-chrome.mjs';
 import { firefoxLauncher } from './firefox.mjs';
@@ -11,7 +12,9 @@ const LAUNCHERS = {
   webkit: webkitLauncher,
 };
 
-export function browsersFromEnv(value = process.env.WTR_BROWSERS || 'chromium') {
+export const DEFAULT_ENGINES = 'chromium,firefox,webkit';
+
+export function browsersFromEnv(value = process.env.WTR_BROWSERS || DEFAULT_ENGINES) {
   const names = value
     .split(',')
     .map((s) => s.trim().toLowerCase())
