@@ -47,7 +47,8 @@ export async function openDemo(options = {}) {
     await page.goto(demo.url + path);
     return page;
   };
-  const customer = await open('customer.html');
+  // `customer: false`: the test brings its own customer (another engine, say)
+  const customer = options.customer === false ? null : await open('customer.html');
   const agent = await open('agent.html');
   const extra = [];
   return {
@@ -64,7 +65,7 @@ export async function openDemo(options = {}) {
     },
     async close() {
       // close peer connections first: coturn keeps allocations of vanished peers for minutes
-      for (const page of [customer, agent, ...extra])
+      for (const page of [customer, agent, ...extra].filter(Boolean))
         await page.evaluate(() => window.cobrowseViewing?.stop() ?? window.cobrowseSharing?.stop()).catch(() => {});
       await browser.close();
       await demo.close();

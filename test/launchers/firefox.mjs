@@ -14,7 +14,7 @@ export function findFirefox() {
 }
 
 /** Preferences that make Firefox behave like our Chromium flags: no first-run noise, real host ICE candidates. */
-const PREFS = {
+export const FIREFOX_PREFS = {
   // the WebRTC tests connect peers on this machine with host candidates only: Firefox hides the
   // host address behind an mDNS name by default (Chromium's WebRtcHideLocalIpsWithMdns, off there too)
   'media.peerconnection.ice.obfuscate_host_addresses': false,
@@ -35,7 +35,7 @@ export function firefoxLauncher() {
       browser: 'firefox',
       executablePath: findFirefox(),
       headless: true,
-      extraPrefsFirefox: PREFS,
+      extraPrefsFirefox: FIREFOX_PREFS,
     },
   });
 }
