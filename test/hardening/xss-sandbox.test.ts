@@ -157,7 +157,10 @@ function liveMarkup(d: Document): string[] {
       if (/^(javascript|vbscript|livescript):|^data:text\/html/.test(v) || /(^|[\s,(;"'])(javascript|vbscript):/.test(v))
         bad.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
       if (bare === 'srcdoc' || bare === 'target' || bare === 'formtarget') bad.push(`${tag}[${a.name}]`);
-      if (n.startsWith('data-cobrowse-mirror-') && !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas|noscript)$/.test(n))
+      if (
+        n.startsWith('data-cobrowse-mirror-') &&
+        !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas|noscript)$/.test(n)
+      )
         bad.push(`${tag}[${n}]`);
     }
     const scriptNs = el.namespaceURI === 'http://www.w3.org/1999/xhtml' || el.namespaceURI === 'http://www.w3.org/2000/svg';
