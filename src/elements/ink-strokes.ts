@@ -84,6 +84,17 @@ export class InkStrokes {
   }
 }
 
+/**
+ * Sends one stroke's points drawn since the last send as pieces of at most 256 points (the session
+ * refuses longer ones); `end` marks the last piece, sent even when no point is left.
+ */
+export function sendPieces(ink: (piece: InkStroke) => void, id: number, points: number[], end: boolean): void {
+  for (let i = 0; i < points.length || (end && i === 0); i += 512) {
+    const last = i + 512 >= points.length;
+    ink({ id, points: points.slice(i, i + 512), ...(end && last && { end: true }) });
+  }
+}
+
 /** The SVG layer's styles: round strokes, a fade for the last second. */
 export const inkStyles = `
   [part~='ink'] { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; pointer-events: none; }

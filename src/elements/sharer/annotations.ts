@@ -8,7 +8,7 @@
  */
 import { css, html, unsafeCSS, type TemplateResult } from 'lit';
 import { CUSTOMER_INK } from '../../session/ink.js';
-import { InkStrokes, inkStyles } from '../ink-strokes.js';
+import { InkStrokes, inkStyles, sendPieces } from '../ink-strokes.js';
 import type { SharingSession } from '../../session/sharing.js';
 import { SessionElement } from './session-element.js';
 import { define } from './shared.js';
@@ -188,10 +188,8 @@ export class CobrowseAnnotations extends SessionElement {
     stroke.frame = 0;
     const points = stroke.unsent;
     stroke.unsent = [];
-    for (let i = 0; i < points.length || (end && i === 0); i += 512) {
-      const last = i + 512 >= points.length;
-      this.session.ink({ id: stroke.id, points: points.slice(i, i + 512), ...(end && last && { end: true }) });
-    }
+    const session = this.session;
+    sendPieces((piece) => session.ink(piece), stroke.id, points, end);
   }
 
   protected override listen(s: SharingSession): (() => void)[] {

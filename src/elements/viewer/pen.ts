@@ -6,7 +6,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ViewingSession } from '../../session/viewing.js';
-import { InkStrokes } from '../ink-strokes.js';
+import { InkStrokes, sendPieces } from '../ink-strokes.js';
 import { toSharerViewport } from './pointer.js';
 
 /** The agent's own strokes, as it sees them (the customer's page picks the colour the others see). */
@@ -88,10 +88,7 @@ export class ViewerPen {
     stroke.frame = 0;
     const points = stroke.unsent;
     stroke.unsent = [];
-    for (let i = 0; i < points.length || (end && i === 0); i += 512) {
-      const last = i + 512 >= points.length;
-      session.ink({ id: stroke.id, points: points.slice(i, i + 512), ...(end && last && { end: true }) });
-    }
+    sendPieces((piece) => session.ink(piece), stroke.id, points, end);
   }
 
   /** The strokes over the mirror, in the coordinates of `stage` (the view's positioned parent). */
