@@ -103,19 +103,20 @@ export class RemoteControl implements RemoteControlPort {
   }
 
   confirmSubmit(): void {
-    const e = this.#engine;
-    if (!e?.confirming) return;
-    const action = e.confirming;
-    e.confirming = null;
-    this.#report(e.viewer, action, e.engine.confirmSubmit());
+    this.#answerSubmit(true);
   }
 
   declineSubmit(): void {
+    this.#answerSubmit(false);
+  }
+
+  /** The customer's answer to the submit that waits (nothing when none does). */
+  #answerSubmit(yes: boolean): void {
     const e = this.#engine;
     if (!e?.confirming) return;
     const action = e.confirming;
     e.confirming = null;
-    this.#report(e.viewer, action, e.engine.declineSubmit());
+    this.#report(e.viewer, action, yes ? e.engine.confirmSubmit() : e.engine.declineSubmit());
   }
 
   /** Control was granted: an engine for it, on the capture the viewer sees (ids mean the same on both sides). */
