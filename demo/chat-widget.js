@@ -10,6 +10,7 @@
 import { resumeSharing, showAnnotations, showConsent, startSharing } from '/dist/cdn/cobrowse-rtc-sharer.js';
 import { connectReferenceChat, createPeerJsSignaling } from '/dist/cdn/cobrowse-rtc-reference-server.js';
 import { iceConfig } from './ice.js';
+import { clock } from './clock.js';
 
 if (window.top === window) start(); // inside the one-tab engine demo's iframe there is no chat
 
@@ -23,14 +24,27 @@ async function start() {
   box.setAttribute('data-cobrowse-ignore', ''); // the customer's own support UI is not part of the page the agent sees
   box.setAttribute('aria-label', 'Chat with Kumo Tea support');
   box.innerHTML = `
-    <header><strong>Kumo Tea support</strong> <span class="chat-state" id="chat-state">connecting…</span></header>
+    <header><strong>Kumo Tea support</strong> <span class="chat-state" id="chat-state">connecting…</span>
+      <button type="button" class="chat-minimise" id="chat-minimise" aria-expanded="true" aria-controls="chat-body">Minimise</button></header>
+    <div class="chat-body" id="chat-body">
     <ol class="chat-log" id="chat-log" aria-live="polite"></ol>
     <cobrowse-sharing-banner inline></cobrowse-sharing-banner>
     <form id="chat-form"><input id="chat-input" autocomplete="off" placeholder="Type a message" aria-label="Message">
       <button>Send</button></form>
-    <cobrowse-share-button class="chat-share"></cobrowse-share-button>`;
+    <cobrowse-share-button class="chat-share"></cobrowse-share-button></div>`;
   document.body.append(box);
   const $ = (id) => box.querySelector('#' + id);
+  // minimised to its header, so it covers none of the page the customer and the agent look at;
+  // the sharing banner's Stop stays one click away (Open, then Stop)
+  const minimise = (small) => {
+    box.classList.toggle('minimised', small);
+    $('chat-body').hidden = small;
+    $('chat-minimise').setAttribute('aria-expanded', String(!small));
+    $('chat-minimise').textContent = small ? 'Open' : 'Minimise';
+    sessionStorage.setItem('cobrowse-demo-chat-minimised', small ? '1' : '');
+  };
+  $('chat-minimise').addEventListener('click', () => minimise(!box.classList.contains('minimised')));
+  minimise(!!sessionStorage.getItem('cobrowse-demo-chat-minimised'));
 
   // one room per browser tab session: a reload keeps the conversation
   let token = sessionStorage.getItem('cobrowse-demo-token');
@@ -51,29 +65,50 @@ async function start() {
   };
   let session = null;
 
-  const log = (who, text) => {
+  /** One line of the chat: when (the demo's one clock format), who, what. A system line has no name. */
+  const log = (who, text, at = Date.now()) => {
     const li = document.createElement('li');
-    li.innerHTML = `<b></b> <span></span>`;
-    li.firstChild.textContent = who;
+    if (who === 'system') li.className = 'system';
+    li.innerHTML = `<time></time> <b></b> <span></span>`;
+    li.firstChild.textContent = clock(at);
+    li.querySelector('b').textContent = who === 'system' ? '' : who;
     li.lastChild.textContent = text;
     $('chat-log').append(li);
     li.scrollIntoView({ block: 'end' });
+    // a line for the customer while the widget is small: it opens, nothing said goes unseen
+    if (box.classList.contains('minimised') && who !== 'system') minimise(false);
   };
-  for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text);
+  for (const e of chat.welcome.history) if (e.type === 'text') log(e.from.name, e.text, e.at);
+  // the room's pending request, if any: `agent` or `customer` (who asked)
+  let pendingBy = chat.welcome.share.state === 'pending' ? chat.welcome.share.by : null;
 
-  chat.ontext = (e) => log(e.from.name, e.text);
-  chat.oninvite = async (e) => {
-    if (e.from.role !== 'agent' || session) return;
+  chat.ontext = (e) => log(e.from.name, e.text, e.at);
+  chat.oninvite = (e) => {
+    pendingBy = e.from.role;
     // nothing is shared before the customer says so: the consent dialog comes with the agent's handshake
-    share();
+    if (e.from.role === 'agent') share();
   };
-  chat.onend = () => stopSharing('ended in the chat');
+  chat.onaccept = chat.ondecline = () => (pendingBy = null);
+  chat.onend = (e) => {
+    pendingBy = null;
+    stopSharing(e.reason === 'expired' || e.reason === 'declined' ? e.reason : e.from.role === 'agent' ? 'agent' : 'customer');
+  };
   // an agent who joins an active share asks for the invitation: it is handed over only by this page,
   // and the customer's approval of that viewer (name and code, after its handshake) decides again
   chat.onrequest = (e) => {
     if (session) chat.sendInvitation(e.from.peer, session.invitation);
   };
-  chat.onerror = (err) => log('system', `${err.code}: ${err.message}`);
+  chat.onerror = (err) => {
+    // the request this page answered is gone (withdrawn, expired, answered elsewhere): this page's
+    // session would wait for an agent who never comes, so it ends here, and says what to do
+    if (err.re === 'accept') return stopSharing('refused');
+    log(
+      'system',
+      err.code === 'rate-limited'
+        ? 'Too many messages at once: wait a moment, then try again.'
+        : `The chat could not do that: ${err.message}.`,
+    );
+  };
 
   $('chat-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -88,12 +123,14 @@ async function start() {
     }
   });
   box.querySelector('cobrowse-share-button').addEventListener('cobrowse-share-request', () => {
-    if (session) return;
-    chat.invite(); // a customer-initiated share: invite, then accept at once
+    if (session || starting) return;
+    // a customer-initiated share is invite, then accept at once; an agent's request waiting for an
+    // answer is answered instead (a second request would be refused: one at a time)
+    if (pendingBy !== 'agent') chat.invite();
     share();
   });
   box.querySelector('cobrowse-sharing-banner').addEventListener('cobrowse-stop', () => {
-    chat.end('stopped by the customer');
+    chat.end('customer');
   });
 
   // each session makes its own PeerJS connection (and closes it when it ends)
@@ -105,8 +142,16 @@ async function start() {
   // only an agent of this room may ask to control the page (anyone else the server stamped is an observer)
   const viewerRole = (peer) => (chat.participant(peer)?.role === 'agent' ? 'agent' : 'observer');
 
+  // one share at a time, even while the first is still starting (two requests stacked two consents)
+  let starting = false;
   async function share() {
-    attach(await startSharing({ signaling, mask: MASK, rtc, viewerName, viewerRole }));
+    if (session || starting) return;
+    starting = true;
+    try {
+      attach(await startSharing({ signaling, mask: MASK, rtc, viewerName, viewerRole }));
+    } finally {
+      starting = false;
+    }
     // the room learns that a share started and the rules (for the agent and the server's audit log);
     // the secret goes to the inviting agent only, in a message addressed to it
     chat.accept({ ...session.invitation, mask: MASK });
@@ -121,7 +166,7 @@ async function start() {
     s.on('viewerjoined', (v) => log('system', `${v.name ?? 'An agent'} is viewing this page. Their code should read ${v.sas}.`));
     s.on('approvalended', (r) => {
       // the customer said no to the only agent: the share is over
-      if (r.reason === 'denied' && !s.viewerList.length && !s.pendingList.length) chat.end('declined by the customer');
+      if (r.reason === 'denied' && !s.viewerList.length && !s.pendingList.length) chat.end('declined');
     });
     s.on('state', (st) => {
       if (st.state === 'ended') stopSharing(st.reason);
@@ -150,6 +195,18 @@ async function start() {
     session = null;
     s.stop();
     box.querySelector('cobrowse-share-button').hidden = false;
-    log('system', `Sharing ended (${reason}).`);
+    log('system', ENDED[reason] ?? ENDED.other);
   }
 }
+
+/** Why the co-browse session ended, in the customer's words, with what to do next. */
+const ENDED = {
+  customer: 'You stopped sharing your screen.',
+  stopped: 'You stopped sharing your screen.',
+  agent: 'The agent ended the co-browse session.',
+  declined: 'You declined: nothing was shared.',
+  expired: 'The agent’s request to see your screen expired. Ask in the chat if you still need help.',
+  refused:
+    'The agent’s request was withdrawn before you answered: nothing was shared. Press “Share my screen with the agent” if you want to show this page.',
+  other: 'Screen sharing ended. Press “Share my screen with the agent” to share again.',
+};

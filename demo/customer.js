@@ -32,8 +32,11 @@ everySecond();
 setInterval(everySecond, 1000);
 
 // ---- products and cart (DOM insertions and removals) ----------------------------------------------
-const cart = new Map(); // sku -> { name, price, qty }
+// sku -> { name, price, qty }; kept for this tab, so the cart page (cart.html) shows the same cart
+const CART_KEY = 'kumo-cart';
+const cart = new Map(JSON.parse(sessionStorage.getItem(CART_KEY) || '[]'));
 function renderCart() {
+  sessionStorage.setItem(CART_KEY, JSON.stringify([...cart]));
   const list = $('#cart');
   list.replaceChildren();
   let count = 0,
@@ -86,6 +89,7 @@ for (const li of document.querySelectorAll('.product')) {
     setTimeout(() => (e.target.textContent = 'Add to cart'), 900);
   });
 }
+if (cart.size) renderCart(); // the cart this tab had on another page
 $('#cart-button').addEventListener('click', () => $('#cart').scrollIntoView({ behavior: 'smooth', block: 'center' }));
 
 // ---- order progress bar (style changes) -----------------------------------------------------------

@@ -29,7 +29,9 @@ const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 const PORT_TRIES = 20;
 const DEV_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
 /** What the agent console's origin serves from demo/ (besides /dist/ and /session.json). */
-const AGENT_FILES = new Set(['/agent.html', '/agent.js', '/agent.css', '/demo.css', '/ice.js']);
+const AGENT_FILES = new Set(['/agent.html', '/agent.js', '/agent.css', '/demo.css', '/ice.js', '/clock.js']);
+/** Files both origins serve (shared by the console and the shop's pages). */
+const SHARED_FILES = new Set(['/demo.css', '/ice.js', '/clock.js']);
 export const JWT_ISSUER = 'cobrowse-demo-idp';
 export const JWT_AUDIENCE = 'cobrowse-signaling';
 const AGENT_NAME = 'Alice (agent)';
@@ -185,6 +187,7 @@ export async function startDemo(options = {}) {
         log: options.log,
         turn: options.turn,
         audit: options.audit,
+        limits: options.limits,
       });
       break;
     } catch (err) {
@@ -199,7 +202,7 @@ export async function startDemo(options = {}) {
       // the console moved to its own origin; the query (`?relay=1`) goes along
       '/agent.html': (res, req) => redirect(res, `${agentUrl}agent.html${new URL(req.url ?? '/', 'http://x').search}`),
     },
-    allow: (pathname) => !AGENT_FILES.has(pathname) || pathname === '/demo.css' || pathname === '/ice.js',
+    allow: (pathname) => !AGENT_FILES.has(pathname) || SHARED_FILES.has(pathname),
   });
   const port = await listen(shop, options.port ?? 8080, host);
   const url = `http://${host}:${port}/`;

@@ -3,7 +3,7 @@
 // invitation rules) and either relayed to the room, stamped with the sender as the server knows it,
 // or answered with {type:'error'}. A refused frame never closes the socket, except for abusers.
 import { WebSocket } from 'ws';
-import { CLOSE, createSocketGuard, sendBounded } from './limits.mjs';
+import { CLOSE, DEFAULT_LIMITS, createSocketGuard, sendBounded } from './limits.mjs';
 import { checkMask } from './mask-summary.mjs';
 import { controlEvent } from './control-events.mjs';
 
@@ -105,7 +105,7 @@ export async function acceptChatSocket({
     },
     participants: [...participants, party],
     history: room.history,
-    share: shareState(room),
+    share: shareState(room, limits),
     limits: { text: limits.maxTextBytes, signal: limits.maxSignalBytes },
     // TURN only for a participant of an accepted share: here, a customer page opened while sharing
     ...(ice && room.share && party.role === 'customer' && iceGrant(ice, peer, 'iceServers')),
@@ -145,6 +145,25 @@ export async function acceptChatSocket({
     audit?.record(room.id, 'participant.left', { ...party, address, since: joined.at }, left.at);
   });
 
+  /**
+   * Ends `invite` when it is still the room's pending request at its expiry. The room is this
+   * process's copy, kept current from the store, so an accept anywhere cancels it. If this process
+   * is gone by then, `pendingInvite` still treats it as expired.
+   * @param {NonNullable<Room['invite']>} invite
+   */
+  function expireLater(invite) {
+    const timer = setTimeout(() => {
+      if (room.invite?.id !== invite.id) return;
+      room.invite = null;
+      store.save(room);
+      // from the request's own sender: it is their request that ended
+      const out = { type: 'end', reason: 'expired', from: invite.from, at: Date.now(), id: ++seq };
+      store.broadcast(room, out);
+      audit?.record(room.id, 'cobrowse.ended', { by: null, reason: 'expired', state: 'pending', session: null }, out.at);
+    }, limits.inviteTtlMs);
+    timer.unref?.();
+  }
+
   /** @param {import('ws').RawData} data @param {boolean} isBinary */
   function parse(data, isBinary) {
     if (isBinary) throw new Refusal('malformed', 'binary frames are not part of the protocol: send JSON text');
@@ -181,19 +200,24 @@ export async function acceptChatSocket({
       }
       case 'invite': {
         if (room.share) throw new Refusal('conflict', 'a co-browse session is already active: `end` it first');
+        // one request at a time: a second one stacked two consent prompts that looked like one
+        if (pendingInvite(room, limits))
+          throw new Refusal('conflict', 'a co-browse request is already pending: wait for the answer, or `end` to withdraw it');
         const out = stamp({ type: 'invite' });
         room.invite = { id: String(out.id), by: party.role, from: party, at: out.at };
         store.save(room);
         store.broadcast(room, out);
         audit?.record(room.id, 'cobrowse.invited', { by: party, invite: out.id }, out.at);
+        expireLater(room.invite);
         return;
       }
       case 'accept': {
         if (party.role !== 'customer') throw new Refusal('forbidden', 'only the customer can accept: the customer decides what is shared');
-        if (!room.invite)
+        const invite = pendingInvite(room, limits);
+        if (!invite)
           throw new Refusal(
             'conflict',
-            'no pending invitation to accept: `invite` first (a customer-initiated share is invite, then accept)',
+            'no pending invitation to accept (withdrawn, expired or answered already): `invite` first (a customer-initiated share is invite, then accept)',
           );
         const inv = /** @type {Record<string, unknown> | null} */ (
           msg.invitation && typeof msg.invitation === 'object' ? msg.invitation : null
@@ -207,7 +231,6 @@ export async function acceptChatSocket({
         } catch (err) {
           throw new Refusal('malformed', `accept: ${/** @type {Error} */ (err).message}`);
         }
-        const invite = room.invite;
         room.invite = null;
         const invitedBy = invite.by === 'agent' ? invite.from : null;
         // `invitation.secret`, which older clients sent here, is dropped: never relayed, never kept
@@ -235,8 +258,9 @@ export async function acceptChatSocket({
       case 'control':
         return controlEvent(msg, { party, room, store, audit, stamp, refuse });
       case 'decline': {
-        if (!room.invite) throw new Refusal('conflict', 'no pending invitation to decline');
-        if (room.invite.by === party.role)
+        if (!pendingInvite(room, limits))
+          throw new Refusal('conflict', 'no pending invitation to decline (withdrawn, expired or answered already)');
+        if (room.invite?.by === party.role)
           throw new Refusal('forbidden', 'you cannot decline your own invitation: send `end` to withdraw it');
         room.invite = null;
         store.save(room);
@@ -393,10 +417,20 @@ function resumedPeer(room, claims, previous, store) {
   return issued && issued.room === room.id && issued.role === claims.role ? previous.peer : null;
 }
 
+/**
+ * The room's pending co-browse request, unless it is older than `inviteTtlMs` (its expiry timer ran
+ * in a process that is gone): then none.
+ * @param {Room} room @param {{ inviteTtlMs: number }} limits
+ */
+function pendingInvite(room, limits) {
+  return room.invite && Date.now() - room.invite.at < limits.inviteTtlMs ? room.invite : null;
+}
+
 /** What a (re)joining client needs to know about co-browsing in this room. */
-export function shareState(/** @type {Room} */ room) {
+export function shareState(/** @type {Room} */ room, limits = DEFAULT_LIMITS) {
   // never the secret: a late joiner asks the customer's page for it (`request-invitation`)
   if (room.share) return { state: 'active', invitation: { peer: room.share.peer }, invitedBy: room.share.invitedBy, at: room.share.at };
-  if (room.invite) return { state: 'pending', by: room.invite.by, from: room.invite.from, at: room.invite.at };
+  const invite = pendingInvite(room, limits);
+  if (invite) return { state: 'pending', by: invite.by, from: invite.from, at: invite.at };
   return { state: 'idle' };
 }

@@ -94,7 +94,8 @@ export function createApi({ store, tokens, limits, agents, ttl, corsOrigin, ice,
           queue: room.queue,
           createdAt: room.createdAt,
           online: store.participants(room).map((p) => ({ role: p.role, name: p.name })),
-          share: shareState(room).state,
+          share: shareState(room, limits).state,
+          lastText: lastText(room),
         })),
     );
   });
@@ -166,4 +167,17 @@ function cleanName(/** @type {unknown} */ value, /** @type {string} */ fallback)
   // eslint-disable-next-line no-control-regex
   const name = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return name.length >= 1 && name.length <= 64 ? name : null;
+}
+
+/**
+ * When the room's last chat text was sent, and by which role, for an agent's unread markers; null
+ * when there is none, or when its history is not in this process (a Redis room no one here serves).
+ * @param {import('./rooms.mjs').Room} room
+ */
+function lastText(room) {
+  for (let i = room.history.length - 1; i >= 0; i--) {
+    const e = /** @type {{ type?: string, at?: number, from?: { role?: string } }} */ (room.history[i]);
+    if (e.type === 'text') return { at: e.at, role: e.from?.role };
+  }
+  return null;
 }

@@ -21,6 +21,12 @@ export const DEFAULT_LIMITS = {
   maxBufferedBytes: 4 * 1024 * 1024,
   /** Chat sockets in one room at once (each join is sent to every member); more are refused (4503). */
   maxMembers: 32,
+  /**
+   * A pending co-browse request (`invite`) not answered by then ends with `{type:'end', reason:'expired'}`:
+   * an open customer page accepts within a second, so a minute means the page is gone (a closed tab,
+   * the chat on another device) and the agent should hear so instead of waiting for ever.
+   */
+  inviteTtlMs: 60_000,
   /** Chat messages kept per room and replayed on join. */
   historySize: 200,
   /** Rooms at once; room creation per client IP (burst, then one per `roomEveryMs`). */

@@ -81,8 +81,8 @@ describe('<cobrowse-viewer>: empty state', () => {
     const el = viewer();
     await el.updateComplete;
     assertEqual(el.state, 'idle');
-    assertEqual(text(el, 'message'), "Waiting for the customer… The customer's page appears here once they allow sharing.");
-    assertEqual(text(el, 'state'), 'Not connected');
+    assertEqual(text(el, 'message'), 'No co-browse session. Ask the customer to share their page: it appears here once they allow it.');
+    assertEqual(text(el, 'state'), 'No co-browse session');
     assertEqual(part(el, 'code'), null);
     const end = part(el, 'end-button') as HTMLButtonElement;
     assertEqual(end.localName, 'button');
@@ -117,7 +117,10 @@ describe('<cobrowse-viewer> over a session', () => {
     assert(/^\d{6}$/.test(text(el, 'code') ?? ''), `a 6-digit code: ${text(el, 'code')}`);
     assertEqual(text(el, 'code'), sharing.sas, 'the customer sees the same code');
     assertEqual(codes, [sharing.sas!]);
-    assertEqual(states, [{ state: 'connecting' }, { state: 'connected' }]);
+    assertEqual(states, [
+      { state: 'connecting', message: 'Connecting…' },
+      { state: 'connected', message: 'Connected' },
+    ]);
     assert(part(el, 'message')!.hidden && getComputedStyle(part(el, 'message')!).display === 'none', 'no message over a live page');
     assert(!(part(el, 'end-button') as HTMLButtonElement).disabled, 'End session is enabled');
     // the page keeps following
@@ -461,7 +464,7 @@ describe('<cobrowse-viewer> over a session', () => {
     await el.updateComplete;
     assertEqual(el.state, 'ended');
     assertEqual(el.reason, 'stopped');
-    assertEqual(text(el, 'message'), 'Session ended You ended the session.');
+    assertEqual(text(el, 'message'), 'Co-browse session ended You ended the co-browse session.');
     assert((part(el, 'end-button') as HTMLButtonElement).disabled, 'nothing left to end');
     assertEqual(part(el, 'code'), null, 'the code of an ended session is gone');
   });
@@ -516,10 +519,28 @@ describe('<cobrowse-viewer>: why it ended', () => {
     sharing.stop();
     await waitFor(() => el.state === 'ended', 4000, 'the end');
     await el.updateComplete;
-    assertEqual(states.at(-1), { state: 'ended', reason: 'remote-stopped' });
-    assertEqual(text(el, 'message'), 'Session ended The customer stopped sharing.');
+    // the event says what the view says: a console logs the sentence, never the code
+    assertEqual(states.at(-1), { state: 'ended', reason: 'remote-stopped', message: 'The customer ended the co-browse session.' });
+    assertEqual(text(el, 'message'), 'Co-browse session ended The customer ended the co-browse session.');
     assertEqual(ends.length, 0, 'cobrowse-end is the agent ending it');
     assertEqual(part(el, 'view')!.children.length, 0, 'the page is gone');
+    // a console asking the customer again: the old ending must not read as the new answer
+    el.reset();
+    await el.updateComplete;
+    assertEqual(el.state, 'idle');
+    assertEqual(states.at(-1), { state: 'idle', message: 'No co-browse session' });
+    assertEqual(text(el, 'message'), 'No co-browse session. Ask the customer to share their page: it appears here once they allow it.');
+  });
+
+  it('reset() leaves a session that is on alone', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer();
+    const { viewing } = await connect(el, sharer);
+    await viewing.connected;
+    el.reset();
+    await el.updateComplete;
+    assertEqual(el.state, 'connected');
+    assert(shadow(el).contains(viewing.mirror.iframe), 'the page is still shown');
   });
 
   it('a wrong secret: a security message', async () => {
@@ -530,7 +551,7 @@ describe('<cobrowse-viewer>: why it ended', () => {
     await el.updateComplete;
     assertEqual(el.reason, 'wrong-secret');
     assert(
-      /refused for security reasons \(wrong-secret\)\. Ask the customer to share again/.test(text(el, 'message')!),
+      /refused for security reasons\. Ask the customer to share again .*security team \(code: wrong-secret\)\./.test(text(el, 'message')!),
       text(el, 'message')!,
     );
   });
@@ -558,7 +579,7 @@ describe('<cobrowse-viewer>: why it ended', () => {
     await waitFor(() => el.state === 'ended', 4000, 'the end');
     await el.updateComplete;
     assertEqual(el.reason, 'tampered');
-    assert(/security reasons \(tampered\)/.test(text(el, 'message')!), text(el, 'message')!);
+    assert(/security reasons\..*\(code: tampered\)\./.test(text(el, 'message')!), text(el, 'message')!);
   });
 
   it("a first dial nobody answers: the element says the customer's page could not be reached (not a lost connection)", async function () {
@@ -573,7 +594,7 @@ describe('<cobrowse-viewer>: why it ended', () => {
     await waitFor(() => el.state === 'ended', 25_000, 'the dial to give up');
     await el.updateComplete;
     assertEqual(el.reason, 'unreachable');
-    assertEqual(text(el, 'message'), "Session ended The customer's page could not be reached. Ask them to share again.");
+    assertEqual(text(el, 'message'), "Co-browse session ended The customer's page could not be reached. Ask them to share again.");
   });
 
   it('the chat server cannot be reached: start() rejects and the element says what to do', async () => {
@@ -587,14 +608,14 @@ describe('<cobrowse-viewer>: why it ended', () => {
     assert(error instanceof Error, 'rejects');
     await el.updateComplete;
     assertEqual(el.state, 'ended');
-    assertEqual(text(el, 'message'), 'Session ended The chat server could not be reached. Check your connection and try again.');
+    assertEqual(text(el, 'message'), 'Co-browse session ended The chat server could not be reached. Check your connection and try again.');
     assertEqual(part(el, 'view')!.children.length, 0, 'no mirror left behind');
   });
 
   it('every reason has its message, in English and Japanese', () => {
     const cases: [string, string][] = [
-      ['stopped', 'You ended the session.'],
-      ['remote-stopped', 'The customer stopped sharing.'],
+      ['stopped', 'You ended the co-browse session.'],
+      ['remote-stopped', 'The customer ended the co-browse session.'],
       ['unreachable', "The customer's connection was lost. Ask them to share again."],
       ['signaling', 'The chat server could not be reached. Check your connection and try again.'],
       ['timeout', "The customer's browser did not answer. Ask them to share again."],
@@ -656,7 +677,7 @@ describe('<cobrowse-viewer>: the customer approves', () => {
     await waitFor(() => el.state === 'ended', 4000, 'the end');
     await el.updateComplete;
     assertEqual(el.reason, 'denied');
-    assertEqual(text(el, 'message'), 'Session ended The customer did not allow you to see their page.');
+    assertEqual(text(el, 'message'), 'Co-browse session ended The customer did not allow you to see their page.');
     const other = viewer(400);
     await pending(other, await createSharer({ html: PAGE }), { approvalTimeout: 500 });
     await waitFor(() => other.state === 'ended', 4000, 'the timeout');
@@ -664,7 +685,7 @@ describe('<cobrowse-viewer>: the customer approves', () => {
     assertEqual(other.reason, 'approval-timeout');
     assertEqual(
       text(other, 'message'),
-      'Session ended The customer did not answer your request in time. Ask them in the chat, then try again.',
+      'Co-browse session ended The customer did not answer your request in time. Ask them in the chat, then try again.',
     );
   });
 
@@ -710,22 +731,25 @@ describe('<cobrowse-viewer>: language, accessibility, theming', () => {
     const sharer = await createSharer({ html: PAGE });
     const el = viewer(242, { lang: 'ja' });
     await el.updateComplete;
-    assertEqual(text(el, 'message'), 'お客様を待っています… お客様が共有を許可すると、ここにページが表示されます。');
+    assertEqual(
+      text(el, 'message'),
+      'コブラウズセッションはありません。 お客様にページの共有を依頼してください。許可されると、ここに表示されます。',
+    );
     const { sharing, viewing } = await connect(el, sharer);
     await viewing.connected;
     await el.updateComplete;
     assertEqual(text(el, 'state'), '接続済み');
     assertEqual(text(el, 'code-label'), '確認コード');
-    assertEqual(text(el, 'end-button'), 'セッションを終了');
+    assertEqual(text(el, 'end-button'), 'コブラウズセッションを終了');
     el.lang = 'en';
     await el.updateComplete;
-    assertEqual(text(el, 'end-button'), 'End session');
+    assertEqual(text(el, 'end-button'), 'End co-browse session');
     el.lang = 'ja';
     await el.updateComplete;
     sharing.stop();
     await waitFor(() => el.state === 'ended', 4000, 'the end');
     await el.updateComplete;
-    assertEqual(text(el, 'message'), 'セッション終了 お客様が共有を停止しました。');
+    assertEqual(text(el, 'message'), 'コブラウズセッション終了 お客様がコブラウズセッションを終了しました。');
   });
 
   it('announces the state and the code in a polite live region', async () => {

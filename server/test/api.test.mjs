@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, createRoom } from '../test-support/helpers.mjs';
+import { startServer, createRoom, chat } from '../test-support/helpers.mjs';
 
 let server;
 before(async () => {
@@ -26,7 +26,7 @@ test('POST /api/rooms creates a room with a customer token', async () => {
 });
 
 test('agents list rooms only with the agent key', async () => {
-  const { room } = await createRoom(server, 'Dave');
+  const { room, token } = await createRoom(server, 'Dave');
   assert.equal((await fetch(`${server.url}/api/rooms`)).status, 401);
   const wrong = await fetch(`${server.url}/api/rooms`, { headers: { authorization: 'Bearer nope' } });
   assert.equal(wrong.status, 401);
@@ -40,6 +40,15 @@ test('agents list rooms only with the agent key', async () => {
   assert.deepEqual(entry.online, []);
   assert.equal(entry.queue, 'default');
   assert.equal('agentToken' in entry, false, 'no token for every room: one is fetched per room');
+  assert.equal(entry.lastText, null, 'nothing said yet');
+  // when the last text was sent and by whom: the console's unread markers
+  const customer = await chat(server, token);
+  customer.send({ type: 'text', text: 'hello?' });
+  const said = await customer.next('text');
+  const later = (await (await fetch(`${server.url}/api/rooms`, { headers: agentHeaders })).json()).find((r) => r.room === room);
+  assert.deepEqual(later.lastText, { at: said.at, role: 'customer' });
+  customer.close();
+  assert.ok(!JSON.stringify(later).includes('hello?'), 'never the text itself');
 });
 
 test('POST /api/rooms/:room/agent-token', async () => {

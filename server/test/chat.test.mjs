@@ -144,6 +144,50 @@ test('decline and end', async () => {
   assert.equal((await customer.next('error')).code, 'conflict', 'the withdrawn invitation cannot be accepted');
 });
 
+test('one co-browse request at a time: a second invite, from either side, is refused while one is pending', async () => {
+  const { customer, agent } = await roomWithBoth(server);
+  agent.send({ type: 'invite' });
+  await customer.next('invite');
+  agent.send({ type: 'invite' });
+  const again = await agent.next('error');
+  assert.equal(again.code, 'conflict');
+  assert.equal(again.re, 'invite');
+  assert.match(again.message, /already pending/);
+  customer.send({ type: 'invite' });
+  assert.equal((await customer.next('error')).code, 'conflict', "the customer's offer while the agent's request waits");
+  assert.ok(await customer.none('invite'), 'no second request reaches the customer');
+  // the pending one is still there to accept
+  customer.send({ type: 'accept', invitation: { peer: customer.welcome.peer.id } });
+  assert.equal((await agent.next('accept')).invitedBy.peer, agent.welcome.peer.id);
+});
+
+test('an unanswered request expires: both sides hear it, it can no longer be accepted, a new one can be made', async () => {
+  const quick = await startServer({ limits: { inviteTtlMs: 300 } });
+  try {
+    const { customer, agent } = await roomWithBoth(quick);
+    agent.send({ type: 'invite' });
+    await customer.next('invite');
+    const [toCustomer, toAgent] = await Promise.all([customer.next('end'), agent.next('end')]);
+    assert.equal(toCustomer.reason, 'expired');
+    assert.equal(toAgent.reason, 'expired');
+    assert.equal(toAgent.from.peer, agent.welcome.peer.id, "it is the agent's request that ended");
+    customer.send({ type: 'accept', invitation: { peer: customer.welcome.peer.id } });
+    const late = await customer.next('error');
+    assert.equal(late.code, 'conflict');
+    assert.match(late.message, /expired/);
+    const fresh = await chat(quick, quick.agentToken(customer.welcome.room, 'Bob'));
+    assert.equal(fresh.welcome.share.state, 'idle', 'a late joiner sees no pending request');
+    agent.send({ type: 'invite' });
+    await customer.next('invite');
+    customer.send({ type: 'accept', invitation: { peer: customer.welcome.peer.id } });
+    await agent.next('accept');
+    await new Promise((r) => setTimeout(r, 450));
+    assert.ok(await agent.none('end'), 'an accepted request does not expire');
+  } finally {
+    await quick.close();
+  }
+});
+
 test('signals go only to their addressee in the same room', async () => {
   const { customer, agent } = await roomWithBoth(server);
   const other = await roomWithBoth(server);

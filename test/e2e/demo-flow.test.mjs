@@ -139,7 +139,7 @@ describe('the demo, end to end, with the elements', () => {
     await t.customer.locator('cobrowse-sharing-banner [part~=stop]').click();
     await until(() => t.agent.evaluate(() => document.querySelector('cobrowse-viewer').state === 'ended'), 'the agent side to end');
     const message = await t.agent.locator('cobrowse-viewer [part=message]').textContent();
-    assert.match(message, /stopped/i, `the agent is told why: ${message}`);
+    assert.match(message, /The customer ended the co-browse session/, `the agent is told why: ${message}`);
     assert.deepEqual(t.pageErrors, []);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { controlMessage, endedMessage, type ViewerKey } from '../strings/viewer.js';
-import type { ViewerStatus } from './status.js';
+import type { ViewerState, ViewerStatus } from './status.js';
+import type { EndReason } from '../../session/types.js';
 
 /** A string of the element's language. */
 export type Translate = (key: ViewerKey, values?: Record<string, string | number>) => string;
@@ -83,10 +84,15 @@ export function renderMessage(s: ViewerStatus, t: Translate): TemplateResult | t
       if (s.awaiting && s.sas) return html`<strong>${t('awaitingApproval')}</strong> <span>${t('awaitingHint', { code: s.sas })}</span>`;
       return s.url ? nothing : html`<strong>${t('connecting')}</strong>`;
     case 'ended':
-      return html`<strong>${t('ended')}</strong> <span>${t(endedMessage(s.reason, s.reached), { reason: s.reason ?? '' })}</span>`;
+      return html`<strong>${t('ended')}</strong> <span>${describeState(t, 'ended', s.reason, s.reached)}</span>`;
     default:
       return nothing;
   }
+}
+
+/** The sentence for a state: for `ended`, why and what to do next (the view and `cobrowse-state` say the same). */
+export function describeState(t: Translate, state: ViewerState, reason: EndReason | undefined, reached: boolean): string {
+  return state === 'ended' ? t(endedMessage(reason, reached), { reason: reason ?? '' }) : t(state);
 }
 
 /** A session is on (End session ends it). */

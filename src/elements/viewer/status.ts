@@ -10,8 +10,11 @@ import type { EndReason, SessionState, StateChange, ViewerControl } from '../../
 /** `idle`: no session yet; then a session's states. */
 export type ViewerState = 'idle' | SessionState;
 
-/** Detail of `cobrowse-state`. */
-export type ViewerStateDetail = { state: ViewerState; reason?: EndReason };
+/**
+ * Detail of `cobrowse-state`. `message`: the sentence the element shows for it (the state, or why
+ * the session ended and what to do next), so a console's log says what the view says, not a code.
+ */
+export type ViewerStateDetail = { state: ViewerState; reason?: EndReason; message: string };
 
 /** Round trips are measured this often while connected (a `latency` event each). */
 export const PING_MS = 2000;
@@ -21,6 +24,8 @@ export interface StatusHooks {
   frame(): void;
   /** The session ended: the agent's pointer goes nowhere any more. */
   ended(): void;
+  /** The element's sentence for a state (for `ended`, why and what to do next), in its language. */
+  describe(state: ViewerState, reason: EndReason | undefined, reached: boolean): string;
 }
 
 /** A bubbling, composed event, so a console can listen on any ancestor. */
@@ -78,6 +83,12 @@ export class ViewerStatus {
     this.#setPhase({ state: 'connecting' });
   }
 
+  /** No session any more, nothing of the last one shown. */
+  reset(): void {
+    this.begin();
+    this.#setPhase({ state: 'idle' });
+  }
+
   /** The session could not be set up. */
   failed(): void {
     this.#setPhase({ state: 'ended', reason: 'signaling' });
@@ -131,11 +142,12 @@ export class ViewerStatus {
     this.hooks.ended();
   }
 
-  #setPhase(change: StateChange | ViewerStateDetail): void {
+  #setPhase(change: StateChange | Omit<ViewerStateDetail, 'message'>): void {
     if (change.state === 'connected') this.reached = true;
     this.#update({ phase: change.state, reason: change.reason });
+    const message = this.hooks.describe(change.state, change.reason, this.reached);
     const detail: ViewerStateDetail =
-      change.reason === undefined ? { state: change.state } : { state: change.state, reason: change.reason };
+      change.reason === undefined ? { state: change.state, message } : { state: change.state, reason: change.reason, message };
     fire<ViewerStateDetail>(this.host, 'cobrowse-state', detail);
   }
 

@@ -29,7 +29,7 @@ import { viewerStrings } from '../strings/viewer.js';
 import { FrameThrottle, toSharerViewport } from './pointer.js';
 import { clickAction, keyAction, scrollAction } from './control-input.js';
 import { ViewerPen } from './pen.js';
-import { renderBar, renderMessage, type BarActions, type Translate } from './status-bar.js';
+import { describeState, renderBar, renderMessage, type BarActions, type Translate } from './status-bar.js';
 import { fire, ViewerStatus, type ViewerState } from './status.js';
 import { viewerStyles } from './styles.js';
 
@@ -54,7 +54,7 @@ export interface ViewerConnection {
  * @attr scale - `fit` (default: fit to width, keeping the customer's aspect) or `actual` (1:1, scrolls)
  * @attr no-cursor - hide the customer's cursor
  * @attr lang - language of the element's strings (`en`, `ja`); inherited from ancestors when absent
- * @fires cobrowse-state - the session's state changed; detail `{ state, reason? }`
+ * @fires cobrowse-state - the session's state changed; detail `{ state, reason?, message }` (`message`: the state, or why it ended and what to do next, as the element says it, in its language)
  * @fires cobrowse-sas - the 6-digit code to compare with the customer; detail: the code
  * @fires cobrowse-pending - the customer is asked to approve this agent; detail `{ sas }`
  * @fires cobrowse-resumed - the connection was resumed (link back, or the customer's next page); detail `{ count }`
@@ -123,6 +123,7 @@ export class CobrowseViewer extends LitElement {
   readonly #status = new ViewerStatus(this, {
     frame: () => this.#layout(),
     ended: () => this.#throttle.cancel(),
+    describe: (state, reason, reached) => describeState(this.#t, state, reason, reached),
   });
   #starting = false;
   #viewport = '';
@@ -242,6 +243,17 @@ export class CobrowseViewer extends LitElement {
     } finally {
       this.#starting = false;
     }
+  }
+
+  /**
+   * Back to `idle` after an ended session: its last page and its "ended" sentence leave the view, as
+   * when a console asks the customer again and the old ending would read as the new answer. A
+   * session that is on is left alone (`stop()` ends it).
+   */
+  reset(): void {
+    if (this.#starting || (this.session && this.session.state !== 'ended')) return;
+    this.#view?.replaceChildren();
+    this.#status.reset();
   }
 
   /** Ends the session (the customer is told) and fires `cobrowse-end`. Nothing happens without one. */
