@@ -39,6 +39,12 @@ const SCHEMA = `
  * @typedef {[id: number, roomTag: string, kind: string, at: number, sealed: Uint8Array]} EventRow
  */
 
+/** How long opening waits, in steps of OPEN_RETRY_MS, for other writers opening the same new file. */
+const OPEN_WAIT_MS = 5000;
+const OPEN_RETRY_MS = 25;
+/** SQLite's "database is locked" (better-sqlite3 puts SQLite's result code on the error). */
+const isBusy = (/** @type {unknown} */ err) => /^SQLITE_BUSY/.test(String(/** @type {{ code?: unknown }} */ (err)?.code ?? ''));
+
 /**
  * Opens (or creates) the store in `file` under `key`. A wrong key: `StoreError('wrong-key')`.
  * @param {object} options
@@ -58,14 +64,24 @@ export async function openAuditStore({ file, key, create = false, readOnly = fal
     dbFile.close(); // nothing was written (a new file at most got its empty tables)
     throw err;
   };
-  try {
-    // a new file: this writer, or one starting at the same moment, makes the tables (once: see createSchema)
-    if (!readOnly && listTables(db).length === 0) createSchema(db, sealer);
-    checkStore(db, sealer, file);
-    // only now, with the key proven: a file of an earlier version (rollback journal) becomes WAL
-    if (!readOnly) useWal(db);
-  } catch (err) {
-    fail(err instanceof StoreError ? err : new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
+  for (let waited = 0; ; waited += OPEN_RETRY_MS) {
+    try {
+      // a new file: this writer, or one starting at the same moment, makes the tables (once: see createSchema)
+      if (!readOnly && listTables(db).length === 0) createSchema(db, sealer);
+      checkStore(db, sealer, file);
+      // only now, with the key proven: a file of an earlier version (rollback journal) becomes WAL
+      if (!readOnly) useWal(db);
+      break;
+    } catch (err) {
+      // writers opening a new file at the same moment: the switch to WAL needs the file to itself, and
+      // SQLite answers BUSY at once there instead of waiting out its busy timeout (seen in CI: 1 run in
+      // ~5 of store-multiprocess). Wait and try again, as a busy timeout would.
+      if (isBusy(err) && waited < OPEN_WAIT_MS) {
+        await new Promise((r) => setTimeout(r, OPEN_RETRY_MS));
+        continue;
+      }
+      fail(err instanceof StoreError ? err : new StoreError('io', `cannot write ${file}: ${/** @type {Error} */ (err).message}`));
+    }
   }
   const writer = readOnly ? null : createWriter(db, sealer, { flushMs, log });
   const getHead = db.prepare("SELECT value FROM meta WHERE name = 'head'").pluck();
