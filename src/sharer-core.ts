@@ -35,5 +35,6 @@ export { CodedError } from './errors.js';
 export type { MaskOptions } from './capture/mask.js';
 export type { CaptureOptions } from './capture/capture.js';
 export { TransportError, type Transport, type TransportCloseReason, type TransportErrorCode } from './transport/transport.js';
+export type { PeerTransport, PeerTransportOptions, PeerImplementation } from './transport/peer.js';
 export { SignalingError, type Signal, type SignalingAdapter, type SignalingErrorCode } from './signaling/adapter.js';
 export { createChatSignaling, type TextChat, type ChatSignalingOptions } from './signaling/chat.js';

@@ -1,6 +1,7 @@
 /**
- * WebRTC set-up through a signaling adapter, for every connection of one session. It owns the
- * adapter's `onsignal` and routes each signal by the sender's address to that address' transport.
+ * WebRTC set-up (or the caller's `createTransport`) through a signaling adapter, for every connection
+ * of one session. It owns the adapter's `onsignal` and routes each signal by the sender's address to
+ * that address' transport.
  *
  * Who dials: a viewer dials the sharer it was invited to; the sharer answers. After a navigation the
  * sharer's next page dials the viewers it had (it has a new address, they do not know it yet). So
@@ -11,7 +12,7 @@
  * reconnecting party (another session id: the old transport is dropped, a new one answers).
  */
 import type { Signal, SignalingAdapter } from '../signaling/adapter.js';
-import { createPeerTransport, type PeerTransport } from '../transport/peer.js';
+import { createPeerTransport, type PeerTransport, type PeerTransportOptions } from '../transport/peer.js';
 import type { SignalingSource } from './types.js';
 
 /** The adapter to use, and whether the session made it (then the session closes it). */
@@ -37,6 +38,8 @@ interface Route {
 export interface RouterOptions {
   /** Evaluated for every new connection when a function (fresh TURN credentials). */
   rtc: RTCConfiguration | (() => RTCConfiguration) | undefined;
+  /** Makes each connection (`CommonOptions.createTransport`). Default: WebRTC. */
+  createTransport?: (options: PeerTransportOptions) => PeerTransport;
   /** Largest message a transport accepts from the other side. Default: the transport's (64 MiB). */
   maxReceiveSize?: number;
   /** A new connection is offered from `from`: true to answer it. */
@@ -67,7 +70,7 @@ export class PeerRouter {
 
   #create(address: string, initiator: boolean): PeerTransport {
     this.#routes.get(address)?.peer.close();
-    const peer = createPeerTransport({
+    const peer = (this.options.createTransport ?? createPeerTransport)({
       initiator,
       config: typeof this.options.rtc === 'function' ? this.options.rtc() : this.options.rtc,
       maxReceiveSize: this.options.maxReceiveSize,

@@ -266,6 +266,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     adapter.onerror = (error) => this.emit('error', error);
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
+      createTransport: this.options.createTransport,
       maxReceiveSize: VIEWER_TRANSPORT_MAX,
       admit: (from) => this.#admits(from),
       onPeer: (from, peer) => {

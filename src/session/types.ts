@@ -2,6 +2,7 @@ import type { MaskOptions } from '../capture/mask.js';
 import type { CaptureOptions } from '../capture/index.js';
 import type { MirrorOptions } from '../mirror/index.js';
 import type { SignalingAdapter } from '../signaling/adapter.js';
+import type { PeerTransport, PeerTransportOptions } from '../transport/peer.js';
 import type { Transport } from '../transport/transport.js';
 import type { ControlRules } from './control-port.js';
 import type { ControlAction, RefusalReason } from '../control/actions.js';
@@ -62,6 +63,16 @@ export interface CommonOptions {
    * back): return fresh ephemeral TURN credentials from it, they expire.
    */
   rtc?: RTCConfiguration | (() => RTCConfiguration);
+  /**
+   * With signaling: makes each connection instead of WebRTC (`createPeerTransport`, the default,
+   * which it is called like). Why: a browser without RTCPeerConnection (Debian's WebKitGTK), a network
+   * that blocks it, or a test brings its own link — a WebSocket relay, say. Its signals travel
+   * through the chat as WebRTC's do, and the router tells a new connection from a repeated offer by
+   * the `o=` line's session id in `sdp`: give each connection's offer its own numeric id there, and
+   * echo it in the answer. The secure channel above still encrypts end to end, so a relay in
+   * between sees only sealed bytes. `rtc` is passed on as `config`.
+   */
+  createTransport?: (options: PeerTransportOptions) => PeerTransport;
   /** Milliseconds for the secure handshake. Default 10000. */
   handshakeTimeout?: number;
   /**

@@ -170,6 +170,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     adapter.onerror = (error) => this.emit('error', error);
     this.router = new PeerRouter(adapter, {
       rtc: this.options.rtc,
+      createTransport: this.options.createTransport,
       // a resumption only while this viewer waits for one: a connected view is never taken over, and
       // only a party that knows the resumption secret can finish a handshake it offers
       admit: () => this.#resume !== null && this.#currentState === 'reconnecting',

@@ -61,38 +61,56 @@ async function waitForDriver(port, child, ms = 30_000) {
   throw new Error(`WebKitWebDriver did not answer on port ${port} within ${ms} ms`);
 }
 
+/**
+ * WebKitWebDriver (under Xvfb when there is no display) on a free port, and the capabilities of a
+ * MiniBrowser session on it. `stop()` kills the whole process group: xvfb-run starts Xvfb, the
+ * driver starts MiniBrowser. Also used by test/e2e/webkit-customer.test.mjs.
+ */
+export async function startWebKitDriver() {
+  const found = findWebKit();
+  const port = await freePort();
+  const cmd = found.xvfbRun ? [found.xvfbRun, '-a', found.driver] : [found.driver];
+  const child = spawn(cmd[0], [...cmd.slice(1), `--port=${port}`, '--host=127.0.0.1'], { detached: true, stdio: 'ignore' });
+  await waitForDriver(port, child);
+  return {
+    port,
+    capabilities: {
+      browserName: 'MiniBrowser',
+      // webdriverio 9 asks for a BiDi socket by default; WebKitGTK's driver speaks classic WebDriver
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': { binary: found.browser, args: ['--automation'] },
+    },
+    stop() {
+      if (child.exitCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
 /** W3C WebDriver key codes of the keys the tests hold or press (WebDriver spec, "keyboard actions"). */
 const KEYS = { Shift: '\uE008', Control: '\uE009', Alt: '\uE00A', Meta: '\uE03D', Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C' };
 const key = (k) => KEYS[k] ?? k;
 
-/**
- * The webdriver launcher, plus the driver process it needs: started (under Xvfb) before the first
- * session, stopped with the runner. The whole process group is killed, since xvfb-run starts Xvfb and
- * the driver starts MiniBrowser.
- */
+/** The webdriver launcher, plus the driver process it needs: started before the first session, stopped with the runner. */
 export function webkitLauncher() {
-  const found = findWebKit();
-  let child;
+  findWebKit(); // a missing engine fails when the config is read, not mid-run
+  let driver;
   let inner;
   return {
     name: 'WebKit',
     type: 'webdriver',
     async initialize(config, testFiles) {
-      const port = await freePort();
-      const cmd = found.xvfbRun ? [found.xvfbRun, '-a', found.driver] : [found.driver];
-      child = spawn(cmd[0], [...cmd.slice(1), `--port=${port}`, '--host=127.0.0.1'], { detached: true, stdio: 'ignore' });
-      await waitForDriver(port, child);
+      driver = await startWebKitDriver();
       inner = webdriverLauncher({
         hostname: '127.0.0.1',
-        port,
+        port: driver.port,
         path: '/',
         logLevel: 'error',
-        capabilities: {
-          browserName: 'MiniBrowser',
-          // webdriverio 9 asks for a BiDi socket by default; WebKitGTK's driver speaks classic WebDriver
-          'wdio:enforceWebDriverClassic': true,
-          'webkitgtk:browserOptions': { binary: found.browser, args: ['--automation'] },
-        },
+        capabilities: driver.capabilities,
       });
       await inner.initialize(config, testFiles);
       // the commands plugins (sendKeys, sendMouse) call the launcher's own methods by session
@@ -119,13 +137,7 @@ export function webkitLauncher() {
     stopSession: (id) => inner.stopSession(id),
     async stop() {
       await inner?.stop();
-      if (child && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      }
+      driver?.stop();
     },
   };
 }
