@@ -73,8 +73,8 @@ export async function openDemo(options = {}) {
   };
 }
 
-/** The customer chats, the agent opens the chat, asks, the customer allows: the agent sees the page. */
-export async function startCobrowse({ customer, agent }) {
+/** The customer's chat is online; the agent opens it and asks to see the page (nothing answered yet). */
+export async function askToSee({ customer, agent }) {
   await until(
     () =>
       customer
@@ -86,6 +86,11 @@ export async function startCobrowse({ customer, agent }) {
   await agent.locator('#rooms button').first().click({ timeout: 15_000 });
   await agent.locator('#chat').waitFor({ state: 'visible' });
   await agent.click('#invite');
+}
+
+/** The customer chats, the agent opens the chat, asks, the customer allows: the agent sees the page. */
+export async function startCobrowse({ customer, agent }) {
+  await askToSee({ customer, agent });
   await customer.locator('cobrowse-consent [part~=allow]').waitFor({ state: 'visible' });
   await customer.locator('cobrowse-consent [part~=allow]').click();
   await until(() => agent.evaluate(() => window.cobrowseViewing?.state === 'connected'), 'the agent to see the page');
@@ -126,17 +131,7 @@ export async function converge({ customer, agent }, what, ms = 20_000) {
 
 /** Chat, invite; the consent opens once the agent's browser is there, with its name and code; Allow. */
 export async function approveTheAgent({ customer, agent }) {
-  await until(
-    () =>
-      customer
-        .locator('#chat-state')
-        .textContent()
-        .then((s) => s === 'online'),
-    'the customer chat',
-  );
-  await agent.locator('#rooms button').first().click({ timeout: 15_000 });
-  await agent.locator('#chat').waitFor({ state: 'visible' });
-  await agent.click('#invite');
+  await askToSee({ customer, agent });
   const allow = customer.locator('cobrowse-consent [part~=allow]');
   await allow.waitFor({ state: 'visible' });
   const title = await customer.locator('cobrowse-consent [part~=title]').textContent();

@@ -62,8 +62,11 @@ export const theme = css`
     background: var(--cobrowse-accent, #2451c7);
     color: var(--cobrowse-accent-contrast, #fff);
   }
+  /* the ring needs 3:1 against what is around it (WCAG 1.4.11): the old light blue had 2.1:1 on white
+     and 1.9:1 on the banner's yellow; the accent has 6.8:1 and 6.2:1 (the offset keeps it apart from
+     a primary button of the same colour). axe does not check focus rings. */
   button:focus-visible {
-    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline: 3px solid var(--cobrowse-focus-ring, var(--cobrowse-accent, #2451c7));
     outline-offset: 2px;
   }
 `;

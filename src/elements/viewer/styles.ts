@@ -84,7 +84,7 @@ export const viewerStyles = css`
     opacity: 0.45;
   }
   [part~='end-button']:focus-visible {
-    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline: 3px solid var(--cobrowse-focus-ring, var(--cobrowse-accent, #2451c7));
     outline-offset: 2px;
   }
   [part~='control-button'] {
@@ -105,7 +105,7 @@ export const viewerStyles = css`
     opacity: 0.6;
   }
   [part~='control-button']:focus-visible {
-    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline: 3px solid var(--cobrowse-focus-ring, var(--cobrowse-accent, #2451c7));
     outline-offset: 2px;
   }
   [part~='control-note'] {
