@@ -8,6 +8,7 @@
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
 import { startDemo } from '../demo/server.mjs';
+import { inPageChat } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const KEYS = Number(argv[argv.indexOf('--keys') + 1] || 300) || 300;
@@ -17,23 +18,12 @@ const browser = await chromium.launch({ executablePath: findChrome(), args: CHRO
 const page = await (await browser.newContext()).newPage();
 page.on('pageerror', (e) => console.error('page error:', e.message));
 page.on('crash', () => console.error('page crashed'));
+await page.addInitScript(inPageChat);
 await page.goto(`${demo.url}customer.html?bench`);
 const result = await page.evaluate(async (keys) => {
   const lib = await import('/dist/cdn/cobrowse-rtc.js');
   lib.enableRemoteControl();
-  const members = new Set();
-  let k = 0;
-  const join = (name) => {
-    const m = {
-      id: `${name}-${++k}`,
-      onmessage: null,
-      post(text) {
-        for (const o of members) if (o !== m) setTimeout(() => o.onmessage?.(m.id, text), 0);
-      },
-    };
-    members.add(m);
-    return lib.createChatSignaling(m);
-  };
+  const join = window.benchChat(lib); // bench/lib.mjs inPageChat
   const frame = document.createElement('iframe');
   frame.style.cssText = 'position:fixed;left:0;top:0;width:600px;height:400px;border:0';
   frame.srcdoc =

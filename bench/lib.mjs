@@ -193,3 +193,26 @@ export function table(rows, headers) {
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * For `page.addInitScript`: defines `window.benchChat(lib)`, an in-page chat (every message posted
+ * to every other member on the next task) whose `join(name)` gives a member's `createChatSignaling`
+ * adapter. The benches measure the session, not a network: signaling never leaves the page.
+ */
+export function inPageChat() {
+  window.benchChat = (lib) => {
+    const members = new Set();
+    let k = 0;
+    return (name) => {
+      const m = {
+        id: `${name}-${++k}`,
+        onmessage: null,
+        post(text) {
+          for (const o of members) if (o !== m) setTimeout(() => o.onmessage?.(m.id, text), 0);
+        },
+      };
+      members.add(m);
+      return lib.createChatSignaling(m);
+    };
+  };
+}

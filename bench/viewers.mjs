@@ -7,6 +7,7 @@
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
 import { startDemo } from '../demo/server.mjs';
+import { inPageChat } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1] || 3) || 3;
@@ -17,6 +18,7 @@ const browser = await chromium.launch({ executablePath: findChrome(), args: CHRO
 
 async function measure(viewers) {
   const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(inPageChat);
   await page.goto(`${demo.url}customer.html?bench`);
   const result = await page.evaluate(async (n) => {
     const lib = await import('/dist/cdn/cobrowse-rtc.js');
@@ -36,19 +38,7 @@ async function measure(viewers) {
       sendMs += performance.now() - t;
       sends++;
     };
-    const members = new Set();
-    let k = 0;
-    const join = (name) => {
-      const m = {
-        id: `${name}-${++k}`,
-        onmessage: null,
-        post(text) {
-          for (const o of members) if (o !== m) setTimeout(() => o.onmessage?.(m.id, text), 0);
-        },
-      };
-      members.add(m);
-      return lib.createChatSignaling(m);
-    };
+    const join = window.benchChat(lib); // bench/lib.mjs inPageChat
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width:800px;height:600px';
     frame.srcdoc = '<!doctype html><body><ul id="list"></ul></body>';

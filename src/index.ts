@@ -6,7 +6,7 @@ export * from './sharer-core.js';
 export * from './reference-server.js';
 // the agent's side
 export { startViewing, ViewingSession, type ViewingEvents } from './session/viewing.js';
-export type { ViewingOptions, Progress, ViewerControl } from './session/types.js';
+export type { ViewingOptions, Progress, ViewerControl, CustomerPresence } from './session/types.js';
 // remote control on the customer's page (cobrowse-rtc/sharer enables it by itself)
 export { enableRemoteControl } from './control/index.js';
 // the engine alone, and the channel the sessions run on

@@ -255,7 +255,7 @@ describe('<cobrowse-viewer> over a session', () => {
     await el.updateComplete;
     assertEqual(text(el, 'page'), `Customer is on ${location.host}/test/fixtures/page.html`);
     assertEqual(part(el, 'page')!.title, sharer.doc.URL, 'the full address on hover');
-    await waitFor(async () => (await el.updateComplete, /^\d+ ms$/.test(text(el, 'latency') ?? '')), 3000, 'the latency');
+    await waitFor(async () => (await el.updateComplete, /^Delay \d+ ms · good$/.test(text(el, 'latency') ?? '')), 3000, 'the latency');
     // the pace, against the page's own timers (no clock reading): started at a pong, a timer of half
     // the interval fires before the next pong, and by a timer of three intervals two more have come
     const order: string[] = [];
@@ -267,7 +267,7 @@ describe('<cobrowse-viewer> over a session', () => {
     const pongs = order.filter((e) => e === 'pong').length;
     assertEqual(order[0], 'half', `no pong within half an interval (${PING_MS / 2} ms) of the last: ${order.join()}`);
     assert(pongs === 2 || pongs === 3, `a pong every ${PING_MS} ms: ${pongs} in three intervals (${order.join()})`);
-    assert(/^\d+ ms$/.test(text(el, 'latency') ?? ''), 'the latency still shows');
+    assert(/^Delay \d+ ms · (good|slow|bad)$/.test(text(el, 'latency') ?? ''), 'the latency still shows');
   });
 
   it('shows a progress bar while a large snapshot arrives, gone once the page is shown', async () => {
@@ -440,7 +440,7 @@ describe('<cobrowse-viewer> over a session', () => {
     assertEqual(el.getAttribute('no-cursor'), '');
   });
 
-  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it (after Ask for control, Pen, Clear drawing), Enter presses it', async () => {
+  it('End session ends both sides, fires cobrowse-end and says so; keyboard: Tab reaches it (after Ask for control, Pen, Clear drawing, Fit, 100 %, Full screen), Enter presses it', async () => {
     const sharer = await createSharer({ html: PAGE });
     const before = inTop(document.createElement('button'));
     before.textContent = 'before';
@@ -454,7 +454,8 @@ describe('<cobrowse-viewer> over a session', () => {
     before.focus();
     await sendKeys({ press: 'Tab' });
     assertEqual(shadow(el).activeElement, part(el, 'control-button'), 'Tab reaches Ask for control first (the mirror is not a tab stop)');
-    for (const next of ['pen-button', 'clear-ink', 'end-button']) {
+    const fullScreen = part(el, 'fullscreen-button') ? ['fullscreen-button'] : []; // where the browser allows it
+    for (const next of ['pen-button', 'clear-ink', 'fit-button', 'actual-button', ...fullScreen, 'end-button']) {
       await sendKeys({ press: 'Tab' });
       assertEqual(shadow(el).activeElement, part(el, next), `then ${next}`);
     }
@@ -633,7 +634,9 @@ describe('<cobrowse-viewer>: why it ended', () => {
     assertEqual(viewerStrings.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
     assertEqual(endedMessage('unreachable', true), 'endedLost');
     for (const key of Object.keys(viewerStrings.en) as (keyof typeof viewerStrings.en)[]) {
-      assert((viewerStrings.ja[key] && viewerStrings.ja[key] !== viewerStrings.en[key]) || key === 'latency', `ja for ${key}`);
+      // numbers and units only: the same in both languages
+      const same = ['latency', 'viewport', 'actualSize'].includes(key);
+      assert((viewerStrings.ja[key] && viewerStrings.ja[key] !== viewerStrings.en[key]) || same, `ja for ${key}`);
     }
   });
 });

@@ -42,6 +42,9 @@ class MemoryLink implements PeerTransport {
   /** Sent before the answerer had its end (the secure handshake may speak first). */
   #early: Uint8Array[] = [];
   #closed = false;
+  get closed(): boolean {
+    return this.#closed;
+  }
 
   constructor(readonly options: PeerTransportOptions) {
     this.connected = new Promise((resolve) => (this.#opened = resolve));

@@ -11,6 +11,14 @@
 /** About one sharer sample interval: long enough to bridge the gap, short enough not to lag visibly. */
 export const CURSOR_EASE_MS = 40;
 
+/** The dot: a saturated red no page uses for its own pointer. */
+export const CURSOR_COLOR = 'rgb(229, 49, 47)';
+/**
+ * Seen on any page: a white ring (stands out on dark pages), a near-black ring outside it (stands
+ * out on light ones), then a soft red glow that makes the dot findable at a glance on a busy page.
+ */
+export const CURSOR_HALO = '0 0 0 2px rgb(255, 255, 255), 0 0 0 4px rgba(0, 0, 0, 0.75), 0 0 10px 5px rgba(229, 49, 47, 0.45)';
+
 export class CursorOverlay {
   readonly el: HTMLDivElement;
   #dot: HTMLDivElement;
@@ -28,12 +36,12 @@ export class CursorOverlay {
       position: 'absolute',
       left: '0',
       top: '0',
-      width: '12px',
-      height: '12px',
-      margin: '-6px 0 0 -6px',
+      width: '14px',
+      height: '14px',
+      margin: '-7px 0 0 -7px',
       borderRadius: '50%',
-      background: 'rgba(230, 60, 60, 0.85)',
-      boxShadow: '0 0 0 2px #fff',
+      background: CURSOR_COLOR,
+      boxShadow: CURSOR_HALO,
       display: 'none',
       willChange: 'transform',
     });
@@ -65,7 +73,8 @@ export class CursorOverlay {
       width: '32px',
       height: '32px',
       borderRadius: '50%',
-      border: '2px solid rgba(230, 60, 60, 0.9)',
+      border: `3px solid ${CURSOR_COLOR}`,
+      boxShadow: '0 0 0 2px rgb(255, 255, 255), inset 0 0 0 2px rgb(255, 255, 255)',
       boxSizing: 'border-box',
     });
     this.el.appendChild(r);

@@ -29,7 +29,8 @@ export type Control =
   // sharer → viewer: an action it refused, and why (a RefusalReason, `not-controlling`, or `confirm-submit`: the customer is asked)
   | { t: 'refused'; a: ControlAction['a']; reason: string }
   | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
-  | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string }; // sharer → viewer: where that stands
+  | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string } // sharer → viewer: where that stands
+  | { t: 'customer'; hidden: boolean; idle: boolean }; // sharer → viewer: the customer's tab is hidden / no input for a while
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -80,6 +81,21 @@ function parseInk(v: Record<string, unknown>): Control | null {
     ...(typeof v.by === 'string' && { by: v.by.slice(0, 64) }),
     ...(typeof v.c === 'string' && COLOR.test(v.c) && { c: v.c }),
   };
+}
+
+/**
+ * Reads the sharer's `customer` message (which parseControl leaves out: only a viewer reads it, and
+ * the sharer's code on the customer's page stays smaller without it); null for anything else,
+ * and for a `customer` message whose fields are not both booleans.
+ */
+export function parsePresence(body: Uint8Array): { hidden: boolean; idle: boolean } | null {
+  try {
+    const v = JSON.parse(decoder.decode(body)) as Record<string, unknown> | null;
+    if (v?.t === 'customer' && typeof v.hidden === 'boolean' && typeof v.idle === 'boolean') return { hidden: v.hidden, idle: v.idle };
+  } catch {
+    // not JSON: nothing we understand
+  }
+  return null;
 }
 
 /**

@@ -82,19 +82,18 @@ export class PeerRouter {
         }
       },
     });
-    const route: Route = { peer, remoteSession: '' };
-    this.#routes.set(address, route);
-    const previous = peer.onclose;
-    peer.onclose = (reason) => {
-      if (this.#routes.get(address) === route) this.#routes.delete(address);
-      previous?.(reason);
-    };
+    // a closed transport's route goes: each page of a navigating sharer has a new address, and a
+    // kept route kept that page's whole connection alive (3 listeners and an RTCPeerConnection per
+    // page change, found by the residue test). Not through `onclose`: the secure channel takes it over.
+    for (const [a, r] of this.#routes) if (r.peer.closed) this.#routes.delete(a);
+    this.#routes.set(address, { peer, remoteSession: '' });
     this.options.onPeer(address, peer);
     return peer;
   }
 
   #route(from: string, signal: Signal): void {
     let route = this.#routes.get(from);
+    if (route?.peer.closed) route = undefined; // over: an offer from there is a new connection
     if (signal.type === 'offer') {
       const session = sdpSession(signal.sdp);
       const restart = route && route.remoteSession === session;

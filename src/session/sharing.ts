@@ -53,6 +53,14 @@ import { Violations } from './violations.js';
 export type { SharingEvents } from './types.js';
 
 const TRANSPORT_VIEWER = 'transport';
+/**
+ * No input for this long and the agent is told the customer is idle (`idleTimeout`): a minute is
+ * longer than reading a screen of the page takes, so "idle" means the customer stepped away, not
+ * that they are reading.
+ */
+const IDLE_MS = 60_000;
+/** What counts as the customer being there (visibilitychange: coming back to the tab, or leaving it). */
+const PRESENCE = ['visibilitychange', 'pointermove', 'pointerdown', 'keydown', 'wheel'];
 
 export class SharingSession extends Emitter<SharingEvents> {
   /** With signaling: what to post in the chat so the agent's viewer can join. */
@@ -91,6 +99,14 @@ export class SharingSession extends Emitter<SharingEvents> {
   };
   /** Resolves when the first viewer is connected (approved); rejects if the session ends first. */
   readonly connected = this.#settled.promise;
+  #idle = false;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The customer did something (or the tab was hidden or shown): the viewers hear of a change at once. */
+  readonly #onPresence = (e?: Event) => {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => this.#tellPresence(true), this.options.idleTimeout ?? IDLE_MS);
+    if (this.#idle || e?.type === PRESENCE[0]) this.#tellPresence(false);
+  };
 
   constructor(
     private readonly options: SharingOptions,
@@ -120,6 +136,8 @@ export class SharingSession extends Emitter<SharingEvents> {
         changed: (store) => {
           if (store) this.#persist();
           this.#updateState();
+          // a viewer joined or came back (this page is new to it): it hears where the customer is
+          this.#tellPresence(this.#idle);
         },
         left: (reason) => {
           this.#persist();
@@ -256,6 +274,8 @@ export class SharingSession extends Emitter<SharingEvents> {
   async start(): Promise<void> {
     const { transport, signaling } = this.options;
     this.#control?.watch(this.#doc);
+    for (const type of PRESENCE) this.#doc.addEventListener(type, this.#onPresence, true);
+    this.#onPresence();
     if (transport) {
       this.#connect(TRANSPORT_VIEWER, transport);
       return;
@@ -364,6 +384,12 @@ export class SharingSession extends Emitter<SharingEvents> {
     });
   }
 
+  /** Tells every viewer whether the customer's tab is hidden and whether they are idle. */
+  #tellPresence(idle: boolean): void {
+    this.#idle = idle;
+    this.#viewers.broadcast(controlMessage({ t: 'customer', hidden: this.#doc.hidden, idle }));
+  }
+
   #persist(): void {
     if (!this.#leaving) this.#save();
   }
@@ -388,6 +414,8 @@ export class SharingSession extends Emitter<SharingEvents> {
     if (this.#currentState === 'ended') return;
     this.#control?.revoke('ended');
     this.#control?.unwatch(this.#doc);
+    for (const type of PRESENCE) this.#doc.removeEventListener(type, this.#onPresence, true);
+    clearTimeout(this.#idleTimer);
     this.#viewers.stopAllWaiting();
     this.#queue.close();
     clearInterval(this.#refresh);

@@ -70,7 +70,8 @@ export interface CommonOptions {
    * through the chat as WebRTC's do, and the router tells a new connection from a repeated offer by
    * the `o=` line's session id in `sdp`: give each connection's offer its own numeric id there, and
    * echo it in the answer. The secure channel above still encrypts end to end, so a relay in
-   * between sees only sealed bytes. `rtc` is passed on as `config`.
+   * between sees only sealed bytes. `rtc` is passed on as `config`. Its `closed` must turn true when
+   * it closes (the session lets go of closed connections by it).
    */
   createTransport?: (options: PeerTransportOptions) => PeerTransport;
   /** Milliseconds for the secure handshake. Default 10000. */
@@ -93,6 +94,11 @@ export interface SharingOptions extends CommonOptions {
   secret?: Uint8Array | string;
   /** Viewers at once, approved or waiting for approval; more are refused. Default 8. */
   maxViewers?: number;
+  /**
+   * Milliseconds without input (pointer, key, wheel) on the page after which the viewers are told the
+   * customer is idle (`ViewingSession.customer`). Default 60000.
+   */
+  idleTimeout?: number;
   /**
    * With signaling: keep what a later page of this site needs to continue the session
    * (`resumeSharing`) in this tab's sessionStorage (the approved viewers' codes and resumption
@@ -332,5 +338,16 @@ export interface ViewingEvents {
    * in plain words for the agent.
    */
   refused: { action: string; reason: string; text: string };
+  /** The customer's tab was hidden or shown, or the customer went idle or came back (`customer` getter: now). */
+  customer: CustomerPresence;
   error: Error;
+}
+
+/**
+ * What the sharer tells its viewers about the customer: `hidden`, the shared tab is not visible
+ * (another tab, minimised); `idle`, no input (pointer, key, wheel) on the page for a minute.
+ */
+export interface CustomerPresence {
+  hidden: boolean;
+  idle: boolean;
 }

@@ -22,13 +22,13 @@ import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/i
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
-import { controlMessage, MessageKind, parseControl, type Control } from './messages.js';
+import { controlMessage, MessageKind, parseControl, parsePresence, type Control } from './messages.js';
 import { refusalText, type ControlAction } from '../control/actions.js';
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
 import { firstFailure, linkOpened } from './first-connection.js';
 import { DEFAULT_RECONNECT_TIMEOUT, REDIAL_MS, resumeHandshakeTimeout } from './timing.js';
-import type { EndReason, InkStroke, SessionState, ViewerControl, ViewingEvents, ViewingOptions } from './types.js';
+import type { CustomerPresence, EndReason, InkStroke, SessionState, ViewerControl, ViewingEvents, ViewingOptions } from './types.js';
 
 export type { ViewingEvents } from './types.js';
 
@@ -41,7 +41,10 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #channel: SecureChannel | null = null;
   #signaling: { adapter: SignalingAdapter; owned: boolean } | null = null;
   private router: PeerRouter | null = null;
+  /** Transports of handshakes under way and of the current channel (closed when the session ends). */
   readonly #transports = new Set<Transport>();
+  /** The current channel's transport: let go when the channel is (each page change brings a new one). */
+  #link: Transport | null = null;
   #secret: Uint8Array = new Uint8Array(0);
   /**
    * What a resumed channel must prove: the resumption secret of the last channel, once the sharer
@@ -52,6 +55,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #unapproved: Uint8Array | null = null;
   #sharerAddress: string | null = null;
   #controlState: ViewerControl = 'none';
+  #customer: CustomerPresence = { hidden: false, idle: false };
   #redial: ReturnType<typeof setInterval> | undefined;
   /** Handshakes under way: a redial waits for them (two racing connections could each win on one side). */
   #attempting = 0;
@@ -114,6 +118,11 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   /** The agent's pointer left the view: the customer's page stops showing its cursor. */
   pointerOut(): void {
     this.#control({ t: 'pointer-out' });
+  }
+
+  /** Whether the customer's tab is hidden and whether they are idle, as the sharer last said (`customer` events). */
+  get customer(): CustomerPresence {
+    return { ...this.#customer };
   }
 
   /** Where this viewer's control of the page stands: `none`, `asking` (the customer is asked), `granted`. */
@@ -216,6 +225,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     if (this.#currentState === 'ended') return channel.close();
     this.#dropChannel();
     this.#channel = channel;
+    this.#link = transport;
     if (address) this.#sharerAddress = address;
     clearInterval(this.#redial);
     clearTimeout(this.#giveUp);
@@ -242,6 +252,7 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     channel.onclose = (error) => {
       if (this.#channel !== channel) return;
       this.#channel = null;
+      this.#releaseLink();
       if (!error || !this.router) return this.#end(error ? error.code : 'remote-stopped');
       this.#reconnect();
     };
@@ -279,7 +290,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     if (message[0] === MessageKind.Frame) return this.#applyFrame(message.subarray(1));
     if (message[0] !== MessageKind.Control) return;
     const control = parseControl(message.subarray(1));
-    switch (control?.t) {
+    if (!control) return this.#presence(parsePresence(message.subarray(1)));
+    switch (control.t) {
       case 'bye':
         return this.#end(control.reason === 'denied' || control.reason === 'approval-timeout' ? control.reason : 'remote-stopped');
       case 'pending':
@@ -311,6 +323,13 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         if (sent !== undefined) this.emit('latency', performance.now() - sent);
       }
     }
+  }
+
+  /** The sharer says the customer's tab was hidden or shown, or they went idle or came back: told when it changes. */
+  #presence(now: CustomerPresence | null): void {
+    if (!now || (now.hidden === this.#customer.hidden && now.idle === this.#customer.idle)) return;
+    this.#customer = now;
+    this.emit('customer', { ...now });
   }
 
   /** The sharer says where our control stands (or the link it stood on is gone: the sharer ended it). */
@@ -350,11 +369,21 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #dropChannel(): void {
     const old = this.#channel;
     this.#channel = null;
+    this.#releaseLink();
     this.#setControl('none', 'left'); // the sharer ends control with the link it was granted on
     if (old) {
       old.onclose = old.onmessage = old.onprogress = null;
       old.close();
     }
+  }
+
+  /**
+   * Forgets the transport of a channel that is gone: kept in `#transports`, every page change of a
+   * session would keep its RTCPeerConnection and data channel (and their listeners) alive for good.
+   */
+  #releaseLink(): void {
+    if (this.#link) this.#transports.delete(this.#link);
+    this.#link = null;
   }
 
   #control(message: Control): void {

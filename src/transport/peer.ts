@@ -70,6 +70,8 @@ export interface PeerTransport extends Transport {
   restartIce(): void;
   /** How many ICE restarts this transport has made. */
   readonly iceRestarts: number;
+  /** True once it closed, from either side or on failure (whoever holds `onclose` now). */
+  readonly closed: boolean;
 }
 
 export function createPeerTransport(options: PeerTransportOptions): PeerTransport {
@@ -154,6 +156,10 @@ class Peer implements PeerTransport {
         if (!this.#channel) this.#setChannel(e.channel);
       };
     }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   get bufferedAmount(): number {

@@ -23,7 +23,6 @@ export type ViewerKey =
   | 'code'
   | 'codeHint'
   | 'page'
-  | 'latency'
   | 'loading'
   | 'end'
   | 'view'
@@ -50,7 +49,19 @@ export type ViewerKey =
   | 'controlObserver'
   | 'controlEnded'
   | 'pen'
-  | 'clearInk';
+  | 'clearInk'
+  | 'latencyGood'
+  | 'latencySlow'
+  | 'latencyBad'
+  | 'latencyHint'
+  | 'viewport'
+  | 'viewportHint'
+  | 'customerHidden'
+  | 'customerIdle'
+  | 'viewSize'
+  | 'fit'
+  | 'actualSize'
+  | 'fullScreen';
 
 export const viewerStrings: Catalog<ViewerKey> = {
   en: {
@@ -68,7 +79,6 @@ export const viewerStrings: Catalog<ViewerKey> = {
     code: 'Code',
     codeHint: 'Read this code to the customer: their screen shows the same code.',
     page: 'Customer is on {page}',
-    latency: '{ms} ms',
     loading: 'Loading the page…',
     end: 'End co-browse session',
     view: "The customer's page",
@@ -97,6 +107,18 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlEnded: 'Control ended.',
     pen: 'Pen',
     clearInk: 'Clear drawing',
+    latencyGood: 'Delay {ms} ms · good',
+    latencySlow: 'Delay {ms} ms · slow',
+    latencyBad: 'Delay {ms} ms · bad',
+    latencyHint: "The round trip to the customer's browser: under 150 ms is good, under 400 ms slow, more is bad.",
+    viewport: '{width}×{height} @{dpr}x',
+    viewportHint: "The customer's window: {width} × {height} CSS pixels, device pixel ratio {dpr}.",
+    customerHidden: "Customer's tab is hidden",
+    customerIdle: 'Customer is idle',
+    viewSize: 'View size',
+    fit: 'Fit',
+    actualSize: '100 %',
+    fullScreen: 'Full screen',
   },
   ja: {
     idle: 'コブラウズセッションなし',
@@ -113,7 +135,6 @@ export const viewerStrings: Catalog<ViewerKey> = {
     code: '確認コード',
     codeHint: 'このコードをお客様に読み上げてください。お客様の画面にも同じコードが表示されています。',
     page: 'お客様のページ: {page}',
-    latency: '{ms} ms',
     loading: 'ページを読み込んでいます…',
     end: 'コブラウズセッションを終了',
     view: 'お客様のページ',
@@ -142,6 +163,18 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlEnded: '操作は終了しました。',
     pen: 'ペン',
     clearInk: '描画を消す',
+    latencyGood: '遅延 {ms} ms・良好',
+    latencySlow: '遅延 {ms} ms・やや遅い',
+    latencyBad: '遅延 {ms} ms・遅い',
+    latencyHint: 'お客様のブラウザーとの往復時間です。150 ms 未満は良好、400 ms 未満はやや遅い、それ以上は遅い状態です。',
+    viewport: '{width}×{height} @{dpr}x',
+    viewportHint: 'お客様のウィンドウ: {width} × {height} CSS ピクセル、デバイスピクセル比 {dpr}。',
+    customerHidden: 'お客様のタブは非表示です',
+    customerIdle: 'お客様は操作していません',
+    viewSize: '表示サイズ',
+    fit: '全体表示',
+    actualSize: '100 %',
+    fullScreen: '全画面',
   },
 };
 

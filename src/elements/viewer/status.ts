@@ -5,7 +5,8 @@
  * element renders again whenever any of it changes.
  */
 import type { ViewingSession } from '../../session/viewing.js';
-import type { EndReason, SessionState, StateChange, ViewerControl } from '../../session/types.js';
+import type { MirrorViewport } from '../../mirror/mirror.js';
+import type { CustomerPresence, EndReason, SessionState, StateChange, ViewerControl } from '../../session/types.js';
 
 /** `idle`: no session yet; then a session's states. */
 export type ViewerState = 'idle' | SessionState;
@@ -58,6 +59,10 @@ export class ViewerStatus {
   controlNote: string | null = null;
   /** What the customer's page last refused the agent while in control, in plain words. */
   refusal: string | null = null;
+  /** The customer's viewport (CSS pixels and device pixel ratio), once a frame said it. */
+  viewport: MirrorViewport | null = null;
+  /** The customer's tab hidden, the customer idle (the sharer says so). */
+  customer: CustomerPresence = { hidden: false, idle: false };
   #unsubscribe: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval> | undefined;
 
@@ -80,6 +85,8 @@ export class ViewerStatus {
     this.control = 'none';
     this.controlNote = null;
     this.refusal = null;
+    this.viewport = null;
+    this.customer = { hidden: false, idle: false };
     this.#setPhase({ state: 'connecting' });
   }
 
@@ -116,8 +123,10 @@ export class ViewerStatus {
         this.#update({ control: state, controlNote: state === 'none' ? (reason ?? null) : null, refusal: null }),
       ),
       session.on('refused', ({ text }) => this.#update({ refusal: text })),
+      session.on('customer', (customer) => this.#update({ customer })),
       session.on('frame', ({ snapshot }) => {
-        this.#update({ awaiting: false, url: session.mirror.url, ...(snapshot && { progress: null }) });
+        const viewport = session.mirror.viewport && { ...session.mirror.viewport };
+        this.#update({ awaiting: false, url: session.mirror.url, viewport, ...(snapshot && { progress: null }) });
         this.hooks.frame();
       }),
     ];
@@ -125,6 +134,7 @@ export class ViewerStatus {
     if (session.state !== this.phase) this.#setPhase({ state: session.state });
     if (session.sas && !this.sas) this.#update({ sas: session.sas });
     if (session.awaitingApproval) this.#update({ awaiting: true });
+    this.#update({ customer: session.customer });
     if (session.state === 'connected') this.#startPinging(session);
   }
 
@@ -162,7 +172,19 @@ export class ViewerStatus {
     values: Partial<
       Pick<
         ViewerStatus,
-        'phase' | 'reason' | 'sas' | 'latency' | 'url' | 'progress' | 'awaiting' | 'resumptions' | 'control' | 'controlNote' | 'refusal'
+        | 'phase'
+        | 'reason'
+        | 'sas'
+        | 'latency'
+        | 'url'
+        | 'progress'
+        | 'awaiting'
+        | 'resumptions'
+        | 'control'
+        | 'controlNote'
+        | 'refusal'
+        | 'viewport'
+        | 'customer'
       >
     >,
   ): void {

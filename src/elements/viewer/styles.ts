@@ -65,9 +65,64 @@ export const viewerStyles = css`
     white-space: nowrap;
     max-width: 40ch;
   }
-  [part~='latency'] {
+  [part~='latency'],
+  [part~='viewport'] {
     color: var(--cobrowse-muted, #5f6570);
     font-variant-numeric: tabular-nums;
+  }
+  /* the quality is in the words ("good"); the dot repeats it in colour for a glance */
+  [part~='latency']::before {
+    content: '';
+    display: inline-block;
+    width: 0.55em;
+    height: 0.55em;
+    margin-right: 0.35em;
+    border-radius: 50%;
+    background: var(--cobrowse-ok, #1f9d55);
+  }
+  [part~='latency'][data-quality='slow']::before {
+    background: var(--cobrowse-warn, #e0a800);
+  }
+  [part~='latency'][data-quality='bad'] {
+    color: var(--cobrowse-bad, #b3261e);
+    font-weight: 600;
+  }
+  [part~='latency'][data-quality='bad']::before {
+    background: var(--cobrowse-bad, #b3261e);
+  }
+  [part~='presence'] {
+    display: contents;
+  }
+  [part~='customer-hidden'],
+  [part~='customer-idle'] {
+    padding: 0.1em 0.55em;
+    border-radius: 999px;
+    background: #fff4d6;
+    color: #6b4a00;
+    border: 1px solid #e0a800;
+    font-weight: 600;
+  }
+  [part~='view-controls'] {
+    display: inline-flex;
+    gap: 0.25rem;
+  }
+  [part~='view-controls'] button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: var(--cobrowse-radius, 6px);
+    padding: 0.2em 0.6em;
+    border: 1px solid var(--cobrowse-bar-border, #d0d4dc);
+    background: transparent;
+    color: inherit;
+  }
+  [part~='view-controls'] button[aria-pressed='true'] {
+    border-color: var(--cobrowse-accent, #2451c7);
+    background: var(--cobrowse-accent, #2451c7);
+    color: #fff;
+  }
+  [part~='view-controls'] button:focus-visible {
+    outline: 3px solid var(--cobrowse-focus-ring, #8fb0ff);
+    outline-offset: 2px;
   }
   [part~='end-button'] {
     margin-left: auto;
@@ -132,26 +187,31 @@ export const viewerStyles = css`
   [part~='progress']::-webkit-progress-value {
     background: var(--cobrowse-accent, #2451c7);
   }
+  /* the customer's aspect ratio (set from its viewport) is the stage's preferred size: with the
+     element's height free it is exactly as tall as the page needs; a given height (or full screen)
+     grows or shrinks it (flex). Never sized by its content: the view inside is laid out to fit it */
   [part~='stage'] {
     position: relative;
-    flex: 1;
+    flex: 1 1 auto;
     min-height: 0;
+    aspect-ratio: 4 / 3;
     overflow: auto;
-    /* the width must not depend on a scrollbar: 'fit' scales to it, the scaled page's height would
-       add or remove the scrollbar, and the two would chase each other */
-    scrollbar-gutter: stable;
   }
+  /* fit never overflows: no scrollbar may take width from the page it scales to */
   :host(:not([scale='actual'])) [part~='stage'] {
-    overflow-x: hidden;
+    overflow: hidden;
   }
-  /* sized by the sharer's aspect ratio (set from its viewport), never by its content: the Mirror's
-     ResizeObserver watches this box, and a box that grew with the mirror it lays out would notify
-     again in the same frame (a ResizeObserver loop) */
+  /* sized by the element (fit) or the customer's viewport (actual), never by its content: the
+     Mirror's ResizeObserver watches this box, and a box that grew with the mirror it lays out would
+     notify again in the same frame (a ResizeObserver loop) */
   [part~='view'] {
     position: relative;
-    aspect-ratio: 4 / 3;
+    margin: 0 auto;
     overflow: hidden;
     cursor: crosshair;
+  }
+  :host(:fullscreen) {
+    border-radius: 0;
   }
   /* the mirror takes no pointer events: they are the agent's annotations (see pointer.ts) */
   [part~='view'] iframe {

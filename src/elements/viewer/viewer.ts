@@ -29,12 +29,11 @@ import { viewerStrings } from '../strings/viewer.js';
 import { FrameThrottle, toSharerViewport } from './pointer.js';
 import { clickAction, keyAction, scrollAction } from './control-input.js';
 import { ViewerPen } from './pen.js';
-import { describeState, renderBar, renderMessage, type BarActions, type Translate } from './status-bar.js';
+import { describeState, renderBar, renderMessage, type BarActions, type Translate, type ViewerScale } from './status-bar.js';
 import { fire, ViewerStatus, type ViewerState } from './status.js';
 import { viewerStyles } from './styles.js';
 
-/** How the customer's page is sized: `fit` to the element's width, or `actual` CSS pixels (scrolls). */
-export type ViewerScale = 'fit' | 'actual';
+export type { ViewerScale } from './status-bar.js';
 
 /** What `start()` needs: `signaling` + `invitation` (the chat), or `transport` + `secret` (tests, relays). */
 export interface ViewerConnection {
@@ -51,7 +50,7 @@ export interface ViewerConnection {
  * progress, End session).
  *
  * @tagname cobrowse-viewer
- * @attr scale - `fit` (default: fit to width, keeping the customer's aspect) or `actual` (1:1, scrolls)
+ * @attr scale - `fit` (default: the customer's window scaled into the element's box, keeping its aspect) or `actual` (100 %: 1:1, scrolls)
  * @attr no-cursor - hide the customer's cursor
  * @attr lang - language of the element's strings (`en`, `ja`); inherited from ancestors when absent
  * @fires cobrowse-state - the session's state changed; detail `{ state, reason?, message }` (`message`: the state, or why it ended and what to do next, as the element says it, in its language)
@@ -65,7 +64,15 @@ export interface ViewerConnection {
  * @csspart code-label - "code"
  * @csspart code - the 6-digit code
  * @csspart page - the customer's page (host and path)
- * @csspart latency - the round-trip time
+ * @csspart latency - the round-trip time, labelled (`data-quality`: good, slow, bad)
+ * @csspart viewport - the customer's window: CSS pixels and device pixel ratio ("1280×720 @2x")
+ * @csspart presence - live region: the customer's tab is hidden, the customer is idle
+ * @csspart customer-hidden - "Customer's tab is hidden"
+ * @csspart customer-idle - "Customer is idle"
+ * @csspart view-controls - Fit, 100 % and Full screen
+ * @csspart fit-button - Fit (`aria-pressed` while on)
+ * @csspart actual-button - 100 % (`aria-pressed` while on)
+ * @csspart fullscreen-button - Full screen (`aria-pressed` while on; absent where the browser allows none)
  * @csspart resumed - "Reconnected (n×)" after a resumption
  * @csspart end-button - End session
  * @csspart control-button - Ask for control / Asking the customer… / Give back control (`data-control`: none, asking, granted)
@@ -88,11 +95,16 @@ export interface ViewerConnection {
  * @cssprop --cobrowse-focus-ring - keyboard focus ring
  * @cssprop --cobrowse-muted - secondary text
  * @cssprop --cobrowse-ok - connected
- * @cssprop --cobrowse-warn - connecting, reconnecting
+ * @cssprop --cobrowse-warn - connecting, reconnecting; a slow latency
+ * @cssprop --cobrowse-bad - a bad latency
  */
 export class CobrowseViewer extends LitElement {
   static override properties = {
-    /** `fit` (default): the page scaled to the element's width. `actual`: 1:1, the view scrolls. */
+    /**
+     * `fit` (default): the customer's window scaled into the element's box (its width, and its height
+     * when the element's height is set; with the height free the element takes the window's aspect,
+     * so nothing is left empty below). `actual`: 100 %, CSS pixel for CSS pixel, the view scrolls.
+     */
     scale: { type: String, reflect: true },
     /** Hide the customer's pointer and clicks. */
     noCursor: { type: Boolean, reflect: true, attribute: 'no-cursor' },
@@ -121,12 +133,14 @@ export class CobrowseViewer extends LitElement {
   declare rtc: RTCConfiguration | (() => RTCConfiguration) | null;
 
   readonly #status = new ViewerStatus(this, {
-    frame: () => this.#layout(),
+    frame: () => this.#viewportChanged(),
     ended: () => this.#throttle.cancel(),
     describe: (state, reason, reached) => describeState(this.#t, state, reason, reached),
   });
   #starting = false;
+  /** The view's last size and aspect ratio, and the customer's viewport it was laid out for. */
   #viewport = '';
+  #sharerViewport = '';
   readonly #throttle = new FrameThrottle((x, y) => this.#sendPointer(x, y));
   /** A string in the element's language (its `lang`, inherited, then the document's, the browser's). */
   readonly #t: Translate = (key, values) => translate(viewerStrings, languageOf(this), key, values);
@@ -151,7 +165,20 @@ export class CobrowseViewer extends LitElement {
     clearInk: () => {
       if (this.session) this.#pen.clear(this.session);
     },
+    fit: () => {
+      this.scale = 'fit';
+    },
+    actual: () => {
+      this.scale = 'actual';
+    },
+    scaleNow: 'fit',
+    fullScreen: () => void this.#toggleFullScreen(),
+    fullScreenOn: false,
+    fullScreenAllowed: false,
   };
+  /** The stage's size changed (the element resized, full screen): the view fits it again. */
+  readonly #resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.#layout()) : null;
+  readonly #onFullScreen = () => this.requestUpdate();
 
   constructor() {
     super();
@@ -214,7 +241,7 @@ export class CobrowseViewer extends LitElement {
 
     this.#starting = true;
     this.#throttle.cancel();
-    this.#viewport = '';
+    this.#viewport = this.#sharerViewport = '';
     this.#status.begin();
     try {
       await this.updateComplete; // the view is rendered: the mirror goes into it
@@ -264,8 +291,20 @@ export class CobrowseViewer extends LitElement {
     fire<{ reason: EndReason }>(this, 'cobrowse-end', { reason: 'stopped' });
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.ownerDocument.addEventListener('fullscreenchange', this.#onFullScreen);
+    if (this.#stage) this.#resize?.observe(this.#stage);
+  }
+
+  protected override firstUpdated(): void {
+    if (this.#stage) this.#resize?.observe(this.#stage);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.ownerDocument.removeEventListener('fullscreenchange', this.#onFullScreen);
+    this.#resize?.disconnect();
     // removed from the page: nobody is looking, so nobody should be receiving the customer's page.
     // A move (removed and added back in the same task) is not a removal.
     queueMicrotask(() => {
@@ -277,25 +316,64 @@ export class CobrowseViewer extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('[part~="view"]');
   }
 
+  get #stage(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[part~="stage"]');
+  }
+
   /**
-   * `fit`: the view is as wide as the element and the mirror scales to it. `actual`: the view is
-   * exactly as wide as the sharer's viewport, so the mirror's fit is 1:1 and the stage scrolls. The
-   * Mirror's own ResizeObserver does the rest, the same code path for both.
+   * The stage takes the customer's aspect ratio as its preferred size, so an element whose height is
+   * free is exactly as tall as the page needs; an element given a height (or full screen) stretches
+   * or shrinks the stage to it. `fit`: the view is the largest box of the customer's aspect inside
+   * the stage, centred, a whole number of pixels wide (the mirror scales by the view's width).
+   * `actual`: the view is the customer's window at 1:1 and the stage scrolls. The Mirror's own
+   * ResizeObserver scales the page to the view: the same code path for both. The stage's size never
+   * depends on the view (only on the element and the aspect ratio), so resizing the view cannot
+   * notify the stage's ResizeObserver again.
    */
   #layout(): void {
     const view = this.#view;
+    const stage = this.#stage;
+    if (!view || !stage) return;
     const vp = this.session?.mirror.viewport;
-    const width = this.scale === 'actual' && vp ? `${vp.width}px` : '';
-    const ratio = vp && vp.width && vp.height ? `${vp.width} / ${vp.height}` : '';
+    const [w, h] = vp && vp.width && vp.height ? [vp.width, vp.height] : [4, 3];
+    const ratio = `${w} / ${h}`;
+    if (stage.style.aspectRatio !== ratio) stage.style.aspectRatio = ratio;
+    const box = stage.getBoundingClientRect();
+    // a thousandth of a pixel: the stage's height is its width through the same ratio, give or take rounding
+    const width = this.scale === 'actual' && vp ? w : Math.max(1, Math.floor(Math.min(box.width, (box.height * w) / h) + 1e-3));
     const key = `${width} ${ratio}`;
-    if (!view || key === this.#viewport) return;
+    if (key === this.#viewport) return;
     this.#viewport = key;
-    view.style.width = width;
-    view.style.aspectRatio = ratio;
+    view.style.width = `${width}px`;
+    view.style.height = `${(width * h) / w}px`;
+  }
+
+  /** A frame was applied: laid out again only when it changed the customer's viewport (a frame must not force a layout). */
+  #viewportChanged(): void {
+    const vp = this.session?.mirror.viewport;
+    const key = vp ? `${vp.width}x${vp.height}` : '';
+    if (key === this.#sharerViewport) return;
+    this.#sharerViewport = key;
+    this.#layout();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('scale')) this.#layout();
+  }
+
+  /** Full screen on the element itself (the bar stays: End session is never out of reach), or back. */
+  async #toggleFullScreen(): Promise<void> {
+    try {
+      if (this.#isFullScreen) await this.ownerDocument.exitFullscreen();
+      else await this.requestFullscreen();
+    } catch {
+      // refused (no user activation, a frame without allowfullscreen): the button stays as it was
+    }
+    this.requestUpdate();
+  }
+
+  get #isFullScreen(): boolean {
+    return (this.getRootNode() as Document | ShadowRoot).fullscreenElement === this;
   }
 
   #mirrorPoint(e: MouseEvent): { x: number; y: number } | null {
@@ -369,6 +447,9 @@ export class CobrowseViewer extends LitElement {
 
   protected override render(): TemplateResult {
     const message = renderMessage(this.#status, this.#t);
+    this.#actions.scaleNow = this.scale === 'actual' ? 'actual' : 'fit';
+    this.#actions.fullScreenOn = this.#isFullScreen;
+    this.#actions.fullScreenAllowed = !!this.ownerDocument.fullscreenEnabled;
     return html`${renderBar(this.#status, this.#t, this.#actions)}
       <div part="stage">
         ${this.#pen.render(this.session, this.renderRoot.querySelector<HTMLElement>('[part~="stage"]'))}

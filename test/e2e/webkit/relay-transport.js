@@ -37,6 +37,9 @@ class RelayTransport {
   /** What was sent before the relay paired us (it drops what arrives for a half-empty rendezvous). */
   #early = [];
   #closed = false;
+  get closed() {
+    return this.#closed;
+  }
   #opened = false;
   #settle;
   #timer;
