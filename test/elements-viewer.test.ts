@@ -15,7 +15,7 @@ import {
 import { chatRoom } from './helpers/chat-room.js';
 import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
-import { endedMessage, viewerStrings } from '../src/elements/strings/viewer.js';
+import { controlMessage, endedMessage, viewerStrings } from '../src/elements/strings/viewer.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
 import { needsWebRTC } from './helpers/engine.js';
@@ -630,6 +630,11 @@ describe('<cobrowse-viewer>: why it ended', () => {
     for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized'])
       assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
+    // control that ended because the customer left the site, in words (not "Control ended.")
+    assertEqual(
+      viewerStrings.en[controlMessage('navigation')],
+      'The customer went to a page outside this site: control ended. Ask again once they are back.',
+    );
     // a first dial that never reached the customer's page is not a lost connection
     assertEqual(viewerStrings.en[endedMessage('unreachable', false)], "The customer's page could not be reached. Ask them to share again.");
     assertEqual(endedMessage('unreachable', true), 'endedLost');

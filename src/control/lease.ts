@@ -8,6 +8,11 @@
  *
  * A request while another viewer asks or holds control is refused (`busy`): the others watch.
  * With `control: false` every request is refused (`not-allowed`); an observer's too (`observer`).
+ *
+ * Across a navigation: the page that goes away ends control (`navigation`); the site's next page may
+ * hand it back to the same viewer, once that viewer has proved itself again (its channel resumed), and
+ * only until `until` (`keep` then `resumed`). Meanwhile nobody else may ask (`busy`), and whatever
+ * ends control (the customer's Escape, a hidden tab, the session ending, the viewer leaving) drops it.
  */
 import type { Emit } from '../session/events.js';
 import type { ControlEndReason, ControlMode, SharingEvents, ViewerInfo } from '../session/types.js';
@@ -25,6 +30,8 @@ export interface LeaseHooks {
 export class ControlLease {
   #asking: { id: string; timer: ReturnType<typeof setTimeout> } | null = null;
   #holder: string | null = null;
+  /** The viewer that held control on the previous page, while it is not back: given control when it is. */
+  #kept: { id: string; until: number } | null = null;
 
   constructor(
     private readonly mode: ControlMode,
@@ -36,6 +43,11 @@ export class ControlLease {
   /** The viewer in control now, or null. */
   get holder(): string | null {
     return this.#holder;
+  }
+
+  /** Whether the previous page's holder may still get control back here (it is not back yet). */
+  get kept(): boolean {
+    return this.#kept !== null;
   }
 
   /** The viewer waiting for the customer's answer, or null. */
@@ -71,10 +83,23 @@ export class ControlLease {
     if (this.#asking?.id !== id || !this.hooks.info(id)) return false;
     clearTimeout(this.#asking.timer);
     this.#asking = null;
-    this.#holder = id;
-    this.hooks.tell(id, 'granted');
-    this.hooks.emit('control', { ...this.hooks.info(id)!, granted: true });
+    this.#hold(id, false);
     return true;
+  }
+
+  /** The previous page's viewer in control (`id`) gets it back when it resumes before `until` (ms since the epoch). */
+  keep(id: string, until: number): void {
+    if (this.mode !== false && !this.#busy()) this.#kept = { id, until };
+  }
+
+  /** A viewer's channel is back (it proved it is the same viewer): the control it held is its again. */
+  resumed(id: string): void {
+    const kept = this.#kept;
+    if (kept?.id !== id) return;
+    this.#kept = null;
+    // an observer now (the chat says so) or too late: it asks again, like anyone
+    if (Date.now() > kept.until || this.hooks.info(id)?.role !== 'agent' || !this.hooks.available()) return;
+    this.#hold(id, true);
   }
 
   /** The customer says no (or the request expired, or the viewer went away while asking). */
@@ -87,6 +112,7 @@ export class ControlLease {
 
   /** Control ends, whoever holds it: the customer took it back, the tab was hidden, the session ends. */
   revoke(reason: ControlEndReason): void {
+    this.#kept = null; // never given back after the customer took it (or it ended otherwise)
     if (this.#asking) this.deny(this.#asking.id, reason === 'revoked' ? 'denied' : reason);
     const holder = this.#holder;
     if (!holder) return;
@@ -96,6 +122,7 @@ export class ControlLease {
 
   /** The viewer gives control back. */
   release(id: string): void {
+    if (this.#kept?.id === id) this.#kept = null;
     if (this.#asking?.id === id) return this.deny(id, 'released');
     if (this.#holder !== id) return;
     this.#holder = null;
@@ -104,6 +131,7 @@ export class ControlLease {
 
   /** The viewer left the session: whatever it asked or held ends (nobody to tell). */
   left(id: string, info: ViewerInfo): void {
+    if (this.#kept?.id === id) this.#kept = null; // gone before it came back: nothing to give back
     if (this.#asking?.id === id) {
       clearTimeout(this.#asking.timer);
       this.#asking = null;
@@ -114,7 +142,14 @@ export class ControlLease {
   }
 
   #busy(): boolean {
-    return this.#holder !== null || this.#asking !== null;
+    // a kept control stops blocking others once it can no longer be given back
+    return this.#holder !== null || this.#asking !== null || (this.#kept !== null && Date.now() <= this.#kept.until);
+  }
+
+  #hold(id: string, restored: boolean): void {
+    this.#holder = id;
+    this.hooks.tell(id, 'granted');
+    this.hooks.emit('control', { ...this.hooks.info(id)!, granted: true, ...(restored && { restored }) });
   }
 
   /** The site's function decides; a throwing or rejecting one is a no, reported as an error. */

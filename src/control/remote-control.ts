@@ -50,7 +50,7 @@ export class RemoteControl implements RemoteControlPort {
   };
   /** The customer's own Escape takes control back. Only a real key press: the agent's keys are synthetic (untrusted). */
   readonly #onKey = (event: KeyboardEvent) => {
-    if (event.isTrusted && event.key === 'Escape' && this.#lease.holder) this.#lease.revoke('revoked');
+    if (event.isTrusted && event.key === 'Escape' && (this.#lease.holder || this.#lease.kept)) this.#lease.revoke('revoked');
   };
 
   /** Listens on the shared document for what ends control by itself (hidden tab, the customer's Escape). */
@@ -86,6 +86,22 @@ export class RemoteControl implements RemoteControlPort {
 
   revoke(reason: ControlEndReason): void {
     this.#lease.revoke(reason);
+  }
+
+  /** The page goes away: control ends; its holder is named for the next page when that page may be an allowed one. */
+  suspend(): string | null {
+    const holder = this.#lease.holder;
+    this.#lease.revoke('navigation');
+    return holder && ownOriginAllowed(this.hooks.doc(), this.options.controlRules?.allowedOrigins) ? holder : null;
+  }
+
+  /** The previous page's holder gets control back when it resumes, if this page was reached from an allowed one. */
+  restore(viewer: string, until: number): void {
+    if (cameFromAllowed(this.hooks.doc(), this.options.controlRules?.allowedOrigins)) this.#lease.keep(viewer, until);
+  }
+
+  resumed(info: ViewerInfo): void {
+    this.#lease.resumed(info.id);
   }
 
   /** A viewer went away (or lost its link): what it asked or held ends. */
@@ -153,5 +169,30 @@ export class RemoteControl implements RemoteControlPort {
     if (action === 'move') return;
     this.hooks.send(viewer, controlMessage({ t: 'refused', a: action, reason: outcome.reason }));
     this.hooks.emit('refused', { viewer, action, reason: outcome.reason });
+  }
+}
+
+/** Whether this page's own origin is one the agent may be on (the default: only this one). */
+function ownOriginAllowed(doc: Document, allowed: readonly string[] | undefined): boolean {
+  const origin = doc.defaultView?.origin;
+  return !!origin && (!allowed || allowed.includes(origin));
+}
+
+/**
+ * Whether control may carry over to this page: its origin is an allowed one, and the customer got here
+ * from an allowed page (a link or a form of the site; a reload is the same page). A customer who went
+ * off to another site and came back, by a link or by Back, is not handing control over: the agent asks
+ * again. Without a referrer (`Referrer-Policy: no-referrer`) nothing carries over either.
+ */
+function cameFromAllowed(doc: Document, allowed: readonly string[] | undefined): boolean {
+  const win = doc.defaultView;
+  if (!win || !ownOriginAllowed(doc, allowed)) return false;
+  const entry = win.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  if (entry?.type === 'reload') return true;
+  if (entry?.type === 'back_forward') return false;
+  try {
+    return (allowed ?? [win.origin]).includes(new URL(doc.referrer).origin);
+  } catch {
+    return false; // no referrer
   }
 }

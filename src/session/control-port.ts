@@ -47,6 +47,15 @@ export interface RemoteControlPort {
   act(viewer: string, action: unknown): void;
   confirmSubmit(): void;
   declineSubmit(): void;
+  /**
+   * This page goes away (pagehide): control ends (`navigation`). Returns the viewer that held it when
+   * the next page may give it back (this page's origin is an allowed one), else null.
+   */
+  suspend(): string | null;
+  /** On the next page (resumeSharing): `viewer` held control before; it gets it back if it resumes before `until`. */
+  restore(viewer: string, until: number): void;
+  /** A viewer's channel is back (its resumption secret proved it). */
+  resumed(info: ViewerInfo): void;
   /** Listens on the shared document for what ends control by itself (hidden tab, the customer's Escape). */
   watch(doc: Document): void;
   unwatch(doc: Document): void;

@@ -2,7 +2,8 @@
  * What the sharer keeps across its own page loads, so that following a link, submitting a form or
  * reloading continues the session without a new invitation or approval: per approved viewer, its
  * address, name, code and the resumption secret of its channel — never the invitation secret (the
- * next page mints a new one: it has a new address, so an invitation for new viewers is new anyway).
+ * next page mints a new one: it has a new address, so an invitation for new viewers is new anyway) —
+ * and, written only as the page goes away, which of them controlled it (src/control gives it back).
  *
  * In `sessionStorage`: it belongs to this tab only, ends with it, and is never sent to any server
  * (a cookie would be). It is readable by the page's own scripts — which can read the page itself —
@@ -25,6 +26,8 @@ export interface StoredViewer {
 
 export interface StoredSharing {
   viewers: StoredViewer[];
+  /** The viewer that controlled the page when it went away (src/control/lease.ts: given back on the next page). */
+  control?: string | null;
   /** Milliseconds since the epoch after which the state is refused. */
   expires: number;
 }
@@ -32,6 +35,7 @@ export interface StoredSharing {
 interface Json {
   v: number;
   expires: number;
+  control?: string;
   viewers: { address: string; sas: string; name: string | null; resume: string; previous?: string }[];
 }
 
@@ -51,6 +55,7 @@ export function saveSharing(win: Window | null | undefined, state: StoredSharing
     const json: Json = {
       v: VERSION,
       expires: state.expires,
+      ...(state.control && { control: state.control }),
       viewers: state.viewers.map((v) => ({
         address: v.address,
         sas: v.sas,
@@ -79,6 +84,7 @@ export function loadSharing(win: Window | null | undefined, now = Date.now()): S
     if (!(now <= data.expires)) throw new Error('expired');
     return {
       expires: data.expires,
+      control: typeof data.control === 'string' ? data.control : null,
       viewers: data.viewers.map((v) => ({
         address: String(v.address),
         sas: String(v.sas),

@@ -33,7 +33,7 @@ import { deferred, Emitter } from './events.js';
 import { FanOut } from './fan-out.js';
 import { VIEWER_MESSAGE_MAX, VIEWER_TRANSPORT_MAX } from './limits.js';
 import { controlMessage } from './messages.js';
-import { saveSharing, type StoredViewer } from './persist.js';
+import { saveSharing, type StoredSharing } from './persist.js';
 import { PeerRouter, useSignaling } from './router.js';
 import { DEFAULT_APPROVAL_TIMEOUT, DEFAULT_RECONNECT_TIMEOUT, resumeHandshakeTimeout } from './timing.js';
 import type {
@@ -87,14 +87,15 @@ export class SharingSession extends Emitter<SharingEvents> {
   readonly #onPageHide = () => {
     if (this.#leaving) return; // once: a second pagehide (the frame removed later) must not write stale state
     this.#leaving = true;
+    // control ends with this page (the viewer is told why before it hears `moving`); a next page of
+    // the allowed origins gives it back to the same viewer (src/control/remote-control.ts)
+    const kept = this.#control?.suspend();
     this.#viewers.broadcast(controlMessage({ t: 'moving' }));
     // the next page does not know the viewers still waiting: they are not left waiting for nothing
     this.#queue.refuseAll();
-    // control is not inherited: the next page (which may be of another origin) is asked again
-    this.#control?.revoke('navigation');
     // the last contact: the stored state expires reconnectTimeout from now. After this the next
     // page owns the stored state: this one never writes it again
-    this.#save();
+    this.#save(kept);
     clearInterval(this.#refresh);
   };
   /** Resolves when the first viewer is connected (approved); rejects if the session ends first. */
@@ -110,7 +111,8 @@ export class SharingSession extends Emitter<SharingEvents> {
 
   constructor(
     private readonly options: SharingOptions,
-    private readonly resumeFrom: StoredViewer[] = [],
+    /** What the previous page of this tab stored (resumeSharing). */
+    private readonly resumed?: StoredSharing,
   ) {
     super();
     const { secret } = options;
@@ -166,6 +168,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     // a viewer whose link is lost loses control (and its request): asked again when it is back
     this.on('viewerreconnecting', (info) => this.#control?.left(info));
     this.on('viewerleft', (info) => this.#control?.left(info));
+    // ...except the one that held it on the previous page: given back when it is back
+    if (resumed?.control) this.#control?.restore(resumed.control, resumed.expires);
+    this.on('viewerresumed', (info) => this.#control?.resumed(info));
   }
 
   get state(): SessionState {
@@ -302,8 +307,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     }
     this.invitation = { peer: adapter.id, secret: encodeSecret(this.#secret) };
     this.#doc.defaultView?.addEventListener('pagehide', this.#onPageHide);
-    this.#viewers.restore(this.resumeFrom, (address) => this.#roleOf(address));
-    if (this.resumeFrom.length) this.#updateState();
+    const from = this.resumed?.viewers ?? [];
+    this.#viewers.restore(from, (address) => this.#roleOf(address));
+    if (from.length) this.#updateState();
     this.#persist();
     // the stored state expires reconnectTimeout after the last contact: refreshed while this page lives
     if (this.#persisting) this.#refresh = setInterval(() => this.#persist(), Math.max(1000, this.#reconnectTimeout / 3));
@@ -394,9 +400,9 @@ export class SharingSession extends Emitter<SharingEvents> {
     if (!this.#leaving) this.#save();
   }
 
-  #save(): void {
+  #save(control?: string | null): void {
     if (!this.#persisting || this.#currentState === 'ended') return;
-    saveSharing(this.#doc.defaultView, { viewers: this.#viewers.stored(), expires: Date.now() + this.#reconnectTimeout });
+    saveSharing(this.#doc.defaultView, { viewers: this.#viewers.stored(), expires: Date.now() + this.#reconnectTimeout, control });
   }
 
   /** connected: a viewer has a channel; reconnecting: viewers, none connected now; connecting: none yet. */

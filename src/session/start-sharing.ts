@@ -26,7 +26,7 @@ export async function resumeSharing(
 ): Promise<SharingSession | null> {
   const stored = loadSharing((options.document ?? document).defaultView);
   if (!stored) return null;
-  const session = new SharingSession(options, stored.viewers);
+  const session = new SharingSession(options, stored);
   await session.start();
   return session;
 }

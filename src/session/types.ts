@@ -141,7 +141,10 @@ export interface SharingOptions extends CommonOptions {
    * `grantControl(id)` / `denyControl(id)` (the elements ask: `showConsent(session)`); `false` —
    * never; a function — the site decides per request. Only one viewer controls at a time; the customer
    * takes control back with `revokeControl()` (the banner's button, or Escape); it also ends when
-   * the tab is hidden and when the session ends. What the agent may touch is decided on this page.
+   * the tab is hidden, when the page goes away and when the session ends. A next page of the site
+   * (`resumeSharing`, within `controlRules.allowedOrigins`, reached from one of them) gives it back
+   * to the same viewer without asking once that viewer is back, within `reconnectTimeout`; a
+   * `restored` `control` event says so. What the agent may touch is decided on this page.
    */
   control?: ControlMode;
   /** Milliseconds the customer has to answer a control request before it expires. Default 30000. */
@@ -168,10 +171,11 @@ export type ViewerRole = 'agent' | 'observer';
 /**
  * Why a control request or a control ended: `denied` / `expired` (the customer said no, or did not
  * answer), `revoked` (the customer took control back), `released` (the viewer gave it back),
- * `hidden` (the customer's tab was hidden), `navigation` (the page went away: the next page does
- * not inherit control), `left` (the viewer went away), `ended` (the session
- * ended), `busy` (another viewer asks or controls), `not-allowed` (`control: false`), `unavailable` (this
- * page has no remote control: the sharer core alone), `observer`.
+ * `hidden` (the customer's tab was hidden), `navigation` (the page went away: a next page of the
+ * site within `controlRules.allowedOrigins` that resumes the session gives control back to the same
+ * viewer, without asking, once it is back; any other page does not), `left` (the viewer went away),
+ * `ended` (the session ended), `busy` (another viewer asks or controls), `not-allowed` (`control:
+ * false`), `unavailable` (this page has no remote control: the sharer core alone), `observer`.
  */
 export type ControlEndReason =
   | 'denied'
@@ -191,6 +195,8 @@ export type ControlEndReason =
 export interface ControlChange extends ViewerInfo {
   granted: boolean;
   reason?: ControlEndReason;
+  /** Granted without asking: the viewer held control on this tab's previous page of the site (`resumeSharing`). */
+  restored?: boolean;
 }
 
 /** See `SharingOptions.approve`. */

@@ -44,6 +44,7 @@ export type ViewerKey =
   | 'controlExpired'
   | 'controlRevoked'
   | 'controlHidden'
+  | 'controlNavigation'
   | 'controlBusy'
   | 'controlNotAllowed'
   | 'controlObserver'
@@ -101,6 +102,7 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlExpired: 'The customer did not answer your request for control.',
     controlRevoked: 'The customer took back control.',
     controlHidden: "The customer left the tab: control ended. Ask again when they're back.",
+    controlNavigation: 'The customer went to a page outside this site: control ended. Ask again once they are back.',
     controlBusy: 'Another agent has control of this page (or is asking for it).',
     controlNotAllowed: 'This site does not allow control of its pages.',
     controlObserver: 'Observers cannot take control.',
@@ -157,6 +159,7 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlExpired: 'お客様から操作の許可について応答がありませんでした。',
     controlRevoked: 'お客様が操作を取り戻しました。',
     controlHidden: 'お客様がタブを離れたため、操作は終了しました。戻られたらもう一度お願いしてください。',
+    controlNavigation: 'お客様がこのサイトの外のページに移動したため、操作は終了しました。戻られたらもう一度お願いしてください。',
     controlBusy: '別のオペレーターがこのページを操作しています（または許可を求めています）。',
     controlNotAllowed: 'このサイトではページの操作が許可されていません。',
     controlObserver: '観察者はページを操作できません。',
@@ -189,6 +192,8 @@ export function controlMessage(reason: string | undefined): ViewerKey {
       return 'controlRevoked';
     case 'hidden':
       return 'controlHidden';
+    case 'navigation':
+      return 'controlNavigation';
     case 'busy':
       return 'controlBusy';
     case 'not-allowed':

@@ -48,7 +48,7 @@ export function renderBar(s: ViewerStatus, t: Translate, actions: BarActions): T
       ${state === 'connected' ? penButtons(t, actions) : nothing} ${active ? viewButtons(t, actions) : nothing}
       <button type="button" part="end-button" ?disabled=${!active} @click=${actions.end}>${t('end')}</button>
     </div>
-    ${state === 'connected' ? controlNote(s, t) : nothing}
+    ${active ? controlNote(s, t) : nothing}
     ${s.progress !== null ? html`<progress part="progress" max="1" .value=${s.progress} aria-label=${t('loading')}></progress>` : nothing}`;
 }
 
