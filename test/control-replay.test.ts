@@ -267,6 +267,26 @@ describe('control replay: links, forms, scrolling, Tab', () => {
     rec.stop();
   });
 
+  it('a click that lands beside the button the agent aimed at (the mirror a few pixels off) presses that button', () => {
+    const page = mountPage('<div id="wrap" style="height:200px"><button id="go" type="button" style="margin-top:150px">go</button></div>');
+    const rec = recordEvents(page.root, ['click']);
+    // the point is the wrapper's centre, empty on this page; the agent saw the button there
+    assertEqual(page.click(page.$('#wrap'), page.$('#go')), null, 'done');
+    assertEqual(rec.log, ['click@go'], 'the button was pressed, at a point on it');
+    rec.stop();
+  });
+
+  it('a click aimed at a button that something covers on the customer’s page is refused (changed), nothing pressed', () => {
+    const page = mountPage(
+      '<div id="wrap" style="height:200px;position:relative"><button id="go" type="button" style="margin-top:150px">go</button>' +
+        '<div id="veil" style="position:absolute;left:0;top:140px;width:300px;height:60px"></div></div>',
+    );
+    const rec = recordEvents(page.root, ['click']);
+    assertEqual((page.click(page.$('#wrap'), page.$('#go')) as Refusal | null)?.reason, 'changed');
+    assertEqual(rec.log, [], 'nothing clicked');
+    rec.stop();
+  });
+
   it('without confirmSubmit, a click on a submit button submits at once', () => {
     const page = mountPage('<form id="f"><button id="sb">Send</button></form>', { confirmSubmit: false });
     let submitted = 0;

@@ -16,8 +16,7 @@ export const doctype = getter<Document, DocumentType | null>(D, 'doctype');
 export const scrollTop = getter<Element, number>(Element.prototype, 'scrollTop');
 export const scrollLeft = getter<Element, number>(Element.prototype, 'scrollLeft');
 export const formElements = getter<HTMLFormElement, HTMLFormControlsCollection>(HTMLFormElement.prototype, 'elements');
-const rectFn = Element.prototype.getBoundingClientRect;
-export const boundingRect = (el: Element): DOMRect => rectFn.call(el);
+export { boundingRect } from '../dom/safe-dom.js';
 
 const getRootNodeFn = N.getRootNode;
 export const rootNode = (n: Node): Node => getRootNodeFn.call(n);

@@ -2,7 +2,7 @@
 // the point (inside open shadow roots) gets the click a person's mouse would give it, keys go to the
 // focused element only, scrolls and picks to the element the agent named. Nothing the agent's side
 // says is trusted beyond a point, a key and a capture id: targets are found here, on this page.
-import { defaultView, ELEMENT_NODE, getter, HTML_NS, isHtml, namespaceURI, nodeType } from '../dom/safe-dom.js';
+import { boundingRect, defaultView, ELEMENT_NODE, getter, HTML_NS, isHtml, namespaceURI, nodeType } from '../dom/safe-dom.js';
 import {
   refuse,
   type ClickAction,
@@ -122,14 +122,35 @@ export class ControlReplay {
   }
 
   #click(a: ClickAction, confirmed: boolean): Outcome {
-    const hit = deepElementFromPoint(this.#doc, a.x, a.y);
+    let at = { x: a.x, y: a.y };
+    let hit = deepElementFromPoint(this.#doc, at.x, at.y);
     if (!hit) return refuse('outside', 'outside the viewport');
+    // the point shows something around what the agent aimed at: the mirror's layout is a few pixels
+    // off the customer's (fonts, masked text wrapping otherwise). Aim at that element itself, at the
+    // nearest point of its box, if nothing covers it there; the guard then judges that element.
+    const seen = a.id ? this.#ids.nodeOf(a.id) : null;
+    if (seen && seen !== hit && isInclusiveAncestor(hit, seen)) {
+      const aimed = this.#aimAt(seen);
+      if (!aimed) return refuse('changed', 'what the agent aimed at is covered or gone here');
+      [hit, at] = aimed;
+    }
     const verdict = this.#guard.checkActivation(hit, confirmed);
     if (verdict && verdict !== 'confirm-submit') return verdict;
     if (!this.#sameTarget(hit, a.id)) return refuse('changed');
     if (verdict) return verdict;
-    this.#pointer.click(hit, { x: a.x, y: a.y });
+    this.#pointer.click(hit, at);
     return null;
+  }
+
+  /** What is on top at the centre of `seen` (itself or inside it), and that point; null when covered or not laid out. */
+  #aimAt(seen: Node): [Element, { x: number; y: number }] | null {
+    if (nodeType(seen) !== ELEMENT_NODE) return null;
+    const r = boundingRect(seen as Element);
+    if (!r.width || !r.height) return null;
+    const x = Math.round(r.left + r.width / 2);
+    const y = Math.round(r.top + r.height / 2);
+    const top = deepElementFromPoint(this.#doc, x, y);
+    return top && isInclusiveAncestor(seen, top) ? [top, { x, y }] : null;
   }
 
   /** Whether the element under the point is what the agent saw there (itself, inside it, or around it). */

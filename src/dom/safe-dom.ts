@@ -113,6 +113,10 @@ export const getSelection = (d: Document): Selection | null => D.getSelection.ca
 /** A node's document (a document is its own). */
 export const documentOf = (n: Node): Document | null => (nodeType(n) === DOCUMENT_NODE ? (n as Document) : ownerDocument(n));
 
+const rectFn = Element.prototype.getBoundingClientRect;
+/** The element's box in its viewport, whatever the page put on the element itself. */
+export const boundingRect = (el: Element): DOMRect => rectFn.call(el);
+
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
 export const CDATA_NODE = 4;
