@@ -15,7 +15,8 @@ import {
 import { chatRoom } from './helpers/chat-room.js';
 import { CobrowseViewer, PING_MS, type ViewerStateDetail } from '../src/elements/viewer/define.js';
 import { CursorOverlay, CURSOR_EASE_MS } from '../src/mirror/cursor.js';
-import { controlMessage, endedMessage, viewerStrings } from '../src/elements/strings/viewer.js';
+import { controlMessage, endedMessage, refusalMessage, viewerStrings } from '../src/elements/strings/viewer.js';
+import { REFUSAL_TEXT, refusalText } from '../src/control/actions.js';
 import { toSharerViewport } from '../src/elements/viewer/pointer.js';
 import { afterEach, assert, assertEqual, assertNoDiffs, describe, it } from './helpers/assert.js';
 import { needsWebRTC } from './helpers/engine.js';
@@ -630,6 +631,13 @@ describe('<cobrowse-viewer>: why it ended', () => {
     for (const r of ['wrong-secret', 'tampered', 'replayed', 'reordered', 'truncated', 'oversized'])
       assertEqual(endedMessage(r), 'endedSecurity', r);
     assertEqual(endedMessage('something-new'), 'endedOther');
+    // every refusal the customer's page can give has its sentence in both languages, the same in English as the session's text
+    for (const reason of [...Object.keys(REFUSAL_TEXT), 'confirm-submit', 'not-controlling']) {
+      const key = refusalMessage(reason);
+      assert(key !== 'refusedOther', `a sentence for ${reason}`);
+      assertEqual(viewerStrings.en[key], refusalText(reason), reason);
+    }
+    assertEqual(refusalMessage('something-new'), 'refusedOther');
     // control that ended because the customer left the site, in words (not "Control ended.")
     assertEqual(
       viewerStrings.en[controlMessage('navigation')],

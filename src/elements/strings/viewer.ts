@@ -45,6 +45,18 @@ export type ViewerKey =
   | 'controlRevoked'
   | 'controlHidden'
   | 'controlNavigation'
+  | 'refusedPrivate'
+  | 'refusedReadonly'
+  | 'refusedFile'
+  | 'refusedEditable'
+  | 'refusedNavigation'
+  | 'refusedOutside'
+  | 'refusedChanged'
+  | 'refusedNotFocused'
+  | 'refusedSubmitDeclined'
+  | 'refusedConfirmSubmit'
+  | 'refusedNotControlling'
+  | 'refusedOther'
   | 'controlBusy'
   | 'controlNotAllowed'
   | 'controlObserver'
@@ -103,6 +115,18 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlRevoked: 'The customer took back control.',
     controlHidden: "The customer left the tab: control ended. Ask again when they're back.",
     controlNavigation: 'The customer went to a page outside this site: control ended. Ask again once they are back.',
+    refusedPrivate: 'This field is private to the customer.',
+    refusedReadonly: 'This part of the page is read-only for you.',
+    refusedFile: 'Only the customer can choose files to upload.',
+    refusedEditable: 'This editable area is not open to remote control.',
+    refusedNavigation: 'This link leads outside the pages you may open.',
+    refusedOutside: 'That is outside the shared page.',
+    refusedChanged: 'The page changed under your pointer; look again and retry.',
+    refusedNotFocused: 'Nothing is focused on the page: click a field first.',
+    refusedSubmitDeclined: 'The customer declined to submit the form.',
+    refusedConfirmSubmit: 'The customer is asked to confirm the submit.',
+    refusedNotControlling: 'You do not control the page now.',
+    refusedOther: 'The customer’s page refused that.',
     controlBusy: 'Another agent has control of this page (or is asking for it).',
     controlNotAllowed: 'This site does not allow control of its pages.',
     controlObserver: 'Observers cannot take control.',
@@ -160,6 +184,18 @@ export const viewerStrings: Catalog<ViewerKey> = {
     controlRevoked: 'お客様が操作を取り戻しました。',
     controlHidden: 'お客様がタブを離れたため、操作は終了しました。戻られたらもう一度お願いしてください。',
     controlNavigation: 'お客様がこのサイトの外のページに移動したため、操作は終了しました。戻られたらもう一度お願いしてください。',
+    refusedPrivate: 'このフィールドはお客様専用です。',
+    refusedReadonly: 'ページのこの部分は閲覧のみです。',
+    refusedFile: 'アップロードするファイルはお客様しか選べません。',
+    refusedEditable: 'この編集領域はリモート操作の対象外です。',
+    refusedNavigation: 'このリンクは開くことが許可されたページの外に移動します。',
+    refusedOutside: 'そこは共有されたページの外です。',
+    refusedChanged: 'ポインターの下のページが変わりました。確認してもう一度お試しください。',
+    refusedNotFocused: 'ページ上で何もフォーカスされていません。まずフィールドをクリックしてください。',
+    refusedSubmitDeclined: 'お客様がフォームの送信を取りやめました。',
+    refusedConfirmSubmit: 'お客様に送信の確認をお願いしています。',
+    refusedNotControlling: '現在ページを操作していません。',
+    refusedOther: 'お客様のページがその操作を拒否しました。',
     controlBusy: '別のオペレーターがこのページを操作しています（または許可を求めています）。',
     controlNotAllowed: 'このサイトではページの操作が許可されていません。',
     controlObserver: '観察者はページを操作できません。',
@@ -203,6 +239,12 @@ export function controlMessage(reason: string | undefined): ViewerKey {
     default:
       return 'controlEnded';
   }
+}
+
+/** What the agent reads when the customer's page refused an action, by its reason (RefusalReason or the session's own). */
+export function refusalMessage(reason: string): ViewerKey {
+  const key = `refused${reason.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+  return key in viewerStrings.en ? (key as ViewerKey) : 'refusedOther';
 }
 
 /** Reasons the secure channel gives when it refuses the other side (SecureErrorCode). */

@@ -4,7 +4,7 @@
  * there is no page to show (waiting, connecting, awaiting approval, ended and what to do next).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { controlMessage, endedMessage, type ViewerKey } from '../strings/viewer.js';
+import { controlMessage, endedMessage, refusalMessage, type ViewerKey } from '../strings/viewer.js';
 import type { ViewerState, ViewerStatus } from './status.js';
 import type { EndReason } from '../../session/types.js';
 
@@ -140,7 +140,7 @@ function penButtons(t: Translate, actions: BarActions): TemplateResult {
 function controlNote(s: ViewerStatus, t: Translate): TemplateResult | typeof nothing {
   if (s.control === 'granted') {
     return html`<p part="control-note" role="status" data-control="granted" ?data-refused=${!!s.refusal}>
-      ${s.refusal ?? t('controlGranted')}
+      ${s.refusal ? t(refusalMessage(s.refusal)) : t('controlGranted')}
     </p>`;
   }
   if (s.control === 'none' && s.controlNote) return html`<p part="control-note" role="status">${t(controlMessage(s.controlNote))}</p>`;

@@ -57,7 +57,7 @@ export class ViewerStatus {
   /** Where this agent's control of the page stands, and why it last ended (null: nothing to say). */
   control: ViewerControl = 'none';
   controlNote: string | null = null;
-  /** What the customer's page last refused the agent while in control, in plain words. */
+  /** Why the customer's page last refused the agent while in control (a RefusalReason), or null. */
   refusal: string | null = null;
   /** The customer's viewport (CSS pixels and device pixel ratio), once a frame said it. */
   viewport: MirrorViewport | null = null;
@@ -122,7 +122,7 @@ export class ViewerStatus {
       session.on('control', ({ state, reason }) =>
         this.#update({ control: state, controlNote: state === 'none' ? (reason ?? null) : null, refusal: null }),
       ),
-      session.on('refused', ({ text }) => this.#update({ refusal: text })),
+      session.on('refused', ({ reason }) => this.#update({ refusal: reason })),
       session.on('customer', (customer) => this.#update({ customer })),
       session.on('frame', ({ snapshot }) => {
         const viewport = session.mirror.viewport && { ...session.mirror.viewport };
