@@ -62,7 +62,7 @@ describe('errors with a code', () => {
     }
     b.close();
     checkCoded(error, 'SecureError', 'handshake');
-    assertEqual((error as Error).message, 'the invitation secret must be 16–64 bytes');
+    assertEqual((error as Error).message, 'the invitation secret must be 16 to 64 bytes');
   });
 
   it('TransportError from a loopback transport: a send after close', () => {

@@ -16,7 +16,8 @@ import { BLOCK_ATTR, IGNORE_ATTR, MARK_PREFIX, MASK_ATTR, UNMASK_ATTR } from './
 export interface MaskOptions {
   /**
    * CSS selectors whose text is masked (the element's text and its descendants' text, and the values
-   * of form fields inside). Each character but whitespace becomes `*`, so the layout stays close.
+   * of form fields inside). Each character but whitespace becomes `*` (a full-width `\uFF0A` for a
+   * wide East Asian one), so the layout stays close.
    * Site authors can also mark elements with the `data-cobrowse-mask` attribute.
    */
   text?: string | readonly string[];
@@ -161,9 +162,17 @@ export function isHiddenInput(el: Element, type = (getAttribute(el, 'type') ?? '
   return type === 'hidden' && localName(el) === 'input';
 }
 
-/** Each character but whitespace becomes `*` (surrogate pairs count once). */
+/**
+ * Each character but whitespace becomes `*` (surrogate pairs count once), or the full-width `\uFF0A`
+ * for a wide one: masked Japanese must wrap onto as many lines as the original, or everything below
+ * moves in the viewer. Whitespace and line breaks stay as they are. "Wide" is one range, from the CJK
+ * radicals (U+2E80) to the full-width forms (U+FF60): kana, ideographs, Hangul syllables, full-width
+ * punctuation, and by their first unit every surrogate pair (emoji, the ideographs of planes 2-3).
+ * Within it, the private use area (icon fonts) and a few rare scripts are not wide in every font: a
+ * range test instead of a table of ranges keeps the customer's page a few bytes lighter.
+ */
 export function maskText(s: string): string {
-  return s.replace(/[^\s\uD800-\uDBFF]/g, '*').replace(/[\uD800-\uDBFF]/g, '');
+  return s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|\S/g, (c) => (c >= '\u2E80' && c <= '\uFF60' ? '\uFF0A' : '*'));
 }
 
 /**
@@ -171,9 +180,7 @@ export function maskText(s: string): string {
  * (safe-dom.ts): a form control named `parentNode` clobbers `form.parentNode`, and the walk up would
  * never end.
  */
-export function parentElementAcrossShadow(el: Element): Element | null {
-  return parentElementOf(el);
-}
+export const parentElementAcrossShadow: (el: Element) => Element | null = parentElementOf;
 
 /** The parent element of any node (a text node's too), continuing from a shadow root to its host. */
 function parentElementOf(n: Node): Element | null {

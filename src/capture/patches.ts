@@ -18,7 +18,7 @@ interface Hub {
 const hubs = new Map<object, Map<PropertyKey, Hub>>();
 let loggedListenerError = false;
 
-function callListeners(hub: Hub, self: unknown, args: readonly unknown[], result: unknown): void {
+function callListeners(hub: Hub, self: unknown, args: readonly unknown[], result?: unknown): void {
   for (const listener of hub.listeners) {
     try {
       listener(self, args, result);
@@ -55,9 +55,9 @@ function release(hub: Hub, listener: Listener): void {
   const current = findDescriptor(hub.target, hub.name);
   const stillOurs =
     current && current.value === hub.installed.value && current.set === hub.installed.set && current.get === hub.installed.get;
-  if (stillOurs) Object.defineProperty(hub.target, hub.name, hub.original);
-  // else: someone wrapped us; our wrapper stays and does nothing but call through (no listeners)
+  // not still ours: someone wrapped us; our wrapper stays and does nothing but call through (no listeners)
   if (stillOurs) {
+    Object.defineProperty(hub.target, hub.name, hub.original);
     const byName = hubs.get(hub.target);
     byName?.delete(hub.name);
     // forget the prototype itself too: an entry would keep a removed iframe's whole realm alive
@@ -102,13 +102,37 @@ export function afterSetter<T extends object>(target: T, name: PropertyKey, afte
       ...h.original,
       set(this: unknown, value: unknown) {
         set.call(this, value);
-        if (h.listeners.size) callListeners(h, this, [value], undefined);
+        if (h.listeners.size) callListeners(h, this, [value]);
       },
     };
   });
   if (!hub || !hub.original.set) return () => {};
   hub.listeners.add(listener);
   return () => release(hub, listener);
+}
+
+/** Our wrappers of instances' own setters: a second capture must not wrap one twice. */
+const ownWrappers = new WeakSet<object>();
+
+/**
+ * Lets the listeners of `name` on `el`'s prototype (afterSetter) hear writes through an accessor `el`
+ * defines itself. React's value tracker gives each field one, calling the prototype setter it saw at
+ * mount: when capture started later, that is the page's original and our patch never runs. The
+ * wrapper holds nothing of capture's (no registry, nothing kept alive): it looks the listeners up at
+ * each write, and the first write after the last capture stopped puts the page's accessor back.
+ */
+export function hookOwnSetter(el: object, name: PropertyKey): void {
+  const d = findDescriptor(el, name);
+  const set = d?.set;
+  if (!set || !d.configurable || ownWrappers.has(set)) return;
+  const wrapper = function (this: object, value: unknown) {
+    set.call(this, value);
+    const hub = hubs.get(Object.getPrototypeOf(el) as object)?.get(name);
+    if (hub?.listeners.size) callListeners(hub, this, [value]);
+    else if (findDescriptor(el, name)?.set === wrapper) Object.defineProperty(el, name, d);
+  };
+  ownWrappers.add(wrapper);
+  Object.defineProperty(el, name, { ...d, set: wrapper });
 }
 
 /**
@@ -135,7 +159,7 @@ export function wrapGetter<T extends object>(
       set: set
         ? function (this: unknown, value: unknown) {
             set.call(this, value);
-            if (h.listeners.size) callListeners(h, this, [value], undefined);
+            if (h.listeners.size) callListeners(h, this, [value]);
           }
         : undefined,
     };

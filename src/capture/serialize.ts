@@ -20,6 +20,13 @@ import { BLOCKED_ATTR } from './marks.js';
 import { maskText, type MaskPolicy } from './mask.js';
 import type { TreeSink } from './trees.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
+
+/**
+ * Firefox lays a not-yet-loaded image out at its width and height attributes, as the (Chromium)
+ * mirror lays out a loaded one; Chromium and WebKit shrink it. So only from those two is an image
+ * held back in the mirror until it loads (held back, it would shrink where the Firefox customer's is full size).
+ */
+const FIREFOX = 'mozInnerScreenX' in window;
 import { effectiveMask, maskStateOf, MaskState, type WrittenMasks } from './written-masks.js';
 
 /** What the serializer works with: each part owns its own state. */
@@ -292,6 +299,9 @@ export class Serializer {
       const select = el.closest('select');
       const hidden = select !== null && this.parts.mask.isValueMasked(select, masked);
       if (!hidden && (el as HTMLOptionElement).selected) flags |= ElementFlag.Selected;
+    } else if (tag === 'img' && html && !(el as HTMLImageElement).complete && !FIREFOX) {
+      // not loaded on the customer's page (lazy, below the fold): the viewer waits for LOADED (form.ts)
+      flags |= ElementFlag.Unloaded;
     }
     if (this.parts.trees.shadowOf(el)) flags |= ElementFlag.Shadow;
     if (tag === 'template' && (el as HTMLTemplateElement).content) flags |= ElementFlag.Template;

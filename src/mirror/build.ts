@@ -9,6 +9,7 @@ import type { NodeMap } from './nodes.js';
 import { INERT_SCRIPT_TYPE, MARKER, isScript, protectedAttr, safeAttr } from './sanitize.js';
 import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
+import { HELD_ATTRS, type HeldImages } from './images.js';
 
 export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -62,6 +63,8 @@ export interface BuildContext {
   shadowRoot(sr: ShadowRoot): void;
   /** Nodes moved by REF (frames inside them may need their documents back). */
   moved(n: Node): void;
+  /** Images the sharer's page has not loaded: their sources wait for LOADED. */
+  images: HeldImages;
 }
 
 /** End index (exclusive) of each node's subtree in a pre-order array. */
@@ -248,8 +251,12 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       const local = n.name.toLowerCase();
       // first, before any attribute or child: a script that is never a JavaScript type never runs
       if (isScript(ns, local)) dom.setAttribute(el, 'type', INERT_SCRIPT_TYPE);
+      // not loaded on the sharer's page: no source yet, so it lays out as there (images.ts)
+      const held = n.unloaded && ns === dom.HTML_NS && local === 'img' ? ctx.images.hold(el) : null;
       for (let a = 0; a < n.attrs.length; a += 2) {
-        if (!setSafeAttribute(el, n.attrs[a]!, n.attrs[a + 1]!)) ctx.refusedAttr(n.attrs[a]!);
+        const name = n.attrs[a]!;
+        if (held && HELD_ATTRS.has(name)) held.set(name, n.attrs[a + 1]!);
+        else if (!setSafeAttribute(el, name, n.attrs[a + 1]!)) ctx.refusedAttr(name);
       }
       if (n.value !== undefined) {
         const v = n.value;

@@ -25,6 +25,7 @@ import {
   setValue,
 } from './state.js';
 import { Sheets } from './styles.js';
+import { HeldImages } from './images.js';
 import { validateFrame } from './validate.js';
 
 /** Options of a {@link Mirror}. */
@@ -88,6 +89,7 @@ export class Mirror {
   #sheets = new Sheets(this.#map);
   #scrolls = new Scrolls(this.#map);
   #markers = new Markers(this.#map);
+  #images = new HeldImages();
   #cursor: CursorOverlay | null = null;
   #resize: ResizeObserver | null = null;
   #scale = 1;
@@ -147,6 +149,7 @@ export class Mirror {
       refusedAttr: (name) => self.#refusedAttr(name),
       shadowRoot: (sr) => docs.guard(sr),
       moved: (n) => docs.moved(n),
+      images: this.#images,
     };
   }
 
@@ -280,7 +283,7 @@ export class Mirror {
       }
       case OpCode.Attr: {
         const el = this.#el(op.id);
-        if (protectedAttr(dom.localName(el), op.name)) return;
+        if (protectedAttr(dom.localName(el), op.name) || this.#images.attr(el, op.name, op.value)) return;
         if (!setSafeAttribute(el, op.name, op.value)) this.#refusedAttr(op.name);
         this.#styleTouched(el);
         this.#canvasTouched(el, op.name);
@@ -288,7 +291,7 @@ export class Mirror {
       }
       case OpCode.AttrDel: {
         const el = this.#el(op.id);
-        if (!protectedAttr(dom.localName(el), op.name)) dom.removeAttribute(el, op.name);
+        if (!protectedAttr(dom.localName(el), op.name) && !this.#images.attr(el, op.name, null)) dom.removeAttribute(el, op.name);
         this.#canvasTouched(el, op.name);
         return;
       }
@@ -329,6 +332,13 @@ export class Mirror {
         return setMedia(this.#el(op.id), op.paused, op.time, op.rate, op.muted);
       case OpCode.Canvas:
         return setCanvas(this.#el(op.id), op.image);
+      case OpCode.Loaded: {
+        // the sharer's page loaded it (or gave up): load it here too, with what was held back
+        const el = this.#el(op.id);
+        return this.#images.release(el, (name, value) => {
+          if (!setSafeAttribute(el, name, value)) this.#refusedAttr(name);
+        });
+      }
       case OpCode.Dialog: {
         const el = this.#el(op.id);
         this.#dialogs.delete(el); // re-inserted: applied in the order of the last ops

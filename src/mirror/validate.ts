@@ -149,6 +149,7 @@ class Validator {
       case OpCode.Media:
       case OpCode.Canvas:
       case OpCode.Dialog:
+      case OpCode.Loaded:
         this.#element(op.id, 'target');
         return;
       case OpCode.Scroll: {

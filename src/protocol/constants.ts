@@ -32,8 +32,9 @@ export const enum OpCode {
   Media = 22,
   Canvas = 23,
   Dialog = 24,
+  Loaded = 25,
 }
-export const MAX_OP_CODE = 24;
+export const MAX_OP_CODE = 25;
 
 export const enum NodeKind {
   End = 0,
@@ -59,6 +60,8 @@ export const enum ElementFlag {
   Shadow = 8,
   Template = 16,
   Frame = 32,
+  /** An `<img>` the sharer's page has not loaded yet (a LOADED op follows when it has). */
+  Unloaded = 64,
 }
 
 export const enum DialogState {

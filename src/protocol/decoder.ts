@@ -214,6 +214,8 @@ export class FrameDecoder {
         if (s > 2) throw new ProtocolError('op', `dialog state ${s}`, r.pos - 1);
         return { op: OpCode.Dialog, id, state: s as DialogState };
       }
+      case OpCode.Loaded:
+        return { op: OpCode.Loaded, id: this.#target() };
     }
     throw new ProtocolError('op', `unknown op ${code}`, at);
   }
@@ -351,12 +353,13 @@ export class FrameDecoder {
           attrs.push(this.#str(), this.#str());
         }
         const flags = r.u8();
-        if (flags > 63) throw new ProtocolError('node', `element flags ${flags}`, r.pos - 1);
+        if (flags > 127) throw new ProtocolError('node', `element flags ${flags}`, r.pos - 1);
         const el: ElementNode = { kind: kind as ElementNode['kind'], id, parent, slot, name, attrs };
         if (ns !== undefined) el.ns = ns;
         if (flags & ElementFlag.Value) el.value = this.#str();
         if (flags & ElementFlag.Checked) el.checked = true;
         if (flags & ElementFlag.Selected) el.selected = true;
+        if (flags & ElementFlag.Unloaded) el.unloaded = true;
         this.#lastFlags = flags;
         return el;
       }

@@ -236,6 +236,10 @@ export class FrameEncoder {
     this.#target(id);
     w.u8(state);
   }
+  loaded(id: number): void {
+    this.#op(OpCode.Loaded);
+    this.#target(id);
+  }
 
   // ---- nodes (inside a TREE op, in pre-order) ------------------------------------------------------
 

@@ -87,6 +87,9 @@ export function encodeFrame(frame: Frame, encoder = new FrameEncoder()): Uint8Ar
       case OpCode.Dialog:
         e.dialog(op.id, op.state);
         break;
+      case OpCode.Loaded:
+        e.loaded(op.id);
+        break;
     }
   }
   return e.finish();
@@ -154,6 +157,7 @@ function writeTree(e: FrameEncoder, nodes: WireNode[]): void {
         if (n.value !== undefined) flags |= ElementFlag.Value;
         if (n.checked) flags |= ElementFlag.Checked;
         if (n.selected) flags |= ElementFlag.Selected;
+        if (n.unloaded) flags |= ElementFlag.Unloaded;
         if (x?.shadow !== undefined) flags |= ElementFlag.Shadow;
         if (x?.content !== undefined) flags |= ElementFlag.Template;
         if (x?.document !== undefined) flags |= ElementFlag.Frame;

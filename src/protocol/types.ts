@@ -20,6 +20,8 @@ export interface ElementNode extends NodeBase {
   value?: string;
   checked?: boolean;
   selected?: boolean;
+  /** An `<img>` the sharer's page has not loaded yet. */
+  unloaded?: boolean;
 }
 export interface DataNode extends NodeBase {
   kind: NodeKind.Text | NodeKind.Comment | NodeKind.CData;
@@ -75,7 +77,8 @@ export type Op =
   | { op: OpCode.Adopt; target: number; sheets: number[] }
   | { op: OpCode.Media; id: number; paused: boolean; time: number; rate: number; muted: boolean }
   | { op: OpCode.Canvas; id: number; image: string }
-  | { op: OpCode.Dialog; id: number; state: DialogState };
+  | { op: OpCode.Dialog; id: number; state: DialogState }
+  | { op: OpCode.Loaded; id: number };
 
 export interface Frame {
   kind: 'snapshot' | 'delta';

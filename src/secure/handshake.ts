@@ -53,8 +53,7 @@ export function encodeAbort(code: SecureErrorCode): Uint8Array {
 /** Parses and checks one handshake message; throws SecureError('version' | 'handshake'). */
 export function decodeHandshake(bytes: Uint8Array): HandshakeMessage {
   if (!isHandshake(bytes) || bytes.length < 4) throw new SecureError('handshake', 'not a handshake message');
-  if (bytes[2] !== VERSION)
-    throw new SecureError('version', `the other side speaks secure channel version ${bytes[2]}, we speak ${VERSION}`);
+  if (bytes[2] !== VERSION) throw new SecureError('version', `secure channel version ${bytes[2]}: we speak ${VERSION}`);
   const type = bytes[3] as HandshakeType;
   const size = BODY_SIZE[type];
   if (size === undefined) throw new SecureError('handshake', `unknown handshake message type ${bytes[3]}`);

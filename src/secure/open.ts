@@ -36,7 +36,7 @@ export function openChannel(transport: Transport, options: SecureOptions, inflat
     const { role, secret } = options;
     const limit = options.maxMessageSize ?? DEFAULT_LIMIT;
     if (!(secret instanceof Uint8Array) || secret.length < SECRET_MIN || secret.length > SECRET_MAX) {
-      reject(new SecureError('handshake', `the invitation secret must be ${SECRET_MIN}–${SECRET_MAX} bytes`));
+      reject(new SecureError('handshake', `the invitation secret must be ${SECRET_MIN} to ${SECRET_MAX} bytes`));
       return;
     }
     const own = nacl.box.keyPair();

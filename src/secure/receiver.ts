@@ -67,7 +67,7 @@ export class Receiver {
       if (total > this.limit) throw new SecureError('oversized', `message of ${total} bytes, limit ${this.limit}`);
       at = size[1];
       if (flags & DataFlag.Deflate && !this.inflate) {
-        throw new SecureError('compression', 'a compressed record from the viewer: only the sharer compresses');
+        throw new SecureError('compression', 'a compressed record from the viewer');
       }
       this.#current = {
         total,

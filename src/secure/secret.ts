@@ -47,6 +47,6 @@ export function decodeSecret(text: string): Uint8Array {
   }
   // the leftover bits of a canonical encoding are zero: anything else is not our encoder's output
   if (acc & ((1 << bits) - 1)) bad('non-canonical ending');
-  if (bytes.length < SECRET_MIN || bytes.length > SECRET_MAX) bad(`${bytes.length} bytes, expected ${SECRET_MIN}–${SECRET_MAX}`);
+  if (bytes.length < SECRET_MIN || bytes.length > SECRET_MAX) bad(`${bytes.length} bytes, expected ${SECRET_MIN} to ${SECRET_MAX}`);
   return bytes;
 }

@@ -94,7 +94,7 @@ export class ApprovalQueue {
     const p = this.#pending.get(id);
     if (!p) return false;
     if (this.mode === 'code' && typeof code !== 'string') {
-      throw new TypeError("approve(id, code): this session's approve mode is 'code': pass the code the agent reads out");
+      throw new TypeError("approve(id, code): in 'code' mode, pass the code the agent reads out");
     }
     if (code !== undefined && !codeMatches(code, p.request.sas)) {
       if (++p.wrong >= MAX_CODE_TRIES) this.#refuse(p, 'denied');

@@ -29,7 +29,7 @@ export function codeMatches(typed: string, sas: string): boolean {
 export function approveMode(mode: unknown): ApproveMode {
   if (mode === undefined) return 'prompt';
   if (mode === 'prompt' || mode === 'code' || typeof mode === 'function') return mode as ApproveMode;
-  throw new TypeError(`startSharing: approve must be 'prompt', 'code' or a function (viewer) => Promise<boolean>, not ${String(mode)}`);
+  throw new TypeError(`startSharing: approve is 'prompt', 'code' or a function, not ${String(mode)}`);
 }
 
 /** `123456` → `123 456`: how the elements show a code, easier to read out and compare. */

@@ -20,9 +20,7 @@ export function useSignaling(signaling: SignalingSource): { adapter: SignalingAd
   const adapter = typeof signaling === 'function' ? signaling() : signaling;
   if (typeof adapter?.send !== 'function') {
     // the shorthand `{ url, id, token }` of earlier versions lands here: say what to pass instead
-    throw new TypeError(
-      'signaling: pass a SignalingAdapter or a function returning one (the reference server: () => createPeerJsSignaling({ url, id, token }))',
-    );
+    throw new TypeError('signaling: pass a SignalingAdapter, or a function returning one (see the README)');
   }
   return { adapter, owned: adapter !== signaling };
 }

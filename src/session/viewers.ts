@@ -301,11 +301,7 @@ export class ViewerSet {
       bucket.limited = true;
       this.hooks.emit(
         'error',
-        new SessionError(
-          'rate-limited',
-          `viewer ${viewer.info.id} sends too many '${kind}' messages: the excess is dropped`,
-          viewer.info.id,
-        ),
+        new SessionError('rate-limited', `viewer ${viewer.info.id} sends too many '${kind}' messages (dropped)`, viewer.info.id),
       );
     }
     return false;

@@ -91,7 +91,7 @@ export interface ChunkOptions {
 /** Splits `message` into chunks of at most `chunkSize` bytes. */
 export function chunkMessage(message: Uint8Array, options: ChunkOptions = {}): ChunkedMessage {
   const size = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isInteger(size) || size < MIN_CHUNK_SIZE) throw new RangeError(`chunkSize must be an integer ≥ ${MIN_CHUNK_SIZE}`);
+  if (!Number.isInteger(size) || size < MIN_CHUNK_SIZE) throw new RangeError(`chunkSize must be an integer of at least ${MIN_CHUNK_SIZE}`);
   return new ChunkedMessage(message, size);
 }
 

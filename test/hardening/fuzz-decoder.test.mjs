@@ -77,7 +77,7 @@ function checkShape(frame) {
   assert.ok(frame.kind === 'snapshot' || frame.kind === 'delta');
   assert.ok(Number.isInteger(frame.seq) && frame.seq >= 0 && frame.seq <= 0xffffffff);
   for (const op of frame.ops) {
-    assert.ok(op.op >= 1 && op.op <= 24);
+    assert.ok(op.op >= 1 && op.op <= 25);
     if (op.op === OpCode.Tree) {
       assert.ok(op.nodes.length > 0);
       op.nodes.forEach((n, i) => {

@@ -242,6 +242,7 @@ export function randTree(r, nextId, { rootKind, budget = 30, maxDepth = 12 } = {
         if (r.chance(0.15)) el.value = randStr(r, 30);
         if (r.chance(0.1)) el.checked = true;
         if (r.chance(0.1)) el.selected = true;
+        if (r.chance(0.1)) el.unloaded = true;
         nodes.push(el);
       }
     }
@@ -272,7 +273,7 @@ const u32 = (r) => (r.chance(0.7) ? r.int(5000) : r.int(2 ** 32));
 
 /** One random valid op. `top` = may write a top-level document TREE. */
 export function randOp(r, nextId, top = false) {
-  const code = 1 + r.int(24);
+  const code = 1 + r.int(25);
   switch (code) {
     case OpCode.Meta:
       return { op: code, url: randStr(r, 80) };
@@ -338,6 +339,8 @@ export function randOp(r, nextId, top = false) {
       return { op: code, id: posId(r), image: 'data:image/png;base64,' + randStr(r, 200) };
     case OpCode.Dialog:
       return { op: code, id: posId(r), state: r.int(3) };
+    case OpCode.Loaded:
+      return { op: code, id: posId(r) };
   }
   throw new Error('unreachable');
 }

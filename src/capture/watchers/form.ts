@@ -4,8 +4,10 @@
 // patched setters/methods (frameworks set `.value` directly, which fires no event). Every dirty field
 // is read once at flush, so a burst of keystrokes costs one VALUE op. Masked values are masked here,
 // before the encoder: the real value never reaches a frame.
+// Also the other state of that kind the viewer's layout needs: an `<img>` written as not loaded
+// (serialize.ts) gets LOADED once its `load` (or `error`) event says the page's request is over.
 import type { CaptureContext, CaptureRoot } from '../context.js';
-import { afterMethod, afterSetter } from '../patches.js';
+import { afterMethod, afterSetter, hookOwnSetter } from '../patches.js';
 import { Realms, Watcher } from './base.js';
 import { innerTarget } from './targets.js';
 import { ELEMENT_NODE, localName, nodeType } from '../../dom/safe-dom.js';
@@ -16,7 +18,7 @@ type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 const CHECKABLE = /^(checkbox|radio)$/i;
 
 export class FormWatcher extends Watcher {
-  readonly tags = ['option'];
+  readonly tags = ['option', 'input', 'textarea'];
   /** Fields (input, textarea, select) to read at the next flush. */
   readonly #dirty = new Set<Field>();
   /** What this watcher last wrote per element ('1'/'0' for checked and selected), to skip repeats. */
@@ -30,7 +32,7 @@ export class FormWatcher extends Watcher {
     const e = el as Element;
     const name = localName(e);
     let field: Element | null = null;
-    if (name === 'input' || name === 'textarea' || name === 'select') field = e;
+    if (name === 'input' || name === 'textarea' || name === 'select' || name === 'img') field = e;
     else if (name === 'option') field = (e as HTMLOptionElement).closest('select') ?? null;
     else if (name === 'form') {
       // reset(): every control changes, and no input event says so
@@ -75,15 +77,19 @@ export class FormWatcher extends Watcher {
     this.ctx = c;
     this.#realms.add(root);
     // capture phase on every root: shadow roots see their own fields (events are retargeted above)
-    this.disposer.listen(root, 'input', this.#onEvent);
-    this.disposer.listen(root, 'change', this.#onEvent);
-    this.disposer.listen(root, 'compositionend', this.#onEvent); // the committed IME text
-    this.disposer.listen(root, 'reset', this.#onEvent);
+    // compositionend: the committed IME text; load and error (of an <img>) do not bubble, but the
+    // capture phase hears them
+    for (const type of ['input', 'change', 'compositionend', 'reset', 'load', 'error']) this.disposer.listen(root, type, this.#onEvent);
   }
 
   elementAdded(el: Element): void {
     // the element encoding told the viewer this option's state
     if (localName(el) === 'option') this.#optionState.set(el, (el as HTMLOptionElement).selected);
+    else {
+      // a framework's own accessor on the field (React's value tracker) bypasses the prototype patches
+      hookOwnSetter(el, 'value');
+      hookOwnSetter(el, 'checked');
+    }
   }
 
   snapshot(c: CaptureContext): void {
@@ -107,6 +113,7 @@ export class FormWatcher extends Watcher {
     // not captured (removed, inside a blocked subtree) or a blocked placeholder: nothing to say
     if (!id || c.mask.isBlocked(el)) return;
     const name = localName(el);
+    if (name === 'img') return c.encoder.loaded(id);
     if (name === 'select') return this.#writeSelect(c, el as HTMLSelectElement);
     if (name === 'input' && CHECKABLE.test((el as HTMLInputElement).type)) {
       const input = el as HTMLInputElement;
