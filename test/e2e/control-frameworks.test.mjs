@@ -40,20 +40,34 @@ describe('remote control of a React and Lit page, and across its links', () => {
     await site?.close();
   });
 
-  /** The agent's page point over the mirrored element at `path` (selectors, each one inside the previous one's shadow root). */
+  /**
+   * The agent's page point over the mirrored element at `path` (selectors, each one inside the
+   * previous one's shadow root), once the agent's view shows it where the customer's page has it
+   * (±1 px): a person aims at what they see, and the view may be a render behind for a moment.
+   */
   async function over(...path) {
+    const box = (sels, doc) => {
+      let el = doc?.querySelector(sels[0]);
+      for (const sel of sels.slice(1)) el = el?.shadowRoot?.querySelector(sel);
+      const r = el?.getBoundingClientRect();
+      return r?.width ? [r.left, r.top, r.width, r.height] : null;
+    };
+    const inPage = `(${box})`; // one function for both pages: Playwright passes values, not functions
     return until(
-      () =>
-        t.agent.evaluate((sels) => {
-          const frame = document.querySelector('cobrowse-viewer').shadowRoot.querySelector('iframe');
-          let el = frame.contentDocument?.querySelector(sels[0]);
-          for (const sel of sels.slice(1)) el = el?.shadowRoot?.querySelector(sel);
-          if (!el) return null;
-          const f = frame.getBoundingClientRect();
-          const r = el.getBoundingClientRect();
-          return r.width ? [f.left + r.left + r.width / 2, f.top + r.top + r.height / 2] : null;
-        }, path),
-      `${path.join(' ▸ ')} in the agent's view`,
+      async () => {
+        const there = await customer.evaluate(([b, sels]) => eval(b)(sels, document), [inPage, path]);
+        const here = await t.agent.evaluate(
+          ([b, sels]) => {
+            const frame = document.querySelector('cobrowse-viewer').shadowRoot.querySelector('iframe');
+            const r = eval(b)(sels, frame.contentDocument);
+            const f = frame.getBoundingClientRect();
+            return r && { r, at: [f.left + r[0] + r[2] / 2, f.top + r[1] + r[3] / 2] };
+          },
+          [inPage, path],
+        );
+        return !!there && !!here && here.r.every((v, i) => Math.abs(v - there[i]) <= 1) && here.at;
+      },
+      `${path.join(' ▸ ')} in the agent's view, where the customer's page has it`,
     );
   }
   const onCustomer = (fn, arg) => customer.evaluate(fn, arg);
