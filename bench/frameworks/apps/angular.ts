@@ -1,4 +1,4 @@
-// Angular 22, standalone component with signals and the built-in control flow, zoneless (no zone.js),
+// Angular 20 (the last major that runs on Node 20, our minimum), standalone component with signals and the built-in control flow, zoneless (no zone.js),
 // compiled JIT in the browser by @angular/compiler at bootstrap (before the timed window).
 import '@angular/compiler';
 import { Component, computed, provideZonelessChangeDetection, signal } from '@angular/core';
