@@ -171,7 +171,7 @@ async function openChat(room) {
     // the customer's Stop also ends the session over the data channel, with its reason: give that a
     // moment to arrive before ending here (the chat is usually faster than the goodbye)
     // (the session of now: a new one started meanwhile is not this end's to stop)
-    const session = viewer.session;
+    const session = (endedInChat = viewer.session);
     setTimeout(() => session?.stop('ended in the chat'), 2000);
   };
   // remote control as the customer's page reported it to the room (each agent's console says so)
@@ -268,8 +268,14 @@ viewer.addEventListener('cobrowse-state', (e) => {
   renderControls();
 });
 
+/** The session whose share the chat has ended (its goodbye may still be on the way). */
+let endedInChat = null;
+
 async function view(invitation) {
-  if (viewer.session && viewer.state !== 'ended') return;
+  // a new share's invitation while the last one's session winds down: that one is over, end it now
+  // (it was dropped before, and the customer's next share never reached this console)
+  if (viewing() && viewer.session === endedInChat) viewer.session.stop('ended in the chat');
+  if (viewing()) return;
   viewer.signaling = () => createPeerJsSignaling({ url: config.signaling, id: chat.welcome.peer.id, token: chat.welcome.peer.token });
   viewer.invitation = invitation;
   viewer.rtc = iceConfig(chat);

@@ -78,6 +78,28 @@ describe('capture core', () => {
     s.done();
   });
 
+  it('a field whose type is written again unchanged is not rewritten; one that becomes private is', async () => {
+    // React writes `type` on every render of a checkbox, email or password field: each write used to
+    // send the field again, whole, under a new id (a remote-control click aimed at the old id was refused)
+    const s = session('<input id=c type=checkbox><input id=t type=text value=hunter2>');
+    const check = s.doc.getElementById('c') as HTMLInputElement;
+    check.type = 'checkbox';
+    check.setAttribute('type', 'checkbox');
+    await tick();
+    const after = s.frames.slice(1);
+    assert(
+      after.every((f) => ops(f, OpCode.Remove).length === 0),
+      'no remove for the same type written again',
+    );
+    const field = s.doc.getElementById('t') as HTMLInputElement;
+    field.type = 'password'; // a "hide" toggle: the value is private now
+    await tick();
+    const last = s.frames.at(-1)!;
+    assert(ops(last, OpCode.Remove).length === 1, 'rewritten, masked');
+    assert(!JSON.stringify(last.ops).includes('hunter2'), 'and its value masked');
+    s.done();
+  });
+
   it('moves a known node with a REF and keeps its id', async () => {
     const s = session('<div id=a><b id=m>x</b></div><div id=b></div>');
     const snapTree = ops(s.frames[0]!, OpCode.Tree)[0] as Extract<Op, { op: OpCode.Tree }>;

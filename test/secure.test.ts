@@ -245,7 +245,7 @@ describe('secure channel: rejected records', () => {
     const sharerSide = new Receiver(key, 0, 1 << 20, handlers, null);
     const err = assertThrows(() => sharerSide.receive(sealRecord(key, 0, compressed)));
     assert(
-      err instanceof SecureError && err.code === 'compression' && /only the sharer compresses/.test(err.message),
+      err instanceof SecureError && err.code === 'compression' && /a compressed record from the viewer/.test(err.message),
       `SecureError(compression) saying why, got ${String(err)}`,
     );
     assertEqual(got.length, 1);

@@ -177,7 +177,8 @@ export class DeltaBuilder {
     if (!id || !this.#scope.isLive(el) || this.#scope.hidden(el, false)) return;
     const tag = localName(el);
     const typeChanged = tag === 'input' && (names.includes('type') || names.includes('autocomplete'));
-    if ((maskAttr || typeChanged) && this.#maskingChanged(el, typeChanged)) return this.#rewrite(el, id);
+    // React writes `type` on every render of a field: only a change of what is private rewrites it
+    if ((maskAttr || typeChanged) && this.#maskingChanged(el, tag)) return this.#rewrite(el, id);
     const e = this.parts.encoder;
     const base = this.#bases.of(ownerDocument(el)!);
     for (const name of names) {
@@ -212,9 +213,8 @@ export class DeltaBuilder {
   }
 
   /** Whether the element's own masking or blocking differs from what it was written with. */
-  #maskingChanged(el: Element, typeChanged: boolean): boolean {
-    if (typeChanged) return true; // a field's type or autocomplete decides whether it is sensitive
-    return maskStateOf(el, this.parts.mask) !== this.parts.written.stateOf(el);
+  #maskingChanged(el: Element, tag: string): boolean {
+    return maskStateOf(el, this.parts.mask, tag === 'input') !== this.parts.written.stateOf(el);
   }
 
   /** Writes the element again, whole, under new ids: its masking changed. */

@@ -226,7 +226,7 @@ export class Serializer {
             : NodeKind.OtherElement;
     e.element(id, kind, tag, ns ?? '');
 
-    const state = maskStateOf(el, mask);
+    const state = maskStateOf(el, mask, tag === 'input');
     written.setState(el, state);
     const masked = effectiveMask(state, inheritedMask);
     if (masked) written.markMasked(el);

@@ -9,11 +9,13 @@ export const enum MaskState {
   Blocked = 1,
   Masks = 2,
   Unmasks = 4,
+  /** An `<input>` whose type or autocomplete makes its value private: written masked. */
+  Sensitive = 8,
 }
 
-/** The masking state of an element given its own rules. */
-export function maskStateOf(el: Element, mask: MaskPolicy): number {
-  let state = 0;
+/** The masking state of an element given its own rules (`input`: it is an `<input>`). */
+export function maskStateOf(el: Element, mask: MaskPolicy, input?: boolean): number {
+  let state = input && mask.isSensitiveField(el) ? MaskState.Sensitive : 0;
   if (mask.isBlocked(el)) state |= MaskState.Blocked;
   const rule = mask.ownTextRule(el);
   if (rule === true) state |= MaskState.Masks;

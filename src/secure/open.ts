@@ -123,7 +123,7 @@ export function openChannel(transport: Transport, options: SecureOptions, inflat
         } else if (role === 'sharer' && step === 'reveal' && msg.type === HandshakeType.Reveal) {
           const viewerPublic = msg.body.slice(0, 32);
           if (!constantTimeEqual(commitment(viewerPublic, msg.body.subarray(32)), peerCommit!)) {
-            throw new SecureError('handshake', 'the viewer revealed a key it had not committed to');
+            throw new SecureError('handshake', 'the viewer revealed a key it had not committed');
           }
           derive(viewerPublic, own.publicKey);
         } else if (role === 'viewer' && step === 'key' && msg.type === HandshakeType.Key) {
@@ -131,7 +131,7 @@ export function openChannel(transport: Transport, options: SecureOptions, inflat
           transport.send(encodeHandshake(HandshakeType.Reveal, own.publicKey, nonce));
           derive(own.publicKey, sharerPublic);
         } else {
-          throw new SecureError('handshake', `unexpected handshake message ${msg.type} while waiting for ${step}`);
+          throw new SecureError('handshake', `handshake message ${msg.type} while waiting for ${step}`);
         }
       } catch (err) {
         fail(err instanceof SecureError ? err : new SecureError('handshake', String(err)));

@@ -60,7 +60,7 @@ export class Receiver {
   #data(flags: number, plain: Uint8Array): void {
     let at = 1;
     if (flags & DataFlag.Start) {
-      if (this.#current) throw new SecureError('truncated', 'a new message began before the previous one ended');
+      if (this.#current) throw new SecureError('truncated', 'a new message before the last one ended');
       const size = readVarint(plain, 1);
       if (!size) throw new SecureError('truncated', 'record ends inside the message size');
       const total = size[0];

@@ -140,7 +140,7 @@ export class Reassembler {
       buf.set(chunk.subarray(1), this.#received);
       return this.#advance(part);
     }
-    if (this.#buffer) return this.#malformed(`a new message (kind ${kind}) before the last one was complete`);
+    if (this.#buffer) return this.#malformed(`a new message (kind ${kind}) before the last one ended`);
     if (kind === CHUNK_WHOLE) {
       if (chunk.length - 1 > this.#max) return this.#oversized(chunk.length - 1);
       return chunk.subarray(1);
