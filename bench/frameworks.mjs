@@ -14,13 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compile } from 'svelte/compiler';
-import { PAGE_BUILD, buildDir, geomean, launchChromium, machineLine, median, outDir, root, here, withTimeout } from './lib.mjs';
+import { PAGE_BUILD, buildDir, geomean, launchChromium, machineLine, median, opt, outDir, root, here, withTimeout } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : dflt;
-};
 const RUNS = Number(opt('runs', process.env.BENCH_RUNS || 5));
 const WARMUP = Number(opt('warmup', 1));
 const ONLY = opt('only', '').split(',').filter(Boolean);

@@ -216,3 +216,10 @@ export function inPageChat() {
     };
   };
 }
+
+/** `--name value` from this process's arguments, or `dflt` (the benches' one option syntax). */
+export function opt(name, dflt) {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : dflt;
+}

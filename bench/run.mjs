@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../test/find-chrome.mjs';
-import { fmtInt, fmtMs, fmtRatio, geomean, median, table } from './lib.mjs';
+import { fmtInt, fmtMs, fmtRatio, geomean, median, opt, table } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -25,15 +25,11 @@ const outDir = path.join(here, 'results');
 const buildDir = path.join(outDir, 'build');
 
 // ------------------------------------------------------------------ options
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : dflt;
-};
 const RUNS = Number(opt('runs', process.env.BENCH_RUNS || 5));
 const WARMUP = Number(opt('warmup', 1));
 const ONLY = opt('only', '')?.split(',').filter(Boolean);
 const ENGINES = opt('engines', 'ours,rrweb').split(',').filter(Boolean);
+const argv = process.argv.slice(2);
 const BASELINE = !argv.includes('--no-baseline');
 const QUIET = argv.includes('--quiet');
 const HIDE_BODY = argv.includes('--hide-body');
