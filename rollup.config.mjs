@@ -61,6 +61,44 @@ function joined(name, modules) {
 const cjsOptions = { ignore: ['crypto'], ignoreDynamicRequires: true };
 
 /**
+ * tweetnacl is one CommonJS closure that hangs its whole API on `nacl`, so no bundler can drop any of
+ * it: its Ed25519 signatures (`nacl.sign*`) and `nacl.lowlevel` (which names every internal function,
+ * keeping them all alive) ship although src/secure/ never calls them. Before the bundles that inline
+ * it, this removes those assignments from its source (nothing else is changed); terser then drops
+ * the code only they reached: -1.9 KB min+gz on the sharer core. The npm ESM leaves tweetnacl to
+ * the app's bundler, whole. The build fails if our code names a removed member (it would be
+ * undefined there) or if tweetnacl no longer has the shape this expects (an update is looked at).
+ */
+function tweetnaclUnused() {
+  const unused = /^nacl\.(lowlevel|sign|verify|box\.(before|after|open))\b/;
+  const named = new Set();
+  return {
+    name: 'tweetnacl-unused',
+    transform(code, id) {
+      if (!/[\\/]tweetnacl[\\/]nacl-fast\.js$/.test(id)) {
+        for (const [name] of code.matchAll(/\bnacl\.[\w.]+/g)) named.add(name);
+        return null;
+      }
+      // (function(nacl) { ...; nacl.x = ...; ... })(module.exports ...)
+      const statements = this.parse(code).body[0]?.expression?.callee?.body?.body ?? [];
+      const out = new MagicString(code);
+      const removed = new Set();
+      for (const { type, expression: e, start, end } of statements) {
+        if (type !== 'ExpressionStatement' || e.type !== 'AssignmentExpression') continue;
+        const name = code.slice(e.left.start, e.left.end);
+        if (unused.test(name)) (out.remove(start, end), removed.add(name));
+      }
+      if (!removed.has('nacl.lowlevel') || !removed.has('nacl.sign'))
+        this.error('tweetnacl changed shape: nacl.lowlevel or nacl.sign not found');
+      return { code: out.toString(), map: out.generateMap({ hires: true }) };
+    },
+    buildEnd() {
+      for (const name of named) if (unused.test(name)) this.error(`${name} is used, but tweetnaclUnused() removes it`);
+    },
+  };
+}
+
+/**
  * Minified output: two compress passes (a few hundred bytes on the sharer's core), modern syntax kept,
  * and ASCII only (`ascii_only` writes `\u30aa` for `オ`): a classic script is decoded with the PAGE's
  * encoding unless the server says `charset=utf-8`, and many do not. On a Shift_JIS page a raw UTF-8
@@ -89,14 +127,17 @@ function asciiOnly() {
 const esm = (dir, inline) => ({
   input: entries,
   external: inline ? [] : isDependency,
-  plugins: [nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), ...(inline ? [commonjs(cjsOptions), minify()] : [asciiOnly()])],
+  plugins: [
+    nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }),
+    ...(inline ? [tweetnaclUnused(), commonjs(cjsOptions), minify()] : [asciiOnly()]),
+  ],
   output: { dir, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
 });
 
 function iife(file, name, input, extra = []) {
   return {
     input,
-    plugins: [...extra, nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), commonjs(cjsOptions), minify()],
+    plugins: [...extra, nodeResolve({ browser: true, ignoreSideEffectsForRoot: true }), tweetnaclUnused(), commonjs(cjsOptions), minify()],
     output: { file: `dist/${file}`, format: 'iife', name, sourcemap: true },
   };
 }

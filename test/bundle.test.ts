@@ -116,10 +116,37 @@ describe('the sharer bundle', () => {
 });
 
 describe('the sharer core bundle (no elements, no Lit)', () => {
+  type Core = typeof import('../dist/cobrowse-rtc-sharer-core.js');
+
+  /** A real session: `core` shares `doc`, the full ESM bundle views it (handshake, SAS, sealed records). */
+  async function shareAndView(core: Core, doc: Document): Promise<void> {
+    doc.body.innerHTML = '<h1 id="t">core bundle</h1><input id="card" type="password" value="4111111111111111">';
+    const full = await import('../dist/cobrowse-rtc.js');
+    const [a, b] = full.createLoopbackPair();
+    const secret = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
+    const container = document.createElement('div');
+    document.body.append(container);
+    const sharing = await core.startSharing({ approve: approveEveryViewer, document: doc, transport: a, secret });
+    const viewing = await full.startViewing({ container, transport: b, secret });
+    await viewing.connected;
+    const mirrored = viewing.mirror.document!;
+    assert(mirrored.getElementById('t')?.textContent === 'core bundle', 'the page is mirrored');
+    assert((mirrored.getElementById('card') as HTMLInputElement).value !== '4111111111111111', 'the password is masked');
+    assert(viewing.sas !== null && viewing.sas === sharing.sas, `both sides show one code: ${viewing.sas} / ${sharing.sas}`);
+    // the viewer's sealed messages reach the sharer too (a resync is answered with a fresh snapshot)
+    mirrored.getElementById('t')!.textContent = 'stale';
+    viewing.resync();
+    const restored = () => viewing.mirror.document?.getElementById('t')?.textContent === 'core bundle';
+    for (let i = 0; i < 250 && !restored(); i++) await new Promise((r) => setTimeout(r, 20));
+    assert(restored(), 'a resync from the viewer was answered');
+    sharing.stop();
+    viewing.stop();
+    container.remove();
+  }
+
   it('exports the sharer bundle minus the elements, registers no element, and shares a page to a viewer', async () => {
     const core = await import('../dist/cobrowse-rtc-sharer-core.js');
     const sharer = await import('../dist/cobrowse-rtc-sharer.js');
-    const full = await import('../dist/cobrowse-rtc.js');
     const elementExports = [
       'CobrowseConsent',
       'requestConsent',
@@ -154,20 +181,27 @@ describe('the sharer core bundle (no elements, no Lit)', () => {
       assert(!win.customElements.get(tag), `<${tag}> is not defined by the core bundle`);
     }
     // a real session: the core shares the frame's page, the full bundle views it
-    win.document.body.innerHTML = '<h1 id="t">core bundle</h1><input id="card" type="password" value="4111111111111111">';
-    const [a, b] = full.createLoopbackPair();
-    const secret = 'c2VjcmV0LXNlY3JldC0xMjM0NQ'; // 16+ bytes, base64url
-    const container = document.createElement('div');
-    document.body.append(container);
-    const sharing = await core.startSharing({ approve: approveEveryViewer, document: win.document, transport: a, secret });
-    const viewing = await full.startViewing({ container, transport: b, secret });
-    await viewing.connected;
-    const mirrored = viewing.mirror.document!;
-    assert(mirrored.getElementById('t')?.textContent === 'core bundle', 'the page is mirrored');
-    assert((mirrored.getElementById('card') as HTMLInputElement).value !== '4111111111111111', 'the password is masked');
-    sharing.stop();
-    viewing.stop();
+    await shareAndView(core, win.document);
     frame.remove();
-    container.remove();
+  });
+
+  it('the one-<script>-tag IIFE (tweetnacl with only what the channel uses) shares a page over the secure channel', async () => {
+    // loaded here, not in the frame: the loopback transport hands this window's Uint8Arrays over, which
+    // another window's `instanceof Uint8Array` (tweetnacl's argument check) would refuse
+    type Global = { CobrowseSharer?: Core };
+    const before = (window as Global).CobrowseSharer; // the sharer IIFE's, if its test ran first
+    const core = await new Promise<Core | undefined>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/dist/cobrowse-rtc-sharer-core.iife.js';
+      script.onload = () => resolve((window as Global).CobrowseSharer);
+      script.onerror = () => reject(new Error('the core IIFE did not load (run npm run build)'));
+      document.head.append(script);
+    });
+    (window as Global).CobrowseSharer = before;
+    assert(core && core !== before && !('CobrowseConsent' in core), 'the core IIFE defines CobrowseSharer');
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    await shareAndView(core, frame.contentDocument!);
+    frame.remove();
   });
 });

@@ -7,7 +7,7 @@ import { createChatSignaling, createLoopbackPair, resumeSharing, startSharing, t
 import { CobrowseViewer } from '../src/elements/viewer/define.js';
 import { LATENCY_GOOD_MS, LATENCY_SLOW_MS, latencyQuality } from '../src/elements/viewer/status-bar.js';
 import { CURSOR_COLOR, CURSOR_HALO } from '../src/mirror/cursor.js';
-import { parsePresence } from '../src/session/messages.js';
+import { parseFromSharer } from '../src/session/messages.js';
 import type { CustomerPresence } from '../src/session/types.js';
 import { assert, assertEqual, describe, it } from './helpers/assert.js';
 import { chatRoom } from './helpers/chat-room.js';
@@ -216,14 +216,18 @@ describe('<cobrowse-viewer>: Fit, 100 % and Full screen', () => {
 });
 
 describe("<cobrowse-viewer>: the customer's tab and presence", () => {
-  it('parsePresence reads only a well-formed customer message', () => {
+  it('the viewer reads only a well-formed customer message', () => {
     const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-    assertEqual(parsePresence(enc({ t: 'customer', hidden: true, idle: false })), { hidden: true, idle: false });
-    assertEqual(parsePresence(enc({ t: 'customer', hidden: 1, idle: false })), null);
-    assertEqual(parsePresence(enc({ t: 'customer', hidden: true })), null);
-    assertEqual(parsePresence(enc({ t: 'ping', id: 1 })), null);
-    assertEqual(parsePresence(enc(null)), null);
-    assertEqual(parsePresence(new Uint8Array([0xff, 0x7b])), null);
+    const presence = (body: Uint8Array) => {
+      const control = parseFromSharer(body);
+      return control?.t === 'customer' ? control : null;
+    };
+    assertEqual(presence(enc({ t: 'customer', hidden: true, idle: false })), { t: 'customer', hidden: true, idle: false });
+    assertEqual(presence(enc({ t: 'customer', hidden: 1, idle: false })), null);
+    assertEqual(presence(enc({ t: 'customer', hidden: true })), null);
+    assertEqual(presence(enc({ t: 'ping', id: 1 })), null);
+    assertEqual(presence(enc(null)), null);
+    assertEqual(presence(new Uint8Array([0xff, 0x7b])), null);
   });
 
   it('idle after idleTimeout without input, back with a real pointer move; hidden with the tab; a late viewer is told at once', async () => {

@@ -22,7 +22,7 @@ import {
   frameKind,
   isSnapshotFrame,
 } from '../src/protocol/index.js';
-import { controlMessage, frameMessage, parseControl, type Control } from '../src/session/messages.js';
+import { controlMessage, frameMessage, parseFromSharer, parseFromViewer, type Control } from '../src/session/messages.js';
 import { Reassembler, chunkMessage } from '../src/transport/chunker.js';
 import { TransportError } from '../src/transport/transport.js';
 import { createLoopbackPair } from '../src/transport/loopback.js';
@@ -212,14 +212,21 @@ describe('protocol golden: session messages', () => {
     }
   });
 
-  it('reads hand-written control JSON; an unknown t is ignored', () => {
-    assertEqual(parseControl(bytes(asc('{ "id": 3, "t": "pong" }'))), { t: 'pong', id: 3 });
-    assertEqual(parseControl(bytes(asc('{"reason":"done","t":"bye"}'))), { t: 'bye', reason: 'done' });
-    assertEqual(parseControl(bytes(asc('{"t":"click","x":10,"y":-2}'))), { t: 'click', x: 10, y: -2 });
-    assertEqual(parseControl(bytes(asc('{"t":"moving"}'))), { t: 'moving' });
-    assertEqual(parseControl(bytes(asc('{"t":"resync"}'))), { t: 'resync' });
-    assertEqual(parseControl(bytes(asc('{"t":"teleport"}'))), null);
-    assertEqual(parseControl(bytes('7b ff 7d')), null); // not UTF-8
+  it('reads hand-written control JSON, each side what the other sends; an unknown t is ignored', () => {
+    assertEqual(parseFromSharer(bytes(asc('{ "id": 3, "t": "pong" }'))), { t: 'pong', id: 3 });
+    assertEqual(parseFromSharer(bytes(asc('{"t":"moving"}'))), { t: 'moving' });
+    assertEqual(parseFromViewer(bytes(asc('{"t":"click","x":10,"y":-2}'))), { t: 'click', x: 10, y: -2 });
+    assertEqual(parseFromViewer(bytes(asc('{"t":"resync"}'))), { t: 'resync' });
+    for (const parse of [parseFromSharer, parseFromViewer]) {
+      assertEqual(parse(bytes(asc('{"reason":"done","t":"bye"}'))), { t: 'bye', reason: 'done' });
+      assertEqual(parse(bytes(asc('{ "t": "ping", "id": 4 }'))), { t: 'ping', id: 4 });
+      assertEqual(parse(bytes(asc('{"t":"teleport"}'))), null);
+      assertEqual(parse(bytes(asc('null'))), null);
+      assertEqual(parse(bytes('7b ff 7d')), null); // not UTF-8
+    }
+    // what only the other side sends is not read: the sharer does not take a viewer's word for `moving`
+    assertEqual(parseFromViewer(bytes(asc('{"t":"moving"}'))), null);
+    assertEqual(parseFromSharer(bytes(asc('{"t":"resync"}'))), null);
   });
 });
 

@@ -4,7 +4,7 @@
 // sessions: two viewers over WebRTC signaled through a chat.
 import { createChatSignaling, startSharing, startViewing } from '../src/index.js';
 import type { InkStroke, SharingSession, ViewingSession } from '../src/index.js';
-import { parseControl } from '../src/session/messages.js';
+import { parseFromSharer, parseFromViewer } from '../src/session/messages.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
 import { chatRoom } from './helpers/chat-room.js';
 import { needsWebRTC } from './helpers/engine.js';
@@ -86,7 +86,8 @@ describe('drawing over the page (session)', () => {
   });
 
   it('a stroke message that is not one is ignored: odd coordinates, too many points, NaN, a bad id', () => {
-    const parse = (o: object) => parseControl(new TextEncoder().encode(JSON.stringify(o)));
+    const json = (o: object) => new TextEncoder().encode(JSON.stringify(o));
+    const parse = (o: object) => parseFromViewer(json(o));
     assertEqual(parse({ t: 'ink', s: 1, p: [1, 2, 3, 4] }), { t: 'ink', s: 1, p: [1, 2, 3, 4] });
     assertEqual(parse({ t: 'ink', s: 1, p: [1, 2, 3] }), null, 'odd');
     assertEqual(parse({ t: 'ink', s: 1, p: new Array(514).fill(1) }), null, 'over 256 points');
@@ -94,6 +95,19 @@ describe('drawing over the page (session)', () => {
     assertEqual(parse({ t: 'ink', s: 1, p: [1, 1e9] }), null, 'beyond any page');
     assertEqual(parse({ t: 'ink', s: -1, p: [1, 2] }), null, 'a negative id');
     assertEqual(parse({ t: 'ink', s: 1.5, p: [1, 2] }), null, 'a fractional id');
-    assertEqual(parse({ t: 'ink', s: 1, p: [1, 2], c: 'red; background:url(x)' }), { t: 'ink', s: 1, p: [1, 2] }, 'only #rrggbb colours');
+    // the sharer's relay names who drew and the colour; a viewer reads only #rrggbb colours
+    assertEqual(parseFromSharer(json({ t: 'ink', s: 1, p: [1, 2], by: 'v1', c: '#00ff00' })), {
+      t: 'ink',
+      s: 1,
+      p: [1, 2],
+      by: 'v1',
+      c: '#00ff00',
+    });
+    assertEqual(
+      parseFromSharer(json({ t: 'ink', s: 1, p: [1, 2], c: 'red; background:url(x)' })),
+      { t: 'ink', s: 1, p: [1, 2] },
+      'only #rrggbb colours',
+    );
+    assertEqual(parseFromSharer(json({ t: 'ink', s: 1, p: [1, 2, 3] })), null, 'odd, on the viewer too');
   });
 });

@@ -10,7 +10,7 @@ import type { Transport } from '../transport/transport.js';
 import { codeMatches, MAX_CODE_TRIES } from './approval.js';
 import type { Emit } from './events.js';
 import { viewerBuckets, type TokenBucket } from './limits.js';
-import { controlMessage, MessageKind, parseControl, sendBye } from './messages.js';
+import { controlMessage, MessageKind, parseFromViewer, sendBye } from './messages.js';
 import { BYE_GRACE_MS } from './timing.js';
 import type { ApprovalRequest, ApproveMode, EndReason, SharingEvents, ViewerRequest } from './types.js';
 import type { Violations } from './violations.js';
@@ -194,7 +194,7 @@ export class ApprovalQueue {
   /** A waiting viewer may ping, say it only watches, and leave; nothing else it sends does anything. */
   #receive(p: Pending, message: Uint8Array): void {
     if (message[0] !== MessageKind.Control) return;
-    const control = parseControl(message.subarray(1));
+    const control = parseFromViewer(message.subarray(1));
     if (control?.t === 'bye') this.#endPending(p, 'remote-stopped');
     else if (control?.t === 'observer')
       p.request.role = 'observer'; // it becomes a viewer as one

@@ -69,80 +69,97 @@ export const INK_POINTS_MAX = 256;
 const PAGE_COORD = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e7;
 const COLOR = /^#[0-9a-f]{6}$/;
 
+/** A piece of a stroke; the sharer adds who drew it and its colour (`by`, `c`) for the viewers. */
 function parseInk(v: Record<string, unknown>): Control | null {
   const { s, p } = v;
   if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 2 ** 31) return null;
   if (!Array.isArray(p) || p.length % 2 !== 0 || p.length > 2 * INK_POINTS_MAX || !p.every(PAGE_COORD)) return null;
-  return {
-    t: 'ink',
-    s,
-    p: p as number[],
-    ...(v.end === true && { end: true }),
-    ...(typeof v.by === 'string' && { by: v.by.slice(0, 64) }),
-    ...(typeof v.c === 'string' && COLOR.test(v.c) && { c: v.c }),
-  };
+  return { t: 'ink', s, p: p as number[], ...(v.end === true && { end: true }) };
 }
 
-/**
- * Reads the sharer's `customer` message (which parseControl leaves out: only a viewer reads it, and
- * the sharer's code on the customer's page stays smaller without it); null for anything else,
- * and for a `customer` message whose fields are not both booleans.
- */
-export function parsePresence(body: Uint8Array): { hidden: boolean; idle: boolean } | null {
+/** The JSON object of a control message; null when it is not one. */
+function decodeControl(body: Uint8Array): Record<string, unknown> | null {
   try {
-    const v = JSON.parse(decoder.decode(body)) as Record<string, unknown> | null;
-    if (v?.t === 'customer' && typeof v.hidden === 'boolean' && typeof v.idle === 'boolean') return { hidden: v.hidden, idle: v.idle };
-  } catch {
-    // not JSON: nothing we understand
-  }
-  return null;
-}
-
-/**
- * Reads a control message; null when it is not one we understand (an unknown `t` from a newer
- * version is ignored, not fatal: the channel is authenticated, so this is a version skew, not an attack).
- */
-export function parseControl(body: Uint8Array): Control | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(body));
+    const value: unknown = JSON.parse(decoder.decode(body));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
+}
+
+/** The kinds both sides send. */
+function parseEitherWay(v: Record<string, unknown>): Control | null {
   switch (v.t) {
-    case 'resync':
-    case 'moving':
-    case 'pending':
-    case 'pointer-out':
-    case 'observer':
-      return { t: v.t };
     case 'bye':
       return { t: 'bye', reason: typeof v.reason === 'string' ? v.reason.slice(0, 200) : 'ended' };
     case 'ping':
-    case 'pong':
-      return COORD(v.id) ? { t: v.t, id: v.id } : null;
+      return COORD(v.id) ? { t: 'ping', id: v.id } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads what a viewer sends (the sharer's side); null when it is not one we understand (an unknown
+ * `t` from a newer version is ignored, not fatal: the channel is authenticated, so this is a version
+ * skew, not an attack). What only the sharer sends is read by parseFromSharer, which the sharer's code
+ * on the customer's page does not carry.
+ */
+export function parseFromViewer(body: Uint8Array): Control | null {
+  const v = decodeControl(body);
+  switch (v?.t) {
+    case 'resync':
+    case 'pointer-out':
+    case 'observer':
+      return { t: v.t };
     case 'pointer':
     case 'click':
       return COORD(v.x) && COORD(v.y) ? { t: v.t, x: v.x, y: v.y } : null;
     case 'ink':
       return parseInk(v);
+    case 'ink-clear':
+      return { t: 'ink-clear' };
     case 'act':
       // checked by remote control itself (src/control/parse.ts): the sharer core does not carry it
       return typeof v.action === 'object' && v.action !== null ? { t: 'act', action: v.action } : null;
+    case 'control':
+      return v.op === 'request' || v.op === 'release' ? { t: 'control', op: v.op } : null;
+    default:
+      return v && parseEitherWay(v);
+  }
+}
+
+/** Reads what the sharer sends (the viewer's side); null as for parseFromViewer. */
+export function parseFromSharer(body: Uint8Array): Control | null {
+  const v = decodeControl(body);
+  switch (v?.t) {
+    case 'moving':
+    case 'pending':
+      return { t: v.t };
+    case 'pong':
+      return COORD(v.id) ? { t: 'pong', id: v.id } : null;
+    case 'ink': {
+      const ink = parseInk(v);
+      return (
+        ink && {
+          ...ink,
+          ...(typeof v.by === 'string' && { by: v.by.slice(0, 64) }),
+          ...(typeof v.c === 'string' && COLOR.test(v.c) && { c: v.c }),
+        }
+      );
+    }
+    case 'ink-clear':
+      return typeof v.by === 'string' ? { t: 'ink-clear', by: v.by.slice(0, 64) } : { t: 'ink-clear' };
     case 'refused':
       return ACTIONS.has(v.a as string) && typeof v.reason === 'string'
         ? { t: 'refused', a: v.a as ControlAction['a'], reason: v.reason.slice(0, 40) }
         : null;
-    case 'ink-clear':
-      return typeof v.by === 'string' ? { t: 'ink-clear', by: v.by.slice(0, 64) } : { t: 'ink-clear' };
-    case 'control':
-      return v.op === 'request' || v.op === 'release' ? { t: 'control', op: v.op } : null;
     case 'control-state':
       if (v.state !== 'asking' && v.state !== 'granted' && v.state !== 'ended') return null;
       return { t: 'control-state', state: v.state, ...(typeof v.reason === 'string' && { reason: v.reason.slice(0, 40) }) };
+    case 'customer':
+      return typeof v.hidden === 'boolean' && typeof v.idle === 'boolean' ? { t: 'customer', hidden: v.hidden, idle: v.idle } : null;
     default:
-      return null;
+      return v && parseEitherWay(v);
   }
 }

@@ -16,7 +16,7 @@ import type { Transport } from '../transport/transport.js';
 import type { Emit } from './events.js';
 import type { FanOut, Recipient } from './fan-out.js';
 import { SessionError, viewerBuckets, type LimitedKind, type TokenBucket } from './limits.js';
-import { controlMessage, MessageKind, parseControl, sendBye } from './messages.js';
+import { controlMessage, MessageKind, parseFromViewer, sendBye } from './messages.js';
 import type { StoredViewer } from './persist.js';
 import { REDIAL_MS } from './timing.js';
 import type { EndReason, InkStroke, SharingEvents, ViewerInfo, ViewerRequest, ViewerRole } from './types.js';
@@ -248,7 +248,7 @@ export class ViewerSet {
       this.hooks.changed(true);
     }
     if (message[0] !== MessageKind.Control) return; // a viewer sends no frames
-    const control = parseControl(message.subarray(1));
+    const control = parseFromViewer(message.subarray(1));
     if (!control) return;
     switch (control.t) {
       case 'resync':

@@ -22,7 +22,7 @@ import { decodeSecret, openSecureChannel, type SecureChannel } from '../secure/i
 import type { SignalingAdapter } from '../signaling/adapter.js';
 import type { Transport } from '../transport/transport.js';
 import { deferred, Emitter } from './events.js';
-import { controlMessage, MessageKind, parseControl, parsePresence, type Control } from './messages.js';
+import { controlMessage, MessageKind, parseFromSharer, type Control } from './messages.js';
 import { refusalText, type ControlAction } from '../control/actions.js';
 import { watchLink } from './link-check.js';
 import { PeerRouter, useSignaling } from './router.js';
@@ -289,9 +289,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   #receive(message: Uint8Array): void {
     if (message[0] === MessageKind.Frame) return this.#applyFrame(message.subarray(1));
     if (message[0] !== MessageKind.Control) return;
-    const control = parseControl(message.subarray(1));
-    if (!control) return this.#presence(parsePresence(message.subarray(1)));
-    switch (control.t) {
+    const control = parseFromSharer(message.subarray(1));
+    switch (control?.t) {
       case 'bye':
         return this.#end(control.reason === 'denied' || control.reason === 'approval-timeout' ? control.reason : 'remote-stopped');
       case 'pending':
@@ -317,6 +316,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         // always reported: a request refused at once goes from none to none, with why
         if (control.state !== 'ended') return this.#setControl(control.state, undefined, true);
         return this.#setControl('none', control.reason ?? 'ended', true);
+      case 'customer':
+        return this.#presence(control);
       case 'pong': {
         const sent = this.#pings.get(control.id);
         this.#pings.delete(control.id);
@@ -326,10 +327,10 @@ export class ViewingSession extends Emitter<ViewingEvents> {
   }
 
   /** The sharer says the customer's tab was hidden or shown, or they went idle or came back: told when it changes. */
-  #presence(now: CustomerPresence | null): void {
-    if (!now || (now.hidden === this.#customer.hidden && now.idle === this.#customer.idle)) return;
-    this.#customer = now;
-    this.emit('customer', { ...now });
+  #presence({ hidden, idle }: CustomerPresence): void {
+    if (hidden === this.#customer.hidden && idle === this.#customer.idle) return;
+    this.#customer = { hidden, idle };
+    this.emit('customer', { hidden, idle });
   }
 
   /** The sharer says where our control stands (or the link it stood on is gone: the sharer ended it). */
