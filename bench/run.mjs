@@ -175,6 +175,8 @@ function summarize(samples) {
     largest: median(ok.map((s) => s.largest)),
     serializeMs: median(ok.map((s) => s.serializeMs)),
     pageNodes: median(ok.map((s) => s.pageNodes)),
+    longestTaskMs: median(ok.map((s) => s.longestTaskMs)),
+    longTasks: median(ok.map((s) => s.longTasks)),
     analysis: ok[ok.length - 1].analysis,
   };
 }
@@ -311,6 +313,25 @@ console.log(
 );
 console.log(table(rows, headers));
 notes.forEach((n, i) => console.log(`[${i + 1}] ${n.length > 400 ? n.slice(0, 400) + '…' : n}`));
+const snapshotRows = results.filter((r) => r.kind === 'snapshot');
+if (snapshotRows.length) {
+  console.log(
+    "\nthe customer's page while a viewer joins: longest main-thread task between two turns of a task the page posts again and again, and tasks >= 50 ms (PerformanceObserver longtask), engine start -> snapshot out (target: <= 50 ms)",
+  );
+  const cellOr = (sum, key) => errCell(sum) ?? (sum[key] == null ? '—' : key === 'longTasks' ? String(sum[key]) : fmtMs(sum[key]));
+  console.log(
+    table(
+      snapshotRows.map((r) => [
+        r.workload,
+        cellOr(r.ours, 'longestTaskMs'),
+        cellOr(r.ours, 'longTasks'),
+        cellOr(r.rrweb, 'longestTaskMs'),
+        cellOr(r.rrweb, 'longTasks'),
+      ]),
+      ['snapshot', 'ours longest task', 'ours tasks >= 50 ms', 'rrweb longest task', 'rrweb tasks >= 50 ms'],
+    ),
+  );
+}
 if (BASELINE) {
   console.log(
     '\nworkload alone, no engine (median of 3), ms: ' +

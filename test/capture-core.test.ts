@@ -133,8 +133,11 @@ describe('capture core', () => {
     for (let i = 0; i < 50_000; i++) big.append(s.doc.createElement('i'), 't');
     s.doc.body.append(big);
     await tick();
+    const before = s.frames.length;
     s.handle.resync();
-    const snap = s.frames[s.frames.length - 1]!;
+    // a page this large is written in slices: the snapshot comes tasks later
+    for (let i = 0; i < 2000 && !s.frames.slice(before).some((f) => f.kind === 'snapshot'); i++) await tick();
+    const snap = s.frames.slice(before).find((f) => f.kind === 'snapshot')!;
     const tree = ops(snap, OpCode.Tree)[0] as Extract<Op, { op: OpCode.Tree }>;
     assert(tree.nodes.length === countNodes(s.doc), `resync has every node: ${tree.nodes.length}`);
     s.done();

@@ -44,6 +44,39 @@ async function settle(quietMs = 60, frames = 3, capMs = 60_000) {
 
 const sum = (a) => a.reduce((s, x) => s + x, 0);
 
+/**
+ * Watches the main thread while the engine works: a task posted again and again (the page's own work,
+ * as it would run between the engine's tasks) notes the longest gap between two of its turns — the
+ * longest stretch the page could not run, whatever its length — and a PerformanceObserver counts the
+ * browser's `longtask` entries (tasks of 50 ms or more).
+ */
+function watchMainThread() {
+  let longest = 0;
+  let last = now();
+  let on = true;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    const t = now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (on) channel.port2.postMessage(0);
+  };
+  channel.port2.postMessage(0);
+  const long = [];
+  const from = now();
+  // only tasks that ended in the window (the setup's own long task may be reported late)
+  const note = (entries) => long.push(...entries.filter((e) => e.startTime + e.duration >= from).map((e) => e.duration));
+  const observer = new PerformanceObserver((list) => note(list.getEntries()));
+  observer.observe({ type: 'longtask' });
+  return () => {
+    on = false;
+    longest = Math.max(longest, now() - last);
+    note(observer.takeRecords());
+    observer.disconnect();
+    return { longestTaskMs: longest, longTasks: long.length, longTaskMaxMs: Math.max(0, ...long) };
+  };
+}
+
 window.__bench = {
   async run(name) {
     const W = workloads[name];
@@ -70,10 +103,15 @@ window.__bench = {
         };
         from = 0;
         await window.__benchBeforeWindow?.();
+        await nextTask(); // not in the same task as the gc() above: that task is not the engine's
+        const watching = watchMainThread();
         t0 = now();
         stop = engine.start(document, onEmit);
+        // a snapshot written in slices comes after several quiet tasks: wait for it, then for quiet
+        for (const until = now() + 60_000; snapAt === null && now() < until;) await nextTask();
         await settle();
         onEmitHook = null;
+        Object.assign(out, watching());
         if (engine.name === 'none') tEnd = t0;
         else if (snapAt === null) throw new Error(`no snapshot among ${log.length} messages`);
         else tEnd = log[snapAt].t;

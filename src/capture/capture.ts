@@ -1,8 +1,10 @@
-// The capture of one document: its lifecycle. A snapshot at start (and at each resync), then a delta
-// frame per task with the net change of the DOM (MutationObserver records, see delta.ts) and of the
-// state the watchers see; stop() undoes every observer, listener and patch.
+// The capture of one document: its lifecycle. A snapshot at start (and at each resync; a large one is
+// written over several tasks, see snapshot-slices.ts), then a delta frame per task with the net
+// change of the DOM (MutationObserver records, see delta.ts) and of the state the watchers see;
+// stop() undoes every observer, listener and patch.
 import { FrameKind } from '../protocol/constants.js';
 import { FrameEncoder } from '../protocol/encoder.js';
+import { nextTask } from '../dom/next-task.js';
 import { defaultView } from '../dom/safe-dom.js';
 import type { CaptureContext, CaptureWatcher } from './context.js';
 import { DeltaBuilder } from './delta.js';
@@ -11,6 +13,7 @@ import { NodeIds } from './ids.js';
 import { NodeLookup } from './node-lookup.js';
 import { MaskPolicy, type MaskOptions } from './mask.js';
 import { Serializer } from './serialize.js';
+import { MAX_RESTARTS, SnapshotSlices, type SliceParts } from './snapshot-slices.js';
 import { ObservedTrees } from './trees.js';
 import { WatcherSet } from './watcher-set.js';
 import { WrittenMasks } from './written-masks.js';
@@ -18,7 +21,8 @@ import { WrittenMasks } from './written-masks.js';
 export interface CaptureOptions {
   /**
    * Receives every frame, in order, synchronously. The first (a full snapshot) arrives before
-   * `capture()` returns; later ones carry only what changed, one per script that changed something.
+   * `capture()` returns, unless the page is too large to write in one short task: then in the tasks
+   * that follow. Later ones carry only what changed, one per script that changed something.
    */
   onFrame(frame: Uint8Array): void;
   /** What to mask or block on the sharer (see MaskOptions). Default: sensitive fields only. */
@@ -56,10 +60,16 @@ export class Capture implements CaptureHandle {
   readonly #delta: DeltaBuilder;
   readonly #ids = new NodeIds();
   readonly #lookup: NodeLookup;
+  /** What the snapshot slices read to stay consistent (see snapshot-slices.ts). */
+  readonly #sliceParts: SliceParts;
+  /** The snapshot being written in slices, or null. */
+  #slices: SnapshotSlices | null = null;
   #queue: MutationRecord[] = [];
   #scheduled = false;
   #stopped = false;
   #errorLogged = false;
+  /** A snapshot went out: deltas mean something only after one (a sliced one that starts again sends none before). */
+  #started = false;
   #seqNo = 0;
 
   constructor(
@@ -83,7 +93,8 @@ export class Capture implements CaptureHandle {
     this.#trees = new ObservedTrees(this.#observer, ids, this.#watchers, () => this.#schedule());
     const set = this.#watchers;
     const written = new WrittenMasks();
-    const elementAdded = (el: Element, tag: string, id: number) => set.elementAdded(el, tag, id);
+    this.#sliceParts = { ids, mask, written };
+    const elementAdded = (el: Element, tag: string, id: number, snapshot: boolean) => set.elementAdded(el, tag, id, snapshot);
     this.#serializer = new Serializer({ ids, encoder, mask, written, trees: this.#trees, elementAdded });
     this.#delta = new DeltaBuilder({ ids, encoder, mask, written, trees: this.#trees }, this.#serializer);
     this.#lookup = new NodeLookup(ids, () => this.#trees.liveRoots());
@@ -105,7 +116,8 @@ export class Capture implements CaptureHandle {
   }
 
   resync(): void {
-    if (this.#stopped) return;
+    // a snapshot still being written is the one every waiting viewer gets
+    if (this.#stopped || this.#slices) return;
     this.#flush();
     this.#snapshot();
   }
@@ -113,6 +125,8 @@ export class Capture implements CaptureHandle {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    if (this.#slices) this.#encoder.finish(); // the unfinished snapshot is dropped
+    this.#endSlices();
     this.#observer.disconnect();
     this.#queue = [];
     this.#trees.stop();
@@ -122,7 +136,7 @@ export class Capture implements CaptureHandle {
   /** MutationObserver records: written now, or queued until the next animation frame. */
   #delivered(records: MutationRecord[]): void {
     for (const r of records) this.#queue.push(r);
-    if (this.options.batch !== 'animation-frame') return this.#flush();
+    if (this.options.batch !== 'animation-frame' && !this.#slices) return this.#flush();
     this.#trees.noteDetached(records);
     this.#schedule();
   }
@@ -155,19 +169,53 @@ export class Capture implements CaptureHandle {
     console.error('cobrowse-rtc capture:', err);
   }
 
-  #snapshot(): void {
+  #snapshot(restarts = 0): void {
     const e = this.#encoder;
     e.begin(FrameKind.Snapshot, this.#seqNo);
     e.meta(documentURL(this.document));
     e.tree(0, 0);
-    this.#serializer.write(this.document, false, true);
-    this.#watchers.snapshot();
-    this.#emit(e.finish());
+    this.#serializer.slices = this.#slices = new SnapshotSlices(this.#sliceParts, restarts);
+    this.#serializer.begin(this.document, false);
+    this.#slice(this.#slices);
+  }
+
+  /** Writes one slice of the snapshot; the last one sends it, then a delta of what changed meanwhile. */
+  #slice(slices: SnapshotSlices): void {
+    if (this.#slices !== slices) return; // stopped
+    const queue = this.#queue;
+    const records = this.#observer.takeRecords();
+    this.#trees.noteDetached(records);
+    for (const r of records) queue.push(r);
+    try {
+      if (!slices.consistent(queue)) return this.#restart(slices.restarts + 1);
+      if (!this.#serializer.resume(true, slices.deadline())) return void nextTask().then(() => this.#slice(slices));
+      this.#watchers.snapshot();
+    } catch (err) {
+      this.#report(err);
+      // a bug again and again: no snapshot rather than a loop
+      return this.#restart(slices.restarts < MAX_RESTARTS ? slices.restarts + 1 : -1);
+    }
+    this.#endSlices();
+    this.#started = true;
+    this.#emit(this.#encoder.finish());
+    this.#flush(); // what changed meanwhile, for every viewer (nothing is sent when nothing did)
+  }
+
+  /** The snapshot in progress cannot stay consistent: what changed goes out as a delta, then it starts over. */
+  #restart(restarts: number): void {
+    this.#endSlices();
+    this.#encoder.finish();
+    this.#flush();
+    if (restarts >= 0 && !this.#slices) this.#snapshot(restarts);
+  }
+
+  #endSlices(): void {
+    this.#serializer.slices = this.#slices = null;
   }
 
   #flush(): void {
     this.#scheduled = false;
-    if (this.#stopped) return;
+    if (this.#stopped || this.#slices) return; // held while a snapshot is written: sent right after it
     const records = this.#queue;
     this.#queue = [];
     for (const r of this.#observer.takeRecords()) records.push(r);
@@ -184,7 +232,7 @@ export class Capture implements CaptureHandle {
       this.#snapshot();
       return;
     }
-    if (e.opCount === 0) {
+    if (e.opCount === 0 || !this.#started) {
       e.finish();
       return;
     }

@@ -34,8 +34,11 @@ export interface CaptureWatcher {
    * 'audio']). Without it, `elementAdded` is called for every element: keep it cheap then.
    */
   readonly tags?: readonly string[];
-  /** An element was serialized (snapshot or added subtree), after it got its id. */
-  elementAdded?(el: Element, id: number, ctx: CaptureContext): void;
+  /**
+   * An element was serialized (snapshot or added subtree), after it got its id. `snapshot`: inside a
+   * snapshot (written in slices over several tasks: reading the element's state here spreads its cost).
+   */
+  elementAdded?(el: Element, id: number, ctx: CaptureContext, snapshot: boolean): void;
   /** Write the full state this watcher owns (a snapshot frame is open). */
   snapshot(ctx: CaptureContext): void;
   /** Write what changed since the last frame (a delta frame is open). */

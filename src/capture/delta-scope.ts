@@ -19,8 +19,10 @@ export class DeltaScope {
    * so nothing inside them is written on its own; they are written again whole.
    */
   readonly #newlyUnblocked = new Set<Node>();
-  /** Per element: keeps its subtree out of the capture (see `capturedChain`). */
-  readonly #uncaptured = new Map<Node, boolean>();
+  /** Per node: `capturedChain`'s answer, so siblings and cousins share one walk up. */
+  readonly #chains = new Map<Node, boolean>();
+  /** `capturedChain`'s walk: nodes not answered yet, reused (no array per call). */
+  readonly #path: Node[] = [];
   readonly #maskedAt = new Map<Node, boolean>();
 
   constructor(
@@ -51,7 +53,7 @@ export class DeltaScope {
     this.#newlyIgnored.clear();
     this.#newlyBlocked.clear();
     this.#newlyUnblocked.clear();
-    this.#uncaptured.clear();
+    this.#chains.clear();
     this.#maskedAt.clear();
   }
 
@@ -76,17 +78,26 @@ export class DeltaScope {
    * yet, do not count against it.
    */
   capturedChain(p: Node): boolean {
+    // up to the first node answered already (or the root), then down again, answering each: a batch
+    // of changes under one parent (a list's rows) walks the ancestors once, not once per change
+    const chains = this.#chains;
+    const path = this.#path;
+    let ok: boolean | undefined = true;
     for (let n: Node | null = p; n; n = parentOf(n)) {
-      if (nodeType(n) !== ELEMENT_NODE) continue;
-      let out = this.#uncaptured.get(n);
-      if (out === undefined) {
-        const el = n as Element;
-        out = CHILDLESS.has(localName(el)) || this.mask.isIgnored(el) || this.mask.isBlocked(el);
-        this.#uncaptured.set(n, out);
-      }
-      if (out) return false;
+      if ((ok = chains.get(n)) !== undefined) break;
+      path.push(n);
+      ok = true;
     }
-    return true;
+    for (let i = path.length - 1; i >= 0; i--) {
+      const n = path[i]!;
+      if (ok && nodeType(n) === ELEMENT_NODE) {
+        const el = n as Element;
+        ok = !(CHILDLESS.has(localName(el)) || this.mask.isIgnored(el) || this.mask.isBlocked(el));
+      }
+      chains.set(n, ok!);
+    }
+    path.length = 0;
+    return ok!;
   }
 
   /**

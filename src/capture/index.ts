@@ -7,7 +7,8 @@ export type { MaskOptions } from './mask.js';
 
 /**
  * Starts capturing `doc`. The first frame (a full snapshot) is delivered to `onFrame` before this
- * returns; then one delta frame per task in which something changed. Masking happens here, on the
+ * returns (a large page's in the next tasks: it is written in slices); then one delta frame per task
+ * in which something changed. Masking happens here, on the
  * sharer: masked data never enters a frame.
  */
 export function capture(doc: Document, options: CaptureOptions): CaptureHandle {

@@ -18,6 +18,7 @@ import { CHILDLESS, isEventHandler, isFormField, TEXT_ATTRS, VALUE_INPUT_TYPES }
 import { frameDocument, type NodeIds } from './ids.js';
 import { BLOCKED_ATTR } from './marks.js';
 import { maskText, type MaskPolicy } from './mask.js';
+import type { SliceMarks } from './snapshot-slices.js';
 import type { TreeSink } from './trees.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
 
@@ -38,8 +39,8 @@ export interface SerializerParts {
   readonly written: WrittenMasks;
   /** Told about documents, shadow roots, template contents and frames written; finds shadow roots. */
   readonly trees: TreeSink;
-  /** Called for every element written (the watchers' `elementAdded`). */
-  readonly elementAdded: (el: Element, tag: string, id: number) => void;
+  /** Called for every element written (the watchers' `elementAdded`; `snapshot`: inside a snapshot). */
+  readonly elementAdded: (el: Element, tag: string, id: number, snapshot: boolean) => void;
 }
 
 // the walk's stack: parallel arrays, no object per entry
@@ -56,19 +57,38 @@ export class Serializer {
   constructor(private readonly parts: SerializerParts) {}
 
   /**
+   * Set while a snapshot is written over several tasks (snapshot-slices.ts): nodes the page added or
+   * moved since it began are left to the delta that follows it, and every node written is noted.
+   */
+  slices: SliceMarks | null = null;
+
+  /**
    * Writes `root` and its subtree as one node tree. `textMasked`: the inherited masking at `root`'s
    * parent. `snapshot`: ids are kept when nodes have them (a resync) and never written as REF; in a
    * delta, a node that already has an id is moved with a REF.
    */
   write(root: Node, textMasked: boolean, snapshot: boolean): void {
+    this.begin(root, textMasked);
+    this.resume(snapshot, Infinity);
+  }
+
+  /** Starts a walk from `root` (see `write`); `resume` writes it. */
+  begin(root: Node, textMasked: boolean): void {
+    this.#nodes.length = this.#info.length = 0;
+    this.#push(root, OPEN, textMasked ? 2 : 0, 0);
+  }
+
+  /**
+   * Writes the walk begun by `begin` until it ends (true) or `performance.now()` passes `until`
+   * (false: the rest is written by the next call; between the two the page may change, see `slices`).
+   */
+  resume(snapshot: boolean, until: number): boolean {
     const nodes = this.#nodes;
     const info = this.#info;
     const e = this.parts.encoder;
-    nodes.length = 0;
-    info.length = 0;
-    nodes.push(root);
-    info.push((textMasked ? 2 : 0) | (0 << 2));
-    while (nodes.length) {
+    // the clock is read every 256 nodes: a few hundred microseconds of work at most
+    for (let n = 1; nodes.length; n++) {
+      if (!(n & 255) && performance.now() > until) return false;
       const node = nodes.pop()!;
       const bits = info.pop()!;
       if (bits & 1) {
@@ -78,6 +98,7 @@ export class Serializer {
       }
       this.#open(node!, (bits & 2) !== 0, bits >>> 2, snapshot);
     }
+    return true;
   }
 
   /** After an element's children: its shadow root, template content and frame document. */
@@ -116,7 +137,11 @@ export class Serializer {
       }
       return;
     }
-    if (!snapshot) {
+    const slices = snapshot && this.slices;
+    if (slices) {
+      if (slices.moved.has(node)) return; // added or moved since the snapshot began: the next delta writes it
+      slices.written.add(node);
+    } else if (!snapshot) {
       const known = ids.get(node);
       if (known) {
         const old = this.#rewrittenId(node, type, masked);
@@ -167,7 +192,7 @@ export class Serializer {
         return;
       }
       case ELEMENT_NODE:
-        this.#element(node as Element, id, masked, depth);
+        this.#element(node as Element, id, masked, depth, snapshot);
         return;
       default:
         // processing instructions and the like: an empty comment keeps sibling positions intact
@@ -212,7 +237,7 @@ export class Serializer {
     return this.#bases.of(ownerDocument(node) ?? (node as Document));
   }
 
-  #element(el: Element, id: number, inheritedMask: boolean, depth: number): void {
+  #element(el: Element, id: number, inheritedMask: boolean, depth: number, snapshot: boolean): void {
     const { encoder: e, mask, written } = this.parts;
     const tag = localName(el);
     const ns = namespaceURI(el);
@@ -238,7 +263,7 @@ export class Serializer {
     const flags = this.#flags(el, tag, kind, masked, depth);
     e.elementFlags(flags, flags & ElementFlag.Value ? this.#value(el, tag, valueMasked) : undefined);
 
-    this.parts.elementAdded(el, tag, id);
+    this.parts.elementAdded(el, tag, id, snapshot);
 
     // a value-masked textarea's text child is its default value: mask it too
     const childMasked = masked || (valueMasked && tag === 'textarea');

@@ -30,10 +30,10 @@ export class WatcherSet {
   }
 
   /** An element was written with `id`; `tag` is its local name (already read by the caller). */
-  elementAdded(el: Element, tag: string, id: number): void {
+  elementAdded(el: Element, tag: string, id: number, snapshot: boolean): void {
     const hooks = this.#byTag.get(tag);
-    if (hooks) for (const w of hooks) w.elementAdded!(el, id, this.context);
-    for (const w of this.#everyElement) w.elementAdded!(el, id, this.context);
+    if (hooks) for (const w of hooks) w.elementAdded!(el, id, this.context, snapshot);
+    for (const w of this.#everyElement) w.elementAdded!(el, id, this.context, snapshot);
   }
 
   snapshot(): void {

@@ -6,7 +6,7 @@
 // fills memory. Order is kept: the fast path is taken only when the queue is empty.
 import type { Transport } from '../transport/transport.js';
 import { DataFlag, RecordType } from './framing.js';
-import { nextTask, sleep } from './next-task.js';
+import { nextTask, sleep } from '../dom/next-task.js';
 import { PAYLOAD_MAX, sealRecord } from './record.js';
 import { SyncDeflate } from './deflate.js';
 import { varintSize, writeVarint } from './varint.js';

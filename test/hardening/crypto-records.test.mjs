@@ -18,7 +18,7 @@ import { readVarint } from '../../build/secure/varint.js';
 import { pipe, settle, until } from './crypto-pipe.mjs';
 import { prng, seedFromEnv } from './fuzz-lib.mjs';
 
-// src/secure/next-task.ts keeps a MessagePort referenced once a large message was sent, which holds a
+// src/dom/next-task.ts keeps a MessagePort referenced once a large message was sent, which holds a
 // Node process open for ever (see test/hardening/README.md, "Findings"): end the process once the tests are done.
 after(() => setTimeout(() => process.exit(), 200).unref());
 

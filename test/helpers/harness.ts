@@ -167,15 +167,21 @@ export class Session {
     }
   }
 
-  /** Waits until the capture has flushed everything pending (no new frame for two quiet rounds). */
+  /**
+   * Waits until the capture has flushed everything pending (no new frame for two quiet rounds). A
+   * snapshot still being written (a large page's comes in slices, over many tasks) is waited for: up
+   * to ~10 s.
+   */
   async settle(): Promise<void> {
     let quiet = 0;
-    for (let i = 0; i < 60 && quiet < 2; i++) {
+    for (let i = 0; i < 600 && quiet < 2; i++) {
       const n = this.frames.length;
       await tick();
       await raf(this.sharer.win);
       await tick();
-      quiet = this.frames.length === n ? quiet + 1 : 0;
+      const waiting = n === 0 || this.pendingJoiners.length > 0;
+      quiet = this.frames.length === n && !waiting ? quiet + 1 : 0;
+      if (i >= 60 && !waiting) break;
     }
     this.throwErrors();
   }

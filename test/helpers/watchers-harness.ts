@@ -102,7 +102,8 @@ export class Harness {
     this.added = [];
     for (const el of added) {
       for (const m of this.watchers) {
-        if (m.elementAdded && (!m.tags || m.tags.includes(el.localName))) m.elementAdded(el, this.ids.get(el)!, this.ctx);
+        if (m.elementAdded && (!m.tags || m.tags.includes(el.localName)))
+          m.elementAdded(el, this.ids.get(el)!, this.ctx, kind === FrameKind.Snapshot);
       }
     }
     for (const m of this.watchers) write(m);

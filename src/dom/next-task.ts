@@ -1,6 +1,7 @@
-// Yielding to the event loop between slices of a large message. A MessageChannel message is a new
-// task without setTimeout's 4 ms clamp for nested timers, so a 20 MB send is not slowed by
-// thousands of clamped waits; the browser still runs input, rendering and timers in between.
+// Yielding to the event loop between slices of long work (a large message, a large snapshot). A
+// MessageChannel message is a new task without setTimeout's 4 ms clamp for nested timers, so a 20 MB
+// send is not slowed by thousands of clamped waits; the browser still runs input, rendering and
+// timers in between.
 const waiting: Array<() => void> = [];
 let receiver: MessagePort | null = null;
 let sender: MessagePort | null = null;
