@@ -165,6 +165,33 @@ describe('session over a transport', () => {
     assertEqual(progress.at(-1), total);
     assertEqual(viewing.mirror.document!.getElementById('big')!.textContent!.length, big.length);
   });
+
+  it("shows how far a large page's snapshot is while the customer's page is still writing it", async () => {
+    let rows = '';
+    for (let i = 0; i < 30_000; i++) rows += `<li><b>${i}</b></li>`;
+    const sharer = await createSharer({ html: `<!doctype html><body><ul id="list">${rows}</ul></body>` });
+    const elements = sharer.doc.getElementsByTagName('*').length;
+    const [a, b] = createLoopbackPair();
+    const viewing = await startViewing({ container: container(), transport: b, secret: SECRET });
+    // progress in elements of the page (total = its element count) comes before any frame is applied
+    const writing: number[] = [];
+    let framesBefore = -1;
+    let frames = 0;
+    viewing.on('frame', () => frames++);
+    viewing.on('progress', (p) => {
+      if (p.total !== elements) return; // the bytes of the snapshot, once it is written
+      writing.push(p.received);
+      if (framesBefore < 0) framesBefore = frames;
+    });
+    const sharing = await startSharing({ approve: approveEveryViewer, document: sharer.doc, transport: a, secret: SECRET });
+    open.push(sharing, viewing);
+    await viewing.connected;
+    assert(writing.length >= 1, 'no progress while the snapshot was written');
+    assertEqual(framesBefore, 0, 'frames applied before the first progress');
+    for (let i = 1; i < writing.length; i++) assert(writing[i]! >= writing[i - 1]!, 'progress is monotonic');
+    assert(writing.at(-1)! < elements, 'progress before the end');
+    assertEqual(viewing.mirror.document!.getElementById('list')!.children.length, 30_000);
+  });
 });
 
 describe('session over WebRTC, signaled through a chat', () => {

@@ -76,6 +76,8 @@ export class Capture implements CaptureHandle {
     private readonly document: Document,
     private readonly options: CaptureOptions,
     watchers: readonly CaptureWatcher[],
+    /** Told after each slice of a snapshot written in slices: elements written, of the top document's. */
+    private readonly onSlice?: (written: number, total: number) => void,
   ) {
     const ids = this.#ids;
     const encoder = this.#encoder;
@@ -174,7 +176,7 @@ export class Capture implements CaptureHandle {
     e.begin(FrameKind.Snapshot, this.#seqNo);
     e.meta(documentURL(this.document));
     e.tree(0, 0);
-    this.#serializer.slices = this.#slices = new SnapshotSlices(this.#sliceParts, restarts);
+    this.#serializer.slices = this.#slices = new SnapshotSlices(this.#sliceParts, restarts, this.document);
     this.#serializer.begin(this.document, false);
     this.#slice(this.#slices);
   }
@@ -188,7 +190,10 @@ export class Capture implements CaptureHandle {
     for (const r of records) queue.push(r);
     try {
       if (!slices.consistent(queue)) return this.#restart(slices.restarts + 1);
-      if (!this.#serializer.resume(true, slices.deadline())) return void nextTask().then(() => this.#slice(slices));
+      if (!this.#serializer.resume(true, slices.deadline())) {
+        this.onSlice?.(slices.elements, slices.total);
+        return void nextTask().then(() => this.#slice(slices));
+      }
       this.#watchers.snapshot();
     } catch (err) {
       this.#report(err);

@@ -33,10 +33,13 @@ export class DeltaScope {
   ) {}
 
   /** Notes the captured elements whose attribute changes made them ignored, blocked or unblocked. */
-  begin(changed: Iterable<Element>): void {
+  begin(changed: ReadonlyMap<Element, readonly string[]>): void {
     const { ids, mask } = this;
-    for (const el of changed) {
-      if (!ids.get(el)) continue;
+    for (const [el, names] of changed) {
+      // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched for them
+      let relevant = false;
+      for (let i = 0; i < names.length && !relevant; i++) relevant = mask.dependsOn(names[i]!);
+      if (!relevant || !ids.get(el)) continue;
       // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
       // of it first are still there to move)
       if (mask.isIgnored(el)) this.#newlyIgnored.add(el);

@@ -15,9 +15,12 @@ export function capture(doc: Document, options: CaptureOptions): CaptureHandle {
   return new Capture(doc, options, defaultWatchers());
 }
 
-/** The same, for the sharing session: the capture itself, which also maps ids to nodes (remote control). */
-export function captureForSession(doc: Document, options: CaptureOptions): Capture {
-  return new Capture(doc, options, defaultWatchers());
+/**
+ * The same, for the sharing session: the capture itself, which also maps ids to nodes (remote
+ * control); `onSlice` hears how far a snapshot written in slices is (for the viewers waiting for it).
+ */
+export function captureForSession(doc: Document, options: CaptureOptions, onSlice?: (written: number, total: number) => void): Capture {
+  return new Capture(doc, options, defaultWatchers(), onSlice);
 }
 
 export type { Capture };

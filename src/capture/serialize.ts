@@ -264,6 +264,7 @@ export class Serializer {
     e.elementFlags(flags, flags & ElementFlag.Value ? this.#value(el, tag, valueMasked) : undefined);
 
     this.parts.elementAdded(el, tag, id, snapshot);
+    if (snapshot && this.slices) this.slices.elements++;
 
     // a value-masked textarea's text child is its default value: mask it too
     const childMasked = masked || (valueMasked && tag === 'textarea');

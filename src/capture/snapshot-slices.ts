@@ -28,6 +28,8 @@ export interface SliceMarks {
   readonly written: WeakSet<Node>;
   /** Nodes added or moved since this snapshot began: not written by it. */
   readonly moved: WeakSet<Node>;
+  /** Elements written so far. */
+  elements: number;
 }
 
 /** What the checks read: ids, the masking rules and what each element was written with. */
@@ -40,6 +42,9 @@ export interface SliceParts {
 export class SnapshotSlices implements SliceMarks {
   readonly written = new WeakSet<Node>();
   readonly moved = new WeakSet<Node>();
+  /** Elements written so far (counted by the serializer), and the top document's (for progress). */
+  elements = 0;
+  readonly total: number;
   /** Held records up to here were read. */
   #read = 0;
 
@@ -47,7 +52,11 @@ export class SnapshotSlices implements SliceMarks {
     private readonly parts: SliceParts,
     /** Times this snapshot was started again. */
     readonly restarts: number,
-  ) {}
+    doc: Document,
+  ) {
+    // the prototype's method: a page's own `getElementsByTagName` is not trusted (nor needed)
+    this.total = Document.prototype.getElementsByTagName.call(doc, '*').length;
+  }
 
   /** When the next slice must yield: never once the snapshot was started again too often. */
   deadline(): number {

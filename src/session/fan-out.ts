@@ -8,7 +8,7 @@
 import type { Capture } from '../capture/index.js';
 import { isSnapshotFrame } from '../protocol/header.js';
 import type { SecureChannel } from '../secure/index.js';
-import { frameMessage } from './messages.js';
+import { controlMessage, frameMessage } from './messages.js';
 
 /** A viewer as the fan-out sees it. */
 export interface Recipient {
@@ -31,15 +31,24 @@ export class FanOut<R extends Recipient> {
   constructor(
     /** Every approved viewer, in the order they joined. */
     private readonly recipients: () => Iterable<R>,
-    /** Starts the capture, which calls `onFrame` with each frame. */
-    private readonly startCapture: (onFrame: (frame: Uint8Array) => void) => Capture,
+    /** Starts the capture, which calls `onFrame` with each frame and `onSlice` while it writes a large snapshot. */
+    private readonly startCapture: (onFrame: (frame: Uint8Array) => void, onSlice: (written: number, total: number) => void) => Capture,
   ) {}
 
   /** Starts the capture on the first viewer; later viewers get a resync snapshot of their own. */
   sendSnapshot(viewer: R): void {
     this.#awaiting.add(viewer);
     if (this.#handle) this.#handle.resync();
-    else this.#handle = this.startCapture((frame) => this.#route(frame));
+    else
+      this.#handle = this.startCapture(
+        (frame) => this.#route(frame),
+        (n, of) => this.#tellWaiting(controlMessage({ t: 'writing', n, of })),
+      );
+  }
+
+  /** A large snapshot is still being written: the viewers waiting for it can show how far it is. */
+  #tellWaiting(message: Uint8Array): void {
+    for (const viewer of this.#awaiting) viewer.channel?.send(message);
   }
 
   /** The viewer's channel is gone: it gets nothing until its next snapshot. */

@@ -30,7 +30,9 @@ export type Control =
   | { t: 'refused'; a: ControlAction['a']; reason: string }
   | { t: 'control'; op: 'request' | 'release' } // viewer → sharer: asks for control of the page, or gives it back
   | { t: 'control-state'; state: 'asking' | 'granted' | 'ended'; reason?: string } // sharer → viewer: where that stands
-  | { t: 'customer'; hidden: boolean; idle: boolean }; // sharer → viewer: the customer's tab is hidden / no input for a while
+  | { t: 'customer'; hidden: boolean; idle: boolean } // sharer → viewer: the customer's tab is hidden / no input for a while
+  // sharer → a viewer waiting for its snapshot: a large page's is being written, `n` of its `of` elements so far
+  | { t: 'writing'; n: number; of: number };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -159,6 +161,8 @@ export function parseFromSharer(body: Uint8Array): Control | null {
       return { t: 'control-state', state: v.state, ...(typeof v.reason === 'string' && { reason: v.reason.slice(0, 40) }) };
     case 'customer':
       return typeof v.hidden === 'boolean' && typeof v.idle === 'boolean' ? { t: 'customer', hidden: v.hidden, idle: v.idle } : null;
+    case 'writing':
+      return COORD(v.n) && COORD(v.of) ? { t: 'writing', n: v.n, of: v.of } : null;
     default:
       return v && parseEitherWay(v);
   }

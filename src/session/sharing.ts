@@ -129,7 +129,7 @@ export class SharingSession extends Emitter<SharingEvents> {
     });
     this.#fanOut = new FanOut(
       () => this.#viewers.values(),
-      (onFrame) => this.#startCapture(onFrame),
+      (onFrame, onSlice) => this.#startCapture(onFrame, onSlice),
     );
     this.#viewers = new ViewerSet(
       { reconnectTimeout: this.#reconnectTimeout, reconnects: !options.transport, fanOut: this.#fanOut, violations: this.#violations },
@@ -380,14 +380,15 @@ export class SharingSession extends Emitter<SharingEvents> {
     return viewerRole(this.options, address, (error) => this.emit('error', error));
   }
 
-  #startCapture(onFrame: (frame: Uint8Array) => void): Capture {
+  #startCapture(onFrame: (frame: Uint8Array) => void, onSlice: (written: number, total: number) => void): Capture {
     const { mask, batch } = this.options;
-    return captureForSession(this.#doc, {
+    const options = {
       onFrame,
       mask,
       batch,
-      onError: (error) => this.emit('error', error instanceof Error ? error : new Error(String(error))),
-    });
+      onError: (error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error))),
+    };
+    return captureForSession(this.#doc, options, onSlice);
   }
 
   /** Tells every viewer whether the customer's tab is hidden and whether they are idle. */

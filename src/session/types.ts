@@ -262,6 +262,11 @@ export interface ViewerInfo {
   role: ViewerRole;
 }
 
+/**
+ * How far the snapshot is, for a progress bar (`received / total`). While the customer's page still
+ * writes a large one (in slices): elements written, of its top document's `total`. Then, as it arrives:
+ * bytes received, of the message's `total`.
+ */
 export interface Progress {
   received: number;
   total: number;

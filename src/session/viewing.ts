@@ -318,6 +318,9 @@ export class ViewingSession extends Emitter<ViewingEvents> {
         return this.#setControl('none', control.reason ?? 'ended', true);
       case 'customer':
         return this.#presence(control);
+      case 'writing':
+        // the customer's page is still writing a large snapshot: progress before any byte of it
+        return this.emit('progress', { received: Math.min(control.n, control.of), total: control.of });
       case 'pong': {
         const sent = this.#pings.get(control.id);
         this.#pings.delete(control.id);
