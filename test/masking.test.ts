@@ -235,4 +235,37 @@ describe('masking', () => {
     assertEqual(m.querySelector('#s')?.textContent, 'moved', 'a node moved in during the same batch');
     assertEqual(s.mirror.document!.getElementById('o')!.children.length, 0, 'and gone from where it was');
   });
+
+  it('what one delta learned about ancestors is forgotten when masking can change: a mark, a move, a textarea made private', async () => {
+    // each change below comes in a delta of its own, after deltas that wrote text at the same place
+    // unmasked (the capture keeps what it learned about the ancestors from delta to delta)
+    const shown = control();
+    const sharer = await createSharer({
+      html: `<!DOCTYPE html><body>${shown.html}<div id="a"><p id="pa">a</p></div><div id="m" data-cobrowse-mask><p id="pm">m</p></div><div id="b"><p id="pb">b</p></div><textarea id="ta">t</textarea></body>`,
+    });
+    const s = await startSession(sharer);
+    const { doc } = sharer;
+    const text = (id: string, t: string) => void (doc.getElementById(id)!.firstChild!.nodeValue = t);
+    const list: string[] = [];
+    const write = async (id: string, secret: boolean) => {
+      const t = secret ? canary(id) : `shown ${id} ${Math.random()}`;
+      if (secret) list.push(t);
+      text(id, t);
+      await s.settle();
+    };
+    await write('pa', false);
+    doc.getElementById('a')!.setAttribute('data-cobrowse-mask', ''); // a mark on an ancestor
+    await s.settle();
+    await write('pa', true);
+    await write('pb', false);
+    doc.getElementById('m')!.append(doc.getElementById('b')!); // a move under a masked ancestor
+    await s.settle();
+    await write('pb', true);
+    await write('ta', false);
+    doc.getElementById('ta')!.setAttribute('autocomplete', 'cc-number'); // a textarea made private
+    await s.settle();
+    await write('ta', true);
+    shown.change(doc);
+    await assertNoLeak(s, list, shown);
+  });
 });

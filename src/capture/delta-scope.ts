@@ -1,7 +1,9 @@
 // What one delta may write about a node: whether it is in a captured tree under a parent the viewer
 // has, whether an element that became ignored, blocked or unblocked in this same batch hides it, and
-// whether text under it is masked. Read from the DOM, which is static while a delta is built; the
-// answers are cached for the batch and dropped by `clear()`.
+// whether text under it is masked. Read from the DOM, which is static while a delta is built. The
+// answers about ancestors (captured chain, masked text) are kept from batch to batch while nothing
+// could change them: they change only when a node moves (a removal record) or an attribute the
+// masking rules read changes. Typing, React's `value` writes and class toggles keep them.
 import { ELEMENT_NODE, FRAGMENT_NODE, localName, nodeType, parentNode } from '../dom/safe-dom.js';
 import { CHILDLESS } from './element-rules.js';
 import type { NodeIds } from './ids.js';
@@ -19,11 +21,12 @@ export class DeltaScope {
    * so nothing inside them is written on its own; they are written again whole.
    */
   readonly #newlyUnblocked = new Set<Node>();
-  /** Per node: `capturedChain`'s answer, so siblings and cousins share one walk up. */
-  readonly #chains = new Map<Node, boolean>();
+  /** Per node: `capturedChain`'s answer, so siblings, cousins and the next batches share one walk up. */
+  #chains = new WeakMap<Node, boolean>();
   /** `capturedChain`'s walk: nodes not answered yet, reused (no array per call). */
   readonly #path: Node[] = [];
-  readonly #maskedAt = new Map<Node, boolean>();
+  /** Per node: `textMaskedUnder`'s answer. */
+  #maskedAt = new WeakMap<Node, boolean>();
 
   constructor(
     private readonly ids: NodeIds,
@@ -32,14 +35,20 @@ export class DeltaScope {
     private readonly trees: ObservedTrees,
   ) {}
 
-  /** Notes the captured elements whose attribute changes made them ignored, blocked or unblocked. */
-  begin(changed: ReadonlyMap<Element, readonly string[]>): void {
+  /**
+   * Notes the captured elements whose attribute changes made them ignored, blocked or unblocked;
+   * `moved`: the batch removed (or moved) nodes. Either drops the answers kept about ancestors.
+   */
+  begin(changed: ReadonlyMap<Element, readonly string[]>, moved: boolean): void {
     const { ids, mask } = this;
+    if (moved) this.#forgetAncestry();
     for (const [el, names] of changed) {
       // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched for them
       let relevant = false;
-      for (let i = 0; i < names.length && !relevant; i++) relevant = mask.dependsOn(names[i]!);
-      if (!relevant || !ids.get(el)) continue;
+      for (let i = 0; i < names.length && !relevant; i++) relevant = mask.dependsOn(names[i]!) || privateTextArea(el, names[i]!);
+      if (!relevant) continue;
+      this.#forgetAncestry();
+      if (!ids.get(el)) continue;
       // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
       // of it first are still there to move)
       if (mask.isIgnored(el)) this.#newlyIgnored.add(el);
@@ -56,13 +65,16 @@ export class DeltaScope {
     this.#newlyIgnored.clear();
     this.#newlyBlocked.clear();
     this.#newlyUnblocked.clear();
-    this.#chains.clear();
-    this.#maskedAt.clear();
+  }
+
+  #forgetAncestry(): void {
+    this.#chains = new WeakMap();
+    this.#maskedAt = new WeakMap();
   }
 
   /** Masking was rewritten (an element written again): cached answers may be stale. */
   maskingRewritten(): void {
-    this.#maskedAt.clear();
+    this.#forgetAncestry();
   }
 
   /** A known node the viewer still has where it is: attached, under a captured parent, not hidden. */
@@ -133,6 +145,11 @@ export class DeltaScope {
     }
     return m;
   }
+}
+
+/** A textarea's `type` or `autocomplete` can make its text (its default value) private: text under it is masked then. */
+function privateTextArea(el: Element, name: string): boolean {
+  return (name === 'type' || name === 'autocomplete') && localName(el) === 'textarea';
 }
 
 /**

@@ -44,7 +44,7 @@ export class DeltaBuilder {
     this.#firstNew = parts.ids.next;
     try {
       batch.collect(records);
-      scope.begin(batch.attrs);
+      scope.begin(batch.attrs, batch.removed.size > 0);
       for (const node of batch.added) this.#insert(node);
       for (const host of parts.trees.newShadows) this.#attachShadow(host);
       for (const frame of parts.trees.loadedFrames) this.#replaceFrameDocument(frame);

@@ -52,9 +52,19 @@ const SENSITIVE_PLACEHOLDER = '••••••••';
 
 const SENSITIVE_AUTOCOMPLETE = /(^|\s)(cc-[a-z-]+|one-time-code|current-password|new-password)(\s|$)/i;
 
-function selectorList(extra: string, option: string | readonly string[] | undefined): string {
+/** The site's selectors for one rule as one list, or null without any. */
+function selectorList(option: string | readonly string[] | undefined): string | null {
   const list = option === undefined ? [] : typeof option === 'string' ? [option] : [...option];
-  return [`[${extra}]`, ...list].join(',');
+  return list.length ? list.join(',') : null;
+}
+
+/**
+ * Whether the element carries the rule's attribute or matches the site's selectors for it. Asked for
+ * every element of a snapshot and every ancestor of a change: the attribute test is far cheaper than
+ * `matches`, which runs only when the site gave selectors.
+ */
+function hasRule(el: Element, attr: string, selector: string | null): boolean {
+  return hasAttribute(el, attr) || (selector !== null && matches(el, selector));
 }
 
 /**
@@ -64,10 +74,10 @@ function selectorList(extra: string, option: string | readonly string[] | undefi
  */
 export class MaskPolicy {
   readonly inputs: 'all' | 'sensitive' | 'none';
-  readonly #maskSelector: string;
-  readonly #blockSelector: string;
-  readonly #unmaskSelector: string;
-  /** Null without `ignore` selectors: then the attribute alone decides, without `matches`. */
+  /** The site's selectors per rule; null without any (then the attribute alone decides, see hasRule). */
+  readonly #maskSelector: string | null;
+  readonly #blockSelector: string | null;
+  readonly #unmaskSelector: string | null;
   readonly #ignoreSelector: string | null;
 
   /** The site gave selectors: any attribute change may change what they match. */
@@ -75,13 +85,15 @@ export class MaskPolicy {
 
   constructor(options: MaskOptions = {}) {
     this.inputs = options.inputs ?? 'sensitive';
-    this.#hasSelectors = [options.text, options.block, options.unmask, options.ignore].some((o) => o !== undefined && o.length > 0);
-    this.#maskSelector = selectorList(MASK_ATTR, options.text);
-    this.#blockSelector = selectorList(BLOCK_ATTR, options.block);
-    this.#unmaskSelector = selectorList(UNMASK_ATTR, options.unmask);
-    this.#ignoreSelector = options.ignore?.length ? selectorList(IGNORE_ATTR, options.ignore) : null;
+    const selectors = [
+      (this.#maskSelector = selectorList(options.text)),
+      (this.#blockSelector = selectorList(options.block)),
+      (this.#unmaskSelector = selectorList(options.unmask)),
+      (this.#ignoreSelector = selectorList(options.ignore)),
+    ].filter((s) => s !== null);
+    this.#hasSelectors = selectors.length > 0;
     // fail at start, with the selector named, rather than on the first mutation
-    for (const s of [this.#maskSelector, this.#blockSelector, this.#unmaskSelector, this.#ignoreSelector ?? '*']) {
+    for (const s of selectors) {
       try {
         new DocumentFragment().querySelector(s); // not document.createDocumentFragment(): the page's may be clobbered
       } catch {
@@ -97,13 +109,12 @@ export class MaskPolicy {
 
   /** The element is left out of the capture, with its subtree (not even a placeholder). */
   isIgnored(el: Element): boolean {
-    // asked for every element of a snapshot: the attribute test is far cheaper than `matches`
-    return hasAttribute(el, IGNORE_ATTR) || (this.#ignoreSelector !== null && matches(el, this.#ignoreSelector));
+    return hasRule(el, IGNORE_ATTR, this.#ignoreSelector);
   }
 
   /** The element is blocked (placeholder only). */
   isBlocked(el: Element): boolean {
-    return matches(el, this.#blockSelector);
+    return hasRule(el, BLOCK_ATTR, this.#blockSelector);
   }
 
   /**
@@ -111,8 +122,8 @@ export class MaskPolicy {
    * `inherited` (no rule on the element itself).
    */
   ownTextRule(el: Element): boolean | undefined {
-    if (matches(el, this.#unmaskSelector)) return false;
-    if (matches(el, this.#maskSelector)) return true;
+    if (hasRule(el, UNMASK_ATTR, this.#unmaskSelector)) return false;
+    if (hasRule(el, MASK_ATTR, this.#maskSelector)) return true;
     return undefined;
   }
 
@@ -143,7 +154,7 @@ export class MaskPolicy {
     if (this.isSensitiveField(el)) return true;
     if (textMasked) return true;
     if (this.inputs !== 'all') return false;
-    return !matches(el, this.#unmaskSelector) && !closest(el, `[${UNMASK_ATTR}]`);
+    return !hasRule(el, UNMASK_ATTR, this.#unmaskSelector) && !closest(el, `[${UNMASK_ATTR}]`);
   }
 
   /** The value the viewer sees for a field. */
