@@ -10,6 +10,7 @@ import { INERT_SCRIPT_TYPE, MARKER, isScript, protectedAttr, safeAttr } from './
 import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 import { HELD_ATTRS, type HeldImages } from './images.js';
+import { STEP_MASK, drain } from '../protocol/decoder.js';
 
 export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -51,6 +52,8 @@ export interface BuildContext {
   map: NodeMap;
   /** Reopens the top document in the sharer's compat mode and returns it empty. */
   topDocument(mode: DocumentMode): Document;
+  /** The document a new top document's nodes are made in before it is reopened (see TopBuild). */
+  topOwner(): Document;
   /** Reopens a frame's document the same way (or makes a detached one when it has no window). */
   frameDocument(iframe: Element, mode: DocumentMode): Document;
   /** Ids of a replaced document, released at the end of the frame. */
@@ -97,31 +100,25 @@ function currentIds(map: NodeMap, root: Node): number[] {
 export function applyTree(ctx: BuildContext, parentId: number, beforeId: number, nodes: WireNode[]): void {
   const map = ctx.map;
   const root = nodes[0]!;
-  const parent = parentId ? map.get(parentId)! : null;
+  if (!parentId) {
+    const top = new TopBuild(ctx, nodes);
+    drain(top.steps());
+    return top.place();
+  }
+  const parent = map.get(parentId)!;
   const before = beforeId ? map.get(beforeId)! : null;
-  const end = subtreeEnds(nodes);
   if (root.kind === NodeKind.Ref) {
     const n = map.get(root.id)!;
-    dom.moveBefore(parent!, n, before);
+    dom.moveBefore(parent, n, before);
     ctx.moved(n);
     return;
   }
   let container: Node | null = null;
   switch (root.kind) {
     case NodeKind.Document: {
-      const mode = docMode(root);
-      let doc: Document;
-      if (!parent) {
-        const old = map.get(map.topId);
-        if (old) ctx.releaseLater(currentIds(map, old));
-        doc = ctx.topDocument(mode);
-        map.topId = root.id;
-      } else {
-        const old = map.docOf.get(parent as Element);
-        if (old) ctx.releaseLater(currentIds(map, old));
-        doc = ctx.frameDocument(parent as Element, mode);
-      }
-      container = doc;
+      const old = map.docOf.get(parent as Element);
+      if (old) ctx.releaseLater(currentIds(map, old));
+      container = ctx.frameDocument(parent as Element, docMode(root));
       break;
     }
     case NodeKind.Shadow: {
@@ -140,46 +137,71 @@ export function applyTree(ctx: BuildContext, parentId: number, beforeId: number,
       break;
     }
   }
-  const b = new RangeBuilder(ctx, nodes, end);
+  const b = new RangeBuilder(ctx, nodes);
   if (container) {
     map.set(root.id, container);
     b.built[0] = container;
     b.range(0, container, before);
   } else {
-    const doc = dom.ownerDocument(parent!) ?? (parent as Document);
+    const doc = dom.ownerDocument(parent) ?? (parent as Document);
     const node = create(ctx, doc, root, b.post);
     map.set(root.id, node);
     b.built[0] = node;
     b.range(0, null, null);
-    dom.insertBefore(parent!, node, before);
+    dom.insertBefore(parent, node, before);
   }
   b.finish();
-  // frame documents: the <iframe> is in place now, so its window (and document) exists
-  while (b.frames.length) {
-    const j = b.frames.shift()!;
-    const iframe = b.built[nodes[j]!.parent]! as Element;
-    const old = map.docOf.get(iframe);
+}
+
+/**
+ * A new top document (a snapshot's TREE op), built in two parts: `steps()` makes every node, detached,
+ * in the document the mirror's iframe holds now (so it can run over several tasks while the old page
+ * stays on screen, untouched); `place()` then reopens that document in the sharer's compat mode and
+ * puts the new tree in, in one go. Frame documents inside are built by `place()`: an `<iframe>` has
+ * its document only once it is connected.
+ */
+export class TopBuild {
+  readonly #b: RangeBuilder;
+  readonly #tops: Node[] = [];
+  constructor(
+    private readonly ctx: BuildContext,
+    private readonly nodes: WireNode[],
+  ) {
+    this.#b = new RangeBuilder(ctx, nodes);
+    this.#b.built[0] = ctx.topOwner();
+  }
+
+  steps(): Generator<void, void> {
+    return this.#b.rangeSteps(0, this.#tops);
+  }
+
+  place(): void {
+    const { ctx, nodes } = this;
+    const map = ctx.map;
+    const old = map.get(map.topId);
     if (old) ctx.releaseLater(currentIds(map, old));
-    const d = ctx.frameDocument(iframe, docMode(nodes[j]!));
-    map.set(nodes[j]!.id, d);
-    b.built[j] = d;
-    b.range(j, d, null);
-    b.finish();
+    const doc = ctx.topDocument(docMode(nodes[0]!));
+    map.topId = nodes[0]!.id;
+    map.set(map.topId, doc);
+    this.#b.built[0] = doc;
+    for (const t of this.#tops) dom.insertBefore(doc, t, null); // adopted, should the iframe hold another document now
+    this.#b.finish();
   }
 }
 
 class RangeBuilder {
   readonly built: Node[];
-  /** Indices of frame DOCUMENT nodes still to build. */
-  readonly frames: number[] = [];
   /** Property writes that need the children in place (select value...). */
   readonly post: Array<() => void> = [];
+  /** Indices of frame DOCUMENT nodes still to build. */
+  readonly #frames: number[] = [];
+  readonly #end: Int32Array;
   constructor(
     private ctx: BuildContext,
     private nodes: WireNode[],
-    private end: Int32Array,
   ) {
     this.built = new Array(nodes.length);
+    this.#end = subtreeEnds(nodes);
   }
 
   /**
@@ -187,14 +209,22 @@ class RangeBuilder {
    * of the range: its children are built detached and inserted last, before `before`.
    */
   range(start: number, live: Node | null, before: Node | null): void {
-    const { nodes, end, built, ctx } = this;
+    const tops: Node[] | null = live ? [] : null;
+    drain(this.rangeSteps(start, tops));
+    if (tops) for (const t of tops) dom.insertBefore(live!, t, before);
+  }
+
+  /** `range()` in steps; the children of `start` go to `tops` (when given) instead of into it. */
+  *rangeSteps(start: number, tops: Node[] | null): Generator<void, void> {
+    const { nodes, built, ctx } = this;
+    const end = this.#end;
     const map = ctx.map;
-    const tops: Node[] = [];
     for (let i = start + 1; i < end[start]!; i++) {
+      if ((i & STEP_MASK) === STEP_MASK) yield;
       const n = nodes[i]!;
       const p = built[n.parent]!;
       if (n.slot === 'document') {
-        this.frames.push(i);
+        this.#frames.push(i);
         i = end[i]! - 1;
         continue;
       }
@@ -222,14 +252,26 @@ class RangeBuilder {
         map.set(n.id, node);
       }
       built[i] = node;
-      if (live && n.parent === start) tops.push(node);
+      if (tops && n.parent === start) tops.push(node);
       else dom.insertBefore(p, node, null);
     }
-    for (const t of tops) dom.insertBefore(live!, t, before);
   }
 
+  /** The property writes, then the frame documents: their `<iframe>`s are in place now, so they have windows. */
   finish(): void {
+    const { ctx, nodes, built } = this;
     for (const f of this.post.splice(0)) f();
+    while (this.#frames.length) {
+      const j = this.#frames.shift()!;
+      const iframe = built[nodes[j]!.parent]! as Element;
+      const old = ctx.map.docOf.get(iframe);
+      if (old) ctx.releaseLater(currentIds(ctx.map, old));
+      const d = ctx.frameDocument(iframe, docMode(nodes[j]!));
+      ctx.map.set(nodes[j]!.id, d);
+      built[j] = d;
+      this.range(j, d, null);
+      for (const f of this.post.splice(0)) f();
+    }
   }
 }
 

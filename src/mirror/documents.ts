@@ -16,13 +16,18 @@ export class MirrorDocuments {
   #movedNodes: Node[] = [];
 
   constructor(
-    private readonly map: NodeMap,
+    /** The node map of the page shown (a new snapshot brings a new one). */
+    private readonly currentMap: () => NodeMap,
     private readonly iframe: HTMLIFrameElement,
     /** The policy for the page being mirrored (called once, when the first document opens). */
     private readonly makePolicy: () => string,
     /** A resource finished loading in a mirror document: scroll positions are applied again. */
     private readonly onLoad: () => void,
   ) {}
+
+  private get map(): NodeMap {
+    return this.currentMap();
+  }
 
   /** Records a node moved by the frame being applied (see rehomeFrames). */
   moved(node: Node): void {
@@ -60,6 +65,16 @@ export class MirrorDocuments {
   openTop(mode: DocumentMode): Document {
     const doc = dom.contentDocument(this.iframe) ?? document.implementation.createHTMLDocument('');
     return this.#reopen(doc, mode);
+  }
+
+  /**
+   * The document a new top document's nodes are made in (see TopBuild), while the old page is still
+   * shown in it. Opened first if it never was: the iframe's initial document has no resource policy.
+   */
+  topOwner(): Document {
+    const doc = dom.contentDocument(this.iframe);
+    if (!doc) return document.implementation.createHTMLDocument('');
+    return this.#modes.has(doc) ? doc : this.#reopen(doc, 'no-quirks');
   }
 
   openFrame(iframe: Element, mode: DocumentMode): Document {

@@ -1,11 +1,13 @@
 // The viewer: applies frames to a sandboxed iframe. Decode (syntax) -> validate (references and
 // structure, on a model) -> apply -> commit the string table. A frame that fails before "apply"
-// changes nothing at all.
+// changes nothing at all. A large snapshot goes through the same steps over several tasks (slices.ts),
+// its new page built off-screen and put in whole at the end.
 import { FrameDecoder } from '../protocol/decoder.js';
 import { DialogState, OpCode } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
+import { isSnapshotFrame } from '../protocol/header.js';
 import type { Frame, Op } from '../protocol/types.js';
-import { applyTree, setSafeAttribute, type BuildContext } from './build.js';
+import { TopBuild, applyTree, setSafeAttribute, type BuildContext } from './build.js';
 import { CursorOverlay } from './cursor.js';
 import * as dom from '../dom/safe-dom.js';
 import { NodeMap } from './nodes.js';
@@ -26,7 +28,8 @@ import {
 } from './state.js';
 import { Sheets } from './styles.js';
 import { HeldImages } from './images.js';
-import { validateFrame } from './validate.js';
+import { validateFrame, validateSteps } from './validate.js';
+import { Slices, slicing } from './slices.js';
 
 /** Options of a {@link Mirror}. */
 export interface MirrorOptions {
@@ -50,6 +53,17 @@ export interface MirrorOptions {
    */
   onError?(err: Error): void;
   /**
+   * A frame is in place: at once, inside apply(), for most frames; a large snapshot once its whole new
+   * page is shown, and frames that waited for it after that (see {@link Mirror.apply}).
+   */
+  onApply?(seq: number, snapshot: boolean): void;
+  /**
+   * A frame that apply() did not take at once (a large snapshot, or a frame that waited for one) was
+   * rejected: it changed nothing, as when apply() throws. Frames that waited behind a rejected snapshot
+   * are dropped with it.
+   */
+  onReject?(err: Error): void;
+  /**
    * Origins the mirrored page may load images, stylesheets, fonts and media from; nothing else is ever
    * requested (a Content-Security-Policy in every mirror document, see resources.ts). Entries:
    * `'page'` — the origin of the sharer's page as the first snapshot names it, unless that is the
@@ -71,6 +85,21 @@ export interface MirrorViewport {
   dpr: number;
 }
 
+/** The state of one mirrored page: a snapshot brings a new one (built beside the one shown). */
+interface Scene {
+  map: NodeMap;
+  sheets: Sheets;
+  scrolls: Scrolls;
+  markers: Markers;
+  ctx: BuildContext;
+}
+
+/** A large snapshot being applied over several tasks, and the frames that wait for it. */
+interface Job {
+  slices: Slices;
+  queue: Uint8Array[];
+}
+
 export class Mirror {
   /** The sandboxed iframe (`sandbox="allow-same-origin"`: never scripts, forms or navigation). */
   readonly iframe: HTMLIFrameElement;
@@ -85,11 +114,13 @@ export class Mirror {
 
   #wrapper: HTMLDivElement;
   #decoder = new FrameDecoder();
-  #map = new NodeMap();
-  #sheets = new Sheets(this.#map);
-  #scrolls = new Scrolls(this.#map);
-  #markers = new Markers(this.#map);
   #images = new HeldImages();
+  #s: Scene;
+  #job: Job | null = null;
+  /** The page URL that fixes the resource policy when the first document opens (META of the first snapshot). */
+  #policyUrl = '';
+  /** The snapshot TREE op whose nodes are built already, during the #run that puts them in. */
+  #placing: { op: Op; top: TopBuild } | null = null;
   #cursor: CursorOverlay | null = null;
   #resize: ResizeObserver | null = null;
   #scale = 1;
@@ -103,7 +134,6 @@ export class Mirror {
   /** The last DIALOG state of each dialog in this frame, applied again at its end (see run()). */
   #dialogs = new Map<Element, DialogState>();
   readonly #documents: MirrorDocuments;
-  readonly #ctx: BuildContext;
 
   constructor(
     private container: HTMLElement,
@@ -136,62 +166,139 @@ export class Mirror {
     }
     this.#layout();
     // the policy is fixed when the first document opens: by then the META op has given the page's URL
-    const policy = () => resourcePolicy(resourceOrigins, httpOrigin(this.url), httpOrigin(container.ownerDocument.URL));
-    this.#documents = new MirrorDocuments(this.#map, this.iframe, policy, () => this.#scrolls.apply());
-    const self = this;
+    const policy = () => resourcePolicy(resourceOrigins, httpOrigin(this.#policyUrl), httpOrigin(container.ownerDocument.URL));
+    this.#documents = new MirrorDocuments(
+      () => this.#s.map,
+      this.iframe,
+      policy,
+      () => this.#s.scrolls.apply(),
+    );
+    this.#s = this.#scene();
+  }
+
+  #scene(): Scene {
+    const map = new NodeMap();
+    const sheets = new Sheets(map);
     const docs = this.#documents;
-    this.#ctx = {
-      map: this.#map,
+    const ctx: BuildContext = {
+      map,
       topDocument: (mode) => docs.openTop(mode),
+      topOwner: () => docs.topOwner(),
       frameDocument: (iframe, mode) => docs.openFrame(iframe, mode),
-      releaseLater: (ids) => void self.#laterIds.push(...ids),
-      styleOwner: (el) => self.#sheets.ownerChanged(el),
-      refusedAttr: (name) => self.#refusedAttr(name),
+      releaseLater: (ids) => void this.#laterIds.push(...ids),
+      styleOwner: (el) => sheets.ownerChanged(el),
+      refusedAttr: (name) => this.#refusedAttr(name),
       shadowRoot: (sr) => docs.guard(sr),
       moved: (n) => docs.moved(n),
       images: this.#images,
     };
+    return { map, sheets, scrolls: new Scrolls(map), markers: new Markers(map), ctx };
   }
 
   /** The mirrored top document, once a snapshot has been applied. */
   get document(): Document | null {
-    return this.#hasSnapshot ? ((this.#map.get(this.#map.topId) as Document | undefined) ?? null) : null;
+    return this.#hasSnapshot ? ((this.#s.map.get(this.#s.map.topId) as Document | undefined) ?? null) : null;
   }
   /** The mirrored node with that id. */
   node(id: number): Node | undefined {
-    return this.#map.get(id);
+    return this.#s.map.get(id);
   }
   /** The id of a mirrored node, -1 when it has none. */
   id(node: Node): number {
-    return this.#map.id(node);
+    return this.#s.map.id(node);
   }
 
   /**
    * Applies one frame. A malformed frame, or one that does not fit the mirror's state, throws a
-   * ProtocolError and leaves the mirror exactly as it was.
+   * ProtocolError and leaves the mirror exactly as it was; `onApply` is called once it is in place.
+   *
+   * A snapshot of 64 KiB or more (about 4,000 nodes) is applied over several tasks instead, so the
+   * agent's page stays responsive: apply() returns at once and `building` is true. The page shown
+   * stays as it is (and `document`, `node()`, `seq` with it) until the new one is complete, then the
+   * new one replaces it in one task (`onApply`); a snapshot rejected on the way changes nothing
+   * (`onReject`). Frames given to apply() meanwhile wait and are applied after it, in order
+   * (`onApply` / `onReject` each); a newer snapshot replaces the one being built.
    */
   apply(bytes: Uint8Array): void {
     if (this.#destroyed) throw new ProtocolError('state', 'the mirror is destroyed');
+    const snapshot = isSnapshotFrame(bytes);
+    if (this.#job && !snapshot) return void this.#job.queue.push(bytes);
+    this.#stopJob();
+    if (snapshot && bytes.length >= slicing.minBytes) return this.#startJob(bytes);
+    this.#applyNow(bytes);
+    this.options.onApply?.(this.seq, snapshot);
+  }
+
+  /** True while a large snapshot is being built (see apply): frames given to apply() wait for it. */
+  get building(): boolean {
+    return this.#job !== null;
+  }
+
+  #applyNow(bytes: Uint8Array): void {
     const frame = this.#decoder.decode(bytes);
     if (frame.kind === 'delta') {
       if (!this.#hasSnapshot) throw new ProtocolError('state', 'a delta before any snapshot');
       if (frame.seq !== this.seq + 1) throw new ProtocolError('sequence', `delta ${frame.seq} after ${this.seq}`);
     }
-    validateFrame(frame, this.#map, this.#sheets);
-    this.#run(frame);
+    validateFrame(frame, this.#s.map, this.#s.sheets);
+    this.#run(frame, null);
     this.#decoder.commit();
     this.seq = frame.seq;
   }
 
-  #run(frame: Frame): void {
+  #startJob(bytes: Uint8Array): void {
+    const job: Job = { slices: null!, queue: [] };
+    this.#job = job;
+    job.slices = new Slices(this.#snapshotSteps(bytes, job), (err) => {
+      if (this.#job !== job) return;
+      this.#job = null; // the frames that waited were made on top of the rejected snapshot
+      this.options.onReject?.(err instanceof Error ? err : new Error(String(err)));
+    });
+  }
+
+  #stopJob(): void {
+    this.#job?.slices.stop();
+    this.#job = null;
+  }
+
+  /**
+   * A large snapshot, step by step: decode, validate, build the new page's nodes off-screen (TopBuild),
+   * then, in one step, put the new page in and apply the rest of the frame; then the frames that waited.
+   */
+  *#snapshotSteps(bytes: Uint8Array, job: Job): Generator<void, void> {
+    const frame = yield* this.#decoder.decodeSteps(bytes);
+    const scene = this.#scene();
+    yield* validateSteps(frame, scene.map, scene.sheets);
+    const op = frame.ops.find((o) => o.op === OpCode.Tree && !o.parent) as Extract<Op, { op: OpCode.Tree }>;
+    if (!this.#hasSnapshot) this.#policyUrl = metaUrl(frame) ?? this.url; // before the first document opens
+    const top = new TopBuild(scene.ctx, op.nodes);
+    yield* top.steps();
+    this.#run(frame, { scene, op, top });
+    this.#decoder.commit();
+    this.seq = frame.seq;
+    this.options.onApply?.(this.seq, true);
+    while (this.#job === job && job.queue.length) {
+      yield;
+      const next = job.queue.shift()!;
+      try {
+        this.#applyNow(next);
+      } catch (err) {
+        this.options.onReject?.(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      this.options.onApply?.(this.seq, false);
+    }
+    if (this.#job === job) this.#job = null;
+  }
+
+  #run(frame: Frame, built: { scene: Scene; op: Op; top: TopBuild } | null): void {
     let clean = true;
     if (frame.kind === 'snapshot') {
       // the page's URL first: the first document opened fixes the resource policy with its origin
-      for (const op of frame.ops) if (op.op === OpCode.Meta) this.url = op.url;
-      this.#map.clear();
-      this.#sheets.clear();
-      this.#scrolls.clear();
-      this.#markers.clear();
+      this.url = metaUrl(frame) ?? this.url;
+      if (!this.#hasSnapshot) this.#policyUrl = this.url;
+      this.#s = built?.scene ?? this.#scene();
+      this.#placing = built;
       this.#hasSnapshot = true;
     }
     let grew = false;
@@ -215,15 +322,17 @@ export class Mirror {
       }
     }
     this.#dialogs.clear();
+    this.#placing = null;
+    const { map, sheets, scrolls } = this.#s;
     // end of frame: ids of subtrees that stayed removed are released
-    for (const r of this.#removedRoots) if (!this.#map.parent(r)) this.#map.release(r);
-    for (const id of this.#laterIds) this.#map.releaseId(id);
+    for (const r of this.#removedRoots) if (!map.parent(r)) map.release(r);
+    for (const id of this.#laterIds) map.releaseId(id);
     this.#removedRoots = [];
     this.#laterIds = [];
-    this.#sheets.flush();
-    if (grew) this.#scrolls.apply();
-    if (this.#sheets.drift) {
-      this.#sheets.drift = false;
+    sheets.flush();
+    if (grew) scrolls.apply();
+    if (sheets.drift) {
+      sheets.drift = false;
       clean = false;
       this.options.onError?.(new ProtocolError('state', 'a stylesheet rule index did not match'));
     }
@@ -245,7 +354,7 @@ export class Mirror {
   }
 
   #el(id: number): Element {
-    return this.#map.get(id) as Element;
+    return this.#s.map.get(id) as Element;
   }
 
   #op(op: Op): void {
@@ -258,14 +367,15 @@ export class Mirror {
         this.#layout();
         return;
       case OpCode.Tree: {
-        applyTree(this.#ctx, op.parent, op.before, op.nodes);
-        const p = op.parent ? this.#map.get(op.parent)! : null;
+        if (this.#placing?.op === op) this.#placing.top.place();
+        else applyTree(this.#s.ctx, op.parent, op.before, op.nodes);
+        const p = op.parent ? this.#s.map.get(op.parent)! : null;
         if (p) this.#styleTouched(p);
         this.#documents.rehomeFrames();
         return;
       }
       case OpCode.Remove: {
-        const n = this.#map.get(op.id)!;
+        const n = this.#s.map.get(op.id)!;
         const p = dom.parentNode(n);
         if (p) {
           this.#styleTouched(p);
@@ -275,7 +385,7 @@ export class Mirror {
         return;
       }
       case OpCode.Text: {
-        const n = this.#map.get(op.id)!;
+        const n = this.#s.map.get(op.id)!;
         dom.setData(n as CharacterData, op.data);
         const p = dom.parentNode(n);
         if (p) this.#styleTouched(p);
@@ -302,14 +412,14 @@ export class Mirror {
       case OpCode.Selected:
         return setSelected(this.#el(op.id), op.selected);
       case OpCode.Scroll:
-        this.#scrolls.set(op.id, op.x, op.y);
-        return this.#scrolls.apply(op.id);
+        this.#s.scrolls.set(op.id, op.x, op.y);
+        return this.#s.scrolls.apply(op.id);
       case OpCode.Focus:
-        return this.#markers.set('focus', op.id ? this.#el(op.id) : null);
+        return this.#s.markers.set('focus', op.id ? this.#el(op.id) : null);
       case OpCode.Hover:
-        return this.#markers.set('hover', op.id ? this.#el(op.id) : null);
+        return this.#s.markers.set('hover', op.id ? this.#el(op.id) : null);
       case OpCode.Selection:
-        return setSelection(this.#map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
+        return setSelection(this.#s.map, op.anchor, op.anchorOffset, op.focus, op.focusOffset);
       case OpCode.Pointer:
         this.options.onPointer?.(op.x, op.y);
         this.#cursor?.move(op.x * this.#scale, op.y * this.#scale);
@@ -319,15 +429,15 @@ export class Mirror {
         this.#cursor?.click(op.x * this.#scale, op.y * this.#scale);
         return;
       case OpCode.SheetNew:
-        return this.#sheets.create(op.sheet, this.#map.get(op.document) as Document);
+        return this.#s.sheets.create(op.sheet, this.#s.map.get(op.document) as Document);
       case OpCode.SheetRules:
-        return this.#sheets.replaceRules(op.ref, op.rules);
+        return this.#s.sheets.replaceRules(op.ref, op.rules);
       case OpCode.SheetInsert:
-        return this.#sheets.insert(op.ref, op.index, op.rule);
+        return this.#s.sheets.insert(op.ref, op.index, op.rule);
       case OpCode.SheetDelete:
-        return this.#sheets.delete(op.ref, op.index);
+        return this.#s.sheets.delete(op.ref, op.index);
       case OpCode.Adopt:
-        return this.#sheets.adopt(this.#map.get(op.target)!, op.sheets);
+        return this.#s.sheets.adopt(this.#s.map.get(op.target)!, op.sheets);
       case OpCode.Media:
         return setMedia(this.#el(op.id), op.paused, op.time, op.rate, op.muted);
       case OpCode.Canvas:
@@ -357,7 +467,7 @@ export class Mirror {
   #styleTouched(n: Node): void {
     if (dom.nodeType(n) !== dom.ELEMENT_NODE) return;
     const name = dom.localName(n as Element);
-    if (name === 'style' || name === 'link') this.#sheets.ownerChanged(n as Element);
+    if (name === 'style' || name === 'link') this.#s.sheets.ownerChanged(n as Element);
   }
 
   // ---- documents ----------------------------------------------------------------------------------
@@ -378,13 +488,18 @@ export class Mirror {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#stopJob();
     this.#resize?.disconnect();
     this.#wrapper.remove();
-    this.#map.clear();
-    this.#sheets.clear();
-    this.#scrolls.clear();
-    this.#markers.clear();
+    this.#s = this.#scene();
     this.#decoder.reset();
     this.#hasSnapshot = false;
   }
+}
+
+/** The URL of a snapshot's META op. */
+function metaUrl(frame: Frame): string | undefined {
+  let url: string | undefined;
+  for (const op of frame.ops) if (op.op === OpCode.Meta) url = op.url;
+  return url;
 }

@@ -8,6 +8,7 @@ import * as dom from '../dom/safe-dom.js';
 import { isShadowRoot, type NodeMap } from './nodes.js';
 import { elementNamespace } from './build.js';
 import { attrNameSettable, elementNameOk, standardAttrName } from './names.js';
+import { STEP_MASK, drain } from '../protocol/decoder.js';
 
 type Kind = 'element' | 'data' | 'doctype' | 'document' | 'shadow' | 'fragment';
 interface Info {
@@ -49,7 +50,12 @@ const fail = (code: 'id' | 'node' | 'state', msg: string): never => {
 };
 
 export function validateFrame(frame: Frame, map: NodeMap, sheets: SheetModel): void {
-  new Validator(frame.kind === 'snapshot', map, sheets).run(frame.ops);
+  drain(validateSteps(frame, map, sheets));
+}
+
+/** `validateFrame` in steps: yields now and then inside a large tree (see Mirror.apply). */
+export function validateSteps(frame: Frame, map: NodeMap, sheets: SheetModel): Generator<void, void> {
+  return new Validator(frame.kind === 'snapshot', map, sheets).run(frame.ops);
 }
 
 class Validator {
@@ -70,8 +76,11 @@ class Validator {
     this.#hasTop = !fresh;
   }
 
-  run(ops: Op[]): void {
-    for (const op of ops) this.#op(op);
+  *run(ops: Op[]): Generator<void, void> {
+    for (const op of ops) {
+      if (op.op === OpCode.Tree) yield* this.#tree(op.parent, op.before, op.nodes);
+      else this.#op(op);
+    }
     if (!this.#hasTop) fail('state', 'a snapshot without a top document');
   }
 
@@ -127,8 +136,8 @@ class Validator {
       case OpCode.Pointer:
       case OpCode.Click:
         return;
-      case OpCode.Tree:
-        return this.#tree(op.parent, op.before, op.nodes);
+      case OpCode.Tree: // run()
+        return;
       case OpCode.Remove: {
         const i = this.#info(op.id);
         if (i.kind === 'document' || i.kind === 'shadow' || i.kind === 'fragment') fail('node', `cannot remove ${i.kind} ${op.id}`);
@@ -197,7 +206,7 @@ class Validator {
     if (i.local !== 'style' && i.local !== 'link') fail('node', `${ref / 2} owns no sheet`);
   }
 
-  #tree(parent: number, before: number, nodes: WireNode[]): void {
+  *#tree(parent: number, before: number, nodes: WireNode[]): Generator<void, void> {
     const root = nodes[0]!;
     if (parent === 0) {
       // a new top document (the decoder checked the root is a DOCUMENT); the old one is released at
@@ -232,6 +241,7 @@ class Validator {
     }
     const above = parent ? this.#ancestors(parent) : new Set<number>();
     for (let i = 0; i < nodes.length; i++) {
+      if ((i & STEP_MASK) === STEP_MASK) yield;
       const n = nodes[i]!;
       const pid = n.parent < 0 ? parent : nodes[n.parent]!.id;
       if (n.kind === NodeKind.Ref) {

@@ -34,6 +34,14 @@ export class FrameDecoder {
 
   /** Decodes and validates one frame. Throws ProtocolError; nothing is kept until `commit()`. */
   decode(bytes: Uint8Array): Frame {
+    return drain(this.decodeSteps(bytes));
+  }
+
+  /**
+   * `decode()` in steps: yields now and then inside a large tree, so a viewer can read a large snapshot
+   * over several tasks. Another decode() or decodeSteps() abandons it (they share the reader).
+   */
+  *decodeSteps(bytes: Uint8Array): Generator<void, Frame> {
     const r = (this.#r = new ByteReader(bytes));
     this.#prevId = 0;
     this.#prevTarget = 0;
@@ -62,7 +70,15 @@ export class FrameDecoder {
       this.#pending = this.#table;
     }
     const ops: Op[] = [];
-    while (!r.done) ops.push(this.#op());
+    while (!r.done) {
+      if (r.buf[r.pos] !== OpCode.Tree) ops.push(this.#op());
+      else {
+        r.pos++;
+        const parent = this.#optionalId();
+        const before = this.#optionalId();
+        ops.push({ op: OpCode.Tree, parent, before, nodes: yield* this.#tree(parent === 0) });
+      }
+    }
     return { kind: this.#snapshot ? 'snapshot' : 'delta', seq, ops };
   }
 
@@ -144,11 +160,6 @@ export class FrameDecoder {
         return { op: OpCode.Meta, url: this.#str() };
       case OpCode.Viewport:
         return { op: OpCode.Viewport, width: r.uv(), height: r.uv(), dpr: r.uv() / 1000 };
-      case OpCode.Tree: {
-        const parent = this.#optionalId();
-        const before = this.#optionalId();
-        return { op: OpCode.Tree, parent, before, nodes: this.#tree(parent === 0) };
-      }
       case OpCode.Remove:
         return { op: OpCode.Remove, id: this.#target() };
       case OpCode.Text:
@@ -234,7 +245,7 @@ export class FrameDecoder {
    * a child list (`slot` 'child') or an extra (shadow / content / document) that an element still owes
    * once its children are read. `extras` is what remains owed after that place closes.
    */
-  #tree(topLevel: boolean): WireNode[] {
+  *#tree(topLevel: boolean): Generator<void, WireNode[]> {
     const r = this.#r;
     const nodes: WireNode[] = [];
     const owners: number[] = [];
@@ -260,6 +271,7 @@ export class FrameDecoder {
       this.#checkSlot(node, parent === -1 ? null : nodes[parent]!, at);
       const index = nodes.length;
       nodes.push(node);
+      if ((index & STEP_MASK) === STEP_MASK) yield;
       let owes = 0;
       if (isElement(kind)) owes = this.#lastFlags & (ElementFlag.Shadow | ElementFlag.Template | ElementFlag.Frame);
       if (isElement(kind) || kind === NodeKind.Document || kind === NodeKind.Shadow || kind === NodeKind.Fragment) {
@@ -364,6 +376,17 @@ export class FrameDecoder {
         return el;
       }
     }
+  }
+}
+
+/** Steps (decodeSteps, the mirror's) yield after every 2^9 tree nodes: a fraction of a millisecond of work. */
+export const STEP_MASK = 511;
+
+/** Runs steps to the end at once. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
 }
 

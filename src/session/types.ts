@@ -241,7 +241,7 @@ export interface ViewingOptions extends CommonOptions {
   /** With `transport`: the invitation secret. */
   secret?: Uint8Array | string;
   /** Options of the Mirror (scale, cursor, ...). */
-  mirror?: Omit<MirrorOptions, 'onError'>;
+  mirror?: Omit<MirrorOptions, 'onError' | 'onApply' | 'onReject'>;
   /**
    * `'observer'` (a supervisor, a trainee): this viewer only watches; the customer's page then never
    * lets it control the page, whatever its chat says. Default `'agent'` (the customer's page still

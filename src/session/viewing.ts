@@ -75,6 +75,8 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.mirror = new Mirror(options.container, {
       ...options.mirror,
       onError: (error) => this.emit('error', error instanceof Error ? error : new Error(String(error))),
+      onApply: (_seq, snapshot) => this.#applied(snapshot),
+      onReject: (error) => this.#rejected(error),
     });
   }
 
@@ -343,19 +345,32 @@ export class ViewingSession extends Emitter<ViewingEvents> {
     this.emit('control', { state, ...(reason !== undefined && { reason }) });
   }
 
+  /**
+   * A frame for the mirror. A large snapshot is built over several tasks (Mirror.apply): the frames
+   * after it are passed on meanwhile (the mirror applies them after it), and its outcome comes back
+   * through `onApply` / `onReject` like every frame's.
+   */
   #applyFrame(frame: Uint8Array): void {
     const snapshot = isSnapshotFrame(frame);
     if (this.#resyncRequested && !snapshot) return; // deltas before the asked-for snapshot are moot
     try {
       this.mirror.apply(frame);
     } catch (error) {
-      if (!this.#resyncRequested) {
-        this.#resyncRequested = true;
-        this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        this.#control({ t: 'resync' });
-      }
-      return;
+      return this.#rejected(error);
     }
+    if (snapshot) this.#resyncRequested = false; // taken (perhaps still being built): its deltas follow
+  }
+
+  /** The mirror rejected a frame (it changed nothing): one snapshot is asked for, later deltas wait for it. */
+  #rejected(error: unknown): void {
+    if (this.#resyncRequested) return;
+    this.#resyncRequested = true;
+    this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    this.#control({ t: 'resync' });
+  }
+
+  /** A frame is in place in the mirror. */
+  #applied(snapshot: boolean): void {
     if (snapshot) {
       this.#resyncRequested = false;
       // the first snapshot means the customer approved this viewer: from now on it may resume

@@ -134,7 +134,10 @@ export class Session {
     const h = sharer.frame.offsetHeight || SHARER_HEIGHT;
     this.container.style.cssText = `position:absolute;left:${w + GAP}px;top:0;width:${w}px;height:${h}px;overflow:hidden;margin:0;padding:0`;
     stage().appendChild(this.container);
-    this.mirror = new Mirror(this.container, mirrorOptions(options));
+    this.mirror = new Mirror(
+      this.container,
+      mirrorOptions(options, (error) => this.errors.push({ frame: -1, error })),
+    );
   }
 
   /** Starts capturing the sharer's current document. */
@@ -179,7 +182,8 @@ export class Session {
       await tick();
       await raf(this.sharer.win);
       await tick();
-      const waiting = n === 0 || this.pendingJoiners.length > 0;
+      // and a large snapshot still being built by a mirror (over several tasks)
+      const waiting = n === 0 || this.pendingJoiners.length > 0 || [this.mirror, ...this.joiners].some((m) => m.building);
       quiet = this.frames.length === n && !waiting ? quiet + 1 : 0;
       if (i >= 60 && !waiting) break;
     }
@@ -224,7 +228,10 @@ export class Session {
     const h = this.sharer.frame.offsetHeight || SHARER_HEIGHT;
     container.style.cssText = `position:absolute;left:${2 * (w + GAP)}px;top:0;width:${w}px;height:${h}px;overflow:hidden`;
     stage().appendChild(container);
-    const m = new Mirror(container, mirrorOptions(this.options));
+    const m = new Mirror(
+      container,
+      mirrorOptions(this.options, (error) => this.errors.push({ frame: -1, error })),
+    );
     live.add({
       dispose: () => {
         m.destroy();
@@ -364,7 +371,8 @@ export async function waitMirrorLinks(s: Session, mirror: Mirror = s.mirror): Pr
  * origin the mirror never loads from by `'page'` (resources.ts): the tests list it explicitly, as a
  * console that knows its site would.
  */
-function mirrorOptions(options: SessionOptions): ConstructorParameters<typeof Mirror>[1] {
+function mirrorOptions(options: SessionOptions, onReject?: (error: unknown) => void): ConstructorParameters<typeof Mirror>[1] {
   const given = (options.mirrorOptions ?? {}) as ConstructorParameters<typeof Mirror>[1] & object;
-  return { resourceOrigins: ['page', location.origin], ...given };
+  // a large snapshot is applied over several tasks: its rejection comes later, not from apply()
+  return { resourceOrigins: ['page', location.origin], ...(onReject && { onReject }), ...given };
 }
