@@ -100,6 +100,26 @@ describe('capture core', () => {
     s.done();
   });
 
+  it('an attribute written again with the value it had, or set and set back within a task, sends nothing', async () => {
+    // frameworks write attributes again on every render (React: `type`, Vue/Angular: class lists)
+    const s = session('<p id=p class="a b" title=t>x</p><p id=q>y</p>');
+    const p = s.doc.getElementById('p')!;
+    const q = s.doc.getElementById('q')!;
+    p.setAttribute('class', 'a b');
+    p.setAttribute('title', 'changed');
+    p.setAttribute('title', 't');
+    q.setAttribute('data-x', '1');
+    q.removeAttribute('data-x');
+    await tick();
+    assert(s.frames.length === 1, `frames after the snapshot: ${s.frames.length - 1}`);
+    p.setAttribute('class', 'a b c');
+    p.setAttribute('title', 't');
+    await tick();
+    const attrs = s.frames.slice(1).flatMap((f) => ops(f, OpCode.Attr)) as Extract<Op, { op: OpCode.Attr }>[];
+    assert(attrs.length === 1 && attrs[0]!.name === 'class' && attrs[0]!.value === 'a b c', `one change written: ${JSON.stringify(attrs)}`);
+    s.done();
+  });
+
   it('moves a known node with a REF and keeps its id', async () => {
     const s = session('<div id=a><b id=m>x</b></div><div id=b></div>');
     const snapTree = ops(s.frames[0]!, OpCode.Tree)[0] as Extract<Op, { op: OpCode.Tree }>;

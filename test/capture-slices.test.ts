@@ -3,7 +3,7 @@
 // mirror equals the page afterwards — and nothing masked may ever be in a frame.
 import { capture } from '../src/index.js';
 import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
-import { cleanup, countBytes, createSharer, frameKind, prng, startSession, type Session, type Sharer } from './helpers/harness.js';
+import { cleanup, countBytes, createSharer, frameKind, prng, Session, startSession, track, type Sharer } from './helpers/harness.js';
 
 afterEach(cleanup);
 
@@ -127,6 +127,24 @@ describe('capture: a large snapshot in slices', () => {
     const acct = sharer.doc.getElementById('acct')!;
     await s!.expectSame('the rest of the page', { ...SAME, skip: (n) => n === acct });
     assertEqual(s!.mirror.document!.getElementById('acct')!.textContent, '*'.repeat(secret.length), 'the mirror shows');
+  });
+
+  it('attributes set and set back between slices: each row ends as the page has it, whichever value its slice wrote', async () => {
+    const sharer = await createSharer({ html: bigPage() });
+    const rows = sharer.doc.getElementsByClassName('r');
+    for (let i = 0; i < rows.length; i++) rows[i]!.setAttribute('data-flip', '0');
+    const s = track(new Session(sharer)).start();
+    // the first task sets every row to 1, the next ones back to 0: the rows the slice after the first
+    // task wrote hold 1, and the page ends as it began, so the delta after the snapshot must not take
+    // "back to the value it had" for "unchanged"
+    const tasks = await everyTask(
+      (n) => {
+        for (let i = 0; i < rows.length; i++) rows[i]!.setAttribute('data-flip', n === 0 ? '1' : '0');
+      },
+      () => snapshots(s) > 0,
+    );
+    assert(tasks >= 2, `the page ran only ${tasks} task(s) while the snapshot was written`);
+    await s.expectSame('after flips between slices', SAME);
   });
 
   it('stop() while a snapshot is being written: no frame at all, nothing thrown', async () => {

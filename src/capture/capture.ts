@@ -203,7 +203,7 @@ export class Capture implements CaptureHandle {
     this.#endSlices();
     this.#started = true;
     this.#emit(this.#encoder.finish());
-    this.#flush(); // what changed meanwhile, for every viewer (nothing is sent when nothing did)
+    this.#flush(false); // what changed meanwhile, for every viewer (nothing is sent when nothing did)
   }
 
   /** The snapshot in progress cannot stay consistent: what changed goes out as a delta, then it starts over. */
@@ -218,7 +218,8 @@ export class Capture implements CaptureHandle {
     this.#serializer.slices = this.#slices = null;
   }
 
-  #flush(): void {
+  /** `sameStart`: see DeltaBuilder.build (false for the changes held while a snapshot was written in slices). */
+  #flush(sameStart = true): void {
     this.#scheduled = false;
     if (this.#stopped || this.#slices) return; // held while a snapshot is written: sent right after it
     const records = this.#queue;
@@ -227,7 +228,7 @@ export class Capture implements CaptureHandle {
     const e = this.#encoder;
     e.begin(FrameKind.Delta, this.#seqNo + 1);
     try {
-      this.#delta.build(records);
+      this.#delta.build(records, sameStart);
       this.#trees.written();
       this.#watchers.flush();
     } catch (err) {

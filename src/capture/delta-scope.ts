@@ -39,13 +39,14 @@ export class DeltaScope {
    * Notes the captured elements whose attribute changes made them ignored, blocked or unblocked;
    * `moved`: the batch removed (or moved) nodes. Either drops the answers kept about ancestors.
    */
-  begin(changed: ReadonlyMap<Element, readonly string[]>, moved: boolean): void {
+  begin(changed: ReadonlyMap<Element, readonly (string | null)[]>, moved: boolean): void {
     const { ids, mask } = this;
     if (moved) this.#forgetAncestry();
-    for (const [el, names] of changed) {
-      // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched for them
+    for (const [el, changes] of changed) {
+      // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched
+      // for them (`changes`: name, old value, ...; see MutationBatch.attrs)
       let relevant = false;
-      for (let i = 0; i < names.length && !relevant; i++) relevant = mask.dependsOn(names[i]!) || privateTextArea(el, names[i]!);
+      for (let i = 0; i < changes.length && !relevant; i += 2) relevant = mask.dependsOn(changes[i]!) || privateTextArea(el, changes[i]!);
       if (!relevant) continue;
       this.#forgetAncestry();
       if (!ids.get(el)) continue;

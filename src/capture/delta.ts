@@ -28,6 +28,8 @@ export class DeltaBuilder {
   readonly #bases = new BaseUrls();
   /** Ids from here on belong to nodes written in this batch. */
   #firstNew = 0;
+  /** See `build`. */
+  #sameStart = true;
 
   constructor(
     private readonly parts: DeltaParts,
@@ -36,12 +38,18 @@ export class DeltaBuilder {
     this.#scope = new DeltaScope(parts.ids, parts.mask, parts.written, parts.trees);
   }
 
-  /** Writes the ops of `records` and of the trees' new shadow roots and frame documents (a frame is open). */
-  build(records: readonly MutationRecord[]): void {
+  /**
+   * Writes the ops of `records` and of the trees' new shadow roots and frame documents (a frame is
+   * open). `sameStart`: every viewer had the page as it was before the first record (not so for the
+   * records held while a snapshot was written in slices: it wrote parts of the page after some of them),
+   * so an attribute back to the value it had then changed nothing.
+   */
+  build(records: readonly MutationRecord[], sameStart = true): void {
     const { parts } = this;
     const batch = this.#batch;
     const scope = this.#scope;
     this.#firstNew = parts.ids.next;
+    this.#sameStart = sameStart;
     try {
       batch.collect(records);
       scope.begin(batch.attrs, batch.removed.size > 0);
@@ -50,7 +58,7 @@ export class DeltaBuilder {
       for (const frame of parts.trees.loadedFrames) this.#replaceFrameDocument(frame);
       this.#removeAll(batch.removed);
       for (const t of batch.texts) this.#text(t);
-      for (const [el, names] of batch.attrs) this.#attributes(el, names);
+      for (const [el, changes] of batch.attrs) this.#attributes(el, changes);
     } finally {
       batch.clear();
       scope.clear();
@@ -167,23 +175,38 @@ export class DeltaBuilder {
     this.parts.encoder.text(id, data);
   }
 
-  #attributes(el: Element, names: readonly string[]): void {
+  /** `changes`: name, value before the batch, ... (MutationBatch.attrs); rewritten here to name, value now, ... */
+  #attributes(el: Element, changes: (string | null)[]): void {
     const { ids, mask } = this.parts;
     const id = ids.get(el);
     if (id >= this.#firstNew) return;
-    let maskAttr = false; // a loop, not names.some(): no closure per changed element
-    for (let i = 0; i < names.length && !maskAttr; i++) maskAttr = mask.dependsOn(names[i]!);
+    // only what really changed: frameworks write many attributes again with the value they had
+    let n = 0;
+    let maskAttr = false;
+    let typeChanged = false;
+    for (let i = 0; i < changes.length; i += 2) {
+      const name = changes[i]!;
+      const now = getAttribute(el, name);
+      if (now === changes[i + 1] && this.#sameStart) continue;
+      changes[n++] = name;
+      changes[n++] = now;
+      maskAttr ||= mask.dependsOn(name);
+      typeChanged ||= name === 'type' || name === 'autocomplete';
+    }
+    if (!n) return;
+    changes.length = n;
     if (maskAttr && this.#ignoreChanged(el, id)) return;
     if (!id || !this.#scope.isLive(el) || this.#scope.hidden(el, false)) return;
     const tag = localName(el);
-    const typeChanged = tag === 'input' && (names.includes('type') || names.includes('autocomplete'));
+    typeChanged &&= tag === 'input';
     // React writes `type` on every render of a field: only a change of what is private rewrites it
     if ((maskAttr || typeChanged) && this.#maskingChanged(el, tag)) return this.#rewrite(el, id);
     const e = this.parts.encoder;
     const base = this.#bases.of(ownerDocument(el)!);
-    for (const name of names) {
+    for (let i = 0; i < changes.length; i += 2) {
+      const name = changes[i]!;
       if (isEventHandler(name)) continue;
-      const value = getAttribute(el, name);
+      const value = changes[i + 1]!;
       if (value === null) {
         e.attrDel(id, name);
         continue;

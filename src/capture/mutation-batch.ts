@@ -1,13 +1,17 @@
 // One batch of MutationObserver records reduced to its net sets: nodes added, nodes removed, texts
-// changed, and the attribute names changed per element (in first-change order). The sets are reused
-// from batch to batch; `clear()` drops the nodes once the batch is written.
+// changed, and the attributes changed per element (in first-change order) with each one's value when
+// the batch began. The sets are reused from batch to batch; `clear()` drops the nodes once the batch is written.
 import { XLINK_NS, XML_NS, XMLNS_NS } from '../dom/safe-dom.js';
 
 export class MutationBatch {
   readonly added = new Set<Node>();
   readonly removed = new Set<Node>();
   readonly texts = new Set<Node>();
-  readonly attrs = new Map<Element, string[]>();
+  /**
+   * Per element: name, value before the batch's first change of it (null: absent), name, value, ...
+   * An attribute set again to the value it had (React writes `type` on every render) changed nothing.
+   */
+  readonly attrs = new Map<Element, (string | null)[]>();
 
   collect(records: readonly MutationRecord[]): void {
     const { added, removed, texts, attrs } = this;
@@ -23,9 +27,9 @@ export class MutationBatch {
       } else {
         const el = r.target as Element;
         const name = qualifiedName(r.attributeName!, r.attributeNamespace);
-        const names = attrs.get(el);
-        if (!names) attrs.set(el, [name]);
-        else if (!names.includes(name)) names.push(name);
+        const changes = attrs.get(el);
+        if (!changes) attrs.set(el, [name, r.oldValue]);
+        else if (!hasName(changes, name)) changes.push(name, r.oldValue);
       }
     }
   }
@@ -36,6 +40,12 @@ export class MutationBatch {
     this.texts.clear();
     this.attrs.clear();
   }
+}
+
+/** Whether `name` is among the names (even places) of an element's changes. */
+function hasName(changes: readonly (string | null)[], name: string): boolean {
+  for (let i = 0; i < changes.length; i += 2) if (changes[i] === name) return true;
+  return false;
 }
 
 /** The name `getAttribute` takes for a record's attribute (xlink:href and friends keep their prefix). */

@@ -19,7 +19,8 @@ import { afterMethod } from './patches.js';
 import type { WatcherSet } from './watcher-set.js';
 import { rootNode } from './dom.js';
 
-const OBSERVE: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
+// old values: an attribute written again with the value it had is left out of the delta (mutation-batch.ts)
+const OBSERVE: MutationObserverInit = { childList: true, subtree: true, attributes: true, attributeOldValue: true, characterData: true };
 
 /** What the serializer reports while it writes, and asks about shadow roots. */
 export interface TreeSink {
