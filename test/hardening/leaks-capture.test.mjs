@@ -1,5 +1,6 @@
 // Leaks (issue 6): start/stop capture 1,000 times on a large page (5,000 nodes with styles, inputs,
-// shadow roots, iframes), and start/stop a whole session (startSharing/startViewing over a loopback
+// shadow roots, iframes; half of the captures stopped at once, perhaps while their snapshot is still
+// being written in slices), and start/stop a whole session (startSharing/startViewing over a loopback
 // pair) 200 times; after a forced GC the JS heap must be back at its baseline and no patch may remain.
 // Real Chromium through playwright-core, with --expose-gc; the heap is V8's used size (CDP
 // Runtime.getHeapUsage) after HeapProfiler.collectGarbage + gc(), the median of 3 readings.
@@ -90,12 +91,18 @@ test('capture start/stop ×1,000 on a 5,000-node page: heap back to baseline, 0 
       let frames = 0;
       let bytes = 0;
       for (let i = 0; i < n; i++) {
+        let written;
+        const snapshot = new Promise((r) => (written = r));
         const h = window.leaks.capture(document, {
           onFrame: (f) => {
             frames++;
             bytes += f.byteLength;
+            written();
           },
         });
+        // half of them wait for their snapshot (written in slices when the machine is slow), half are
+        // stopped at once: perhaps in the middle of it, which must leave nothing behind either
+        if (i % 2) await snapshot;
         if (i % 50 === 0) await new Promise((r) => requestAnimationFrame(r));
         h.stop();
       }
@@ -110,7 +117,7 @@ test('capture start/stop ×1,000 on a 5,000-node page: heap back to baseline, 0 
   console.log(
     `capture ×1000 on ${nodes} elements: heap ${base.toFixed(2)} MB → ${end.toFixed(2)} MB (Δ ${(end - base).toFixed(2)} MB), activePatchCount ${r.patches}, ${r.frames} frames (${(r.bytes / 1e6).toFixed(0)} MB), ${(ms / 1000).toFixed(1)} s`,
   );
-  assert.ok(r.frames >= 1000, 'each capture produced its snapshot');
+  assert.ok(r.frames >= 500, `each capture that waited produced its snapshot: ${r.frames} frames`);
   assert.equal(r.patches, 0);
   assert.ok(end - base < TOLERANCE_MB, `heap grew ${(end - base).toFixed(2)} MB`);
 });
