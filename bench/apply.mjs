@@ -11,7 +11,10 @@
 //   decode / validate — FrameDecoder.decode and validateFrame alone, each in its own task
 //   in place          — Mirror.apply called -> the new document is in the mirror (onApply)
 //   first paint       — Mirror.apply called -> the first frame rendered after that
-//   longest task      — the longest 'longtask' entry of the agent's page in that window (0: none over 50 ms)
+//   longest stall     — the longest gap between two turns of a task the agent's page posts again and
+//                       again, apply -> first paint: the browser's style, layout and paint included
+//   longest task      — the longest 'longtask' entry of the agent's page in that window (0: none over
+//                       50 ms; Chromium leaves rendering out of these)
 //   fresh / replace   — into an empty mirror / over a mirror that shows the same page (a resync)
 import { buildPage, fail, fmtInt, fmtMs, launchChromium, machineLine, median, opt, servePages, table } from './lib.mjs';
 import os from 'node:os';
@@ -61,6 +64,7 @@ try {
         fmtMs(m('validateMs')),
         fmtMs(m('applyMs')),
         fmtMs(m('paintMs')),
+        fmtMs(m('stallMs')),
         fmtMs(m('longestTaskMs')),
         String(m('longTasks')),
       ]);
@@ -72,5 +76,7 @@ try {
 }
 
 console.log(`\nMirror: a snapshot on the agent's side, medians of ${RUNS} runs (ms)\n`);
-console.log(table(rows, ['snapshot', 'frame', 'decode', 'validate', 'in place', 'first paint', 'longest task', 'long tasks']));
+console.log(
+  table(rows, ['snapshot', 'frame', 'decode', 'validate', 'in place', 'first paint', 'longest stall', 'longest task', 'long tasks']),
+);
 console.log(`\n${machineLine(loadBefore)}`);

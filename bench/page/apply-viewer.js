@@ -16,6 +16,30 @@ const task = () =>
     c.port1.onmessage = () => r();
     c.port2.postMessage(0);
   });
+/**
+ * The longest stretch the agent's page could not run a task (a task posted again and again notes the
+ * gap between two of its turns): unlike 'longtask' entries, it includes the browser's own style,
+ * layout and paint of the new page, and stretches under 50 ms.
+ */
+function watchMainThread() {
+  let longest = 0;
+  let last = now();
+  let on = true;
+  const c = new MessageChannel();
+  c.port1.onmessage = () => {
+    const t = now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (on) c.port2.postMessage(0);
+  };
+  c.port2.postMessage(0);
+  return () => {
+    on = false;
+    c.port1.close();
+    return Math.max(longest, now() - last);
+  };
+}
+
 const painted = () => new Promise((r) => requestAnimationFrame(() => task().then(r)));
 
 const longTasks = [];
@@ -62,11 +86,13 @@ window.applyRun = async (b64, replace) => {
     await new Promise((r) => setTimeout(r, 200));
   }
   longTasks.length = 0;
+  const watching = watchMainThread();
   const start = now();
   await applyFrame(mirror, bytes, placed);
   const inPlace = placed.at;
   await painted();
   const paint = now();
+  const stallMs = watching();
   await new Promise((r) => setTimeout(r, 100)); // the long-task entries of the window are delivered
   const inWindow = longTasks.filter((e) => e.startTime + e.duration > start && e.startTime < paint);
   const ok = mirror.document?.body?.querySelectorAll('*').length > nodes / 4;
@@ -80,6 +106,7 @@ window.applyRun = async (b64, replace) => {
     paintMs: paint - start,
     longestTaskMs: Math.max(0, ...inWindow.map((e) => e.duration)),
     longTasks: inWindow.length,
+    stallMs,
     ok,
   };
 };
