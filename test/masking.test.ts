@@ -241,7 +241,7 @@ describe('masking', () => {
     // unmasked (the capture keeps what it learned about the ancestors from delta to delta)
     const shown = control();
     const sharer = await createSharer({
-      html: `<!DOCTYPE html><body>${shown.html}<div id="a"><p id="pa">a</p></div><div id="m" data-cobrowse-mask><p id="pm">m</p></div><div id="b"><p id="pb">b</p></div><textarea id="ta">t</textarea></body>`,
+      html: `<!DOCTYPE html><body>${shown.html}<div id="a"><p id="pa">a</p></div><div id="m" data-cobrowse-mask><p id="pm">m</p></div><div id="b"><p id="pb">b</p></div><textarea id="ta">t</textarea><div id="f"><input id="in1"></div><input id="in2"></body>`,
     });
     const s = await startSession(sharer);
     const { doc } = sharer;
@@ -265,6 +265,21 @@ describe('masking', () => {
     doc.getElementById('ta')!.setAttribute('autocomplete', 'cc-number'); // a textarea made private
     await s.settle();
     await write('ta', true);
+    // a field's value, the same three ways it becomes masked (the form watcher keeps its answer too)
+    const field = async (id: string, secret: boolean) => {
+      const t = secret ? canary(id) : `shown ${id} ${Math.random()}`;
+      if (secret) list.push(t);
+      typeInto(doc.getElementById(id) as HTMLInputElement, t);
+      await s.settle();
+    };
+    await field('in1', false);
+    doc.getElementById('f')!.setAttribute('data-cobrowse-mask', '');
+    await s.settle();
+    await field('in1', true);
+    await field('in2', false);
+    doc.getElementById('m')!.append(doc.getElementById('in2')!);
+    await s.settle();
+    await field('in2', true);
     shown.change(doc);
     await assertNoLeak(s, list, shown);
   });

@@ -87,6 +87,7 @@ export class Capture implements CaptureHandle {
       encoder,
       mask,
       id: (node) => ids.get(node),
+      textMasked: (node) => this.#delta.textMasked(node),
       requestFlush: () => this.#schedule(),
       roots: () => this.#trees.liveRoots(),
     };

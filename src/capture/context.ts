@@ -15,6 +15,12 @@ export interface CaptureContext {
   readonly mask: MaskPolicy;
   /** The node's id, or 0 when it is not (or no longer) captured. */
   id(node: Node): number;
+  /**
+   * Whether text at `node` (its own, or a field's value) is masked by the rules on it and its ancestors.
+   * Answers are kept until a delta could change them (a move, an attribute the masking reads): a
+   * field's every keystroke asks. Use it only inside `flush()` (after the frame's DOM ops).
+   */
+  textMasked(node: Node): boolean;
   /** Asks for a delta frame soon (coalesced: one per task). Call it when a watcher has state to write. */
   requestFlush(): void;
   /** Every root currently captured (documents and shadow roots), in no particular order. */

@@ -38,6 +38,11 @@ export class DeltaBuilder {
     this.#scope = new DeltaScope(parts.ids, parts.mask, parts.written, parts.trees);
   }
 
+  /** Whether text under `node` is masked (DeltaScope.textMaskedUnder: kept until masking could change). */
+  textMasked(node: Node): boolean {
+    return this.#scope.textMaskedUnder(node);
+  }
+
   /**
    * Writes the ops of `records` and of the trees' new shadow roots and frame documents (a frame is
    * open). `sameStart`: every viewer had the page as it was before the first record (not so for the

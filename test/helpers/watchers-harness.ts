@@ -58,6 +58,8 @@ export class Harness {
       encoder: this.encoder,
       mask: policy,
       id: (n) => this.ids.get(n) ?? 0,
+      // the capture keeps these answers between deltas; here every question walks up (no deltas to forget them)
+      textMasked: (n) => policy.isTextMaskedAt(n) || (n instanceof HTMLTextAreaElement && policy.isValueMasked(n, false)),
       requestFlush: () => {
         this.flushRequests++;
       },

@@ -159,7 +159,7 @@ export class FormWatcher extends Watcher {
 }
 
 function isMasked(c: CaptureContext, el: Element): boolean {
-  return c.mask.isValueMasked(el, c.mask.isTextMaskedAt(el));
+  return c.mask.isValueMasked(el, c.textMasked(el));
 }
 
 /** The radios of `input`'s group: same name, same form owner, same tree. */
