@@ -5,6 +5,7 @@
 // once that frame's rendering is done), and the long tasks (PerformanceObserver 'longtask') of the
 // whole window. `replace`: the mirror shows a snapshot of the same page first (a resync).
 import { Mirror } from '../../src/mirror/index.ts';
+import { watchStalls } from './stalls.js';
 import { FrameDecoder } from '../../src/protocol/decoder.ts';
 import { validateFrame } from '../../src/mirror/validate.ts';
 import { NodeMap } from '../../src/mirror/nodes.ts';
@@ -16,30 +17,6 @@ const task = () =>
     c.port1.onmessage = () => r();
     c.port2.postMessage(0);
   });
-/**
- * The longest stretch the agent's page could not run a task (a task posted again and again notes the
- * gap between two of its turns): unlike 'longtask' entries, it includes the browser's own style,
- * layout and paint of the new page, and stretches under 50 ms.
- */
-function watchMainThread() {
-  let longest = 0;
-  let last = now();
-  let on = true;
-  const c = new MessageChannel();
-  c.port1.onmessage = () => {
-    const t = now();
-    longest = Math.max(longest, t - last);
-    last = t;
-    if (on) c.port2.postMessage(0);
-  };
-  c.port2.postMessage(0);
-  return () => {
-    on = false;
-    c.port1.close();
-    return Math.max(longest, now() - last);
-  };
-}
-
 const painted = () => new Promise((r) => requestAnimationFrame(() => task().then(r)));
 
 const longTasks = [];
@@ -86,7 +63,7 @@ window.applyRun = async (b64, replace) => {
     await new Promise((r) => setTimeout(r, 200));
   }
   longTasks.length = 0;
-  const watching = watchMainThread();
+  const watching = watchStalls();
   const start = now();
   await applyFrame(mirror, bytes, placed);
   const inPlace = placed.at;

@@ -3,6 +3,7 @@
 //   { name, start(doc, onEmit) -> stop(), isSnapshot(msg) -> bool, whole(msgs) -> Uint8Array,
 //     each(msgs) -> Uint8Array[], analyze?(allMsgs, fromIndex) -> object }
 import { deflateSync } from 'fflate';
+import { watchStalls } from './stalls.js';
 import { countNodes, nextTask, workloads } from './workloads.js';
 
 const now = () => performance.now();
@@ -45,23 +46,11 @@ async function settle(quietMs = 60, frames = 3, capMs = 60_000) {
 const sum = (a) => a.reduce((s, x) => s + x, 0);
 
 /**
- * Watches the main thread while the engine works: a task posted again and again (the page's own work,
- * as it would run between the engine's tasks) notes the longest gap between two of its turns — the
- * longest stretch the page could not run, whatever its length — and a PerformanceObserver counts the
- * browser's `longtask` entries (tasks of 50 ms or more).
+ * Watches the main thread while the engine works: the longest stall (stalls.js) and the browser's
+ * `longtask` entries (tasks of 50 ms or more).
  */
 function watchMainThread() {
-  let longest = 0;
-  let last = now();
-  let on = true;
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    const t = now();
-    longest = Math.max(longest, t - last);
-    last = t;
-    if (on) channel.port2.postMessage(0);
-  };
-  channel.port2.postMessage(0);
+  const stalls = watchStalls();
   const long = [];
   const from = now();
   // only tasks that ended in the window (the setup's own long task may be reported late)
@@ -69,8 +58,7 @@ function watchMainThread() {
   const observer = new PerformanceObserver((list) => note(list.getEntries()));
   observer.observe({ type: 'longtask' });
   return () => {
-    on = false;
-    longest = Math.max(longest, now() - last);
+    const longest = stalls();
     note(observer.takeRecords());
     observer.disconnect();
     return { longestTaskMs: longest, longTasks: long.length, longTaskMaxMs: Math.max(0, ...long) };
