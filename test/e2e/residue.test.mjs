@@ -1,6 +1,6 @@
 // No per-page residue in the agent's console (issue 17 item 4): the customer changes page 51 times in
 // one co-browse session (each page a new document, resumed, a full snapshot replacing the mirror's
-// document); after the last the agent's page holds as many documents and event listeners as after
+// document); after the last the agent's page holds no more documents and event listeners than after
 // the first, and has logged no more console messages. Counted by Chromium itself (DevTools
 // Memory.getDOMCounters, after a forced garbage collection), and by page.on('console').
 import { after, before, describe, it } from 'node:test';
@@ -44,7 +44,7 @@ describe("the agent's console after many page changes", () => {
     await converge(t, `page ${n}: the agent to follow`);
   }
 
-  it(`after ${CHANGES} page changes: as many documents and listeners as after one, no new console messages`, async () => {
+  it(`after ${CHANGES} page changes: no more documents and listeners than after one, no new console messages`, async () => {
     await change(1);
     const first = await counters();
     const logged = consoleMessages.length;
@@ -52,8 +52,10 @@ describe("the agent's console after many page changes", () => {
     const last = await counters();
     console.log(`agent's page after 1 page change: ${JSON.stringify(first)}, ${logged} console messages`);
     console.log(`agent's page after ${CHANGES} page changes: ${JSON.stringify(last)}, ${consoleMessages.length} console messages`);
-    assert.equal(last.documents, first.documents, 'documents');
-    assert.equal(last.jsEventListeners, first.jsEventListeners, 'event listeners');
+    // no more than after one (one fewer is fine: right after the first change a document can still be
+    // on its way out, e.g. a snapshot build's last task not yet collected)
+    assert.ok(last.documents <= first.documents, `documents: ${first.documents} → ${last.documents}`);
+    assert.ok(last.jsEventListeners <= first.jsEventListeners, `event listeners: ${first.jsEventListeners} → ${last.jsEventListeners}`);
     // the same page (the guide) after both: its nodes, give or take the shop's ticking clock and the chat log
     assert.ok(Math.abs(last.nodes - first.nodes) < 200, `nodes: ${first.nodes} → ${last.nodes}`);
     assert.deepEqual(consoleMessages.slice(logged), [], 'no console message after the first page change');
