@@ -41,14 +41,14 @@ export class DeltaScope {
    */
   begin(changed: ReadonlyMap<Element, readonly (string | null)[]>, moved: boolean): void {
     const { ids, mask } = this;
-    if (moved) this.#forgetAncestry();
+    let forget = moved;
     for (const [el, changes] of changed) {
       // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched
       // for them (`changes`: name, old value, ...; see MutationBatch.attrs)
       let relevant = false;
       for (let i = 0; i < changes.length && !relevant; i += 2) relevant = mask.dependsOn(changes[i]!) || privateTextArea(el, changes[i]!);
       if (!relevant) continue;
-      this.#forgetAncestry();
+      forget = true;
       if (!ids.get(el)) continue;
       // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
       // of it first are still there to move)
@@ -60,6 +60,7 @@ export class DeltaScope {
       if (!was && now) this.#newlyBlocked.add(el);
       else if (was && !now) this.#newlyUnblocked.add(el);
     }
+    if (forget) this.#forgetAncestry();
   }
 
   clear(): void {

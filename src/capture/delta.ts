@@ -11,7 +11,7 @@ import { MutationBatch } from './mutation-batch.js';
 import type { Serializer } from './serialize.js';
 import type { ObservedTrees } from './trees.js';
 import { absoluteCssUrls, BaseUrls, resolveAttribute } from './urls.js';
-import { maskStateOf, type WrittenMasks } from './written-masks.js';
+import type { WrittenMasks } from './written-masks.js';
 
 export interface DeltaParts {
   readonly ids: NodeIds;
@@ -205,7 +205,7 @@ export class DeltaBuilder {
     const tag = localName(el);
     typeChanged &&= tag === 'input';
     // React writes `type` on every render of a field: only a change of what is private rewrites it
-    if ((maskAttr || typeChanged) && this.#maskingChanged(el, tag)) return this.#rewrite(el, id);
+    if ((maskAttr || typeChanged) && this.parts.written.changed(el, mask, tag)) return this.#rewrite(el, id);
     const e = this.parts.encoder;
     const base = this.#bases.of(ownerDocument(el)!);
     for (let i = 0; i < changes.length; i += 2) {
@@ -238,11 +238,6 @@ export class DeltaBuilder {
     // parent has none either
     if (this.#scope.isLive(el)) this.#writeInPlace(el);
     return true;
-  }
-
-  /** Whether the element's own masking or blocking differs from what it was written with. */
-  #maskingChanged(el: Element, tag: string): boolean {
-    return maskStateOf(el, this.parts.mask, tag === 'input') !== this.parts.written.stateOf(el);
   }
 
   /** Writes the element again, whole, under new ids: its masking changed. */

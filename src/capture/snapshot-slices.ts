@@ -13,10 +13,9 @@
 //    under the old masking in the frame: then the snapshot starts again (the held records go out as a
 //    delta first). After MAX_RESTARTS the rest is written in one task: a page that restructures itself
 //    faster than we can slice it is rare, and a long task is better than never showing it.
-import { localName } from '../dom/safe-dom.js';
 import type { NodeIds } from './ids.js';
 import type { MaskPolicy } from './mask.js';
-import { maskStateOf, type WrittenMasks } from './written-masks.js';
+import type { WrittenMasks } from './written-masks.js';
 
 /** How long one slice writes before yielding: with the frame's encryption after it, under 50 ms. */
 export const SLICE_MS = 20;
@@ -44,7 +43,7 @@ export class SnapshotSlices implements SliceMarks {
   readonly moved = new WeakSet<Node>();
   /** Elements written so far (counted by the serializer), and the top document's (for progress). */
   elements = 0;
-  readonly total: number;
+  #total = -1;
   /** Held records up to here were read. */
   #read = 0;
 
@@ -52,10 +51,14 @@ export class SnapshotSlices implements SliceMarks {
     private readonly parts: SliceParts,
     /** Times this snapshot was started again. */
     readonly restarts: number,
-    doc: Document,
-  ) {
+    private readonly doc: Document,
+  ) {}
+
+  /** The top document's elements: counted once, when a second slice needs it (not for a small page). */
+  get total(): number {
     // the prototype's method: a page's own `getElementsByTagName` is not trusted (nor needed)
-    this.total = Document.prototype.getElementsByTagName.call(doc, '*').length;
+    if (this.#total < 0) this.#total = Document.prototype.getElementsByTagName.call(this.doc, '*').length;
+    return this.#total;
   }
 
   /** When the next slice must yield: never once the snapshot was started again too often. */
@@ -73,7 +76,7 @@ export class SnapshotSlices implements SliceMarks {
         if (this.#leftEarly(r.addedNodes) || this.#leftEarly(r.removedNodes)) return false;
       } else if (r.type === 'attributes' && mask.dependsOn(r.attributeName!)) {
         const el = r.target as Element;
-        if (ids.get(el) && (mask.isIgnored(el) || maskStateOf(el, mask, localName(el) === 'input') !== written.stateOf(el))) return false;
+        if (ids.get(el) && (mask.isIgnored(el) || written.changed(el, mask))) return false;
       }
     }
     return true;

@@ -51,6 +51,11 @@ export class WrittenMasks {
     return this.#masked.has(node);
   }
 
+  /** Whether the element's own masking or blocking now differs from what it was written with. */
+  changed(el: Element, mask: MaskPolicy, tag = localName(el)): boolean {
+    return maskStateOf(el, mask, tag === 'input') !== this.stateOf(el);
+  }
+
   wasBlocked(el: Element): boolean {
     return (this.stateOf(el) & MaskState.Blocked) !== 0;
   }
