@@ -72,6 +72,19 @@ async function controlled(options: SharingOptions = {}, agent?: (m: Member) => M
 }
 
 /** The customer follows a link: the first page says goodbye (pagehide) and the next one resumes. */
+/** A second agent joins the same chat and views the page (it is approved; it never holds control). */
+async function anotherAgent(tab: Tab): Promise<ViewingSession> {
+  const other = await startViewing({
+    container: container(),
+    signaling: createChatSignaling(tab.join('agent')),
+    invitation: tab.sharing.invitation!,
+    rtc,
+  });
+  open.push(other);
+  await other.connected;
+  return other;
+}
+
 async function navigate(tab: Tab, options: SharingOptions = {}, frame?: (f: HTMLIFrameElement) => void) {
   tab.first.win.dispatchEvent(new PageTransitionEvent('pagehide'));
   // until when the first page's control may be given back: its stored state's expiry
@@ -134,14 +147,7 @@ describe('remote control across a navigation', () => {
     let gate = false; // the agent in control is back only after the other one
     const tab = await controlled({}, (member) => holdFromNewPages(member, () => gate));
     const holder = tab.sharing.controller!.id;
-    const other = await startViewing({
-      container: container(),
-      signaling: createChatSignaling(tab.join('agent')),
-      invitation: tab.sharing.invitation!,
-      rtc,
-    });
-    open.push(other);
-    await other.connected;
+    const other = await anotherAgent(tab);
     const { next, resumed, changes } = await navigate(tab);
     await waitFor(() => converged(next, other), 20_000, 'the other agent sees the next page first');
     await new Promise((r) => setTimeout(r, 300));
@@ -159,14 +165,7 @@ describe('remote control across a navigation', () => {
     this.timeout(60_000);
     // the holder never comes back; the page that held control gave it 1.5 s
     const tab = await controlled({ reconnectTimeout: 1500 }, (member) => holdFromNewPages(member, () => false));
-    const other = await startViewing({
-      container: container(),
-      signaling: createChatSignaling(tab.join('agent')),
-      invitation: tab.sharing.invitation!,
-      rtc,
-    });
-    open.push(other);
-    await other.connected;
+    const other = await anotherAgent(tab);
     const heard: string[] = [];
     other.on('control', (c) => heard.push(c.reason ? `${c.state}:${c.reason}` : c.state));
     const nav = await navigate(tab, { reconnectTimeout: 30_000 });
