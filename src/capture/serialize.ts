@@ -141,6 +141,7 @@ export class Serializer {
     if (slices) {
       if (slices.moved.has(node)) return; // added or moved since the snapshot began: the next delta writes it
       slices.written.add(node);
+      if (type === ELEMENT_NODE) slices.elements++;
     } else if (!snapshot) {
       const known = ids.get(node);
       if (known) {
@@ -264,7 +265,6 @@ export class Serializer {
     e.elementFlags(flags, flags & ElementFlag.Value ? this.#value(el, tag, valueMasked) : undefined);
 
     this.parts.elementAdded(el, tag, id, snapshot);
-    if (snapshot && this.slices) this.slices.elements++;
 
     // a value-masked textarea's text child is its default value: mask it too
     const childMasked = masked || (valueMasked && tag === 'textarea');

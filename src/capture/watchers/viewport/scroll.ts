@@ -60,7 +60,8 @@ export class ScrollWatcher extends Watcher {
     if (this.#addedCheck) cancelAnimationFrame(this.#addedCheck);
     this.#addedCheck = 0;
     this.#scrolled.clear();
-    this.#added = this.#scrolledAtSnapshot = [];
+    this.#added = [];
+    this.#scrolledAtSnapshot = [];
   }
 
   #write(c: CaptureContext, t: Element | Document, force: boolean): void {
