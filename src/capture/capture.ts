@@ -1,7 +1,8 @@
 // The capture of one document: its lifecycle. A snapshot at start (and at each resync; a large one is
-// written over several tasks, see snapshot-slices.ts), then a delta frame per task with the net
-// change of the DOM (MutationObserver records, see delta.ts) and of the state the watchers see;
-// stop() undoes every observer, listener and patch.
+// written over several tasks, see snapshot-slices.ts), then a delta frame per script (at most one an
+// animation frame, see CaptureOptions.batch) with the net change of the DOM (MutationObserver
+// records, see delta.ts) and of the state the watchers see; stop() undoes every observer, listener
+// and patch.
 import { FrameKind } from '../protocol/constants.js';
 import { FrameEncoder } from '../protocol/encoder.js';
 import { nextTask } from '../dom/next-task.js';
@@ -18,11 +19,16 @@ import { ObservedTrees } from './trees.js';
 import { WatcherSet } from './watcher-set.js';
 import { WrittenMasks } from './written-masks.js';
 
+/** 'auto' batching: a frame sooner than this after the last one waits for the next animation frame. */
+const MIN_GAP_MS = 16;
+/** A frame held for an animation frame goes out after this at the latest (a hidden tab has none). */
+const HELD_MAX_MS = 100;
+
 export interface CaptureOptions {
   /**
    * Receives every frame, in order, synchronously. The first (a full snapshot) arrives before
    * `capture()` returns, unless the page is too large to write in one short task: then in the tasks
-   * that follow. Later ones carry only what changed, one per script that changed something.
+   * that follow. Later ones carry only what changed, one per script that changed something (see `batch`).
    */
   onFrame(frame: Uint8Array): void;
   /** What to mask or block on the sharer (see MaskOptions). Default: sensitive fields only. */
@@ -30,13 +36,15 @@ export interface CaptureOptions {
   /** Called when a frame could not be produced or delivered (the capture goes on). Default: console.error once. */
   onError?(error: unknown): void;
   /**
-   * When changes are written: `'immediate'` (default) at the end of the script that made them (when
-   * the MutationObserver delivers, before the browser renders) — lowest latency, and the page never
-   * waits on us while it paints; `'animation-frame'` at the next animation frame — fewer, larger
-   * frames when a page changes in many small tasks, but nothing while the tab is hidden (see the
-   * README for the measurement).
+   * When changes are written. `'auto'` (default): at the end of the script that made them (when the
+   * MutationObserver delivers, before the browser renders), unless a frame went out less than 16 ms
+   * before — then with whatever follows, at the next animation frame: an isolated change (a
+   * keystroke, a click) goes out at once, a page or a script that changes many times a frame costs
+   * one frame per frame, not one per change. `'immediate'`: always at the end of the script.
+   * `'animation-frame'`: always at the next animation frame. A frame held for an animation frame
+   * goes out within 100 ms when the tab is hidden (no animation frames there).
    */
-  batch?: 'immediate' | 'animation-frame';
+  batch?: 'auto' | 'immediate' | 'animation-frame';
 }
 
 export interface CaptureHandle {
@@ -66,6 +74,12 @@ export class Capture implements CaptureHandle {
   #slices: SnapshotSlices | null = null;
   #queue: MutationRecord[] = [];
   #scheduled = false;
+  /** Counts flushes: a held flush's animation frame and its timer flush only if none ran since. */
+  #flushes = 0;
+  /** When the last delta went out (performance.now()), for 'auto' batching. */
+  #sentAt = -Infinity;
+  /** The held flushes' timer, for a tab without animation frames (hidden). */
+  #timer = 0;
   #stopped = false;
   #errorLogged = false;
   /** A snapshot went out: deltas mean something only after one (a sliced one that starts again sends none before). */
@@ -136,25 +150,39 @@ export class Capture implements CaptureHandle {
     this.#watchers.stop();
   }
 
-  /** MutationObserver records: written now, or queued until the next animation frame. */
+  /** MutationObserver records: written now, or held for the next animation frame (see `batch`). */
   #delivered(records: MutationRecord[]): void {
     for (const r of records) this.#queue.push(r);
-    if (this.options.batch !== 'animation-frame' && !this.#slices) return this.#flush();
+    if (!this.#slices && this.#now()) return this.#flush();
     this.#trees.noteDetached(records);
     this.#schedule();
+  }
+
+  /** Whether a change is written at the end of this script rather than held (see CaptureOptions.batch). */
+  #now(): boolean {
+    const batch = this.options.batch;
+    if (batch === 'immediate') return true;
+    return batch !== 'animation-frame' && performance.now() - this.#sentAt >= MIN_GAP_MS;
   }
 
   #schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    if (this.options.batch === 'animation-frame') {
-      const win = defaultView(this.document) ?? window;
-      win.requestAnimationFrame(() => this.#flush());
-      return;
-    }
     // state changes (events, patched setters) are written at the end of the current script, with any
     // DOM changes of the same script (the MutationObserver delivers at that same checkpoint)
-    queueMicrotask(() => this.#flush());
+    if (this.#now()) return queueMicrotask(() => this.#flush());
+    const flushes = this.#flushes;
+    const held = () => {
+      if (this.#flushes === flushes) this.#flush();
+    };
+    const win = defaultView(this.document) ?? window;
+    win.requestAnimationFrame(held);
+    // one timer for many held flushes (a timer per frame costs more than the frame's own work)
+    if (this.#timer) return;
+    this.#timer = win.setTimeout(() => {
+      this.#timer = 0;
+      if (this.#scheduled) this.#flush();
+    }, HELD_MAX_MS);
   }
 
   #emit(frame: Uint8Array): void {
@@ -222,6 +250,7 @@ export class Capture implements CaptureHandle {
   /** `sameStart`: see DeltaBuilder.build (false for the changes held while a snapshot was written in slices). */
   #flush(sameStart = true): void {
     this.#scheduled = false;
+    this.#flushes++;
     if (this.#stopped || this.#slices) return; // held while a snapshot is written: sent right after it
     const records = this.#queue;
     this.#queue = [];
@@ -244,6 +273,7 @@ export class Capture implements CaptureHandle {
       return;
     }
     this.#seqNo++;
+    this.#sentAt = performance.now();
     this.#emit(e.finish());
   }
 }

@@ -50,7 +50,7 @@ export class ObservedTrees implements TreeSink {
   readonly newShadows = new Set<Element>();
   /** Captured frames that loaded a document since the last delta. */
   readonly loadedFrames = new Set<HTMLIFrameElement>();
-  /** Nodes detached at a MutationObserver delivery before a deferred flush (batch: 'animation-frame'). */
+  /** Nodes detached at a MutationObserver delivery before a deferred flush (a held flush, see CaptureOptions.batch). */
   readonly #unobserved = new Set<Node>();
 
   constructor(
@@ -118,6 +118,7 @@ export class ObservedTrees implements TreeSink {
    */
   noteDetached(records: readonly MutationRecord[]): void {
     for (const r of records) {
+      if (r.type !== 'childList') continue; // an attribute record's removedNodes is a new empty list
       const removed = r.removedNodes;
       for (let i = 0; i < removed.length; i++) if (!isConnected(removed[i]!)) this.#unobserved.add(removed[i]!);
     }
