@@ -33,8 +33,13 @@ describe('capture: one batch of mutation records (MutationBatch)', () => {
     use.setAttributeNS(XMLNS, 'xmlns:foo', 'urn:foo');
     use.setAttributeNS(XLINK, 'xlink:href', '#b'); // again: one entry
     use.setAttribute('class', 'y');
-    const batch = new MutationBatch();
+    const batch = new MutationBatch((_el, name) => name === 'class');
     batch.collect(observer.takeRecords());
+    eq(
+      batch.maskChanges.map((el) => el.localName),
+      ['p', 'use'],
+      'the elements with a change the predicate accepts (masking could change), once per name, in order',
+    );
     eq(
       [...batch.attrs.keys()].map((el) => el.localName),
       ['use', 'p'],
@@ -45,6 +50,8 @@ describe('capture: one batch of mutation records (MutationBatch)', () => {
     for (const name of names(use)) eq(use.getAttribute(name) !== null, true, `getAttribute(${name}) finds it`);
     eq(batch.attrs.get(p), ['class', 'w'], 'the other element, with the value it had before the batch');
     eq(batch.attrs.get(use)![1], null, 'an attribute the element did not have: null');
+    batch.clear();
+    eq(batch.attrs.size + batch.maskChanges.length, 0, 'cleared');
   });
 
   it('added, removed and text sets are the net of the records; clear() empties them', () => {
@@ -59,7 +66,7 @@ describe('capture: one batch of mutation records (MutationBatch)', () => {
     b.remove();
     text.data = 'two';
     text.data = 'three';
-    const batch = new MutationBatch();
+    const batch = new MutationBatch(() => false);
     batch.collect(observer.takeRecords());
     eq(
       [...batch.added].map((n) => n.nodeName),

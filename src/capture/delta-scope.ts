@@ -36,19 +36,14 @@ export class DeltaScope {
   ) {}
 
   /**
-   * Notes the captured elements whose attribute changes made them ignored, blocked or unblocked;
+   * Notes the captured elements whose attribute changes made them ignored, blocked or unblocked
+   * (`maskChanges`: the elements with a change of an attribute masking reads, MutationBatch.maskChanges);
    * `moved`: the batch removed (or moved) nodes. Either drops the answers kept about ancestors.
    */
-  begin(changed: ReadonlyMap<Element, readonly (string | null)[]>, moved: boolean): void {
+  begin(maskChanges: readonly Element[], moved: boolean): void {
     const { ids, mask } = this;
-    let forget = moved;
-    for (const [el, changes] of changed) {
-      // most changes (a class, a style, React's `value`) cannot change masking: no selector is matched
-      // for them (`changes`: name, old value, ...; see MutationBatch.attrs)
-      let relevant = false;
-      for (let i = 0; i < changes.length && !relevant; i += 2) relevant = mask.dependsOn(changes[i]!) || privateTextArea(el, changes[i]!);
-      if (!relevant) continue;
-      forget = true;
+    for (let i = 0; i < maskChanges.length; i++) {
+      const el = maskChanges[i]!;
       if (!ids.get(el)) continue;
       // became ignored: nothing under it is written from here on (it goes last, so nodes moved out
       // of it first are still there to move)
@@ -60,7 +55,7 @@ export class DeltaScope {
       if (!was && now) this.#newlyBlocked.add(el);
       else if (was && !now) this.#newlyUnblocked.add(el);
     }
-    if (forget) this.#forgetAncestry();
+    if (moved || maskChanges.length) this.#forgetAncestry();
   }
 
   clear(): void {
@@ -150,10 +145,6 @@ export class DeltaScope {
 }
 
 /** A textarea's `type` or `autocomplete` can make its text (its default value) private: text under it is masked then. */
-function privateTextArea(el: Element, name: string): boolean {
-  return (name === 'type' || name === 'autocomplete') && localName(el) === 'textarea';
-}
-
 /**
  * The parent node, or a shadow root's host, read through `Node.prototype`: a page's form control named
  * `parentNode` clobbers `parentNode(form)` and would make an ancestor walk loop forever.

@@ -22,7 +22,7 @@ export interface DeltaParts {
 }
 
 export class DeltaBuilder {
-  readonly #batch = new MutationBatch();
+  readonly #batch = new MutationBatch((el, name) => this.parts.mask.dependsOn(name) || privateTextArea(el, name));
   readonly #scope: DeltaScope;
   readonly #emitted = new Set<Node>();
   readonly #bases = new BaseUrls();
@@ -57,13 +57,13 @@ export class DeltaBuilder {
     this.#sameStart = sameStart;
     try {
       batch.collect(records);
-      scope.begin(batch.attrs, batch.removed.size > 0);
+      scope.begin(batch.maskChanges, batch.removed.size > 0);
       for (const node of batch.added) this.#insert(node);
       for (const host of parts.trees.newShadows) this.#attachShadow(host);
       for (const frame of parts.trees.loadedFrames) this.#replaceFrameDocument(frame);
       this.#removeAll(batch.removed);
       for (const t of batch.texts) this.#text(t);
-      for (const [el, changes] of batch.attrs) this.#attributes(el, changes);
+      batch.attrs.forEach(this.#attributes); // forEach: no entry array per element (a cold path allocates them)
     } finally {
       batch.clear();
       scope.clear();
@@ -181,7 +181,7 @@ export class DeltaBuilder {
   }
 
   /** `changes`: name, value before the batch, ... (MutationBatch.attrs); rewritten here to name, value now, ... */
-  #attributes(el: Element, changes: (string | null)[]): void {
+  readonly #attributes = (changes: (string | null)[], el: Element): void => {
     const { ids, mask } = this.parts;
     const id = ids.get(el);
     if (id >= this.#firstNew) return;
@@ -220,7 +220,7 @@ export class DeltaBuilder {
       const valueMasked = name === 'value' && isFormField(tag) && mask.isValueMasked(el, this.#scope.textMaskedUnder(el));
       e.attr(id, name, textMasked || valueMasked ? mask.maskValue(el, value) : resolveAttribute(tag, name, value, base));
     }
-  }
+  };
 
   /**
    * An element that became ignored leaves the viewer's copy; one that stopped being ignored is
@@ -254,4 +254,12 @@ export class DeltaBuilder {
     const parent = parentNode(el)!;
     this.#writeTree(this.parts.ids.get(parent), this.#nextCaptured(el), el, this.#scope.textMaskedUnder(parent));
   }
+}
+
+/**
+ * A textarea's `type`/`autocomplete` say whether its text is private (mask.ts), like the masking
+ * attributes (an input's are checked where they are written: WrittenMasks.changed).
+ */
+function privateTextArea(el: Element, name: string): boolean {
+  return (name === 'type' || name === 'autocomplete') && localName(el) === 'textarea';
 }

@@ -12,9 +12,19 @@ export class MutationBatch {
    * An attribute set again to the value it had (React writes `type` on every render) changed nothing.
    */
   readonly attrs = new Map<Element, (string | null)[]>();
+  /**
+   * Elements among `attrs` with a change of an attribute `maskName` accepts (once per such name): the
+   * few whose masking can have changed, so the many others (a class on 10,000 rows) are not looked at.
+   */
+  readonly maskChanges: Element[] = [];
+
+  constructor(
+    /** Whether a change of this attribute of this element can change masking (MaskPolicy.dependsOn and the like). */
+    private readonly maskName: (el: Element, name: string) => boolean,
+  ) {}
 
   collect(records: readonly MutationRecord[]): void {
-    const { added, removed, texts, attrs } = this;
+    const { added, removed, texts, attrs, maskName, maskChanges } = this;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (r.type === 'childList') {
@@ -30,6 +40,8 @@ export class MutationBatch {
         const changes = attrs.get(el);
         if (!changes) attrs.set(el, [name, r.oldValue]);
         else if (!hasName(changes, name)) changes.push(name, r.oldValue);
+        else continue;
+        if (maskName(el, name)) maskChanges.push(el);
       }
     }
   }
@@ -39,6 +51,7 @@ export class MutationBatch {
     this.removed.clear();
     this.texts.clear();
     this.attrs.clear();
+    this.maskChanges.length = 0;
   }
 }
 
