@@ -5,6 +5,7 @@
 //
 //   node bench/frameworks.mjs [--runs 5] [--warmup 1] [--only react,vue] [--engines none,ours,rrweb]
 //   node bench/frameworks.mjs --profile angular     # CPU profile of ours on one app (unminified)
+//   node bench/frameworks.mjs --profile angular --profile-engine none   # the app alone, to compare
 //
 // Reports, never asserts. Reuses bench/page/harness.js (same timed window as run.mjs) and the engine
 // adapters bench/page/engine-*.js; ours is capture from dist/ (falls back to src/index.ts).
@@ -19,8 +20,9 @@ import { PAGE_BUILD, buildDir, geomean, launchChromium, machineLine, median, opt
 const RUNS = Number(opt('runs', process.env.BENCH_RUNS || 5));
 const WARMUP = Number(opt('warmup', 1));
 const ONLY = opt('only', '').split(',').filter(Boolean);
-const ENGINES = opt('engines', 'none,ours,rrweb').split(',').filter(Boolean);
+const ENGINES = opt('engines', 'none,observer,ours,rrweb').split(',').filter(Boolean);
 const PROFILE = opt('profile', null);
+const PROFILE_ENGINE = opt('profile-engine', 'ours'); // `none` profiles the app alone, to compare
 const RUN_TIMEOUT_MS = 180_000;
 const fwDir = path.join(here, 'frameworks');
 
@@ -92,7 +94,7 @@ async function buildApp(name, dir, extra = {}) {
 
 /** The three engine adapters of run.mjs; ours aliased to dist/ (what ships), else src/index.ts. */
 async function buildEngines(dir, extra = {}) {
-  for (const e of ['none', 'rrweb']) {
+  for (const e of ['none', 'rrweb', 'observer']) {
     await esbuild.build({
       ...PAGE_BUILD,
       ...extra,
@@ -208,7 +210,7 @@ async function profile(app) {
   const browser = await launchChromium(['--js-flags=--expose-gc']);
   try {
     let cdp;
-    const r = await measure(browser, base, app, 'ours', {
+    const r = await measure(browser, base, app, PROFILE_ENGINE, {
       async before(page) {
         cdp = await page.context().newCDPSession(page);
         await cdp.send('Profiler.enable');
@@ -219,7 +221,7 @@ async function profile(app) {
     });
     if (r.error) throw new Error(r.error);
     const prof = r.extra.profile;
-    writeFileSync(path.join(outDir, `fw-${app}-ours.cpuprofile`), JSON.stringify(prof));
+    writeFileSync(path.join(outDir, `fw-${app}-${PROFILE_ENGINE}.cpuprofile`), JSON.stringify(prof));
     const self = new Map();
     let total = 0;
     const byFile = new Map();
@@ -247,7 +249,9 @@ async function profile(app) {
       const key = `${f.functionName || '(anonymous)'}  ${file}:${f.lineNumber + 1}${where(f, file)}`;
       self.set(key, (self.get(key) || 0) + t);
     }
-    console.log(`${app}, ours from ${built.entry}: window ${r.ms.toFixed(1)} ms, ${total.toFixed(0)} ms sampled`);
+    console.log(
+      `${app}, ${PROFILE_ENGINE === 'ours' ? `ours from ${built.entry}` : PROFILE_ENGINE}: window ${r.ms.toFixed(1)} ms, ${total.toFixed(0)} ms sampled`,
+    );
     console.log('self time by file / category:');
     for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${v.toFixed(1).padStart(8)} ms  ${k}`);
     const top = (filter, n) =>
@@ -260,7 +264,7 @@ async function profile(app) {
     top((k) => k.includes('fw-engine-ours.js'), 10);
     console.log('top self time overall:');
     top(() => true, 15);
-    console.log(`wrote bench/results/fw-${app}-ours.cpuprofile`);
+    console.log(`wrote bench/results/fw-${app}-${PROFILE_ENGINE}.cpuprofile`);
   } finally {
     await browser.close();
     server.close();
@@ -404,6 +408,9 @@ console.log(
   `\nframework apps: score = time with capture off / on (1.00 = no slowdown; target ≥ 0.95), medians of ${RUNS} runs (after ${WARMUP} warmup)`,
 );
 console.log(`ours = capture from ${built.entry}; rrweb@2.2.2 record(), default options; ${machineLine(loadBefore)}`);
+console.log(
+  "observer = a MutationObserver with capture's options and an empty callback (bench/page/engine-observer.js): the floor of any DOM-recording engine;",
+);
 console.log('time = harness window (bench/README.md): first action -> later of the last action and the last frame/event;');
 console.log('± = half the interquartile range of the per-run scores (each run: off and on measured back to back);');
 console.log(

@@ -395,4 +395,4 @@ const report = {
 };
 writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify(report, null, 2));
 console.log(`\nwrote bench/results/bench.json (${report.elapsedS.toFixed(0)} s)`);
-if (!ONLY?.length) execFileSync(process.execPath, [path.join(here, 'frameworks.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' }); // framework apps: capture off / ours / rrweb
+if (!ONLY?.length) execFileSync(process.execPath, [path.join(here, 'frameworks.mjs'), '--runs', String(RUNS)], { stdio: 'inherit' }); // framework apps: capture off / a bare MutationObserver / ours / rrweb
