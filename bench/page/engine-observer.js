@@ -17,6 +17,15 @@ window.__engine = {
     onEmit(new Uint8Array(1));
     const observer = new MutationObserver(() => onEmit(new Uint8Array(1)));
     observer.observe(doc, OPTIONS);
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) {
+          observer.observe(el.shadowRoot, OPTIONS);
+          walk(el.shadowRoot);
+        }
+      }
+    };
+    walk(doc); // shadow roots attached before the start (an app mounted already)
     // shadow roots too (Lit renders into them), as every capture must
     const proto = Element.prototype;
     const attach = proto.attachShadow;
