@@ -2,9 +2,10 @@
 // default) writes an isolated change at the end of its script and merges changes that come faster
 // than a frame apart; a change held for an animation frame still goes out where there are none.
 // Checked at the wire: what the frames say and how many there are, never how long anything took.
-import { afterEach, assert, assertEqual, describe, it } from './helpers/assert.js';
-import { capture, type CaptureHandle, type CaptureOptions } from '../src/capture/index.js';
-import { FrameDecoder, OpCode } from '../src/protocol/index.js';
+import { assert, assertEqual, describe, it } from './helpers/assert.js';
+import { framedCapture } from './helpers/framed-capture.js';
+import type { CaptureOptions } from '../src/capture/index.js';
+import { OpCode } from '../src/protocol/index.js';
 
 const microtasks = async () => {
   for (let i = 0; i < 3; i++) await Promise.resolve();
@@ -21,35 +22,13 @@ const nextTask = () =>
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('capture: when frames are written (batch)', () => {
-  let frame: HTMLIFrameElement | null = null;
-  let handle: CaptureHandle | null = null;
-  afterEach(() => {
-    handle?.stop();
-    frame?.remove();
-    handle = frame = null;
-  });
+  const framed = framedCapture();
 
-  async function start(batch: CaptureOptions['batch'], hidden = false) {
-    frame = document.createElement('iframe');
-    if (hidden) frame.style.display = 'none';
-    document.body.append(frame);
-    await new Promise<void>((r) => {
-      frame!.addEventListener('load', () => r(), { once: true });
-      frame!.srcdoc = '<!doctype html><body><p id=p>start</p></body>';
-    });
-    const doc = frame.contentDocument!;
-    const decoder = new FrameDecoder();
-    /** The text ops' data, one list per delta frame. */
-    const deltas: string[][] = [];
-    handle = capture(doc, {
-      ...(batch ? { batch } : {}),
-      onFrame(bytes) {
-        const f = decoder.decode(bytes);
-        decoder.commit();
-        if (f.kind === 'delta') deltas.push(f.ops.flatMap((o) => (o.op === OpCode.Text ? [o.data] : [])));
-      },
-    });
-    return { text: doc.getElementById('p')!.firstChild as Text, deltas };
+  /** The page's text node, and the data of the text ops of each delta so far. */
+  async function start(batch: CaptureOptions['batch']) {
+    const { doc, win, frames } = await framed('<p id=p>start</p>', batch ? { batch } : {});
+    const deltas = () => frames.filter((f) => f.kind === 'delta').map((f) => f.ops.flatMap((o) => (o.op === OpCode.Text ? [o.data] : [])));
+    return { text: doc.getElementById('p')!.firstChild as Text, win, deltas };
   }
 
   it('auto (the default): a change alone goes out at the end of its script, before any other task', async () => {
@@ -57,7 +36,7 @@ describe('capture: when frames are written (batch)', () => {
     await later(50); // nothing was sent lately
     text.data = 'one';
     await microtasks();
-    assertEqual(deltas, [['one']], 'written at the end of the script that made it');
+    assertEqual(deltas(), [['one']], 'written at the end of the script that made it');
   });
 
   it('auto: changes made faster than a frame apart are merged, and the last state arrives', async () => {
@@ -69,10 +48,10 @@ describe('capture: when frames are written (batch)', () => {
       await nextTask();
     }
     await later(200); // the held changes' animation frame (or their timer)
-    const all = deltas.flat();
+    const all = deltas().flat();
     assertEqual(all.at(-1), `change ${N}`, 'the page as it is now');
-    assert(deltas.length < N / 2, `${N} changes in back-to-back tasks merged into fewer frames: ${deltas.length}`);
-    assertEqual(deltas[0]![0], 'change 1', 'the first change of the burst went out at once');
+    assert(deltas().length < N / 2, `${N} changes in back-to-back tasks merged into fewer frames: ${deltas().length}`);
+    assertEqual(deltas()[0]![0], 'change 1', 'the first change of the burst went out at once');
   });
 
   it("'immediate': one frame per script that changed something", async () => {
@@ -82,21 +61,21 @@ describe('capture: when frames are written (batch)', () => {
       await nextTask();
     }
     assertEqual(
-      deltas,
+      deltas(),
       Array.from({ length: 10 }, (_, i) => [`change ${i + 1}`]),
     );
   });
 
   it('a change held for an animation frame goes out in a document that gets none (a hidden tab)', async function () {
     this.timeout(10_000);
-    const { text, deltas } = await start('animation-frame');
+    const { text, win, deltas } = await start('animation-frame');
     // a hidden tab runs no animation frames (headless engines show every tab: the frame's window
     // is made to behave as a hidden one's)
-    frame!.contentWindow!.requestAnimationFrame = () => 0;
+    win.requestAnimationFrame = () => 0;
     text.data = 'while hidden';
     await microtasks();
-    assertEqual(deltas, [], 'held for an animation frame');
-    for (let i = 0; i < 100 && !deltas.length; i++) await later(50);
-    assertEqual(deltas, [['while hidden']], 'sent without one');
+    assertEqual(deltas(), [], 'held for an animation frame');
+    for (let i = 0; i < 100 && !deltas().length; i++) await later(50);
+    assertEqual(deltas(), [['while hidden']], 'sent without one');
   });
 });

@@ -1,8 +1,8 @@
 // What the capture's observed trees (src/capture/trees.ts) keep between a MutationObserver delivery and
 // a deferred flush (batch: 'animation-frame'), checked at the wire.
-import { afterEach, assert, describe, it } from './helpers/assert.js';
-import { capture, type CaptureHandle } from '../src/capture/index.js';
-import { FrameDecoder, OpCode, type Frame, type Op } from '../src/protocol/index.js';
+import { assert, describe, it } from './helpers/assert.js';
+import { framedCapture } from './helpers/framed-capture.js';
+import { OpCode, type Op } from '../src/protocol/index.js';
 
 type Tree = Extract<Op, { op: OpCode.Tree }>;
 const raf = (win: Window) => new Promise<void>((r) => win.requestAnimationFrame(() => r()));
@@ -11,35 +11,10 @@ const microtasks = async () => {
 };
 
 describe('capture: trees observed between a delivery and a deferred flush', () => {
-  let frame: HTMLIFrameElement | null = null;
-  let handle: CaptureHandle | null = null;
-  afterEach(() => {
-    handle?.stop();
-    frame?.remove();
-    handle = frame = null;
-  });
-
-  async function start(body: string) {
-    frame = document.createElement('iframe');
-    document.body.append(frame);
-    await new Promise<void>((r) => {
-      frame!.addEventListener('load', () => r(), { once: true });
-      frame!.srcdoc = `<!doctype html><body>${body}</body>`;
-    });
-    const frames: Frame[] = [];
-    const decoder = new FrameDecoder();
-    handle = capture(frame.contentDocument!, {
-      batch: 'animation-frame',
-      onFrame(bytes) {
-        frames.push(decoder.decode(bytes));
-        decoder.commit();
-      },
-    });
-    return { doc: frame.contentDocument!, win: frame.contentWindow!, frames };
-  }
+  const start = framedCapture();
 
   it('a node detached at a delivery, changed while unobserved and put back is written again whole', async () => {
-    const { doc, win, frames } = await start('<div id=a><p id=p>old text</p></div><div id=b></div>');
+    const { doc, win, frames } = await start('<div id=a><p id=p>old text</p></div><div id=b></div>', { batch: 'animation-frame' });
     const p = doc.getElementById('p')!;
     p.remove();
     await microtasks(); // the observer delivers (the flush waits for the animation frame); p is no longer observed
