@@ -1,7 +1,8 @@
 // The tree builder: turns a TREE op into DOM nodes of the mirror document, with the document's own
 // factory methods (right realm, right namespace). Iterative (trees can be thousands of levels deep),
 // and built detached, inserted once, so a 100,000-node snapshot costs one insertion into the live
-// document instead of 100,000.
+// document instead of 100,000. What would be laid out deeper than the render depth cap is held out of
+// the document (depth.ts).
 import { NodeKind } from '../protocol/constants.js';
 import type { DocumentMode, ElementNode, WireNode } from '../protocol/types.js';
 import * as dom from '../dom/safe-dom.js';
@@ -11,6 +12,20 @@ import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 import { HELD_ATTRS, type HeldImages } from './images.js';
 import { STEP_MASK, drain } from '../protocol/decoder.js';
+import {
+  OUT,
+  flushCuts,
+  into,
+  isSlotNode,
+  kidsOf,
+  levelAt,
+  moved,
+  parentPlace,
+  placeOf,
+  slotDepths,
+  slotMade,
+  type Scope,
+} from './depth.js';
 
 export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -70,15 +85,18 @@ export interface BuildContext {
   images: HeldImages;
 }
 
-/** End index (exclusive) of each node's subtree in a pre-order array. */
-function subtreeEnds(nodes: WireNode[]): Int32Array {
+/** End index (exclusive) of each node's subtree in a pre-order array, and whether any is a shadow root. */
+function subtreeEnds(nodes: WireNode[]): { end: Int32Array; shadows: boolean } {
   const end = new Int32Array(nodes.length);
+  let shadows = false;
   for (let i = nodes.length - 1; i >= 0; i--) {
     if (end[i]! < i + 1) end[i] = i + 1;
-    const p = nodes[i]!.parent;
+    const n = nodes[i]!;
+    const p = n.parent;
     if (p >= 0 && end[p]! < end[i]!) end[p] = end[i]!;
+    if (n.slot === 'shadow') shadows = true;
   }
-  return end;
+  return { end, shadows };
 }
 
 /** The compat mode of a DOCUMENT node (the sharer's `compatMode`; not derived from its doctype). */
@@ -107,11 +125,21 @@ export function applyTree(ctx: BuildContext, parentId: number, beforeId: number,
   }
   const parent = map.get(parentId)!;
   const before = beforeId ? map.get(beforeId)! : null;
+  if (root.kind === NodeKind.Ref && map.parent(map.get(root.id)!) === parent) {
+    // a move among its siblings (the common one: a list reordered) changes no level
+    const n = map.get(root.id)!;
+    dom.moveBefore(map.held.get(parent) ?? parent, n, before);
+    return ctx.moved(n);
+  }
+  const { level, scope } = parentPlace(map, parent);
   if (root.kind === NodeKind.Ref) {
     const n = map.get(root.id)!;
-    dom.moveBefore(parent, n, before);
+    const was = placeOf(map, n).level;
+    const kids = kidsOf(map, parent, level);
+    dom.moveBefore(into(map, parent, level, kids), n, before);
     ctx.moved(n);
-    return;
+    moved(map, n, was, levelAt(kids), scope);
+    return flushCuts(map);
   }
   let container: Node | null = null;
   switch (root.kind) {
@@ -137,20 +165,27 @@ export function applyTree(ctx: BuildContext, parentId: number, beforeId: number,
       break;
     }
   }
-  const b = new RangeBuilder(ctx, nodes);
   if (container) {
+    // a shadow root is laid out at its host's level, a frame document at its frame's; a template's content never
+    const at = root.kind === NodeKind.Fragment ? OUT : level;
+    const inside = root.kind === NodeKind.Shadow ? { host: parent as Element, level } : root.kind === NodeKind.Document ? null : scope;
+    const b = new RangeBuilder(ctx, nodes, at, inside);
     map.set(root.id, container);
     b.built[0] = container;
     b.range(0, container, before);
+    b.finish();
   } else {
+    const kids = kidsOf(map, parent, level);
+    const b = new RangeBuilder(ctx, nodes, levelAt(kids), scope);
     const doc = dom.ownerDocument(parent) ?? (parent as Document);
     const node = create(ctx, doc, root, b.post);
     map.set(root.id, node);
     b.built[0] = node;
     b.range(0, null, null);
-    dom.insertBefore(parent, node, before);
+    dom.insertBefore(into(map, parent, level, kids), node, before);
+    b.finish();
   }
-  b.finish();
+  flushCuts(map);
 }
 
 /**
@@ -167,7 +202,7 @@ export class TopBuild {
     private readonly ctx: BuildContext,
     private readonly nodes: WireNode[],
   ) {
-    this.#b = new RangeBuilder(ctx, nodes);
+    this.#b = new RangeBuilder(ctx, nodes, 0, null);
     this.#b.built[0] = ctx.topOwner();
   }
 
@@ -196,12 +231,28 @@ class RangeBuilder {
   /** Indices of frame DOCUMENT nodes still to build. */
   readonly #frames: number[] = [];
   readonly #end: Int32Array;
+  /** The level each node is laid out at (depth.ts; OUT: held, or not laid out). */
+  readonly #level: Int32Array;
+  /** The slot depth of each host made here, null when this tree attaches no shadow root. */
+  readonly #slots: Int32Array | null;
+  /**
+   * Which shadow tree each node is in, when that matters (shadow roots in the tree, or the tree goes
+   * into one): the index of its host, -1 the tree's outer one (`outer`), -2 none.
+   */
+  readonly #scope: Int32Array | null;
   constructor(
     private ctx: BuildContext,
     private nodes: WireNode[],
+    rootLevel: number,
+    private readonly outer: Scope | null,
   ) {
     this.built = new Array(nodes.length);
-    this.#end = subtreeEnds(nodes);
+    const { end, shadows } = subtreeEnds(nodes);
+    this.#end = end;
+    this.#level = new Int32Array(nodes.length);
+    this.#level[0] = rootLevel;
+    this.#slots = shadows ? slotDepths(nodes) : null;
+    this.#scope = this.#slots || outer ? new Int32Array(nodes.length).fill(-1) : null;
   }
 
   /**
@@ -211,7 +262,22 @@ class RangeBuilder {
   range(start: number, live: Node | null, before: Node | null): void {
     const tops: Node[] | null = live ? [] : null;
     drain(this.rangeSteps(start, tops));
-    if (tops) for (const t of tops) dom.insertBefore(live!, t, before);
+    if (!tops) return;
+    const to = into(this.ctx.map, live!, this.#level[start]!, this.#kids(start));
+    for (const t of tops) dom.insertBefore(to, t, before);
+  }
+
+  /** The level the children of node `i` are laid out at (over the cap: held). */
+  #kids(i: number): number {
+    const l = this.#level[i]!;
+    return l === OUT ? OUT : l + 1 + (this.#slots ? this.#slots[i]! : 0);
+  }
+
+  /** The shadow tree of node `i`, for the moves and slots in it. */
+  #scopeOf(i: number): Scope | null {
+    const s = this.#scope ? this.#scope[i]! : -1;
+    if (s === -1) return this.outer;
+    return s >= 0 ? { host: this.built[s] as Element, level: this.#level[s]! } : null;
   }
 
   /** `range()` in steps; the children of `start` go to `tops` (when given) instead of into it. */
@@ -219,10 +285,13 @@ class RangeBuilder {
     const { nodes, built, ctx } = this;
     const end = this.#end;
     const map = ctx.map;
+    const level = this.#level;
+    const scope = this.#scope;
     for (let i = start + 1; i < end[start]!; i++) {
       if ((i & STEP_MASK) === STEP_MASK) yield;
       const n = nodes[i]!;
       const p = built[n.parent]!;
+      if (scope) scope[i] = n.slot === 'shadow' ? n.parent : n.slot === 'child' ? scope[n.parent]! : -2;
       if (n.slot === 'document') {
         this.#frames.push(i);
         i = end[i]! - 1;
@@ -234,6 +303,12 @@ class RangeBuilder {
         map.set(n.id, sr);
         ctx.shadowRoot(sr);
         built[i] = sr;
+        level[i] = level[n.parent]!;
+        const depth = this.#slots![n.parent]!;
+        if (depth > (map.slotDepth.get(p) ?? 0)) {
+          map.slotDepth.set(p, depth);
+          map.slotted = true;
+        }
         continue;
       }
       if (n.slot === 'content') {
@@ -241,19 +316,26 @@ class RangeBuilder {
         map.templateOf.set(content, p as Element);
         map.set(n.id, content);
         built[i] = content;
+        level[i] = OUT;
         continue;
       }
+      const kids = this.#kids(n.parent);
+      level[i] = levelAt(kids);
       let node: Node;
+      let was = OUT;
       if (n.kind === NodeKind.Ref) {
         node = map.get(n.id)!;
+        was = placeOf(map, node).level;
         ctx.moved(node);
       } else {
         node = create(ctx, dom.ownerDocument(p) ?? (p as Document), n, this.post);
         map.set(n.id, node);
+        if (this.outer && scope![i] === -1 && level[i] !== OUT && isSlotNode(n)) slotMade(map, this.outer, level[i]!);
       }
       built[i] = node;
       if (tops && n.parent === start) tops.push(node);
-      else dom.insertBefore(p, node, null);
+      else dom.insertBefore(level[i] === OUT ? into(map, p, level[n.parent]!, kids) : p, node, null);
+      if (n.kind === NodeKind.Ref) moved(map, node, was, level[i]!, this.#scopeOf(i));
     }
   }
 
@@ -269,6 +351,7 @@ class RangeBuilder {
       const d = ctx.frameDocument(iframe, docMode(nodes[j]!));
       ctx.map.set(nodes[j]!.id, d);
       built[j] = d;
+      this.#level[j] = this.#level[nodes[j]!.parent]!; // a frame's document is laid out at its frame's level
       this.range(j, d, null);
       for (const f of this.post.splice(0)) f();
     }

@@ -6,6 +6,7 @@ import type { DocumentMode } from '../protocol/types.js';
 import { modeMarkup } from './build.js';
 import type { NodeMap } from './nodes.js';
 import { policyMarkup } from './resources.js';
+import { dropHeld, moveHeld } from './depth.js';
 
 export class MirrorDocuments {
   /** The compat mode each mirror document was opened with (to reopen a moved frame's document). */
@@ -86,6 +87,7 @@ export class MirrorDocuments {
     else this.map.frames++;
     this.map.frameOf.set(doc, iframe);
     this.map.docOf.set(iframe, doc);
+    dropHeld(this.map, doc); // what it held belongs to the page it had (released with it)
     return this.#reopen(doc, mode);
   }
 
@@ -108,6 +110,7 @@ export class MirrorDocuments {
         const id = this.map.id(old);
         this.#reopen(now, this.#modes.get(old) ?? 'no-quirks');
         for (let c = dom.firstChild(old); c; c = dom.firstChild(old)) dom.insertBefore(now, c, null);
+        moveHeld(this.map, old, now);
         this.map.frameOf.delete(old);
         this.map.frameOf.set(now, n as Element);
         this.map.docOf.set(n as Element, now);

@@ -376,6 +376,7 @@ export class Mirror {
       }
       case OpCode.Remove: {
         const n = this.#s.map.get(op.id)!;
+        this.#s.map.gen++; // its subtree is laid out nowhere now (depth.ts)
         const p = dom.parentNode(n);
         if (p) {
           this.#styleTouched(p);

@@ -1,6 +1,7 @@
 // The id <-> node map (rrweb's `Mirror`), plus the links the DOM does not give back to us reliably:
 // closed shadow roots, template contents and frame documents.
 import * as dom from '../dom/safe-dom.js';
+import type { Place } from './depth.js';
 
 export class NodeMap {
   #byId = new Map<number, Node>();
@@ -12,6 +13,26 @@ export class NodeMap {
   /** Frame document -> its `<iframe>` element, and back. */
   readonly frameOf = new WeakMap<Document, Element>();
   readonly docOf = new WeakMap<Element, Document>();
+  /**
+   * The render depth cap (depth.ts): a container whose children would be laid out too deep holds them in
+   * a detached node instead (a fragment; a document for a frame document), and back. `holding` is set
+   * once anything was held: until then `parent()` and `walk()` skip the look-ups.
+   */
+  readonly held = new WeakMap<Node, Node>();
+  readonly heldBy = new WeakMap<Node, Node>();
+  holding = false;
+  /**
+   * How deep below each shadow host its deepest `<slot>` is laid out (1: a child of the shadow root): its
+   * light children are laid out under that slot, so they count from there (depth.ts). Only grows.
+   */
+  readonly slotDepth = new WeakMap<Node, number>();
+  slotted = false;
+  /** Hosts whose slot depth grew: their light children are cut again at the end of the TREE op. */
+  readonly relight: Element[] = [];
+  /** Bumped by whatever can change a node's level (a move, a removal, a cut): `places` older are stale. */
+  gen = 0;
+  /** The places of TREE ops' parents, each with the `gen` it was found in (depth.ts parentPlace). */
+  readonly places = new WeakMap<Node, { gen: number; place: Place }>();
   /** How many frame documents exist (0 lets moves skip the frame re-homing walk). */
   frames = 0;
   /** Id of the top document (0 before the first snapshot). */
@@ -38,11 +59,14 @@ export class NodeMap {
     this.#idOf = new WeakMap();
     this.frames = 0;
     this.topId = 0;
+    this.holding = this.slotted = false;
+    this.relight.length = 0;
   }
 
   /**
    * The parent in the mirror's tree model: the DOM parent, except that a shadow root's parent is its
-   * host, a template content's is its template, and a frame document's is its `<iframe>`.
+   * host, a template content's is its template, a frame document's is its `<iframe>`, and a held node's
+   * is the container that holds it (depth.ts).
    */
   parent(node: Node): Node | null {
     const t = dom.nodeType(node);
@@ -51,10 +75,14 @@ export class NodeMap {
       if (node instanceof ShadowRoot || isShadowRoot(node)) return dom.shadowHost(node as ShadowRoot);
       return this.templateOf.get(node as DocumentFragment) ?? null;
     }
-    return dom.parentNode(node);
+    const p = dom.parentNode(node);
+    return p && this.holding ? (this.heldBy.get(p) ?? p) : p;
   }
 
-  /** Every node of a subtree in the tree model (children, shadow root, template content, frame doc). */
+  /**
+   * Every node of a subtree in the tree model (children, shadow root, template content, frame doc, and
+   * held children, each holder included: it has no id).
+   */
   *walk(root: Node): Generator<Node> {
     const stack: Node[] = [root];
     while (stack.length) {
@@ -68,6 +96,8 @@ export class NodeMap {
         if (d) stack.push(d);
         if (dom.isHtml(el, 'template')) stack.push(dom.templateContent(el as HTMLTemplateElement));
       }
+      const h = this.holding ? this.held.get(n) : undefined;
+      if (h) stack.push(h);
       for (let c = dom.firstChild(n); c; c = dom.nextSibling(c)) stack.push(c);
     }
   }

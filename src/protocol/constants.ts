@@ -80,6 +80,12 @@ export const MAX_PERSISTENT_STRINGS = 4096;
 export const MAX_STRINGS = 65536;
 /** Deepest tree a frame may carry; capture stops descending here, the decoder rejects deeper. */
 export const MAX_DEPTH = 16384;
+/**
+ * Deepest element the mirror lays out (a viewer rule, not a wire limit: SPEC.md "Limits"). Chromium's
+ * renderer crashes laying out a tree 290 inline-tables or 2,950 blocks deep; the mirror keeps whatever
+ * lies deeper than this out of its documents (src/mirror/depth.ts says how and why this number).
+ */
+export const MAX_RENDER_DEPTH = 200;
 /** Largest node id (ids are uv, < 2^32). */
 export const MAX_ID = 0xffffffff;
 
