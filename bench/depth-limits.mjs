@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// How deep a tree each engine lays out before its page crashes (or throws): the numbers behind the
+// mirror's MAX_RENDER_DEPTH (src/mirror/depth.ts). A scratch measurement, not a test: a crash takes the
+// page (Chromium's renderer, Firefox's content process, WebKit's web process) down with it, which a
+// test runner does not survive well. Reported, never asserted.
+//
+//   node bench/depth-limits.mjs [--engines chromium,firefox,webkit] [--depths 1000,2000,...] [--modes visible,hidden]
+//
+// Each probe is a fresh page holding an `<iframe sandbox="allow-same-origin">` (as the mirror's), into
+// which the page builds, from outside and with DOM calls (as the mirror does), a chain of N elements:
+//   visible — N nested <div>s, a text at the bottom
+//   hidden  — the same chain under a `display:none` <div>
+//   shadow  — N hosts, each one's shadow root holding the next host (the chain runs through shadow roots)
+//   frames  — N/2 nested <div>s, an <iframe> at the bottom, N/2 nested <div>s in its document
+//   svg     — an <svg> holding N nested <g>s, a <text> at the bottom
+//   inline  — N nested <span>s (inline boxes)
+//   flex, grid, table, multicol, abs, iblock, itable, … — N nested <div>s under one of the style sheets
+//             of STYLED below (display:flex, grid, inline-block, inline-table, columns, position, …)
+//   fieldset, button, details — N nested elements of that name
+//   parsed-itable — N nested inline-table <div>s written as markup (srcdoc): the parser builds them
+//   use     — SVG: N/L chains of L nested <g>s (L: --use-chain, default 1,000), each ending in a <use>
+//             of the next chain (the clones nest: N levels rendered, no chain deeper than L in the DOM)
+// then forces style and layout (getBoundingClientRect of the bottom element) and waits for two frames
+// to be painted. Outcome: "ok" (bottom element has a box / "no box" when the engine stopped laying out
+// before it), "crash" (the page died), "threw: ..." (an exception in the page), "hang" (no answer in 60 s).
+import http from 'node:http';
+import { chromium } from 'playwright-core';
+import { puppeteerCore } from '@web/test-runner-chrome';
+import { remote } from 'webdriverio';
+import { findChrome, CHROME_FLAGS } from '../test/find-chrome.mjs';
+import { findFirefox, FIREFOX_PREFS } from '../test/launchers/firefox.mjs';
+import { startWebKitDriver } from '../test/launchers/webkit.mjs';
+import { opt, table } from './lib.mjs';
+
+const ENGINES = String(opt('engines', 'chromium,firefox,webkit')).split(',');
+const DEPTHS = String(opt('depths', '1000,1500,2000,2500,3000,4000,6000,8000,12000,16384')).split(',').map(Number);
+const MODES = String(opt('modes', 'visible,hidden,shadow,frames,svg,inline')).split(',');
+const TIMEOUT = 60_000;
+
+const PROBE = `<!DOCTYPE html><body><script>
+const STYLED = {
+  flex: 'div{display:flex}',
+  grid: 'div{display:grid}',
+  table: 'div{display:table}div>div{display:table-cell}div>div>div{display:table}',
+  multicol: 'div{columns:2}',
+  abs: 'div{position:absolute}',
+  float: 'div{float:left}',
+  iblock: 'div{display:inline-block}',
+  transform: 'div{transform:translateX(1px)}',
+  sticky: 'div{position:sticky;top:0}',
+  fixed: 'div{position:fixed}',
+  ruby: 'div{display:ruby}',
+  math: 'div{display:math}',
+  gridabs: 'div{display:grid;position:absolute}',
+  tableabs: 'div{display:table;position:absolute}div>div{display:table-cell;position:relative}',
+  iflex: 'div{display:inline-flex}',
+  igrid: 'div{display:inline-grid}',
+  itable: 'div{display:inline-table}',
+  ibwm: 'div{display:inline-block}div>div{writing-mode:vertical-rl}div>div>div{writing-mode:horizontal-tb}',
+  wbox: 'div{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
+  ibflex: 'div{display:inline-block}div>div{display:flex}div>div>div{display:inline-block}',
+  tcell: 'div{display:table-cell}',
+  opacity: 'div{opacity:.99}',
+  filter: 'div{filter:blur(0.1px)}',
+  scroll: 'div{overflow:scroll;max-height:90%}',
+  willchange: 'div{will-change:transform}',
+  clip: 'div{clip-path:inset(0)}',
+  itopacity: 'div{display:inline-table;opacity:.99;filter:blur(0.1px)}',
+  itscroll: 'div{display:inline-table}div>div{display:inline-block;overflow:scroll}div>div>div{display:inline-table}',
+  itcollapse: 'div{display:inline-table;border-collapse:collapse;border:1px solid}',
+  itcell2: 'div{display:inline-table}div>div{display:table-cell}div>div>div{display:inline-table}',
+  itwm: 'div{display:inline-table}div>div{writing-mode:vertical-rl}div>div>div{writing-mode:horizontal-tb}',
+  itgrid: 'div{display:inline-table}div>div{display:inline-grid}div>div>div{display:inline-table}',
+  itabs: 'div{display:inline-table;position:relative}div>div{position:absolute}div>div>div{position:static}',
+  itcol: 'div{display:inline-table}div>div{display:table-caption}div>div>div{display:inline-table}',
+  itfloat: 'div{display:inline-table}div>div{float:left}div>div>div{float:none}',
+  trow: 'div{display:table-row}',
+  itcell: 'div{display:inline-block}div>div{display:table-cell}',
+  caption: 'div{display:table-caption}',
+  listitem: 'div{display:list-item;list-style:inside}',
+  before: 'div::before{content:"x";display:inline-block}',
+  ibtable: 'div{display:inline-block}div>div{display:table-cell}div>div>div{display:inline-block}',
+};
+const USE_CHAIN = Number(new URLSearchParams(location.search).get('use') || 1000);
+window.probe = async (n, mode) => {
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-same-origin');
+  frame.style.cssText = 'width:800px;height:600px;border:0';
+  document.body.append(frame);
+  if (mode === 'parsed-itable') {
+    // markup through the HTML parser (no script): the customer's own page could be this
+    const open = '<div style="display:inline-table">'.repeat(n);
+    frame.srcdoc = '<!DOCTYPE html><body>' + open + '<b id=bottom>bottom</b>' + '</div>'.repeat(n);
+    await new Promise((res) => (frame.onload = res));
+    const b = frame.contentDocument.getElementById('bottom');
+    let depth = 0;
+    for (let e = b; e; e = e.parentElement) depth++;
+    const r = b.getBoundingClientRect();
+    await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(res, 50))));
+    return (r.height > 0 ? 'ok' : 'ok (no box)') + ' d=' + depth;
+  }
+  const doc = frame.contentDocument;
+  const chain = (d, at, count, name = 'div', ns = 'http://www.w3.org/1999/xhtml') => {
+    for (let i = 0; i < count; i++) at = at.appendChild(d.createElementNS(ns, name));
+    return at;
+  };
+  let bottom;
+  try {
+    if (mode === 'visible' || mode === 'inline') bottom = chain(doc, doc.body, n, mode === 'inline' ? 'span' : 'div');
+    else if (mode === 'hidden') {
+      const box = doc.body.appendChild(doc.createElement('div'));
+      box.style.display = 'none';
+      bottom = chain(doc, box, n);
+    } else if (mode === 'shadow') {
+      let host = doc.body.appendChild(doc.createElement('div'));
+      for (let i = 1; i < n; i++) host = host.attachShadow({ mode: 'open' }).appendChild(doc.createElement('div'));
+      bottom = host;
+    } else if (mode === 'frames') {
+      const inner = chain(doc, doc.body, Math.floor(n / 2)).appendChild(doc.createElement('iframe'));
+      const d2 = inner.contentDocument;
+      bottom = chain(d2, d2.body, n - Math.floor(n / 2));
+    } else if (mode === 'svg') {
+      const SVG = 'http://www.w3.org/2000/svg';
+      const svg = doc.body.appendChild(doc.createElementNS(SVG, 'svg'));
+      bottom = chain(doc, svg, n - 1, 'g', SVG).appendChild(doc.createElementNS(SVG, 'text'));
+    }
+    else if (mode === 'fieldset' || mode === 'button' || mode === 'details') bottom = chain(doc, doc.body, n, mode);
+    else if (STYLED[mode]) {
+      const style = doc.head.appendChild(doc.createElement('style'));
+      style.textContent = STYLED[mode];
+      bottom = chain(doc, doc.body, n);
+    } else if (mode === 'use') {
+      const SVG = 'http://www.w3.org/2000/svg';
+      const svg = doc.body.appendChild(doc.createElementNS(SVG, 'svg'));
+      const defs = svg.appendChild(doc.createElementNS(SVG, 'defs'));
+      const k = Math.max(1, Math.round(n / USE_CHAIN));
+      let last = null;
+      for (let c = k - 1; c >= 0; c--) {
+        const top = doc.createElementNS(SVG, 'g');
+        top.id = 'c' + c;
+        (c === 0 ? svg : defs).appendChild(top);
+        const end = chain(doc, top, USE_CHAIN - 2, 'g', SVG);
+        if (last) end.appendChild(doc.createElementNS(SVG, 'use')).setAttribute('href', '#' + last);
+        else bottom = end.appendChild(doc.createElementNS(SVG, 'text'));
+        last = top.id;
+      }
+    }
+    bottom.textContent = 'bottom';
+    const r = bottom.getBoundingClientRect();
+    await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(res, 50))));
+    return r.height > 0 ? 'ok' : 'ok (no box)';
+  } catch (e) {
+    return 'threw: ' + String(e && e.name) + ' ' + String(e && e.message).slice(0, 60);
+  }
+};
+</script></body>`;
+
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html' });
+  res.end(PROBE);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/probe.html?use=${opt('use-chain', 1000)}`;
+
+const withTimeout = (p, ms) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error('hang')), ms))]);
+
+/** One engine's driver: probe(n, mode) -> outcome, close(). */
+async function chromiumDriver() {
+  const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_FLAGS });
+  return {
+    async probe(n, mode) {
+      const page = await browser.newPage();
+      let crashed = false;
+      page.on('crash', () => (crashed = true));
+      try {
+        await page.goto(url);
+        return await withTimeout(
+          page.evaluate(([k, m]) => window.probe(k, m), [n, mode]),
+          TIMEOUT,
+        );
+      } catch (e) {
+        return crashed || /crash/i.test(String(e)) ? 'crash' : `error: ${String(e).slice(0, 80)}`;
+      } finally {
+        await page.close().catch(() => undefined);
+      }
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function firefoxDriver() {
+  let browser = null;
+  const start = async () =>
+    (browser = await puppeteerCore.launch({
+      browser: 'firefox',
+      executablePath: findFirefox(),
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+    }));
+  await start();
+  return {
+    async probe(n, mode) {
+      let page;
+      try {
+        page = await browser.newPage();
+        await page.goto(url);
+        const r = await withTimeout(
+          page.evaluate((k, m) => window.probe(k, m), n, mode),
+          TIMEOUT,
+        );
+        // still alive afterwards? (a content process that crashed after answering)
+        await withTimeout(
+          page.evaluate(() => 1),
+          10_000,
+        );
+        return r;
+      } catch (e) {
+        const what = /hang/.test(String(e)) ? 'hang' : `crash (${String(e).slice(0, 60)})`;
+        await browser.close().catch(() => undefined);
+        await start();
+        return what;
+      } finally {
+        await page?.close().catch(() => undefined);
+      }
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function webkitDriver() {
+  const driver = await startWebKitDriver();
+  let session = null;
+  const start = async () =>
+    (session = await remote({ hostname: '127.0.0.1', port: driver.port, path: '/', logLevel: 'error', capabilities: driver.capabilities }));
+  await start();
+  return {
+    async probe(n, mode) {
+      try {
+        await session.url(url);
+        const r = await withTimeout(
+          session.executeAsync((k, m, done) => window.probe(k, m).then(done), n, mode),
+          TIMEOUT,
+        );
+        await withTimeout(
+          session.execute(() => 1),
+          10_000,
+        );
+        return r;
+      } catch (e) {
+        const what = /hang/.test(String(e)) ? 'hang' : `crash (${String(e).replace(/\s+/g, ' ').slice(0, 60)})`;
+        await session.deleteSession().catch(() => undefined);
+        await start();
+        return what;
+      }
+    },
+    async close() {
+      await session.deleteSession().catch(() => undefined);
+      driver.stop();
+    },
+  };
+}
+
+const DRIVERS = { chromium: chromiumDriver, firefox: firefoxDriver, webkit: webkitDriver };
+const rows = [];
+try {
+  for (const engine of ENGINES) {
+    const d = await DRIVERS[engine]();
+    try {
+      for (const mode of MODES) {
+        const row = [engine, mode];
+        for (const n of DEPTHS) {
+          const out = await d.probe(n, mode);
+          row.push(out);
+          console.error(`${engine} ${mode} ${n}: ${out}`);
+        }
+        rows.push(row);
+      }
+    } finally {
+      await d.close();
+    }
+  }
+} finally {
+  server.close();
+}
+console.log(table(rows, ['engine', 'mode', ...DEPTHS.map(String)]));
