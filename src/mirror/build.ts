@@ -22,6 +22,7 @@ import {
   moved,
   parentPlace,
   placeOf,
+  raiseSlotDepth,
   slotDepths,
   slotMade,
   type Scope,
@@ -304,11 +305,7 @@ class RangeBuilder {
         ctx.shadowRoot(sr);
         built[i] = sr;
         level[i] = level[n.parent]!;
-        const depth = this.#slots![n.parent]!;
-        if (depth > (map.slotDepth.get(p) ?? 0)) {
-          map.slotDepth.set(p, depth);
-          map.slotted = true;
-        }
+        raiseSlotDepth(map, p, this.#slots![n.parent]!); // its light children, built before it, were cut by #slots
         continue;
       }
       if (n.slot === 'content') {

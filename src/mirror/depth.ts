@@ -191,12 +191,17 @@ interface Visit {
   light?: boolean;
 }
 
+/** Raises `host`'s slot depth to `depth`; false when it was that deep already (slot depths only grow). */
+export function raiseSlotDepth(map: NodeMap, host: Node, depth: number): boolean {
+  if (depth <= (map.slotDepth.get(host) ?? 0)) return false;
+  map.slotDepth.set(host, depth);
+  map.slotted = true;
+  return true;
+}
+
 /** Records a slot laid out at `level` in `scope`: its host's light children now count from it. */
 function noteSlot(map: NodeMap, scope: Scope, level: number, waiting: Set<Node> | null): void {
-  const depth = level - scope.level;
-  if (depth <= (map.slotDepth.get(scope.host) ?? 0)) return;
-  map.slotDepth.set(scope.host, depth);
-  map.slotted = true;
+  if (!raiseSlotDepth(map, scope.host, level - scope.level)) return;
   map.gen++;
   // a host whose light children this walk has still to do reads the new depth then
   if (!waiting?.has(scope.host)) map.relight.push(scope.host);
