@@ -144,7 +144,6 @@ export class DeltaScope {
   }
 }
 
-/** A textarea's `type` or `autocomplete` can make its text (its default value) private: text under it is masked then. */
 /**
  * The parent node, or a shadow root's host, read through `Node.prototype`: a page's form control named
  * `parentNode` clobbers `parentNode(form)` and would make an ancestor walk loop forever.
