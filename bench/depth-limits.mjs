@@ -20,6 +20,14 @@
 //   parsed-itable — N nested inline-table <div>s written as markup (srcdoc): the parser builds them
 //   use     — SVG: N/L chains of L nested <g>s (L: --use-chain, default 1,000), each ending in a <use>
 //             of the next chain (the clones nest: N levels rendered, no chain deeper than L in the DOM)
+//   usedeep — one <use> at level N/2 of a chain of N/2 <g>s (N levels, no nesting)
+//   usefan  — N groups, each with --use-fan (4) <use>s of the next: fan^N copies ("billion laughs")
+//   usewide — N <use>s of one group of --use-wide (1,000) rects: N × 1,000 copies, flat
+//   tspan, svgsvg — N nested <tspan>s in a <text>, N nested <svg>s
+//   (the <use> modes and these report the time to the first box: "ok 1928 ms")
+// Measured (Chromium 156): use with --use-chain 190 lays out 5,700 levels, crashes at 7,980; usefan 8
+// (87,000 copies) 1.9 s, 10: 42 s, 11: hang; usewide 100 (100,000 copies) 2.0 s, 1,000: 30 s; usedeep,
+// tspan, svgsvg, svg lay out 3,000 levels. What the mirror does about it: src/mirror/uses.ts.
 // then forces style and layout (getBoundingClientRect of the bottom element) and waits for two frames
 // to be painted. Outcome: "ok" (bottom element has a box / "no box" when the engine stopped laying out
 // before it), "crash" (the page died), "threw: ..." (an exception in the page), "hang" (no answer in 60 s).
@@ -81,7 +89,62 @@ const STYLED = {
   before: 'div::before{content:"x";display:inline-block}',
   ibtable: 'div{display:inline-block}div>div{display:table-cell}div>div>div{display:inline-block}',
 };
-const USE_CHAIN = Number(new URLSearchParams(location.search).get('use') || 1000);
+const Q = new URLSearchParams(location.search);
+const USE_CHAIN = Number(Q.get('use') || 1000);
+const USE_FAN = Number(Q.get('fan') || 4);
+const USE_WIDE = Number(Q.get('wide') || 1000);
+const SVG = 'http://www.w3.org/2000/svg';
+/** The other <use> probes: the element whose box is asked for (its instance is built then), or null. */
+const USE_PROBES = {
+  // one <use> at level n/2 (nested <g>s) of a chain of n/2 <g>s: no <use> nesting, n levels laid out
+  usedeep(doc, n, chain) {
+    const svg = doc.body.appendChild(doc.createElementNS(SVG, 'svg'));
+    const top = svg.appendChild(doc.createElementNS(SVG, 'defs')).appendChild(doc.createElementNS(SVG, 'g'));
+    top.id = 't';
+    chain(doc, top, Math.floor(n / 2) - 1, 'g', SVG).appendChild(doc.createElementNS(SVG, 'text')).textContent = 'b';
+    const use = chain(doc, svg, n - Math.floor(n / 2), 'g', SVG).appendChild(doc.createElementNS(SVG, 'use'));
+    use.setAttribute('href', '#t');
+    return use;
+  },
+  // fan-out: n groups, each holding USE_FAN <use>s of the next (USE_FAN^n instances of the last)
+  usefan(doc, n) {
+    const svg = doc.body.appendChild(doc.createElementNS(SVG, 'svg'));
+    const defs = svg.appendChild(doc.createElementNS(SVG, 'defs'));
+    for (let i = 0; i < n; i++) {
+      const g = defs.appendChild(doc.createElementNS(SVG, 'g'));
+      g.id = 'f' + i;
+      if (i === n - 1) g.appendChild(doc.createElementNS(SVG, 'rect')).setAttribute('width', '1');
+      else for (let j = 0; j < USE_FAN; j++) g.appendChild(doc.createElementNS(SVG, 'use')).setAttribute('href', '#f' + (i + 1));
+    }
+    const use = svg.appendChild(doc.createElementNS(SVG, 'use'));
+    use.setAttribute('href', '#f0');
+    return use;
+  },
+  // breadth: n <use>s of one group of USE_WIDE rects (n × USE_WIDE instances, no nesting)
+  usewide(doc, n) {
+    const svg = doc.body.appendChild(doc.createElementNS(SVG, 'svg'));
+    const g = svg.appendChild(doc.createElementNS(SVG, 'defs')).appendChild(doc.createElementNS(SVG, 'g'));
+    g.id = 'w';
+    for (let i = 0; i < USE_WIDE; i++) g.appendChild(doc.createElementNS(SVG, 'rect')).setAttribute('width', '1');
+    let use = null;
+    for (let i = 0; i < n; i++) (use = svg.appendChild(doc.createElementNS(SVG, 'use'))).setAttribute('href', '#w');
+    return use;
+  },
+  // n nested <tspan>s in a <text>, and n nested <svg>s: the deepest SVG nesting without <use>
+  tspan(doc, n, chain) {
+    const text = doc.body.appendChild(doc.createElementNS(SVG, 'svg')).appendChild(doc.createElementNS(SVG, 'text'));
+    text.setAttribute('y', '20');
+    const b = chain(doc, text, n - 2, 'tspan', SVG);
+    b.textContent = 'bottom';
+    return b;
+  },
+  svgsvg(doc, n, chain) {
+    const b = chain(doc, doc.body, n - 1, 'svg', SVG).appendChild(doc.createElementNS(SVG, 'text'));
+    b.setAttribute('y', '20');
+    b.textContent = 'bottom';
+    return b;
+  },
+};
 window.probe = async (n, mode) => {
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-same-origin');
@@ -104,6 +167,18 @@ window.probe = async (n, mode) => {
     for (let i = 0; i < count; i++) at = at.appendChild(d.createElementNS(ns, name));
     return at;
   };
+  if (USE_PROBES[mode]) {
+    try {
+      const t0 = performance.now();
+      const el = USE_PROBES[mode](doc, n, chain);
+      const r = el.getBoundingClientRect();
+      const ms = Math.round(performance.now() - t0);
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(res, 50))));
+      return (r.width > 0 || r.height > 0 ? 'ok' : 'ok (no box)') + ' ' + ms + ' ms';
+    } catch (e) {
+      return 'threw: ' + String(e && e.name) + ' ' + String(e && e.message).slice(0, 60);
+    }
+  }
   let bottom;
   try {
     if (mode === 'visible' || mode === 'inline') bottom = chain(doc, doc.body, n, mode === 'inline' ? 'span' : 'div');
@@ -160,7 +235,7 @@ const server = http.createServer((req, res) => {
   res.end(PROBE);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/probe.html?use=${opt('use-chain', 1000)}`;
+const url = `http://127.0.0.1:${server.address().port}/probe.html?use=${opt('use-chain', 1000)}&fan=${opt('use-fan', 4)}&wide=${opt('use-wide', 1000)}`;
 
 const withTimeout = (p, ms) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error('hang')), ms))]);
 

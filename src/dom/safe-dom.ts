@@ -95,6 +95,18 @@ const shadowAdopted = getter<ShadowRoot, CSSStyleSheet[]>(ShadowRoot.prototype, 
 export const adoptedSheets = (root: Document | ShadowRoot): readonly CSSStyleSheet[] =>
   nodeType(root) === DOCUMENT_NODE ? docAdopted(root as Document) : shadowAdopted(root as ShadowRoot);
 export const removeAttribute = (e: Element, n: string): void => E.removeAttribute.call(e, n);
+export const getAttributeNS = (e: Element, ns: string | null, n: string): string | null => E.getAttributeNS.call(e, ns, n);
+export const removeAttributeNS = (e: Element, ns: string | null, n: string): void => E.removeAttributeNS.call(e, ns, n);
+const rootNodeFn = N.getRootNode;
+/** The root of a node's tree: its document, its shadow root, or the top of a detached subtree. */
+export const rootNode = (n: Node): Node => rootNodeFn.call(n);
+const containsFn = N.contains;
+export const contains = (a: Node, b: Node): boolean => containsFn.call(a, b);
+const docById = D.getElementById;
+const fragById = DocumentFragment.prototype.getElementById;
+/** The first element in tree order with that id, in a document or a shadow root (a `<use>`'s target). */
+export const elementById = (root: Document | DocumentFragment, id: string): Element | null =>
+  nodeType(root) === DOCUMENT_NODE ? docById.call(root, id) : fragById.call(root, id);
 export const hasAttribute = (e: Element, n: string): boolean => E.hasAttribute.call(e, n);
 export const attachShadow = (e: Element, mode: ShadowRootMode): ShadowRoot => E.attachShadow.call(e, { mode });
 export const addListener = (

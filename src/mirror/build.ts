@@ -11,6 +11,7 @@ import { INERT_SCRIPT_TYPE, MARKER, isScript, protectedAttr, safeAttr } from './
 import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 import { HELD_ATTRS, type HeldImages } from './images.js';
+import { isUse, type Uses } from './uses.js';
 import { STEP_MASK, drain } from '../protocol/decoder.js';
 import {
   OUT,
@@ -84,6 +85,8 @@ export interface BuildContext {
   moved(n: Node): void;
   /** Images the sharer's page has not loaded: their sources wait for LOADED. */
   images: HeldImages;
+  /** SVG `<use>`s: what their copies lay out is counted (uses.ts). */
+  uses: Uses;
 }
 
 /** End index (exclusive) of each node's subtree in a pre-order array, and whether any is a shadow root. */
@@ -389,6 +392,7 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       if (local === 'style' || local === 'link') ctx.styleOwner(el);
       if (ns === dom.HTML_NS && local === 'canvas') initCanvas(el); // a replaced box without scripts
       if (ns === dom.HTML_NS && local === 'noscript') hideNoscript(doc, el);
+      if (isUse(el)) ctx.uses.add(el);
       return el;
     }
     default:

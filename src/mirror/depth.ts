@@ -25,6 +25,8 @@
 // nested inline-tables, no script); a page laid out deeper than 200 levels is one we have not met (not
 // measured on a corpus of real pages).
 //
+// SVG `<use>` copies are not in the DOM, so not counted here: uses.ts counts them.
+//
 // Cost: a TREE op finds its parent's level by a walk to the root (as the validator's ancestor check
 // does), remembered until something moves (parentPlace); new nodes take theirs from their parent's (an
 // array); a move among siblings costs nothing; another move walks the moved subtree, down to the cap,

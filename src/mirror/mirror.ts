@@ -29,6 +29,7 @@ import {
 import { Sheets } from './styles.js';
 import { HeldImages } from './images.js';
 import { validateFrame, validateSteps } from './validate.js';
+import { Uses } from './uses.js';
 import { Slices, slicing } from './slices.js';
 
 /** Options of a {@link Mirror}. */
@@ -89,6 +90,7 @@ export interface MirrorViewport {
 interface Scene {
   map: NodeMap;
   sheets: Sheets;
+  uses: Uses;
   scrolls: Scrolls;
   markers: Markers;
   ctx: BuildContext;
@@ -179,6 +181,7 @@ export class Mirror {
   #scene(): Scene {
     const map = new NodeMap();
     const sheets = new Sheets(map);
+    const uses = new Uses(map);
     const docs = this.#documents;
     const ctx: BuildContext = {
       map,
@@ -191,8 +194,9 @@ export class Mirror {
       shadowRoot: (sr) => docs.guard(sr),
       moved: (n) => docs.moved(n),
       images: this.#images,
+      uses,
     };
-    return { map, sheets, scrolls: new Scrolls(map), markers: new Markers(map), ctx };
+    return { map, sheets, uses, scrolls: new Scrolls(map), markers: new Markers(map), ctx };
   }
 
   /** The mirrored top document, once a snapshot has been applied. */
@@ -305,12 +309,16 @@ export class Mirror {
     for (const op of frame.ops) {
       try {
         if (op.op === OpCode.Tree) grew = true;
+        // `<use>` copies are counted before anything can compute style (uses.ts)
+        if (!DOM_ONLY.has(op.op)) this.#s.uses.settle();
         this.#op(op);
       } catch (e) {
         clean = false;
+        this.#s.uses.settle();
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
       }
     }
+    this.#s.uses.settle();
     // end of frame: each dialog gets the state of its last DIALOG op, whatever `open` attribute ops
     // came before or after it in the frame (setting or removing the attribute changes the state too)
     for (const [el, state] of this.#dialogs) {
@@ -367,6 +375,7 @@ export class Mirror {
         this.#layout();
         return;
       case OpCode.Tree: {
+        this.#s.uses.touch();
         if (this.#placing?.op === op) this.#placing.top.place();
         else applyTree(this.#s.ctx, op.parent, op.before, op.nodes);
         const p = op.parent ? this.#s.map.get(op.parent)! : null;
@@ -377,6 +386,7 @@ export class Mirror {
       case OpCode.Remove: {
         const n = this.#s.map.get(op.id)!;
         this.#s.map.gen++; // its subtree is laid out nowhere now (depth.ts)
+        this.#s.uses.touch();
         const p = dom.parentNode(n);
         if (p) {
           this.#styleTouched(p);
@@ -395,6 +405,7 @@ export class Mirror {
       case OpCode.Attr: {
         const el = this.#el(op.id);
         if (protectedAttr(dom.localName(el), op.name) || this.#images.attr(el, op.name, op.value)) return;
+        this.#usesTouched(el, op.name);
         if (!setSafeAttribute(el, op.name, op.value)) this.#refusedAttr(op.name);
         this.#styleTouched(el);
         this.#canvasTouched(el, op.name);
@@ -402,6 +413,7 @@ export class Mirror {
       }
       case OpCode.AttrDel: {
         const el = this.#el(op.id);
+        this.#usesTouched(el, op.name);
         if (!protectedAttr(dom.localName(el), op.name) && !this.#images.attr(el, op.name, null)) dom.removeAttribute(el, op.name);
         this.#canvasTouched(el, op.name);
         return;
@@ -459,6 +471,13 @@ export class Mirror {
     }
   }
 
+  /** An id or an href changes: what a `<use>` copies may change (uses.ts). */
+  #usesTouched(el: Element, name: string): void {
+    if (name !== 'id' && name !== 'href' && name !== 'xlink:href') return;
+    this.#s.uses.attr(el, name);
+    this.#s.uses.touch();
+  }
+
   /** A canvas' width/height changed: the sharer's bitmap was cleared (and resized). */
   #canvasTouched(el: Element, name: string): void {
     if ((name === 'width' || name === 'height') && dom.isHtml(el, 'canvas')) canvasResized(el);
@@ -497,6 +516,28 @@ export class Mirror {
     this.#hasSnapshot = false;
   }
 }
+
+/**
+ * The ops that only change the DOM (or CSSOM) and never make the browser compute style: the `<use>`
+ * count may wait after them (uses.ts). Any other op (a scroll lays out, a callback runs the embedder's
+ * code) is preceded by it.
+ */
+const DOM_ONLY = new Set<OpCode>([
+  OpCode.Tree,
+  OpCode.Remove,
+  OpCode.Text,
+  OpCode.Attr,
+  OpCode.AttrDel,
+  OpCode.Value,
+  OpCode.Checked,
+  OpCode.Selected,
+  OpCode.Meta,
+  OpCode.SheetNew,
+  OpCode.SheetRules,
+  OpCode.SheetInsert,
+  OpCode.SheetDelete,
+  OpCode.Adopt,
+]);
 
 /** The URL of a snapshot's META op. */
 function metaUrl(frame: Frame): string | undefined {

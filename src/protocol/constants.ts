@@ -86,6 +86,11 @@ export const MAX_DEPTH = 16384;
  * lies deeper than this out of its documents (src/mirror/depth.ts says how and why this number).
  */
 export const MAX_RENDER_DEPTH = 200;
+/**
+ * Most nodes the copies of SVG `<use>`s may hold in a mirrored page (a viewer rule, like the depth cap:
+ * a `<use>` that would take the copies past it is not shown; src/mirror/uses.ts says why this number).
+ */
+export const MAX_USE_NODES = 20_000;
 /** Largest node id (ids are uv, < 2^32). */
 export const MAX_ID = 0xffffffff;
 
