@@ -244,8 +244,7 @@ describe('mirror: SVG <use> copies count toward the depth cap', () => {
     done();
   });
 
-  it('the count runs before an op that lays out: hrefs that build the bomb, then a scroll, in one frame', async () => {
-    const { m, s, done } = setup();
+  it('the count runs before an op that lays out: hrefs that build the bomb, then a scroll, in one frame (also after the frame used up its counts)', async () => {
     const { top, defs, useIds } = nestedUses(60, 190); // 11,400 levels copied: past Chromium's crash (7,980)
     // the same chains, their <use>s without href: nothing to copy
     const bare = (sp: Spec): Spec => {
@@ -253,14 +252,52 @@ describe('mirror: SVG <use> copies count toward the depth cap', () => {
       const node = n.name === 'use' ? ({ ...sp.node, attrs: [] } as Spec['node']) : sp.node;
       return { ...sp, node, children: sp.children?.map(bare) ?? [] };
     };
-    m.apply(s.snapshot(svgPage([bare(top)], defs.map(bare))));
+    const scroll: Op = { op: OpCode.Scroll, id: 4, x: 0, y: 10 };
+    // 0: counted before the scroll; 6: the frame asked for a count 6 times first (an id changed, then a
+    // scroll), so every <use> is cut until it ends and the hrefs are cut as they come
+    for (const recounts of [0, 6]) {
+      const { m, s, done } = setup();
+      m.apply(s.snapshot(svgPage([bare(top)], defs.map(bare))));
+      await render(m);
+      const first: Op[] = [];
+      for (let i = 0; i < recounts; i++) first.push({ op: OpCode.Attr, id: 6, name: 'id', value: `d${i}` }, scroll);
+      const hrefs = useIds.map((id, i) => ({ op: OpCode.Attr, id, name: 'href', value: `#c${i + 1}` }) as const);
+      // a scroll makes the browser lay the page out at once, in the middle of the frame
+      m.apply(s.delta(...first, ...hrefs, scroll, tree(5, 0, svg(700, 'rect'))));
+      await render(m);
+      equal(m.needsSnapshot, false);
+      for (const id of useIds) ok(isCut(el(m, id)), `use ${id} cut (${recounts} counts asked for first)`);
+      done();
+    }
+  });
+
+  it('a crafted frame that makes every op count again (an id toggled, then a scroll, 1,000 times) counts a few times, ends right', async () => {
+    const { m, s, done } = setup();
+    // `#d` names nothing (the <use> copies nothing: shown) until the 150-level chain takes the id: a
+    // <use> 100 levels down would copy it past the cap (cut)
+    const use = svg(50, 'use', { href: '#d' });
+    m.apply(s.snapshot(svgPage([gChain(2000, 100, 'w', [use])], [gChain(1000, 150, 'z', [])])));
     await render(m);
-    const hrefs = useIds.map((id, i) => ({ op: OpCode.Attr, id, name: 'href', value: `#c${i + 1}` }) as const);
-    // a scroll makes the browser lay the page out at once, in the middle of the frame
-    m.apply(s.delta(...hrefs, { op: OpCode.Scroll, id: 4, x: 0, y: 10 }, tree(5, 0, svg(700, 'rect'))));
+    ok(shown(el(m, 50)), 'shown while #d names nothing');
+    const flips: MutationRecord[] = [];
+    const watch = new MutationObserver((records) => flips.push(...records));
+    watch.observe(el(m, 50), { attributeFilter: [USE_CUT] });
+    const ops: Op[] = [];
+    const scroll: Op = { op: OpCode.Scroll, id: 4, x: 0, y: 0 };
+    for (let i = 0; i < 1000; i++) {
+      ops.push({ op: OpCode.Attr, id: 1000, name: 'id', value: 'd' }, scroll);
+      ops.push({ op: OpCode.Attr, id: 1000, name: 'id', value: 'z' }, scroll);
+    }
+    ops.push({ op: OpCode.Attr, id: 1000, name: 'id', value: 'd' }); // ends on the deep chain
+    m.apply(s.delta(...ops));
     await render(m);
-    equal(m.needsSnapshot, false);
-    for (const id of useIds) ok(isCut(el(m, id)), `use ${id} cut`);
+    flips.push(...watch.takeRecords());
+    watch.disconnect();
+    ok(isCut(el(m, 50)), 'cut: the frame ends with the deep chain as its target');
+    // counted again before each of 2,000 scrolls, the <use> would flip 2,000 times
+    ok(flips.length <= 8, `cut and given back ${flips.length} times in one frame`);
+    m.apply(s.delta({ op: OpCode.Attr, id: 1000, name: 'id', value: 'z' }));
+    ok(shown(el(m, 50)), 'the next frame counts as ever: shown again');
     done();
   });
 

@@ -318,7 +318,7 @@ export class Mirror {
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
       }
     }
-    this.#s.uses.settle();
+    this.#s.uses.endFrame();
     // end of frame: each dialog gets the state of its last DIALOG op, whatever `open` attribute ops
     // came before or after it in the frame (setting or removing the attribute changes the state too)
     for (const [el, state] of this.#dialogs) {

@@ -27,6 +27,10 @@
 //
 // Cost, when the page has `<use>`s and a frame changed one of those things: a walk to the root per
 // `<use>` (placeOf) and one walk of each target (up to MAX_USE_NODES nodes in all); nothing otherwise.
+// A frame from the capture needs two counts at most (its state ops follow its DOM ops); a crafted one
+// could alternate an id change and a scroll thousands of times, a count each: after COUNTS_PER_FRAME,
+// the rest of the frame is applied with every `<use>` cut (nothing copied is safe; later ones are cut
+// as they come), and the end of the frame counts once more and gives back what fits.
 import { MAX_RENDER_DEPTH, MAX_USE_NODES } from '../protocol/constants.js';
 import * as dom from '../dom/safe-dom.js';
 import { OUT, placeOf } from './depth.js';
@@ -34,6 +38,8 @@ import { MARKER } from './sanitize.js';
 import type { NodeMap } from './nodes.js';
 
 const CUT_ATTR = MARKER + 'use-cut';
+/** Full counts one frame may ask for before the rest of it is applied with every `<use>` cut. */
+const COUNTS_PER_FRAME = 4;
 /** The attributes a `<use>` takes its reference from: `href`, and `xlink:href` (older pages). */
 const REFS: ReadonlyArray<readonly [string | null, string]> = [
   [null, 'href'],
@@ -66,6 +72,11 @@ export class Uses {
   /** The href attributes of the cut ones. */
   readonly #kept = new WeakMap<Element, Kept[]>();
   #dirty = false;
+  /** Counts asked for in this frame (see COUNTS_PER_FRAME). */
+  #counts = 0;
+  /** Every `<use>` is cut until the frame ends; `#fresh`: those made or given an href since, to cut too. */
+  #holding = false;
+  readonly #fresh: Element[] = [];
   // per count
   #decided = new Map<Element, Copy | null>();
   #copies = new Map<Element, Copy | null>();
@@ -78,6 +89,7 @@ export class Uses {
   add(el: Element): void {
     this.#all.add(el);
     this.#dirty = true;
+    if (this.#holding) this.#fresh.push(el);
   }
 
   /** Something that can change what a `<use>` copies happened (a TREE, a REMOVE, an id or href ATTR). */
@@ -87,6 +99,7 @@ export class Uses {
 
   /** An ATTR or ATTR_DEL of `name` on `el` (before it applies): a kept href it replaces is dropped. */
   attr(el: Element, name: string): void {
+    if (this.#holding && name !== 'id' && isUse(el)) this.#fresh.push(el);
     const kept = this.#kept.get(el);
     if (kept)
       this.#kept.set(
@@ -95,9 +108,35 @@ export class Uses {
       );
   }
 
-  /** Counts every `<use>` again, if anything changed since: cuts what does not fit, gives back what does. */
+  /** Before an op that can compute style: counts again if anything changed since (see COUNTS_PER_FRAME). */
   settle(): void {
+    if (this.#holding) return this.#cutFresh();
     if (!this.#dirty) return;
+    if (++this.#counts > COUNTS_PER_FRAME) return this.#holdAll();
+    this.#count();
+  }
+
+  /** The end of a frame: counted once more if anything changed, whatever the frame asked for before. */
+  endFrame(): void {
+    if (this.#holding) this.#dirty = true;
+    this.#holding = false;
+    this.#fresh.length = 0;
+    this.#counts = 0;
+    if (this.#dirty) this.#count();
+  }
+
+  #holdAll(): void {
+    this.#holding = true;
+    for (const u of this.#all) this.#cut(u);
+  }
+
+  #cutFresh(): void {
+    for (const u of this.#fresh) this.#cut(u);
+    this.#fresh.length = 0;
+  }
+
+  /** Counts every `<use>` again: cuts what does not fit, gives back what does. */
+  #count(): void {
     this.#dirty = false;
     this.#nodes = 0;
     try {
