@@ -68,6 +68,11 @@ async function buildAll() {
     outfile: path.join(buildDir, 'engine-rrweb.js'),
   });
   await esbuild.build({ ...common, entryPoints: [path.join(here, 'page/engine-none.js')], outfile: path.join(buildDir, 'engine-none.js') });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(here, 'page/engine-observer.js')],
+    outfile: path.join(buildDir, 'engine-observer.js'),
+  });
   // ours: the public entry first; while parts of it are still missing, the capture module alone
   const attempts = ['src/index.ts', 'src/capture/index.ts'];
   const failures = [];
@@ -207,7 +212,8 @@ try {
     for (const [wi, [w, kind]] of WORKLOADS.entries()) {
       // alternate which engine goes first, by run and by workload
       const order = (run + wi) % 2 === 0 ? [...ENGINES] : [...ENGINES].reverse();
-      if (BASELINE && kind === 'mutation' && run >= 0 && run < 3) order.push('none');
+      // the workload alone, and the floor: a MutationObserver that does nothing (what no engine avoids)
+      if (BASELINE && kind === 'mutation' && run >= 0 && run < 3) order.push('none', 'observer');
       for (const engine of order) {
         const r = await measure(browser, base, engine, w);
         if (run >= 0) (samples[w][engine] ??= []).push(r);
@@ -229,6 +235,7 @@ for (const [w, kind] of WORKLOADS) {
   const ours = summarize(s.ours ?? []);
   const rr = summarize(s.rrweb ?? []);
   const bare = summarize(s.none ?? []);
+  const floor = summarize(s.observer ?? []);
   const ratio = (a, b) => (a != null && b != null && b > 0 ? a / b : null);
   results.push({
     workload: w,
@@ -236,10 +243,12 @@ for (const [w, kind] of WORKLOADS) {
     ours,
     rrweb: rr,
     baseline: s.none ? { ms: bare.ms, nextTaskMs: bare.nextTaskMs, errors: bare.errors } : undefined,
+    floor: s.observer ? { ms: floor.ms, errors: floor.errors } : undefined,
     // the engines' own cost: (engine time - workload alone) ours / rrweb
     overheadRatio: s.none && ours.ms != null && rr.ms != null && bare.ms != null ? ratio(ours.ms - bare.ms, rr.ms - bare.ms) : null,
     ratios: {
       timeExGap: ratio(ours.exGapMs, rr.exGapMs),
+      floor: ratio(floor.ms, rr.ms),
       time: ratio(ours.ms, rr.ms),
       raw: ratio(ours.raw, rr.raw),
       gz: ratio(ours.gz, rr.gz),
@@ -339,6 +348,14 @@ if (BASELINE) {
         .filter((r) => r.baseline?.ms != null)
         .map((r) => `${r.workload} ${fmtMs(r.baseline.ms)}`)
         .join(', '),
+  );
+  // the lowest time ratio a MutationObserver-based engine can have: the records cost this much by themselves
+  const floors = results.filter((r) => r.ratios.floor != null);
+  const best = results.map((r) => r.ratios.floor ?? r.ratios.time);
+  console.log(
+    "floor, a MutationObserver with capture's options and an empty callback (page/engine-observer.js; median of 3), ms and ÷ rrweb: " +
+      floors.map((r) => `${r.workload} ${fmtMs(r.floor.ms)} = ${fmtRatio(r.ratios.floor)}`).join(', ') +
+      ` | geomean ${fmtRatio(geomean(floors.map((r) => r.ratios.floor)))}; the time ratio's geomean with every mutation workload at its floor and the snapshots as measured: ${fmtRatio(geomean(best))}`,
   );
   console.log(
     'engine overhead ratio, (ours - alone) / (rrweb - alone): ' +
