@@ -282,6 +282,34 @@ describe("<cobrowse-viewer>: the customer's tab and presence", () => {
   });
 });
 
+describe('<cobrowse-viewer>: a page deeper than the view shows', () => {
+  it('"Part of the page is not shown" once the customer\'s page nests content past the cap; gone with the next page', async () => {
+    const sharer = await createSharer({ html: PAGE });
+    const el = viewer(420);
+    const { viewing } = await connect(el, sharer);
+    assertEqual(part(el, 'partial'), null, 'the whole page is shown');
+    // 260 nested divs added to the customer's page: the mirror lays out 200 levels (src/mirror/depth.ts)
+    const deep = sharer.doc.createElement('div');
+    let at = deep;
+    for (let i = 0; i < 260; i++) at = at.appendChild(sharer.doc.createElement('div'));
+    at.textContent = 'bottom';
+    sharer.doc.body.append(deep);
+    await waitFor(() => viewing.mirror.partial, 4000, 'the mirror left part of the page out');
+    await el.updateComplete;
+    assertEqual(text(el, 'partial'), 'Part of the page is not shown');
+    assert(part(el, 'partial')!.title.includes('deeper'), `says why on hover: ${part(el, 'partial')!.title}`);
+    el.lang = 'ja';
+    await el.updateComplete;
+    assertEqual(text(el, 'partial'), 'ページの一部は表示されていません');
+    el.lang = 'en';
+    // the deep part goes; the next snapshot (a resync) brings a page shown whole
+    deep.remove();
+    viewing.resync();
+    await waitFor(async () => (await el.updateComplete, part(el, 'partial') === null), 4000, 'the notice is gone with the new page');
+    assertEqual(viewing.mirror.partial, false);
+  });
+});
+
 describe("<cobrowse-viewer>: the customer's cursor and the agent's", () => {
   it("the customer's cursor has a light and a dark ring: it stands out on white and on black pages", async () => {
     const sharer = await createSharer({ html: PAGE });

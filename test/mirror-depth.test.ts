@@ -127,9 +127,10 @@ describe('mirror: render depth cap', () => {
     done();
   });
 
-  it('deltas that grow the tree level by level never lay it out past the cap', async () => {
+  it('deltas that grow the tree level by level never lay it out past the cap; the mirror says part is left out', async () => {
     const { m, s, done } = setup();
     m.apply(s.snapshot(page([chain(10, CAP - 6)]))); // levels 3 … CAP − 4
+    equal(m.partial, false, 'the whole page is shown');
     let deepest = 10 + CAP - 7;
     for (let level = CAP - 3; level <= CAP + 4; level++) {
       const id = 1000 + level;
@@ -139,6 +140,7 @@ describe('mirror: render depth cap', () => {
       equal(m.needsSnapshot, false);
       equal(laidOutDepth(m.document!), Math.min(level, CAP), `after adding level ${level}`);
       equal(laidOut(m, id), level <= CAP, `level ${level} laid out`);
+      equal(m.partial, level > CAP, `partial after adding level ${level}`);
       equal((m.node(id) as Element).className, `l${level}`);
     }
     // a whole deep chain added under a held node, and one added right at the cap
@@ -148,6 +150,8 @@ describe('mirror: render depth cap', () => {
     ok(laidOut(m, 7000) && !laidOut(m, 7001) && !laidOut(m, 5000), 'the added span at the cap is laid out, not its children');
     equal((m.node(5500) as Text).data, 'leaf');
     equal(cuts(m), 2, 'the two elements at the cap are marked');
+    m.apply(s.snapshot(page([chain(10, 5)])));
+    equal(m.partial, false, 'a new page starts whole');
     done();
   });
 

@@ -130,6 +130,7 @@ describe('mirror: SVG <use> copies count toward the depth cap', () => {
     equal(m.needsSnapshot, false);
     for (const id of useIds) ok(isCut(el(m, id)), `use ${id} cut and marked`);
     equal(m.document!.querySelectorAll(`[${USE_CUT}]`).length, 41);
+    equal(m.partial, true, 'the mirror says part of the page is left out');
     equal((m.node(4_290_001) as Text).data, 'bottom', 'the chains themselves are all there');
     done();
   });
@@ -320,6 +321,7 @@ describe('mirror: SVG <use> copies count toward the depth cap', () => {
     m.apply(s.snapshot(page([svg(5, 'svg', {}, [icon, ...uses]), h(7, 'div', {}, [], { shadow: inShadow })])));
     await render(m);
     for (let i = 0; i < odd.length; i++) ok(isCut(el(m, 600 + i)), `${JSON.stringify(odd[i])} cut`);
+    equal(m.partial, false, 'not partial: the mirror never showed what a URL reference copies');
     ok(shown(el(m, 805)), 'a <use> of an id in its own shadow root');
     ok(shown(el(m, 806)), "one of an id that is not in its tree copies nothing, and keeps its href (as the sharer's)");
     done();

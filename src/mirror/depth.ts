@@ -149,6 +149,7 @@ function hold(map: NodeMap, c: Node): Node {
   map.held.set(c, h);
   map.heldBy.set(h, c);
   map.holding = true;
+  map.partial = true;
   map.gen++;
   const el = cutElement(map, c);
   if (el) dom.setAttribute(el, CUT_ATTR, '');

@@ -233,6 +233,16 @@ export class Mirror {
     this.options.onApply?.(this.seq, snapshot);
   }
 
+  /**
+   * True once part of the current page was left out of the view: elements nested deeper than the mirror
+   * lays out (200 levels; they carry `data-cobrowse-mirror-cut`), or SVG `<use>` copies too deep or too
+   * many (`data-cobrowse-mirror-use-cut`). Such trees crash or hang a browser's tab; real pages seldom
+   * have them. Each snapshot starts false.
+   */
+  get partial(): boolean {
+    return this.#s.map.partial;
+  }
+
   /** True while a large snapshot is being built (see apply): frames given to apply() wait for it. */
   get building(): boolean {
     return this.#job !== null;

@@ -37,6 +37,11 @@ export class NodeMap {
   frames = 0;
   /** Id of the top document (0 before the first snapshot). */
   topId = 0;
+  /**
+   * Content of this page was left out of the view at some point: held below the depth cap (depth.ts), or
+   * an SVG `<use>` copy too deep or past the budget (uses.ts). Mirror.partial; a new page starts false.
+   */
+  partial = false;
 
   get size(): number {
     return this.#byId.size;

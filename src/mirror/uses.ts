@@ -159,7 +159,7 @@ export class Uses {
     // not laid out (held, in a template's content, a frame's detached document): no copy is made; left
     // as it is until it is shown again, which only a TREE op does (counted then)
     if (level === OUT) return null;
-    const copy = depth > MAX_RENDER_DEPTH ? null : this.#fits(u, level, depth);
+    const copy = depth > MAX_RENDER_DEPTH ? this.#tooMuch() : this.#fits(u, level, depth);
     this.#decided.set(u, copy);
     if (copy) {
       this.#nodes += copy.nodes;
@@ -177,10 +177,10 @@ export class Uses {
       if (!target) continue; // copies nothing; any later op that makes one counts again
       if (dom.contains(target, u)) return null; // a cycle: browsers copy nothing either
       const c = this.#copyOf(target, depth);
-      if (!c) return null;
+      if (!c) return null; // too deep or too large (noted), or a cycle (browsers copy nothing either)
       copy = { height: Math.max(copy.height, c.height), nodes: copy.nodes + c.nodes };
     }
-    if (level + copy.height > MAX_RENDER_DEPTH || this.#nodes + copy.nodes > MAX_USE_NODES) return null;
+    if (level + copy.height > MAX_RENDER_DEPTH || this.#nodes + copy.nodes > MAX_USE_NODES) return this.#tooMuch();
     return copy;
   }
 
@@ -223,10 +223,19 @@ export class Uses {
         const inner = this.#decide(n as Element, depth + 1);
         if (inner) [nodes, height] = [nodes + inner.nodes, Math.max(height, at + inner.height)];
       }
-      if (height > MAX_RENDER_DEPTH || this.#nodes + nodes > MAX_USE_NODES) return null;
+      if (height > MAX_RENDER_DEPTH || this.#nodes + nodes > MAX_USE_NODES) return this.#tooMuch();
       for (let c = dom.firstChild(n); c; c = dom.nextSibling(c)) stack.push([c, at + 1]);
     }
     return { height, nodes };
+  }
+
+  /**
+   * A copy left out for its depth or size: the agent is told part of the page is not shown. Not for a
+   * URL reference (the mirror never showed those) nor a cycle (browsers copy nothing).
+   */
+  #tooMuch(): null {
+    this.map.partial = true;
+    return null;
   }
 
   #cut(u: Element): void {

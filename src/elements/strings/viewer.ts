@@ -71,6 +71,8 @@ export type ViewerKey =
   | 'viewportHint'
   | 'customerHidden'
   | 'customerIdle'
+  | 'partial'
+  | 'partialHint'
   | 'viewSize'
   | 'fit'
   | 'actualSize'
@@ -141,6 +143,9 @@ export const viewerStrings: Catalog<ViewerKey> = {
     viewportHint: "The customer's window: {width} × {height} CSS pixels, device pixel ratio {dpr}.",
     customerHidden: "Customer's tab is hidden",
     customerIdle: 'Customer is idle',
+    partial: 'Part of the page is not shown',
+    partialHint:
+      "The customer's page nests some content deeper than this view can show (or repeats SVG graphics past its limit): that part is left out here. The customer sees it.",
     viewSize: 'View size',
     fit: 'Fit',
     actualSize: '100 %',
@@ -210,6 +215,9 @@ export const viewerStrings: Catalog<ViewerKey> = {
     viewportHint: 'お客様のウィンドウ: {width} × {height} CSS ピクセル、デバイスピクセル比 {dpr}。',
     customerHidden: 'お客様のタブは非表示です',
     customerIdle: 'お客様は操作していません',
+    partial: 'ページの一部は表示されていません',
+    partialHint:
+      'お客様のページには、この画面で表示できる深さ（または SVG 図形の繰り返しの上限）を超える部分があり、ここでは省いています。お客様の画面には表示されています。',
     viewSize: '表示サイズ',
     fit: '全体表示',
     actualSize: '100 %',

@@ -88,6 +88,7 @@ function connectionFacts(s: ViewerStatus, t: Translate): TemplateResult {
         : nothing
     }
     ${size ? html`<span part="viewport" title=${t('viewportHint', size)}>${t('viewport', size)}</span>` : nothing}
+    ${s.partial ? html`<span part="partial" title=${t('partialHint')}>${t('partial')}</span>` : nothing}
     <span part="presence" role="status" aria-live="polite"
       >${s.customer.hidden ? html`<span part="customer-hidden">${t('customerHidden')}</span>` : nothing}${
         s.customer.idle ? html`<span part="customer-idle">${t('customerIdle')}</span>` : nothing

@@ -63,6 +63,8 @@ export class ViewerStatus {
   viewport: MirrorViewport | null = null;
   /** The customer's tab hidden, the customer idle (the sharer says so). */
   customer: CustomerPresence = { hidden: false, idle: false };
+  /** Part of the customer's page is left out of the view (Mirror.partial). */
+  partial = false;
   #unsubscribe: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval> | undefined;
 
@@ -87,6 +89,7 @@ export class ViewerStatus {
     this.refusal = null;
     this.viewport = null;
     this.customer = { hidden: false, idle: false };
+    this.partial = false;
     this.#setPhase({ state: 'connecting' });
   }
 
@@ -126,7 +129,8 @@ export class ViewerStatus {
       session.on('customer', (customer) => this.#update({ customer })),
       session.on('frame', ({ snapshot }) => {
         const viewport = session.mirror.viewport && { ...session.mirror.viewport };
-        this.#update({ awaiting: false, url: session.mirror.url, viewport, ...(snapshot && { progress: null }) });
+        const { url, partial } = session.mirror;
+        this.#update({ awaiting: false, url, viewport, partial, ...(snapshot && { progress: null }) });
         this.hooks.frame();
       }),
     ];
@@ -185,6 +189,7 @@ export class ViewerStatus {
         | 'refusal'
         | 'viewport'
         | 'customer'
+        | 'partial'
       >
     >,
   ): void {

@@ -94,7 +94,8 @@ export const viewerStyles = css`
     display: contents;
   }
   [part~='customer-hidden'],
-  [part~='customer-idle'] {
+  [part~='customer-idle'],
+  [part~='partial'] {
     padding: 0.1em 0.55em;
     border-radius: 999px;
     background: #fff4d6;

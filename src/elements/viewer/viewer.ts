@@ -69,6 +69,7 @@ export interface ViewerConnection {
  * @csspart presence - live region: the customer's tab is hidden, the customer is idle
  * @csspart customer-hidden - "Customer's tab is hidden"
  * @csspart customer-idle - "Customer is idle"
+ * @csspart partial - "Part of the page is not shown": content nested too deep for the view, left out (Mirror.partial)
  * @csspart view-controls - Fit, 100 % and Full screen
  * @csspart fit-button - Fit (`aria-pressed` while on)
  * @csspart actual-button - 100 % (`aria-pressed` while on)
