@@ -20,6 +20,13 @@ function gChain(first: number, n: number, id: string, bottom: Spec[]): Spec {
   return s;
 }
 
+/** 60 nested `<div>`s (ids first …), a `<slot>` in the deepest. */
+function chain60(first: number): Spec {
+  let sp = h(first + 59, 'div', {}, [h(first + 60, 'slot')]);
+  for (let i = 58; i >= 0; i--) sp = h(first + i, 'div', {}, [sp]);
+  return sp;
+}
+
 /** `k` chains of `n` `<g>`s, chain i (id `c<i>`) ending in a `<use>` of chain i + 1, the last in a text. */
 function nestedUses(k: number, n: number): { top: Spec; defs: Spec[]; useIds: number[] } {
   const chains: Spec[] = [];
@@ -299,6 +306,22 @@ describe('mirror: SVG <use> copies count toward the depth cap', () => {
     ok(flips.length <= 8, `cut and given back ${flips.length} times in one frame`);
     m.apply(s.delta({ op: OpCode.Attr, id: 1000, name: 'id', value: 'z' }));
     ok(shown(el(m, 50)), 'the next frame counts as ever: shown again');
+    done();
+  });
+
+  it("a <slot> added deeper in a shadow tree lays its host's light <use> out deeper: counted again, cut", async () => {
+    const { m, s, done } = setup();
+    // host (level 3) > shadow root > <slot> (level 4): the light <svg> is laid out at 5, its <use> at 6,
+    // copying a 150-level chain: 156 levels, shown
+    const light = svg(20, 'svg', {}, [svg(21, 'use', { href: '#t' }), gChain(1000, 150, 't', [])]);
+    const host = h(10, 'div', {}, [light], { shadow: shadow(11, 'open', h(12, 'slot')) });
+    m.apply(s.snapshot(page([host])));
+    await render(m);
+    ok(shown(el(m, 21)), 'shown at 156 levels');
+    // a slot 60 levels down the shadow tree: the light children count from there (depth.ts), 216 levels
+    m.apply(s.delta(tree(11, 0, chain60(3000))));
+    await render(m);
+    ok(isCut(el(m, 21)), 'cut once its light tree is laid out 60 levels deeper');
     done();
   });
 

@@ -385,7 +385,7 @@ export class Mirror {
         this.#layout();
         return;
       case OpCode.Tree: {
-        this.#s.uses.touch();
+        this.#s.uses.tree(op.parent ? this.#s.map.get(op.parent)! : null, op.nodes);
         if (this.#placing?.op === op) this.#placing.top.place();
         else applyTree(this.#s.ctx, op.parent, op.before, op.nodes);
         const p = op.parent ? this.#s.map.get(op.parent)! : null;
@@ -396,7 +396,7 @@ export class Mirror {
       case OpCode.Remove: {
         const n = this.#s.map.get(op.id)!;
         this.#s.map.gen++; // its subtree is laid out nowhere now (depth.ts)
-        this.#s.uses.touch();
+        this.#s.uses.remove(n);
         const p = dom.parentNode(n);
         if (p) {
           this.#styleTouched(p);

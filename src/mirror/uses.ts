@@ -27,11 +27,17 @@
 //
 // Cost, when the page has `<use>`s and a frame changed one of those things: a walk to the root per
 // `<use>` (placeOf) and one walk of each target (up to MAX_USE_NODES nodes in all); nothing otherwise.
+// Measured on a page of `<use>` icons, one row added per frame: 0.2 ms a frame without icons, 1.4 ms
+// with 500, 4–5 ms with 2,000, 7–12 ms with 5,000 when every TREE counted. So a TREE or REMOVE asks for a
+// count only where it can change one: inside a target, a new element with an id a `<use>` names, a
+// move (REF), a new shadow root, document or `<slot>` (levels change), a `<use>` or target removed
+// (a new `<use>` asks for itself).
 // A frame from the capture needs two counts at most (its state ops follow its DOM ops); a crafted one
 // could alternate an id change and a scroll thousands of times, a count each: after COUNTS_PER_FRAME,
 // the rest of the frame is applied with every `<use>` cut (nothing copied is safe; later ones are cut
 // as they come), and the end of the frame counts once more and gives back what fits.
-import { MAX_RENDER_DEPTH, MAX_USE_NODES } from '../protocol/constants.js';
+import { MAX_RENDER_DEPTH, MAX_USE_NODES, NodeKind } from '../protocol/constants.js';
+import type { WireNode } from '../protocol/types.js';
 import * as dom from '../dom/safe-dom.js';
 import { OUT, placeOf } from './depth.js';
 import { MARKER } from './sanitize.js';
@@ -72,6 +78,9 @@ export class Uses {
   /** The href attributes of the cut ones. */
   readonly #kept = new WeakMap<Element, Kept[]>();
   #dirty = false;
+  /** What the last count found: the elements `<use>`s copy, and the ids they name (see `tree`). */
+  #targets = new Set<Node>();
+  #wanted = new Set<string>();
   /** Counts asked for in this frame (see COUNTS_PER_FRAME). */
   #counts = 0;
   /** Every `<use>` is cut until the frame ends; `#fresh`: those made or given an href since, to cut too. */
@@ -92,9 +101,55 @@ export class Uses {
     if (this.#holding) this.#fresh.push(el);
   }
 
-  /** Something that can change what a `<use>` copies happened (a TREE, a REMOVE, an id or href ATTR). */
+  /** Something that can change what a `<use>` copies happened (an id or href ATTR). */
   touch(): void {
     if (this.#all.size) this.#dirty = true;
+  }
+
+  /** A TREE op is about to put `nodes` under `parent` (null: a new page): a count if it can change a copy. */
+  tree(parent: Node | null, nodes: readonly WireNode[]): void {
+    if (this.#dirty || !this.#all.size) return;
+    if (!parent || this.#inTarget(parent) || nodes.some((n) => this.#reshapes(n))) this.#dirty = true;
+  }
+
+  /** A REMOVE is about to take `n` out: a count if it holds a `<use>` or a target, or is in a target. */
+  remove(n: Node): void {
+    if (this.#dirty || !this.#all.size) return;
+    if (this.#inTarget(dom.parentNode(n)) || this.#holdsUseOrTarget(n)) this.#dirty = true;
+  }
+
+  #inTarget(n: Node | null): boolean {
+    for (; n; n = dom.parentNode(n)) if (this.#targets.has(n)) return true;
+    return false;
+  }
+
+  /** A node of a TREE op that can change what a `<use>` copies or where it is laid out. */
+  #reshapes(n: WireNode): boolean {
+    switch (n.kind) {
+      case NodeKind.Ref:
+      case NodeKind.Shadow:
+      case NodeKind.Document:
+        return true;
+      case NodeKind.HtmlElement:
+      case NodeKind.SvgElement:
+      case NodeKind.MathElement:
+      case NodeKind.OtherElement:
+        if (n.name === 'slot') return true;
+        for (let i = 0; i < n.attrs.length; i += 2) if (n.attrs[i] === 'id' && this.#wanted.has(n.attrs[i + 1]!)) return true;
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  #holdsUseOrTarget(root: Node): boolean {
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (this.#targets.has(n) || (dom.nodeType(n) === dom.ELEMENT_NODE && isUse(n as Element))) return true;
+      for (let c = dom.firstChild(n); c; c = dom.nextSibling(c)) stack.push(c);
+    }
+    return false;
   }
 
   /** An ATTR or ATTR_DEL of `name` on `el` (before it applies): a kept href it replaces is dropped. */
@@ -139,6 +194,8 @@ export class Uses {
   #count(): void {
     this.#dirty = false;
     this.#nodes = 0;
+    this.#targets = new Set();
+    this.#wanted = new Set();
     try {
       for (const u of this.#all) {
         if (this.map.id(u) < 0) this.#all.delete(u);
@@ -173,8 +230,10 @@ export class Uses {
     let copy: Copy = { height: 0, nodes: 0 };
     for (const value of this.#refs(u)) {
       if (!PLAIN_REF.test(value)) return null;
+      this.#wanted.add(value.slice(1));
       const target = dom.elementById(root as Document | DocumentFragment, value.slice(1));
       if (!target) continue; // copies nothing; any later op that makes one counts again
+      this.#targets.add(target);
       if (dom.contains(target, u)) return null; // a cycle: browsers copy nothing either
       const c = this.#copyOf(target, depth);
       if (!c) return null; // too deep or too large (noted), or a cycle (browsers copy nothing either)
