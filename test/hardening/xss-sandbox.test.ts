@@ -157,8 +157,11 @@ function liveMarkup(d: Document): string[] {
       if (/^(javascript|vbscript|livescript):|^data:text\/html/.test(v) || /(^|[\s,(;"'])(javascript|vbscript):/.test(v))
         bad.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
       if (bare === 'srcdoc' || bare === 'target' || bare === 'formtarget') bad.push(`${tag}[${a.name}]`);
+      // the mirror's own markers only (a page's are dropped); a cut <use> (src/mirror/uses.ts) has no href
+      const cutUse = n === 'data-cobrowse-mirror-use-cut' && tag === 'use' && !el.hasAttribute('href') && !el.hasAttribute('xlink:href');
       if (
         n.startsWith('data-cobrowse-mirror-') &&
+        !cutUse &&
         !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas|noscript)$/.test(n)
       )
         bad.push(`${tag}[${n}]`);
