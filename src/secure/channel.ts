@@ -92,9 +92,12 @@ export class SecureChannel {
     }
   }
 
-  /** Plaintext bytes accepted by send() and not yet sealed and handed to the transport. */
+  /**
+   * Plaintext bytes accepted by send() and not yet sealed and handed to the transport (an empty message
+   * still queued counts 1): 0 once everything sent has been handed over.
+   */
   get bufferedAmount(): number {
-    return this.#sender.queued;
+    return this.#sender.pending;
   }
 
   /** Sends one message of any size; messages arrive in this order. Throws SecureError('closed') after close. */

@@ -31,6 +31,15 @@ export class Sender {
   #stopped = false;
   /** plaintext bytes accepted by send() and not yet sealed and handed to the transport */
   queued = 0;
+
+  /**
+   * What is still to hand to the transport: `queued`, or, with no bytes left but messages queued (an
+   * empty one waiting behind a large one), their count — 0 only once every message was handed over
+   * (a caller that closes once this is 0 must not lose an empty message; found by the records fuzz).
+   */
+  get pending(): number {
+    return this.queued || this.#queue.length;
+  }
   /** Called when the transport throws on send (closed under us). */
   onfail: (err: unknown) => void = () => {};
 
