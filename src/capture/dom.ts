@@ -18,8 +18,7 @@ export const scrollLeft = getter<Element, number>(Element.prototype, 'scrollLeft
 export const formElements = getter<HTMLFormElement, HTMLFormControlsCollection>(HTMLFormElement.prototype, 'elements');
 export { boundingRect } from '../dom/safe-dom.js';
 
-const getRootNodeFn = N.getRootNode;
-export const rootNode = (n: Node): Node => getRootNodeFn.call(n);
+export { rootNode } from '../dom/safe-dom.js';
 
 const docQueryAll = D.querySelectorAll;
 const fragmentQueryAll = DocumentFragment.prototype.querySelectorAll;
