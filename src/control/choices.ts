@@ -1,6 +1,16 @@
 // Changing a choice the way a person's keys or pick would: a <select>'s option (arrows, Home/End,
 // typing an option's first letter, or a pick from its list) and the checked radio of a group (arrows).
-import { defaultView, DOCUMENT_NODE, FRAGMENT_NODE, getter, isHtml, nodeType, ownerDocument, parentNode } from '../dom/safe-dom.js';
+import {
+  defaultView,
+  DOCUMENT_NODE,
+  FRAGMENT_NODE,
+  getter,
+  isHtml,
+  nodeType,
+  ownerDocument,
+  parentNode,
+  rootNode,
+} from '../dom/safe-dom.js';
 import { isRadio, sameRadioGroup } from './forms.js';
 import { dispatch } from './tree.js';
 
@@ -11,7 +21,6 @@ const optionDisabled = getter<HTMLOptionElement, boolean>(HTMLOptionElement.prot
 const groupDisabled = getter<HTMLOptGroupElement, boolean>(HTMLOptGroupElement.prototype, 'disabled');
 const optionLabel = getter<HTMLOptionElement, string>(HTMLOptionElement.prototype, 'label');
 const inputDisabled = getter<HTMLInputElement, boolean>(HTMLInputElement.prototype, 'disabled');
-const rootNode = Node.prototype.getRootNode;
 const queryAll = DocumentFragment.prototype.querySelectorAll;
 const docQueryAll = Document.prototype.querySelectorAll;
 
@@ -59,7 +68,7 @@ function typeAhead(s: HTMLSelectElement, ok: boolean[], at: number, key: string)
 
 /** The radio an arrow key moves to within `radio`'s group (wrapping), or null. */
 export function radioForKey(radio: HTMLInputElement, key: string): HTMLInputElement | null {
-  const group = inputsIn(rootNode.call(radio)).filter(
+  const group = inputsIn(rootNode(radio)).filter(
     (r) => r === radio || (sameRadioGroup(radio, r) && !inputDisabled(r as HTMLInputElement)),
   ) as HTMLInputElement[];
   if (group.length < 2) return null;

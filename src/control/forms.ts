@@ -1,7 +1,7 @@
 // Form facts the guard and the replay both need: which element submits, which form it submits, and
 // where to. Read through the platform's getters: a form field named `action` or `method` shadows
 // `form.action` / `form.method` on the page's own form ([LegacyOverrideBuiltIns]).
-import { getAttribute, getter, hasAttribute, isHtml } from '../dom/safe-dom.js';
+import { getAttribute, getter, hasAttribute, isHtml, rootNode } from '../dom/safe-dom.js';
 
 const btnType = getter<HTMLButtonElement, string>(HTMLButtonElement.prototype, 'type');
 const inputType = getter<HTMLInputElement, string>(HTMLInputElement.prototype, 'type');
@@ -95,7 +95,6 @@ export function submissionMethod(form: HTMLFormElement, submitter: HTMLButtonEle
 }
 
 const checked = getter<HTMLInputElement, boolean>(HTMLInputElement.prototype, 'checked');
-const rootNode = Node.prototype.getRootNode;
 
 export function isRadio(el: Element): el is HTMLInputElement {
   return isHtml(el, 'input') && inputType(el as HTMLInputElement) === 'radio';
@@ -106,12 +105,5 @@ export const isChecked = (el: Element): boolean => checked(el as HTMLInputElemen
 /** Radios of one group: the same non-empty name, the same form owner (or none), the same tree. */
 export function sameRadioGroup(a: Element, b: Element): boolean {
   const name = getAttribute(a, 'name');
-  return (
-    isRadio(a) &&
-    isRadio(b) &&
-    !!name &&
-    name === getAttribute(b, 'name') &&
-    formOf(a) === formOf(b) &&
-    rootNode.call(a) === rootNode.call(b)
-  );
+  return isRadio(a) && isRadio(b) && !!name && name === getAttribute(b, 'name') && formOf(a) === formOf(b) && rootNode(a) === rootNode(b);
 }
