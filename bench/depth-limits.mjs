@@ -23,6 +23,11 @@
 //   usedeep — one <use> at level N/2 of a chain of N/2 <g>s (N levels, no nesting)
 //   usefan  — N groups, each with --use-fan (4) <use>s of the next: fan^N copies ("billion laughs")
 //   usewide — N <use>s of one group of --use-wide (1,000) rects: N × 1,000 copies, flat
+//   maskfan, clipfan, patternfan, markerfan — N resources (<mask>, <clipPath>, <pattern>, <marker>),
+//             each holding --use-fan elements that refer to the next (fan^N painted)
+//   maskflat, clipflat, patternflat, markerflat — N elements (N marked vertices) that refer to one
+//             resource of --use-wide elements
+//             (their time runs until the second frame after is painted: resources cost at paint)
 //   tspan, svgsvg — N nested <tspan>s in a <text>, N nested <svg>s
 //   (the <use> modes and these report the time to the first box: "ok 1928 ms")
 // Measured (Chromium 156): use with --use-chain 190 lays out 5,700 levels, crashes at 7,980; usefan 8
@@ -130,6 +135,14 @@ const USE_PROBES = {
     for (let i = 0; i < n; i++) (use = svg.appendChild(doc.createElementNS(SVG, 'use'))).setAttribute('href', '#w');
     return use;
   },
+  // paint servers and resources that nest (paints.ts): n levels, each resource holding USE_FAN elements
+  // that refer to the next (USE_FAN^n painted), or (…flat) n elements referring to one resource of
+  // USE_WIDE elements (n × USE_WIDE painted if the engine shares nothing); the box of the element that
+  // refers to the top one
+  ...Object.fromEntries(['mask', 'clip', 'pattern', 'marker'].flatMap((kind) => [
+    [kind + 'fan', (doc, n) => paintNest(doc, kind, n, USE_FAN)],
+    [kind + 'flat', (doc, n) => paintFlat(doc, kind, n, USE_WIDE)],
+  ])),
   // n nested <tspan>s in a <text>, and n nested <svg>s: the deepest SVG nesting without <use>
   tspan(doc, n, chain) {
     const text = doc.body.appendChild(doc.createElementNS(SVG, 'svg')).appendChild(doc.createElementNS(SVG, 'text'));
@@ -145,6 +158,43 @@ const USE_PROBES = {
     return b;
   },
 };
+const PAINT = {
+  mask: ['mask', 'mask', { maskUnits: 'userSpaceOnUse', x: 0, y: 0, width: 600, height: 600 }],
+  clip: ['clipPath', 'clip-path', {}],
+  pattern: ['pattern', 'fill', { patternUnits: 'userSpaceOnUse', width: 500, height: 500 }],
+  marker: ['marker', 'marker-mid', { markerUnits: 'userSpaceOnUse', markerWidth: 500, markerHeight: 500, overflow: 'visible' }],
+};
+function svgEl(doc, parent, name, attrs) {
+  const e = parent.appendChild(doc.createElementNS(SVG, name));
+  for (const k in attrs) e.setAttribute(k, String(attrs[k]));
+  return e;
+}
+/** An element of a resource's content: a polyline of 3 points for markers (its middle one is marked). */
+function painted(doc, parent, kind, i, ref) {
+  const attrs = kind === 'marker' ? { points: '0,0 ' + i + ',2 8,0', stroke: 'black', fill: 'none' } : { x: i % 50, width: 500, height: 500, fill: 'white' };
+  if (ref) attrs[PAINT[kind][1]] = 'url(#' + ref + ')';
+  return svgEl(doc, parent, kind === 'marker' ? 'polyline' : 'rect', attrs);
+}
+function paintNest(doc, kind, n, fan) {
+  const svg = svgEl(doc, doc.body, 'svg', { width: 600, height: 600 });
+  const defs = svgEl(doc, svg, 'defs', {});
+  for (let i = 0; i < n; i++) {
+    const r = svgEl(doc, defs, PAINT[kind][0], { id: 'r' + i, ...PAINT[kind][2] });
+    for (let j = 0; j < fan; j++) painted(doc, r, kind, j, i < n - 1 ? 'r' + (i + 1) : null);
+  }
+  return painted(doc, svg, kind, 1, 'r0');
+}
+function paintFlat(doc, kind, n, wide) {
+  const svg = svgEl(doc, doc.body, 'svg', { width: 600, height: 600 });
+  const r = svgEl(doc, svgEl(doc, svg, 'defs', {}), PAINT[kind][0], { id: 'r', ...PAINT[kind][2] });
+  for (let j = 0; j < wide; j++) painted(doc, r, kind, j, null);
+  let last = null;
+  if (kind === 'marker') {
+    const points = Array.from({ length: n + 2 }, (_, j) => (j % 500) + ',' + ((j / 500) | 0)).join(' ');
+    last = svgEl(doc, svg, 'polyline', { points, stroke: 'black', fill: 'none', 'marker-mid': 'url(#r)' });
+  } else for (let i = 0; i < n; i++) last = painted(doc, svg, kind, i, 'r');
+  return last;
+}
 window.probe = async (n, mode) => {
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-same-origin');
@@ -172,8 +222,10 @@ window.probe = async (n, mode) => {
       const t0 = performance.now();
       const el = USE_PROBES[mode](doc, n, chain);
       const r = el.getBoundingClientRect();
-      const ms = Math.round(performance.now() - t0);
+      let ms = Math.round(performance.now() - t0);
       await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(res, 50))));
+      // resources cost at paint, not layout: their time runs to the second frame painted
+      if (/(fan|flat)$/.test(mode) && mode !== 'usefan') ms = Math.round(performance.now() - t0 - 50);
       return (r.width > 0 || r.height > 0 ? 'ok' : 'ok (no box)') + ' ' + ms + ' ms';
     } catch (e) {
       return 'threw: ' + String(e && e.name) + ' ' + String(e && e.message).slice(0, 60);

@@ -7,6 +7,7 @@ import { Mirror } from '../src/mirror/index.js';
 import { MAX_RENDER_DEPTH as CAP, MAX_USE_NODES, NodeKind, OpCode } from '../src/protocol/constants.js';
 import type { Op } from '../src/protocol/types.js';
 import { describe, equal, it, nextFrame, ok, sleep } from './helpers/mirror-assert.js';
+import { setup, render } from './helpers/mirror-svg.js';
 import { Sharer, h, mount, page, ref, shadow, svg, t, tree, type Spec } from './helpers/mirror-frames.js';
 
 const USE_CUT = 'data-cobrowse-mirror-use-cut';
@@ -41,29 +42,6 @@ function nestedUses(k: number, n: number): { top: Spec; defs: Spec[]; useIds: nu
     chains.push(gChain(base, n, `c${i}`, [end]));
   }
   return { top: chains[0]!, defs: chains.slice(1), useIds };
-}
-
-function setup(): { m: Mirror; s: Sharer; done: () => void } {
-  const c = mount();
-  c.style.height = '600px';
-  const m = new Mirror(c, { scale: 1 });
-  return {
-    m,
-    s: new Sharer(),
-    done: () => {
-      m.destroy();
-      c.remove();
-    },
-  };
-}
-
-/** Lays the mirror out and paints it twice (where a crash or a hang would happen). */
-async function render(m: Mirror): Promise<void> {
-  // a large snapshot is applied over several tasks (slices.ts)
-  for (let i = 0; m.building && i < 3000; i++) await sleep(10);
-  m.document!.documentElement.getBoundingClientRect();
-  await nextFrame();
-  await nextFrame();
 }
 
 const el = (m: Mirror, id: number): Element => m.node(id) as Element;

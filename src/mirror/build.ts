@@ -11,6 +11,7 @@ import { INERT_SCRIPT_TYPE, MARKER, isScript, protectedAttr, safeAttr } from './
 import { attrNameSettable, attrNamespace } from './names.js';
 import { initCanvas, setChecked, setSelected, setValue } from './state.js';
 import { HELD_ATTRS, type HeldImages } from './images.js';
+import { isPaintResource, type Paints } from './paints.js';
 import { isUse, type Uses } from './uses.js';
 import { STEP_MASK, drain } from '../protocol/decoder.js';
 import {
@@ -87,6 +88,8 @@ export interface BuildContext {
   images: HeldImages;
   /** SVG `<use>`s: what their copies lay out is counted (uses.ts). */
   uses: Uses;
+  /** SVG resources (`<mask>`, `<pattern>`…): what they paint is counted (paints.ts). */
+  paints: Paints;
 }
 
 /** End index (exclusive) of each node's subtree in a pre-order array, and whether any is a shadow root. */
@@ -393,6 +396,7 @@ function create(ctx: BuildContext, doc: Document, n: WireNode, post: Array<() =>
       if (ns === dom.HTML_NS && local === 'canvas') initCanvas(el); // a replaced box without scripts
       if (ns === dom.HTML_NS && local === 'noscript') hideNoscript(doc, el);
       if (isUse(el)) ctx.uses.add(el);
+      else if (isPaintResource(el)) ctx.paints.add(el);
       return el;
     }
     default:

@@ -29,6 +29,7 @@ import {
 import { Sheets } from './styles.js';
 import { HeldImages } from './images.js';
 import { validateFrame, validateSteps } from './validate.js';
+import { Paints } from './paints.js';
 import { Uses } from './uses.js';
 import { Slices, slicing } from './slices.js';
 
@@ -91,6 +92,7 @@ interface Scene {
   map: NodeMap;
   sheets: Sheets;
   uses: Uses;
+  paints: Paints;
   scrolls: Scrolls;
   markers: Markers;
   ctx: BuildContext;
@@ -182,6 +184,7 @@ export class Mirror {
     const map = new NodeMap();
     const sheets = new Sheets(map);
     const uses = new Uses(map);
+    const paints = new Paints(map);
     const docs = this.#documents;
     const ctx: BuildContext = {
       map,
@@ -195,8 +198,9 @@ export class Mirror {
       moved: (n) => docs.moved(n),
       images: this.#images,
       uses,
+      paints,
     };
-    return { map, sheets, uses, scrolls: new Scrolls(map), markers: new Markers(map), ctx };
+    return { map, sheets, uses, paints, scrolls: new Scrolls(map), markers: new Markers(map), ctx };
   }
 
   /** The mirrored top document, once a snapshot has been applied. */
@@ -235,8 +239,9 @@ export class Mirror {
 
   /**
    * True once part of the current page was left out of the view: elements nested deeper than the mirror
-   * lays out (200 levels; they carry `data-cobrowse-mirror-cut`), or SVG `<use>` copies too deep or too
-   * many (`data-cobrowse-mirror-use-cut`). Such trees crash or hang a browser's tab; real pages seldom
+   * lays out (200 levels; they carry `data-cobrowse-mirror-cut`), SVG `<use>` copies too deep or too
+   * many (`data-cobrowse-mirror-use-cut`), or SVG resources nesting too deep or painting too much
+   * (`data-cobrowse-mirror-paint-cut`). Such trees crash or hang a browser's tab; real pages seldom
    * have them. Each snapshot starts false.
    */
   get partial(): boolean {
@@ -321,6 +326,7 @@ export class Mirror {
         if (op.op === OpCode.Tree) grew = true;
         // `<use>` copies are counted before anything can compute style (uses.ts)
         if (!DOM_ONLY.has(op.op)) this.#s.uses.settle();
+        if (DOM_ONLY.has(op.op) || op.op === OpCode.Dialog) this.#s.paints.touch(); // can change computed style
         this.#op(op);
       } catch (e) {
         clean = false;
@@ -329,6 +335,13 @@ export class Mirror {
       }
     }
     this.#s.uses.endFrame();
+    try {
+      // what SVG resources paint is counted once their `<use>` copies are settled, before the frame is painted
+      this.#s.paints.endFrame();
+    } catch (e) {
+      clean = false;
+      this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+    }
     // end of frame: each dialog gets the state of its last DIALOG op, whatever `open` attribute ops
     // came before or after it in the frame (setting or removing the attribute changes the state too)
     for (const [el, state] of this.#dialogs) {
@@ -415,7 +428,7 @@ export class Mirror {
       case OpCode.Attr: {
         const el = this.#el(op.id);
         if (protectedAttr(dom.localName(el), op.name) || this.#images.attr(el, op.name, op.value)) return;
-        this.#usesTouched(el, op.name);
+        this.#refsTouched(el, op.name);
         if (!setSafeAttribute(el, op.name, op.value)) this.#refusedAttr(op.name);
         this.#styleTouched(el);
         this.#canvasTouched(el, op.name);
@@ -423,7 +436,7 @@ export class Mirror {
       }
       case OpCode.AttrDel: {
         const el = this.#el(op.id);
-        this.#usesTouched(el, op.name);
+        this.#refsTouched(el, op.name);
         if (!protectedAttr(dom.localName(el), op.name) && !this.#images.attr(el, op.name, null)) dom.removeAttribute(el, op.name);
         this.#canvasTouched(el, op.name);
         return;
@@ -481,8 +494,9 @@ export class Mirror {
     }
   }
 
-  /** An id or an href changes: what a `<use>` copies may change (uses.ts). */
-  #usesTouched(el: Element, name: string): void {
+  /** An id or an href changes what a `<use>` copies (uses.ts); a style attribute, a paint cut's (paints.ts). */
+  #refsTouched(el: Element, name: string): void {
+    this.#s.paints.attr(el, name);
     if (name !== 'id' && name !== 'href' && name !== 'xlink:href') return;
     this.#s.uses.attr(el, name);
     this.#s.uses.touch();

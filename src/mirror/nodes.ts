@@ -39,12 +39,17 @@ export class NodeMap {
   topId = 0;
   /**
    * Content of this page was left out of the view at some point: held below the depth cap (depth.ts), or
-   * an SVG `<use>` copy too deep or past the budget (uses.ts). Mirror.partial; a new page starts false.
+   * an SVG `<use>` copy or a resource's painting too deep or past the budget (uses.ts, paints.ts).
+   * Mirror.partial; a new page starts false.
    */
   partial = false;
 
   get size(): number {
     return this.#byId.size;
+  }
+  /** Every node of the page, in no set order. */
+  nodes(): IterableIterator<Node> {
+    return this.#byId.values();
   }
   get(id: number): Node | undefined {
     return this.#byId.get(id);

@@ -91,6 +91,13 @@ export const MAX_RENDER_DEPTH = 200;
  * a `<use>` that would take the copies past it is not shown; src/mirror/uses.ts says why this number).
  */
 export const MAX_USE_NODES = 20_000;
+/**
+ * Most elements one SVG resource (`<mask>`, `<clipPath>`, `<pattern>`, `<marker>`) may paint with the
+ * resources it refers to, and the page's elements through the larger ones (a viewer rule: references
+ * past it are not painted; src/mirror/paints.ts says why). MAX_PAINT_NESTING: resources one in another.
+ */
+export const MAX_PAINT_COPIES = 10_000;
+export const MAX_PAINT_NESTING = 16;
 /** Largest node id (ids are uv, < 2^32). */
 export const MAX_ID = 0xffffffff;
 

@@ -159,9 +159,12 @@ function liveMarkup(d: Document): string[] {
       if (bare === 'srcdoc' || bare === 'target' || bare === 'formtarget') bad.push(`${tag}[${a.name}]`);
       // the mirror's own markers only (a page's are dropped); a cut <use> (src/mirror/uses.ts) has no href
       const cutUse = n === 'data-cobrowse-mirror-use-cut' && tag === 'use' && !el.hasAttribute('href') && !el.hasAttribute('xlink:href');
+      // a cut paint reference (src/mirror/paints.ts): its style sets a reference property to none
+      const cutPaint = n === 'data-cobrowse-mirror-paint-cut' && /:\s*none\s*!\s*important/.test(el.getAttribute('style') ?? '');
       if (
         n.startsWith('data-cobrowse-mirror-') &&
         !cutUse &&
+        !cutPaint &&
         !/^data-cobrowse-mirror-(hover|focus|active|focus-within|focus-visible|canvas|noscript)$/.test(n)
       )
         bad.push(`${tag}[${n}]`);
