@@ -40,10 +40,11 @@ import type { NodeMap } from './nodes.js';
 const CUT_ATTR = MARKER + 'paint-cut';
 /**
  * Resources that paint at most this many elements are not looked for in the rest of the page: each
- * element that uses one paints a few more (a page's clip-path icons), no more than its own size times
- * this. Larger ones are, so that the page's uses of them stay within MAX_PAINT_COPIES too.
+ * element that uses one paints a few more (a page's clip-path icons), no more than 16 times the page's
+ * own size. Larger ones are, so that the page's uses of them stay within MAX_PAINT_COPIES too; a page
+ * too small to pass it even if every node used the largest is not read.
  */
-const SMALL = 4;
+const SMALL = 16;
 /** The resources that paint content of their own. */
 const KINDS = new Set(['mask', 'clipPath', 'pattern', 'marker']);
 /**
@@ -62,6 +63,7 @@ const PROPS: ReadonlyArray<readonly [string, boolean, string]> = [
 ];
 /** A resource reached past MAX_PAINT_NESTING: not counted (the reference to it is cut). */
 const TOO_DEEP: Count = { copies: 0, nesting: MAX_PAINT_NESTING + 1 };
+const NONE: Ref[] = [];
 /** What a `<use>` passes on to its copy: the inherited ones. */
 const INHERITED = new Set(['fill', 'stroke', 'marker-start', 'marker-mid', 'marker-end']);
 // a `url()` in a computed value: quoted (escapes kept as they are: an id with a quote is refused anyway) or bare
@@ -106,6 +108,8 @@ export class Paints {
   #dirty = false;
   /** The properties worth reading in this count: those of the kinds the page has. */
   #props: ReadonlyArray<readonly [string, boolean, string]> = [];
+  /** Live computed styles of the elements read, with the document each was asked in (moved: asked again). */
+  #styles = new WeakMap<Element, { doc: Document; style: CSSStyleDeclaration }>();
   /** Cut elements and the inline declarations the cuts replaced. */
   #kept = new Map<Element, Kept[]>();
   // per count
@@ -143,12 +147,16 @@ export class Paints {
     for (const [el, kept] of this.#kept) for (const k of kept) restore(el, k);
     this.#kept = new Map();
     try {
-      let big = false;
+      let most = 0; // the most a resource larger than SMALL paints (Infinity: a marker, painted a vertex)
       for (const r of this.#all) {
         if (this.map.id(r) < 0) this.#all.delete(r);
-        else big = this.#count(r).copies > SMALL || big;
+        else {
+          const copies = this.#count(r).copies;
+          if (copies > SMALL) most = Math.max(most, isSvg(r, 'marker') ? Infinity : copies);
+        }
       }
-      if (big) this.#countPage();
+      // every node of the page using the largest one still fits: no need to look
+      if (most && this.map.size * most > MAX_PAINT_COPIES) this.#countPage();
       this.#apply(wasCut);
     } finally {
       this.#counts = new Map();
@@ -226,6 +234,7 @@ export class Paints {
 
   /** A `<pattern>` with no element children paints the content of the one its href names. */
   #patternSource(r: Element): Element {
+    if (!isSvg(r, 'pattern') || hasElementChild(r)) return r;
     const seen = new Set<Element>();
     let at = r;
     while (isSvg(at, 'pattern') && !hasElementChild(at) && !seen.has(at)) {
@@ -248,20 +257,33 @@ export class Paints {
 
   /** The resources `e` refers to, from its computed style (and, for a `<use>`'s copies, the `<use>`'s). */
   #refs(e: Element): Ref[] {
-    const style = computed(e);
-    if (!style) return [];
-    const out: Ref[] = [];
+    const style = this.#computed(e);
+    if (!style) return NONE;
+    let out = NONE;
     for (const [prop, perVertex] of this.#props) {
       const value = getValue.call(style, prop);
       if (!value.includes('url(')) continue;
       for (const id of urlIds(value)) {
         const target = byId(e, id);
         if (!target || !this.#all.has(target)) continue;
+        if (out === NONE) out = [];
         out.push({ from: e, props: [prop], target, times: perVertex ? vertices(e) : 1 });
       }
     }
     if (isSvg(e, 'use')) return out.map((r) => (INHERITED.has(r.props[0]!) ? { ...r, times: r.times * this.#copySize(e) } : r));
     return out;
+  }
+
+  /** `e`'s computed style: a live object, kept for the next counts (one less allocation a frame). */
+  #computed(e: Element): CSSStyleDeclaration | null {
+    const doc = dom.ownerDocument(e)!;
+    const known = this.#styles.get(e);
+    if (known?.doc === doc) return known.style;
+    const view = dom.defaultView(doc);
+    if (!view) return null;
+    const style = view.getComputedStyle(e);
+    this.#styles.set(e, { doc, style });
+    return style;
   }
 
   /** Elements a `<use>`'s copy holds (each may inherit the `<use>`'s fill, stroke and markers). */
