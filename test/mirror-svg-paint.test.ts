@@ -7,7 +7,7 @@ import { Mirror } from '../src/mirror/index.js';
 import { MAX_PAINT_COPIES, MAX_PAINT_NESTING, OpCode } from '../src/protocol/constants.js';
 import { describe, equal, it, nextFrame, ok, sleep } from './helpers/mirror-assert.js';
 import { setup, render } from './helpers/mirror-svg.js';
-import { Sharer, h, mount, page, svg, t, type Spec } from './helpers/mirror-frames.js';
+import { Sharer, h, mount, page, svg, t, tree, type Spec } from './helpers/mirror-frames.js';
 
 const CUT = 'data-cobrowse-mirror-paint-cut';
 type Kind = 'mask' | 'clipPath' | 'pattern' | 'marker';
@@ -177,6 +177,31 @@ describe('mirror: SVG resources that nest painting', () => {
     ok(!refersTo(one), 'its !important reference does not apply');
     equal(one.style.getPropertyValue('opacity'), '0.5');
     done();
+  });
+
+  it('a count that fails half way leaves the last cuts on (and says so through onError)', async () => {
+    const c = mount();
+    const errors: Error[] = [];
+    const m = new Mirror(c, { scale: 1, onError: (e) => void errors.push(e) });
+    const s = new Sharer();
+    m.apply(s.snapshot(svgPage([painted('mask', 50, 'r0')], nest('mask', 12, 8))));
+    await render(m);
+    const before = cuts(m);
+    ok(before.length > 0, 'cut');
+    // the mirror's window refuses to compute the style of anything it has not read yet
+    const view = m.iframe.contentWindow as Window & { getComputedStyle: (e: Element) => CSSStyleDeclaration };
+    const own = view.getComputedStyle;
+    view.getComputedStyle = () => {
+      throw new Error('refused');
+    };
+    m.apply(s.delta(tree(1000, 0, painted('mask', 60_000, 'r1'))));
+    view.getComputedStyle = own;
+    equal(errors.length, 1, 'the failure reported');
+    equal(cuts(m).length, before.length, 'the same cuts still on');
+    for (const e of before) ok(!refersTo(e), 'each still paints nothing through its reference');
+    await render(m);
+    m.destroy();
+    c.remove();
   });
 
   it(`page elements using a large pattern share one budget: ${MAX_PAINT_COPIES / 1000} of 3,000 keep it; a small one used 2,000 times is never cut`, async () => {

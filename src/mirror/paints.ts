@@ -143,8 +143,9 @@ export class Paints {
     for (const r of this.#all) kinds.add(dom.localName(r));
     this.#props = PROPS.filter((p) => kinds.has(p[2]));
     // a cut hides its own reference from computed style: counted without them, put back after
-    const wasCut = [...this.#kept.keys()];
-    for (const [el, kept] of this.#kept) for (const k of kept) restore(el, k);
+    const before = this.#kept;
+    const wasCut = [...before.keys()];
+    for (const [el, kept] of before) for (const k of kept) restore(el, k);
     this.#kept = new Map();
     try {
       let most = 0; // the most a resource larger than SMALL paints (Infinity: a marker, painted a vertex)
@@ -158,6 +159,11 @@ export class Paints {
       // every node of the page using the largest one still fits: no need to look
       if (most && this.map.size * most > MAX_PAINT_COPIES) this.#countPage();
       this.#apply(wasCut);
+    } catch (e) {
+      // a count that failed half way must not leave the cuts off: the last ones go back on
+      this.#cuts = new Map([...before].map(([el, kept]) => [el, new Set(kept.map((k) => k.prop))]));
+      this.#apply(wasCut);
+      throw e;
     } finally {
       this.#counts = new Map();
       this.#busy.clear();
