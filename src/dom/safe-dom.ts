@@ -147,3 +147,7 @@ export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 export function isHtml(n: Node, name: string): n is HTMLElement {
   return nodeType(n) === ELEMENT_NODE && namespaceURI(n as Element) === HTML_NS && localName(n as Element) === name;
 }
+/** True for an element of the SVG namespace with that local name. */
+export function isSvg(n: Node, name: string): n is SVGElement {
+  return nodeType(n) === ELEMENT_NODE && namespaceURI(n as Element) === SVG_NS && localName(n as Element) === name;
+}

@@ -36,6 +36,7 @@ import { MAX_PAINT_COPIES, MAX_PAINT_NESTING } from '../protocol/constants.js';
 import * as dom from '../dom/safe-dom.js';
 import { MARKER } from './sanitize.js';
 import type { NodeMap } from './nodes.js';
+import { isUse } from './uses.js';
 
 const CUT_ATTR = MARKER + 'paint-cut';
 /**
@@ -83,8 +84,8 @@ export const isPaintResource = (el: Element): boolean => dom.namespaceURI(el) ==
 interface Ref {
   /** The element whose style carries it (the element itself, or the `<use>` it was copied through). */
   from: Element;
-  /** The properties that carry it (one, or a mask's several names). */
-  props: string[];
+  /** The property that carries it. */
+  prop: string;
   target: Element;
   /** Times the element paints the target: 1, or its vertices for a marker. */
   times: number;
@@ -153,7 +154,7 @@ export class Paints {
         if (this.map.id(r) < 0) this.#all.delete(r);
         else {
           const copies = this.#count(r).copies;
-          if (copies > SMALL) most = Math.max(most, isSvg(r, 'marker') ? Infinity : copies);
+          if (copies > SMALL) most = Math.max(most, dom.isSvg(r, 'marker') ? Infinity : copies);
         }
       }
       // every node of the page using the largest one still fits: no need to look
@@ -232,7 +233,7 @@ export class Paints {
       const n = stack.pop()!;
       if (dom.nodeType(n) !== dom.ELEMENT_NODE) continue;
       yield n as Element;
-      const target = isSvg(n as Element, 'use') ? this.#useTarget(n as Element) : null;
+      const target = isUse(n as Element) ? this.#useTarget(n as Element) : null;
       pushChildren(stack, n);
       if (target) stack.push(target); // its copy comes first: the `<use>` has no children that render
     }
@@ -240,13 +241,13 @@ export class Paints {
 
   /** A `<pattern>` with no element children paints the content of the one its href names. */
   #patternSource(r: Element): Element {
-    if (!isSvg(r, 'pattern') || hasElementChild(r)) return r;
+    if (!dom.isSvg(r, 'pattern') || hasElementChild(r)) return r;
     const seen = new Set<Element>();
     let at = r;
-    while (isSvg(at, 'pattern') && !hasElementChild(at) && !seen.has(at)) {
+    while (dom.isSvg(at, 'pattern') && !hasElementChild(at) && !seen.has(at)) {
       seen.add(at);
       const next = this.#byHref(at);
-      if (!next || !isSvg(next, 'pattern')) break;
+      if (!next || !dom.isSvg(next, 'pattern')) break;
       at = next;
     }
     return at;
@@ -273,14 +274,18 @@ export class Paints {
         const target = byId(e, id);
         if (!target || !this.#all.has(target)) continue;
         if (out === NONE) out = [];
-        out.push({ from: e, props: [prop], target, times: perVertex ? vertices(e) : 1 });
+        out.push({ from: e, prop, target, times: perVertex ? vertices(e, style) : 1 });
       }
     }
-    if (isSvg(e, 'use')) return out.map((r) => (INHERITED.has(r.props[0]!) ? { ...r, times: r.times * this.#copySize(e) } : r));
+    if (isUse(e)) return out.map((r) => (INHERITED.has(r.prop) ? { ...r, times: r.times * this.#copySize(e) } : r));
     return out;
   }
 
-  /** `e`'s computed style: a live object, kept for the next counts (one less allocation a frame). */
+  /**
+   * `e`'s computed style, from its own window (getComputedStyle is the window's own property, which no
+   * named element shadows, and the mirror's documents run no script): a live object, kept for the next
+   * counts (one less allocation a frame); null in a document without a window.
+   */
   #computed(e: Element): CSSStyleDeclaration | null {
     const doc = dom.ownerDocument(e)!;
     const known = this.#styles.get(e);
@@ -311,7 +316,7 @@ export class Paints {
     this.map.partial = true;
     let props = this.#cuts.get(ref.from);
     if (!props) this.#cuts.set(ref.from, (props = new Set()));
-    for (const p of ref.props) props.add(p);
+    props.add(ref.prop);
   }
 
   /** Cuts what this count cut; what it no longer cuts (restored before the count) loses its marker. */
@@ -319,7 +324,7 @@ export class Paints {
     for (const [el, props] of this.#cuts) {
       const style = inlineStyle(el);
       if (!style) continue;
-      // every value read before any is set: a mask's names are a shorthand and its longhands
+      // every value read before any is set, so that what is kept is the page's own
       const kept = [...props].map((prop) => ({ prop, value: getValue.call(style, prop), priority: getPriority.call(style, prop) }));
       for (const k of kept) setProperty.call(style, k.prop, 'none', 'important');
       this.#kept.set(el, kept);
@@ -352,8 +357,6 @@ function pushChildren(stack: Node[], n: Node): void {
 function reverseFrom(a: Node[], from: number): void {
   for (let i = from, j = a.length - 1; i < j; i++, j--) [a[i], a[j]] = [a[j]!, a[i]!];
 }
-
-const isSvg = (el: Element, name: string): boolean => dom.namespaceURI(el) === dom.SVG_NS && dom.localName(el) === name;
 
 function hasElementChild(el: Element): boolean {
   for (let c = dom.firstChild(el); c; c = dom.nextSibling(c)) if (dom.nodeType(c) === dom.ELEMENT_NODE) return true;
@@ -397,28 +400,14 @@ function urlIds(value: string): string[] {
  * data (a vertex takes one number at least, `H`/`V`), and one a closepath. Counted from the attribute
  * and the computed `d` (a stylesheet may set a path's), whichever is larger.
  */
-function vertices(e: Element): number {
-  if (isSvg(e, 'line')) return 2;
+function vertices(e: Element, style: CSSStyleDeclaration): number {
+  if (dom.isSvg(e, 'line')) return 2;
   const attr = (dom.getAttribute(e, 'points') ?? '') + (dom.getAttribute(e, 'd') ?? '');
-  return Math.max(vertexBound(attr), vertexBound(computedD(e)));
+  return Math.max(vertexBound(attr), dom.isSvg(e, 'path') ? vertexBound(getValue.call(style, 'd')) : 1);
 }
 
 function vertexBound(data: string): number {
   let n = 1 + (data.match(NUMBER_RE)?.length ?? 0);
   for (let i = 0; i < data.length; i++) if (data[i] === 'z' || data[i] === 'Z') n++;
   return n;
-}
-
-function computedD(e: Element): string {
-  const style = isSvg(e, 'path') ? computed(e) : null;
-  return style ? getValue.call(style, 'd') : '';
-}
-
-/**
- * `e`'s computed style, from its own window (getComputedStyle is the window's own property, which no
- * named element shadows, and the mirror's documents run no script); null in a document without one.
- */
-function computed(e: Element): CSSStyleDeclaration | null {
-  const view = dom.defaultView(dom.ownerDocument(e)!);
-  return view ? view.getComputedStyle(e) : null;
 }

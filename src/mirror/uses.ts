@@ -70,7 +70,7 @@ interface Kept {
   value: string;
 }
 
-export const isUse = (el: Element): boolean => dom.namespaceURI(el) === dom.SVG_NS && dom.localName(el) === 'use';
+export const isUse = (el: Element): boolean => dom.isSvg(el, 'use');
 
 export class Uses {
   /** Every SVG `<use>` made in this scene (pruned once released). */
